@@ -1,0 +1,126 @@
+package dev.dq.core.port;
+
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Holds tasks between producers and workers, on named queues, with <b>at-least-once</b> delivery.
+ *
+ * <p><b>Lifecycle of a task.</b> {@link #enqueue} makes it <i>ready</i> (or <i>delayed</i> until a not-before time).
+ * {@link #dequeue} hands it to one worker under a {@link Lease}: it is then <i>in flight</i> and no other dequeue sees
+ * it. The worker settles the lease exactly once: {@link #ack} (done, forgotten), {@link #retryLater} (delayed, next
+ * attempt), {@link #release} (back, same attempt) or {@link #deadLetter} (given up). A lease that is neither settled
+ * nor {@link #extend extended} before it expires, for instance because its worker died, is taken back by {@link
+ * #reclaimExpiredLeases} and the task becomes ready again with the same attempt number. Nothing accepted is ever
+ * dropped silently: a task leaves the broker only through {@code ack} or the dead-letter queue.
+ *
+ * <p><b>Ordering.</b> Each queue is FIFO for ready tasks. A released task goes back to the head; a retried or reclaimed
+ * one to the tail once due.
+ *
+ * <p><b>Capacity.</b> Each queue holds at most a configured number of waiting (ready + delayed) tasks. Producers block
+ * while it is full; settling calls ({@code retryLater}, {@code release}) and reclaims never block and never fail for
+ * capacity, so a queue may briefly exceed it rather than lose a task.
+ *
+ * <p><b>Threads.</b> Implementations are safe for use by any number of threads and processes at once. Blocking calls
+ * are bounded by their timeout and respond to interruption by throwing {@link InterruptedException} with nothing
+ * changed.
+ *
+ * <p><b>Errors.</b> {@link BrokerUnavailableException} when the backing store cannot be reached (transient), {@link
+ * BrokerClosedException} after {@link #close}, {@link LeaseLostException} when a lease is no longer valid.
+ */
+public interface Broker extends AutoCloseable {
+
+  /**
+   * Adds a task, blocking while its queue is full.
+   *
+   * @param timeout how long to wait for room; zero fails at once when full
+   * @throws QueueFullException still full after {@code timeout}; nothing was enqueued
+   * @throws DuplicateTaskException the queue holds a task with the same id already
+   * @throws InvalidTaskException the task breaks the broker's size limits
+   * @throws BrokerClosedException after {@link #close}
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
+   */
+  void enqueue(Task task, Duration timeout) throws InterruptedException;
+
+  /**
+   * Adds a task that becomes ready at {@code notBefore} (immediately if that is not in the future). Counts against
+   * capacity like {@link #enqueue}.
+   */
+  void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException;
+
+  /**
+   * Adds a batch to one queue atomically: all tasks or none. Blocks until the whole batch fits.
+   *
+   * @throws IllegalArgumentException the tasks name more than one queue, or the batch can never fit (larger than
+   *     the capacity)
+   * @throws InvalidTaskException a task breaks the size limits (the message names it); nothing was enqueued
+   * @throws DuplicateTaskException an id is held already or appears twice; nothing was enqueued
+   */
+  void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException;
+
+  /**
+   * Takes the oldest ready task of {@code queue}, waiting up to {@code wait} for one. Due delayed tasks are made
+   * ready first.
+   *
+   * @param leaseTime how long the returned lease lasts unless extended
+   * @return the lease, or empty if nothing became ready within {@code wait}
+   * @throws BrokerClosedException the broker was closed and {@code queue} has no ready task left
+   */
+  Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException;
+
+  /** Marks the task done and forgets it. @throws LeaseLostException the lease is not valid; nothing changed */
+  void ack(Lease lease);
+
+  /**
+   * Pushes the lease's expiry to {@code leaseTime} from now (broker's clock).
+   *
+   * @return the extended lease, which replaces the old one
+   * @throws LeaseLostException the lease is not valid; nothing changed
+   */
+  Lease extend(Lease lease, Duration leaseTime);
+
+  /**
+   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready at {@code notBefore}.
+   *
+   * @throws LeaseLostException the lease is not valid; nothing changed
+   */
+  void retryLater(Lease lease, Instant notBefore);
+
+  /**
+   * Hands the task back without spending an attempt (shutdown, interrupted handler, no local capacity). It becomes
+   * ready at {@code notBefore}; if that is not in the future, at the head of its queue.
+   *
+   * @throws LeaseLostException the lease is not valid; nothing changed
+   */
+  void release(Lease lease, Instant notBefore);
+
+  /**
+   * Moves the task to the dead-letter queue with {@code failure}.
+   *
+   * @throws LeaseLostException the lease is not valid; nothing changed
+   */
+  void deadLetter(Lease lease, Failure failure);
+
+  /**
+   * Makes every task whose lease has expired ready again (same attempt). Safe to run from many places at once: each
+   * expired delivery is reclaimed exactly once.
+   *
+   * @return how many tasks were reclaimed by this call
+   */
+  int reclaimExpiredLeases();
+
+  /** Current counts of {@code queue}; an unknown queue has all zeros. */
+  QueueStats stats(String queue);
+
+  /**
+   * Stops accepting tasks. Idempotent. Tasks already ready can still be dequeued; in-flight leases can still be
+   * settled. Releases the resources this instance holds; what happens to tasks still held depends on the adapter's
+   * durability (the in-memory broker loses them with the process, a durable one keeps them).
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,16 @@
+package dev.dq.core.port;
+
+import dev.dq.core.task.TaskQueueException;
+
+/** The broker was closed: it accepts nothing more, and a dequeue finds nothing more. */
+public final class BrokerClosedException extends TaskQueueException {
+  private static final long serialVersionUID = 1L;
+
+  public BrokerClosedException(String message) {
+    super(message);
+  }
+
+  public BrokerClosedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.dq.core.task;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One unit of work: immutable. Build with {@link #builder(String)}.
+ *
+ * @param id unique identity; redeliveries keep it, so handlers can deduplicate on it
+ * @param queue the queue it travels on (default {@value #DEFAULT_QUEUE})
+ * @param type selects the handler; 1..128 characters of {@code [A-Za-z0-9._:-]}
+ * @param payload opaque bytes for the handler
+ * @param headers small string metadata (trace ids, tenant, ...), insertion-ordered, unmodifiable
+ * @param createdAt when the producer built it
+ * @param attempt which attempt the next delivery is, starting at 1; a failure that is retried adds one
+ */
+public record Task(
+    TaskId id,
+    String queue,
+    String type,
+    Payload payload,
+    Map<String, String> headers,
+    Instant createdAt,
+    int attempt) {
+
+  public static final String DEFAULT_QUEUE = "default";
+
+  public Task {
+    Objects.requireNonNull(id, "id");
+    Names.check("queue", queue);
+    Names.check("task type", type);
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(createdAt, "createdAt");
+    if (attempt < 1) {
+      throw new InvalidTaskException("task " + id + ": attempt must be >= 1: " + attempt);
+    }
+    headers = copyHeaders(id, headers);
+  }
+
+  public static Builder builder(String type) {
+    return new Builder(type);
+  }
+
+  /** This task, to be delivered as attempt {@code next}. */
+  public Task withAttempt(int next) {
+    return new Task(id, queue, type, payload, headers, createdAt, next);
+  }
+
+  /** A builder that starts from this task's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(type).id(id).queue(queue).payload(payload).createdAt(createdAt).attempt(attempt);
+    b.headers.putAll(headers);
+    return b;
+  }
+
+  private static Map<String, String> copyHeaders(TaskId id, Map<String, String> headers) {
+    if (headers == null || headers.isEmpty()) {
+      return Map.of();
+    }
+    var copy = new LinkedHashMap<String, String>();
+    headers.forEach(
+        (k, v) -> {
+          if (k == null || k.isEmpty() || v == null) {
+            throw new InvalidTaskException("task " + id + ": header keys must be non-empty and values non-null");
+          }
+          copy.put(k, v);
+        });
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** Builds a {@link Task}; a missing id is generated, a missing creation time is required. */
+  public static final class Builder {
+    private final String type;
+    private TaskId id;
+    private String queue = DEFAULT_QUEUE;
+    private Payload payload = Payload.EMPTY;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Instant createdAt;
+    private int attempt = 1;
+    private TaskLimits limits = TaskLimits.DEFAULT;
+
+    private Builder(String type) {
+      this.type = Names.check("task type", type);
+    }
+
+    public Builder id(TaskId id) {
+      this.id = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    public Builder id(String id) {
+      return id(new TaskId(id));
+    }
+
+    public Builder queue(String queue) {
+      this.queue = Names.check("queue", queue);
+      return this;
+    }
+
+    public Builder payload(Payload payload) {
+      this.payload = Objects.requireNonNull(payload, "payload");
+      return this;
+    }
+
+    public Builder payload(byte[] bytes) {
+      return payload(Payload.of(bytes));
+    }
+
+    public Builder payload(String utf8) {
+      return payload(Payload.ofUtf8(utf8));
+    }
+
+    public Builder header(String key, String value) {
+      headers.put(key, value);
+      return this;
+    }
+
+    /** Creation time: pass {@code clock.instant()} from the producer's clock. */
+    public Builder createdAt(Instant createdAt) {
+      this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+      return this;
+    }
+
+    public Builder attempt(int attempt) {
+      if (attempt < 1) {
+        throw new InvalidTaskException("attempt must be >= 1: " + attempt);
+      }
+      this.attempt = attempt;
+      return this;
+    }
+
+    /** Limits to check at {@link #build()} (default {@link TaskLimits#DEFAULT}). */
+    public Builder limits(TaskLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    public Task build() {
+      if (createdAt == null) {
+        throw new IllegalStateException("createdAt is required: pass clock.instant()");
+      }
+      Task task = new Task(id == null ? TaskId.random() : id, queue, type, payload, headers, createdAt, attempt);
+      limits.check(task);
+      return task;
+    }
+  }
+}

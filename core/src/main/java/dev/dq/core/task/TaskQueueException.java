@@ -1,0 +1,14 @@
+package dev.dq.core.task;
+
+/** Root of every exception dq throws on purpose. All are unchecked; see the subclasses for what each means. */
+public class TaskQueueException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public TaskQueueException(String message) {
+    super(message);
+  }
+
+  public TaskQueueException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.dq.core.worker;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** Enqueues tasks and reports each accepted one as {@link TaskEvent.Enqueued}. Thread-safe. */
+public final class Producer {
+  private final Broker broker;
+  private final TaskEventListener listener;
+
+  public Producer(Broker broker, TaskEventListener listener) {
+    this.broker = Objects.requireNonNull(broker, "broker");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** See {@link Broker#enqueue}. */
+  public void publish(Task task, Duration timeout) throws InterruptedException {
+    broker.enqueue(task, timeout);
+    listener.on(new TaskEvent.Enqueued(task));
+  }
+
+  /** See {@link Broker#enqueueAt}. */
+  public void publishAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+    broker.enqueueAt(task, notBefore, timeout);
+    listener.on(new TaskEvent.Enqueued(task));
+  }
+
+  /** See {@link Broker#enqueueAll}. */
+  public void publishAll(List<Task> tasks, Duration timeout) throws InterruptedException {
+    broker.enqueueAll(tasks, timeout);
+    tasks.forEach(t -> listener.on(new TaskEvent.Enqueued(t)));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.dq.core.worker;
+
+import dev.dq.core.port.Failure;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Something that happened to a task; the pool and {@link Producer} report them to a {@link TaskEventListener}. */
+public sealed interface TaskEvent {
+  Task task();
+
+  /** Accepted by the broker. */
+  record Enqueued(Task task) implements TaskEvent {}
+
+  /** A handler started on it; {@code queueWait} is from creation to start (producer's and pool's clocks). */
+  record Started(Task task, String worker, Duration queueWait) implements TaskEvent {}
+
+  record Succeeded(Task task, String worker, Duration duration) implements TaskEvent {}
+
+  /**
+   * The attempt failed. {@code retryIn} is present when another attempt is scheduled; when empty, a {@link
+   * DeadLettered} follows.
+   */
+  record Failed(Task task, String worker, Duration duration, String errorType, String message,
+      Optional<Duration> retryIn) implements TaskEvent {}
+
+  /** The handler overran its timeout and was interrupted; a {@link Failed} follows. */
+  record TimedOut(Task task, String worker, Duration timeout) implements TaskEvent {}
+
+  record DeadLettered(Task task, Failure failure) implements TaskEvent {}
+
+  /** Handed back to the broker without spending an attempt (shutdown, or its type was saturated). */
+  record Released(Task task, String reason) implements TaskEvent {}
+
+  /** A settle was refused because the lease was lost: another delivery owns the task now. */
+  record LeaseLost(Task task, String operation) implements TaskEvent {}
+}

@@ -1,0 +1,180 @@
+package dev.dq.core.worker;
+
+import dev.dq.core.retry.RetryPolicy;
+import dev.dq.core.task.Names;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of a {@link WorkerPool}. Immutable; build with {@link #builder()}, whose setters reject a bad value at
+ * once with the value in the message.
+ *
+ * @param workers handlers that may run at once (worker slots)
+ * @param queues queues to take tasks from, each with its own poller
+ * @param retryPolicy attempts and backoff
+ * @param leaseTime how long a delivery is held before the broker may give it to another worker; the pool renews
+ *     leases of running tasks every third of it, so only a dead worker's tasks are delivered again
+ * @param pollWait longest single blocking dequeue; bounds how long stop waits for pollers
+ * @param reapInterval how often this pool asks the broker to reclaim expired leases
+ * @param defaultTimeout handler time limit for types without their own; empty = none
+ * @param timeouts handler time limit per type
+ * @param concurrency most handlers of one type at once, per type
+ * @param maxDeferred tasks of saturated types this pool may hold (leased) while waiting for a slot of their type;
+ *     past it they go back to the broker for {@code saturatedRequeueDelay}
+ * @param saturatedRequeueDelay delay before a task handed back for a saturated type is ready again
+ * @param workerName prefix of worker thread names and of the {@code worker} log field
+ */
+public record WorkerPoolConfig(
+    int workers,
+    List<String> queues,
+    RetryPolicy retryPolicy,
+    Duration leaseTime,
+    Duration pollWait,
+    Duration reapInterval,
+    Optional<Duration> defaultTimeout,
+    Map<String, Duration> timeouts,
+    Map<String, Integer> concurrency,
+    int maxDeferred,
+    Duration saturatedRequeueDelay,
+    String workerName) {
+
+  public WorkerPoolConfig {
+    queues = List.copyOf(queues);
+    timeouts = Map.copyOf(timeouts);
+    concurrency = Map.copyOf(concurrency);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Time limit for one attempt of {@code type}, if any. */
+  public Optional<Duration> timeoutFor(String type) {
+    Duration d = timeouts.get(type);
+    return d != null ? Optional.of(d) : defaultTimeout;
+  }
+
+  public static final class Builder {
+    private int workers = 3;
+    private final List<String> queues = new ArrayList<>();
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Duration leaseTime = Duration.ofSeconds(8);
+    private Duration pollWait = Duration.ofSeconds(1);
+    private Duration reapInterval = Duration.ofSeconds(1);
+    private Duration defaultTimeout;
+    private final Map<String, Duration> timeouts = new LinkedHashMap<>();
+    private final Map<String, Integer> concurrency = new LinkedHashMap<>();
+    private Integer maxDeferred;
+    private Duration saturatedRequeueDelay = Duration.ofMillis(100);
+    private String workerName = "dq-worker";
+
+    private Builder() {}
+
+    public Builder workers(int workers) {
+      this.workers = atLeastOne("workers", workers);
+      return this;
+    }
+
+    /** Adds a queue to serve; when none is added the pool serves {@code default}. */
+    public Builder queue(String queue) {
+      String name = Names.check("queue", queue);
+      if (!queues.contains(name)) {
+        queues.add(name);
+      }
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    public Builder leaseTime(Duration leaseTime) {
+      this.leaseTime = positive("leaseTime", leaseTime);
+      return this;
+    }
+
+    public Builder pollWait(Duration pollWait) {
+      this.pollWait = positive("pollWait", pollWait);
+      return this;
+    }
+
+    public Builder reapInterval(Duration reapInterval) {
+      this.reapInterval = positive("reapInterval", reapInterval);
+      return this;
+    }
+
+    public Builder defaultTimeout(Duration timeout) {
+      this.defaultTimeout = positive("defaultTimeout", timeout);
+      return this;
+    }
+
+    public Builder timeout(String type, Duration timeout) {
+      timeouts.put(Names.check("task type", type), positive("timeout of " + type, timeout));
+      return this;
+    }
+
+    public Builder concurrency(String type, int limit) {
+      concurrency.put(Names.check("task type", type), atLeastOne("concurrency of " + type, limit));
+      return this;
+    }
+
+    public Builder maxDeferred(int maxDeferred) {
+      if (maxDeferred < 0) {
+        throw new IllegalArgumentException("maxDeferred must be >= 0: " + maxDeferred);
+      }
+      this.maxDeferred = maxDeferred;
+      return this;
+    }
+
+    public Builder saturatedRequeueDelay(Duration delay) {
+      Objects.requireNonNull(delay, "saturatedRequeueDelay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("saturatedRequeueDelay must be >= 0: " + delay);
+      }
+      this.saturatedRequeueDelay = delay;
+      return this;
+    }
+
+    public Builder workerName(String workerName) {
+      this.workerName = Names.check("workerName", workerName);
+      return this;
+    }
+
+    public WorkerPoolConfig build() {
+      return new WorkerPoolConfig(
+          workers,
+          queues.isEmpty() ? List.of(dev.dq.core.task.Task.DEFAULT_QUEUE) : queues,
+          retryPolicy,
+          leaseTime,
+          pollWait,
+          reapInterval,
+          Optional.ofNullable(defaultTimeout),
+          timeouts,
+          concurrency,
+          maxDeferred != null ? maxDeferred : workers * 4,
+          saturatedRequeueDelay,
+          workerName);
+    }
+
+    private static int atLeastOne(String what, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(what + " must be >= 1: " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(String what, Duration value) {
+      Objects.requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be > 0: " + value);
+      }
+      return value;
+    }
+  }
+}
