@@ -111,7 +111,12 @@ public final class WorkerPool implements AutoCloseable {
    */
   public boolean stop(Duration grace) {
     Objects.requireNonNull(grace, "grace");
-    if (lifecycle.getAndSet(STOPPED) != RUNNING) {
+    int was = lifecycle.getAndSet(STOPPED);
+    if (was != RUNNING) {
+      if (was == NEW) {
+        ctx.timer().shutdownNow();
+        handlerThreads.shutdownNow();
+      }
       return true;
     }
     pollers.forEach(Thread::interrupt);
