@@ -1,19 +1,18 @@
 package dev.dq.core.worker;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Accounts worker slots and per-type limits. A poller reserves a slot before it dequeues, so a pool never leases more
- * tasks than it can start. A task whose type is at its limit is parked (deferred) and its slot handed back, so other
- * types keep flowing (no head-of-line blocking); when a task of that type finishes, its slot goes straight to a parked
- * task of the same type.
+ * Enforces per-type concurrency limits. A task whose type is at its limit is parked (its lease kept and renewed) and
+ * the worker moves on to other tasks, so a saturated type never blocks the others (no head-of-line blocking). When a
+ * task of a limited type finishes, the worker that ran it takes a parked task of that type next.
+ *
+ * <p>Types without a limit never touch the lock: the common case costs one map lookup.
  */
 final class Dispatcher {
   enum Admission {
@@ -24,68 +23,36 @@ final class Dispatcher {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition slotFreed = lock.newCondition();
   private final Map<String, Integer> limits;
   private final Map<String, Integer> running = new HashMap<>();
   private final Map<String, ArrayDeque<Execution>> deferred = new HashMap<>();
   private final int maxDeferred;
-  private int freeSlots;
   private int deferredCount;
-  private boolean closed;
+  private volatile boolean closed;
 
-  Dispatcher(int slots, Map<String, Integer> limits, int maxDeferred) {
-    this.freeSlots = slots;
+  Dispatcher(Map<String, Integer> limits, int maxDeferred) {
     this.limits = Map.copyOf(limits);
     this.maxDeferred = maxDeferred;
   }
 
-  /** Waits up to {@code timeout} for a free slot and reserves it. */
-  boolean reserveSlot(Duration timeout) throws InterruptedException {
-    long nanos = timeout.toNanos();
-    lock.lockInterruptibly();
-    try {
-      while (freeSlots == 0 && !closed) {
-        if (nanos <= 0) {
-          return false;
-        }
-        nanos = slotFreed.awaitNanos(nanos);
-      }
-      if (closed) {
-        return false;
-      }
-      freeSlots--;
-      return true;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Gives back a reserved slot that found no task. */
-  void returnSlot() {
-    lock.lock();
-    try {
-      freeSlots++;
-      slotFreed.signal();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Decides what happens to a leased task that holds a reserved slot. */
+  /** Decides whether a leased task runs now, waits parked, or goes back to the broker. */
   Admission admit(Execution execution) {
+    if (closed) {
+      return Admission.CLOSED;
+    }
     String type = execution.type();
+    if (!limits.containsKey(type)) {
+      return Admission.RUN;
+    }
     lock.lock();
     try {
       if (closed) {
-        freeSlots++;
         return Admission.CLOSED;
       }
-      if (hasCapacity(type)) {
+      if (running.getOrDefault(type, 0) < limits.get(type)) {
         running.merge(type, 1, Integer::sum);
         return Admission.RUN;
       }
-      freeSlots++;
-      slotFreed.signal();
       if (deferredCount >= maxDeferred) {
         return Admission.OVERFLOW;
       }
@@ -98,21 +65,30 @@ final class Dispatcher {
   }
 
   /**
-   * A task of {@code type} left its slot. Returns a parked task that now may run in that slot, or null when the slot
-   * was freed for the pollers.
+   * A task of {@code type} stopped running. Returns a parked task that may run now (already counted as running), or
+   * null.
    */
   Execution finish(String type) {
+    if (!limits.containsKey(type)) {
+      return null;
+    }
     lock.lock();
     try {
       running.merge(type, -1, Integer::sum);
-      Execution next = takeRunnableDeferred(type);
-      if (next != null) {
-        running.merge(next.type(), 1, Integer::sum);
-        return next;
+      if (closed) {
+        return null;
       }
-      freeSlots++;
-      slotFreed.signal();
-      return null;
+      ArrayDeque<Execution> parked = deferred.get(type);
+      if (parked == null || parked.isEmpty()) {
+        return null;
+      }
+      deferredCount--;
+      Execution next = parked.pollFirst();
+      if (parked.isEmpty()) {
+        deferred.remove(type);
+      }
+      running.merge(type, 1, Integer::sum);
+      return next;
     } finally {
       lock.unlock();
     }
@@ -123,7 +99,6 @@ final class Dispatcher {
     lock.lock();
     try {
       closed = true;
-      slotFreed.signalAll();
       var drained = new ArrayList<Execution>(deferredCount);
       deferred.values().forEach(drained::addAll);
       deferred.clear();
@@ -132,55 +107,5 @@ final class Dispatcher {
     } finally {
       lock.unlock();
     }
-  }
-
-  int running(String type) {
-    lock.lock();
-    try {
-      return running.getOrDefault(type, 0);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  int deferredCount() {
-    lock.lock();
-    try {
-      return deferredCount;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private Execution takeRunnableDeferred(String preferredType) {
-    Execution next = pollIfCapacity(preferredType);
-    if (next != null) {
-      return next;
-    }
-    for (String type : deferred.keySet()) {
-      next = pollIfCapacity(type);
-      if (next != null) {
-        return next;
-      }
-    }
-    return null;
-  }
-
-  private Execution pollIfCapacity(String type) {
-    ArrayDeque<Execution> queue = deferred.get(type);
-    if (queue == null || queue.isEmpty() || !hasCapacity(type)) {
-      return null;
-    }
-    deferredCount--;
-    Execution next = queue.pollFirst();
-    if (queue.isEmpty()) {
-      deferred.remove(type);
-    }
-    return next;
-  }
-
-  private boolean hasCapacity(String type) {
-    Integer limit = limits.get(type);
-    return limit == null || running.getOrDefault(type, 0) < limit;
   }
 }

@@ -21,7 +21,7 @@ import org.slf4j.MDC;
  * thread when it returns, the timer when it overruns its timeout, or the pool's stop when the grace period is over.
  * The state CAS decides which; the losers write nothing.
  */
-final class Execution implements Runnable {
+final class Execution {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
 
   enum State {
@@ -39,7 +39,8 @@ final class Execution implements Runnable {
   private final AtomicBoolean slotLeft = new AtomicBoolean();
   private volatile Lease lease;
   private volatile Thread thread;
-  private volatile boolean holdsSlot;
+  private volatile boolean counted;
+  private volatile Runnable onAbandoned = () -> {};
   private volatile Instant startedAt;
   private ScheduledFuture<?> timeout;
 
@@ -66,9 +67,9 @@ final class Execution implements Runnable {
     return state.get();
   }
 
-  /** Called by the pool when the dispatcher gave this execution a slot. */
-  void holdSlot() {
-    holdsSlot = true;
+  /** Called by the pool when the dispatcher admitted this execution to run: its end must be reported once. */
+  void admitted() {
+    counted = true;
   }
 
   boolean isLive() {
@@ -81,8 +82,12 @@ final class Execution implements Runnable {
     this.lease = extendedLease;
   }
 
-  @Override
-  public void run() {
+  /**
+   * Runs the handler on the calling worker thread and settles the outcome. If the timeout fires first, {@code
+   * onAbandoned} runs on the timer thread: the caller's thread is then given up on and must not take more work.
+   */
+  void execute(Runnable onAbandoned) {
+    this.onAbandoned = onAbandoned;
     thread = Thread.currentThread();
     try {
       if (!state.compareAndSet(State.PENDING, State.RUNNING)) {
@@ -140,6 +145,7 @@ final class Execution implements Runnable {
     emit(new TaskEvent.TimedOut(task(), workerName(t), limit));
     settle(new TaskTimeoutException("task " + task().id() + ": handler exceeded its timeout of " + limit));
     leaveSlot();
+    onAbandoned.run();
   }
 
   /**
@@ -220,7 +226,7 @@ final class Execution implements Runnable {
   }
 
   private void leaveSlot() {
-    if (holdsSlot && slotLeft.compareAndSet(false, true)) {
+    if (counted && slotLeft.compareAndSet(false, true)) {
       onSlotLeft.accept(this);
     }
   }

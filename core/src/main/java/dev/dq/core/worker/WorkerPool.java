@@ -1,24 +1,21 @@
 package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
-import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * for their type.
  *
  * <ul>
- *   <li>One poller thread per queue reserves a free slot, then dequeues; idle pollers block in the broker.
- *   <li>Handlers run on their own threads, so a handler that overruns its timeout is interrupted and its slot freed
- *       even if it never returns ({@link #abandonedHandlers()} counts those still running).
+ *   <li>Each slot is a thread that dequeues and runs the handler itself: no hand-off between threads per task. Idle
+ *       workers block in the broker.
+ *   <li>A handler that overruns its timeout is interrupted and its slot given to a fresh thread, even if the handler
+ *       never returns ({@link #abandonedHandlers()} counts those still running).
  *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back to the broker
  *       with a not-before time: no thread waits out a backoff.
  *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, so only tasks of a
@@ -46,24 +44,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
-  private static final Duration POLLER_JOIN = Duration.ofMillis(500);
+  private static final Duration WORKER_JOIN = Duration.ofMillis(500);
+  private static final int NEW = 0;
+  private static final int RUNNING = 1;
+  private static final int STOPPED = 2;
 
   private final PoolContext ctx;
   private final Map<String, TaskHandler> handlers;
   private final Dispatcher dispatcher;
   private final Set<Execution> held = ConcurrentHashMap.newKeySet();
-  private final ExecutorService handlerThreads;
-  private final List<Thread> pollers = new ArrayList<>();
+  private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
+  private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
+  private final ThreadFactory threads;
   private final Object idle = new Object();
   private final AtomicInteger lifecycle = new AtomicInteger(NEW);
-  private static final int NEW = 0;
-  private static final int RUNNING = 1;
-  private static final int STOPPED = 2;
 
   private WorkerPool(Builder b) {
     WorkerPoolConfig config = b.config;
     this.handlers = Map.copyOf(b.handlers);
-    this.handlerThreads = Executors.newCachedThreadPool(daemonThreads(config.workerName()));
+    this.threads = daemonThreads(config.workerName());
     ScheduledExecutorService timer =
         Executors.newScheduledThreadPool(2, daemonThreads(config.workerName() + "-timer"));
     this.ctx =
@@ -76,24 +75,21 @@ public final class WorkerPool implements AutoCloseable {
             timer,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
-    this.dispatcher = new Dispatcher(config.workers(), config.concurrency(), config.maxDeferred());
+    this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
   }
 
   public static Builder builder(Broker broker) {
     return new Builder(broker);
   }
 
-  /** Starts the pollers, heartbeat and reaper. @throws IllegalStateException if started before */
+  /** Starts the workers, heartbeat and reaper. @throws IllegalStateException if started before */
   public void start() {
     if (!lifecycle.compareAndSet(NEW, RUNNING)) {
       throw new IllegalStateException("pool was started before");
     }
     WorkerPoolConfig config = ctx.config();
-    for (String queue : config.queues()) {
-      Thread poller = new Thread(() -> poll(queue), config.workerName() + "-poller-" + queue);
-      poller.setDaemon(true);
-      pollers.add(poller);
-      poller.start();
+    for (int slot = 0; slot < config.workers(); slot++) {
+      launch(new Worker(this, ctx, slot));
     }
     long beat = Math.max(1, config.leaseTime().toMillis() / 3);
     ctx.timer().scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
@@ -113,27 +109,26 @@ public final class WorkerPool implements AutoCloseable {
     Objects.requireNonNull(grace, "grace");
     int was = lifecycle.getAndSet(STOPPED);
     if (was != RUNNING) {
-      if (was == NEW) {
-        ctx.timer().shutdownNow();
-        handlerThreads.shutdownNow();
-      }
+      ctx.timer().shutdownNow();
       return true;
     }
-    pollers.forEach(Thread::interrupt);
+    workers.forEach(Worker::interruptIfFetching);
     for (Execution parked : dispatcher.closeAndDrain()) {
-      parked.handBack("shutdown", Duration.ZERO);
-      held.remove(parked);
+      handBack(parked, "shutdown", Duration.ZERO);
+    }
+    for (Execution e; (e = runnable.poll()) != null; ) {
+      handBack(e, "shutdown", Duration.ZERO);
     }
     boolean clean = awaitIdle(grace);
     if (!clean) {
       log.warn("shutdown grace {} exceeded, interrupting {} handlers", grace, held.size());
       for (Execution e : List.copyOf(held)) {
         e.handBack("shutdown", Duration.ZERO);
+        held.remove(e);
       }
     }
     ctx.timer().shutdownNow();
-    handlerThreads.shutdownNow();
-    joinPollers();
+    joinWorkers();
     log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
     return clean;
   }
@@ -154,64 +149,56 @@ public final class WorkerPool implements AutoCloseable {
     return held.size();
   }
 
-  private void poll(String queue) {
-    WorkerPoolConfig config = ctx.config();
-    while (lifecycle.get() == RUNNING) {
-      try {
-        if (!dispatcher.reserveSlot(config.pollWait())) {
-          continue;
-        }
-        Optional<Lease> lease;
-        try {
-          lease = ctx.broker().dequeue(queue, config.leaseTime(), config.pollWait());
-        } catch (RuntimeException | InterruptedException e) {
-          dispatcher.returnSlot();
-          throw e;
-        }
-        if (lease.isPresent()) {
-          accept(lease.get());
-        } else {
-          dispatcher.returnSlot();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return; // stop interrupts pollers
-      } catch (BrokerClosedException e) {
-        log.info("broker closed: poller for queue {} ends", queue);
-        return;
-      } catch (RuntimeException e) {
-        ctx.brokerErrors().warn("dequeue from " + queue + " failed", e);
-        if (!pause(Duration.ofMillis(200))) {
-          return;
-        }
-      }
-    }
+  boolean isRunning() {
+    return lifecycle.get() == RUNNING;
   }
 
-  private void accept(Lease lease) {
+  /** A parked task that may run now, if any. */
+  Execution takeRunnable() {
+    return runnable.poll();
+  }
+
+  /** Decides what to do with a fresh lease: returns the execution to run now on the caller's thread, or null. */
+  Execution accept(Lease lease) {
     TaskHandler handler = handlers.get(lease.task().type());
     if (handler == null) {
       deadLetterUnknownType(lease);
-      dispatcher.returnSlot();
-      return;
+      return null;
     }
-    Execution execution = new Execution(ctx, lease, handler, this::slotLeft);
+    Execution execution = new Execution(ctx, lease, handler, this::ended);
     held.add(execution);
+    if (!isRunning()) {
+      handBack(execution, "shutdown", Duration.ZERO);
+      return null;
+    }
     switch (dispatcher.admit(execution)) {
-      case RUN -> launch(execution);
-      case DEFERRED -> log.debug("task {}: type {} saturated, parked", lease.task().id(), lease.task().type());
-      case OVERFLOW -> handBack(execution, "type saturated", ctx.config().saturatedRequeueDelay());
-      case CLOSED -> handBack(execution, "shutdown", Duration.ZERO);
+      case RUN:
+        execution.admitted();
+        return execution;
+      case DEFERRED:
+        log.debug("task {}: type {} saturated, parked", lease.task().id(), lease.task().type());
+        return null;
+      case OVERFLOW:
+        handBack(execution, "type saturated", ctx.config().saturatedRequeueDelay());
+        return null;
+      default:
+        handBack(execution, "shutdown", Duration.ZERO);
+        return null;
     }
   }
 
-  private void launch(Execution execution) {
-    execution.holdSlot();
-    try {
-      handlerThreads.execute(execution);
-    } catch (RejectedExecutionException stopped) {
-      handBack(execution, "shutdown", Duration.ZERO);
+  /** The worker's handler overran and did not return: a fresh thread takes its slot. */
+  void replace(Worker abandoned) {
+    workers.remove(abandoned);
+    if (isRunning()) {
+      launch(new Worker(this, ctx, abandoned.slot()));
     }
+  }
+
+  private void launch(Worker worker) {
+    Thread thread = threads.newThread(worker);
+    workers.put(worker, thread);
+    thread.start();
   }
 
   private void handBack(Execution execution, String reason, Duration delay) {
@@ -219,14 +206,18 @@ public final class WorkerPool implements AutoCloseable {
     held.remove(execution);
   }
 
-  private void slotLeft(Execution execution) {
+  /** An admitted execution stopped running (finished, timed out or handed back). */
+  private void ended(Execution execution) {
     held.remove(execution);
     Execution next = dispatcher.finish(execution.type());
     if (next != null) {
-      launch(next);
+      next.admitted();
+      runnable.add(next);
     }
-    synchronized (idle) {
-      idle.notifyAll();
+    if (!isRunning()) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
     }
   }
 
@@ -289,31 +280,21 @@ public final class WorkerPool implements AutoCloseable {
     return true;
   }
 
-  private void joinPollers() {
-    long deadline = System.nanoTime() + POLLER_JOIN.toNanos();
-    for (Thread poller : pollers) {
+  private void joinWorkers() {
+    long deadline = System.nanoTime() + WORKER_JOIN.toNanos();
+    for (Thread thread : workers.values()) {
       long left = deadline - System.nanoTime();
       try {
         if (left > 0) {
-          poller.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (poller.isAlive()) {
-        log.debug("poller {} still blocked in the broker; it hands back anything it receives", poller.getName());
+      if (thread.isAlive()) {
+        log.debug("worker {} still blocked in the broker; it hands back anything it receives", thread.getName());
       }
-    }
-  }
-
-  private static boolean pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 
