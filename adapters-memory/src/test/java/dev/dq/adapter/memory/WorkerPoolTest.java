@@ -141,12 +141,14 @@ final class WorkerPoolTest {
       enqueue(aTask("g" + i).build());
     }
     assertThat(started.await(20, SECONDS)).isTrue();
+    assertThat(pool.busyWorkers()).isEqualTo(3);
 
     var stopping = java.util.concurrent.CompletableFuture.supplyAsync(() -> pool.stop(Duration.ofSeconds(20)));
     assertThat(stopping).isNotDone(); // three handlers are still blocked
     finish.countDown();
 
     assertThat(stopping.get(20, SECONDS)).isTrue();
+    assertThat(pool.busyWorkers()).isZero();
     assertThat(events.all(TaskEvent.Succeeded.class)).hasSize(3);
     assertThat(stats()).isEqualTo(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0));
   }

@@ -144,6 +144,17 @@ public final class WorkerPool implements AutoCloseable {
     return ctx.abandonedHandlers().get();
   }
 
+  /** Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers - busy}. */
+  public int busyWorkers() {
+    int busy = 0;
+    for (Execution e : held) {
+      if (e.state() == Execution.State.RUNNING) {
+        busy++;
+      }
+    }
+    return busy;
+  }
+
   /** Tasks this pool holds right now (running or parked for a saturated type). */
   public int heldTasks() {
     return held.size();
