@@ -237,6 +237,16 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
+  @Override
+  public List<String> queues() {
+    store.lock.lock();
+    try {
+      return store.queues().stream().map(q -> q.name).sorted().toList();
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
   /**
    * Stops accepting tasks and wakes every blocked caller: producers get {@code BrokerClosedException}, consumers
    * drain what is ready and then get it too. Leases can still be settled. Idempotent.

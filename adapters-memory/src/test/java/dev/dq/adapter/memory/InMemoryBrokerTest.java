@@ -34,6 +34,15 @@ final class InMemoryBrokerTest extends BrokerContract {
   }
 
   @Test
+  void queues_afterEnqueues_listsEachQueueOnceSorted() throws Exception {
+    broker.enqueue(aTask("q1").queue("zeta").build(), Duration.ZERO);
+    broker.enqueue(aTask("q2").queue("alpha").build(), Duration.ZERO);
+    broker.enqueue(aTask("q3").queue("zeta").build(), Duration.ZERO);
+
+    assertThat(broker.queues()).containsExactly("alpha", "zeta");
+  }
+
+  @Test
   void builder_capacityBelowOne_rejectsValueAtOnce() {
     assertThatThrownBy(() -> InMemoryBroker.builder().capacity(0))
         .isInstanceOf(IllegalArgumentException.class)
