@@ -7,22 +7,24 @@ import org.slf4j.Logger;
 
 /**
  * Logs a repeated problem at most once per interval, with how many were suppressed in between, so a broker outage
- * produces a line every few seconds instead of a flood. Thread-safe.
+ * produces a line every few seconds instead of a flood. Thread-safe. Public so that the app's own broker calls
+ * (health checks, gauges, {@code stats --watch}) throttle the same way as the pool.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
   private final Logger log;
   private final InstantSource clock;
   private final Duration interval;
   private Instant next = Instant.MIN;
   private long suppressed;
 
-  RateLimitedLog(Logger log, InstantSource clock, Duration interval) {
+  public RateLimitedLog(Logger log, InstantSource clock, Duration interval) {
     this.log = log;
     this.clock = clock;
     this.interval = interval;
   }
 
-  void warn(String what, Throwable error) {
+  /** Logs {@code what: error} at WARN unless a line was logged less than the interval ago. */
+  public void warn(String what, Throwable error) {
     long skipped;
     synchronized (this) {
       Instant now = clock.instant();
