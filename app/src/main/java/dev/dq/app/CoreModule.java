@@ -25,7 +25,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Wires core, which carries no DI annotations, with {@code @Provides} methods. Needs a {@link Broker} from a broker
- * module. Handlers are contributed with a {@link MapBinder} keyed by task type, listeners with a {@link Multibinder};
+ * module and the {@link InstantSource} of {@link ClockModule} (both added by {@link Main#createInjector}). Handlers are contributed with a {@link MapBinder} keyed by task type, listeners with a {@link Multibinder};
  * every listener receives every event, after the logging one.
  */
 final class CoreModule extends AbstractModule {
@@ -44,12 +44,6 @@ final class CoreModule extends AbstractModule {
 
   @Provides
   @Singleton
-  InstantSource clock() {
-    return InstantSource.system();
-  }
-
-  @Provides
-  @Singleton
   RetryPolicy retryPolicy() {
     return RetryPolicy.builder().maxAttempts(settings.maxAttempts()).backoff(ExponentialBackoff.DEFAULT).build();
   }
@@ -57,7 +51,12 @@ final class CoreModule extends AbstractModule {
   @Provides
   @Singleton
   WorkerPoolConfig workerPoolConfig(RetryPolicy retryPolicy) {
-    return WorkerPoolConfig.builder().workers(settings.workers()).retryPolicy(retryPolicy).build();
+    WorkerPoolConfig.Builder builder =
+        WorkerPoolConfig.builder().workers(settings.workers()).retryPolicy(retryPolicy);
+    settings.queues().forEach(builder::queue);
+    settings.timeouts().forEach(builder::timeout);
+    settings.concurrency().forEach(builder::concurrency);
+    return builder.build();
   }
 
   /** Thread-safe ({@link Random} is), so the pool may draw backoff jitter from any worker. */

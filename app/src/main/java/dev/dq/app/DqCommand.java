@@ -43,6 +43,13 @@ final class DqCommand implements Callable<Integer> {
     return 2;
   }
 
+  /** The shared settings, with logging configured for them: the first thing every subcommand does. */
+  AppSettings configure() {
+    AppSettings app = settings();
+    Logging.use(app.logFormat());
+    return app;
+  }
+
   AppSettings settings() {
     String brokerName = env.choice(broker, "--broker", "DQ_BROKER", "memory", BrokerModules.BY_NAME.keySet());
     String format = env.choice(logFormat, "--log-format", "DQ_LOG_FORMAT", "text", LogFormat.BY_NAME.keySet());

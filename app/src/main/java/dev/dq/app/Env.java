@@ -1,8 +1,19 @@
 package dev.dq.app;
 
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Names;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -11,6 +22,7 @@ import java.util.stream.Collectors;
  */
 record Env(Map<String, String> vars) {
   private static final int MAX_QUOTED = 40;
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
   Env {
     vars = Map.copyOf(Objects.requireNonNull(vars, "vars"));
@@ -38,11 +50,147 @@ record Env(Map<String, String> vars) {
   String choice(String flagValue, String flag, String variable, String defaultName, Set<String> names) {
     String source = flagValue != null ? flag : variable;
     String raw = flagValue != null ? flagValue : vars.get(variable);
-    String name = raw == null || raw.isBlank() ? defaultName : raw.trim().toLowerCase(java.util.Locale.ROOT);
+    String name = raw == null || raw.isBlank() ? defaultName : raw.trim().toLowerCase(Locale.ROOT);
     if (!names.contains(name)) {
       throw bad(source, raw, "one of " + names.stream().sorted().collect(Collectors.joining(" | ")));
     }
     return name;
+  }
+
+  /** A duration within {@code [min, max]}: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
+  Duration duration(
+      String flagValue, String flag, String variable, Duration defaultValue, Duration min, Duration max) {
+    String expected = "a duration from " + format(min) + " to " + format(max) + " (e.g. 500ms, 30s, 5m)";
+    return value(flagValue, flag, variable, defaultValue, expected, raw -> {
+      Duration d = parseDuration(raw);
+      return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
+    });
+  }
+
+  /** A number within {@code [min, max]}, such as a probability. */
+  double decimal(String flagValue, String flag, String variable, double defaultValue, double min, double max) {
+    return value(flagValue, flag, variable, defaultValue, "a number from " + min + " to " + max, raw -> {
+      double d = Double.parseDouble(raw);
+      return d >= min && d <= max ? d : null;
+    });
+  }
+
+  /** Free text (an address, a URL); unset or blank gives the default. */
+  String text(String flagValue, String variable, String defaultValue) {
+    String raw = flagValue != null ? flagValue : vars.get(variable);
+    return raw == null || raw.isBlank() ? defaultValue : raw.trim();
+  }
+
+  /** A repeatable flag, else the variable's comma-separated items, else {@code defaults}; each item checked. */
+  <T> List<T> list(
+      List<String> flagValues, String flag, String variable, List<T> defaults, String expected,
+      Function<String, T> parser) {
+    boolean fromFlags = flagValues != null && !flagValues.isEmpty();
+    String source = fromFlags ? flag : variable;
+    List<String> raw = fromFlags ? flagValues : split(vars.get(variable));
+    if (raw.isEmpty()) {
+      return defaults;
+    }
+    List<T> values = new ArrayList<>();
+    for (String item : raw) {
+      values.add(parse(source, item, expected, parser));
+    }
+    return List.copyOf(values);
+  }
+
+  /** {@code type=value} pairs from a repeatable flag or the variable's comma-separated list; later pairs win. */
+  <T> Map<String, T> pairs(
+      List<String> flagValues, String flag, String variable, String expected, Function<String, T> valueParser) {
+    List<Map.Entry<String, T>> entries =
+        list(flagValues, flag, variable, List.of(), "TYPE=" + expected, item -> {
+          int eq = item.indexOf('=');
+          if (eq < 1) {
+            return null;
+          }
+          String type = item.substring(0, eq).trim();
+          T value = valueParser.apply(item.substring(eq + 1).trim());
+          return value == null || !isName(type) ? null : Map.entry(type, value);
+        });
+    Map<String, T> map = new LinkedHashMap<>();
+    entries.forEach(e -> map.put(e.getKey(), e.getValue()));
+    return Map.copyOf(map);
+  }
+
+  /** Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601; throws IAE otherwise. */
+  static Duration parseDuration(String raw) {
+    String s = raw.trim().toLowerCase(Locale.ROOT);
+    Matcher m = SHORT_DURATION.matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      switch (m.group(2)) {
+        case "ms": return Duration.ofMillis(n);
+        case "s": return Duration.ofSeconds(n);
+        case "m": return Duration.ofMinutes(n);
+        default: return Duration.ofHours(n);
+      }
+    }
+    try {
+      return Duration.parse(raw.trim());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("not a duration: " + raw, e);
+    }
+  }
+
+  /** {@code 1500ms}, {@code 30s}: the shortest exact form, for messages and help. */
+  static String format(Duration d) {
+    if (d.toMillisPart() != 0 || d.isZero()) {
+      return d.toMillis() + "ms";
+    }
+    return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+  }
+
+  private <T> T value(
+      String flagValue, String flag, String variable, T defaultValue, String expected, Function<String, T> parser) {
+    String source = flagValue != null ? flag : variable;
+    String raw = flagValue != null ? flagValue : vars.get(variable);
+    return raw == null || raw.isBlank() ? defaultValue : parse(source, raw, expected, parser);
+  }
+
+  /** {@code parser} returns null or throws IAE (NumberFormatException included) for a bad value. */
+  private static <T> T parse(String source, String raw, String expected, Function<String, T> parser) {
+    T value;
+    try {
+      value = parser.apply(raw.trim());
+    } catch (IllegalArgumentException e) {
+      value = null;
+    }
+    if (value == null) {
+      throw bad(source, raw, expected);
+    }
+    return value;
+  }
+
+  /** A queue name (core's naming rule), else {@code defaultValue}. */
+  String queue(String flagValue, String flag, String variable, String defaultValue) {
+    return value(flagValue, flag, variable, defaultValue, "a queue name of 1-128 characters [A-Za-z0-9._:-]",
+        raw -> isName(raw) ? raw : null);
+  }
+
+  /** Queue names from a repeatable flag or the variable's comma-separated list, else {@code defaults}. */
+  List<String> queues(List<String> flagValues, String flag, String variable, List<String> defaults) {
+    return list(flagValues, flag, variable, defaults, "a queue name", raw -> isName(raw) ? raw : null);
+  }
+
+  /** Whether {@code value} is a valid task type or queue name (core's one rule). */
+  static boolean isName(String value) {
+    try {
+      Names.check("name", value);
+      return true;
+    } catch (InvalidTaskException e) {
+      return false;
+    }
+  }
+
+  private static List<String> split(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return List.of();
+    }
+    return List.of(raw.split(",")).stream().map(String::trim).filter(item -> !item.isEmpty()).toList();
   }
 
   static BadSettingException bad(String source, String raw, String expected) {

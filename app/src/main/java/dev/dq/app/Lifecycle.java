@@ -31,6 +31,7 @@ final class Lifecycle implements AutoCloseable {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread hook = new Thread(this::onSignal, "dq-shutdown");
+  private volatile int exitStatus = -1;
 
   /** @param hookWait how long the shutdown hook waits for the command to finish before stopping services itself */
   Lifecycle(List<Service> services, Duration hookWait) {
@@ -50,6 +51,25 @@ final class Lifecycle implements AutoCloseable {
       }
       started.push(s);
       log.debug("started {}", s.name());
+    }
+  }
+
+  /**
+   * For commands that a signal ends ({@code dq run}, {@code stats --watch}): starts the services, runs {@code tick}
+   * now and every {@code every} until SIGTERM or SIGINT, then stops the services and lets the JVM exit with 0 (see
+   * {@link #close(int)}). A service that fails to start propagates, after the started ones were stopped.
+   */
+  void runUntilStopped(Duration every, Runnable tick) {
+    try {
+      start();
+      do {
+        tick.run();
+      } while (!awaitStopRequest(every));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stopAll();
+      close(0);
     }
   }
 
@@ -92,6 +112,16 @@ final class Lifecycle implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #close()}, for a command for which a signal is the normal end ({@code dq run}, {@code stats
+   * --watch}): if a signal started the JVM's shutdown, the hook ends the JVM with {@code exitStatus} once the command
+   * has finished, instead of the 128 + signal number the JVM would report.
+   */
+  void close(int exitStatus) {
+    this.exitStatus = exitStatus;
+    close();
+  }
+
   private void onSignal() {
     log.info("stop requested, finishing within {}", hookWait);
     stopRequested.countDown();
@@ -99,6 +129,10 @@ final class Lifecycle implements AutoCloseable {
       if (!closed.await(hookWait.toNanos(), TimeUnit.NANOSECONDS)) {
         log.warn("command did not finish within {}, stopping services", hookWait);
         stopAll();
+      } else if (exitStatus >= 0) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(exitStatus);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

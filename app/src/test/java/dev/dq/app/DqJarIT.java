@@ -114,13 +114,17 @@ final class DqJarIT {
       lines.add(json.readTree(line));
     }
     assertThat(lines).isNotEmpty().allSatisfy(n -> assertThat(n.isObject()).isTrue());
-    List<JsonNode> taskLines = lines.stream().filter(n -> n.path("mdc").has("task_id")).toList();
+    assertThat(lines)
+        .allSatisfy(n -> assertThat(java.time.Instant.parse(n.path("timestamp").asText())).isNotNull());
+    List<JsonNode> taskLines = lines.stream().filter(n -> n.has("task_id")).toList();
     assertThat(taskLines).hasSizeGreaterThanOrEqualTo(30); // 10 x (enqueued, started, succeeded or failed)
     assertThat(taskLines)
-        .allSatisfy(n -> assertThat(n.path("mdc").fieldNames()).toIterable().contains("task_id", "task_type", "attempt"));
-    assertThat(taskLines.stream().map(n -> n.path("formattedMessage").asText()))
-        .anyMatch(m -> m.startsWith("succeeded"))
-        .anyMatch(m -> m.startsWith("enqueued"));
+        .allSatisfy(n -> assertThat(n.fieldNames()).toIterable().contains("task_id", "task_type", "queue", "attempt"))
+        .allSatisfy(n -> assertThat(n.path("attempt").isInt()).isTrue());
+    assertThat(taskLines.stream().filter(n -> n.path("message").asText().startsWith("succeeded")))
+        .isNotEmpty()
+        .allSatisfy(n -> assertThat(n.fieldNames()).toIterable().contains("worker", "duration_ms"));
+    assertThat(taskLines.stream().map(n -> n.path("message").asText())).anyMatch(m -> m.startsWith("enqueued"));
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.dq.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -40,5 +42,49 @@ final class EnvTest {
   @Test
   void printable_longValue_isCut() {
     assertThat(Env.printable("a".repeat(100))).isEqualTo("a".repeat(40) + "...");
+  }
+
+  @Test
+  void duration_shortAndIsoForms_areParsed() {
+    assertThat(Env.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Env.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Env.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(Env.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(Env.parseDuration("PT2S")).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void duration_outOfRange_namesFlagAndValue() {
+    assertThatThrownBy(() -> env.duration("2h", "--grace", "DQ_GRACE", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
+        .isInstanceOf(BadSettingException.class)
+        .hasMessageStartingWith("--grace must be a duration from 0ms to 60m")
+        .hasMessageEndingWith("got \"2h\"");
+  }
+
+  @Test
+  void list_variableIsCommaSeparated_flagWins() {
+    Env e = new Env(Map.of("QUEUES", "a, b,,c"));
+
+    assertThat(e.list(null, "--queue", "QUEUES", List.of("default"), "a name", s -> s)).containsExactly("a", "b", "c");
+    assertThat(e.list(List.of("x"), "--queue", "QUEUES", List.of("default"), "a name", s -> s)).containsExactly("x");
+    assertThat(e.list(null, "--queue", "NONE", List.of("default"), "a name", s -> s)).containsExactly("default");
+  }
+
+  @Test
+  void pairs_typeEqualsValue_parsedAndBadPairNamed() {
+    Env e = new Env(Map.of("C", "email=2,resize=1"));
+
+    assertThat(e.pairs(null, "--concurrency", "C", "N", Integer::parseInt)).containsEntry("email", 2).containsEntry("resize", 1);
+    assertThatThrownBy(() -> e.pairs(List.of("email"), "--concurrency", "C", "N", Integer::parseInt))
+        .isInstanceOf(BadSettingException.class)
+        .hasMessage("--concurrency must be TYPE=N, got \"email\"");
+    assertThatThrownBy(() -> e.pairs(List.of("a b=1"), "--concurrency", "C", "N", Integer::parseInt))
+        .isInstanceOf(BadSettingException.class);
+  }
+
+  @Test
+  void decimal_outOfRange_isRejected() {
+    assertThat(env.decimal("0.25", "--p", "P", 0.5, 0, 1)).isEqualTo(0.25);
+    assertThatThrownBy(() -> env.decimal("1.5", "--p", "P", 0.5, 0, 1)).isInstanceOf(BadSettingException.class);
   }
 }

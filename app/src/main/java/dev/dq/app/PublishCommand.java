@@ -1,0 +1,205 @@
+package dev.dq.app;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskLimits;
+import dev.dq.core.task.TaskQueueException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code dq publish}: enqueues tasks given by flags, or one per JSON line on stdin. */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    header = "Enqueues tasks and prints their ids.",
+    description = {
+      "With --type: --count tasks of that type, with the payload of --payload or --payload-file. Without --type: one "
+          + "task per line of stdin, as JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", \"id\", "
+          + "\"headers\"; a payload that is not a string is published as its JSON text).",
+      "Every task is checked before the first is sent, and tasks go to the broker in atomic batches of "
+          + PublishCommand.BATCH + ": a rejected task (too large, bad type) publishes nothing. Exits 1 with one line "
+          + "on stderr when a task is rejected, the queue stays full for --timeout, or the broker is unreachable."
+    })
+final class PublishCommand implements Callable<Integer> {
+  static final int BATCH = 500;
+  static final int MAX_COUNT = 1_000_000;
+
+  private final Env env;
+  private final InputStream in;
+
+  @ParentCommand DqCommand parent;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "Task type; without it, tasks are read from stdin.")
+  String type;
+
+  @Option(names = "--queue", paramLabel = "NAME", description = "Queue (env DQ_QUEUE, default: default).")
+  String queue;
+
+  @Option(names = "--payload", paramLabel = "TEXT", description = "Payload text (UTF-8).")
+  String payload;
+
+  @Option(names = "--payload-file", paramLabel = "PATH", description = "Payload bytes from a file.")
+  Path payloadFile;
+
+  @Option(names = "--count", paramLabel = "N", description = "How many tasks to publish with --type (default 1).")
+  String count;
+
+  @Option(
+      names = "--delay",
+      paramLabel = "DURATION",
+      description = "Make the tasks ready only after this long (default 0). Delayed tasks are sent one by one.")
+  String delay;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "How long to wait for room in a full queue (env DQ_PUBLISH_TIMEOUT, default 5s).")
+  String timeout;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only how many tasks were published, not their ids.")
+  boolean quiet;
+
+  PublishCommand(Env env, InputStream in) {
+    this.env = env;
+    this.in = in;
+  }
+
+  @Override
+  public Integer call() {
+    AppSettings app = parent.configure();
+    PublishSettings settings = settings();
+    List<Task> tasks = settings.tasks(in, InstantSource.system());
+    if (tasks.isEmpty()) {
+      throw new BadSettingException("nothing to publish: give --type, or JSON lines on stdin");
+    }
+    try (BrokerSession session = BrokerSession.open(app)) {
+      publish(session.broker(), session.clock(), tasks, settings);
+    }
+    return 0;
+  }
+
+  PublishSettings settings() {
+    String q = env.queue(queue, "--queue", "DQ_QUEUE", Task.DEFAULT_QUEUE);
+    if (type != null && !Env.isName(type)) {
+      throw Env.bad("--type", type, "a task type of 1-128 characters [A-Za-z0-9._:-]");
+    }
+    if (type == null && (payload != null || payloadFile != null || count != null)) {
+      throw new BadSettingException("--payload, --payload-file and --count need --type");
+    }
+    if (payload != null && payloadFile != null) {
+      throw new BadSettingException("--payload and --payload-file cannot be combined");
+    }
+    if (payloadFile != null && !Files.isReadable(payloadFile)) {
+      throw Env.bad("--payload-file", payloadFile.toString(), "a readable file");
+    }
+    int n = env.intInRange(count, "--count", "DQ_PUBLISH_COUNT", 1, 1, MAX_COUNT);
+    Duration d = env.duration(delay, "--delay", "DQ_PUBLISH_DELAY", Duration.ZERO, Duration.ZERO, Duration.ofDays(30));
+    Duration t =
+        env.duration(timeout, "--timeout", "DQ_PUBLISH_TIMEOUT", Duration.ofSeconds(5), Duration.ZERO,
+            Duration.ofMinutes(10));
+    return new PublishSettings(q, type, payload, payloadFile, n, d, t);
+  }
+
+  private void publish(Broker broker, InstantSource clock, List<Task> tasks, PublishSettings settings) {
+    PrintWriter out = spec.commandLine().getOut();
+    int published = 0;
+    try {
+      if (settings.delay().isZero()) {
+        for (List<Task> batch : batches(tasks)) {
+          broker.enqueueAll(batch, settings.timeout());
+          published += printed(out, batch);
+        }
+      } else {
+        Instant notBefore = clock.instant().plus(settings.delay());
+        for (Task task : tasks) {
+          broker.enqueueAt(task, notBefore, settings.timeout());
+          published += printed(out, List.of(task));
+        }
+      }
+    } catch (QueueFullException e) {
+      throw failed("queue " + settings.queue() + " still full after " + Env.format(settings.timeout()), published,
+          tasks.size());
+    } catch (BrokerUnavailableException e) {
+      throw failed("broker unavailable: " + e.getMessage(), published, tasks.size());
+    } catch (TaskQueueException | IllegalArgumentException e) {
+      throw failed(e.getMessage(), published, tasks.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failed("interrupted", published, tasks.size());
+    }
+    if (quiet) {
+      out.println("published " + published);
+    }
+    out.flush();
+  }
+
+  private int printed(PrintWriter out, List<Task> batch) {
+    if (!quiet) {
+      batch.forEach(t -> out.println(t.id().value()));
+    }
+    return batch.size();
+  }
+
+  /** Consecutive tasks of one queue, at most {@link #BATCH} per batch (a broker batch names one queue). */
+  static List<List<Task>> batches(List<Task> tasks) {
+    List<List<Task>> batches = new ArrayList<>();
+    List<Task> current = new ArrayList<>();
+    for (Task task : tasks) {
+      if (!current.isEmpty() && (current.size() == BATCH || !current.get(0).queue().equals(task.queue()))) {
+        batches.add(current);
+        current = new ArrayList<>();
+      }
+      current.add(task);
+    }
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
+    return batches;
+  }
+
+  private static CommandFailedException failed(String why, int published, int total) {
+    return new CommandFailedException(
+        why + (published == 0
+            ? "; nothing was published"
+            : "; published " + published + " of " + total + " tasks (their ids are above)"));
+  }
+
+  /** Reads a payload file after checking its size, so that a huge file is rejected without being loaded. */
+  static byte[] readPayload(Path file) {
+    try {
+      long size = Files.size(file);
+      if (size > TaskLimits.DEFAULT.maxPayloadBytes()) {
+        throw new CommandFailedException(
+            "--payload-file " + file + ": " + size + " bytes exceed the payload limit of "
+                + TaskLimits.DEFAULT.maxPayloadBytes() + " bytes; nothing was published");
+      }
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw Env.bad("--payload-file", file.toString(), "a readable file");
+    }
+  }
+
+  /** What a task the user described breaks, as a command failure. */
+  static CommandFailedException rejected(String where, InvalidTaskException e) {
+    return new CommandFailedException(where + e.getMessage() + "; nothing was published");
+  }
+}

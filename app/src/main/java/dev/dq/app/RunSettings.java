@@ -1,0 +1,20 @@
+package dev.dq.app;
+
+import java.util.Objects;
+
+/**
+ * Settings of {@code dq run}.
+ *
+ * @param pool how the worker pool runs
+ * @param metrics where /metrics and /health listen
+ * @param flakyRate failure probability of the built-in {@code flaky} handler when a payload names none
+ */
+record RunSettings(WorkerSettings pool, MetricsSettings metrics, double flakyRate) {
+  RunSettings {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(metrics, "metrics");
+    if (!(flakyRate >= 0 && flakyRate <= 1)) {
+      throw new IllegalArgumentException("flakyRate must be in [0, 1]: " + flakyRate);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.dq.app.metrics;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps a label's values to a bounded set, so that no producer can blow up the number of time series: the known values
+ * (registered task types, served queues) pass, the first {@code cap} unknown ones pass too, and every later unknown
+ * value becomes {@value #OTHER}. Thread-safe.
+ */
+public final class BoundedLabels {
+  public static final String OTHER = "other";
+
+  private final Set<String> known;
+  private final int cap;
+  private final Set<String> admitted = ConcurrentHashMap.newKeySet();
+
+  public BoundedLabels(Set<String> known, int cap) {
+    if (cap < 0) {
+      throw new IllegalArgumentException("cap must be >= 0: " + cap);
+    }
+    this.known = Set.copyOf(known);
+    this.cap = cap;
+  }
+
+  /** {@code value} itself if known or admitted (admitting it while there is room), else {@value #OTHER}. */
+  public String label(String value) {
+    if (known.contains(value) || admitted.contains(value)) {
+      return value;
+    }
+    synchronized (admitted) {
+      if (admitted.size() < cap) {
+        admitted.add(value);
+        return value;
+      }
+    }
+    return OTHER;
+  }
+}

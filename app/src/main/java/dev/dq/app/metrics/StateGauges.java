@@ -1,0 +1,137 @@
+package dev.dq.app.metrics;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.QueueStats;
+import dev.dq.core.worker.RateLimitedLog;
+import dev.dq.core.worker.WorkerPool;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges read at scrape time: per queue ready, in flight, delayed and dead (from {@link Broker#stats} and {@link
+ * DeadLetterQueue#size}), broker reachability, and the pool's busy, idle and abandoned workers.
+ *
+ * <p>One scrape reads the broker once: the first gauge takes a snapshot that the others reuse for a short while. When
+ * the broker cannot be reached the queue gauges are left out of that scrape, {@code dq_broker_up} is 0, and the error
+ * is logged at most every few seconds.
+ */
+public final class StateGauges {
+  private static final Logger log = LoggerFactory.getLogger(StateGauges.class);
+  private static final Duration SNAPSHOT_TTL = Duration.ofMillis(500);
+
+  /** The counts of one queue at one moment. */
+  record Counts(QueueStats stats, long dead) {}
+
+  private final Broker broker;
+  private final DeadLetterQueue deadLetters;
+  private final List<String> served;
+  private final BoundedLabels queues;
+  private final RateLimitedLog errors;
+  private Map<String, Counts> snapshot;
+  private long snapshotNanos;
+
+  private StateGauges(
+      Broker broker, DeadLetterQueue deadLetters, List<String> served, BoundedLabels queues, InstantSource clock) {
+    this.broker = broker;
+    this.deadLetters = deadLetters;
+    this.served = List.copyOf(served);
+    this.queues = queues;
+    this.errors = new RateLimitedLog(log, clock, Duration.ofSeconds(5));
+  }
+
+  /** Registers the queue and broker gauges of {@code served} queues plus any other queue the broker knows. */
+  public static StateGauges register(
+      PrometheusRegistry registry, Broker broker, DeadLetterQueue deadLetters, List<String> served,
+      BoundedLabels queues, InstantSource clock) {
+    StateGauges gauges = new StateGauges(broker, deadLetters, served, queues, clock);
+    gauges.queueGauge(registry, "dq_queue_ready", "Tasks ready to be taken now.", c -> c.stats().ready());
+    gauges.queueGauge(registry, "dq_queue_in_flight", "Tasks delivered and not yet settled.", c -> c.stats().inFlight());
+    gauges.queueGauge(registry, "dq_queue_delayed", "Tasks waiting for a retry or a delay.", c -> c.stats().delayed());
+    gauges.queueGauge(registry, "dq_queue_dead", "Tasks in the dead-letter queue.", Counts::dead);
+    GaugeWithCallback.builder()
+        .name("dq_broker_up")
+        .help("1 if the last read of the broker succeeded, else 0.")
+        .callback(cb -> cb.call(gauges.counts().isEmpty() ? 0 : 1))
+        .register(registry);
+    return gauges;
+  }
+
+  /** Registers {@code dq_workers_busy}, {@code dq_workers_idle} and {@code dq_workers_abandoned}. */
+  public static void registerPool(PrometheusRegistry registry, WorkerPool pool, int workers) {
+    GaugeWithCallback.builder()
+        .name("dq_workers_busy")
+        .help("Worker slots running a handler.")
+        .callback(cb -> cb.call(pool.busyWorkers()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("dq_workers_idle")
+        .help("Worker slots waiting for a task.")
+        .callback(cb -> cb.call(Math.max(0, workers - pool.busyWorkers())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("dq_workers_abandoned")
+        .help("Handlers that overran their timeout and have not returned yet.")
+        .callback(cb -> cb.call(pool.abandonedHandlers()))
+        .register(registry);
+  }
+
+  private void queueGauge(
+      PrometheusRegistry registry, String name, String help, ToDoubleFunction<Counts> value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("queue")
+        .callback(cb -> counts().forEach((queue, c) -> cb.call(value.applyAsDouble(c), queue)))
+        .register(registry);
+  }
+
+  /** Counts per queue label, at most {@link #SNAPSHOT_TTL} old; empty when the broker could not be read. */
+  synchronized Map<String, Counts> counts() {
+    long now = System.nanoTime();
+    if (snapshot == null || now - snapshotNanos > SNAPSHOT_TTL.toNanos()) {
+      snapshot = read();
+      snapshotNanos = now;
+    }
+    return snapshot;
+  }
+
+  private Map<String, Counts> read() {
+    try {
+      TreeSet<String> names = new TreeSet<>(served);
+      names.addAll(broker.queues());
+      Map<String, Counts> counts = new LinkedHashMap<>();
+      for (String queue : new ArrayList<>(names)) {
+        // A queue beyond the label cap is left out: folding gauges of several queues into one would mislead.
+        if (queues.label(queue).equals(queue)) {
+          counts.put(queue, new Counts(broker.stats(queue), deadLetters.size(queue)));
+        }
+      }
+      return counts;
+    } catch (RuntimeException e) {
+      errors.warn("reading queue counts for metrics failed", e);
+      return Map.of();
+    }
+  }
+
+  /** Whether the broker answers now; for {@code /health}. */
+  public boolean brokerReachable() {
+    try {
+      broker.stats(served.get(0));
+      return true;
+    } catch (RuntimeException e) {
+      errors.warn("health check: broker unreachable", e);
+      return false;
+    }
+  }
+}
