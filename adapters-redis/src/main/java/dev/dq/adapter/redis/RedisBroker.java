@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,8 +207,10 @@ public final class RedisBroker implements Broker {
   public void ack(Lease lease) {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
+    // After a lost reply the retry finds the lease gone; if the task hash is gone too, the first try did the ack.
     settle("ack", lease, Script.ACK, List.of(k.active(), k.leases(), k.task(id)),
-        List.of(id, Long.toString(lease.token()), ops.now()));
+        List.of(id, Long.toString(lease.token()), ops.now()),
+        () -> !ops.call("check ack of task " + id, () -> ops.jedis().exists(k.task(id))));
   }
 
   @Override
@@ -218,7 +221,7 @@ public final class RedisBroker implements Broker {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     Object reply = settle("extend", lease, Script.EXTEND, List.of(k.active(), k.leases()),
-        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()));
+        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()), () -> false);
     return new Lease(lease.task(), lease.token(), Instant.ofEpochMilli((Long) reply));
   }
 
@@ -230,7 +233,7 @@ public final class RedisBroker implements Broker {
     settle("retry", lease, Script.RETRY,
         List.of(k.active(), k.leases(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Long.toString(lease.token()), Integer.toString(lease.task().attempt() + 1),
-            Long.toString(notBefore.toEpochMilli()), ops.now()));
+            Long.toString(notBefore.toEpochMilli()), ops.now()), () -> false);
   }
 
   @Override
@@ -239,7 +242,7 @@ public final class RedisBroker implements Broker {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     settle("release", lease, Script.RELEASE, List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Long.toString(lease.token()), Long.toString(notBefore.toEpochMilli()), ops.now()));
+        List.of(id, Long.toString(lease.token()), Long.toString(notBefore.toEpochMilli()), ops.now()), () -> false);
   }
 
   @Override
@@ -249,13 +252,25 @@ public final class RedisBroker implements Broker {
     String id = lease.task().id().value();
     settle("dead-letter", lease, Script.DEAD_LETTER,
         List.of(k.active(), k.leases(), k.task(id), k.dead(), k.deadSeq()),
-        List.of(id, Long.toString(lease.token()), ops.codec().encodeFailure(failure), ops.now()));
+        List.of(id, Long.toString(lease.token()), ops.codec().encodeFailure(failure), ops.now()),
+        () -> ops.call("check dead-letter of task " + id, () -> ops.jedis().zscore(k.dead(), id)) != null);
   }
 
-  private Object settle(String what, Lease lease, Script script, List<String> keys, List<String> args) {
+  /**
+   * Runs a settle script. A connection failure leaves it unknown whether the first try ran; the retry then answers
+   * LEASE_LOST if it did, so {@code doneByFirstTry} checks for the first try's effect before reporting a lost lease.
+   * Retry and release are not checked: if their first try ran, the task is queued again, as LEASE_LOST says.
+   */
+  private Object settle(String what, Lease lease, Script script, List<String> keys, List<String> args,
+      BooleanSupplier doneByFirstTry) {
     String label = what + " task " + lease.task().id();
-    Object reply = ops.scriptRetryingOnce(label, script, keys, args);
+    AtomicBoolean retried = new AtomicBoolean();
+    Object reply = ops.scriptRetryingOnce(label, script, keys, args, retried);
     if ("LEASE_LOST".equals(reply)) {
+      if (retried.get() && doneByFirstTry.getAsBoolean()) {
+        log.debug("{}: the try before the connection failure did it", label);
+        return "OK";
+      }
       leaseLost.incrementAndGet();
       log.debug("{}: lease {} is no longer valid", label, lease.token());
       throw new LeaseLostException("task " + lease.task().id() + ": lease " + lease.token() + " (expiring at "

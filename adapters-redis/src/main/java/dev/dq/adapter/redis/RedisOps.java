@@ -4,6 +4,7 @@ import dev.dq.core.port.BrokerClosedException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -58,7 +59,15 @@ final class RedisOps {
 
   /** Like {@link #script}, but tries once more on a fresh connection after a connection failure. */
   Object scriptRetryingOnce(String what, Script script, List<String> keys, List<String> args) {
-    return callRetryingOnce(what, () -> scripts.run(script, keys, args));
+    return callRetryingOnce(what, () -> scripts.run(script, keys, args), null);
+  }
+
+  /**
+   * Like {@link #scriptRetryingOnce(String, Script, List, List)}; sets {@code retried} when the first try failed on
+   * its connection, in which case it may or may not have run.
+   */
+  Object scriptRetryingOnce(String what, Script script, List<String> keys, List<String> args, AtomicBoolean retried) {
+    return callRetryingOnce(what, () -> scripts.run(script, keys, args), retried);
   }
 
   <T> T call(String what, Supplier<T> op) {
@@ -80,6 +89,10 @@ final class RedisOps {
    * therefore drops the idle ones, and one retry then runs on a new connection.
    */
   <T> T callRetryingOnce(String what, Supplier<T> op) {
+    return callRetryingOnce(what, op, null);
+  }
+
+  private <T> T callRetryingOnce(String what, Supplier<T> op, AtomicBoolean retried) {
     if (clientClosed) {
       throw new BrokerClosedException("broker closed: cannot " + what);
     }
@@ -90,6 +103,9 @@ final class RedisOps {
         throw RedisErrors.translate(e, what, endpoint);
       }
       dropIdleConnections();
+    }
+    if (retried != null) {
+      retried.set(true);
     }
     return call(what, op);
   }
