@@ -152,6 +152,7 @@ final class LeaseFencingIT {
     }
   }
 
+  @SuppressWarnings("deprecation")
   private static long serverTimeMs() {
     List<?> t = (List<?>) redis.admin().sendCommand(Protocol.Command.TIME);
     return Long.parseLong(new String((byte[]) t.get(0), StandardCharsets.US_ASCII)) * 1000
