@@ -117,6 +117,14 @@ public interface Broker extends AutoCloseable {
   QueueStats stats(String queue);
 
   /**
+   * Names of the queues this broker has seen used, sorted, for operators' tools (stats, dashboards). Best effort: a
+   * queue nobody has enqueued to may be missing. The default knows none.
+   */
+  default List<String> queues() {
+    return List.of();
+  }
+
+  /**
    * Stops accepting tasks. Idempotent. Tasks already ready can still be dequeued; in-flight leases can still be
    * settled. Releases the resources this instance holds; what happens to tasks still held depends on the adapter's
    * durability (the in-memory broker loses them with the process, a durable one keeps them).

@@ -1,0 +1,316 @@
+package dev.dq.adapter.memory;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.Lease;
+import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.QueueStats;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
+import dev.dq.core.task.TaskLimits;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link Broker} held in this JVM's memory: for tests, demos and single-process use. Tasks do not survive the
+ * process. Time (lease expiry, delayed tasks) comes only from the injected clock, so tests drive it with a fake one.
+ *
+ * <p>Strict like a good fake: settling an unknown, settled, foreign or expired lease throws {@link
+ * LeaseLostException}, and {@link #assertNoLeakedLeases()} lets a test prove it settled every lease it took.
+ *
+ * <p>Thread-safe: one lock guards all state (see {@link Store}).
+ */
+public final class InMemoryBroker implements Broker {
+  private final Store store;
+  private final Intake intake;
+  private final InMemoryDeadLetterQueue deadLetters;
+
+  private InMemoryBroker(Builder b) {
+    this.store = new Store(b.clock, b.capacity);
+    this.intake = new Intake(store, b.limits);
+    this.deadLetters = new InMemoryDeadLetterQueue(store);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This broker's dead-letter queue: {@link #deadLetter} moves tasks into it, and its requeues come back here. */
+  public InMemoryDeadLetterQueue deadLetterQueue() {
+    return deadLetters;
+  }
+
+  @Override
+  public void enqueue(Task task, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    intake.admit(List.of(task), null, timeout);
+  }
+
+  @Override
+  public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(notBefore, "notBefore");
+    intake.admit(List.of(task), notBefore, timeout);
+  }
+
+  @Override
+  public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
+    List<Task> batch = List.copyOf(tasks); // rejects nulls; a caller can't change it while we wait
+    if (batch.isEmpty()) {
+      intake.checkOpen(); // nothing to add, but a closed broker still says so
+      return;
+    }
+    intake.checkBatch(batch);
+    intake.admit(batch, null, timeout);
+  }
+
+  @Override
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+    Objects.requireNonNull(queue, "queue");
+    Checks.positive("leaseTime", leaseTime);
+    long remaining = Store.nanos(Checks.nonNegative("wait", wait));
+    store.lock.lockInterruptibly();
+    try {
+      QueueState q = store.queue(queue);
+      while (true) {
+        Instant now = store.clock.instant();
+        q.promoteDue(now);
+        Task task = q.pollReady();
+        if (task != null) {
+          InFlight delivery = new InFlight(task, store.nextToken(), now.plus(leaseTime));
+          q.lease(delivery);
+          q.notFull.signalAll();
+          return Optional.of(delivery.toLease());
+        }
+        store.ensureOpen(); // closed and drained: nothing will ever come
+        if (remaining <= 0) {
+          return Optional.empty();
+        }
+        long slice = Math.min(remaining, Store.MAX_WAIT_SLICE_NANOS);
+        Duration untilDue = q.untilNextDue(now);
+        if (untilDue != null) {
+          slice = Math.max(1, Math.min(slice, Store.nanos(untilDue)));
+        }
+        long left = q.notEmpty.awaitNanos(slice);
+        remaining -= slice - left;
+      }
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  @Override
+  public void ack(Lease lease) {
+    settle(
+        lease,
+        (q, delivery, now) -> {
+          q.forget(delivery.task().id());
+          return null;
+        });
+  }
+
+  @Override
+  public Lease extend(Lease lease, Duration leaseTime) {
+    Checks.positive("leaseTime", leaseTime);
+    return settle(
+        lease,
+        (q, delivery, now) -> {
+          InFlight longer = delivery.extendedTo(now.plus(leaseTime));
+          q.lease(longer); // same token: it is still the same delivery
+          return longer.toLease();
+        });
+  }
+
+  @Override
+  public void retryLater(Lease lease, Instant notBefore) {
+    Objects.requireNonNull(notBefore, "notBefore");
+    settle(
+        lease,
+        (q, delivery, now) -> {
+          q.endLease(delivery.task().id());
+          Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
+          q.schedule(next, notBefore, now, store.nextSeq());
+          q.notEmpty.signalAll();
+          return null;
+        });
+  }
+
+  @Override
+  public void release(Lease lease, Instant notBefore) {
+    Objects.requireNonNull(notBefore, "notBefore");
+    settle(
+        lease,
+        (q, delivery, now) -> {
+          q.endLease(delivery.task().id());
+          if (notBefore.isAfter(now)) {
+            q.schedule(delivery.task(), notBefore, now, store.nextSeq());
+          } else {
+            q.pushFront(delivery.task());
+            q.notEmpty.signalAll();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void deadLetter(Lease lease, Failure failure) {
+    Objects.requireNonNull(failure, "failure");
+    settle(
+        lease,
+        (q, delivery, now) -> {
+          q.endLease(delivery.task().id());
+          q.bury(new DeadLetter(delivery.task(), failure));
+          return null;
+        });
+  }
+
+  /** What a settling call does to a valid delivery, with the lock held. */
+  @FunctionalInterface
+  private interface Settlement<T> {
+    T apply(QueueState queue, InFlight delivery, Instant now);
+  }
+
+  /**
+   * Runs {@code settlement} if {@code lease} is the current, unexpired delivery of its task; otherwise throws and
+   * changes nothing. An expired delivery stays in flight so that {@link #reclaimExpiredLeases} counts it.
+   */
+  private <T> T settle(Lease lease, Settlement<T> settlement) {
+    Objects.requireNonNull(lease, "lease");
+    TaskId id = lease.task().id();
+    store.lock.lock(); // never blocks for long, so not interruptible: a worker must be able to settle
+    try {
+      QueueState q = store.existing(lease.task().queue());
+      InFlight delivery = q == null ? null : q.inFlight(id);
+      if (delivery == null || !delivery.matches(lease)) {
+        throw new LeaseLostException(
+            "task " + id + ": lease " + lease.token() + " is not held (settled, reclaimed or never issued)");
+      }
+      Instant now = store.clock.instant();
+      if (delivery.expiredAt(now)) {
+        throw new LeaseLostException("task " + id + ": lease expired at " + delivery.expiresAt());
+      }
+      return settlement.apply(q, delivery, now);
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  @Override
+  public int reclaimExpiredLeases() {
+    store.lock.lock();
+    try {
+      Instant now = store.clock.instant();
+      int reclaimed = 0;
+      for (QueueState q : store.queues()) {
+        List<InFlight> expired = q.removeExpired(now);
+        expired.forEach(delivery -> q.pushBack(delivery.task()));
+        if (!expired.isEmpty()) {
+          q.notEmpty.signalAll();
+        }
+        reclaimed += expired.size();
+      }
+      return reclaimed;
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  @Override
+  public QueueStats stats(String queue) {
+    Objects.requireNonNull(queue, "queue");
+    store.lock.lock();
+    try {
+      QueueState q = store.existing(queue);
+      if (q == null) {
+        return new QueueStats(queue, 0, 0, 0);
+      }
+      q.promoteDue(store.clock.instant()); // a due task counts as ready, as the next dequeue would see it
+      return new QueueStats(queue, q.readyCount(), q.inFlightCount(), q.delayedCount());
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  @Override
+  public List<String> queues() {
+    store.lock.lock();
+    try {
+      return store.queues().stream().map(q -> q.name).sorted().toList();
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  /**
+   * Stops accepting tasks and wakes every blocked caller: producers get {@code BrokerClosedException}, consumers
+   * drain what is ready and then get it too. Leases can still be settled. Idempotent.
+   */
+  @Override
+  public void close() {
+    store.lock.lock();
+    try {
+      store.close();
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  /**
+   * For test teardown: throws if any delivery is still in flight, naming the tasks, because a test that takes a lease
+   * and never settles it hides a leak that a real worker would have.
+   *
+   * @throws IllegalStateException some leases were never settled
+   */
+  public void assertNoLeakedLeases() {
+    List<TaskId> leaked = new ArrayList<>();
+    store.lock.lock();
+    try {
+      store.queues().forEach(q -> leaked.addAll(q.inFlightIds()));
+    } finally {
+      store.lock.unlock();
+    }
+    if (!leaked.isEmpty()) {
+      throw new IllegalStateException(leaked.size() + " leases were never settled, tasks " + leaked);
+    }
+  }
+
+  /** Builds an {@link InMemoryBroker}; each setter checks its value at once. */
+  public static final class Builder {
+    private InstantSource clock = InstantSource.system();
+    private int capacity = 10_000;
+    private TaskLimits limits = TaskLimits.DEFAULT;
+
+    private Builder() {}
+
+    /** Source of time for lease expiry and delayed tasks (default the system clock). */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Most waiting (ready + delayed) tasks per queue (default 10,000). */
+    public Builder capacity(int perQueue) {
+      if (perQueue < 1) {
+        throw new IllegalArgumentException("capacity must be >= 1: " + perQueue);
+      }
+      this.capacity = perQueue;
+      return this;
+    }
+
+    /** Size limits checked on enqueue (default {@link TaskLimits#DEFAULT}). */
+    public Builder limits(TaskLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    public InMemoryBroker build() {
+      return new InMemoryBroker(this);
+    }
+  }
+}

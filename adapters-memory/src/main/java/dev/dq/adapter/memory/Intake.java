@@ -1,0 +1,105 @@
+package dev.dq.adapter.memory;
+
+import dev.dq.core.port.DuplicateTaskException;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
+import dev.dq.core.task.TaskLimits;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The producer side of an {@link InMemoryBroker}: checks tasks, then admits them when their queue has room. */
+final class Intake {
+  private final Store store;
+  private final TaskLimits limits;
+
+  Intake(Store store, TaskLimits limits) {
+    this.store = store;
+    this.limits = limits;
+  }
+
+  void checkOpen() {
+    store.lock.lock();
+    try {
+      store.ensureOpen();
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  /** Checks that a batch names one queue and could ever fit. */
+  void checkBatch(List<Task> batch) {
+    String queue = batch.get(0).queue();
+    for (Task task : batch) {
+      if (!task.queue().equals(queue)) {
+        throw new IllegalArgumentException(
+            "a batch must name one queue: task " + task.id() + " is for " + task.queue() + ", not " + queue);
+      }
+    }
+    if (batch.size() > store.capacity) {
+      throw new IllegalArgumentException(
+          "batch of " + batch.size() + " tasks can never fit queue " + queue + " of capacity " + store.capacity);
+    }
+  }
+
+  /**
+   * Adds {@code batch}, all on one queue, all or nothing, waiting up to {@code timeout} for room. Every check runs
+   * before anything changes, so a failure leaves the queue as it was.
+   *
+   * @param notBefore when the tasks become ready; null for now
+   */
+  void admit(List<Task> batch, Instant notBefore, Duration timeout) throws InterruptedException {
+    long remaining = Store.nanos(Checks.nonNegative("timeout", timeout));
+    batch.forEach(limits::check);
+    checkNoRepeats(batch);
+    store.lock.lockInterruptibly();
+    try {
+      QueueState q = store.queue(batch.get(0).queue());
+      while (true) {
+        store.ensureOpen();
+        // Checked on every pass: another producer may have added one of these ids while we waited.
+        checkNotHeld(q, batch);
+        if (q.waiting() + batch.size() <= store.capacity) {
+          Instant now = store.clock.instant();
+          for (Task task : batch) {
+            q.accept(task, notBefore == null ? now : notBefore, now, store.nextSeq());
+          }
+          q.notEmpty.signalAll();
+          return;
+        }
+        if (remaining <= 0) {
+          throw new QueueFullException(
+              "queue " + q.name + ": no room for " + describe(batch) + " within " + timeout + " (capacity "
+                  + store.capacity + ")");
+        }
+        remaining = q.notFull.awaitNanos(remaining);
+      }
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  private static void checkNotHeld(QueueState q, List<Task> batch) {
+    for (Task task : batch) {
+      if (q.holds(task.id())) {
+        throw new DuplicateTaskException("task " + task.id() + ": queue " + q.name + " holds it already");
+      }
+    }
+  }
+
+  private static void checkNoRepeats(List<Task> batch) {
+    Set<TaskId> seen = new HashSet<>();
+    for (Task task : batch) {
+      if (!seen.add(task.id())) {
+        throw new DuplicateTaskException("task " + task.id() + ": appears twice in one batch");
+      }
+    }
+  }
+
+  private static String describe(List<Task> batch) {
+    return batch.size() == 1 ? "task " + batch.get(0).id() : "a batch of " + batch.size() + " tasks";
+  }
+}

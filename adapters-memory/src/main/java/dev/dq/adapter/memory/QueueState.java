@@ -1,0 +1,208 @@
+package dev.dq.adapter.memory;
+
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * Everything one queue holds. Not thread-safe: every method must be called with the owning {@link Store}'s lock held.
+ *
+ * <p>Each task id of the queue is in exactly one of ready, delayed, in flight or dead; {@link #held} mirrors their
+ * union so that a duplicate check costs one lookup.
+ */
+final class QueueState {
+  /** Delayed tasks leave in due order; ties keep insertion order so equal due times stay FIFO. */
+  private static final Comparator<Delayed> DUE_ORDER =
+      Comparator.comparing(Delayed::notBefore).thenComparingLong(Delayed::seq);
+
+  private record Delayed(Task task, Instant notBefore, long seq) {}
+
+  final String name;
+  /** Signalled when a task becomes ready, and at close. */
+  final Condition notEmpty;
+  /** Signalled when a waiting slot frees, and at close. */
+  final Condition notFull;
+
+  private final ArrayDeque<Task> ready = new ArrayDeque<>();
+  private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(DUE_ORDER);
+  private final Map<TaskId, InFlight> inFlight = new LinkedHashMap<>();
+  private final LinkedHashMap<TaskId, DeadLetter> dead = new LinkedHashMap<>();
+  private final Set<TaskId> held = new HashSet<>();
+
+  QueueState(String name, Condition notEmpty, Condition notFull) {
+    this.name = name;
+    this.notEmpty = notEmpty;
+    this.notFull = notFull;
+  }
+
+  // --- waiting tasks (ready + delayed), which count against capacity
+
+  int waiting() {
+    return ready.size() + delayed.size();
+  }
+
+  int readyCount() {
+    return ready.size();
+  }
+
+  int delayedCount() {
+    return delayed.size();
+  }
+
+  boolean holds(TaskId id) {
+    return held.contains(id);
+  }
+
+  /** Whether {@code id} is ready, delayed or in flight, as opposed to dead or unknown. */
+  boolean holdsLive(TaskId id) {
+    return held.contains(id) && !dead.containsKey(id);
+  }
+
+  /** Takes in a task new to this queue. The caller has checked {@link #holds}. */
+  void accept(Task task, Instant notBefore, Instant now, long seq) {
+    held.add(task.id());
+    schedule(task, notBefore, now, seq);
+  }
+
+  /** Puts a task this queue already holds at the tail of ready, or among the delayed if not due yet. */
+  void schedule(Task task, Instant notBefore, Instant now, long seq) {
+    if (notBefore.isAfter(now)) {
+      delayed.add(new Delayed(task, notBefore, seq));
+    } else {
+      ready.addLast(task);
+    }
+  }
+
+  /** Puts a held task at the tail of ready. */
+  void pushBack(Task task) {
+    ready.addLast(task);
+  }
+
+  /** Puts a held task at the head of ready: a released task was first in line already. */
+  void pushFront(Task task) {
+    ready.addFirst(task);
+  }
+
+  /** Moves every delayed task due at {@code now} to the tail of ready, in due order. @return how many */
+  int promoteDue(Instant now) {
+    int moved = 0;
+    while (!delayed.isEmpty() && !delayed.peek().notBefore().isAfter(now)) {
+      ready.addLast(delayed.poll().task());
+      moved++;
+    }
+    return moved;
+  }
+
+  /** The head of ready, or null. */
+  Task pollReady() {
+    return ready.pollFirst();
+  }
+
+  /** Time from {@code now} until the next delayed task is due; {@code null} if none is delayed. */
+  Duration untilNextDue(Instant now) {
+    Delayed next = delayed.peek();
+    return next == null ? null : Duration.between(now, next.notBefore());
+  }
+
+  // --- in flight
+
+  void lease(InFlight delivery) {
+    inFlight.put(delivery.task().id(), delivery);
+  }
+
+  InFlight inFlight(TaskId id) {
+    return inFlight.get(id);
+  }
+
+  int inFlightCount() {
+    return inFlight.size();
+  }
+
+  /** Ends a delivery; the task stays held, and the caller puts it somewhere. */
+  void endLease(TaskId id) {
+    inFlight.remove(id);
+  }
+
+  /** Ends a delivery and forgets the task: it was done. */
+  void forget(TaskId id) {
+    inFlight.remove(id);
+    held.remove(id);
+  }
+
+  /** Removes and returns the deliveries expired at {@code now}, the earliest expiry first. */
+  List<InFlight> removeExpired(Instant now) {
+    List<InFlight> expired = new ArrayList<>();
+    for (InFlight delivery : inFlight.values()) {
+      if (delivery.expiredAt(now)) {
+        expired.add(delivery);
+      }
+    }
+    expired.sort(Comparator.comparing(InFlight::expiresAt).thenComparingLong(InFlight::token));
+    expired.forEach(delivery -> inFlight.remove(delivery.task().id()));
+    return expired;
+  }
+
+  List<TaskId> inFlightIds() {
+    return List.copyOf(inFlight.keySet());
+  }
+
+  // --- dead letters, oldest first
+
+  /** Stores a dead letter; one with the same id goes to the end, since it died again just now. */
+  void bury(DeadLetter entry) {
+    TaskId id = entry.task().id();
+    dead.remove(id);
+    dead.put(id, entry);
+    held.add(id);
+  }
+
+  DeadLetter dead(TaskId id) {
+    return dead.get(id);
+  }
+
+  /** The oldest dead letter, or null. */
+  DeadLetter oldestDead() {
+    return dead.isEmpty() ? null : dead.values().iterator().next();
+  }
+
+  /** Removes a dead letter and forgets its id. @return whether it was there */
+  boolean unbury(TaskId id) {
+    if (dead.remove(id) == null) {
+      return false;
+    }
+    held.remove(id);
+    return true;
+  }
+
+  /** Removes a dead letter but keeps the id held, because the task goes back to ready. */
+  void resurrect(TaskId id) {
+    dead.remove(id);
+  }
+
+  List<DeadLetter> deadSlice(int offset, int limit) {
+    return dead.values().stream().skip(offset).limit(limit).toList();
+  }
+
+  int deadCount() {
+    return dead.size();
+  }
+
+  int purgeDead() {
+    int count = dead.size();
+    held.removeAll(dead.keySet());
+    dead.clear();
+    return count;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.dq.adapter.memory;
+
+import dev.dq.core.task.TaskId;
+import dev.dq.core.worker.TaskEvent;
+import dev.dq.core.worker.TaskEventListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps every event, for assertions. */
+final class RecordingListener implements TaskEventListener {
+  private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void on(TaskEvent event) {
+    events.add(event);
+  }
+
+  <T extends TaskEvent> List<T> all(Class<T> kind) {
+    return events.stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  <T extends TaskEvent> List<T> of(Class<T> kind, TaskId id) {
+    return all(kind).stream().filter(e -> e.task().id().equals(id)).toList();
+  }
+}

@@ -1,0 +1,150 @@
+package dev.dq.app;
+
+import com.google.inject.Injector;
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.port.QueueStats;
+import dev.dq.core.task.Task;
+import dev.dq.core.worker.Producer;
+import dev.dq.core.worker.WorkerPool;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dq demo}: publishes tasks, lets the pool work through them with retries and dead letters, and prints a
+ * summary when every task has succeeded or is dead, or when a signal asks it to stop.
+ */
+final class Demo {
+  private static final Logger log = LoggerFactory.getLogger(Demo.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofMillis(100);
+  /** Beyond the pool's grace: time for the broker to close and the summary to print. */
+  private static final Duration HOOK_SLACK = Duration.ofSeconds(3);
+
+  private final DemoSettings settings;
+  private final PrintStream out;
+  private final Broker broker;
+  private final DeadLetterQueue deadLetters;
+  private final WorkerPool pool;
+  private final Producer producer;
+  private final DemoStats stats;
+  private final InstantSource clock;
+  private final Lifecycle lifecycle;
+
+  private Demo(Injector injector, DemoSettings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+    this.broker = injector.getInstance(Broker.class);
+    this.deadLetters = injector.getInstance(DeadLetterQueue.class);
+    this.pool = injector.getInstance(WorkerPool.class);
+    this.producer = injector.getInstance(Producer.class);
+    this.stats = injector.getInstance(DemoStats.class);
+    this.clock = injector.getInstance(InstantSource.class);
+    Duration grace = settings.pool().grace();
+    this.lifecycle =
+        new Lifecycle(
+            List.of(
+                new Lifecycle.Service("broker", () -> {}, broker::close),
+                new Lifecycle.Service("worker pool", pool::start, () -> stopPool(grace))),
+            grace.plus(HOOK_SLACK));
+  }
+
+  /** Runs the demo to the end (or to a stop signal) and returns the exit code. */
+  static int run(AppSettings app, DemoSettings settings, PrintStream out) {
+    Injector injector =
+        Main.createInjector(app, new CoreModule(settings.pool()), new DemoModule(settings.seed()));
+    return new Demo(injector, settings, out).run();
+  }
+
+  private int run() {
+    log.info(
+        "demo: {} tasks, {} workers, {} attempts, broker {}, seed {}",
+        settings.tasks(), settings.pool().workers(), settings.pool().maxAttempts(), broker.getClass().getSimpleName(),
+        settings.seed());
+    Instant start = clock.instant();
+    boolean interrupted = false;
+    lifecycle.start();
+    try {
+      publishAll();
+      awaitAllFinished();
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      lifecycle.stopAll();
+      printSummary(Duration.between(start, clock.instant()));
+      lifecycle.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return lifecycle.stopRequested() || interrupted ? 130 : 0;
+  }
+
+  /** Publishes with short timeouts so that a full queue never keeps a stop request waiting. */
+  private void publishAll() throws InterruptedException {
+    for (int i = 1; i <= settings.tasks() && !lifecycle.stopRequested(); i++) {
+      Task task = task(i);
+      while (!lifecycle.stopRequested()) {
+        try {
+          producer.publish(task, PUBLISH_TIMEOUT);
+          break;
+        } catch (QueueFullException e) {
+          log.debug("queue full, retrying task {}", task.id());
+        }
+      }
+    }
+  }
+
+  private Task task(int n) {
+    String type = DemoModule.TYPES.get((n - 1) % DemoModule.TYPES.size());
+    String payload = type.equals("email") ? "user" + n + "@example.com" : "image-" + n + ".png";
+    return Task.builder(type).id("demo-" + n).payload(payload).createdAt(clock.instant()).build();
+  }
+
+  /** Done when the broker holds nothing and the events account for every published task. */
+  private void awaitAllFinished() throws InterruptedException {
+    while (!lifecycle.awaitStopRequest(POLL)) {
+      QueueStats q = broker.stats(Task.DEFAULT_QUEUE);
+      if (q.ready() + q.inFlight() + q.delayed() == 0 && stats.finished() == stats.enqueued()) {
+        return;
+      }
+    }
+  }
+
+  private void stopPool(Duration grace) {
+    if (!pool.stop(grace)) {
+      log.warn("worker pool did not finish within {}; unfinished tasks were released", grace);
+    }
+  }
+
+  private void printSummary(Duration elapsed) {
+    List<DeadLetter> dead = deadLetters.list(Task.DEFAULT_QUEUE, 0, settings.tasks());
+    long unfinished = stats.enqueued() - stats.finished();
+    out.println("dq demo summary");
+    out.printf(Locale.ROOT, "  published      %d of %d%n", stats.enqueued(), settings.tasks());
+    out.printf(Locale.ROOT, "  succeeded      %d%n", stats.succeeded());
+    out.printf(Locale.ROOT, "  retried        %d%n", stats.retried());
+    out.printf(Locale.ROOT, "  dead-lettered  %d%n", stats.deadLettered());
+    if (unfinished > 0 || lifecycle.stopRequested()) {
+      out.printf(Locale.ROOT, "  unfinished     %d (stopped early)%n", unfinished);
+    }
+    out.printf(Locale.ROOT, "  elapsed        %.3f s%n", elapsed.toNanos() / 1e9);
+    out.printf(Locale.ROOT, "  seed           %d%n", settings.seed());
+    out.printf(Locale.ROOT, "dead-letter queue (%d)%n", dead.size());
+    for (DeadLetter d : dead) {
+      out.printf(
+          Locale.ROOT,
+          "  %s  %s  attempts=%d  %s: %s%n",
+          d.task().id(), d.task().type(), d.failure().attempts(), d.failure().errorType(), d.failure().message());
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.dq.app;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.dq.adapter.memory.InMemoryBroker;
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
+import java.time.InstantSource;
+
+/** {@code DQ_BROKER=memory}: one {@link InMemoryBroker} in this JVM, serving as {@link Broker} and its DLQ. */
+public final class InMemoryBrokerModule extends AbstractModule {
+
+  @Provides
+  @Singleton
+  InMemoryBroker inMemoryBroker(InstantSource clock) {
+    return InMemoryBroker.builder().clock(clock).build();
+  }
+
+  @Provides
+  @Singleton
+  Broker broker(InMemoryBroker broker) {
+    return broker;
+  }
+
+  @Provides
+  @Singleton
+  DeadLetterQueue deadLetterQueue(InMemoryBroker broker) {
+    return broker.deadLetterQueue();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.dq.app;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code dq.jar}. Holds no logger on purpose: the logback configuration is chosen from the settings,
+ * which must happen before the first logger is created.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  /** Runs {@code dq} with an explicit environment and streams; returns the exit code. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, new Env(env), out, err, (app, demo) -> {
+      Logging.use(app.logFormat());
+      return Demo.run(app, demo, out);
+    });
+  }
+
+  static int run(String[] args, Env env, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+    return commandLine(env, out, err, launcher).execute(args);
+  }
+
+  static CommandLine commandLine(Env env, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+    CommandLine cl = new CommandLine(new DqCommand(env));
+    cl.addSubcommand("demo", new DemoCommand(env, launcher));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the code, humans
+    // the line, and nobody needs a stack trace or the full usage to see which value was wrong.
+    cl.setParameterExceptionHandler((ex, args) -> oneLine(ex.getCommandLine(), ex.getMessage()));
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof BadSettingException) {
+            return oneLine(commandLine, ex.getMessage());
+          }
+          throw ex;
+        });
+    return cl;
+  }
+
+  /**
+   * An injector with the broker module named in {@code app} plus {@code modules}. Building it connects nothing and
+   * starts no thread; the caller starts the services it takes from it.
+   */
+  static Injector createInjector(AppSettings app, Module... modules) {
+    List<Module> all = new ArrayList<>(List.of(modules));
+    all.add(BrokerModules.forName(app.broker()));
+    return Guice.createInjector(all);
+  }
+
+  private static int oneLine(CommandLine cl, String message) {
+    String line = message == null ? "invalid arguments" : message.lines().findFirst().orElse("invalid arguments");
+    cl.getErr().println("dq: " + line);
+    cl.getErr().flush();
+    return 2;
+  }
+}

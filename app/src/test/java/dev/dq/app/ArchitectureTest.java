@@ -1,0 +1,93 @@
+package dev.dq.app;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures;
+import com.tngtech.archunit.library.GeneralCodingRules;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The module boundaries of STYLE §1 and §11, checked on the classes of every module (app sees them all). {@code
+ * failOnEmptyShould} stays on, so a rule whose package is misspelled, or whose module disappeared, fails instead of
+ * passing vacuously. Adding an adapter means adding it to {@link #hexagon} and {@link #adapters_use_only_core_and_their_technology}.
+ */
+@AnalyzeClasses(packages = "dev.dq", importOptions = ImportOption.DoNotIncludeTests.class)
+final class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule hexagon =
+      Architectures.onionArchitecture()
+          .domainModels("dev.dq.core.task..")
+          .domainServices("dev.dq.core.port..", "dev.dq.core.retry..")
+          .applicationServices("dev.dq.core.worker..")
+          .adapter("memory", "dev.dq.adapter.memory..")
+          // app is the composition root: it wires core to one adapter, so it sees both; its own limits are below.
+          .ignoreDependency(resideInAPackage("dev.dq.app.."), DescribedPredicate.alwaysTrue())
+          .because("core is the inside of the hexagon and adapters plug into its ports");
+
+  @ArchTest
+  static final ArchRule core_depends_only_on_the_jdk_and_slf4j =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.core..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("dev.dq.core..", "java..", "org.slf4j..");
+
+  @ArchTest
+  static final ArchRule adapters_use_only_core_and_their_technology =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.adapter.memory..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("dev.dq.adapter.memory..", "dev.dq.core..", "java..", "org.slf4j..");
+
+  @ArchTest
+  static final ArchRule adapters_do_not_depend_on_each_other =
+      slices().matching("dev.dq.adapter.(*)..").should().notDependOnEachOther();
+
+  @ArchTest
+  static final ArchRule nothing_depends_on_the_app =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.dq.app..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.dq.app..");
+
+  @ArchTest
+  static final ArchRule only_the_app_touches_guice_picocli_logback_and_prometheus =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.dq.app..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("com.google.inject..", "picocli..", "ch.qos.logback..", "io.prometheus..");
+
+  @ArchTest
+  static final ArchRule core_reads_time_only_through_the_injected_clock =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.dq.core..")
+          .should()
+          .callMethod(Instant.class, "now")
+          .orShould()
+          .callMethod(System.class, "currentTimeMillis")
+          .orShould()
+          .callMethod(Clock.class, "systemUTC")
+          .orShould()
+          .callMethod(Clock.class, "systemDefaultZone");
+
+  @ArchTest
+  static final ArchRule no_java_util_logging = GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+}

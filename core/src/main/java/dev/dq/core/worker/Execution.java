@@ -1,0 +1,245 @@
+package dev.dq.core.worker;
+
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.Lease;
+import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One delivery of one task through a handler. Exactly one of three parties settles it with the broker: the handler's
+ * thread when it returns, the timer when it overruns its timeout, or the pool's stop when the grace period is over.
+ * The state CAS decides which; the losers write nothing.
+ */
+final class Execution {
+  private static final Logger log = LoggerFactory.getLogger(Execution.class);
+
+  enum State {
+    PENDING,
+    RUNNING,
+    FINISHED,
+    TIMED_OUT,
+    RELEASED
+  }
+
+  private final PoolContext ctx;
+  private final TaskHandler handler;
+  private final Consumer<Execution> onSlotLeft;
+  private final AtomicReference<State> state = new AtomicReference<>(State.PENDING);
+  private final AtomicBoolean slotLeft = new AtomicBoolean();
+  private volatile Lease lease;
+  private volatile Thread thread;
+  private volatile boolean counted;
+  private volatile Runnable onAbandoned = () -> {};
+  private volatile Instant startedAt;
+  private ScheduledFuture<?> timeout;
+
+  Execution(PoolContext ctx, Lease lease, TaskHandler handler, Consumer<Execution> onSlotLeft) {
+    this.ctx = ctx;
+    this.lease = lease;
+    this.handler = handler;
+    this.onSlotLeft = onSlotLeft;
+  }
+
+  Task task() {
+    return lease.task();
+  }
+
+  String type() {
+    return lease.task().type();
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  /** Called by the pool when the dispatcher admitted this execution to run: its end must be reported once. */
+  void admitted() {
+    counted = true;
+  }
+
+  boolean isLive() {
+    State s = state.get();
+    return s == State.PENDING || s == State.RUNNING;
+  }
+
+  /** Heartbeat: replaces the lease with its extension. */
+  void extended(Lease extendedLease) {
+    this.lease = extendedLease;
+  }
+
+  /**
+   * Runs the handler on the calling worker thread and settles the outcome. If the timeout fires first, {@code
+   * onAbandoned} runs on the timer thread: the caller's thread is then given up on and must not take more work.
+   */
+  void execute(Runnable onAbandoned) {
+    this.onAbandoned = onAbandoned;
+    thread = Thread.currentThread();
+    try {
+      if (!state.compareAndSet(State.PENDING, State.RUNNING)) {
+        return; // handed back by stop before it started
+      }
+      startedAt = ctx.clock().instant();
+      scheduleTimeout();
+      try (var a = MDC.putCloseable("task_id", task().id().value());
+          var b = MDC.putCloseable("task_type", type());
+          var c = MDC.putCloseable("queue", task().queue());
+          var d = MDC.putCloseable("attempt", Integer.toString(task().attempt()));
+          var e = MDC.putCloseable("worker", thread.getName())) {
+        emit(new TaskEvent.Started(task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
+        Throwable error = invokeHandler();
+        if (state.compareAndSet(State.RUNNING, State.FINISHED)) {
+          cancelTimeout();
+          settle(error);
+        }
+      }
+    } finally {
+      if (state.get() == State.TIMED_OUT) {
+        ctx.abandonedHandlers().decrementAndGet();
+      }
+      thread = null;
+      // An interrupt left here was aimed at this task (timeout or stop), not at the next one this thread runs.
+      Thread.interrupted();
+      leaveSlot();
+    }
+  }
+
+  private Throwable invokeHandler() {
+    try {
+      handler.handle(task());
+      return null;
+    } catch (VirtualMachineError fatal) {
+      if (state.compareAndSet(State.RUNNING, State.RELEASED)) {
+        releaseQuietly("handler hit " + fatal, Duration.ZERO);
+      }
+      throw fatal;
+    } catch (Exception | Error error) {
+      return error;
+    }
+  }
+
+  /** Timer: the handler overran; interrupt it, fail the attempt, free the slot even if the handler never returns. */
+  void onTimeout(Duration limit) {
+    if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
+      return;
+    }
+    ctx.abandonedHandlers().incrementAndGet();
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+    emit(new TaskEvent.TimedOut(task(), workerName(t), limit));
+    settle(new TaskTimeoutException("task " + task().id() + ": handler exceeded its timeout of " + limit));
+    leaveSlot();
+    onAbandoned.run();
+  }
+
+  /**
+   * Hands the task back without spending an attempt, ready again after {@code delay}; interrupts a running handler.
+   * Used by stop, and for a parked task no longer wanted.
+   */
+  boolean handBack(String reason, Duration delay) {
+    State from = state.get();
+    if ((from != State.PENDING && from != State.RUNNING) || !state.compareAndSet(from, State.RELEASED)) {
+      return false;
+    }
+    cancelTimeout();
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+    releaseQuietly(reason, delay);
+    leaveSlot();
+    return true;
+  }
+
+  private void scheduleTimeout() {
+    Optional<Duration> limit = ctx.config().timeoutFor(type());
+    if (limit.isPresent()) {
+      Duration d = limit.get();
+      synchronized (this) {
+        timeout = ctx.timer().schedule(() -> onTimeout(d), d.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  private synchronized void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+  }
+
+  private void settle(Throwable error) {
+    Instant now = ctx.clock().instant();
+    Duration took = startedAt == null ? Duration.ZERO : Duration.between(startedAt, now);
+    String worker = workerName(thread);
+    try {
+      if (error == null) {
+        ctx.broker().ack(lease);
+        emit(new TaskEvent.Succeeded(task(), worker, took));
+        return;
+      }
+      Optional<Duration> retryIn =
+          error instanceof NonRetryableException
+              ? Optional.empty()
+              : ctx.config().retryPolicy().retryDelay(task(), ctx.random());
+      if (retryIn.isPresent()) {
+        ctx.broker().retryLater(lease, now.plus(retryIn.get()));
+      } else {
+        ctx.broker().deadLetter(lease, Failure.of(error, task().attempt(), now));
+      }
+      emit(new TaskEvent.Failed(task(), worker, took, error.getClass().getName(), error.getMessage(), retryIn));
+      if (retryIn.isEmpty()) {
+        emit(new TaskEvent.DeadLettered(task(), Failure.of(error, task().attempt(), now)));
+      }
+    } catch (LeaseLostException lost) {
+      emit(new TaskEvent.LeaseLost(task(), error == null ? "ack" : "fail"));
+    } catch (RuntimeException brokerError) {
+      // The lease will expire and the task be delivered again: at-least-once, nothing lost.
+      ctx.brokerErrors().warn("task " + task().id() + ": could not settle", brokerError);
+    }
+  }
+
+  private void releaseQuietly(String reason, Duration delay) {
+    try {
+      ctx.broker().release(lease, ctx.clock().instant().plus(delay));
+      emit(new TaskEvent.Released(task(), reason));
+    } catch (LeaseLostException lost) {
+      emit(new TaskEvent.LeaseLost(task(), "release"));
+    } catch (RuntimeException brokerError) {
+      ctx.brokerErrors().warn("task " + task().id() + ": could not hand back", brokerError);
+    }
+  }
+
+  private void leaveSlot() {
+    if (counted && slotLeft.compareAndSet(false, true)) {
+      onSlotLeft.accept(this);
+    }
+  }
+
+  private void emit(TaskEvent event) {
+    try {
+      ctx.listener().on(event);
+    } catch (RuntimeException e) {
+      log.warn("task event listener failed on {}", event.getClass().getSimpleName(), e);
+    }
+  }
+
+  private String workerName(Thread t) {
+    return t != null ? t.getName() : ctx.config().workerName();
+  }
+}

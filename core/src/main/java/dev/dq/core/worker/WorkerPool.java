@@ -1,0 +1,365 @@
+package dev.dq.core.worker;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.Lease;
+import dev.dq.core.port.LeaseLostException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed number of worker slots that take tasks from a {@link Broker} and run them through the handler registered
+ * for their type.
+ *
+ * <ul>
+ *   <li>Each slot is a thread that dequeues and runs the handler itself: no hand-off between threads per task. Idle
+ *       workers block in the broker.
+ *   <li>A handler that overruns its timeout is interrupted and its slot given to a fresh thread, even if the handler
+ *       never returns ({@link #abandonedHandlers()} counts those still running).
+ *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back to the broker
+ *       with a not-before time: no thread waits out a backoff.
+ *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, so only tasks of a
+ *       dead pool are delivered again; a reaper reclaims expired leases of any pool.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #start()} once; {@link #stop(Duration)} is idempotent.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+  private static final Duration WORKER_JOIN = Duration.ofMillis(500);
+  private static final int NEW = 0;
+  private static final int RUNNING = 1;
+  private static final int STOPPED = 2;
+
+  private final PoolContext ctx;
+  private final Map<String, TaskHandler> handlers;
+  private final Dispatcher dispatcher;
+  private final Set<Execution> held = ConcurrentHashMap.newKeySet();
+  private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
+  private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
+  private final ThreadFactory threads;
+  private final Object idle = new Object();
+  private final AtomicInteger lifecycle = new AtomicInteger(NEW);
+
+  private WorkerPool(Builder b) {
+    WorkerPoolConfig config = b.config;
+    this.handlers = Map.copyOf(b.handlers);
+    this.threads = daemonThreads(config.workerName());
+    ScheduledExecutorService timer =
+        Executors.newScheduledThreadPool(2, daemonThreads(config.workerName() + "-timer"));
+    this.ctx =
+        new PoolContext(
+            b.broker,
+            config,
+            b.clock,
+            b.listener,
+            b.random,
+            timer,
+            new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
+            new AtomicLong());
+    this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
+  }
+
+  public static Builder builder(Broker broker) {
+    return new Builder(broker);
+  }
+
+  /** Starts the workers, heartbeat and reaper. @throws IllegalStateException if started before */
+  public void start() {
+    if (!lifecycle.compareAndSet(NEW, RUNNING)) {
+      throw new IllegalStateException("pool was started before");
+    }
+    WorkerPoolConfig config = ctx.config();
+    for (int slot = 0; slot < config.workers(); slot++) {
+      launch(new Worker(this, ctx, slot));
+    }
+    long beat = Math.max(1, config.leaseTime().toMillis() / 3);
+    ctx.timer().scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    long reap = config.reapInterval().toMillis();
+    ctx.timer().scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+    log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
+  }
+
+  /**
+   * Takes no new tasks, waits up to {@code grace} for running handlers, then interrupts the rest and hands their tasks
+   * back to the broker without spending an attempt. Returns within {@code grace} plus a small bound even if a handler
+   * ignores interrupts. Does not close the broker. Returns at once when already stopped.
+   *
+   * @return true if every handler finished within {@code grace}
+   */
+  public boolean stop(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    int was = lifecycle.getAndSet(STOPPED);
+    if (was != RUNNING) {
+      ctx.timer().shutdownNow();
+      return true;
+    }
+    workers.forEach(Worker::interruptIfFetching);
+    for (Execution parked : dispatcher.closeAndDrain()) {
+      handBack(parked, "shutdown", Duration.ZERO);
+    }
+    for (Execution e; (e = runnable.poll()) != null; ) {
+      handBack(e, "shutdown", Duration.ZERO);
+    }
+    boolean clean = awaitIdle(grace);
+    if (!clean) {
+      log.warn("shutdown grace {} exceeded, interrupting {} handlers", grace, held.size());
+      for (Execution e : List.copyOf(held)) {
+        e.handBack("shutdown", Duration.ZERO);
+        held.remove(e);
+      }
+    }
+    ctx.timer().shutdownNow();
+    joinWorkers();
+    log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
+    return clean;
+  }
+
+  /** Same as {@code stop(Duration.ofSeconds(10))}. */
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(10));
+  }
+
+  /** Handlers that overran their timeout and have not returned yet. */
+  public long abandonedHandlers() {
+    return ctx.abandonedHandlers().get();
+  }
+
+  /** Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers - busy}. */
+  public int busyWorkers() {
+    int busy = 0;
+    for (Execution e : held) {
+      if (e.state() == Execution.State.RUNNING) {
+        busy++;
+      }
+    }
+    return busy;
+  }
+
+  /** Tasks this pool holds right now (running or parked for a saturated type). */
+  public int heldTasks() {
+    return held.size();
+  }
+
+  boolean isRunning() {
+    return lifecycle.get() == RUNNING;
+  }
+
+  /** A parked task that may run now, if any. */
+  Execution takeRunnable() {
+    return runnable.poll();
+  }
+
+  /** Decides what to do with a fresh lease: returns the execution to run now on the caller's thread, or null. */
+  Execution accept(Lease lease) {
+    TaskHandler handler = handlers.get(lease.task().type());
+    if (handler == null) {
+      deadLetterUnknownType(lease);
+      return null;
+    }
+    Execution execution = new Execution(ctx, lease, handler, this::ended);
+    held.add(execution);
+    if (!isRunning()) {
+      handBack(execution, "shutdown", Duration.ZERO);
+      return null;
+    }
+    switch (dispatcher.admit(execution)) {
+      case RUN:
+        execution.admitted();
+        return execution;
+      case DEFERRED:
+        log.debug("task {}: type {} saturated, parked", lease.task().id(), lease.task().type());
+        return null;
+      case OVERFLOW:
+        handBack(execution, "type saturated", ctx.config().saturatedRequeueDelay());
+        return null;
+      default:
+        handBack(execution, "shutdown", Duration.ZERO);
+        return null;
+    }
+  }
+
+  /** The worker's handler overran and did not return: a fresh thread takes its slot. */
+  void replace(Worker abandoned) {
+    workers.remove(abandoned);
+    if (isRunning()) {
+      launch(new Worker(this, ctx, abandoned.slot()));
+    }
+  }
+
+  private void launch(Worker worker) {
+    Thread thread = threads.newThread(worker);
+    workers.put(worker, thread);
+    thread.start();
+  }
+
+  private void handBack(Execution execution, String reason, Duration delay) {
+    execution.handBack(reason, delay);
+    held.remove(execution);
+  }
+
+  /** An admitted execution stopped running (finished, timed out or handed back). */
+  private void ended(Execution execution) {
+    held.remove(execution);
+    Execution next = dispatcher.finish(execution.type());
+    if (next != null) {
+      next.admitted();
+      runnable.add(next);
+    }
+    if (!isRunning()) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  private void deadLetterUnknownType(Lease lease) {
+    String type = lease.task().type();
+    Failure failure =
+        new Failure("no-handler", "no handler for type " + type, lease.task().attempt(), ctx.clock().instant());
+    try {
+      ctx.broker().deadLetter(lease, failure);
+      ctx.listener().on(new TaskEvent.DeadLettered(lease.task(), failure));
+    } catch (LeaseLostException lost) {
+      ctx.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
+    } catch (RuntimeException e) {
+      ctx.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
+    }
+  }
+
+  private void heartbeat() {
+    for (Execution e : held) {
+      if (!e.isLive()) {
+        continue;
+      }
+      try {
+        e.extended(ctx.broker().extend(e.lease(), ctx.config().leaseTime()));
+      } catch (LeaseLostException lost) {
+        log.debug("task {}: lease lost while held", e.task().id());
+      } catch (RuntimeException error) {
+        ctx.brokerErrors().warn("lease renewal failed", error);
+      }
+    }
+  }
+
+  private void reap() {
+    try {
+      int reclaimed = ctx.broker().reclaimExpiredLeases();
+      if (reclaimed > 0) {
+        log.info("reclaimed {} tasks whose leases expired", reclaimed);
+      }
+    } catch (RuntimeException e) {
+      ctx.brokerErrors().warn("reclaiming expired leases failed", e);
+    }
+  }
+
+  private boolean awaitIdle(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (idle) {
+      while (!held.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void joinWorkers() {
+    long deadline = System.nanoTime() + WORKER_JOIN.toNanos();
+    for (Thread thread : workers.values()) {
+      long left = deadline - System.nanoTime();
+      try {
+        if (left > 0) {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (thread.isAlive()) {
+        log.debug("worker {} still blocked in the broker; it hands back anything it receives", thread.getName());
+      }
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Builds a {@link WorkerPool}. */
+  public static final class Builder {
+    private final Broker broker;
+    private final Map<String, TaskHandler> handlers = new HashMap<>();
+    private WorkerPoolConfig config = WorkerPoolConfig.builder().build();
+    private InstantSource clock = InstantSource.system();
+    private TaskEventListener listener = TaskEventListener.NONE;
+    private RandomGenerator random = new Random();
+
+    private Builder(Broker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
+    }
+
+    public Builder config(WorkerPoolConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Registers the handler of one task type; a later registration of the same type replaces it. */
+    public Builder handler(String type, TaskHandler handler) {
+      handlers.put(dev.dq.core.task.Names.check("task type", type), Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder listener(TaskEventListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Source of backoff jitter; must be thread-safe (default {@link Random}). */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    public WorkerPool build() {
+      return new WorkerPool(this);
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package dev.dq.testing;
+
+import static dev.dq.testing.TaskFixtures.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.Lease;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.port.QueueStats;
+import dev.dq.core.port.TaskNotFoundException;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link DeadLetterQueue} must do, together with the {@link Broker} that feeds it. An adapter's test
+ * extends it and supplies {@link #create}. Every test settles every lease it takes.
+ */
+public abstract class DeadLetterQueueContract {
+  protected static final String QUEUE = Task.DEFAULT_QUEUE;
+  protected static final String OTHER_QUEUE = "other";
+  protected static final int LARGE_CAPACITY = 1_000;
+  protected static final int SMALL_CAPACITY = 4;
+  protected static final Duration LEASE = Duration.ofSeconds(30);
+
+  protected final FakeClock clock = FakeClock.at(TaskFixtures.EPOCH);
+  protected Broker broker;
+  protected DeadLetterQueue deadLetters;
+
+  /**
+   * A new, empty broker (default task limits, time only from {@code clock}, at most {@code capacityPerQueue} waiting
+   * tasks per queue) and the dead-letter queue its {@link Broker#deadLetter} writes to.
+   */
+  protected abstract BrokerAndDeadLetters create(InstantSource clock, int capacityPerQueue);
+
+  @BeforeEach
+  final void createDefault() {
+    use(create(clock, LARGE_CAPACITY));
+  }
+
+  @AfterEach
+  final void closeBroker() {
+    broker.close();
+  }
+
+  /** Replaces the default pair with an empty one of {@code capacityPerQueue}. */
+  protected final void useCapacity(int capacityPerQueue) {
+    broker.close();
+    use(create(clock, capacityPerQueue));
+  }
+
+  private void use(BrokerAndDeadLetters pair) {
+    broker = pair.broker();
+    deadLetters = pair.deadLetters();
+  }
+
+  @Test
+  void deadLetter_viaBroker_storesTaskWithFailure() throws Exception {
+    broker.enqueue(aTask("t1").payload("data").attempt(3).build(), Duration.ZERO);
+    Lease lease = take(QUEUE);
+    Failure failure = new Failure("java.io.IOException", "disk on fire", 3, clock.instant());
+
+    broker.deadLetter(lease, failure);
+
+    Optional<DeadLetter> entry = deadLetters.get(QUEUE, new TaskId("t1"));
+    assertThat(entry).contains(new DeadLetter(lease.task(), failure));
+    assertThat(entry.orElseThrow().failure().errorType()).isEqualTo("java.io.IOException");
+    assertThat(entry.orElseThrow().failure().message()).isEqualTo("disk on fire");
+    assertThat(entry.orElseThrow().failure().attempts()).isEqualTo(3);
+    assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
+    assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
+  }
+
+  @Test
+  void list_severalEntries_pagesOldestFirst() {
+    addAll(QUEUE, "d1", "d2", "d3", "d4", "d5");
+
+    assertThat(ids(deadLetters.list(QUEUE, 0, 2))).containsExactly("d1", "d2");
+    assertThat(ids(deadLetters.list(QUEUE, 2, 2))).containsExactly("d3", "d4");
+    assertThat(ids(deadLetters.list(QUEUE, 4, 2))).containsExactly("d5");
+    assertThat(deadLetters.list(QUEUE, 5, 2)).isEmpty();
+    assertThat(ids(deadLetters.list(QUEUE, 0, 100))).containsExactly("d1", "d2", "d3", "d4", "d5");
+  }
+
+  @Test
+  void list_zeroLimit_returnsNothing() {
+    addAll(QUEUE, "d1");
+
+    assertThat(deadLetters.list(QUEUE, 0, 0)).isEmpty();
+  }
+
+  @Test
+  void add_existingId_replacesEntry() {
+    addAll(QUEUE, "d1");
+    DeadLetter newer = entry(QUEUE, "d1", "second failure");
+
+    deadLetters.add(newer);
+
+    assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
+    assertThat(deadLetters.get(QUEUE, new TaskId("d1"))).contains(newer);
+  }
+
+  @Test
+  void size_twoQueues_countsEachSeparately() {
+    addAll(QUEUE, "d1", "d2");
+    addAll(OTHER_QUEUE, "o1");
+
+    assertThat(deadLetters.size(QUEUE)).isEqualTo(2);
+    assertThat(deadLetters.size(OTHER_QUEUE)).isEqualTo(1);
+    assertThat(ids(deadLetters.list(OTHER_QUEUE, 0, 10))).containsExactly("o1");
+    assertThat(deadLetters.size("never-used")).isZero();
+  }
+
+  @Test
+  void get_unknownId_returnsEmpty() {
+    addAll(QUEUE, "d1");
+
+    assertThat(deadLetters.get(QUEUE, new TaskId("nope"))).isEmpty();
+    assertThat(deadLetters.get(OTHER_QUEUE, new TaskId("d1"))).isEmpty();
+  }
+
+  @Test
+  void delete_existingEntry_removesItOnce() {
+    addAll(QUEUE, "d1", "d2");
+
+    assertThat(deadLetters.delete(QUEUE, new TaskId("d1"))).isTrue();
+    assertThat(deadLetters.delete(QUEUE, new TaskId("d1"))).isFalse();
+
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10))).containsExactly("d2");
+  }
+
+  @Test
+  void delete_entry_freesIdForEnqueue() throws Exception {
+    deadLetterViaBroker("t1");
+
+    deadLetters.delete(QUEUE, new TaskId("t1"));
+
+    broker.enqueue(aTask("t1").build(), Duration.ZERO);
+    assertThat(broker.stats(QUEUE).ready()).isEqualTo(1);
+  }
+
+  @Test
+  void purge_queue_removesOnlyItsEntriesAndCountsThem() {
+    addAll(QUEUE, "d1", "d2", "d3");
+    addAll(OTHER_QUEUE, "o1");
+
+    assertThat(deadLetters.purge(QUEUE)).isEqualTo(3);
+
+    assertThat(deadLetters.size(QUEUE)).isZero();
+    assertThat(deadLetters.size(OTHER_QUEUE)).isEqualTo(1);
+    assertThat(deadLetters.purge(QUEUE)).isZero();
+  }
+
+  @Test
+  void requeue_entry_returnsTaskReadyNowWithAttemptOne() throws Exception {
+    Task task = aTask("t1").payload("data").header("k", "v").attempt(3).build();
+    broker.enqueue(task, Duration.ZERO);
+    Lease lease = take(QUEUE);
+    broker.deadLetter(lease, failure());
+
+    deadLetters.requeue(QUEUE, new TaskId("t1"));
+
+    assertThat(deadLetters.get(QUEUE, new TaskId("t1"))).isEmpty();
+    assertThat(deadLetters.size(QUEUE)).isZero();
+    assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 1, 0, 0));
+    Lease again = take(QUEUE);
+    assertThat(again.task()).isEqualTo(task.withAttempt(1));
+    broker.ack(again);
+  }
+
+  @Test
+  void requeue_addedEntry_goesToTailOfItsQueue() throws Exception {
+    broker.enqueue(aTask("t1").build(), Duration.ZERO);
+    addAll(QUEUE, "d1");
+
+    deadLetters.requeue(QUEUE, new TaskId("d1"));
+
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t1", "d1");
+  }
+
+  @Test
+  void requeue_unknownId_throwsTaskNotFound() {
+    addAll(QUEUE, "d1");
+
+    assertThatThrownBy(() -> deadLetters.requeue(QUEUE, new TaskId("nope")))
+        .isInstanceOf(TaskNotFoundException.class);
+    assertThatThrownBy(() -> deadLetters.requeue(OTHER_QUEUE, new TaskId("d1")))
+        .isInstanceOf(TaskNotFoundException.class);
+  }
+
+  @Test
+  void requeue_queueFull_throwsQueueFullAndEntryStays() throws Exception {
+    useCapacity(SMALL_CAPACITY);
+    addAll(QUEUE, "d1");
+    for (String id : List.of("t1", "t2", "t3", "t4")) {
+      broker.enqueue(aTask(id).build(), Duration.ZERO);
+    }
+
+    assertThatThrownBy(() -> deadLetters.requeue(QUEUE, new TaskId("d1"))).isInstanceOf(QueueFullException.class);
+
+    assertThat(deadLetters.get(QUEUE, new TaskId("d1"))).isPresent();
+    assertThat(broker.stats(QUEUE).ready()).isEqualTo(4);
+  }
+
+  @Test
+  void requeueAll_limitedRoom_movesOldestWhileRoomAndCounts() throws Exception {
+    useCapacity(SMALL_CAPACITY);
+    broker.enqueue(aTask("t1").build(), Duration.ZERO);
+    broker.enqueue(aTask("t2").build(), Duration.ZERO);
+    addAll(QUEUE, "d1", "d2", "d3", "d4", "d5");
+
+    assertThat(deadLetters.requeueAll(QUEUE)).isEqualTo(2);
+
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10))).containsExactly("d3", "d4", "d5");
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t1", "t2", "d1", "d2");
+  }
+
+  @Test
+  void requeueAll_enoughRoom_movesEverything() throws Exception {
+    addAll(QUEUE, "d1", "d2", "d3");
+    addAll(OTHER_QUEUE, "o1");
+
+    assertThat(deadLetters.requeueAll(QUEUE)).isEqualTo(3);
+
+    assertThat(deadLetters.size(QUEUE)).isZero();
+    assertThat(deadLetters.size(OTHER_QUEUE)).isEqualTo(1);
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("d1", "d2", "d3");
+    assertThat(deadLetters.requeueAll(QUEUE)).isZero();
+  }
+
+  // --- helpers
+
+  protected final Failure failure() {
+    return new Failure("java.lang.IllegalStateException", "boom", 1, clock.instant());
+  }
+
+  protected final DeadLetter entry(String queue, String id, String message) {
+    Task task = aTask(id).queue(queue).build();
+    return new DeadLetter(task, new Failure("java.lang.IllegalStateException", message, 1, clock.instant()));
+  }
+
+  /** Adds entries directly, in this order. */
+  protected final void addAll(String queue, String... ids) {
+    for (String id : ids) {
+      deadLetters.add(entry(queue, id, "failed " + id));
+    }
+  }
+
+  /** Enqueues, dequeues and dead-letters a task through the broker. */
+  protected final void deadLetterViaBroker(String id) throws InterruptedException {
+    broker.enqueue(aTask(id).build(), Duration.ZERO);
+    broker.deadLetter(take(QUEUE), failure());
+  }
+
+  protected final Lease take(String queue) throws InterruptedException {
+    return broker
+        .dequeue(queue, LEASE, Duration.ZERO)
+        .orElseThrow(() -> new AssertionError("expected a ready task on " + queue));
+  }
+
+  protected final List<String> takeAndAckAll(String queue) throws InterruptedException {
+    List<String> ids = new ArrayList<>();
+    Optional<Lease> lease;
+    while ((lease = broker.dequeue(queue, LEASE, Duration.ZERO)).isPresent()) {
+      ids.add(lease.get().task().id().value());
+      broker.ack(lease.get());
+    }
+    return ids;
+  }
+
+  private static List<String> ids(List<DeadLetter> entries) {
+    return entries.stream().map(e -> e.task().id().value()).toList();
+  }
+}
