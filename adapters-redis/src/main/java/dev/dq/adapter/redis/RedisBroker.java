@@ -34,8 +34,8 @@ import redis.clients.jedis.UnifiedJedis;
  * lease expiry never depends on worker clocks. Each delivery carries a fencing token: a settle with a stale token
  * changes nothing, throws {@link LeaseLostException} and is counted in {@link #leaseLostCount()}.
  *
- * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits; settling leases still works until the client is
- * closed, which happens at the end of {@code close()} when this broker created it.
+ * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits and drops idle connections; settling leases and
+ * draining ready tasks still work afterwards, each on a connection of its own.
  */
 public final class RedisBroker implements Broker {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
@@ -303,11 +303,16 @@ public final class RedisBroker implements Broker {
   public QueueStats stats(String queue) {
     RedisKeys k = RedisKeys.of(queue);
     List<?> r = (List<?>) ops.scriptRetryingOnce("stats of " + queue, Script.STATS,
-        List.of(k.ready(), k.active(), k.delayed()), List.of());
+        List.of(k.ready(), k.active(), k.delayed()), List.of(ops.now()));
     return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
   }
 
-  /** Stops enqueues and dequeues, wakes this instance's blocked dequeues, then closes an owned client. */
+  @Override
+  public List<String> queues() {
+    return ops.queues().stream().sorted().toList();
+  }
+
+  /** Stops enqueues, wakes this instance's blocked dequeues, then drops an owned client's idle connections. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

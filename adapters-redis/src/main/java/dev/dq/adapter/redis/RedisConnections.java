@@ -33,6 +33,7 @@ public final class RedisConnections {
     // Waiting for a pooled connection is bounded like any other call.
     pool.setMaxWait(config.socketTimeout());
     pool.setBlockWhenExhausted(true);
+    pool.setJmxEnabled(false);
     return RedisClient.builder()
         .hostAndPort(url.host(), url.port())
         .clientConfig(client.build())

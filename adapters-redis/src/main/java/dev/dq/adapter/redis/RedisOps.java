@@ -1,6 +1,5 @@
 package dev.dq.adapter.redis;
 
-import dev.dq.core.port.BrokerClosedException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +20,6 @@ final class RedisOps {
   private final TaskCodec codec;
   private final String endpoint;
   private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
-  private volatile boolean clientClosed;
 
   RedisOps(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.jedis = jedis;
@@ -71,9 +69,6 @@ final class RedisOps {
   }
 
   <T> T call(String what, Supplier<T> op) {
-    if (clientClosed) {
-      throw new BrokerClosedException("broker closed: cannot " + what);
-    }
     try {
       return op.get();
     } catch (RuntimeException e) {
@@ -93,9 +88,6 @@ final class RedisOps {
   }
 
   private <T> T callRetryingOnce(String what, Supplier<T> op, AtomicBoolean retried) {
-    if (clientClosed) {
-      throw new BrokerClosedException("broker closed: cannot " + what);
-    }
     try {
       return op.get();
     } catch (RuntimeException e) {
@@ -140,10 +132,15 @@ final class RedisOps {
     }
   }
 
+  /**
+   * Releases what an owned client holds without making it unusable: settling leases must still work after {@link
+   * RedisBroker#close()} (the port's contract), so the pool keeps no idle connection from now on and each later call
+   * opens and closes its own. A shared client is left to its owner.
+   */
   void close() {
-    if (ownsClient && !clientClosed) {
-      clientClosed = true;
-      jedis.close();
+    if (ownsClient && jedis instanceof RedisClient client) {
+      client.getPool().setMaxIdle(0);
+      client.getPool().clear();
     }
   }
 }
