@@ -160,13 +160,12 @@ public final class RedisBroker implements Broker {
     while (true) {
       checkOpen();
       Object reply;
+      BrokerUnavailableException unavailable = null;
       try {
         reply = call.get();
       } catch (BrokerUnavailableException e) {
         // The call's nonce makes a repeat safe even if the first one ran and only the reply was lost.
-        if (System.nanoTime() - deadline >= 0) {
-          throw e;
-        }
+        unavailable = e;
         reply = null;
       }
       if ("OK".equals(reply)) {
@@ -183,6 +182,9 @@ public final class RedisBroker implements Broker {
         throw new IllegalStateException(what + ": unexpected reply " + reply);
       }
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMs <= 0 && unavailable != null) {
+        throw unavailable;
+      }
       if (remainingMs <= 0) {
         throw new QueueFullException("queue " + queue + " is full (capacity " + config.capacityPerQueue()
             + ") for " + timeout + "; " + what + " enqueued nothing of " + count);

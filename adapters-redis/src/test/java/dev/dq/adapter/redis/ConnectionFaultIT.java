@@ -111,8 +111,9 @@ final class ConnectionFaultIT {
 
       load.awaitAllCompleted(2 * perProducer, Duration.ofSeconds(180));
       var hung = load.stop(Duration.ofSeconds(30));
-      System.out.printf("FAULT redis-kill9-restart at kill: accepted=%d completed=%d; unavailable errors seen=%d%n",
-          acceptedAtKill, completedAtKill, load.unavailable.get());
+      System.out.printf("FAULT redis-kill9-restart at kill: accepted=%d completed=%d; unavailable errors seen=%d, "
+          + "acks with unknown outcome=%d%n", acceptedAtKill, completedAtKill, load.unavailable.get(),
+          load.ackUncertain.size());
       new Figures("redis-kill9-restart", load.accepted.size(), load.completed.size(), 0, load.lost(),
           load.duplicated(), recovery).print();
       assertThat(hung).isEmpty();

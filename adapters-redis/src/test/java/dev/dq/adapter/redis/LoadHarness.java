@@ -30,7 +30,10 @@ final class LoadHarness implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
   final Set<String> accepted = ConcurrentHashMap.newKeySet();
+  /** Ids whose handler ran at least once (the ack may have failed afterwards). */
   final Set<String> completed = ConcurrentHashMap.newKeySet();
+  /** Ids whose ack failed because Redis was unreachable; Redis may or may not have applied it. */
+  final Set<String> ackUncertain = ConcurrentHashMap.newKeySet();
   final AtomicLong deliveries = new AtomicLong();
   /** Unexpected exceptions that ended a thread; a test fails on any. */
   final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -77,11 +80,17 @@ final class LoadHarness implements AutoCloseable {
             if (lease.isEmpty()) {
               continue;
             }
-            pause(workMs);
-            broker.ack(lease.get());
+            String id = lease.get().task().id().value();
+            pause(workMs); // the handler
             deliveries.incrementAndGet();
-            completed.add(lease.get().task().id().value());
+            completed.add(id);
             lastCompletionNanos.set(System.nanoTime());
+            try {
+              broker.ack(lease.get());
+            } catch (BrokerUnavailableException e) {
+              ackUncertain.add(id); // done or delivered again: either way not lost
+              throw e;
+            }
           } catch (BrokerUnavailableException e) {
             unavailable.incrementAndGet();
             pause(50);
@@ -124,7 +133,7 @@ final class LoadHarness implements AutoCloseable {
       Set<String> missing = new HashSet<>(accepted);
       missing.removeAll(completed);
       throw new AssertionError("after " + timeout + ": accepted=" + accepted.size() + "/" + expected + " completed="
-          + completed.size() + " failures=" + failures + " missing(sample)=" + missing.stream().limit(10).toList() + " stats="
+          + completed.size() + " ackUncertain=" + ackUncertain.size() + " failures=" + failures + " missing(sample)=" + missing.stream().limit(10).toList() + " stats="
           + broker.stats("default"), e);
     }
   }
