@@ -1,6 +1,6 @@
--- release: hand the task back without spending an attempt; head of ready if not-before is not ahead.
+-- release: hand the task back without spending an attempt; head of ready if the delay is 0.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] ready  KEYS[4] delayed  KEYS[5] notify
--- ARGV[1] id  ARGV[2] fencing token  ARGV[3] not-before ms  ARGV[4] now ms override ('' = Redis TIME; test hook)
+-- ARGV[1] id  ARGV[2] fencing token  ARGV[3] delay ms (from the server's now)  ARGV[4] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
 -- Never checks capacity: a task already accepted is never dropped.
 local now
@@ -11,8 +11,9 @@ local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then return 'LEASE_LOST' end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-local due = tonumber(ARGV[3])
-if due > now then
+local delay = tonumber(ARGV[3])
+local due = now + delay
+if delay > 0 then
   redis.call('ZADD', KEYS[4], due, ARGV[1])
 else
   redis.call('LPUSH', KEYS[3], ARGV[1])

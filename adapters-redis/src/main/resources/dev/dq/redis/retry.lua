@@ -1,6 +1,6 @@
--- retry: end this delivery and schedule the next attempt at not-before (tail of ready if already due).
+-- retry: end this delivery and schedule the next attempt after a delay (tail of ready if the delay is 0).
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
--- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] not-before ms
+-- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] delay ms (from the server's now, so worker clocks do not matter)
 -- ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
 -- Never checks capacity: a task already accepted is never dropped.
@@ -13,8 +13,9 @@ if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], 'attempt', ARGV[3])
-local due = tonumber(ARGV[4])
-if due > now then
+local delay = tonumber(ARGV[4])
+local due = now + delay
+if delay > 0 then
   redis.call('ZADD', KEYS[5], due, ARGV[1])
 else
   redis.call('RPUSH', KEYS[4], ARGV[1])

@@ -128,28 +128,28 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public void retryLater(Lease lease, Instant notBefore) {
-    Objects.requireNonNull(notBefore, "notBefore");
+  public void retryLater(Lease lease, Duration delay) {
+    Checks.nonNegative("delay", delay);
     settle(
         lease,
         (q, delivery, now) -> {
           q.endLease(delivery.task().id());
           Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
-          q.schedule(next, notBefore, now, store.nextSeq());
+          q.schedule(next, now.plus(delay), now, store.nextSeq());
           q.notEmpty.signalAll();
           return null;
         });
   }
 
   @Override
-  public void release(Lease lease, Instant notBefore) {
-    Objects.requireNonNull(notBefore, "notBefore");
+  public void release(Lease lease, Duration delay) {
+    Checks.nonNegative("delay", delay);
     settle(
         lease,
         (q, delivery, now) -> {
           q.endLease(delivery.task().id());
-          if (notBefore.isAfter(now)) {
-            q.schedule(delivery.task(), notBefore, now, store.nextSeq());
+          if (!delay.isZero()) {
+            q.schedule(delivery.task(), now.plus(delay), now, store.nextSeq());
           } else {
             q.pushFront(delivery.task());
             q.notEmpty.signalAll();

@@ -93,7 +93,7 @@ public final class RedisBroker implements Broker {
   @Override
   public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
-    requireTimeout(timeout);
+    requireNonNegative("timeout", timeout);
     checkOpen();
     config.limits().check(task);
     RedisKeys keys = RedisKeys.of(task.queue());
@@ -111,7 +111,7 @@ public final class RedisBroker implements Broker {
   @Override
   public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(tasks, "tasks");
-    requireTimeout(timeout);
+    requireNonNegative("timeout", timeout);
     checkOpen();
     if (tasks.isEmpty()) {
       return;
@@ -200,7 +200,7 @@ public final class RedisBroker implements Broker {
     if (leaseTime == null || leaseTime.toMillis() < 1) {
       throw new IllegalArgumentException("leaseTime must be >= 1ms: " + leaseTime);
     }
-    requireTimeout(wait);
+    requireNonNegative("wait", wait);
     ops.registerLocally(queue);
     return claimer.dequeue(RedisKeys.of(queue), leaseTime, wait);
   }
@@ -228,23 +228,23 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public void retryLater(Lease lease, Instant notBefore) {
-    Objects.requireNonNull(notBefore, "notBefore");
+  public void retryLater(Lease lease, Duration delay) {
+    requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     settle("retry", lease, Script.RETRY,
         List.of(k.active(), k.leases(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Long.toString(lease.token()), Integer.toString(lease.task().attempt() + 1),
-            Long.toString(notBefore.toEpochMilli()), ops.now()), () -> false);
+            Long.toString(delay.toMillis()), ops.now()), () -> false);
   }
 
   @Override
-  public void release(Lease lease, Instant notBefore) {
-    Objects.requireNonNull(notBefore, "notBefore");
+  public void release(Lease lease, Duration delay) {
+    requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     settle("release", lease, Script.RELEASE, List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Long.toString(lease.token()), Long.toString(notBefore.toEpochMilli()), ops.now()), () -> false);
+        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), ops.now()), () -> false);
   }
 
   @Override
@@ -336,9 +336,9 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  private static void requireTimeout(Duration timeout) {
-    if (timeout == null || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be >= 0: " + timeout);
+  private static void requireNonNegative(String what, Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(what + " must be >= 0: " + d);
     }
   }
 

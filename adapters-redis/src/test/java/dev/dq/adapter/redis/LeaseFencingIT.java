@@ -84,7 +84,7 @@ final class LeaseFencingIT {
       int refused = 0;
       for (Lease lease : stale) {
         for (Runnable late : List.<Runnable>of(() -> slow.ack(lease),
-            () -> slow.retryLater(lease, Instant.EPOCH), () -> slow.release(lease, Instant.EPOCH),
+            () -> slow.retryLater(lease, Duration.ZERO), () -> slow.release(lease, Duration.ZERO),
             () -> slow.deadLetter(lease, new Failure("late", "", 1, Instant.EPOCH)),
             () -> slow.extend(lease, Duration.ofMinutes(1)))) {
           assertThatThrownBy(late::run).isInstanceOf(LeaseLostException.class);

@@ -84,19 +84,20 @@ public interface Broker extends AutoCloseable {
   Lease extend(Lease lease, Duration leaseTime);
 
   /**
-   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready at {@code notBefore}.
+   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready once {@code delay} has passed on
+   * the broker's clock (a relative delay, so a worker's skewed clock neither hastens nor postpones it).
    *
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
-  void retryLater(Lease lease, Instant notBefore);
+  void retryLater(Lease lease, Duration delay);
 
   /**
    * Hands the task back without spending an attempt (shutdown, interrupted handler, no local capacity). It becomes
-   * ready at {@code notBefore}; if that is not in the future, at the head of its queue.
+   * ready once {@code delay} has passed on the broker's clock; with a zero delay, at once at the head of its queue.
    *
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
-  void release(Lease lease, Instant notBefore);
+  void release(Lease lease, Duration delay);
 
   /**
    * Moves the task to the dead-letter queue with {@code failure}.
