@@ -115,6 +115,68 @@ public abstract class BrokerContract {
   }
 
   @Test
+  void dequeueBatch_moreReadyThanMax_takesOldestMaxWithDistinctLeases() throws Exception {
+    enqueue("t1", "t2", "t3", "t4", "t5");
+
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 3, LEASE, Duration.ZERO);
+
+    assertThat(batch).extracting(l -> l.task().id().value()).containsExactly("t1", "t2", "t3");
+    assertThat(batch).extracting(Lease::token).doesNotHaveDuplicates();
+    assertThat(broker.stats(QUEUE).inFlight()).isEqualTo(3);
+    assertThat(broker.stats(QUEUE).ready()).isEqualTo(2);
+    assertThat(broker.ackAll(batch)).isEmpty();
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t4", "t5");
+  }
+
+  @Test
+  void dequeueBatch_fewerReadyThanMax_returnsWhatIsReady() throws Exception {
+    enqueue("t1", "t2");
+
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 10, LEASE, Duration.ZERO);
+
+    assertThat(batch).extracting(l -> l.task().id().value()).containsExactly("t1", "t2");
+    assertThat(broker.ackAll(batch)).isEmpty();
+  }
+
+  @Test
+  void dequeueBatch_nothingReadyWithinWait_returnsEmpty() throws Exception {
+    assertThat(broker.dequeueBatch(QUEUE, 4, LEASE, Duration.ofMillis(50))).isEmpty();
+  }
+
+  @Test
+  void dequeueBatch_maxBelowOne_isRejected() {
+    assertThatThrownBy(() -> broker.dequeueBatch(QUEUE, 0, LEASE, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+  }
+
+  @Test
+  void ackAll_someLeasesLost_acksTheValidOnesAndReturnsTheLost() throws Exception {
+    enqueue("t1", "t2", "t3");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 3, LEASE, Duration.ZERO);
+    broker.ack(batch.get(1)); // settled already: its lease is no longer valid
+
+    List<Lease> lost = broker.ackAll(batch);
+
+    assertThat(lost).containsExactly(batch.get(1));
+    assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
+  }
+
+  @Test
+  void ackAll_expiredAndRedelivered_doesNotTouchTheNewOwner() throws Exception {
+    enqueue("t1", "t2");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+    clock.advance(LEASE.plusSeconds(1));
+    broker.reclaimExpiredLeases();
+    List<Lease> redelivered = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+
+    assertThat(broker.ackAll(batch)).containsExactlyElementsOf(batch);
+
+    assertThat(broker.stats(QUEUE).inFlight()).isEqualTo(2);
+    assertThat(broker.ackAll(redelivered)).isEmpty();
+  }
+
+  @Test
   void dequeue_nothingReadyWithinWait_returnsEmpty() throws Exception {
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ofMillis(50))).isEmpty();
   }
