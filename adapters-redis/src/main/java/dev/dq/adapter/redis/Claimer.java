@@ -8,6 +8,7 @@ import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,21 +49,27 @@ final class Claimer {
   }
 
   Optional<Lease> dequeue(RedisKeys keys, Duration leaseTime, Duration wait) throws InterruptedException {
+    List<Lease> one = dequeueBatch(keys, 1, leaseTime, wait);
+    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+  }
+
+  /** Claims up to {@code max} tasks in two round trips (claim, load), waiting up to {@code wait} for the first. */
+  List<Lease> dequeueBatch(RedisKeys keys, int max, Duration leaseTime, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while dequeuing from " + keys.queue());
       }
-      Claimed c = claimOnce(keys, leaseTime);
-      if (c.lease != null) {
-        return Optional.of(c.lease);
+      Claimed c = claimOnce(keys, leaseTime, max);
+      if (!c.leases.isEmpty()) {
+        return c.leases;
       }
       if (closed.get()) {
         throw new BrokerClosedException("broker closed and queue " + keys.queue() + " has no ready task");
       }
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
       if (remainingMs <= 0) {
-        return Optional.empty();
+        return List.of();
       }
       long blockMs = Math.min(remainingMs, ops.config().blockTimeout().toMillis());
       if (c.nextDueMs >= 0) {
@@ -75,29 +82,58 @@ final class Claimer {
     }
   }
 
-  private Claimed claimOnce(RedisKeys keys, Duration leaseTime) {
+  /**
+   * Leases up to {@code max} ready ids, then loads their data. Returns no leases only when nothing was ready: if every
+   * id claimed turned out undecodable (now dead-lettered), it claims again.
+   */
+  private Claimed claimOnce(RedisKeys keys, Duration leaseTime, int max) {
     long leaseMs = leaseTime.toMillis();
     List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq());
     while (true) {
       List<?> r = (List<?>) ops.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,
-          List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), ops.now()));
+          List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), Integer.toString(max), ops.now()));
       if ("EMPTY".equals(r.get(0))) {
-        return new Claimed(null, (Long) r.get(1));
+        return new Claimed(List.of(), (Long) r.get(1));
       }
-      String id = (String) r.get(1);
-      long token = (Long) r.get(2);
-      long expiry = (Long) r.get(3);
-      List<?> l = (List<?>) ops.scriptRetryingOnce("load task " + id, Script.LOAD,
-          List.of(keys.task(id), keys.active(), keys.leases(), keys.dead(), keys.deadSeq()),
-          List.of(id, Long.toString(token), Long.toString(ops.config().maxDataBytes()), ops.now()));
+      long expiry = (Long) r.get(1);
+      int n = (r.size() - 2) / 2;
+      List<String> ids = new ArrayList<>(n);
+      List<Long> tokens = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ids.add((String) r.get(2 + 2 * i));
+        tokens.add((Long) r.get(3 + 2 * i));
+      }
+      List<Lease> leases = load(keys, ids, tokens, expiry, leaseMs);
+      if (!leases.isEmpty()) {
+        return new Claimed(leases, -1);
+      }
+    }
+  }
+
+  private List<Lease> load(RedisKeys keys, List<String> ids, List<Long> tokens, long expiry, long leaseMs) {
+    int n = ids.size();
+    List<String> loadKeys = new ArrayList<>(4 + n);
+    loadKeys.addAll(List.of(keys.active(), keys.leases(), keys.dead(), keys.deadSeq()));
+    ids.forEach(id -> loadKeys.add(keys.task(id)));
+    List<String> args = new ArrayList<>(2 + 2 * n);
+    args.add(Long.toString(ops.config().maxDataBytes()));
+    args.addAll(ids);
+    tokens.forEach(t -> args.add(Long.toString(t)));
+    args.add(ops.now());
+    List<?> entries = (List<?>) ops.scriptRetryingOnce("load " + n + " tasks of " + keys.queue(), Script.LOAD,
+        loadKeys, args);
+    List<Lease> leases = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      List<?> l = (List<?>) entries.get(i);
+      String id = ids.get(i);
       Object status = l.get(0);
       if ("OK".equals(status)) {
         String attempt = (String) l.get(2);
         try {
           Task task = ops.codec().decode((String) l.get(1), id, keys.queue(), attempt);
-          return new Claimed(new Lease(task, token, Instant.ofEpochMilli(expiry)), -1);
+          leases.add(new Lease(task, tokens.get(i), Instant.ofEpochMilli(expiry)));
         } catch (UndecodableTaskException e) {
-          bury(keys, id, token, attempt, e.getMessage(), Instant.ofEpochMilli(expiry - leaseMs));
+          bury(keys, id, tokens.get(i), attempt, e.getMessage(), Instant.ofEpochMilli(expiry - leaseMs));
         }
       } else if ("DEAD".equals(status)) {
         poison.incrementAndGet();
@@ -105,6 +141,7 @@ final class Claimer {
       }
       // LEASE_LOST: the lease expired between claim and load; the reclaimer will hand the task out again.
     }
+    return leases;
   }
 
   /** Moves an undecodable entry to the dead set under the lease just taken (its clock: the claim's server time). */
@@ -176,5 +213,5 @@ final class Claimer {
     }
   }
 
-  private record Claimed(Lease lease, long nextDueMs) {}
+  private record Claimed(List<Lease> leases, long nextDueMs) {}
 }

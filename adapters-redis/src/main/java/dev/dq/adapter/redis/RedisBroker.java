@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -203,6 +205,67 @@ public final class RedisBroker implements Broker {
     requireNonNegative("wait", wait);
     ops.registerLocally(queue);
     return claimer.dequeue(RedisKeys.of(queue), leaseTime, wait);
+  }
+
+  @Override
+  public List<Lease> dequeueBatch(String queue, int max, Duration leaseTime, Duration wait)
+      throws InterruptedException {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1: " + max);
+    }
+    Names.check("queue", queue);
+    if (leaseTime == null || leaseTime.toMillis() < 1) {
+      throw new IllegalArgumentException("leaseTime must be >= 1ms: " + leaseTime);
+    }
+    requireNonNegative("wait", wait);
+    ops.registerLocally(queue);
+    return claimer.dequeueBatch(RedisKeys.of(queue), max, leaseTime, wait);
+  }
+
+  /**
+   * One script per queue in the batch. After a lost reply, leases that the retry finds gone but whose task hash is
+   * gone too were acked by the first try, as in {@link #ack}.
+   */
+  @Override
+  public List<Lease> ackAll(List<Lease> leases) {
+    Map<String, List<Lease>> byQueue = new LinkedHashMap<>();
+    leases.forEach(l -> byQueue.computeIfAbsent(l.task().queue(), q -> new ArrayList<>()).add(l));
+    List<Lease> lost = new ArrayList<>();
+    byQueue.forEach((queue, batch) -> lost.addAll(ackBatch(RedisKeys.of(queue), batch)));
+    return lost;
+  }
+
+  private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
+    int n = batch.size();
+    List<String> keys = new ArrayList<>(2 + n);
+    keys.add(k.active());
+    keys.add(k.leases());
+    List<String> ids = new ArrayList<>(n);
+    List<String> args = new ArrayList<>(2 * n + 1);
+    for (Lease lease : batch) {
+      String id = lease.task().id().value();
+      ids.add(id);
+      keys.add(k.task(id));
+    }
+    args.addAll(ids);
+    batch.forEach(l -> args.add(Long.toString(l.token())));
+    args.add(ops.now());
+    AtomicBoolean retried = new AtomicBoolean();
+    List<?> reply = (List<?>) ops.scriptRetryingOnce("ack " + n + " tasks of " + k.queue(), Script.ACK_BATCH, keys,
+        args, retried);
+    List<Lease> lost = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if ((Long) reply.get(i) == 1L) {
+        continue;
+      }
+      String id = ids.get(i);
+      if (retried.get() && !ops.call("check ack of task " + id, () -> ops.jedis().exists(k.task(id)))) {
+        continue; // the try before the connection failure acked it
+      }
+      leaseLost.incrementAndGet();
+      lost.add(batch.get(i));
+    }
+    return lost;
   }
 
   @Override

@@ -15,6 +15,7 @@ enum Script {
   CLAIM("claim"),
   LOAD("load"),
   ACK("ack"),
+  ACK_BATCH("ack-batch"),
   EXTEND("extend"),
   RETRY("retry"),
   RELEASE("release"),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.testing.BackgroundCall;
@@ -106,6 +107,8 @@ final class RedisBrokerIT extends BrokerContract {
 
     broker.close();
 
-    assertThat(waiting.isDone()).isTrue();
+    // close() returns once the BLPOP has ended; the dequeue then finds the broker closed on its next claim.
+    await().atMost(PATIENCE).until(waiting::isDone);
+    assertThat(waiting.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
   }
 }
