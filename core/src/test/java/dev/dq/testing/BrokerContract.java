@@ -115,6 +115,68 @@ public abstract class BrokerContract {
   }
 
   @Test
+  void dequeueBatch_moreReadyThanMax_takesOldestMaxWithDistinctLeases() throws Exception {
+    enqueue("t1", "t2", "t3", "t4", "t5");
+
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 3, LEASE, Duration.ZERO);
+
+    assertThat(batch).extracting(l -> l.task().id().value()).containsExactly("t1", "t2", "t3");
+    assertThat(batch).extracting(Lease::token).doesNotHaveDuplicates();
+    assertThat(broker.stats(QUEUE).inFlight()).isEqualTo(3);
+    assertThat(broker.stats(QUEUE).ready()).isEqualTo(2);
+    assertThat(broker.ackAll(batch)).isEmpty();
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t4", "t5");
+  }
+
+  @Test
+  void dequeueBatch_fewerReadyThanMax_returnsWhatIsReady() throws Exception {
+    enqueue("t1", "t2");
+
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 10, LEASE, Duration.ZERO);
+
+    assertThat(batch).extracting(l -> l.task().id().value()).containsExactly("t1", "t2");
+    assertThat(broker.ackAll(batch)).isEmpty();
+  }
+
+  @Test
+  void dequeueBatch_nothingReadyWithinWait_returnsEmpty() throws Exception {
+    assertThat(broker.dequeueBatch(QUEUE, 4, LEASE, Duration.ofMillis(50))).isEmpty();
+  }
+
+  @Test
+  void dequeueBatch_maxBelowOne_isRejected() {
+    assertThatThrownBy(() -> broker.dequeueBatch(QUEUE, 0, LEASE, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+  }
+
+  @Test
+  void ackAll_someLeasesLost_acksTheValidOnesAndReturnsTheLost() throws Exception {
+    enqueue("t1", "t2", "t3");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 3, LEASE, Duration.ZERO);
+    broker.ack(batch.get(1)); // settled already: its lease is no longer valid
+
+    List<Lease> lost = broker.ackAll(batch);
+
+    assertThat(lost).containsExactly(batch.get(1));
+    assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
+  }
+
+  @Test
+  void ackAll_expiredAndRedelivered_doesNotTouchTheNewOwner() throws Exception {
+    enqueue("t1", "t2");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+    clock.advance(LEASE.plusSeconds(1));
+    broker.reclaimExpiredLeases();
+    List<Lease> redelivered = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+
+    assertThat(broker.ackAll(batch)).containsExactlyElementsOf(batch);
+
+    assertThat(broker.stats(QUEUE).inFlight()).isEqualTo(2);
+    assertThat(broker.ackAll(redelivered)).isEmpty();
+  }
+
+  @Test
   void dequeue_nothingReadyWithinWait_returnsEmpty() throws Exception {
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ofMillis(50))).isEmpty();
   }
@@ -211,7 +273,7 @@ public abstract class BrokerContract {
     Lease lease = take(QUEUE);
     enqueue("t5");
 
-    broker.retryLater(lease, clock.instant());
+    broker.retryLater(lease, Duration.ZERO);
 
     assertStats(5, 0, 0);
   }
@@ -304,7 +366,7 @@ public abstract class BrokerContract {
 
     broker.ack(first);
     broker.deadLetter(broker.extend(second, LEASE), failure(second));
-    broker.release(third, clock.instant());
+    broker.release(third, Duration.ZERO);
     assertStats(1, 0, 0);
   }
 
@@ -443,8 +505,8 @@ public abstract class BrokerContract {
       switch (this) {
         case ACK -> broker.ack(lease);
         case EXTEND -> broker.extend(lease, LEASE);
-        case RETRY_LATER -> broker.retryLater(lease, now);
-        case RELEASE -> broker.release(lease, now);
+        case RETRY_LATER -> broker.retryLater(lease, Duration.ZERO);
+        case RELEASE -> broker.release(lease, Duration.ZERO);
         case DEAD_LETTER -> broker.deadLetter(lease, failure(lease, now));
       }
     }
@@ -512,7 +574,7 @@ public abstract class BrokerContract {
     enqueue("t1");
     Lease lease = take(QUEUE);
 
-    broker.retryLater(lease, clock.instant().plusSeconds(10));
+    broker.retryLater(lease, Duration.ofSeconds(10));
 
     assertStats(0, 0, 1);
     clock.advance(Duration.ofSeconds(9));
@@ -527,9 +589,9 @@ public abstract class BrokerContract {
   void retryLater_severalTasks_deliversInDueOrder() throws Exception {
     enqueue("t1", "t2", "t3");
     Instant now = clock.instant();
-    broker.retryLater(take(QUEUE), now.plusSeconds(20));
-    broker.retryLater(take(QUEUE), now.plusSeconds(10));
-    broker.retryLater(take(QUEUE), now.plusSeconds(15));
+    broker.retryLater(take(QUEUE), Duration.ofSeconds(20));
+    broker.retryLater(take(QUEUE), Duration.ofSeconds(10));
+    broker.retryLater(take(QUEUE), Duration.ofSeconds(15));
 
     clock.advance(Duration.ofSeconds(30));
 
@@ -541,7 +603,7 @@ public abstract class BrokerContract {
     enqueue("t1", "t2");
     Lease lease = take(QUEUE);
 
-    broker.retryLater(lease, clock.instant());
+    broker.retryLater(lease, Duration.ZERO);
 
     assertStats(2, 0, 0);
     Lease t2 = take(QUEUE);
@@ -557,7 +619,7 @@ public abstract class BrokerContract {
     enqueue("t1", "t2");
     Lease lease = take(QUEUE);
 
-    broker.release(lease, clock.instant());
+    broker.release(lease, Duration.ZERO);
 
     Lease again = take(QUEUE);
     assertThat(again.task()).isEqualTo(lease.task());
@@ -570,7 +632,7 @@ public abstract class BrokerContract {
     enqueue("t1");
     Lease lease = take(QUEUE);
 
-    broker.release(lease, clock.instant().plusSeconds(5));
+    broker.release(lease, Duration.ofSeconds(5));
 
     assertStats(0, 0, 1);
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();

@@ -72,6 +72,21 @@ public final class InMemoryBroker implements Broker {
 
   @Override
   public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+    List<Lease> one = take(queue, 1, leaseTime, wait);
+    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+  }
+
+  @Override
+  public List<Lease> dequeueBatch(String queue, int max, Duration leaseTime, Duration wait)
+      throws InterruptedException {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1: " + max);
+    }
+    return take(queue, max, leaseTime, wait);
+  }
+
+  /** Leases up to {@code max} ready tasks under one lock, waiting up to {@code wait} for the first. */
+  private List<Lease> take(String queue, int max, Duration leaseTime, Duration wait) throws InterruptedException {
     Objects.requireNonNull(queue, "queue");
     Checks.positive("leaseTime", leaseTime);
     long remaining = Store.nanos(Checks.nonNegative("wait", wait));
@@ -81,16 +96,14 @@ public final class InMemoryBroker implements Broker {
       while (true) {
         Instant now = store.clock.instant();
         q.promoteDue(now);
-        Task task = q.pollReady();
-        if (task != null) {
-          InFlight delivery = new InFlight(task, store.nextToken(), now.plus(leaseTime));
-          q.lease(delivery);
+        List<Lease> taken = leaseReady(q, max, now.plus(leaseTime));
+        if (!taken.isEmpty()) {
           q.notFull.signalAll();
-          return Optional.of(delivery.toLease());
+          return taken;
         }
         store.ensureOpen(); // closed and drained: nothing will ever come
         if (remaining <= 0) {
-          return Optional.empty();
+          return List.of();
         }
         long slice = Math.min(remaining, Store.MAX_WAIT_SLICE_NANOS);
         Duration untilDue = q.untilNextDue(now);
@@ -105,6 +118,20 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
+  private List<Lease> leaseReady(QueueState q, int max, Instant expiresAt) {
+    Task task = q.pollReady();
+    if (task == null) {
+      return List.of();
+    }
+    List<Lease> taken = new ArrayList<>(Math.min(max, 1 + q.readyCount()));
+    do {
+      InFlight delivery = new InFlight(task, store.nextToken(), expiresAt);
+      q.lease(delivery);
+      taken.add(delivery.toLease());
+    } while (taken.size() < max && (task = q.pollReady()) != null);
+    return taken;
+  }
+
   @Override
   public void ack(Lease lease) {
     settle(
@@ -113,6 +140,24 @@ public final class InMemoryBroker implements Broker {
           q.forget(delivery.task().id());
           return null;
         });
+  }
+
+  @Override
+  public List<Lease> ackAll(List<Lease> leases) {
+    List<Lease> lost = new ArrayList<>();
+    store.lock.lock();
+    try {
+      for (Lease lease : leases) {
+        try {
+          ack(lease); // reentrant: the lock is held once for the whole batch
+        } catch (LeaseLostException e) {
+          lost.add(lease);
+        }
+      }
+    } finally {
+      store.lock.unlock();
+    }
+    return lost;
   }
 
   @Override
@@ -128,28 +173,28 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public void retryLater(Lease lease, Instant notBefore) {
-    Objects.requireNonNull(notBefore, "notBefore");
+  public void retryLater(Lease lease, Duration delay) {
+    Checks.nonNegative("delay", delay);
     settle(
         lease,
         (q, delivery, now) -> {
           q.endLease(delivery.task().id());
           Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
-          q.schedule(next, notBefore, now, store.nextSeq());
+          q.schedule(next, now.plus(delay), now, store.nextSeq());
           q.notEmpty.signalAll();
           return null;
         });
   }
 
   @Override
-  public void release(Lease lease, Instant notBefore) {
-    Objects.requireNonNull(notBefore, "notBefore");
+  public void release(Lease lease, Duration delay) {
+    Checks.nonNegative("delay", delay);
     settle(
         lease,
         (q, delivery, now) -> {
           q.endLease(delivery.task().id());
-          if (notBefore.isAfter(now)) {
-            q.schedule(delivery.task(), notBefore, now, store.nextSeq());
+          if (!delay.isZero()) {
+            q.schedule(delivery.task(), now.plus(delay), now, store.nextSeq());
           } else {
             q.pushFront(delivery.task());
             q.notEmpty.signalAll();

@@ -136,9 +136,9 @@ final class InMemoryBrokerStressTest {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     double roll = random.nextDouble();
     if (roll < 0.10 && lease.task().attempt() < 3) {
-      broker.retryLater(lease, InstantSource.system().instant().plusMillis(random.nextInt(3)));
+      broker.retryLater(lease, Duration.ofMillis(random.nextInt(3)));
     } else if (roll < 0.15) {
-      broker.release(lease, InstantSource.system().instant());
+      broker.release(lease, Duration.ZERO);
     } else if (roll < 0.20) {
       broker.deadLetter(lease, new Failure("chaos", "rolled " + roll, lease.task().attempt(), lease.expiresAt()));
       finished.incrementAndGet();

@@ -72,8 +72,60 @@ public interface Broker extends AutoCloseable {
    */
   Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException;
 
+  /**
+   * Takes up to {@code max} ready tasks of {@code queue} in one step, waiting up to {@code wait} for the first; the
+   * rest are only those ready at once. Each comes with its own lease, as from {@link #dequeue}. Brokers that can claim
+   * several tasks in one round trip override this; the default calls {@link #dequeue} repeatedly.
+   *
+   * @return between 0 and {@code max} leases, oldest task first
+   * @throws IllegalArgumentException {@code max < 1}
+   * @throws BrokerClosedException the broker was closed and {@code queue} has no ready task left
+   */
+  default List<Lease> dequeueBatch(String queue, int max, Duration leaseTime, Duration wait)
+      throws InterruptedException {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1: " + max);
+    }
+    Optional<Lease> first = dequeue(queue, leaseTime, wait);
+    if (first.isEmpty()) {
+      return List.of();
+    }
+    List<Lease> leases = new java.util.ArrayList<>(max);
+    leases.add(first.get());
+    try {
+      while (leases.size() < max) {
+        Optional<Lease> next = dequeue(queue, leaseTime, Duration.ZERO);
+        if (next.isEmpty()) {
+          break;
+        }
+        leases.add(next.get());
+      }
+    } catch (BrokerClosedException drained) {
+      // closed and now empty: return what was taken
+    }
+    return leases;
+  }
+
   /** Marks the task done and forgets it. @throws LeaseLostException the lease is not valid; nothing changed */
   void ack(Lease lease);
+
+  /**
+   * Acks several leases in one step; each is judged on its own, as by {@link #ack}. Brokers that can ack in one round
+   * trip override this; the default calls {@link #ack} for each.
+   *
+   * @return the leases that were not valid (nothing changed for those), in the order given; empty when all were acked
+   */
+  default List<Lease> ackAll(List<Lease> leases) {
+    List<Lease> lost = new java.util.ArrayList<>();
+    for (Lease lease : leases) {
+      try {
+        ack(lease);
+      } catch (LeaseLostException e) {
+        lost.add(lease);
+      }
+    }
+    return lost;
+  }
 
   /**
    * Pushes the lease's expiry to {@code leaseTime} from now (broker's clock).
@@ -84,19 +136,20 @@ public interface Broker extends AutoCloseable {
   Lease extend(Lease lease, Duration leaseTime);
 
   /**
-   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready at {@code notBefore}.
+   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready once {@code delay} has passed on
+   * the broker's clock (a relative delay, so a worker's skewed clock neither hastens nor postpones it).
    *
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
-  void retryLater(Lease lease, Instant notBefore);
+  void retryLater(Lease lease, Duration delay);
 
   /**
    * Hands the task back without spending an attempt (shutdown, interrupted handler, no local capacity). It becomes
-   * ready at {@code notBefore}; if that is not in the future, at the head of its queue.
+   * ready once {@code delay} has passed on the broker's clock; with a zero delay, at once at the head of its queue.
    *
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
-  void release(Lease lease, Instant notBefore);
+  void release(Lease lease, Duration delay);
 
   /**
    * Moves the task to the dead-letter queue with {@code failure}.

@@ -198,7 +198,7 @@ final class Execution {
               ? Optional.empty()
               : ctx.config().retryPolicy().retryDelay(task(), ctx.random());
       if (retryIn.isPresent()) {
-        ctx.broker().retryLater(lease, now.plus(retryIn.get()));
+        ctx.broker().retryLater(lease, retryIn.get());
       } else {
         ctx.broker().deadLetter(lease, Failure.of(error, task().attempt(), now));
       }
@@ -216,7 +216,7 @@ final class Execution {
 
   private void releaseQuietly(String reason, Duration delay) {
     try {
-      ctx.broker().release(lease, ctx.clock().instant().plus(delay));
+      ctx.broker().release(lease, delay);
       emit(new TaskEvent.Released(task(), reason));
     } catch (LeaseLostException lost) {
       emit(new TaskEvent.LeaseLost(task(), "release"));

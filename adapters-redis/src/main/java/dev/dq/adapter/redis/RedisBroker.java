@@ -1,0 +1,412 @@
+package dev.dq.adapter.redis;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerClosedException;
+import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.DuplicateTaskException;
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.Lease;
+import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.port.QueueStats;
+import dev.dq.core.task.Names;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * A {@link Broker} on Redis, shared by any number of producer and worker processes. Every state change is one Lua
+ * script (see {@code dev/dq/redis/*.lua} and {@code docs/redis-data-model.md}); "now" is the Redis server's TIME, so
+ * lease expiry never depends on worker clocks. Each delivery carries a fencing token: a settle with a stale token
+ * changes nothing, throws {@link LeaseLostException} and is counted in {@link #leaseLostCount()}.
+ *
+ * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits and drops idle connections; settling leases and
+ * draining ready tasks still work afterwards, each on a connection of its own.
+ */
+public final class RedisBroker implements Broker {
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+  private static final long MAX_ENQUEUE_BACKOFF_MS = 100;
+
+  private final RedisOps ops;
+  private final RedisBrokerConfig config;
+  private final Claimer claimer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong leaseLost = new AtomicLong();
+  private final RedisDeadLetterQueue deadLetters;
+
+  private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.ops = new RedisOps(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
+    this.claimer = new Claimer(ops, closed);
+    this.deadLetters = new RedisDeadLetterQueue(ops);
+  }
+
+  /** A broker with its own connection pool, closed by {@link #close()}. Does not connect yet. */
+  public static RedisBroker connect(RedisBrokerConfig config) {
+    return new RedisBroker(RedisConnections.create(config), true, config);
+  }
+
+  /** A broker on a client the caller owns (and closes after this broker). */
+  public static RedisBroker using(UnifiedJedis jedis, RedisBrokerConfig config) {
+    return new RedisBroker(jedis, false, config);
+  }
+
+  /** The dead-letter queue of the same Redis, with the same capacity and limits. */
+  public RedisDeadLetterQueue deadLetterQueue() {
+    return deadLetters;
+  }
+
+  /** Settles refused because their lease was no longer valid (late acks of a lost lease, among others). */
+  public long leaseLostCount() {
+    return leaseLost.get();
+  }
+
+  /** Entries that claim moved to the dead set because they could not be decoded. */
+  public long poisonCount() {
+    return claimer.poisonCount();
+  }
+
+  /** Times a script had to be sent again after NOSCRIPT. */
+  public long scriptReloadCount() {
+    return ops.scriptReloads();
+  }
+
+  @Override
+  public void enqueue(Task task, Duration timeout) throws InterruptedException {
+    enqueueAt(task, null, timeout);
+  }
+
+  @Override
+  public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    requireNonNegative("timeout", timeout);
+    checkOpen();
+    config.limits().check(task);
+    RedisKeys keys = RedisKeys.of(task.queue());
+    ops.register(task.queue());
+    String data = ops.codec().encode(task);
+    String due = notBefore == null ? "" : Long.toString(notBefore.toEpochMilli());
+    String nonce = UUID.randomUUID().toString();
+    List<String> keyList = List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.task(task.id().value()));
+    String what = "enqueue task " + task.id();
+    untilAccepted(what, task.queue(), 1, timeout, () -> ops.script(what, Script.ENQUEUE, keyList,
+        List.of(task.id().value(), data, Integer.toString(task.attempt()), due,
+            Integer.toString(config.capacityPerQueue()), nonce, ops.now())));
+  }
+
+  @Override
+  public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(tasks, "tasks");
+    requireNonNegative("timeout", timeout);
+    checkOpen();
+    if (tasks.isEmpty()) {
+      return;
+    }
+    String queue = tasks.get(0).queue();
+    Set<String> ids = new HashSet<>();
+    for (Task t : tasks) {
+      if (!t.queue().equals(queue)) {
+        throw new IllegalArgumentException("a batch must name one queue: " + queue + " and " + t.queue());
+      }
+      config.limits().check(t);
+      if (!ids.add(t.id().value())) {
+        throw new DuplicateTaskException("task " + t.id() + " appears twice in the batch; nothing was enqueued");
+      }
+    }
+    if (tasks.size() > config.capacityPerQueue()) {
+      throw new IllegalArgumentException("batch of " + tasks.size() + " can never fit queue " + queue
+          + " of capacity " + config.capacityPerQueue());
+    }
+    RedisKeys keys = RedisKeys.of(queue);
+    ops.register(queue);
+    List<String> keyList = new ArrayList<>(tasks.size() + 3);
+    keyList.add(keys.ready());
+    keyList.add(keys.delayed());
+    keyList.add(keys.wakeups());
+    List<String> args = new ArrayList<>(tasks.size() * 4 + 3);
+    args.add(Integer.toString(config.capacityPerQueue()));
+    args.add(""); // now, filled per call
+    args.add(UUID.randomUUID().toString());
+    for (Task t : tasks) {
+      keyList.add(keys.task(t.id().value()));
+      args.addAll(List.of(t.id().value(), ops.codec().encode(t), Integer.toString(t.attempt()), ""));
+    }
+    String what = "enqueue batch of " + tasks.size() + " tasks";
+    untilAccepted(what, queue, tasks.size(), timeout, () -> {
+      args.set(1, ops.now());
+      return ops.script(what, Script.ENQUEUE_BATCH, keyList, args);
+    });
+  }
+
+  /** Runs an enqueue script until it is accepted, retrying "full" and unreachable Redis with backoff until timeout. */
+  private void untilAccepted(String what, String queue, int count, Duration timeout, Supplier<Object> call)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long backoffMs = 2;
+    while (true) {
+      checkOpen();
+      Object reply;
+      BrokerUnavailableException unavailable = null;
+      try {
+        reply = call.get();
+      } catch (BrokerUnavailableException e) {
+        // The call's nonce makes a repeat safe even if the first one ran and only the reply was lost.
+        unavailable = e;
+        reply = null;
+      }
+      if ("OK".equals(reply)) {
+        return;
+      }
+      if (reply instanceof List<?> l && !l.isEmpty() && "DUPLICATE".equals(l.get(0))) {
+        throw new DuplicateTaskException("task " + l.get(1) + " is held by queue " + queue + " already; " + what
+            + " enqueued nothing");
+      }
+      if ("DUPLICATE".equals(reply)) {
+        throw new DuplicateTaskException(what + ": queue " + queue + " holds that id already");
+      }
+      if (reply != null && !"FULL".equals(reply)) {
+        throw new IllegalStateException(what + ": unexpected reply " + reply);
+      }
+      long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMs <= 0 && unavailable != null) {
+        throw unavailable;
+      }
+      if (remainingMs <= 0) {
+        throw new QueueFullException("queue " + queue + " is full (capacity " + config.capacityPerQueue()
+            + ") for " + timeout + "; " + what + " enqueued nothing of " + count);
+      }
+      Thread.sleep(Math.min(backoffMs, remainingMs));
+      backoffMs = Math.min(backoffMs * 2, MAX_ENQUEUE_BACKOFF_MS);
+    }
+  }
+
+  @Override
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+    Names.check("queue", queue);
+    if (leaseTime == null || leaseTime.toMillis() < 1) {
+      throw new IllegalArgumentException("leaseTime must be >= 1ms: " + leaseTime);
+    }
+    requireNonNegative("wait", wait);
+    ops.registerLocally(queue);
+    return claimer.dequeue(RedisKeys.of(queue), leaseTime, wait);
+  }
+
+  @Override
+  public List<Lease> dequeueBatch(String queue, int max, Duration leaseTime, Duration wait)
+      throws InterruptedException {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1: " + max);
+    }
+    Names.check("queue", queue);
+    if (leaseTime == null || leaseTime.toMillis() < 1) {
+      throw new IllegalArgumentException("leaseTime must be >= 1ms: " + leaseTime);
+    }
+    requireNonNegative("wait", wait);
+    ops.registerLocally(queue);
+    return claimer.dequeueBatch(RedisKeys.of(queue), max, leaseTime, wait);
+  }
+
+  /**
+   * One script per queue in the batch. After a lost reply, leases that the retry finds gone but whose task hash is
+   * gone too were acked by the first try, as in {@link #ack}.
+   */
+  @Override
+  public List<Lease> ackAll(List<Lease> leases) {
+    Map<String, List<Lease>> byQueue = new LinkedHashMap<>();
+    leases.forEach(l -> byQueue.computeIfAbsent(l.task().queue(), q -> new ArrayList<>()).add(l));
+    List<Lease> lost = new ArrayList<>();
+    byQueue.forEach((queue, batch) -> lost.addAll(ackBatch(RedisKeys.of(queue), batch)));
+    return lost;
+  }
+
+  private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
+    int n = batch.size();
+    List<String> keys = new ArrayList<>(2 + n);
+    keys.add(k.active());
+    keys.add(k.leases());
+    List<String> ids = new ArrayList<>(n);
+    List<String> args = new ArrayList<>(2 * n + 1);
+    for (Lease lease : batch) {
+      String id = lease.task().id().value();
+      ids.add(id);
+      keys.add(k.task(id));
+    }
+    args.addAll(ids);
+    batch.forEach(l -> args.add(Long.toString(l.token())));
+    args.add(ops.now());
+    AtomicBoolean retried = new AtomicBoolean();
+    List<?> reply = (List<?>) ops.scriptRetryingOnce("ack " + n + " tasks of " + k.queue(), Script.ACK_BATCH, keys,
+        args, retried);
+    List<Lease> lost = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if ((Long) reply.get(i) == 1L) {
+        continue;
+      }
+      String id = ids.get(i);
+      if (retried.get() && !ops.call("check ack of task " + id, () -> ops.jedis().exists(k.task(id)))) {
+        continue; // the try before the connection failure acked it
+      }
+      leaseLost.incrementAndGet();
+      lost.add(batch.get(i));
+    }
+    return lost;
+  }
+
+  @Override
+  public void ack(Lease lease) {
+    RedisKeys k = keysOf(lease);
+    String id = lease.task().id().value();
+    // After a lost reply the retry finds the lease gone; if the task hash is gone too, the first try did the ack.
+    settle("ack", lease, Script.ACK, List.of(k.active(), k.leases(), k.task(id)),
+        List.of(id, Long.toString(lease.token()), ops.now()),
+        () -> !ops.call("check ack of task " + id, () -> ops.jedis().exists(k.task(id))));
+  }
+
+  @Override
+  public Lease extend(Lease lease, Duration leaseTime) {
+    if (leaseTime == null || leaseTime.toMillis() < 1) {
+      throw new IllegalArgumentException("leaseTime must be >= 1ms: " + leaseTime);
+    }
+    RedisKeys k = keysOf(lease);
+    String id = lease.task().id().value();
+    Object reply = settle("extend", lease, Script.EXTEND, List.of(k.active(), k.leases()),
+        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()), () -> false);
+    return new Lease(lease.task(), lease.token(), Instant.ofEpochMilli((Long) reply));
+  }
+
+  @Override
+  public void retryLater(Lease lease, Duration delay) {
+    requireNonNegative("delay", delay);
+    RedisKeys k = keysOf(lease);
+    String id = lease.task().id().value();
+    settle("retry", lease, Script.RETRY,
+        List.of(k.active(), k.leases(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
+        List.of(id, Long.toString(lease.token()), Integer.toString(lease.task().attempt() + 1),
+            Long.toString(delay.toMillis()), ops.now()), () -> false);
+  }
+
+  @Override
+  public void release(Lease lease, Duration delay) {
+    requireNonNegative("delay", delay);
+    RedisKeys k = keysOf(lease);
+    String id = lease.task().id().value();
+    settle("release", lease, Script.RELEASE, List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
+        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), ops.now()), () -> false);
+  }
+
+  @Override
+  public void deadLetter(Lease lease, Failure failure) {
+    Objects.requireNonNull(failure, "failure");
+    RedisKeys k = keysOf(lease);
+    String id = lease.task().id().value();
+    settle("dead-letter", lease, Script.DEAD_LETTER,
+        List.of(k.active(), k.leases(), k.task(id), k.dead(), k.deadSeq()),
+        List.of(id, Long.toString(lease.token()), ops.codec().encodeFailure(failure), ops.now()),
+        () -> ops.call("check dead-letter of task " + id, () -> ops.jedis().zscore(k.dead(), id)) != null);
+  }
+
+  /**
+   * Runs a settle script. A connection failure leaves it unknown whether the first try ran; the retry then answers
+   * LEASE_LOST if it did, so {@code doneByFirstTry} checks for the first try's effect before reporting a lost lease.
+   * Retry and release are not checked: if their first try ran, the task is queued again, as LEASE_LOST says.
+   */
+  private Object settle(String what, Lease lease, Script script, List<String> keys, List<String> args,
+      BooleanSupplier doneByFirstTry) {
+    String label = what + " task " + lease.task().id();
+    AtomicBoolean retried = new AtomicBoolean();
+    Object reply = ops.scriptRetryingOnce(label, script, keys, args, retried);
+    if ("LEASE_LOST".equals(reply)) {
+      if (retried.get() && doneByFirstTry.getAsBoolean()) {
+        log.debug("{}: the try before the connection failure did it", label);
+        return "OK";
+      }
+      leaseLost.incrementAndGet();
+      log.debug("{}: lease {} is no longer valid", label, lease.token());
+      throw new LeaseLostException("task " + lease.task().id() + ": lease " + lease.token() + " (expiring at "
+          + lease.expiresAt() + ") is no longer valid; " + what + " changed nothing");
+    }
+    return reply;
+  }
+
+  @Override
+  public int reclaimExpiredLeases() {
+    int total = 0;
+    for (String queue : ops.queues()) {
+      RedisKeys k = RedisKeys.of(queue);
+      List<String> keys = List.of(k.active(), k.leases(), k.ready(), k.wakeups());
+      int n;
+      do {
+        Object reply = ops.scriptRetryingOnce("reclaim expired leases of " + queue, Script.RECLAIM, keys,
+            List.of(Integer.toString(config.reclaimBatch()), ops.now()));
+        n = ((Long) reply).intValue();
+        total += n;
+      } while (n == config.reclaimBatch());
+    }
+    if (total > 0) {
+      log.debug("reclaimed {} expired leases", total);
+    }
+    return total;
+  }
+
+  @Override
+  public QueueStats stats(String queue) {
+    RedisKeys k = RedisKeys.of(queue);
+    List<?> r = (List<?>) ops.scriptRetryingOnce("stats of " + queue, Script.STATS,
+        List.of(k.ready(), k.active(), k.delayed()), List.of(ops.now()));
+    return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
+  }
+
+  @Override
+  public List<String> queues() {
+    return ops.queues().stream().sorted().toList();
+  }
+
+  /** Stops enqueues, wakes this instance's blocked dequeues, then drops an owned client's idle connections. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    claimer.wakeAndAwaitWaiters(config.blockTimeout().plus(config.socketTimeout()));
+    ops.close();
+    log.info("redis broker for {} closed", config.url());
+  }
+
+  private RedisKeys keysOf(Lease lease) {
+    Objects.requireNonNull(lease, "lease");
+    return RedisKeys.of(lease.task().queue());
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new BrokerClosedException("broker closed: it accepts no more tasks");
+    }
+  }
+
+  private static void requireNonNegative(String what, Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(what + " must be >= 0: " + d);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBroker[" + config.url() + "]";
+  }
+}

@@ -1,0 +1,143 @@
+package dev.dq.adapter.redis;
+
+import dev.dq.core.task.TaskLimits;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of a {@link RedisBroker}. Immutable; build with {@link #builder(String)}, whose setters reject a bad value
+ * at once with the value in the message (never a password).
+ *
+ * @param url where Redis is; see {@link RedisUrl}
+ * @param capacityPerQueue most waiting (ready + delayed) tasks per queue, for all producers together
+ * @param limits size limits checked on enqueue, and on claim against entries written by other producers
+ * @param blockTimeout longest single blocking wait on Redis; bounds how long a dequeue takes to notice close or
+ *     interruption, because Jedis blocking calls ignore {@link Thread#interrupt()}
+ * @param connectTimeout TCP connect timeout
+ * @param socketTimeout read timeout of ordinary commands; blocking waits get {@code blockTimeout} on top
+ * @param poolSize most connections held; each waiting dequeue holds one while it blocks
+ * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is left
+ * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis server's TIME
+ */
+public record RedisBrokerConfig(
+    RedisUrl url,
+    int capacityPerQueue,
+    TaskLimits limits,
+    Duration blockTimeout,
+    Duration connectTimeout,
+    Duration socketTimeout,
+    int poolSize,
+    int reclaimBatch,
+    Optional<InstantSource> testClock) {
+
+  public RedisBrokerConfig {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(blockTimeout, "blockTimeout");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(socketTimeout, "socketTimeout");
+    Objects.requireNonNull(testClock, "testClock");
+  }
+
+  public static Builder builder(String url) {
+    return new Builder(RedisUrl.parse(url));
+  }
+
+  /**
+   * Largest {@code data} JSON a task hash may hold before claim dead-letters it unread: the payload as base64 plus
+   * escaped headers plus room for the other fields.
+   */
+  long maxDataBytes() {
+    long payload = 4L * ((limits.maxPayloadBytes() + 2L) / 3);
+    long headers = (long) limits.maxHeaders() * (2L * 6 * limits.maxHeaderBytes() + 8);
+    return payload + headers + 4096;
+  }
+
+  public static final class Builder {
+    private final RedisUrl url;
+    private int capacityPerQueue = 100_000;
+    private TaskLimits limits = TaskLimits.DEFAULT;
+    private Duration blockTimeout = Duration.ofSeconds(1);
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration socketTimeout = Duration.ofSeconds(2);
+    private int poolSize = 16;
+    private int reclaimBatch = 100;
+    private InstantSource testClock;
+
+    private Builder(RedisUrl url) {
+      this.url = url;
+    }
+
+    public Builder capacityPerQueue(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacityPerQueue must be >= 1: " + capacity);
+      }
+      this.capacityPerQueue = capacity;
+      return this;
+    }
+
+    public Builder limits(TaskLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** At least 10 ms (Redis blocks in milliseconds) and at most 10 s (so close and interrupts stay prompt). */
+    public Builder blockTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 10 || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new IllegalArgumentException("blockTimeout must be 10ms..10s: " + timeout);
+      }
+      this.blockTimeout = timeout;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positiveMillis("connectTimeout", timeout);
+      return this;
+    }
+
+    public Builder socketTimeout(Duration timeout) {
+      this.socketTimeout = positiveMillis("socketTimeout", timeout);
+      return this;
+    }
+
+    public Builder poolSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("poolSize must be >= 1: " + size);
+      }
+      this.poolSize = size;
+      return this;
+    }
+
+    public Builder reclaimBatch(int batch) {
+      if (batch < 1) {
+        throw new IllegalArgumentException("reclaimBatch must be >= 1: " + batch);
+      }
+      this.reclaimBatch = batch;
+      return this;
+    }
+
+    /**
+     * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis server's TIME, so
+     * contract tests can move time with a fake clock. Never set it in production: lease expiry would then depend on
+     * worker clocks agreeing.
+     */
+    public Builder testClock(InstantSource clock) {
+      this.testClock = Objects.requireNonNull(clock, "testClock");
+      return this;
+    }
+
+    public RedisBrokerConfig build() {
+      return new RedisBrokerConfig(url, capacityPerQueue, limits, blockTimeout, connectTimeout, socketTimeout,
+          poolSize, reclaimBatch, Optional.ofNullable(testClock));
+    }
+
+    private static Duration positiveMillis(String what, Duration d) {
+      if (d == null || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(what + " must be 1ms.." + Integer.MAX_VALUE + "ms: " + d);
+      }
+      return d;
+    }
+  }
+}

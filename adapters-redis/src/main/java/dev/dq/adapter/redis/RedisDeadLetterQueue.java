@@ -1,0 +1,192 @@
+package dev.dq.adapter.redis;
+
+import dev.dq.adapter.redis.TaskCodec.UndecodableTaskException;
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.DuplicateTaskException;
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.port.TaskNotFoundException;
+import dev.dq.core.task.Names;
+import dev.dq.core.task.Payload;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The dead set of each queue ({@code dq:{queue}:dead}), oldest first. Entries keep their task hash, with the failure
+ * beside the data. An entry whose data could not be decoded is listed as a task of type {@value #UNDECODABLE_TYPE}
+ * whose payload is the raw data (cut to the payload limit), so an operator can still see and delete it.
+ *
+ * <p>Thread-safe; each method is one script or one read. Obtain it from {@link RedisBroker#deadLetterQueue()}.
+ */
+public final class RedisDeadLetterQueue implements DeadLetterQueue {
+  /** Task type under which an undecodable entry is listed. */
+  public static final String UNDECODABLE_TYPE = "dq.undecodable";
+  private static final int PAGE = 100;
+
+  private final RedisOps ops;
+
+  RedisDeadLetterQueue(RedisOps ops) {
+    this.ops = ops;
+  }
+
+  @Override
+  public void add(DeadLetter entry) {
+    Objects.requireNonNull(entry, "entry");
+    Task task = entry.task();
+    RedisKeys k = RedisKeys.of(task.queue());
+    ops.register(task.queue());
+    String id = task.id().value();
+    Object reply = ops.scriptRetryingOnce("add dead letter " + id, Script.DLQ_ADD,
+        List.of(k.task(id), k.dead(), k.deadSeq()),
+        List.of(id, ops.codec().encode(task), Integer.toString(task.attempt()),
+            ops.codec().encodeFailure(entry.failure())));
+    if ("DUPLICATE".equals(reply)) {
+      throw new DuplicateTaskException("task " + id + " is live on queue " + task.queue()
+          + "; it cannot be added to the dead-letter queue");
+    }
+  }
+
+  @Override
+  public List<DeadLetter> list(String queue, int offset, int limit) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must be >= 0: " + offset);
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0: " + limit);
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    RedisKeys k = RedisKeys.of(queue);
+    List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
+        () -> ops.jedis().zrange(k.dead(), offset, (long) offset + limit - 1));
+    List<DeadLetter> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      read(k, id).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<DeadLetter> get(String queue, TaskId id) {
+    RedisKeys k = RedisKeys.of(queue);
+    Double score = ops.callRetryingOnce("get dead letter " + id, () -> ops.jedis().zscore(k.dead(), id.value()));
+    return score == null ? Optional.empty() : read(k, id.value());
+  }
+
+  @Override
+  public void requeue(String queue, TaskId id) {
+    RedisKeys k = RedisKeys.of(queue);
+    Object reply = requeueOnce(k, id.value());
+    if ("NOT_FOUND".equals(reply)) {
+      throw new TaskNotFoundException("task " + id + " is not in the dead-letter queue of " + queue);
+    }
+    if ("FULL".equals(reply)) {
+      throw new QueueFullException("queue " + queue + " is full (capacity " + ops.config().capacityPerQueue()
+          + "); task " + id + " stays dead");
+    }
+  }
+
+  @Override
+  public int requeueAll(String queue) {
+    RedisKeys k = RedisKeys.of(queue);
+    int moved = 0;
+    while (true) {
+      List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
+          () -> ops.jedis().zrange(k.dead(), 0, PAGE - 1));
+      if (ids.isEmpty()) {
+        return moved;
+      }
+      for (String id : ids) {
+        Object reply = requeueOnce(k, id);
+        if ("FULL".equals(reply)) {
+          return moved;
+        }
+        if ("OK".equals(reply)) {
+          moved++;
+        }
+      }
+    }
+  }
+
+  private Object requeueOnce(RedisKeys k, String id) {
+    ops.register(k.queue());
+    return ops.scriptRetryingOnce("requeue dead letter " + id, Script.DLQ_REQUEUE,
+        List.of(k.dead(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
+        List.of(id, Integer.toString(ops.config().capacityPerQueue())));
+  }
+
+  @Override
+  public boolean delete(String queue, TaskId id) {
+    RedisKeys k = RedisKeys.of(queue);
+    return deleteAll(k, List.of(id.value())) == 1;
+  }
+
+  @Override
+  public long purge(String queue) {
+    RedisKeys k = RedisKeys.of(queue);
+    long deleted = 0;
+    while (true) {
+      List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
+          () -> ops.jedis().zrange(k.dead(), 0, PAGE - 1));
+      if (ids.isEmpty()) {
+        return deleted;
+      }
+      deleted += deleteAll(k, ids);
+    }
+  }
+
+  private long deleteAll(RedisKeys k, List<String> ids) {
+    List<String> keys = new ArrayList<>(ids.size() + 1);
+    keys.add(k.dead());
+    ids.forEach(id -> keys.add(k.task(id)));
+    return (Long) ops.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, ids);
+  }
+
+  @Override
+  public long size(String queue) {
+    RedisKeys k = RedisKeys.of(queue);
+    return ops.callRetryingOnce("count dead letters of " + queue, () -> ops.jedis().zcard(k.dead()));
+  }
+
+  private Optional<DeadLetter> read(RedisKeys k, String id) {
+    Map<String, String> hash = ops.callRetryingOnce("read dead letter " + id, () -> ops.jedis().hgetAll(k.task(id)));
+    if (hash.isEmpty()) {
+      return Optional.empty(); // deleted between the index read and this one
+    }
+    Failure failure = ops.codec().decodeFailure(hash.get("failure"));
+    String data = hash.get("data");
+    try {
+      if (data == null) {
+        throw new UndecodableTaskException("no data");
+      }
+      return Optional.of(new DeadLetter(ops.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
+    } catch (UndecodableTaskException e) {
+      return Optional.of(new DeadLetter(placeholder(k.queue(), id, data), failure));
+    }
+  }
+
+  /** Stands in for an entry that is not a valid task, carrying its raw data so an operator can inspect it. */
+  private Task placeholder(String queue, String id, String data) {
+    byte[] raw = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
+    int max = ops.config().limits().maxPayloadBytes();
+    byte[] cut = raw.length <= max ? raw : Arrays.copyOf(raw, max);
+    TaskId taskId;
+    try {
+      taskId = new TaskId(id);
+    } catch (RuntimeException e) {
+      taskId = new TaskId("invalid-id-" + Integer.toHexString(id.hashCode()));
+    }
+    return new Task(taskId, Names.check("queue", queue), UNDECODABLE_TYPE, Payload.of(cut), Map.of(), Instant.EPOCH,
+        1);
+  }
+}

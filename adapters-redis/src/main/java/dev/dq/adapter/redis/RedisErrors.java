@@ -1,0 +1,59 @@
+package dev.dq.adapter.redis;
+
+import dev.dq.core.port.BrokerClosedException;
+import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.task.TaskQueueException;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Translates Jedis exceptions at the port, so no Jedis type escapes the adapter. Messages name the endpoint without
+ * credentials; Redis error replies never echo a password.
+ */
+final class RedisErrors {
+  private RedisErrors() {}
+
+  /** Whether a failure says nothing about the command having run, so the connection itself is suspect. */
+  static boolean isConnectionFailure(RuntimeException e) {
+    return e instanceof JedisConnectionException;
+  }
+
+  static RuntimeException translate(RuntimeException e, String what, String endpoint) {
+    if (e instanceof TaskQueueException tqe) {
+      return tqe;
+    }
+    if (e instanceof JedisAccessControlException) {
+      return new BrokerUnavailableException(
+          "redis at " + endpoint + " refused the credentials during " + what + ": " + firstLine(e), e);
+    }
+    if (e instanceof JedisConnectionException) {
+      return new BrokerUnavailableException("redis at " + endpoint + " unreachable during " + what + ": "
+          + firstLine(e), e);
+    }
+    if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("Pool not open")) {
+      return new BrokerClosedException("broker closed: connection pool to " + endpoint + " is shut", e);
+    }
+    if (e instanceof JedisDataException && !isTransient(e)) {
+      // A script error or a wrong type: a bug or foreign data, not a reason to retry forever.
+      return new IllegalStateException("redis at " + endpoint + " rejected " + what + ": " + firstLine(e), e);
+    }
+    if (e instanceof JedisException) {
+      return new BrokerUnavailableException("redis at " + endpoint + " failed " + what + ": " + firstLine(e), e);
+    }
+    return e;
+  }
+
+  private static boolean isTransient(RuntimeException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("OOM") || m.startsWith("READONLY")
+        || m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN");
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

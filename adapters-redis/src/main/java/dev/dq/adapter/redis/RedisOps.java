@@ -1,0 +1,146 @@
+package dev.dq.adapter.redis;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What {@link RedisBroker} and {@link RedisDeadLetterQueue} share: the client, the scripts, the codec and the
+ * translation of every Jedis failure into a port exception.
+ */
+final class RedisOps {
+  private final UnifiedJedis jedis;
+  private final boolean ownsClient;
+  private final RedisBrokerConfig config;
+  private final Scripts scripts;
+  private final TaskCodec codec;
+  private final String endpoint;
+  private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
+
+  RedisOps(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
+    this.jedis = jedis;
+    this.ownsClient = ownsClient;
+    this.config = config;
+    this.scripts = new Scripts(jedis);
+    this.codec = new TaskCodec(config.limits());
+    this.endpoint = config.url().endpoint();
+  }
+
+  RedisBrokerConfig config() {
+    return config;
+  }
+
+  TaskCodec codec() {
+    return codec;
+  }
+
+  UnifiedJedis jedis() {
+    return jedis;
+  }
+
+  long scriptReloads() {
+    return scripts.reloads();
+  }
+
+  /** "Now" for a script's last ARGV: empty, so the script reads the Redis server's TIME, unless a test clock is set. */
+  String now() {
+    return config.testClock().map(c -> Long.toString(c.millis())).orElse("");
+  }
+
+  Object script(String what, Script script, List<String> keys, List<String> args) {
+    return call(what, () -> scripts.run(script, keys, args));
+  }
+
+  /** Like {@link #script}, but tries once more on a fresh connection after a connection failure. */
+  Object scriptRetryingOnce(String what, Script script, List<String> keys, List<String> args) {
+    return callRetryingOnce(what, () -> scripts.run(script, keys, args), null);
+  }
+
+  /**
+   * Like {@link #scriptRetryingOnce(String, Script, List, List)}; sets {@code retried} when the first try failed on
+   * its connection, in which case it may or may not have run.
+   */
+  Object scriptRetryingOnce(String what, Script script, List<String> keys, List<String> args, AtomicBoolean retried) {
+    return callRetryingOnce(what, () -> scripts.run(script, keys, args), retried);
+  }
+
+  <T> T call(String what, Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (RuntimeException e) {
+      if (RedisErrors.isConnectionFailure(e)) {
+        dropIdleConnections();
+      }
+      throw RedisErrors.translate(e, what, endpoint);
+    }
+  }
+
+  /**
+   * After a Redis restart or CLIENT KILL every pooled connection is dead, and each would fail once. The first failure
+   * therefore drops the idle ones, and one retry then runs on a new connection.
+   */
+  <T> T callRetryingOnce(String what, Supplier<T> op) {
+    return callRetryingOnce(what, op, null);
+  }
+
+  private <T> T callRetryingOnce(String what, Supplier<T> op, AtomicBoolean retried) {
+    try {
+      return op.get();
+    } catch (RuntimeException e) {
+      if (!RedisErrors.isConnectionFailure(e)) {
+        throw RedisErrors.translate(e, what, endpoint);
+      }
+      dropIdleConnections();
+    }
+    if (retried != null) {
+      retried.set(true);
+    }
+    return call(what, op);
+  }
+
+  /** Adds {@code queue} to {@link RedisKeys#QUEUES} once per instance (a separate command: another cluster slot). */
+  void register(String queue) {
+    if (!registeredQueues.contains(queue)) {
+      call("register queue " + queue, () -> jedis.sadd(RedisKeys.QUEUES, queue));
+      registeredQueues.add(queue);
+    }
+  }
+
+  /** Queues known to Redis or to this instance. */
+  Set<String> queues() {
+    Set<String> all = ConcurrentHashMap.newKeySet();
+    all.addAll(registeredQueues);
+    all.addAll(callRetryingOnce("list queues", () -> jedis.smembers(RedisKeys.QUEUES)));
+    return all;
+  }
+
+  void registerLocally(String queue) {
+    registeredQueues.add(queue);
+  }
+
+  private void dropIdleConnections() {
+    if (jedis instanceof RedisClient client) {
+      try {
+        client.getPool().clear();
+      } catch (RuntimeException ignored) {
+        // Best effort: a pool that cannot be cleared will fail over connection by connection instead.
+      }
+    }
+  }
+
+  /**
+   * Releases what an owned client holds without making it unusable: settling leases must still work after {@link
+   * RedisBroker#close()} (the port's contract), so the pool keeps no idle connection from now on and each later call
+   * opens and closes its own. A shared client is left to its owner.
+   */
+  void close() {
+    if (ownsClient && jedis instanceof RedisClient client) {
+      client.getPool().setMaxIdle(0);
+      client.getPool().clear();
+    }
+  }
+}

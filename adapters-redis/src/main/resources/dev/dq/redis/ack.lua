@@ -1,0 +1,14 @@
+-- ack: the task is done; forget it.
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>
+-- ARGV[1] id  ARGV[2] fencing token  ARGV[3] now ms override ('' = Redis TIME; test hook)
+-- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
+local now
+if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
+local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then return 'LEASE_LOST' end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+return 'OK'

@@ -1,0 +1,33 @@
+-- claim: promote due delayed tasks, then lease up to n of the oldest ready ids. Never blocks.
+-- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active (zset id -> lease expiry ms)
+-- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)
+-- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most ids to lease
+-- ARGV[4] now ms override ('' = Redis TIME; test hook)
+-- Replies: {'OK', expiry ms, id1, token1, id2, token2, ...} | {'EMPTY', ms until the next delayed task is due, or -1}
+-- The task hashes are read afterwards by load.lua: their keys depend on the popped ids, and every key goes through KEYS.
+local now
+if ARGV[4] ~= '' then now = tonumber(ARGV[4]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('RPUSH', KEYS[1], id)
+end
+
+local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3]))
+if not ids then
+  local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if #nxt == 0 then return {'EMPTY', -1} end
+  return {'EMPTY', math.max(0, tonumber(nxt[2]) - now)}
+end
+local expiry = now + tonumber(ARGV[1])
+local reply = {'OK', expiry}
+for _, id in ipairs(ids) do
+  local token = redis.call('INCR', KEYS[5])
+  redis.call('ZADD', KEYS[3], expiry, id)
+  redis.call('HSET', KEYS[4], id, token)
+  reply[#reply + 1] = id
+  reply[#reply + 1] = token
+end
+return reply

@@ -1,0 +1,13 @@
+-- dlq-requeue: move one dead entry back to the tail of ready as attempt 1, if the queue has room.
+-- KEYS[1] dead  KEYS[2] task:<id>  KEYS[3] ready  KEYS[4] delayed  KEYS[5] notify
+-- ARGV[1] id  ARGV[2] capacity (max ready + delayed)
+-- Replies: 'OK' | 'NOT_FOUND' | 'FULL' (the entry stays dead)
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'NOT_FOUND' end
+if redis.call('LLEN', KEYS[3]) + redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[2]) then return 'FULL' end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], 'failure', 'nonce')
+redis.call('HSET', KEYS[2], 'attempt', '1')
+redis.call('RPUSH', KEYS[3], ARGV[1])
+redis.call('RPUSH', KEYS[5], '1')
+redis.call('LTRIM', KEYS[5], -64, -1)
+return 'OK'

@@ -1,0 +1,34 @@
+-- enqueue-batch: add n tasks to one queue, all or none.
+-- KEYS[1] ready  KEYS[2] delayed  KEYS[3] notify  KEYS[3+i] task:<id of task i>, i = 1..n
+-- ARGV[1] capacity  ARGV[2] now ms override ('' = Redis TIME; test hook)  ARGV[3] nonce of this call ('' = none)
+-- ARGV[4 + 4(i-1) .. 7 + 4(i-1)] id, data (JSON), attempt, not-before ms ('' = now) of task i
+-- Replies: 'OK' | 'FULL' | {'DUPLICATE', id}
+-- A retry of the same call (same nonce) after a lost reply answers 'OK': the first call wrote all or nothing.
+local now
+if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+
+local n = #KEYS - 3
+if n == 0 then return 'OK' end
+if ARGV[3] ~= '' and redis.call('HGET', KEYS[4], 'nonce') == ARGV[3] then return 'OK' end
+local seen = {}
+for i = 1, n do
+  local id = ARGV[4 + 4 * (i - 1)]
+  if seen[id] or redis.call('EXISTS', KEYS[3 + i]) == 1 then return {'DUPLICATE', id} end
+  seen[id] = true
+end
+if redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + n > tonumber(ARGV[1]) then return 'FULL' end
+
+for i = 1, n do
+  local b = 4 + 4 * (i - 1)
+  redis.call('HSET', KEYS[3 + i], 'data', ARGV[b + 1], 'attempt', ARGV[b + 2], 'nonce', ARGV[3])
+  local due = tonumber(ARGV[b + 3])
+  if due ~= nil and due > now then
+    redis.call('ZADD', KEYS[2], due, ARGV[b])
+  else
+    redis.call('RPUSH', KEYS[1], ARGV[b])
+  end
+end
+for i = 1, math.min(n, 64) do redis.call('RPUSH', KEYS[3], '1') end
+redis.call('LTRIM', KEYS[3], -64, -1)
+return 'OK'

@@ -1,0 +1,28 @@
+-- enqueue: add one task to a queue, ready now or delayed, if the queue has room.
+-- KEYS[1] ready   (list of ids)       KEYS[2] delayed (zset id -> due ms)
+-- KEYS[3] notify  (list, wakes BLPOP) KEYS[4] task:<id> (hash)
+-- ARGV[1] id  ARGV[2] data (JSON)  ARGV[3] attempt  ARGV[4] not-before ms ('' = now)
+-- ARGV[5] capacity (max ready + delayed)  ARGV[6] nonce of this call ('' = none)
+-- ARGV[7] now ms override ('' = Redis TIME; test hook)
+-- Replies: 'OK' | 'DUPLICATE' | 'FULL'
+-- A retry of the same call (same nonce) after a lost reply answers 'OK' instead of 'DUPLICATE'.
+local now
+if ARGV[7] ~= '' then now = tonumber(ARGV[7]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  if ARGV[6] ~= '' and redis.call('HGET', KEYS[4], 'nonce') == ARGV[6] then return 'OK' end
+  return 'DUPLICATE'
+end
+if redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'FULL' end
+
+redis.call('HSET', KEYS[4], 'data', ARGV[2], 'attempt', ARGV[3], 'nonce', ARGV[6])
+local due = tonumber(ARGV[4])
+if due ~= nil and due > now then
+  redis.call('ZADD', KEYS[2], due, ARGV[1])
+else
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+end
+redis.call('RPUSH', KEYS[3], '1')
+redis.call('LTRIM', KEYS[3], -64, -1)
+return 'OK'

@@ -1,0 +1,18 @@
+-- reclaim: make up to limit tasks whose lease expired ready again (tail, same attempt); their tokens die.
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] ready  KEYS[4] notify
+-- ARGV[1] limit  ARGV[2] now ms override ('' = Redis TIME; test hook)
+-- Replies: how many were reclaimed (integer). Atomic, so concurrent reclaimers move each expired task once.
+local now
+if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('RPUSH', KEYS[3], id)
+end
+if #ids > 0 then
+  redis.call('RPUSH', KEYS[4], '1')
+  redis.call('LTRIM', KEYS[4], -64, -1)
+end
+return #ids

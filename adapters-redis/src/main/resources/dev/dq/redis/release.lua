@@ -1,0 +1,23 @@
+-- release: hand the task back without spending an attempt; head of ready if the delay is 0.
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] ready  KEYS[4] delayed  KEYS[5] notify
+-- ARGV[1] id  ARGV[2] fencing token  ARGV[3] delay ms (from the server's now)  ARGV[4] now ms override ('' = Redis TIME; test hook)
+-- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
+-- Never checks capacity: a task already accepted is never dropped.
+local now
+if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
+local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then return 'LEASE_LOST' end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+local delay = tonumber(ARGV[3])
+local due = now + delay
+if delay > 0 then
+  redis.call('ZADD', KEYS[4], due, ARGV[1])
+else
+  redis.call('LPUSH', KEYS[3], ARGV[1])
+end
+redis.call('RPUSH', KEYS[5], '1')
+redis.call('LTRIM', KEYS[5], -64, -1)
+return 'OK'

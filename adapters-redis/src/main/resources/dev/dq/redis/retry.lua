@@ -1,0 +1,25 @@
+-- retry: end this delivery and schedule the next attempt after a delay (tail of ready if the delay is 0).
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
+-- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] delay ms (from the server's now, so worker clocks do not matter)
+-- ARGV[5] now ms override ('' = Redis TIME; test hook)
+-- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
+-- Never checks capacity: a task already accepted is never dropped.
+local now
+if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
+local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then return 'LEASE_LOST' end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], 'attempt', ARGV[3])
+local delay = tonumber(ARGV[4])
+local due = now + delay
+if delay > 0 then
+  redis.call('ZADD', KEYS[5], due, ARGV[1])
+else
+  redis.call('RPUSH', KEYS[4], ARGV[1])
+end
+redis.call('RPUSH', KEYS[6], '1')
+redis.call('LTRIM', KEYS[6], -64, -1)
+return 'OK'

@@ -1,0 +1,10 @@
+-- stats: read the three counts of a queue at one instant. Read-only: delayed tasks already due count as ready,
+-- although claim.lua moves them only when it next runs.
+-- KEYS[1] ready  KEYS[2] active  KEYS[3] delayed
+-- ARGV[1] now ms override ('' = Redis TIME; test hook)
+-- Replies: {ready, in flight, delayed}
+local now
+if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
+  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local due = redis.call('ZCOUNT', KEYS[3], '-inf', now)
+return {redis.call('LLEN', KEYS[1]) + due, redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]) - due}

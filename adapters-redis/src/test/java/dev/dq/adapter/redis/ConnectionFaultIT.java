@@ -1,0 +1,125 @@
+package dev.dq.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+
+/** Fault tests 4 and 3 of issue #3: connections cut by CLIENT KILL, and Redis killed with kill -9 under load. */
+final class ConnectionFaultIT {
+  static TestRedis redis;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = TestRedis.startDurable();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void flush() {
+    redis.flushAll();
+  }
+
+  /** Cuts every client connection except the admin's own. */
+  @SuppressWarnings("deprecation")
+  static long killClients() {
+    Object n = redis.admin().sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
+    return (Long) n;
+  }
+
+  /** 4a: connections of idle workers blocked in BLPOP are cut; they notice, reconnect and take new work. */
+  @Test
+  void clientKill_whileWorkersBlocked_workResumes() throws Exception {
+    try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {
+      load.workers(4, 0).reaper();
+      Thread.sleep(700); // every worker is now blocked in BLPOP
+      long killed = killClients();
+      long cut = System.nanoTime();
+
+      load.producer("t", 200, 0);
+      load.awaitAllCompleted(200, Duration.ofSeconds(60));
+
+      Duration recovery = Duration.ofNanos(load.lastCompletionNanos.get() - cut);
+      var hung = load.stop(Duration.ofSeconds(30));
+      System.out.printf("FAULT client-kill-while-blocked connections cut=%d%n", killed);
+      new Figures("client-kill-while-blocked", load.accepted.size(), load.completed.size(), 0, load.lost(),
+          load.duplicated(), recovery).print();
+      assertThat(killed).isPositive();
+      assertThat(hung).isEmpty();
+      assertThat(load.failures).isEmpty();
+      assertThat(load.lost()).isZero();
+    }
+  }
+
+  /** 4b: connections are cut again and again while producers enqueue and workers ack. */
+  @Test
+  void clientKill_whileEnqueuing_nothingLost() throws Exception {
+    int perProducer = 1000;
+    try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {
+      load.workers(4, 0).reaper().producer("a", perProducer, 1).producer("b", perProducer, 1);
+      long killed = 0;
+      long lastCut = 0;
+      for (int i = 0; i < 10; i++) {
+        Thread.sleep(150);
+        killed += killClients();
+        lastCut = System.nanoTime();
+      }
+      load.awaitAllCompleted(2 * perProducer, Duration.ofSeconds(120));
+
+      long cutAt = lastCut;
+      Duration recovery = Duration.ofNanos(Math.max(0, load.lastCompletionNanos.get() - cutAt));
+      var hung = load.stop(Duration.ofSeconds(30));
+      System.out.printf("FAULT client-kill-while-enqueuing connections cut=%d unavailable errors seen=%d%n", killed,
+          load.unavailable.get());
+      new Figures("client-kill-while-enqueuing", load.accepted.size(), load.completed.size(), 0, load.lost(),
+          load.duplicated(), recovery).print();
+      assertThat(hung).isEmpty();
+      assertThat(load.failures).isEmpty();
+      assertThat(load.accepted).hasSize(2 * perProducer);
+      assertThat(load.lost()).isZero();
+    }
+  }
+
+  /**
+   * 3: Redis (appendonly yes, appendfsync always) is killed with kill -9 under load and restarted on the same port
+   * and directory. Every enqueue acknowledged to a producer survives; producers and workers resume by themselves.
+   */
+  @Test
+  void redisKill9_andRestart_keepsEveryAcknowledgedEnqueue() throws Exception {
+    int perProducer = 1000;
+    try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {
+      load.workers(4, 2).reaper().producer("a", perProducer, 1).producer("b", perProducer, 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.completed.size() >= 200);
+
+      redis.kill9();
+      long acceptedAtKill = load.accepted.size();
+      long completedAtKill = load.completed.size();
+      Thread.sleep(1000);
+      redis.restart();
+      long restarted = System.nanoTime();
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.lastCompletionNanos.get() > restarted);
+      Duration recovery = Duration.ofNanos(load.lastCompletionNanos.get() - restarted);
+
+      load.awaitAllCompleted(2 * perProducer, Duration.ofSeconds(180));
+      var hung = load.stop(Duration.ofSeconds(30));
+      System.out.printf("FAULT redis-kill9-restart at kill: accepted=%d completed=%d; unavailable errors seen=%d, "
+          + "acks with unknown outcome=%d%n", acceptedAtKill, completedAtKill, load.unavailable.get(),
+          load.ackUncertain.size());
+      new Figures("redis-kill9-restart", load.accepted.size(), load.completed.size(), 0, load.lost(),
+          load.duplicated(), recovery).print();
+      assertThat(hung).isEmpty();
+      assertThat(load.failures).isEmpty();
+      assertThat(load.accepted).hasSize(2 * perProducer);
+      assertThat(load.lost()).isZero();
+    }
+  }
+}

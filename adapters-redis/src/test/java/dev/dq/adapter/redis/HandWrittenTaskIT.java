@@ -1,0 +1,105 @@
+package dev.dq.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dq.core.port.Lease;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Follows docs/redis-data-model.md "Enqueue by hand" with raw Redis commands, as a producer in another language would,
+ * and checks that the broker delivers what was written.
+ */
+final class HandWrittenTaskIT {
+  static final String DATA = "{\"v\":1,\"id\":\"hand-1\",\"queue\":\"default\",\"type\":\"email\","
+      + "\"payload_b64\":\"aGVsbG8=\",\"headers\":{\"trace\":\"abc\"},\"created_at_ms\":1767225600000,\"attempt\":1}";
+  static TestRedis redis;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = TestRedis.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void flush() {
+    redis.flushAll();
+  }
+
+  @Test
+  void plainCommandsInMulti_taskIsDeliveredAndAcked() throws Exception {
+    RedisClient raw = redis.admin();
+    assertThat(raw.exists("dq:{default}:task:hand-1")).isFalse();
+    raw.sadd("dq:queues", "default");
+    try (AbstractTransaction tx = raw.multi()) {
+      tx.hset("dq:{default}:task:hand-1", Map.of("data", DATA, "attempt", "1"));
+      tx.rpush("dq:{default}:ready", "hand-1");
+      tx.rpush("dq:{default}:notify", "1");
+      tx.exec();
+    }
+
+    try (RedisBroker broker = redis.broker(100)) {
+      Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+
+      assertThat(lease.task().id().value()).isEqualTo("hand-1");
+      assertThat(lease.task().type()).isEqualTo("email");
+      assertThat(lease.task().payload().asUtf8()).isEqualTo("hello");
+      assertThat(lease.task().headers()).containsEntry("trace", "abc");
+      assertThat(lease.task().createdAt()).isEqualTo(Instant.ofEpochMilli(1767225600000L));
+      broker.ack(lease);
+      assertThat(raw.exists("dq:{default}:task:hand-1")).isFalse();
+    }
+  }
+
+  @Test
+  void enqueueScriptWithDocumentedArgs_taskIsDelivered() throws Exception {
+    RedisClient raw = redis.admin();
+    raw.sadd("dq:queues", "default");
+    Object reply = raw.eval(script("enqueue"),
+        List.of("dq:{default}:ready", "dq:{default}:delayed", "dq:{default}:notify", "dq:{default}:task:hand-1"),
+        List.of("hand-1", DATA, "1", "", "100000", "", ""));
+    assertThat(reply).isEqualTo("OK");
+
+    try (RedisBroker broker = redis.broker(100)) {
+      Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+
+      assertThat(lease.task().id().value()).isEqualTo("hand-1");
+      assertThat(lease.task().attempt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void delayedByHand_isDeliveredWhenDue() throws Exception {
+    RedisClient raw = redis.admin();
+    try (AbstractTransaction tx = raw.multi()) {
+      tx.hset("dq:{default}:task:hand-1", Map.of("data", DATA, "attempt", "1"));
+      tx.zadd("dq:{default}:delayed", System.currentTimeMillis() + 300, "hand-1");
+      tx.exec();
+    }
+
+    try (RedisBroker broker = redis.broker(100)) {
+      assertThat(broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(30))).isPresent();
+    }
+  }
+
+  private static String script(String name) throws IOException {
+    try (InputStream in = HandWrittenTaskIT.class.getResourceAsStream("/dev/dq/redis/" + name + ".lua")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.dq.adapter.redis;
+
+import static dev.dq.testing.TaskFixtures.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerClosedException;
+import dev.dq.core.port.Lease;
+import dev.dq.core.port.LeaseLostException;
+import dev.dq.testing.BackgroundCall;
+import dev.dq.testing.BrokerContract;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link RedisBroker} passes the shared contract, plus Redis-specific cases: tokens, scripts, wakeups, close. */
+final class RedisBrokerIT extends BrokerContract {
+  static TestRedis redis;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = TestRedis.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @Override
+  protected Broker createBroker(InstantSource clock, int capacityPerQueue) {
+    redis.flushAll();
+    return redis.broker(clock, capacityPerQueue);
+  }
+
+  /** A dequeue waiting in BLPOP is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
+  @Override
+  protected void awaitBlocked(BackgroundCall<?> call) {
+    await().atMost(PATIENCE).until(() -> call.isDone() || call.isParked() || Arrays.stream(call.thread().getStackTrace())
+        .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup")));
+  }
+
+  private RedisBroker redisBroker() {
+    return (RedisBroker) broker;
+  }
+
+  @Test
+  void settle_staleToken_isCountedAsLeaseLost() throws Exception {
+    broker.enqueue(aTask("t1").build(), Duration.ZERO);
+    Lease first = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    clock.advance(LEASE.plusSeconds(1));
+    broker.reclaimExpiredLeases();
+    Lease second = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+
+    assertThatThrownBy(() -> broker.ack(first)).isInstanceOf(LeaseLostException.class).hasMessageContaining("t1");
+    broker.ack(second);
+
+    assertThat(redisBroker().leaseLostCount()).isEqualTo(1);
+  }
+
+  @Test
+  void scriptFlush_isTransparent() throws Exception {
+    broker.enqueue(aTask("t1").build(), Duration.ZERO);
+    redis.admin().scriptFlush();
+
+    broker.ack(broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow());
+
+    assertThat(redisBroker().scriptReloadCount()).isPositive();
+  }
+
+  @Test
+  void dequeue_waiting_wakesOnEnqueueByAnotherProcess() throws Exception {
+    try (RedisBroker consumer = redis.broker(100); RedisBroker producer = redis.broker(100)) {
+      BackgroundCall<Optional<Lease>> waiting =
+          BackgroundCall.call("consumer", () -> consumer.dequeue("q", LEASE, BLOCK));
+      awaitBlocked(waiting);
+
+      producer.enqueue(aTask("t1").queue("q").build(), Duration.ZERO);
+
+      consumer.ack(waiting.result(PATIENCE).orElseThrow());
+    }
+  }
+
+  @Test
+  void queues_listsEveryQueueEnqueuedTo() throws Exception {
+    broker.enqueue(aTask("a").build(), Duration.ZERO);
+    broker.enqueue(aTask("b").queue(OTHER_QUEUE).build(), Duration.ZERO);
+
+    try (RedisBroker other = redis.broker(100)) {
+      assertThat(other.queues()).containsExactly(QUEUE, OTHER_QUEUE);
+    }
+    broker.ack(broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow());
+    broker.ack(broker.dequeue(OTHER_QUEUE, LEASE, Duration.ZERO).orElseThrow());
+  }
+
+  @Test
+  void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
+    BackgroundCall<Optional<Lease>> waiting =
+        BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
+    awaitBlocked(waiting);
+
+    broker.close();
+
+    // close() returns once the BLPOP has ended; the dequeue then finds the broker closed on its next claim.
+    await().atMost(PATIENCE).until(waiting::isDone);
+    assertThat(waiting.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.dq.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+final class RedisUrlTest {
+
+  @Test
+  void parse_fullUrl_readsEveryPart() {
+    RedisUrl url = RedisUrl.parse("rediss://worker:s3cret@redis.example.com:6380/2");
+
+    assertThat(url.tls()).isTrue();
+    assertThat(url.host()).isEqualTo("redis.example.com");
+    assertThat(url.port()).isEqualTo(6380);
+    assertThat(url.user()).contains("worker");
+    assertThat(url.password()).contains("s3cret");
+    assertThat(url.database()).isEqualTo(2);
+  }
+
+  @Test
+  void parse_minimalUrl_usesDefaults() {
+    RedisUrl url = RedisUrl.parse("redis://localhost");
+
+    assertThat(url.tls()).isFalse();
+    assertThat(url.port()).isEqualTo(6379);
+    assertThat(url.user()).isEmpty();
+    assertThat(url.password()).isEmpty();
+    assertThat(url.database()).isZero();
+  }
+
+  @Test
+  void parse_passwordOnly_hasNoUser() {
+    RedisUrl url = RedisUrl.parse("redis://:s3cret@localhost:7000");
+
+    assertThat(url.user()).isEmpty();
+    assertThat(url.password()).contains("s3cret");
+  }
+
+  @Test
+  void toString_withPassword_masksIt() {
+    RedisUrl url = RedisUrl.parse("redis://worker:s3cret@localhost:7000/1");
+
+    assertThat(url.toString()).isEqualTo("redis://worker:***@localhost:7000/1").doesNotContain("s3cret");
+    assertThat(RedisBrokerConfig.builder("redis://worker:s3cret@localhost:7000").build().toString())
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void parse_badUrls_failWithoutEchoingThePassword() {
+    assertThatThrownBy(() -> RedisUrl.parse("http://u:s3cret@localhost")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("redis://").hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis://u:s3cret@localhost/x")).hasMessageContaining("database")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis://u:s3c ret@local host")).hasMessageNotContaining("s3c");
+    assertThatThrownBy(() -> RedisUrl.parse("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void builder_badValues_failWithTheValue() {
+    var builder = RedisBrokerConfig.builder("redis://localhost");
+
+    assertThatThrownBy(() -> builder.capacityPerQueue(0)).hasMessage("capacityPerQueue must be >= 1: 0");
+    assertThatThrownBy(() -> builder.poolSize(-1)).hasMessage("poolSize must be >= 1: -1");
+    assertThatThrownBy(() -> builder.blockTimeout(Duration.ofMinutes(1))).hasMessageContaining("PT1M");
+  }
+}

@@ -1,0 +1,214 @@
+package dev.dq.adapter.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * A real {@code redis-server} for one test class, on a free loopback port with its own directory, never the shared
+ * 6379. The binary is {@code $REDIS_SERVER}, else {@code redis-server} on PATH, else the static Redis 7.0.15 inside the
+ * {@code org.signal:embedded-redis} jar, extracted once. It can be killed with kill -9 and restarted on the same port
+ * and directory (so with {@code appendonly yes} it comes back with its data).
+ */
+final class TestRedis implements AutoCloseable {
+  private static final Duration STARTUP = Duration.ofSeconds(30);
+  private static Path extracted;
+
+  private final Path dir;
+  private final int port;
+  private final List<String> extraArgs;
+  private Process process;
+  private RedisClient admin;
+
+  private TestRedis(Path dir, int port, List<String> extraArgs) {
+    this.dir = dir;
+    this.port = port;
+    this.extraArgs = extraArgs;
+  }
+
+  /** Starts a server without persistence. */
+  static TestRedis start() {
+    return start(List.of("--appendonly", "no"));
+  }
+
+  /** Starts a server whose every write is fsynced to its append-only file before the reply. */
+  static TestRedis startDurable() {
+    return start(List.of("--appendonly", "yes", "--appendfsync", "always"));
+  }
+
+  static TestRedis start(List<String> extraArgs) {
+    try {
+      TestRedis redis = new TestRedis(Files.createTempDirectory("dq-redis-"), freePort(), List.copyOf(extraArgs));
+      redis.launch();
+      return redis;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** A client for raw commands (FLUSHALL, CLIENT KILL, hand-written entries); closed with this server. */
+  synchronized RedisClient admin() {
+    if (admin == null) {
+      admin = RedisClient.create("127.0.0.1", port);
+    }
+    return admin;
+  }
+
+  void flushAll() {
+    admin().flushAll();
+  }
+
+  RedisBrokerConfig.Builder config() {
+    return RedisBrokerConfig.builder(url()).blockTimeout(Duration.ofMillis(500));
+  }
+
+  RedisBroker broker(InstantSource clock, int capacity) {
+    return RedisBroker.connect(config().testClock(clock).capacityPerQueue(capacity).build());
+  }
+
+  RedisBroker broker(int capacity) {
+    return RedisBroker.connect(config().capacityPerQueue(capacity).build());
+  }
+
+  /** kill -9: no shutdown, no final fsync. */
+  synchronized void kill9() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the server again on the same port and directory, and waits until it answers PING. */
+  synchronized void restart() {
+    launch();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
+    if (process != null) {
+      kill9();
+    }
+  }
+
+  private synchronized void launch() {
+    List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--bind", "127.0.0.1", "--port",
+        Integer.toString(port), "--dir", dir.toString(), "--save", "", "--daemonize", "no",
+        "--logfile", dir.resolve("redis.log").toString()));
+    cmd.addAll(extraArgs);
+    try {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + cmd, e);
+    }
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+    awaitPong();
+  }
+
+  private void awaitPong() {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + dir);
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        s.setSoTimeout(1000);
+        s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] buf = new byte[64];
+        int n = s.getInputStream().read(buf);
+        if (n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting redis", e);
+      }
+    }
+    throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + STARTUP);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  static synchronized Path binary() {
+    String env = System.getenv("REDIS_SERVER");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String d : path.split(java.io.File.pathSeparator)) {
+        Path p = Path.of(d, "redis-server");
+        if (Files.isExecutable(p)) {
+          return p;
+        }
+      }
+    }
+    if (extracted == null) {
+      extracted = extractBundled();
+    }
+    return extracted;
+  }
+
+  /** The static binary shipped in org.signal:embedded-redis, copied out once per JVM. */
+  private static Path extractBundled() {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "darwin" : "linux";
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    String cpu = arch.contains("aarch64") || arch.contains("arm64") ? "arm64" : "amd64";
+    String resource = "/redis-server-7.0.15-" + os + "-" + cpu;
+    try (InputStream in = TestRedis.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no redis-server: set $REDIS_SERVER, put it on PATH, or keep "
+            + "org.signal:embedded-redis (resource " + resource + ") on the test classpath");
+      }
+      Path dir = Files.createTempDirectory("dq-redis-bin-");
+      Path bin = dir.resolve("redis-server");
+      Files.copy(in, bin, StandardCopyOption.REPLACE_EXISTING);
+      if (!bin.toFile().setExecutable(true)) {
+        throw new IllegalStateException("cannot make " + bin + " executable");
+      }
+      return bin;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot extract " + resource, e);
+    }
+  }
+}
