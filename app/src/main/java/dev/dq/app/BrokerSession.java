@@ -22,6 +22,7 @@ final class BrokerSession implements AutoCloseable {
   }
 
   static BrokerSession open(AppSettings app) {
+    Logging.warningsOnly();
     if (app.broker().equals("memory")) {
       log.warn("broker memory lives inside this process only: other dq processes do not see it (use a shared broker)");
     }

@@ -1,5 +1,6 @@
 package dev.dq.app;
 
+import dev.dq.adapter.redis.RedisUrl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
     description = "A task queue for the JVM: at-least-once delivery, retries, dead letters, backpressure.",
     footerHeading = "%nEnvironment:%n",
     footer = {
-      "  DQ_BROKER       broker: memory (default)",
+      "  DQ_BROKER       broker: memory (default) | redis",
+      "  DQ_REDIS_URL    redis://[user:password@]host:port/db or rediss://... (default redis://127.0.0.1:6379)",
       "  DQ_LOG_FORMAT   log format on stderr: text (default) | json",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
@@ -23,8 +25,17 @@ final class DqCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--broker", paramLabel = "NAME", description = "Broker to use (env DQ_BROKER, default memory).")
+  @Option(
+      names = "--broker",
+      paramLabel = "NAME",
+      description = "Broker to use: memory | redis (env DQ_BROKER, default memory).")
   String broker;
+
+  @Option(
+      names = "--redis-url",
+      paramLabel = "URL",
+      description = "Redis of the redis broker (env DQ_REDIS_URL, default redis://127.0.0.1:6379).")
+  String redisUrl;
 
   @Option(
       names = "--log-format",
@@ -53,6 +64,15 @@ final class DqCommand implements Callable<Integer> {
   AppSettings settings() {
     String brokerName = env.choice(broker, "--broker", "DQ_BROKER", "memory", BrokerModules.BY_NAME.keySet());
     String format = env.choice(logFormat, "--log-format", "DQ_LOG_FORMAT", "text", LogFormat.BY_NAME.keySet());
-    return new AppSettings(brokerName, LogFormat.BY_NAME.get(format));
+    String url = env.text(redisUrl, "DQ_REDIS_URL", AppSettings.DEFAULT_REDIS_URL);
+    if (brokerName.equals("redis")) {
+      try {
+        RedisUrl.parse(url);
+      } catch (IllegalArgumentException e) {
+        // RedisUrl's message masks the password; the raw value is never echoed.
+        throw new BadSettingException((redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
+      }
+    }
+    return new AppSettings(brokerName, LogFormat.BY_NAME.get(format), url);
   }
 }

@@ -1,5 +1,6 @@
 package dev.dq.app;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -27,8 +28,22 @@ final class Logging {
     }
     System.setProperty(CONFIG_FILE_PROPERTY, format.resource());
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-    if (factory instanceof LoggerContext context && !format.name().equals(context.getProperty(FORMAT_PROPERTY))) {
-      reconfigure(context, format);
+    if (factory instanceof LoggerContext context) {
+      if (!format.name().equals(context.getProperty(FORMAT_PROPERTY))) {
+        reconfigure(context, format);
+      }
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+    }
+  }
+
+  /**
+   * For the short commands (publish, dlq, stats), whose result is their stdout: only warnings and errors go to
+   * stderr, not the broker's connect and close lines. Leaves a user's own logback configuration alone.
+   */
+  static void warningsOnly() {
+    String current = System.getProperty(CONFIG_FILE_PROPERTY);
+    if ((current == null || isOurs(current)) && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
     }
   }
 

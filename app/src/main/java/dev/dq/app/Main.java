@@ -84,7 +84,7 @@ public final class Main {
   static Injector createInjector(AppSettings app, Module... modules) {
     List<Module> all = new ArrayList<>(List.of(modules));
     all.add(new ClockModule());
-    all.add(BrokerModules.forName(app.broker()));
+    all.add(BrokerModules.forSettings(app));
     return Guice.createInjector(all);
   }
 

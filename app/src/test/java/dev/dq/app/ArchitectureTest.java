@@ -7,6 +7,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -18,10 +19,23 @@ import java.time.Instant;
 /**
  * The module boundaries of STYLE §1 and §11, checked on the classes of every module (app sees them all). {@code
  * failOnEmptyShould} stays on, so a rule whose package is misspelled, or whose module disappeared, fails instead of
- * passing vacuously. Adding an adapter means adding it to {@link #hexagon} and {@link #adapters_use_only_core_and_their_technology}.
+ * passing vacuously. Adding an adapter means adding it to {@link #hexagon} and a rule naming its technology.
  */
-@AnalyzeClasses(packages = "dev.dq", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.dq",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.DoNotIncludeTestJars.class})
 final class ArchitectureTest {
+
+  /**
+   * The adapters-redis test-jar (TestRedis and its tests, used by the jar tests) arrives as a jar, which {@link
+   * ImportOption.DoNotIncludeTests} does not filter: its test classes would count as adapter code.
+   */
+  static final class DoNotIncludeTestJars implements ImportOption {
+    @Override
+    public boolean includes(Location location) {
+      return !location.contains("-tests.jar");
+    }
+  }
 
   @ArchTest
   static final ArchRule hexagon =
@@ -30,6 +44,7 @@ final class ArchitectureTest {
           .domainServices("dev.dq.core.port..", "dev.dq.core.retry..")
           .applicationServices("dev.dq.core.worker..")
           .adapter("memory", "dev.dq.adapter.memory..")
+          .adapter("redis", "dev.dq.adapter.redis..")
           // app is the composition root: it wires core to one adapter, so it sees both; its own limits are below.
           .ignoreDependency(resideInAPackage("dev.dq.app.."), DescribedPredicate.alwaysTrue())
           .because("core is the inside of the hexagon and adapters plug into its ports");
@@ -44,13 +59,33 @@ final class ArchitectureTest {
           .resideInAnyPackage("dev.dq.core..", "java..", "org.slf4j..");
 
   @ArchTest
-  static final ArchRule adapters_use_only_core_and_their_technology =
+  static final ArchRule the_memory_adapter_uses_only_core =
       classes()
           .that()
           .resideInAPackage("dev.dq.adapter.memory..")
           .should()
           .onlyDependOnClassesThat()
           .resideInAnyPackage("dev.dq.adapter.memory..", "dev.dq.core..", "java..", "org.slf4j..");
+
+  @ArchTest
+  static final ArchRule the_redis_adapter_uses_only_core_jedis_and_jackson =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.adapter.redis..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.dq.adapter.redis..", "dev.dq.core..", "java..", "javax.net..", "org.slf4j..", "redis.clients..",
+              "com.fasterxml.jackson..");
+
+  @ArchTest
+  static final ArchRule only_the_redis_adapter_touches_jedis =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.dq.adapter.redis..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("redis.clients..");
 
   @ArchTest
   static final ArchRule adapters_do_not_depend_on_each_other =

@@ -24,39 +24,18 @@ import org.junit.jupiter.api.Timeout;
 
 /** Runs the shaded {@code target/dq.jar} the way a user does: a separate JVM, real environment, real signals. */
 final class DqJarIT {
-  private static final Path JAR = Path.of(System.getProperty("dq.jar", "target/dq.jar"));
-  private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   private static final Map<String, String> DEMO_ENV = Map.of("WORKERS", "3", "TASKS", "10", "MAX_ATTEMPTS", "3");
 
-  record Result(int code, String out, String err) {}
-
   private static ProcessBuilder dq(Map<String, String> env, String... args) {
-    assertThat(JAR).as("the shaded jar (built by package)").isRegularFile();
-    List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().keySet().removeIf(k -> k.startsWith("DQ_") || List.of("WORKERS", "TASKS", "MAX_ATTEMPTS").contains(k));
-    pb.environment().putAll(env);
-    return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return Dq.command(env, List.of(), args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
   }
 
-  private static Result run(Map<String, String> env, String... args) throws Exception {
-    Process p = dq(env, args).start();
-    CompletableFuture<String> out = read(p.getInputStream());
-    CompletableFuture<String> err = read(p.getErrorStream());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("dq finished in time").isTrue();
-    return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+  private static Dq.Result run(Map<String, String> env, String... args) throws Exception {
+    return Dq.run(env, args);
   }
 
   private static CompletableFuture<String> read(java.io.InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    return Dq.read(in);
   }
 
   private static long count(String summary, String label) {
@@ -67,7 +46,7 @@ final class DqJarIT {
 
   @Test
   void demo_studySettings_processesEveryTaskAndExits0() throws Exception {
-    Result r = run(DEMO_ENV, "demo", "--seed", "1");
+    Dq.Result r = run(DEMO_ENV, "demo", "--seed", "1");
 
     assertThat(r.code()).as("stderr:%n%s", r.err()).isZero();
     assertThat(count(r.out(), "succeeded") + count(r.out(), "dead-lettered")).isEqualTo(10);
@@ -77,7 +56,7 @@ final class DqJarIT {
 
   @Test
   void help_exits0() throws Exception {
-    Result r = run(Map.of(), "--help");
+    Dq.Result r = run(Map.of(), "--help");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Usage: dq", "demo");
@@ -85,7 +64,7 @@ final class DqJarIT {
 
   @Test
   void version_exits0() throws Exception {
-    Result r = run(Map.of(), "--version");
+    Dq.Result r = run(Map.of(), "--version");
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("dq ");
@@ -93,7 +72,7 @@ final class DqJarIT {
 
   @Test
   void demo_zeroWorkers_exits2WithOneLine() throws Exception {
-    Result r = run(Map.of("WORKERS", "0"), "demo");
+    Dq.Result r = run(Map.of("WORKERS", "0"), "demo");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines()).singleElement().asString().contains("WORKERS", "\"0\"");
@@ -105,7 +84,7 @@ final class DqJarIT {
     Map<String, String> env = new java.util.HashMap<>(DEMO_ENV);
     env.put("DQ_LOG_FORMAT", "json");
 
-    Result r = run(env, "demo", "--seed", "2");
+    Dq.Result r = run(env, "demo", "--seed", "2");
 
     assertThat(r.code()).as("stderr:%n%s", r.err()).isZero();
     ObjectMapper json = new ObjectMapper();
@@ -169,7 +148,7 @@ final class DqJarIT {
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     } else {
-      p.destroy();
+      p.toHandle().destroy();
     }
   }
 }

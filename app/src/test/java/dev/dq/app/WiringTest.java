@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Injector;
 import dev.dq.adapter.memory.InMemoryBroker;
+import dev.dq.adapter.redis.RedisBroker;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.worker.Producer;
@@ -27,6 +28,17 @@ final class WiringTest {
     assertThat(broker).isInstanceOf(InMemoryBroker.class).isSameAs(injector.getInstance(InMemoryBroker.class));
     assertThat(injector.getInstance(DeadLetterQueue.class))
         .isSameAs(((InMemoryBroker) broker).deadLetterQueue());
+    broker.close();
+  }
+
+  @Test
+  void redis_bindsOneRedisBrokerAsBrokerAndDeadLetterQueue_withoutConnecting() {
+    Injector injector =
+        Main.createInjector(new AppSettings("redis", LogFormat.TEXT, "redis://127.0.0.1:1"), new CoreModule(SETTINGS));
+
+    Broker broker = injector.getInstance(Broker.class);
+    assertThat(broker).isInstanceOf(RedisBroker.class).isSameAs(injector.getInstance(RedisBroker.class));
+    assertThat(injector.getInstance(DeadLetterQueue.class)).isSameAs(((RedisBroker) broker).deadLetterQueue());
     broker.close();
   }
 
@@ -59,7 +71,8 @@ final class WiringTest {
 
   @Test
   void everyBrokerName_hasAModule() {
-    assertThat(BrokerModules.BY_NAME).containsKey("memory");
-    BrokerModules.BY_NAME.keySet().forEach(name -> assertThat(BrokerModules.forName(name)).isNotNull());
+    assertThat(BrokerModules.BY_NAME).containsOnlyKeys("memory", "redis");
+    BrokerModules.BY_NAME.keySet()
+        .forEach(name -> assertThat(BrokerModules.forSettings(new AppSettings(name, LogFormat.TEXT))).isNotNull());
   }
 }

@@ -22,9 +22,10 @@ import redis.clients.jedis.RedisClient;
  * A real {@code redis-server} for one test class, on a free loopback port with its own directory, never the shared
  * 6379. The binary is {@code $REDIS_SERVER}, else {@code redis-server} on PATH, else the static Redis 7.0.15 inside the
  * {@code org.signal:embedded-redis} jar, extracted once. It can be killed with kill -9 and restarted on the same port
- * and directory (so with {@code appendonly yes} it comes back with its data).
+ * and directory (so with {@code appendonly yes} it comes back with its data). Public because it ships in this module's
+ * test-jar: the app's tests run the real dq jar against it.
  */
-final class TestRedis implements AutoCloseable {
+public final class TestRedis implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(30);
   private static Path extracted;
 
@@ -41,16 +42,16 @@ final class TestRedis implements AutoCloseable {
   }
 
   /** Starts a server without persistence. */
-  static TestRedis start() {
+  public static TestRedis start() {
     return start(List.of("--appendonly", "no"));
   }
 
   /** Starts a server whose every write is fsynced to its append-only file before the reply. */
-  static TestRedis startDurable() {
+  public static TestRedis startDurable() {
     return start(List.of("--appendonly", "yes", "--appendfsync", "always"));
   }
 
-  static TestRedis start(List<String> extraArgs) {
+  public static TestRedis start(List<String> extraArgs) {
     try {
       TestRedis redis = new TestRedis(Files.createTempDirectory("dq-redis-"), freePort(), List.copyOf(extraArgs));
       redis.launch();
@@ -60,23 +61,23 @@ final class TestRedis implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** A client for raw commands (FLUSHALL, CLIENT KILL, hand-written entries); closed with this server. */
-  synchronized RedisClient admin() {
+  public synchronized RedisClient admin() {
     if (admin == null) {
       admin = RedisClient.create("127.0.0.1", port);
     }
     return admin;
   }
 
-  void flushAll() {
+  public void flushAll() {
     admin().flushAll();
   }
 
@@ -93,7 +94,7 @@ final class TestRedis implements AutoCloseable {
   }
 
   /** kill -9: no shutdown, no final fsync. */
-  synchronized void kill9() {
+  public synchronized void kill9() {
     process.destroyForcibly();
     try {
       process.waitFor(30, TimeUnit.SECONDS);
@@ -103,7 +104,7 @@ final class TestRedis implements AutoCloseable {
   }
 
   /** Starts the server again on the same port and directory, and waits until it answers PING. */
-  synchronized void restart() {
+  public synchronized void restart() {
     launch();
   }
 

@@ -1,0 +1,78 @@
+package dev.dq.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dq.core.port.Failure;
+import dev.dq.core.port.Lease;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code dq dlq ...} against real Redis, on dead letters made through the broker port. */
+final class DlqIT extends WithRedis {
+  private final ObjectMapper json = new ObjectMapper();
+
+  @BeforeEach
+  void threeDeadLetters() throws Exception {
+    for (String id : new String[] {"d-1", "d-2", "d-3"}) {
+      broker.enqueue(Task.builder("fail").id(id).payload("payload of " + id).createdAt(Instant.now()).build(),
+          Duration.ofSeconds(5));
+      Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+      broker.deadLetter(lease, new Failure("java.lang.IllegalStateException", "boom " + id, 3, Instant.now()));
+    }
+  }
+
+  @Test
+  void list_json_showsEveryEntryOldestFirst() throws Exception {
+    Dq.Result r = Dq.run(env(), "dlq", "list", "--json");
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+    JsonNode list = json.readTree(r.out());
+    assertThat(list.path("total").asLong()).isEqualTo(3);
+    assertThat(list.path("entries").findValuesAsText("id")).containsExactly("d-1", "d-2", "d-3");
+    assertThat(list.path("entries").get(0).path("error_type").asText()).isEqualTo("java.lang.IllegalStateException");
+  }
+
+  @Test
+  void list_text_isATable() throws Exception {
+    Dq.Result r = Dq.run(env(), "dlq", "list", "--limit", "2");
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("ID", "TYPE", "ATTEMPTS", "d-1", "d-2", "boom d-1", "2 of 3 dead letters")
+        .doesNotContain("d-3");
+  }
+
+  @Test
+  void show_printsThePayload_andMissingIdExits1() throws Exception {
+    Dq.Result shown = Dq.run(env(), "dlq", "show", "d-2", "--json");
+    Dq.Result missing = Dq.run(env(), "dlq", "show", "nope");
+
+    assertThat(shown.code()).isZero();
+    assertThat(json.readTree(shown.out()).path("payload").asText()).isEqualTo("payload of d-2");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err().lines()).singleElement().asString().isEqualTo("dq: no dead letter nope in queue default");
+  }
+
+  @Test
+  void requeueOne_thenDelete_thenRequeueAll_thenPurge() throws Exception {
+    assertThat(Dq.run(env(), "dlq", "requeue", "d-1").out().strip()).isEqualTo("requeued d-1");
+    assertThat(broker.stats("default").ready()).isEqualTo(1);
+    assertThat(broker.deadLetterQueue().size("default")).isEqualTo(2);
+
+    assertThat(Dq.run(env(), "dlq", "delete", "d-2", "--json").out().strip()).isEqualTo("{\"deleted\":[\"d-2\"]}");
+    assertThat(Dq.run(env(), "dlq", "delete", "d-2").code()).as("already gone").isEqualTo(1);
+
+    assertThat(Dq.run(env(), "dlq", "requeue", "--all").out().strip()).isEqualTo("requeued 1");
+    assertThat(broker.stats("default").ready()).isEqualTo(2);
+    assertThat(broker.deadLetterQueue().size("default")).isZero();
+
+    Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+    broker.deadLetter(lease, new Failure("E", "again", 1, Instant.now()));
+    assertThat(Dq.run(env(), "dlq", "purge", "--json").out().strip()).isEqualTo("{\"purged\":1}");
+    assertThat(broker.deadLetterQueue().size("default")).isZero();
+  }
+}
