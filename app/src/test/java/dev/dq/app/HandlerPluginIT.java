@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarEntry;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -22,37 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
  * to dq.jar with {@code java -cp}, and served by {@code dq run}.
  */
 final class HandlerPluginIT extends WithRedis {
-  /** The README's example handler: it writes its payload to the file named in the payload's first line. */
-  static final String SOURCE =
-      """
-      package com.example;
+  private static final Pattern EXAMPLE =
+      Pattern.compile("<!-- handler-example:start -->\\s*```java\\n(.*?)```\\s*<!-- handler-example:end -->",
+          Pattern.DOTALL);
 
-      import dev.dq.core.task.Task;
-      import dev.dq.core.worker.NamedTaskHandler;
-      import java.nio.file.Files;
-      import java.nio.file.Path;
-
-      public final class GreetHandler implements NamedTaskHandler {
-        @Override
-        public String type() {
-          return "greet";
-        }
-
-        @Override
-        public void handle(Task task) throws Exception {
-          String[] lines = task.payload().asUtf8().split("\\n", 2);
-          Files.writeString(Path.of(lines[0]), "hello, " + lines[1]);
-        }
-      }
-      """;
+  /** The README's example handler, so that the documented example is the tested one. */
+  static String readmeExample() throws IOException {
+    Path readme = Path.of(System.getProperty("basedir", ".")).resolve("../README.md").normalize();
+    Matcher m = EXAMPLE.matcher(Files.readString(readme));
+    assertThat(m.find()).as("a ```java block between the handler-example markers in %s", readme).isTrue();
+    return m.group(1);
+  }
 
   @TempDir Path dir;
 
-  /** Compiles {@link #SOURCE} as class {@code name} and jars it with its services file. */
+  /** Compiles the README's example as class {@code name} and jars it with its services file. */
   private Path handlerJar(String name) throws IOException {
     Path src = dir.resolve(name + "/src/com/example/" + name + ".java");
     Files.createDirectories(src.getParent());
-    Files.writeString(src, SOURCE.replace("GreetHandler", name));
+    Files.writeString(src, readmeExample().replace("GreetHandler", name));
     Path classes = Files.createDirectories(dir.resolve(name + "/classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int rc = javac.run(null, null, null, "--release", "17", "-cp", Dq.JAR.toString(), "-d", classes.toString(),
