@@ -38,6 +38,8 @@ final class Demo {
   private final DemoStats stats;
   private final InstantSource clock;
   private final Lifecycle lifecycle;
+  private final String runPrefix =
+      "demo-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36) + "-";
 
   private Demo(Injector injector, DemoSettings settings, PrintStream out) {
     this.settings = settings;
@@ -106,7 +108,14 @@ final class Demo {
   private Task task(int n) {
     String type = DemoModule.TYPES.get((n - 1) % DemoModule.TYPES.size());
     String payload = type.equals("email") ? "user" + n + "@example.com" : "image-" + n + ".png";
-    return Task.builder(type).id("demo-" + n).payload(payload).createdAt(clock.instant()).build();
+    // The id is unique per run, so that runs on a shared broker never collide with an earlier run's tasks or dead
+    // letters; the outcome follows the sequence number, so a seed still reproduces a run.
+    return Task.builder(type)
+        .id(runPrefix + n)
+        .header(SimulatedWork.SEQUENCE_HEADER, "demo-" + n)
+        .payload(payload)
+        .createdAt(clock.instant())
+        .build();
   }
 
   /** Done when the broker holds nothing and the events account for every published task. */
@@ -126,7 +135,11 @@ final class Demo {
   }
 
   private void printSummary(Duration elapsed) {
-    List<DeadLetter> dead = deadLetters.list(Task.DEFAULT_QUEUE, 0, settings.tasks());
+    int all = (int) Math.min(deadLetters.size(Task.DEFAULT_QUEUE), 1_000_000);
+    List<DeadLetter> dead =
+        deadLetters.list(Task.DEFAULT_QUEUE, 0, Math.max(1, all)).stream()
+            .filter(d -> d.task().id().value().startsWith(runPrefix))
+            .toList();
     long unfinished = stats.enqueued() - stats.finished();
     out.println("dq demo summary");
     out.printf(Locale.ROOT, "  published      %d of %d%n", stats.enqueued(), settings.tasks());

@@ -6,12 +6,15 @@ import java.util.SplittableRandom;
 
 /**
  * A demo handler: sleeps 20-200 ms and fails about 30% of the time. The outcome of each attempt depends only on the
- * seed, the task id and the attempt number, not on which thread runs it or when, so a seed reproduces a whole run.
+ * seed, the task's sequence number (else its id) and the attempt number, not on which thread runs it or when, so a
+ * seed reproduces a whole run.
  */
 final class SimulatedWork implements TaskHandler {
   static final int MIN_MILLIS = 20;
   static final int MAX_MILLIS = 200;
   static final double FAILURE_RATE = 0.3;
+  /** The demo's sequence number ({@code demo-7}): outcomes follow it rather than the per-run task id. */
+  static final String SEQUENCE_HEADER = "dq.demo.seq";
 
   private final long seed;
 
@@ -24,7 +27,7 @@ final class SimulatedWork implements TaskHandler {
 
   @Override
   public void handle(Task task) throws InterruptedException {
-    Outcome outcome = outcome(seed, task.id().value(), task.attempt());
+    Outcome outcome = outcome(seed, task.headers().getOrDefault(SEQUENCE_HEADER, task.id().value()), task.attempt());
     Thread.sleep(outcome.millis());
     if (outcome.fails()) {
       throw new SimulatedFailure("simulated " + task.type() + " failure on attempt " + task.attempt());

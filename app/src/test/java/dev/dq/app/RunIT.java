@@ -101,4 +101,14 @@ final class RunIT extends WithRedis {
       assertThat(broker.deadLetterQueue().size("default")).isZero();
     }
   }
+
+  @Test
+  void demo_onRedis_twiceInARow_processesEveryTaskEachTime() throws Exception {
+    for (int run = 1; run <= 2; run++) {
+      Dq.Result r = Dq.run(env("WORKERS", "3", "TASKS", "10"), "demo", "--seed", "5");
+
+      assertThat(r.code()).as("run %d; stderr: %s", run, r.err()).isZero();
+      assertThat(r.out()).contains("published      10 of 10").doesNotContain("unfinished");
+    }
+  }
 }
