@@ -92,13 +92,25 @@ final class RunIT extends WithRedis {
     publish("sleep", "s-1", "1500ms");
 
     try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0", "DQ_GRACE", "60s"), "run")) {
-      await().atMost(Dq.PATIENCE).until(() -> broker.stats("default").inFlight() == 1);
+      // Started, not just leased: a leased task whose handler has not begun is handed back at once on SIGTERM.
+      await().atMost(Dq.PATIENCE).until(() -> run.hasErrLine(l -> l.contains("started after") && l.contains("s-1")));
 
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
 
       assertThat(run.errText()).contains("stop requested", "succeeded", "worker pool stopped");
       assertThat(broker.stats("default")).extracting(s -> s.ready() + s.inFlight() + s.delayed()).isEqualTo(0L);
       assertThat(broker.deadLetterQueue().size("default")).isZero();
+    }
+  }
+
+  @Test
+  void metricsPortTaken_exits1WithOneLine() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Dq.Result r = Dq.run(env("DQ_METRICS_PORT", "" + taken.getLocalPort()), "run");
+
+      assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
+      assertThat(r.err().lines().filter(l -> l.startsWith("dq: "))).singleElement().asString()
+          .startsWith("dq: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 
