@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.testing.BackgroundCall;
 import dev.dq.testing.BrokerContract;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +41,7 @@ final class RedisBrokerIT extends BrokerContract {
   /** A dequeue waiting in BLPOP is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
   @Override
   protected void awaitBlocked(BackgroundCall<?> call) {
-    await().atMost(PATIENCE).until(() -> call.isDone() || call.isParked() || Arrays.stream(call.thread().getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup")));
+    await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
   }
 
   private RedisBroker redisBroker() {
@@ -102,10 +101,13 @@ final class RedisBrokerIT extends BrokerContract {
   void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
     BackgroundCall<Optional<Lease>> waiting =
         BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
-    awaitBlocked(waiting);
+    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached the BLPOP yet.
+    await().atMost(PATIENCE).until(() -> TestRedis.isInBlpop(waiting));
 
     broker.close();
 
-    assertThat(waiting.isDone()).isTrue();
+    // close() returns once the BLPOP ended; the woken dequeue then makes one last claim before it throws, so wait
+    // for it (well below BLOCK, which it would otherwise sit out).
+    assertThat(waiting.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
   }
 }

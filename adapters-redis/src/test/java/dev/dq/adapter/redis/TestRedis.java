@@ -1,5 +1,6 @@
 package dev.dq.adapter.redis;
 
+import dev.dq.testing.BackgroundCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -160,6 +162,17 @@ final class TestRedis implements AutoCloseable {
       }
     }
     throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + STARTUP);
+  }
+
+  /** Whether {@code call} waits in a BLPOP: RUNNABLE in a socket read, not parked, so look for it on the stack. */
+  static boolean isWaitingInRedis(BackgroundCall<?> call) {
+    return call.isDone() || call.isParked() || isInBlpop(call);
+  }
+
+  /** Whether {@code call} is inside the claimer's BLPOP wait right now (not merely parked somewhere on its way). */
+  static boolean isInBlpop(BackgroundCall<?> call) {
+    return Arrays.stream(call.thread().getStackTrace())
+        .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup"));
   }
 
   private static int freePort() throws IOException {
