@@ -4,6 +4,7 @@ import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.task.TaskQueueException;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -34,6 +35,10 @@ final class RedisErrors {
     }
     if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("Pool not open")) {
       return new BrokerClosedException("broker closed: connection pool to " + endpoint + " is shut", e);
+    }
+    if (e instanceof JedisClusterOperationException && String.valueOf(e.getMessage()).contains("same hashslot")) {
+      // Jedis refuses a multi-key command across cluster slots before sending it: a bug in the key layout.
+      return new IllegalStateException("redis cluster at " + endpoint + " rejected " + what + ": " + firstLine(e), e);
     }
     if (e instanceof JedisDataException && !isTransient(e)) {
       // A script error or a wrong type: a bug or foreign data, not a reason to retry forever.

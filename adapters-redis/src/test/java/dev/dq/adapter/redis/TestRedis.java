@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -53,8 +54,14 @@ final class TestRedis implements AutoCloseable {
   }
 
   static TestRedis start(List<String> extraArgs) {
+    return start(dir -> extraArgs);
+  }
+
+  /** Starts a server with arguments that may name files in its own fresh directory. */
+  static TestRedis start(Function<Path, List<String>> extraArgs) {
     try {
-      TestRedis redis = new TestRedis(Files.createTempDirectory("dq-redis-"), freePort(), List.copyOf(extraArgs));
+      Path dir = Files.createTempDirectory("dq-redis-");
+      TestRedis redis = new TestRedis(dir, freePort(), List.copyOf(extraArgs.apply(dir)));
       redis.launch();
       return redis;
     } catch (IOException e) {
@@ -175,7 +182,11 @@ final class TestRedis implements AutoCloseable {
         .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup"));
   }
 
-  private static int freePort() throws IOException {
+  Path dir() {
+    return dir;
+  }
+
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();
