@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is left
  * @param cluster whether {@code url} names one node of a Redis Cluster (the others are discovered from it) rather
  *     than a standalone server; a cluster has database 0 only
+ * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code javax.net.ssl.trustStore}
+ *     if set, else {@code cacerts}). The server certificate must also name the URL's host (hostname verification)
  * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis server's TIME
  */
 public record RedisBrokerConfig(
@@ -33,6 +35,7 @@ public record RedisBrokerConfig(
     int poolSize,
     int reclaimBatch,
     boolean cluster,
+    Optional<RedisTrust> trust,
     Optional<InstantSource> testClock) {
 
   public RedisBrokerConfig {
@@ -41,6 +44,7 @@ public record RedisBrokerConfig(
     Objects.requireNonNull(blockTimeout, "blockTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(socketTimeout, "socketTimeout");
+    Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(testClock, "testClock");
     if (cluster && url.database() != 0) {
       throw new IllegalArgumentException("redis cluster has database 0 only: " + url);
@@ -71,6 +75,7 @@ public record RedisBrokerConfig(
     private int poolSize = 16;
     private int reclaimBatch = 100;
     private boolean cluster;
+    private RedisTrust trust;
     private InstantSource testClock;
 
     private Builder(RedisUrl url) {
@@ -135,6 +140,16 @@ public record RedisBrokerConfig(
       return this;
     }
 
+    /** The CAs to trust for {@code rediss://}; see {@link RedisTrust}. Rejected for a plain {@code redis://} URL. */
+    public Builder trust(RedisTrust trust) {
+      Objects.requireNonNull(trust, "trust");
+      if (!url.tls()) {
+        throw new IllegalArgumentException("trust needs a rediss:// url: " + url);
+      }
+      this.trust = trust;
+      return this;
+    }
+
     /**
      * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis server's TIME, so
      * contract tests can move time with a fake clock. Never set it in production: lease expiry would then depend on
@@ -147,7 +162,8 @@ public record RedisBrokerConfig(
 
     public RedisBrokerConfig build() {
       return new RedisBrokerConfig(url, capacityPerQueue, limits, blockTimeout, connectTimeout, socketTimeout,
-          poolSize, reclaimBatch, cluster, Optional.ofNullable(testClock));
+          poolSize, reclaimBatch, cluster, Optional.ofNullable(trust),
+          Optional.ofNullable(testClock));
     }
 
     private static Duration positiveMillis(String what, Duration d) {

@@ -1,13 +1,27 @@
 package dev.dq.adapter.redis;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -18,6 +32,8 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RedisConnections {
   /** Redirections (MOVED/ASK) and reconnects a cluster command may go through before it fails. */
   private static final int CLUSTER_MAX_ATTEMPTS = 5;
+  /** Protects nothing: the PEM trust store exists only in memory, and PKCS12 wants some password. */
+  private static final String IN_MEMORY_PASSWORD = "dq";
 
   private RedisConnections() {}
 
@@ -55,11 +71,48 @@ public final class RedisConnections {
     url.user().ifPresent(client::user);
     url.password().ifPresent(client::password);
     if (url.tls()) {
-      SSLParameters params = new SSLParameters();
-      params.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
-      client.ssl(true).sslParameters(params);
+      client.ssl(true).sslOptions(sslOptions(config.trust()));
     }
     return client.build();
+  }
+
+  /** Verifies the chain against {@code trust} (or the JVM default) and the URL's host against the certificate. */
+  private static SslOptions sslOptions(Optional<RedisTrust> trust) {
+    SslOptions.Builder ssl = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
+    if (trust.isPresent()) {
+      RedisTrust t = trust.get();
+      if (t.pem()) {
+        byte[] store = pemAsTrustStore(t.file());
+        ssl.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.toCharArray())
+            .trustStoreType("PKCS12");
+      } else {
+        ssl.truststore(t.file().toFile(), t.password().toCharArray()).trustStoreType("PKCS12");
+      }
+    }
+    return ssl.build();
+  }
+
+  /** The certificates of a PEM file as an in-memory PKCS12 trust store, since Jedis takes trust as a key store. */
+  private static byte[] pemAsTrustStore(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certs.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + pem);
+      }
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      int i = 0;
+      for (Certificate cert : certs) {
+        store.setCertificateEntry("ca-" + i++, cert);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      store.store(out, IN_MEMORY_PASSWORD.toCharArray());
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CA certificates from " + pem, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read CA certificates from " + pem + ": " + e.getMessage(), e);
+    }
   }
 
   private static ConnectionPoolConfig poolConfig(RedisBrokerConfig config) {
