@@ -95,9 +95,9 @@ public final class WorkerPool implements AutoCloseable {
       launch(new Worker(this, ctx, slot, new Worker.Backlog()));
     }
     long beat = Math.max(1, config.leaseTime().toMillis() / 3);
-    ctx.timer().scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    ctx.timer().scheduleWithFixedDelay(new Heartbeat(ctx, held), beat, beat, TimeUnit.MILLISECONDS);
     long reap = config.reapInterval().toMillis();
-    ctx.timer().scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+    ctx.timer().scheduleWithFixedDelay(new Reaper(ctx), reap, reap, TimeUnit.MILLISECONDS);
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
@@ -290,32 +290,6 @@ public final class WorkerPool implements AutoCloseable {
       ctx.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
     } catch (RuntimeException e) {
       ctx.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
-    }
-  }
-
-  private void heartbeat() {
-    for (Execution e : held) {
-      if (!e.isLive()) {
-        continue;
-      }
-      try {
-        e.extended(ctx.broker().extend(e.lease(), ctx.config().leaseTime()));
-      } catch (LeaseLostException lost) {
-        log.debug("task {}: lease lost while held", e.task().id());
-      } catch (RuntimeException error) {
-        ctx.brokerErrors().warn("lease renewal failed", error);
-      }
-    }
-  }
-
-  private void reap() {
-    try {
-      int reclaimed = ctx.broker().reclaimExpiredLeases();
-      if (reclaimed > 0) {
-        log.info("reclaimed {} tasks whose leases expired", reclaimed);
-      }
-    } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("reclaiming expired leases failed", e);
     }
   }
 
