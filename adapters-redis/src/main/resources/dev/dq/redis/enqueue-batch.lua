@@ -19,16 +19,28 @@ for i = 1, n do
 end
 if redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + n > tonumber(ARGV[1]) then return 'FULL' end
 
+-- Only the first task's hash carries the nonce: it is the one a retry checks, and the batch is all or none.
+redis.call('HSET', KEYS[4], 'data', ARGV[5], 'attempt', ARGV[6], 'nonce', ARGV[3])
+for i = 2, n do
+  local b = 4 + 4 * (i - 1)
+  redis.call('HSET', KEYS[3 + i], 'data', ARGV[b + 1], 'attempt', ARGV[b + 2])
+end
+-- Ready ids go in with one RPUSH per chunk (Lua's unpack has a stack limit), in batch order.
+local ready = {}
 for i = 1, n do
   local b = 4 + 4 * (i - 1)
-  redis.call('HSET', KEYS[3 + i], 'data', ARGV[b + 1], 'attempt', ARGV[b + 2], 'nonce', ARGV[3])
   local due = tonumber(ARGV[b + 3])
   if due ~= nil and due > now then
     redis.call('ZADD', KEYS[2], due, ARGV[b])
   else
-    redis.call('RPUSH', KEYS[1], ARGV[b])
+    ready[#ready + 1] = ARGV[b]
+    if #ready == 1000 then
+      redis.call('RPUSH', KEYS[1], unpack(ready))
+      ready = {}
+    end
   end
 end
+if #ready > 0 then redis.call('RPUSH', KEYS[1], unpack(ready)) end
 for i = 1, math.min(n, 64) do redis.call('RPUSH', KEYS[3], '1') end
 redis.call('LTRIM', KEYS[3], -64, -1)
 return 'OK'

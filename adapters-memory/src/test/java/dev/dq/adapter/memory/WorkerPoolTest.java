@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 final class WorkerPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -333,13 +335,55 @@ final class WorkerPoolTest {
   }
 
   @Test
-  void stress_manyProducersAndRandomFailures_everyTaskSucceedsOnceOrIsDead() throws Exception {
+  void prefetch_tasksClaimedBehindALongHandler_keepTheirLeasesAndRunOnce() throws Exception {
+    var runs = new ConcurrentHashMap<TaskId, AtomicInteger>();
+    start(InstantSource.system(),
+        c -> c.workers(1).prefetch(4).ackBatch(4).leaseTime(Duration.ofMillis(300))
+            .reapInterval(Duration.ofMillis(20)),
+        b -> b.handler("test", t -> {
+          runs.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet();
+          Thread.sleep(400); // longer than a lease: the claimed tasks behind it wait on renewed leases
+        }));
+    for (int i = 0; i < 4; i++) {
+      enqueue(aTask("p" + i).build());
+    }
+
+    await().atMost(WAIT).until(() -> events.all(TaskEvent.Succeeded.class).size() == 4);
+    assertThat(runs).hasSize(4).allSatisfy((id, n) -> assertThat(n.get()).isEqualTo(1));
+    assertThat(events.all(TaskEvent.LeaseLost.class)).isEmpty();
+    assertThat(stats()).isEqualTo(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0));
+  }
+
+  @Test
+  void stop_withPrefetchedTasks_handsBackTheClaimedOnesAtOnceWithoutSpendingAttempts() throws Exception {
+    var started = new CountDownLatch(1);
+    start(InstantSource.system(), c -> c.workers(1).prefetch(8), b -> b.handler("test", t -> {
+      started.countDown();
+      Thread.sleep(60_000);
+    }));
+    for (int i = 0; i < 8; i++) {
+      enqueue(aTask("c" + i).build());
+    }
+    assertThat(started.await(20, SECONDS)).isTrue();
+
+    assertThat(pool.stop(Duration.ofMillis(100))).isFalse();
+
+    assertThat(stats()).isEqualTo(new QueueStats(Task.DEFAULT_QUEUE, 8, 0, 0));
+    var again = broker.dequeueBatch(Task.DEFAULT_QUEUE, 8, Duration.ofSeconds(30), Duration.ZERO);
+    assertThat(again).extracting(l -> l.task().attempt()).containsOnly(1);
+    assertThat(broker.ackAll(again)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "prefetch {0}, ackBatch {1}")
+  @CsvSource({"1, 1", "16, 16", "8, 3"})
+  void stress_manyProducersAndRandomFailures_everyTaskSucceedsOnceOrIsDead(int prefetch, int ackBatch)
+      throws Exception {
     int producers = 4;
     int perProducer = 2_500;
     ConcurrentHashMap<TaskId, AtomicInteger> succeeded = new ConcurrentHashMap<TaskId, AtomicInteger>();
     var random = new Random(42);
     start(InstantSource.system(),
-        c -> c.workers(8).retryPolicy(RetryPolicy.builder().maxAttempts(3)
+        c -> c.workers(8).prefetch(prefetch).ackBatch(ackBatch).retryPolicy(RetryPolicy.builder().maxAttempts(3)
             .backoff((attempt, r) -> Duration.ZERO).build()),
         b -> b.handler("test", t -> {
           boolean fail;
@@ -383,7 +427,7 @@ final class WorkerPoolTest {
       assertThat(dead.failure().attempts()).isEqualTo(3);
     }
     await().atMost(WAIT).until(() -> stats().equals(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0)));
-    System.out.printf("stress: accepted=%d succeeded=%d dead=%d lost=0 duplicates=0%n", accepted.size(),
+    System.out.printf("stress (prefetch %d, ackBatch %d): accepted=%d succeeded=%d dead=%d lost=0 duplicates=0%n", prefetch, ackBatch, accepted.size(),
         succeeded.size(), broker.deadLetterQueue().size(Task.DEFAULT_QUEUE));
   }
 }

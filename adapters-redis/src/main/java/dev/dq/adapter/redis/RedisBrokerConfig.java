@@ -19,6 +19,10 @@ import java.util.Optional;
  * @param socketTimeout read timeout of ordinary commands; blocking waits get {@code blockTimeout} on top
  * @param poolSize most connections held; each waiting dequeue holds one while it blocks
  * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is left
+ * @param cluster whether {@code url} names one node of a Redis Cluster (the others are discovered from it) rather
+ *     than a standalone server; a cluster has database 0 only
+ * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code javax.net.ssl.trustStore}
+ *     if set, else {@code cacerts}). The server certificate must also name the URL's host (hostname verification)
  * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis server's TIME
  */
 public record RedisBrokerConfig(
@@ -30,6 +34,8 @@ public record RedisBrokerConfig(
     Duration socketTimeout,
     int poolSize,
     int reclaimBatch,
+    boolean cluster,
+    Optional<RedisTrust> trust,
     Optional<InstantSource> testClock) {
 
   public RedisBrokerConfig {
@@ -38,7 +44,11 @@ public record RedisBrokerConfig(
     Objects.requireNonNull(blockTimeout, "blockTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(socketTimeout, "socketTimeout");
+    Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(testClock, "testClock");
+    if (cluster && url.database() != 0) {
+      throw new IllegalArgumentException("redis cluster has database 0 only: " + url);
+    }
   }
 
   public static Builder builder(String url) {
@@ -64,6 +74,8 @@ public record RedisBrokerConfig(
     private Duration socketTimeout = Duration.ofSeconds(2);
     private int poolSize = 16;
     private int reclaimBatch = 100;
+    private boolean cluster;
+    private RedisTrust trust;
     private InstantSource testClock;
 
     private Builder(RedisUrl url) {
@@ -119,6 +131,26 @@ public record RedisBrokerConfig(
     }
 
     /**
+     * Treats the URL's host and port as a seed node of a Redis Cluster: the client reads the slot map from it and
+     * routes every command to the node that owns its key. All keys of one queue share one slot (see {@link
+     * RedisKeys}), so every script runs on one node.
+     */
+    public Builder cluster(boolean cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    /** The CAs to trust for {@code rediss://}; see {@link RedisTrust}. Rejected for a plain {@code redis://} URL. */
+    public Builder trust(RedisTrust trust) {
+      Objects.requireNonNull(trust, "trust");
+      if (!url.tls()) {
+        throw new IllegalArgumentException("trust needs a rediss:// url: " + url);
+      }
+      this.trust = trust;
+      return this;
+    }
+
+    /**
      * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis server's TIME, so
      * contract tests can move time with a fake clock. Never set it in production: lease expiry would then depend on
      * worker clocks agreeing.
@@ -130,7 +162,8 @@ public record RedisBrokerConfig(
 
     public RedisBrokerConfig build() {
       return new RedisBrokerConfig(url, capacityPerQueue, limits, blockTimeout, connectTimeout, socketTimeout,
-          poolSize, reclaimBatch, Optional.ofNullable(testClock));
+          poolSize, reclaimBatch, cluster, Optional.ofNullable(trust),
+          Optional.ofNullable(testClock));
     }
 
     private static Duration positiveMillis(String what, Duration d) {

@@ -1,15 +1,64 @@
 package dev.dq.adapter.redis;
 
-import javax.net.ssl.SSLParameters;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
+import redis.clients.jedis.UnifiedJedis;
 
-/** Builds the one pooled {@link RedisClient} a broker uses, from a {@link RedisBrokerConfig}. Does not connect. */
+/**
+ * Builds the one pooled client a broker uses, from a {@link RedisBrokerConfig}: a {@link RedisClient} for a standalone
+ * server, a {@link RedisClusterClient} (one pool per node) when {@link RedisBrokerConfig#cluster()} is set. Building a
+ * standalone client does not connect; building a cluster client reads the slot map from the seed node.
+ */
 public final class RedisConnections {
+  /** Redirections (MOVED/ASK) and reconnects a cluster command may go through before it fails. */
+  private static final int CLUSTER_MAX_ATTEMPTS = 5;
+  /** Protects nothing: the PEM trust store exists only in memory, and PKCS12 wants some password. */
+  private static final String IN_MEMORY_PASSWORD = "dq";
+
   private RedisConnections() {}
 
-  public static RedisClient create(RedisBrokerConfig config) {
+  public static UnifiedJedis create(RedisBrokerConfig config) {
+    RedisUrl url = config.url();
+    JedisClientConfig client = clientConfig(config);
+    ConnectionPoolConfig pool = poolConfig(config);
+    if (config.cluster()) {
+      return RedisClusterClient.builder()
+          .nodes(Set.of(new HostAndPort(url.host(), url.port())))
+          .clientConfig(client)
+          .poolConfig(pool)
+          .maxAttempts(CLUSTER_MAX_ATTEMPTS)
+          // Bounds a command's redirections and reconnects like any other call.
+          .maxTotalRetriesDuration(config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
+          .build();
+    }
+    return RedisClient.builder()
+        .hostAndPort(url.host(), url.port())
+        .clientConfig(client)
+        .poolConfig(pool)
+        .build();
+  }
+
+  private static JedisClientConfig clientConfig(RedisBrokerConfig config) {
     RedisUrl url = config.url();
     int socketMs = (int) config.socketTimeout().toMillis();
     DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
@@ -22,10 +71,51 @@ public final class RedisConnections {
     url.user().ifPresent(client::user);
     url.password().ifPresent(client::password);
     if (url.tls()) {
-      SSLParameters params = new SSLParameters();
-      params.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
-      client.ssl(true).sslParameters(params);
+      client.ssl(true).sslOptions(sslOptions(config.trust()));
     }
+    return client.build();
+  }
+
+  /** Verifies the chain against {@code trust} (or the JVM default) and the URL's host against the certificate. */
+  private static SslOptions sslOptions(Optional<RedisTrust> trust) {
+    SslOptions.Builder ssl = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
+    if (trust.isPresent()) {
+      RedisTrust t = trust.get();
+      if (t.pem()) {
+        byte[] store = pemAsTrustStore(t.file());
+        ssl.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.toCharArray())
+            .trustStoreType("PKCS12");
+      } else {
+        ssl.truststore(t.file().toFile(), t.password().toCharArray()).trustStoreType("PKCS12");
+      }
+    }
+    return ssl.build();
+  }
+
+  /** The certificates of a PEM file as an in-memory PKCS12 trust store, since Jedis takes trust as a key store. */
+  private static byte[] pemAsTrustStore(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certs.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + pem);
+      }
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      int i = 0;
+      for (Certificate cert : certs) {
+        store.setCertificateEntry("ca-" + i++, cert);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      store.store(out, IN_MEMORY_PASSWORD.toCharArray());
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CA certificates from " + pem, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read CA certificates from " + pem + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ConnectionPoolConfig poolConfig(RedisBrokerConfig config) {
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(config.poolSize());
     pool.setMaxIdle(config.poolSize());
@@ -34,10 +124,6 @@ public final class RedisConnections {
     pool.setMaxWait(config.socketTimeout());
     pool.setBlockWhenExhausted(true);
     pool.setJmxEnabled(false);
-    return RedisClient.builder()
-        .hostAndPort(url.host(), url.port())
-        .clientConfig(client.build())
-        .poolConfig(pool)
-        .build();
+    return pool;
   }
 }

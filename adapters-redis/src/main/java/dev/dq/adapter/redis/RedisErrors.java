@@ -3,7 +3,10 @@ package dev.dq.adapter.redis;
 import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.task.TaskQueueException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -17,7 +20,7 @@ final class RedisErrors {
 
   /** Whether a failure says nothing about the command having run, so the connection itself is suspect. */
   static boolean isConnectionFailure(RuntimeException e) {
-    return e instanceof JedisConnectionException;
+    return e instanceof JedisConnectionException && certificateProblem(e) == null;
   }
 
   static RuntimeException translate(RuntimeException e, String what, String endpoint) {
@@ -25,8 +28,14 @@ final class RedisErrors {
       return tqe;
     }
     if (e instanceof JedisAccessControlException) {
-      return new BrokerUnavailableException(
+      return new RedisAccessException(
           "redis at " + endpoint + " refused the credentials during " + what + ": " + firstLine(e), e);
+    }
+    Throwable certificate = certificateProblem(e);
+    if (certificate != null) {
+      return new RedisAccessException("TLS: the certificate of redis at " + endpoint + " was rejected during " + what
+          + " (check that the URL's host is in the certificate and that its CA is trusted): " + firstLine(certificate),
+          e);
     }
     if (e instanceof JedisConnectionException) {
       return new BrokerUnavailableException("redis at " + endpoint + " unreachable during " + what + ": "
@@ -34,6 +43,10 @@ final class RedisErrors {
     }
     if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("Pool not open")) {
       return new BrokerClosedException("broker closed: connection pool to " + endpoint + " is shut", e);
+    }
+    if (e instanceof JedisClusterOperationException && String.valueOf(e.getMessage()).contains("same hashslot")) {
+      // Jedis refuses a multi-key command across cluster slots before sending it: a bug in the key layout.
+      return new IllegalStateException("redis cluster at " + endpoint + " rejected " + what + ": " + firstLine(e), e);
     }
     if (e instanceof JedisDataException && !isTransient(e)) {
       // A script error or a wrong type: a bug or foreign data, not a reason to retry forever.
@@ -43,6 +56,19 @@ final class RedisErrors {
       return new BrokerUnavailableException("redis at " + endpoint + " failed " + what + ": " + firstLine(e), e);
     }
     return e;
+  }
+
+  /** The certificate or hostname check that failed a TLS handshake, or null: a cause retrying would not cure. */
+  private static Throwable certificateProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
+        return t;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
   }
 
   private static boolean isTransient(RuntimeException e) {

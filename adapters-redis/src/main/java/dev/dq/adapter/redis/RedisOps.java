@@ -1,12 +1,16 @@
 package dev.dq.adapter.redis;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.Pool;
 
 /**
  * What {@link RedisBroker} and {@link RedisDeadLetterQueue} share: the client, the scripts, the codec and the
@@ -123,13 +127,24 @@ final class RedisOps {
   }
 
   private void dropIdleConnections() {
-    if (jedis instanceof RedisClient client) {
+    for (Pool<Connection> pool : pools()) {
       try {
-        client.getPool().clear();
+        pool.clear();
       } catch (RuntimeException ignored) {
         // Best effort: a pool that cannot be cleared will fail over connection by connection instead.
       }
     }
+  }
+
+  /** The client's connection pools: one for a standalone server, one per known node of a cluster. */
+  private Collection<? extends Pool<Connection>> pools() {
+    if (jedis instanceof RedisClient client) {
+      return List.of(client.getPool());
+    }
+    if (jedis instanceof RedisClusterClient cluster) {
+      return cluster.getClusterNodes().values();
+    }
+    return List.of();
   }
 
   /**
@@ -138,9 +153,11 @@ final class RedisOps {
    * opens and closes its own. A shared client is left to its owner.
    */
   void close() {
-    if (ownsClient && jedis instanceof RedisClient client) {
-      client.getPool().setMaxIdle(0);
-      client.getPool().clear();
+    if (ownsClient) {
+      for (Pool<Connection> pool : pools()) {
+        pool.setMaxIdle(0);
+        pool.clear();
+      }
     }
   }
 }

@@ -13,7 +13,6 @@ import dev.dq.testing.BackgroundCall;
 import dev.dq.testing.BrokerContract;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +41,7 @@ final class RedisBrokerIT extends BrokerContract {
   /** A dequeue waiting in BLPOP is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
   @Override
   protected void awaitBlocked(BackgroundCall<?> call) {
-    await().atMost(PATIENCE).until(() -> call.isDone() || call.isParked() || Arrays.stream(call.thread().getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup")));
+    await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
   }
 
   private RedisBroker redisBroker() {
@@ -103,12 +101,13 @@ final class RedisBrokerIT extends BrokerContract {
   void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
     BackgroundCall<Optional<Lease>> waiting =
         BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
-    awaitBlocked(waiting);
+    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached the BLPOP yet.
+    await().atMost(PATIENCE).until(() -> TestRedis.isInBlpop(waiting));
 
     broker.close();
 
-    // close() returns once the BLPOP has ended; the dequeue then finds the broker closed on its next claim.
-    await().atMost(PATIENCE).until(waiting::isDone);
+    // close() returns once the BLPOP ended; the woken dequeue then makes one last claim before it throws, so wait
+    // for it (well below BLOCK, which it would otherwise sit out).
     assertThat(waiting.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
   }
 }

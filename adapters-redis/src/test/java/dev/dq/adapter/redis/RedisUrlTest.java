@@ -66,4 +66,12 @@ final class RedisUrlTest {
     assertThatThrownBy(() -> builder.poolSize(-1)).hasMessage("poolSize must be >= 1: -1");
     assertThatThrownBy(() -> builder.blockTimeout(Duration.ofMinutes(1))).hasMessageContaining("PT1M");
   }
+
+  @Test
+  void build_clusterWithDatabase_failsWithoutThePassword() {
+    var builder = RedisBrokerConfig.builder("redis://u:s3cret@localhost:7000/2").cluster(true);
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("database 0 only").hasMessageNotContaining("s3cret");
+  }
 }

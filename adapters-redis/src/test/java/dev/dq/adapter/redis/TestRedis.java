@@ -1,5 +1,6 @@
 package dev.dq.adapter.redis;
 
+import dev.dq.testing.BackgroundCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -32,13 +35,15 @@ public final class TestRedis implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final List<String> extraArgs;
+  private final boolean tls;
   private Process process;
   private RedisClient admin;
 
-  private TestRedis(Path dir, int port, List<String> extraArgs) {
+  private TestRedis(Path dir, int port, List<String> extraArgs, boolean tls) {
     this.dir = dir;
     this.port = port;
     this.extraArgs = extraArgs;
+    this.tls = tls;
   }
 
   /** Starts a server without persistence. */
@@ -52,8 +57,26 @@ public final class TestRedis implements AutoCloseable {
   }
 
   public static TestRedis start(List<String> extraArgs) {
+    return start(dir -> extraArgs);
+  }
+
+  /** Starts a server with arguments that may name files in its own fresh directory. */
+  static TestRedis start(Function<Path, List<String>> extraArgs) {
+    return start(extraArgs, false);
+  }
+
+  /**
+   * Starts a server that listens only with TLS ({@code --port 0 --tls-port N}); {@code extraArgs} must name its
+   * certificate files. Ready once the port accepts connections; {@link #admin()} is not available.
+   */
+  static TestRedis startTls(Function<Path, List<String>> extraArgs) {
+    return start(extraArgs, true);
+  }
+
+  private static TestRedis start(Function<Path, List<String>> extraArgs, boolean tls) {
     try {
-      TestRedis redis = new TestRedis(Files.createTempDirectory("dq-redis-"), freePort(), List.copyOf(extraArgs));
+      Path dir = Files.createTempDirectory("dq-redis-");
+      TestRedis redis = new TestRedis(dir, freePort(), List.copyOf(extraArgs.apply(dir)), tls);
       redis.launch();
       return redis;
     } catch (IOException e) {
@@ -71,6 +94,9 @@ public final class TestRedis implements AutoCloseable {
 
   /** A client for raw commands (FLUSHALL, CLIENT KILL, hand-written entries); closed with this server. */
   public synchronized RedisClient admin() {
+    if (tls) {
+      throw new IllegalStateException("no plain-text admin client for a TLS-only server");
+    }
     if (admin == null) {
       admin = RedisClient.create("127.0.0.1", port);
     }
@@ -120,8 +146,11 @@ public final class TestRedis implements AutoCloseable {
   }
 
   private synchronized void launch() {
-    List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--bind", "127.0.0.1", "--port",
-        Integer.toString(port), "--dir", dir.toString(), "--save", "", "--daemonize", "no",
+    List<String> ports = tls ? List.of("--port", "0", "--tls-port", Integer.toString(port))
+        : List.of("--port", Integer.toString(port));
+    List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--bind", "127.0.0.1"));
+    cmd.addAll(ports);
+    cmd.addAll(List.of("--dir", dir.toString(), "--save", "", "--daemonize", "no",
         "--logfile", dir.resolve("redis.log").toString()));
     cmd.addAll(extraArgs);
     try {
@@ -139,10 +168,14 @@ public final class TestRedis implements AutoCloseable {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + dir);
+        throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + dir + ":\n"
+            + log());
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        if (tls) {
+          return; // listening; the test's own handshake tells whether TLS works
+        }
         s.setSoTimeout(1000);
         s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
         byte[] buf = new byte[64];
@@ -163,7 +196,32 @@ public final class TestRedis implements AutoCloseable {
     throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + STARTUP);
   }
 
-  private static int freePort() throws IOException {
+  /** The server's log so far, for failure messages. */
+  String log() {
+    try {
+      Path log = dir.resolve("redis.log");
+      return Files.exists(log) ? Files.readString(log) : "(no log)";
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  /** Whether {@code call} waits in a BLPOP: RUNNABLE in a socket read, not parked, so look for it on the stack. */
+  static boolean isWaitingInRedis(BackgroundCall<?> call) {
+    return call.isDone() || call.isParked() || isInBlpop(call);
+  }
+
+  /** Whether {@code call} is inside the claimer's BLPOP wait right now (not merely parked somewhere on its way). */
+  static boolean isInBlpop(BackgroundCall<?> call) {
+    return Arrays.stream(call.thread().getStackTrace())
+        .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup"));
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -27,6 +27,8 @@ final class Execution {
   enum State {
     PENDING,
     RUNNING,
+    /** The handler succeeded; the ack is batched with others and not sent yet. The lease is still renewed. */
+    AWAITING_ACK,
     FINISHED,
     TIMED_OUT,
     RELEASED
@@ -42,6 +44,8 @@ final class Execution {
   private volatile boolean counted;
   private volatile Runnable onAbandoned = () -> {};
   private volatile Instant startedAt;
+  private volatile Duration took = Duration.ZERO;
+  private volatile String workerName;
   private ScheduledFuture<?> timeout;
 
   Execution(PoolContext ctx, Lease lease, TaskHandler handler, Consumer<Execution> onSlotLeft) {
@@ -72,9 +76,10 @@ final class Execution {
     counted = true;
   }
 
+  /** Whether this delivery's lease must still be renewed. */
   boolean isLive() {
     State s = state.get();
-    return s == State.PENDING || s == State.RUNNING;
+    return s == State.PENDING || s == State.RUNNING || s == State.AWAITING_ACK;
   }
 
   /** Heartbeat: replaces the lease with its extension. */
@@ -83,12 +88,14 @@ final class Execution {
   }
 
   /**
-   * Runs the handler on the calling worker thread and settles the outcome. If the timeout fires first, {@code
-   * onAbandoned} runs on the timer thread: the caller's thread is then given up on and must not take more work.
+   * Runs the handler on the calling worker thread and settles the outcome; a success goes to {@code acks}, which acks
+   * it, alone or in a batch, and then calls {@link #acked}. If the timeout fires first, {@code onAbandoned} runs on
+   * the timer thread: the caller's thread is then given up on and must not take more work.
    */
-  void execute(Runnable onAbandoned) {
+  void execute(Runnable onAbandoned, java.util.function.Consumer<Execution> acks) {
     this.onAbandoned = onAbandoned;
     thread = Thread.currentThread();
+    workerName = thread.getName();
     try {
       if (!state.compareAndSet(State.PENDING, State.RUNNING)) {
         return; // handed back by stop before it started
@@ -102,7 +109,11 @@ final class Execution {
           var e = MDC.putCloseable("worker", thread.getName())) {
         emit(new TaskEvent.Started(task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
         Throwable error = invokeHandler();
-        if (state.compareAndSet(State.RUNNING, State.FINISHED)) {
+        if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
+          cancelTimeout();
+          took = Duration.between(startedAt, ctx.clock().instant());
+          acks.accept(this);
+        } else if (error != null && state.compareAndSet(State.RUNNING, State.FINISHED)) {
           cancelTimeout();
           settle(error);
         }
@@ -183,16 +194,31 @@ final class Execution {
     }
   }
 
+  /**
+   * The batched ack was sent: {@code lost} tells whether the broker refused it. Called by the worker that ran this,
+   * or by whichever thread flushes that worker's acks.
+   */
+  void acked(boolean lost) {
+    if (!state.compareAndSet(State.AWAITING_ACK, State.FINISHED)) {
+      return;
+    }
+    if (lost) {
+      emit(new TaskEvent.LeaseLost(task(), "ack"));
+    } else {
+      emit(new TaskEvent.Succeeded(task(), workerName, took));
+    }
+  }
+
+  /** The batched ack could not be sent; the lease will expire and the task be delivered again. */
+  void ackFailed() {
+    state.compareAndSet(State.AWAITING_ACK, State.FINISHED);
+  }
+
   private void settle(Throwable error) {
     Instant now = ctx.clock().instant();
     Duration took = startedAt == null ? Duration.ZERO : Duration.between(startedAt, now);
     String worker = workerName(thread);
     try {
-      if (error == null) {
-        ctx.broker().ack(lease);
-        emit(new TaskEvent.Succeeded(task(), worker, took));
-        return;
-      }
       Optional<Duration> retryIn =
           error instanceof NonRetryableException
               ? Optional.empty()
@@ -207,7 +233,7 @@ final class Execution {
         emit(new TaskEvent.DeadLettered(task(), Failure.of(error, task().attempt(), now)));
       }
     } catch (LeaseLostException lost) {
-      emit(new TaskEvent.LeaseLost(task(), error == null ? "ack" : "fail"));
+      emit(new TaskEvent.LeaseLost(task(), "fail"));
     } catch (RuntimeException brokerError) {
       // The lease will expire and the task be delivered again: at-least-once, nothing lost.
       ctx.brokerErrors().warn("task " + task().id() + ": could not settle", brokerError);

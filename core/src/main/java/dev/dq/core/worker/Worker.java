@@ -3,34 +3,45 @@ package dev.dq.core.worker;
 import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.Lease;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker slot's loop, on its own thread: take a task (a parked one that may run now first, else from the broker),
- * run its handler on this thread, repeat. No hand-off between threads on the hot path.
+ * One worker slot's loop, on its own thread: take a task (a parked one that may run now first, then one it claimed
+ * earlier, else a new batch from the broker), run its handler on this thread, repeat. No hand-off between threads on
+ * the hot path. Successes are acked in batches of {@link WorkerPoolConfig#ackBatch()}, and always before the worker
+ * blocks in the broker or exits.
  *
- * <p>If a handler overruns its timeout and does not return, the slot is given to a fresh thread and this one exits
- * whenever the handler finally returns. While blocked in the broker, the thread may be interrupted by stop; while a
- * handler runs, only the handler's own timeout or the end of stop's grace interrupt it.
+ * <p>If a handler overruns its timeout and does not return, the slot, with its claimed tasks and unsent acks, is given
+ * to a fresh thread and this one exits whenever the handler finally returns. While blocked in the broker, the thread
+ * may be interrupted by stop; while a handler runs, only its own timeout or the end of stop's grace interrupt it.
  */
 final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
+  /** What a slot holds, handed from an abandoned thread to its replacement. Touched by one thread at a time. */
+  static final class Backlog {
+    final ArrayDeque<Execution> claimed = new ArrayDeque<>();
+    final List<Execution> unacked = new ArrayList<>();
+  }
+
   private final WorkerPool pool;
   private final PoolContext ctx;
   private final int slot;
+  private final Backlog backlog;
   private final List<String> queues;
   private final Object fetchLock = new Object();
   private boolean fetching; // guarded by fetchLock
   private volatile boolean abandoned;
 
-  Worker(WorkerPool pool, PoolContext ctx, int slot) {
+  Worker(WorkerPool pool, PoolContext ctx, int slot, Backlog backlog) {
     this.pool = pool;
     this.ctx = ctx;
     this.slot = slot;
+    this.backlog = backlog;
     this.queues = rotate(ctx.config().queues(), slot);
   }
 
@@ -38,21 +49,37 @@ final class Worker implements Runnable {
     return slot;
   }
 
+  Backlog backlog() {
+    return backlog;
+  }
+
   @Override
   public void run() {
-    while (pool.isRunning() && !abandoned) {
-      Execution next = pool.takeRunnable();
-      if (next == null) {
-        try {
-          next = fetch();
-        } catch (InterruptedException e) {
-          return; // stop interrupted a blocked fetch; the pool hands back what it holds
+    try {
+      while (pool.isRunning() && !abandoned) {
+        Execution next = pool.takeRunnable();
+        if (next == null) {
+          next = admitClaimed();
         }
-      }
-      if (next != null) {
-        next.execute(this::abandon);
+        if (next == null) {
+          flushAcks();
+          if (!fetch()) {
+            return;
+          }
+          continue;
+        }
+        next.execute(this::abandon, backlog.unacked::add);
         if (next.state() == Execution.State.TIMED_OUT) {
           abandoned = true; // the timer is giving this slot to a fresh thread, if it has not already
+        } else if (backlog.unacked.size() >= ctx.config().ackBatch()) {
+          flushAcks();
+        }
+      }
+    } finally {
+      if (!abandoned) {
+        flushAcks();
+        for (Execution e; (e = backlog.claimed.poll()) != null; ) {
+          pool.handBack(e, "shutdown", Duration.ZERO);
         }
       }
     }
@@ -72,47 +99,73 @@ final class Worker implements Runnable {
     pool.replace(this);
   }
 
-  /** Dequeues one task, trying every served queue without waiting before blocking on this slot's own queue. */
-  private Execution fetch() throws InterruptedException {
+  /** The first claimed task that may run now; claimed tasks of saturated types are parked on the way. */
+  private Execution admitClaimed() {
+    for (Execution e; (e = backlog.claimed.poll()) != null; ) {
+      Execution admitted = pool.admit(e);
+      if (admitted != null) {
+        return admitted;
+      }
+    }
+    return null;
+  }
+
+  private void flushAcks() {
+    if (!backlog.unacked.isEmpty()) {
+      pool.ackAll(backlog.unacked);
+      backlog.unacked.clear();
+    }
+  }
+
+  /**
+   * Claims a batch, trying every served queue without waiting before blocking on this slot's own queue.
+   *
+   * @return false when this worker should end (stopped while blocked, or the broker closed)
+   */
+  private boolean fetch() {
     synchronized (fetchLock) {
       fetching = true;
     }
-    Optional<Lease> lease = Optional.empty();
+    List<Lease> leases = List.of();
+    boolean goOn = true;
     try {
-      for (int i = 0; i < queues.size() && lease.isEmpty(); i++) {
+      for (int i = 0; i < queues.size() && leases.isEmpty(); i++) {
         boolean last = i == queues.size() - 1;
-        lease = ctx.broker().dequeue(queues.get(i), ctx.config().leaseTime(),
+        leases = ctx.broker().dequeueBatch(queues.get(i), ctx.config().prefetch(), ctx.config().leaseTime(),
             last ? ctx.config().pollWait() : Duration.ZERO);
       }
+    } catch (InterruptedException e) {
+      goOn = false; // stop's wake-up: this thread's loop ends here
     } catch (BrokerClosedException e) {
       log.info("broker closed: worker {} ends", slot);
-      abandoned = true;
-      return null;
+      goOn = false;
     } catch (RuntimeException e) {
       ctx.brokerErrors().warn("dequeue failed", e);
-      pause();
-      return null;
-    } finally {
-      synchronized (fetchLock) {
-        fetching = false;
-        if (Thread.interrupted()) {
-          // The interrupt was stop's wake-up for the fetch. A lease got at the same moment is handed back by admit.
-          lease.ifPresent(pool::accept);
-          throw new InterruptedException("worker stopped while fetching");
-        }
+      goOn = pause();
+    }
+    synchronized (fetchLock) {
+      fetching = false;
+      if (Thread.interrupted()) {
+        goOn = false; // stop's wake-up arrived as the fetch returned
       }
     }
-    return lease.map(pool::accept).orElse(null);
+    leases.forEach(l -> pool.wrap(l, backlog.claimed)); // when stopping, run() hands them back
+    return goOn;
   }
 
-  private void pause() throws InterruptedException {
-    Thread.sleep(200);
+  private boolean pause() {
+    try {
+      Thread.sleep(200);
+      return true;
+    } catch (InterruptedException e) {
+      return false; // stop interrupted the back-off: end, the pool is stopping
+    }
   }
 
   private static List<String> rotate(List<String> queues, int by) {
     int n = queues.size();
     int start = by % n;
-    var rotated = new java.util.ArrayList<String>(n);
+    var rotated = new ArrayList<String>(n);
     for (int i = 1; i <= n; i++) {
       rotated.add(queues.get((start + i) % n)); // own queue (index start) last: that is where it blocks
     }

@@ -6,7 +6,10 @@ import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -89,12 +92,12 @@ public final class WorkerPool implements AutoCloseable {
     }
     WorkerPoolConfig config = ctx.config();
     for (int slot = 0; slot < config.workers(); slot++) {
-      launch(new Worker(this, ctx, slot));
+      launch(new Worker(this, ctx, slot, new Worker.Backlog()));
     }
     long beat = Math.max(1, config.leaseTime().toMillis() / 3);
-    ctx.timer().scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    ctx.timer().scheduleWithFixedDelay(new Heartbeat(ctx, held), beat, beat, TimeUnit.MILLISECONDS);
     long reap = config.reapInterval().toMillis();
-    ctx.timer().scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+    ctx.timer().scheduleWithFixedDelay(new Reaper(ctx), reap, reap, TimeUnit.MILLISECONDS);
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
@@ -169,15 +172,23 @@ public final class WorkerPool implements AutoCloseable {
     return runnable.poll();
   }
 
-  /** Decides what to do with a fresh lease: returns the execution to run now on the caller's thread, or null. */
-  Execution accept(Lease lease) {
+  /**
+   * Wraps a fresh lease for running later and adds it to {@code claimed}; a task of a type nobody handles is
+   * dead-lettered instead.
+   */
+  void wrap(Lease lease, Queue<Execution> claimed) {
     TaskHandler handler = handlers.get(lease.task().type());
     if (handler == null) {
       deadLetterUnknownType(lease);
-      return null;
+      return;
     }
     Execution execution = new Execution(ctx, lease, handler, this::ended);
     held.add(execution);
+    claimed.add(execution);
+  }
+
+  /** Decides whether a claimed task runs now on the caller's thread (returned), waits parked, or goes back. */
+  Execution admit(Execution execution) {
     if (!isRunning()) {
       handBack(execution, "shutdown", Duration.ZERO);
       return null;
@@ -187,7 +198,7 @@ public final class WorkerPool implements AutoCloseable {
         execution.admitted();
         return execution;
       case DEFERRED:
-        log.debug("task {}: type {} saturated, parked", lease.task().id(), lease.task().type());
+        log.debug("task {}: type {} saturated, parked", execution.task().id(), execution.type());
         return null;
       case OVERFLOW:
         handBack(execution, "type saturated", ctx.config().saturatedRequeueDelay());
@@ -198,11 +209,41 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /** Sends the acks of successful executions in one broker call and reports each outcome. */
+  void ackAll(List<Execution> succeeded) {
+    List<Lease> leases = new ArrayList<>(succeeded.size());
+    succeeded.forEach(e -> leases.add(e.lease()));
+    try {
+      Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
+      lost.addAll(ctx.broker().ackAll(leases)); // brokers return the very lease objects they were given
+      for (int i = 0; i < succeeded.size(); i++) {
+        Execution e = succeeded.get(i);
+        e.acked(lost.contains(leases.get(i)));
+        held.remove(e);
+      }
+    } catch (RuntimeException brokerError) {
+      // The leases will expire and the tasks be delivered again: at-least-once, nothing lost.
+      ctx.brokerErrors().warn("could not ack " + succeeded.size() + " tasks", brokerError);
+      for (Execution e : succeeded) {
+        e.ackFailed();
+        held.remove(e);
+      }
+    }
+    signalIfStopping();
+  }
+
   /** The worker's handler overran and did not return: a fresh thread takes its slot. */
   void replace(Worker abandoned) {
     workers.remove(abandoned);
     if (isRunning()) {
-      launch(new Worker(this, ctx, abandoned.slot()));
+      launch(new Worker(this, ctx, abandoned.slot(), abandoned.backlog()));
+    } else {
+      Worker.Backlog backlog = abandoned.backlog();
+      ackAll(backlog.unacked);
+      backlog.unacked.clear();
+      for (Execution e; (e = backlog.claimed.poll()) != null; ) {
+        handBack(e, "shutdown", Duration.ZERO);
+      }
     }
   }
 
@@ -212,19 +253,25 @@ public final class WorkerPool implements AutoCloseable {
     thread.start();
   }
 
-  private void handBack(Execution execution, String reason, Duration delay) {
+  void handBack(Execution execution, String reason, Duration delay) {
     execution.handBack(reason, delay);
     held.remove(execution);
   }
 
   /** An admitted execution stopped running (finished, timed out or handed back). */
   private void ended(Execution execution) {
-    held.remove(execution);
+    if (execution.state() != Execution.State.AWAITING_ACK) {
+      held.remove(execution); // a success awaiting its batched ack stays held, so its lease is still renewed
+    }
     Execution next = dispatcher.finish(execution.type());
     if (next != null) {
       next.admitted();
       runnable.add(next);
     }
+    signalIfStopping();
+  }
+
+  private void signalIfStopping() {
     if (!isRunning()) {
       synchronized (idle) {
         idle.notifyAll();
@@ -243,32 +290,6 @@ public final class WorkerPool implements AutoCloseable {
       ctx.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
     } catch (RuntimeException e) {
       ctx.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
-    }
-  }
-
-  private void heartbeat() {
-    for (Execution e : held) {
-      if (!e.isLive()) {
-        continue;
-      }
-      try {
-        e.extended(ctx.broker().extend(e.lease(), ctx.config().leaseTime()));
-      } catch (LeaseLostException lost) {
-        log.debug("task {}: lease lost while held", e.task().id());
-      } catch (RuntimeException error) {
-        ctx.brokerErrors().warn("lease renewal failed", error);
-      }
-    }
-  }
-
-  private void reap() {
-    try {
-      int reclaimed = ctx.broker().reclaimExpiredLeases();
-      if (reclaimed > 0) {
-        log.info("reclaimed {} tasks whose leases expired", reclaimed);
-      }
-    } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("reclaiming expired leases failed", e);
     }
   }
 

@@ -28,6 +28,10 @@ import java.util.Optional;
  *     past it they go back to the broker for {@code saturatedRequeueDelay}
  * @param saturatedRequeueDelay delay before a task handed back for a saturated type is ready again
  * @param workerName prefix of worker thread names and of the {@code worker} log field
+ * @param prefetch tasks a worker claims per broker call and keeps leased until it runs them (1 = one at a time);
+ *     more saves round trips to a remote broker at the cost of tasks waiting behind a busy worker
+ * @param ackBatch successes a worker acknowledges per broker call; it also flushes whenever it runs out of claimed
+ *     tasks, so an ack waits at most for the rest of one prefetched batch (leases stay renewed meanwhile)
  */
 public record WorkerPoolConfig(
     int workers,
@@ -41,7 +45,9 @@ public record WorkerPoolConfig(
     Map<String, Integer> concurrency,
     int maxDeferred,
     Duration saturatedRequeueDelay,
-    String workerName) {
+    String workerName,
+    int prefetch,
+    int ackBatch) {
 
   public WorkerPoolConfig {
     queues = List.copyOf(queues);
@@ -72,6 +78,8 @@ public record WorkerPoolConfig(
     private Integer maxDeferred;
     private Duration saturatedRequeueDelay = Duration.ofMillis(100);
     private String workerName = "dq-worker";
+    private int prefetch = 1;
+    private int ackBatch = 1;
 
     private Builder() {}
 
@@ -146,6 +154,16 @@ public record WorkerPoolConfig(
       return this;
     }
 
+    public Builder prefetch(int prefetch) {
+      this.prefetch = atLeastOne("prefetch", prefetch);
+      return this;
+    }
+
+    public Builder ackBatch(int ackBatch) {
+      this.ackBatch = atLeastOne("ackBatch", ackBatch);
+      return this;
+    }
+
     public WorkerPoolConfig build() {
       return new WorkerPoolConfig(
           workers,
@@ -159,7 +177,9 @@ public record WorkerPoolConfig(
           concurrency,
           maxDeferred != null ? maxDeferred : workers * 4,
           saturatedRequeueDelay,
-          workerName);
+          workerName,
+          prefetch,
+          ackBatch);
     }
 
     private static int atLeastOne(String what, int value) {

@@ -1,0 +1,10 @@
+package dev.dq.app.bench;
+
+/** A bench run found something wrong (a task lost or run twice, a queue not empty): its figures mean nothing. */
+public final class BenchFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public BenchFailedException(String message) {
+    super(message);
+  }
+}

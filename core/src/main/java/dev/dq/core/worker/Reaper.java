@@ -1,0 +1,30 @@
+package dev.dq.core.worker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the broker to take back tasks whose leases expired, from any pool, so that a dead worker's tasks run again.
+ * Every pool runs one; the broker makes concurrent reclaims safe (each expired task is re-queued once).
+ */
+final class Reaper implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Reaper.class);
+
+  private final PoolContext ctx;
+
+  Reaper(PoolContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void run() {
+    try {
+      int reclaimed = ctx.broker().reclaimExpiredLeases();
+      if (reclaimed > 0) {
+        log.info("reclaimed {} tasks whose leases expired", reclaimed);
+      }
+    } catch (RuntimeException e) {
+      ctx.brokerErrors().warn("reclaiming expired leases failed", e);
+    }
+  }
+}
