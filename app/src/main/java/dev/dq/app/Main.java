@@ -53,6 +53,7 @@ public final class Main {
     cl.addSubcommand("publish", new PublishCommand(env, in));
     cl.addSubcommand("dlq", DlqCommand.commandLine(env));
     cl.addSubcommand("stats", new StatsCommand(env));
+    cl.addSubcommand("bench", new BenchCommand(env));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the code, humans

@@ -405,6 +405,22 @@ public final class RedisBroker implements Broker {
     }
   }
 
+  /**
+   * The server's {@code used_memory} from {@code INFO memory}, for capacity planning and benchmarks (bytes per queued
+   * task); -1 on a cluster, where it would be one node's figure only.
+   */
+  public long usedMemoryBytes() {
+    if (config.cluster()) {
+      return -1;
+    }
+    String info = ops.call("read memory use", () -> ops.jedis().info("memory"));
+    return info.lines()
+        .filter(line -> line.startsWith("used_memory:"))
+        .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
+        .findFirst()
+        .orElse(-1);
+  }
+
   @Override
   public String toString() {
     return "RedisBroker[" + config.url() + "]";

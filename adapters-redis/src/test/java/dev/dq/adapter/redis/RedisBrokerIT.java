@@ -98,6 +98,19 @@ final class RedisBrokerIT extends BrokerContract {
   }
 
   @Test
+  void usedMemoryBytes_afterEnqueueingTasks_grows() throws Exception {
+    RedisBroker redisBroker = (RedisBroker) broker;
+    long before = redisBroker.usedMemoryBytes();
+    for (int i = 0; i < 200; i++) {
+      broker.enqueue(aTask("m" + i).payload(new byte[1000]).build(), Duration.ZERO);
+    }
+
+    assertThat(before).isPositive();
+    assertThat(redisBroker.usedMemoryBytes()).isGreaterThan(before + 200 * 1000);
+    broker.ackAll(broker.dequeueBatch(QUEUE, 200, LEASE, Duration.ZERO));
+  }
+
+  @Test
   void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
     BackgroundCall<Optional<Lease>> waiting =
         BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
