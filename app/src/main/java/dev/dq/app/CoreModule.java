@@ -52,7 +52,11 @@ final class CoreModule extends AbstractModule {
   @Singleton
   WorkerPoolConfig workerPoolConfig(RetryPolicy retryPolicy) {
     WorkerPoolConfig.Builder builder =
-        WorkerPoolConfig.builder().workers(settings.workers()).retryPolicy(retryPolicy);
+        WorkerPoolConfig.builder()
+            .workers(settings.workers())
+            .retryPolicy(retryPolicy)
+            .prefetch(settings.prefetch())
+            .ackBatch(settings.prefetch());
     settings.queues().forEach(builder::queue);
     settings.timeouts().forEach(builder::timeout);
     settings.concurrency().forEach(builder::concurrency);

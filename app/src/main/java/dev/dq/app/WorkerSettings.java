@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param queues queues to serve, at least one
  * @param timeouts handler time limit per task type
  * @param concurrency most handlers of one task type at once, per type
+ * @param prefetch tasks a worker claims per broker call, and successes it acks per call
  */
 record WorkerSettings(
     int workers,
@@ -21,8 +22,12 @@ record WorkerSettings(
     Duration grace,
     List<String> queues,
     Map<String, Duration> timeouts,
-    Map<String, Integer> concurrency) {
+    Map<String, Integer> concurrency,
+    int prefetch) {
   WorkerSettings {
+    if (prefetch < 1) {
+      throw new IllegalArgumentException("prefetch must be >= 1: " + prefetch);
+    }
     if (workers < 1 || maxAttempts < 1) {
       throw new IllegalArgumentException("workers and maxAttempts must be >= 1: " + workers + ", " + maxAttempts);
     }
@@ -37,6 +42,6 @@ record WorkerSettings(
 
   /** The demo's settings: the default queue, no timeouts, no per-type limits. */
   WorkerSettings(int workers, int maxAttempts, Duration grace) {
-    this(workers, maxAttempts, grace, List.of(dev.dq.core.task.Task.DEFAULT_QUEUE), Map.of(), Map.of());
+    this(workers, maxAttempts, grace, List.of(dev.dq.core.task.Task.DEFAULT_QUEUE), Map.of(), Map.of(), 1);
   }
 }

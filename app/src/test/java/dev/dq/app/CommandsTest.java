@@ -62,13 +62,14 @@ final class CommandsTest {
   void run_environment_isRead() {
     var env =
         Map.of("DQ_WORKERS", "8", "DQ_QUEUES", "a,b", "DQ_TASK_TIMEOUTS", "sleep=2s", "DQ_CONCURRENCY", "sleep=1",
-            "DQ_GRACE", "500ms", "DQ_METRICS_PORT", "0", "DQ_METRICS_BIND", "0.0.0.0", "DQ_FLAKY_RATE", "0.1");
+            "DQ_GRACE", "500ms", "DQ_METRICS_PORT", "0", "DQ_METRICS_BIND", "0.0.0.0", "DQ_FLAKY_RATE", "0.1",
+            "DQ_PREFETCH", "16");
 
     RunSettings s = runSettings(env, "run");
 
     assertThat(s.pool()).isEqualTo(
         new WorkerSettings(8, 3, Duration.ofMillis(500), List.of("a", "b"), Map.of("sleep", Duration.ofSeconds(2)),
-            Map.of("sleep", 1)));
+            Map.of("sleep", 1), 16));
     assertThat(s.metrics()).isEqualTo(new MetricsSettings("0.0.0.0", 0));
     assertThat(s.metrics().enabled()).isFalse();
     assertThat(s.flakyRate()).isEqualTo(0.1);
@@ -98,6 +99,7 @@ final class CommandsTest {
     "DQ_GRACE, forever",
     "DQ_METRICS_PORT, 70000",
     "DQ_FLAKY_RATE, 2",
+    "DQ_PREFETCH, 0",
   })
   void run_badVariable_exits2WithOneLineNamingIt(String variable, String value) {
     assertThat(execute(Map.of(variable, value), "", "run")).isEqualTo(2);
