@@ -152,6 +152,23 @@ final class LeaseFencingIT {
     }
   }
 
+  /** Retry delays, like lease expiry, are counted from the server's TIME: the worker sends a delay, not a time. */
+  @Test
+  void retryLater_dueTimeIsServerTimePlusTheDelay() throws Exception {
+    try (RedisBroker worker = redis.broker(1000)) {
+      worker.enqueueAll(tasks("r", 1), Duration.ZERO);
+      Lease lease = takeAll(worker, 1, Duration.ofSeconds(30)).get(0);
+      long before = serverTimeMs();
+
+      worker.retryLater(lease, Duration.ofMinutes(10));
+
+      long after = serverTimeMs();
+      Double due = redis.admin().zscore(RedisKeys.of("default").delayed(), lease.task().id().value());
+      assertThat(due).isNotNull();
+      assertThat(due.longValue()).isBetween(before + 600_000, after + 600_000);
+    }
+  }
+
   @SuppressWarnings("deprecation")
   private static long serverTimeMs() {
     List<?> t = (List<?>) redis.admin().sendCommand(Protocol.Command.TIME);
