@@ -62,6 +62,11 @@ final class WorkerPoolTest {
     return pool;
   }
 
+  /** A handler that works until it is interrupted (stop's grace ended, or its timeout fired). */
+  private static void blockUntilInterrupted() throws InterruptedException {
+    new CountDownLatch(1).await();
+  }
+
   private void enqueue(Task task) throws InterruptedException {
     broker.enqueue(task, Duration.ZERO);
   }
@@ -91,7 +96,7 @@ final class WorkerPoolTest {
     var started = new CountDownLatch(2);
     start(InstantSource.system(), c -> c.workers(2), b -> b.handler("test", t -> {
       started.countDown();
-      Thread.sleep(60_000); // interrupted by stop
+      blockUntilInterrupted(); // by stop
     }));
     enqueue(aTask("a").build());
     enqueue(aTask("b").build());
@@ -224,7 +229,7 @@ final class WorkerPoolTest {
         c -> c.timeout("test", Duration.ofMillis(100)).retryPolicy(RetryPolicy.builder().maxAttempts(1).build()),
         b -> b.handler("test", t -> {
           try {
-            Thread.sleep(60_000);
+            blockUntilInterrupted();
           } catch (InterruptedException e) {
             interrupted.countDown();
             throw e;
@@ -359,7 +364,7 @@ final class WorkerPoolTest {
     var started = new CountDownLatch(1);
     start(InstantSource.system(), c -> c.workers(1).prefetch(8), b -> b.handler("test", t -> {
       started.countDown();
-      Thread.sleep(60_000);
+      blockUntilInterrupted();
     }));
     for (int i = 0; i < 8; i++) {
       enqueue(aTask("c" + i).build());
