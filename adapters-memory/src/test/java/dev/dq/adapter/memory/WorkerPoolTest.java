@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.retry.RetryPolicy;
@@ -18,6 +19,7 @@ import dev.dq.core.worker.TaskTimeoutException;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
 import dev.dq.testing.FakeClock;
+import dev.dq.testing.FlakyBroker;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -53,9 +55,14 @@ final class WorkerPoolTest {
   private WorkerPool start(InstantSource clock, Consumer<WorkerPoolConfig.Builder> config,
       Consumer<WorkerPool.Builder> handlers) {
     broker = InMemoryBroker.builder().clock(clock).capacity(100_000).build();
+    return start(broker, clock, config, handlers);
+  }
+
+  private WorkerPool start(Broker target, InstantSource clock, Consumer<WorkerPoolConfig.Builder> config,
+      Consumer<WorkerPool.Builder> handlers) {
     var cfg = WorkerPoolConfig.builder().workers(4).pollWait(Duration.ofMillis(50));
     config.accept(cfg);
-    var builder = WorkerPool.builder(broker).config(cfg.build()).clock(clock).listener(events).random(new Random(7));
+    var builder = WorkerPool.builder(target).config(cfg.build()).clock(clock).listener(events).random(new Random(7));
     handlers.accept(builder);
     pool = builder.build();
     pool.start();
@@ -196,6 +203,57 @@ final class WorkerPoolTest {
     assertThat(dead.failure().attempts()).isEqualTo(3);
     assertThat(dead.failure().errorType()).isEqualTo(IllegalStateException.class.getName());
     assertThat(dead.failure().message()).isEqualTo("boom 3");
+  }
+
+  @Test
+  void handlerThrowsAnError_failsTheAttemptAndTheWorkerKeepsGoing() throws Exception {
+    start(InstantSource.system(), c -> c.workers(1).retryPolicy(RetryPolicy.builder().maxAttempts(2)
+            .backoff((attempt, r) -> Duration.ZERO).build()),
+        b -> b.handler("test", t -> {
+          if (t.id().value().equals("deep")) {
+            throw new StackOverflowError("simulated deep recursion");
+          }
+        }));
+    enqueue(aTask("deep").build());
+    enqueue(aTask("fine").build());
+
+    await().atMost(WAIT).until(() -> broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == 1
+        && events.all(TaskEvent.Succeeded.class).size() == 1);
+    DeadLetter dead = broker.deadLetterQueue().get(Task.DEFAULT_QUEUE, new TaskId("deep")).orElseThrow();
+    assertThat(dead.failure().errorType()).isEqualTo(StackOverflowError.class.getName());
+    assertThat(dead.failure().attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void ack_brokerBrieflyUnavailable_retriesTheAckAndDoesNotRunTheTaskAgain() throws Exception {
+    broker = InMemoryBroker.builder().capacity(1_000).build();
+    var flaky = new FlakyBroker(broker).failNext(FlakyBroker.Op.ACK, 2);
+    var runs = new AtomicInteger();
+    start(flaky, InstantSource.system(), c -> c.workers(1), b -> b.handler("test", t -> runs.incrementAndGet()));
+    enqueue(aTask("a1").build());
+
+    await().atMost(WAIT).until(() -> events.all(TaskEvent.Succeeded.class).size() == 1);
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(stats()).isEqualTo(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0));
+  }
+
+  @Test
+  void stop_calledConcurrently_secondCallWaitsForTheFirstAndSharesItsResult() throws Exception {
+    var started = new CountDownLatch(1);
+    start(InstantSource.system(), c -> c.workers(1), b -> b.handler("test", t -> {
+      started.countDown();
+      blockUntilInterrupted();
+    }));
+    enqueue(aTask("s1").build());
+    assertThat(started.await(20, SECONDS)).isTrue();
+
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> pool.stop(Duration.ofMillis(300)));
+    await().atMost(WAIT).until(() -> !first.isDone() && stats().inFlight() == 1);
+    boolean second = pool.stop(Duration.ofMillis(300));
+
+    assertThat(first.get(20, SECONDS)).isFalse();
+    assertThat(second).isFalse();
+    assertThat(stats().ready()).isEqualTo(1); // handed back by the first stop, not lost by the second
   }
 
   @Test

@@ -102,6 +102,8 @@ public interface Broker extends AutoCloseable {
       }
     } catch (BrokerClosedException drained) {
       // closed and now empty: return what was taken
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // leases already taken must reach the caller; it sees the flag
     }
     return leases;
   }

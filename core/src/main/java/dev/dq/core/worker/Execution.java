@@ -129,26 +129,27 @@ final class Execution {
     }
   }
 
+  /**
+   * Every throwable fails the attempt, errors included: a payload that overflows the stack then goes through retries
+   * to the dead-letter queue instead of killing one worker after another. (An OutOfMemoryError may recur elsewhere,
+   * but spending an attempt on it is still what bounds the damage.)
+   */
   private Throwable invokeHandler() {
     try {
       handler.handle(task());
       return null;
-    } catch (VirtualMachineError fatal) {
-      if (state.compareAndSet(State.RUNNING, State.RELEASED)) {
-        releaseQuietly("handler hit " + fatal, Duration.ZERO);
-      }
-      throw fatal;
-    } catch (Exception | Error error) {
+    } catch (Throwable error) {
       return error;
     }
   }
 
   /** Timer: the handler overran; interrupt it, fail the attempt, free the slot even if the handler never returns. */
   void onTimeout(Duration limit) {
+    ctx.abandonedHandlers().incrementAndGet(); // before the CAS, so the worker's decrement never comes first
     if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
+      ctx.abandonedHandlers().decrementAndGet();
       return;
     }
-    ctx.abandonedHandlers().incrementAndGet();
     Thread t = thread;
     if (t != null) {
       t.interrupt();
@@ -164,6 +165,27 @@ final class Execution {
    * Used by stop, and for a parked task no longer wanted.
    */
   boolean handBack(String reason, Duration delay) {
+    if (!giveUp()) {
+      return false;
+    }
+    releaseQuietly(reason, delay);
+    leaveSlot();
+    return true;
+  }
+
+  /**
+   * Gives the delivery up without telling the broker: its lease was lost already, or stop ran out of time to call
+   * the broker. The lease then expires and the task is delivered again (at-least-once).
+   */
+  boolean abandonLease() {
+    if (!giveUp()) {
+      return false;
+    }
+    leaveSlot();
+    return true;
+  }
+
+  private boolean giveUp() {
     State from = state.get();
     if ((from != State.PENDING && from != State.RUNNING) || !state.compareAndSet(from, State.RELEASED)) {
       return false;
@@ -173,8 +195,6 @@ final class Execution {
     if (t != null) {
       t.interrupt();
     }
-    releaseQuietly(reason, delay);
-    leaveSlot();
     return true;
   }
 
@@ -183,7 +203,11 @@ final class Execution {
     if (limit.isPresent()) {
       Duration d = limit.get();
       synchronized (this) {
-        timeout = ctx.timer().schedule(() -> onTimeout(d), d.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+          timeout = ctx.timer().schedule(() -> onTimeout(d), d.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+          // The pool's timer is shut down: stop is past its grace and hands this task back itself.
+        }
       }
     }
   }

@@ -30,6 +30,10 @@ final class Heartbeat implements Runnable {
       try {
         e.extended(ctx.broker().extend(e.lease(), ctx.config().leaseTime()));
       } catch (LeaseLostException lost) {
+        // Reclaimed and maybe running elsewhere: a claimed or parked task here must not run as well.
+        if (e.state() == Execution.State.PENDING && e.abandonLease()) {
+          held.remove(e);
+        }
         log.debug("task {}: lease lost while held", e.task().id());
       } catch (RuntimeException error) {
         ctx.brokerErrors().warn("lease renewal failed", error);

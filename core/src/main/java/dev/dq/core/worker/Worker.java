@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final int MAX_FAILED_FLUSHES = 3;
 
   /** What a slot holds, handed from an abandoned thread to its replacement. Touched by one thread at a time. */
   static final class Backlog {
@@ -35,7 +36,8 @@ final class Worker implements Runnable {
   private final List<String> queues;
   private final Object fetchLock = new Object();
   private boolean fetching; // guarded by fetchLock
-  private volatile boolean abandoned;
+  private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+  private int failedFlushes; // consecutive; touched by the thread that owns the backlog
 
   Worker(WorkerPool pool, PoolContext ctx, int slot, Backlog backlog) {
     this.pool = pool;
@@ -56,31 +58,42 @@ final class Worker implements Runnable {
   @Override
   public void run() {
     try {
-      while (pool.isRunning() && !abandoned) {
-        Execution next = pool.takeRunnable();
-        if (next == null) {
-          next = admitClaimed();
-        }
-        if (next == null) {
-          flushAcks();
-          if (!fetch()) {
-            return;
-          }
-          continue;
-        }
-        next.execute(this::abandon, backlog.unacked::add);
-        if (next.state() == Execution.State.TIMED_OUT) {
-          abandoned = true; // the timer is giving this slot to a fresh thread, if it has not already
-        } else if (backlog.unacked.size() >= ctx.config().ackBatch()) {
-          flushAcks();
-        }
-      }
+      loop();
+    } catch (RuntimeException | Error unexpected) {
+      // A bug or a broken broker client, not a handler (handlers' throwables fail their attempt): keep the slot.
+      log.error("worker {} failed; a fresh thread takes its slot", slot, unexpected);
+      abandon();
     } finally {
-      if (!abandoned) {
-        flushAcks();
+      if (!abandoned.get()) {
+        if (!backlog.unacked.isEmpty() && !pool.ackAll(backlog.unacked)) {
+          pool.giveUpAcks(backlog.unacked);
+        }
+        backlog.unacked.clear();
         for (Execution e; (e = backlog.claimed.poll()) != null; ) {
           pool.handBack(e, "shutdown", Duration.ZERO);
         }
+      }
+    }
+  }
+
+  private void loop() {
+    while (pool.isRunning() && !abandoned.get()) {
+      Execution next = pool.takeRunnable();
+      if (next == null) {
+        next = admitClaimed();
+      }
+      if (next == null) {
+        flushAcks();
+        if (!fetch()) {
+          return;
+        }
+        continue;
+      }
+      next.execute(this::abandon, backlog.unacked::add);
+      if (next.state() == Execution.State.TIMED_OUT) {
+        abandon(); // the timer gives this slot to a fresh thread; whichever of us comes first does it
+      } else if (backlog.unacked.size() >= ctx.config().ackBatch()) {
+        flushAcks();
       }
     }
   }
@@ -94,9 +107,11 @@ final class Worker implements Runnable {
     }
   }
 
+  /** Gives this slot, with its backlog, to a fresh thread; this thread touches the backlog no more. Once only. */
   private void abandon() {
-    abandoned = true;
-    pool.replace(this);
+    if (abandoned.compareAndSet(false, true)) {
+      pool.replace(this);
+    }
   }
 
   /** The first claimed task that may run now; claimed tasks of saturated types are parked on the way. */
@@ -110,11 +125,24 @@ final class Worker implements Runnable {
     return null;
   }
 
+  /**
+   * Acks the successes so far. If the broker cannot be reached they stay awaiting their ack (leases renewed) and the
+   * next flush tries again; after a few failures in a row they are given up and will run again after their leases
+   * expire.
+   */
   private void flushAcks() {
-    if (!backlog.unacked.isEmpty()) {
-      pool.ackAll(backlog.unacked);
-      backlog.unacked.clear();
+    if (backlog.unacked.isEmpty()) {
+      return;
     }
+    if (pool.ackAll(backlog.unacked)) {
+      failedFlushes = 0;
+    } else if (++failedFlushes < MAX_FAILED_FLUSHES) {
+      return;
+    } else {
+      failedFlushes = 0;
+      pool.giveUpAcks(backlog.unacked);
+    }
+    backlog.unacked.clear();
   }
 
   /**
@@ -124,6 +152,9 @@ final class Worker implements Runnable {
    */
   private boolean fetch() {
     synchronized (fetchLock) {
+      if (!pool.isRunning()) {
+        return false; // stop has run interruptIfFetching already: do not block in the broker after it
+      }
       fetching = true;
     }
     List<Lease> leases = List.of();

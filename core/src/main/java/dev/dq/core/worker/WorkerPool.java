@@ -18,8 +18,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
   private static final Duration WORKER_JOIN = Duration.ofMillis(500);
+  private static final Duration HAND_BACK_BOUND = Duration.ofSeconds(2);
   private static final int NEW = 0;
   private static final int RUNNING = 1;
   private static final int STOPPED = 2;
@@ -61,13 +62,16 @@ public final class WorkerPool implements AutoCloseable {
   private final ThreadFactory threads;
   private final Object idle = new Object();
   private final AtomicInteger lifecycle = new AtomicInteger(NEW);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopResult;
 
   private WorkerPool(Builder b) {
     WorkerPoolConfig config = b.config;
     this.handlers = Map.copyOf(b.handlers);
     this.threads = daemonThreads(config.workerName());
-    ScheduledExecutorService timer =
-        Executors.newScheduledThreadPool(2, daemonThreads(config.workerName() + "-timer"));
+    var timer = new ScheduledThreadPoolExecutor(2, daemonThreads(config.workerName() + "-timer"));
+    // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it would have fired.
+    timer.setRemoveOnCancelPolicy(true);
     this.ctx =
         new PoolContext(
             b.broker,
@@ -111,29 +115,61 @@ public final class WorkerPool implements AutoCloseable {
   public boolean stop(Duration grace) {
     Objects.requireNonNull(grace, "grace");
     int was = lifecycle.getAndSet(STOPPED);
-    if (was != RUNNING) {
+    if (was == NEW) {
       ctx.timer().shutdownNow();
+      stopped.countDown();
       return true;
     }
+    if (was == STOPPED) {
+      return awaitFirstStop(grace);
+    }
+    // Handing back costs a broker call per task; past this point the rest are left to expire, so that stop stays
+    // bounded even when the broker is unreachable.
+    long handBackDeadline = System.nanoTime() + grace.toNanos() + HAND_BACK_BOUND.toNanos();
     workers.forEach(Worker::interruptIfFetching);
     for (Execution parked : dispatcher.closeAndDrain()) {
-      handBack(parked, "shutdown", Duration.ZERO);
+      handBackBy(parked, "shutdown", handBackDeadline);
     }
     for (Execution e; (e = runnable.poll()) != null; ) {
-      handBack(e, "shutdown", Duration.ZERO);
+      handBackBy(e, "shutdown", handBackDeadline);
     }
     boolean clean = awaitIdle(grace);
     if (!clean) {
       log.warn("shutdown grace {} exceeded, interrupting {} handlers", grace, held.size());
       for (Execution e : List.copyOf(held)) {
-        e.handBack("shutdown", Duration.ZERO);
+        handBackBy(e, "shutdown", handBackDeadline);
         held.remove(e);
       }
     }
     ctx.timer().shutdownNow();
     joinWorkers();
     log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
+    stopResult = clean;
+    stopped.countDown();
     return clean;
+  }
+
+  /** A second stop waits for the first one, which is bounded, and returns its result. */
+  private boolean awaitFirstStop(Duration grace) {
+    try {
+      if (stopped.await(grace.toNanos() + HAND_BACK_BOUND.toNanos() + WORKER_JOIN.toNanos() * 2,
+          TimeUnit.NANOSECONDS)) {
+        return stopResult;
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void handBackBy(Execution e, String reason, long deadlineNanos) {
+    if (System.nanoTime() - deadlineNanos < 0) {
+      e.handBack(reason, Duration.ZERO);
+    } else {
+      e.abandonLease();
+    }
+    held.remove(e);
   }
 
   /** Same as {@code stop(Duration.ofSeconds(10))}. */
@@ -210,7 +246,11 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /** Sends the acks of successful executions in one broker call and reports each outcome. */
-  void ackAll(List<Execution> succeeded) {
+  /**
+   * @return false if the broker could not be reached: the executions stay awaiting their ack (and renewed), for the
+   *     caller to try again or {@linkplain #giveUpAcks give up}
+   */
+  boolean ackAll(List<Execution> succeeded) {
     List<Lease> leases = new ArrayList<>(succeeded.size());
     succeeded.forEach(e -> leases.add(e.lease()));
     try {
@@ -222,12 +262,18 @@ public final class WorkerPool implements AutoCloseable {
         held.remove(e);
       }
     } catch (RuntimeException brokerError) {
-      // The leases will expire and the tasks be delivered again: at-least-once, nothing lost.
       ctx.brokerErrors().warn("could not ack " + succeeded.size() + " tasks", brokerError);
-      for (Execution e : succeeded) {
-        e.ackFailed();
-        held.remove(e);
-      }
+      return false;
+    }
+    signalIfStopping();
+    return true;
+  }
+
+  /** Stops trying to ack: the leases will expire and the tasks be delivered again (at-least-once, nothing lost). */
+  void giveUpAcks(List<Execution> unacked) {
+    for (Execution e : unacked) {
+      e.ackFailed();
+      held.remove(e);
     }
     signalIfStopping();
   }
@@ -239,7 +285,9 @@ public final class WorkerPool implements AutoCloseable {
       launch(new Worker(this, ctx, abandoned.slot(), abandoned.backlog()));
     } else {
       Worker.Backlog backlog = abandoned.backlog();
-      ackAll(backlog.unacked);
+      if (!ackAll(backlog.unacked)) {
+        giveUpAcks(backlog.unacked);
+      }
       backlog.unacked.clear();
       for (Execution e; (e = backlog.claimed.poll()) != null; ) {
         handBack(e, "shutdown", Duration.ZERO);
@@ -267,6 +315,12 @@ public final class WorkerPool implements AutoCloseable {
     if (next != null) {
       next.admitted();
       runnable.add(next);
+      if (!isRunning()) {
+        // stop may have drained runnable before this add; no worker polls it any more
+        for (Execution e; (e = runnable.poll()) != null; ) {
+          handBack(e, "shutdown", Duration.ZERO);
+        }
+      }
     }
     signalIfStopping();
   }

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param reapInterval how often this pool asks the broker to reclaim expired leases
  * @param defaultTimeout handler time limit for types without their own; empty = none
  * @param timeouts handler time limit per type
- * @param concurrency most handlers of one type at once, per type
+ * @param concurrency most handlers of one type at once, per type; a handler abandoned after its timeout no longer
+ *     counts, so a type whose handlers ignore interrupts can briefly exceed its limit
  * @param maxDeferred tasks of saturated types this pool may hold (leased) while waiting for a slot of their type;
  *     past it they go back to the broker for {@code saturatedRequeueDelay}
  * @param saturatedRequeueDelay delay before a task handed back for a saturated type is ready again
