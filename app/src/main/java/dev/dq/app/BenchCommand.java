@@ -89,9 +89,10 @@ final class BenchCommand implements Callable<Integer> {
         env.intInRange(latencySamples, "--latency-samples", "DQ_BENCH_LATENCY_SAMPLES", 2000, 1, 1_000_000),
         chosen.equals("all") ? EnumSet.allOf(Mode.class) : EnumSet.of(Mode.valueOf(chosen.toUpperCase(Locale.ROOT))));
     BenchRunner runner = name.equals("redis")
-        ? new BenchRunner("redis", redis(app.redisUrl(), settings.workers()), RedisBenchStore.INSTANCE, settings)
+        ? new BenchRunner("redis", redis(app.redisUrl(), settings.workers()), RedisBenchStore.INSTANCE,
+            (broker, queue) -> ((RedisBroker) broker).deleteQueue(queue), settings)
         : new BenchRunner("memory", capacity -> InMemoryBroker.builder().capacity(capacity).build(), b -> -1,
-            settings);
+            (broker, queue) -> {}, settings);
     List<BenchResult> results;
     try {
       results = new ArrayList<>(runner.run());

@@ -186,6 +186,11 @@ final class Claimer {
     }
   }
 
+  /** Stops waking {@code keys}' queue at close: the queue was deleted, and a wakeup would create its list again. */
+  void forget(RedisKeys keys) {
+    waitedOn.remove(keys.wakeups());
+  }
+
   /** Pushes a wakeup to every queue this instance waits on, then waits up to {@code bound} for the waits to end. */
   void wakeAndAwaitWaiters(Duration bound) {
     for (String key : waitedOn) {

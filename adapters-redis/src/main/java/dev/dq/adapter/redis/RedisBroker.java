@@ -406,6 +406,27 @@ public final class RedisBroker implements Broker {
   }
 
   /**
+   * Removes every key of {@code queue}, and its name from the queue list, if it holds no task at all (none ready,
+   * delayed, in flight or dead). For operators and benchmarks that create short-lived queues; atomic, so a task
+   * enqueued concurrently is never deleted.
+   *
+   * @throws IllegalStateException the queue still holds tasks (the message gives the counts); nothing changed
+   */
+  public void deleteQueue(String queue) {
+    Names.check("queue", queue);
+    RedisKeys k = RedisKeys.of(queue);
+    Object reply = ops.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
+        List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq()),
+        List.of());
+    if (reply instanceof List<?> counts) {
+      throw new IllegalStateException("queue " + queue + " is not empty: ready=" + counts.get(1) + " delayed="
+          + counts.get(2) + " in_flight=" + counts.get(3) + " dead=" + counts.get(4));
+    }
+    ops.unregister(queue);
+    claimer.forget(k);
+  }
+
+  /**
    * The server's {@code used_memory} from {@code INFO memory}, for capacity planning and benchmarks (bytes per queued
    * task); -1 on a cluster, where it would be one node's figure only.
    */

@@ -126,6 +126,12 @@ final class RedisOps {
     registeredQueues.add(queue);
   }
 
+  /** Forgets {@code queue} here and in {@link RedisKeys#QUEUES}; its keys are gone already. */
+  void unregister(String queue) {
+    registeredQueues.remove(queue);
+    call("unregister queue " + queue, () -> jedis.srem(RedisKeys.QUEUES, queue));
+  }
+
   private void dropIdleConnections() {
     for (Pool<Connection> pool : pools()) {
       try {

@@ -24,7 +24,8 @@ enum Script {
   STATS("stats"),
   DLQ_ADD("dlq-add"),
   DLQ_REQUEUE("dlq-requeue"),
-  DLQ_DELETE("dlq-delete");
+  DLQ_DELETE("dlq-delete"),
+  QUEUE_DELETE("queue-delete");
 
   private final String file;
   private final String source;

@@ -98,6 +98,30 @@ final class RedisBrokerIT extends BrokerContract {
   }
 
   @Test
+  void deleteQueue_emptyQueue_removesEveryKeyAndItsName() throws Exception {
+    broker.enqueue(aTask("d1").queue("short-lived").build(), Duration.ZERO);
+    broker.ack(broker.dequeue("short-lived", LEASE, Duration.ZERO).orElseThrow());
+    RedisBroker redisBroker = (RedisBroker) broker;
+
+    redisBroker.deleteQueue("short-lived");
+
+    assertThat(redis.admin().keys("dq:{short-lived}:*")).isEmpty();
+    assertThat(broker.queues()).doesNotContain("short-lived");
+  }
+
+  @Test
+  void deleteQueue_queueStillHoldsATask_refusesAndKeepsIt() throws Exception {
+    broker.enqueue(aTask("d2").queue("busy").build(), Duration.ZERO);
+    RedisBroker redisBroker = (RedisBroker) broker;
+
+    assertThatThrownBy(() -> redisBroker.deleteQueue("busy"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ready=1");
+    assertThat(broker.stats("busy").ready()).isEqualTo(1);
+    broker.ack(broker.dequeue("busy", LEASE, Duration.ZERO).orElseThrow());
+  }
+
+  @Test
   void usedMemoryBytes_afterEnqueueingTasks_grows() throws Exception {
     RedisBroker redisBroker = (RedisBroker) broker;
     long before = redisBroker.usedMemoryBytes();

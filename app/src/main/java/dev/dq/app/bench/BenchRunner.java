@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 
@@ -33,10 +34,12 @@ import java.util.function.ToLongFunction;
 public final class BenchRunner {
   private static final String TYPE = "bench";
   private static final Duration PATIENCE = Duration.ofMinutes(10);
+  private static final int LATENCY_WARMUP = 200;
 
   private final String backend;
   private final IntFunction<Broker> brokers;
   private final ToLongFunction<Broker> storeBytes;
+  private final BiConsumer<Broker, String> dropQueue;
   private final BenchSettings settings;
   private final InstantSource clock = InstantSource.system();
   private final Payload payload;
@@ -45,12 +48,14 @@ public final class BenchRunner {
   /**
    * @param brokers opens a broker whose queues hold at least the given number of tasks
    * @param storeBytes bytes the broker's store uses now, or -1 if it cannot tell
+   * @param dropQueue removes what an emptied bench queue leaves in a shared store (its keys, its name)
    */
   public BenchRunner(String backend, IntFunction<Broker> brokers, ToLongFunction<Broker> storeBytes,
-      BenchSettings settings) {
+      BiConsumer<Broker, String> dropQueue, BenchSettings settings) {
     this.backend = backend;
     this.brokers = brokers;
     this.storeBytes = storeBytes;
+    this.dropQueue = dropQueue;
     this.settings = settings;
     this.payload = Payload.of(new byte[settings.payloadBytes()]);
   }
@@ -69,6 +74,8 @@ public final class BenchRunner {
           case PROCESS -> process(broker, queue);
           case LATENCY -> latency(broker, queue);
         });
+        requireEmpty(broker, queue);
+        dropQueue.accept(broker, queue);
       }
     }
     return results;
@@ -142,10 +149,16 @@ public final class BenchRunner {
     return new BenchResult(backend, "process", n, seconds, Optional.empty(), notes);
   }
 
+  /**
+   * Sends tasks one at a time and records enqueue-to-start. The first {@link #LATENCY_WARMUP} (at most) are not
+   * recorded: they measure class loading and JIT, not the queue.
+   */
   private BenchResult latency(Broker broker, String queue) throws InterruptedException {
     int n = settings.latencySamples();
-    var enqueuedAt = new java.util.concurrent.atomic.AtomicLongArray(n); // read on the worker's thread
-    long[] latencies = new long[n];
+    int warmup = Math.min(LATENCY_WARMUP, n);
+    int total = warmup + n;
+    var enqueuedAt = new java.util.concurrent.atomic.AtomicLongArray(total); // read on the worker's thread
+    long[] latencies = new long[total];
     var started = new Semaphore(0);
     WorkerPool pool = pool(broker, queue, 1, task -> {
       int i = index(task);
@@ -153,10 +166,13 @@ public final class BenchRunner {
       started.release();
     });
     pool.start();
-    long start = System.nanoTime();
+    long start = 0;
     try {
-      List<Task> tasks = tasks(queue, n);
-      for (int i = 0; i < n; i++) {
+      List<Task> tasks = tasks(queue, total);
+      for (int i = 0; i < total; i++) {
+        if (i == warmup) {
+          start = System.nanoTime();
+        }
         enqueuedAt.set(i, System.nanoTime());
         broker.enqueue(tasks.get(i), Duration.ofSeconds(30));
         if (!started.tryAcquire(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -167,9 +183,11 @@ public final class BenchRunner {
       pool.stop(Duration.ofSeconds(10));
     }
     double seconds = seconds(start);
-    return new BenchResult(backend, "latency", n, seconds, Optional.of(Latencies.of(latencies)),
-        Map.of("workers", settings.workers()));
+    long[] measured = java.util.Arrays.copyOfRange(latencies, warmup, total);
+    return new BenchResult(backend, "latency", n, seconds, Optional.of(Latencies.of(measured)),
+        Map.of("workers", settings.workers(), "warmup", warmup));
   }
+
 
   private WorkerPool pool(Broker broker, String queue, int prefetch, dev.dq.core.worker.TaskHandler handler) {
     WorkerPoolConfig config = WorkerPoolConfig.builder()

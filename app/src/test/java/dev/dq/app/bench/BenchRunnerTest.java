@@ -16,7 +16,7 @@ final class BenchRunnerTest {
 
   private static BenchRunner runner(BenchSettings settings) {
     return new BenchRunner("memory", capacity -> InMemoryBroker.builder().capacity(capacity).build(), b -> -1,
-        settings);
+        (b, q) -> {}, settings);
   }
 
   @Test
