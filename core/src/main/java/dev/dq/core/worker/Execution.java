@@ -105,8 +105,8 @@ final class Execution {
       try (var a = MDC.putCloseable("task_id", task().id().value());
           var b = MDC.putCloseable("task_type", type());
           var c = MDC.putCloseable("queue", task().queue());
-          var d = MDC.putCloseable("attempt", Integer.toString(task().attempt()));
-          var e = MDC.putCloseable("worker", thread.getName())) {
+          var d = MDC.putCloseable("attempt", Integer.toString(task().attempt()))) {
+        // "worker" is in the MDC for the whole life of the worker thread (see Worker.run)
         emit(new TaskEvent.Started(task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
         Throwable error = invokeHandler();
         if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
