@@ -12,7 +12,6 @@ import dev.dq.core.task.TaskId;
 import dev.dq.core.task.TaskLimits;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -121,8 +120,7 @@ final class TaskCodec {
       throw new UndecodableTaskException("headers is not an object");
     }
     Map<String, String> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : h.properties()) {
       if (!e.getValue().isTextual()) {
         throw new UndecodableTaskException("header \"" + abbreviate(e.getKey()) + "\" is not a string");
       }
