@@ -54,6 +54,7 @@ final class CommandsTest {
     assertThat(s.pool().queues()).containsExactly("default");
     assertThat(s.pool().maxAttempts()).isEqualTo(3);
     assertThat(s.pool().grace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.pool().prefetch()).isEqualTo(4);
     assertThat(s.metrics()).isEqualTo(new MetricsSettings("127.0.0.1", RunCommand.DEFAULT_METRICS_PORT));
     assertThat(s.flakyRate()).isEqualTo(FlakyHandler.DEFAULT_RATE);
   }
