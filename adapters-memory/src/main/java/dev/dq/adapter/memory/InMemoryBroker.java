@@ -145,8 +145,7 @@ public final class InMemoryBroker implements Broker {
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     List<Lease> lost = new ArrayList<>();
-    store.lock.lock();
-    try {
+    store.locked(() -> {
       for (Lease lease : leases) {
         try {
           ack(lease); // reentrant: the lock is held once for the whole batch
@@ -154,9 +153,7 @@ public final class InMemoryBroker implements Broker {
           lost.add(lease);
         }
       }
-    } finally {
-      store.lock.unlock();
-    }
+    });
     return lost;
   }
 
@@ -248,8 +245,7 @@ public final class InMemoryBroker implements Broker {
 
   @Override
   public int reclaimExpiredLeases() {
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       Instant now = store.clock.instant();
       int reclaimed = 0;
       for (QueueState q : store.queues()) {
@@ -261,35 +257,25 @@ public final class InMemoryBroker implements Broker {
         reclaimed += expired.size();
       }
       return reclaimed;
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   @Override
   public QueueStats stats(String queue) {
     Objects.requireNonNull(queue, "queue");
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       if (q == null) {
         return new QueueStats(queue, 0, 0, 0);
       }
       q.promoteDue(store.clock.instant()); // a due task counts as ready, as the next dequeue would see it
       return new QueueStats(queue, q.readyCount(), q.inFlightCount(), q.delayedCount());
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   @Override
   public List<String> queues() {
-    store.lock.lock();
-    try {
-      return store.queues().stream().map(q -> q.name).sorted().toList();
-    } finally {
-      store.lock.unlock();
-    }
+    return store.locked(() -> store.queues().stream().map(q -> q.name).sorted().toList());
   }
 
   /**
@@ -298,12 +284,9 @@ public final class InMemoryBroker implements Broker {
    */
   @Override
   public void close() {
-    store.lock.lock();
-    try {
+    store.locked(() -> {
       store.close();
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   /**
@@ -314,12 +297,9 @@ public final class InMemoryBroker implements Broker {
    */
   public void assertNoLeakedLeases() {
     List<TaskId> leaked = new ArrayList<>();
-    store.lock.lock();
-    try {
+    store.locked(() -> {
       store.queues().forEach(q -> leaked.addAll(q.inFlightIds()));
-    } finally {
-      store.lock.unlock();
-    }
+    });
     if (!leaked.isEmpty()) {
       throw new IllegalStateException(leaked.size() + " leases were never settled, tasks " + leaked);
     }

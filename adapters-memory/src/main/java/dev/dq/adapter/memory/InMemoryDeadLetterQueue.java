@@ -37,16 +37,13 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   public void add(DeadLetter entry) {
     Objects.requireNonNull(entry, "entry");
     TaskId id = entry.task().id();
-    store.lock.lock();
-    try {
+    store.locked(() -> {
       QueueState q = store.queue(entry.task().queue());
       if (q.holdsLive(id)) {
         throw new DuplicateTaskException("task " + id + ": queue " + q.name + " holds it live, not dead");
       }
       q.bury(entry);
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   @Override
@@ -54,26 +51,20 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
     Objects.requireNonNull(queue, "queue");
     Checks.nonNegative("offset", offset);
     Checks.nonNegative("limit", limit);
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       return q == null ? List.of() : q.deadSlice(offset, limit);
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   @Override
   public Optional<DeadLetter> get(String queue, TaskId id) {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(id, "id");
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       return Optional.ofNullable(q == null ? null : q.dead(id));
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   /**
@@ -85,8 +76,7 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   public void requeue(String queue, TaskId id) {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(id, "id");
-    store.lock.lock();
-    try {
+    store.locked(() -> {
       QueueState q = store.existing(queue);
       DeadLetter entry = q == null ? null : q.dead(id);
       if (entry == null) {
@@ -98,9 +88,7 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
             "queue " + queue + ": no room to requeue task " + id + " (capacity " + store.capacity + ")");
       }
       revive(q, entry);
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   /**
@@ -111,8 +99,7 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   @Override
   public int requeueAll(String queue) {
     Objects.requireNonNull(queue, "queue");
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       if (q == null) {
         return 0;
@@ -125,9 +112,7 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
         moved++;
       }
       return moved;
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   /** Back to the tail of ready as a fresh task: attempt 1, so it gets its full retry budget again. */
@@ -141,36 +126,27 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   public boolean delete(String queue, TaskId id) {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(id, "id");
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       return q != null && q.unbury(id);
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   @Override
   public long purge(String queue) {
     Objects.requireNonNull(queue, "queue");
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       return q == null ? 0 : q.purgeDead();
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 
   @Override
   public long size(String queue) {
     Objects.requireNonNull(queue, "queue");
-    store.lock.lock();
-    try {
+    return store.locked(() -> {
       QueueState q = store.existing(queue);
       return q == null ? 0 : q.deadCount();
-    } finally {
-      store.lock.unlock();
-    }
+    });
   }
 }

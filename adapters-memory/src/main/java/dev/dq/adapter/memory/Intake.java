@@ -22,12 +22,7 @@ final class Intake {
   }
 
   void checkOpen() {
-    store.lock.lock();
-    try {
-      store.ensureOpen();
-    } finally {
-      store.lock.unlock();
-    }
+    store.locked(store::ensureOpen);
   }
 
   /** Checks that a batch names one queue and could ever fit. */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The state an {@link InMemoryBroker} shares with its {@link InMemoryDeadLetterQueue}. One lock guards all of it: a
@@ -32,6 +33,25 @@ final class Store {
   Store(InstantSource clock, int capacity) {
     this.clock = clock;
     this.capacity = capacity;
+  }
+
+  /** Runs {@code action} with the lock held; for the short, non-blocking steps that are most of this adapter. */
+  <T> T locked(Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void locked(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The queue's state, created empty on first use. */
