@@ -847,20 +847,12 @@ public abstract class BrokerContract {
 
   /** Dequeues a task that must be ready now. */
   protected final Lease take(String queue) throws InterruptedException {
-    return broker
-        .dequeue(queue, LEASE, Duration.ZERO)
-        .orElseThrow(() -> new AssertionError("expected a ready task on " + queue));
+    return Takes.take(broker, queue, LEASE);
   }
 
   /** Dequeues and acks every task ready now, returning their ids in delivery order. */
   protected final List<String> takeAndAckAll(String queue) throws InterruptedException {
-    List<String> ids = new ArrayList<>();
-    Optional<Lease> lease;
-    while ((lease = broker.dequeue(queue, LEASE, Duration.ZERO)).isPresent()) {
-      ids.add(lease.get().task().id().value());
-      broker.ack(lease.get());
-    }
-    return ids;
+    return Takes.takeAndAckAll(broker, queue, LEASE);
   }
 
   protected final void assertStats(long ready, long inFlight, long delayed) {

@@ -16,7 +16,6 @@ import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -263,20 +262,14 @@ public abstract class DeadLetterQueueContract {
     broker.deadLetter(take(QUEUE), failure());
   }
 
+  /** Dequeues a task that must be ready now. */
   protected final Lease take(String queue) throws InterruptedException {
-    return broker
-        .dequeue(queue, LEASE, Duration.ZERO)
-        .orElseThrow(() -> new AssertionError("expected a ready task on " + queue));
+    return Takes.take(broker, queue, LEASE);
   }
 
+  /** Dequeues and acks every task ready now, returning their ids in delivery order. */
   protected final List<String> takeAndAckAll(String queue) throws InterruptedException {
-    List<String> ids = new ArrayList<>();
-    Optional<Lease> lease;
-    while ((lease = broker.dequeue(queue, LEASE, Duration.ZERO)).isPresent()) {
-      ids.add(lease.get().task().id().value());
-      broker.ack(lease.get());
-    }
-    return ids;
+    return Takes.takeAndAckAll(broker, queue, LEASE);
   }
 
   private static List<String> ids(List<DeadLetter> entries) {
