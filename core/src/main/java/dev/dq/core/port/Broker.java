@@ -53,6 +53,21 @@ public interface Broker extends AutoCloseable {
   void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException;
 
   /**
+   * Adds a task that becomes ready once {@code delay} has passed <b>on the broker's clock</b>: a relative delay, so a
+   * producer whose clock is off neither hastens nor postpones it (unlike {@link #enqueueAt}, whose time is absolute).
+   * Counts against capacity like {@link #enqueue}. Brokers with a clock of their own override this; the default
+   * resolves the delay on this JVM's clock.
+   *
+   * @throws IllegalArgumentException {@code delay} is negative
+   */
+  default void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
+    if (delay == null || delay.isNegative()) {
+      throw new IllegalArgumentException("delay must be >= 0: " + delay);
+    }
+    enqueueAt(task, Instant.now().plus(delay), timeout);
+  }
+
+  /**
    * Adds a batch to one queue atomically: all tasks or none. Blocks until the whole batch fits.
    *
    * @throws IllegalArgumentException the tasks name more than one queue, or the batch can never fit (larger than
@@ -115,6 +130,10 @@ public interface Broker extends AutoCloseable {
    * Acks several leases in one step; each is judged on its own, as by {@link #ack}. Brokers that can ack in one round
    * trip override this; the default calls {@link #ack} for each.
    *
+   * <p><b>Unknown outcomes.</b> A {@link BrokerUnavailableException} leaves it unknown which acks landed. Calling
+   * {@code ackAll} again with the same leases is safe and answers exactly: a lease the earlier call acked is reported
+   * acked, not lost. Callers settle the doubt that way instead of guessing.
+   *
    * @return the leases that were not valid (nothing changed for those), in the order given; empty when all were acked
    */
   default List<Lease> ackAll(List<Lease> leases) {
@@ -136,6 +155,26 @@ public interface Broker extends AutoCloseable {
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
   Lease extend(Lease lease, Duration leaseTime);
+
+  /**
+   * Extends several leases in one step; each is judged on its own, as by {@link #extend}. Brokers that can extend in
+   * one round trip override this; the default calls {@link #extend} for each.
+   *
+   * @return one entry per lease given, in order: the extended lease, or empty if that lease was not valid (nothing
+   *     changed for it)
+   * @throws BrokerUnavailableException the broker could not be reached; some leases may have been extended
+   */
+  default List<Optional<Lease>> extendAll(List<Lease> leases, Duration leaseTime) {
+    List<Optional<Lease>> out = new java.util.ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      try {
+        out.add(Optional.of(extend(lease, leaseTime)));
+      } catch (LeaseLostException e) {
+        out.add(Optional.empty());
+      }
+    }
+    return out;
+  }
 
   /**
    * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready once {@code delay} has passed on
