@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dequeue without busy polling. The claim script never blocks; when it finds nothing, the caller waits on the queue's
- * wakeup list with BLPOP, which every enqueue pushes to, for at most {@link RedisBrokerConfig#blockTimeout()} (and no
- * longer than until the next delayed task is due), then claims again. Jedis blocking calls ignore interrupts, so each
+ * Dequeue without busy polling. The claim script never blocks; when it finds nothing, the caller waits for the queue's
+ * wakeup list, which every enqueue pushes to, for at most {@link RedisBrokerConfig#blockTimeout()} (and no longer than
+ * until the next delayed task is due), then claims again. The idle dequeues of one queue share one blocking wait (see
+ * {@link SharedWaits}), so waiting never holds a command connection. Jedis blocking calls ignore interrupts, so each
  * block is short and interruption and close are checked between blocks.
  *
  * <p>A claimed entry that cannot be decoded is moved to the dead set with the reason, and the claim goes on.
@@ -38,10 +39,12 @@ final class Claimer {
   private final Set<String> waitedOn = ConcurrentHashMap.newKeySet();
   private final AtomicInteger waiters = new AtomicInteger();
   private final Object noWaiters = new Object();
+  private final SharedWaits waits;
 
   Claimer(RedisOps ops, AtomicBoolean closed) {
     this.ops = ops;
     this.closed = closed;
+    this.waits = new SharedWaits(ops, closed);
   }
 
   long poisonCount() {
@@ -61,6 +64,9 @@ final class Claimer {
         throw new InterruptedException("interrupted while dequeuing from " + keys.queue());
       }
       Claimed c = claimOnce(keys, leaseTime, max);
+      if (c.leases.size() == max) {
+        waits.more(keys); // a full batch: more may be ready for an idle dequeue of this instance
+      }
       if (!c.leases.isEmpty()) {
         return c.leases;
       }
@@ -167,13 +173,13 @@ final class Claimer {
     waitedOn.add(keys.wakeups());
     boolean failed = false;
     try {
-      if (!closed.get()) {
-        ops.call("wait on queue " + keys.queue(), () -> ops.jedis().blpop(blockMs / 1000.0, keys.wakeups()));
-      }
+      waits.await(keys, blockMs);
     } catch (BrokerUnavailableException e) {
       // A cut connection ends the wait early; the next claim tells whether Redis is really gone.
       log.debug("wait on queue {} interrupted by a connection failure: {}", keys.queue(), e.getMessage());
       failed = true;
+    } catch (BrokerClosedException e) {
+      // Closed while on its way to wait: the next claim drains what is ready, then reports the close.
     } finally {
       if (waiters.decrementAndGet() == 0) {
         synchronized (noWaiters) {
@@ -191,7 +197,10 @@ final class Claimer {
     waitedOn.remove(keys.wakeups());
   }
 
-  /** Pushes a wakeup to every queue this instance waits on, then waits up to {@code bound} for the waits to end. */
+  /**
+   * Pushes a wakeup to every queue this instance waits on (a leader blocked in Redis cannot be interrupted), releases
+   * the other waiters, then waits up to {@code bound} for the waits to end.
+   */
   void wakeAndAwaitWaiters(Duration bound) {
     for (String key : waitedOn) {
       try {
@@ -200,6 +209,7 @@ final class Claimer {
         log.debug("could not wake waiters on {}: {}", key, e.getMessage());
       }
     }
+    waits.wakeAll();
     long deadline = System.nanoTime() + bound.toNanos();
     synchronized (noWaiters) {
       while (waiters.get() > 0) {

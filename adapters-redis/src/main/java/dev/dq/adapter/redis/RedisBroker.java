@@ -50,21 +50,28 @@ public final class RedisBroker implements Broker {
   private final AtomicLong leaseLost = new AtomicLong();
   private final RedisDeadLetterQueue deadLetters;
 
-  private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
+  private RedisBroker(UnifiedJedis jedis, Supplier<UnifiedJedis> waitClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.ops = new RedisOps(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
+    this.ops = new RedisOps(Objects.requireNonNull(jedis, "jedis"), waitClient, config);
     this.claimer = new Claimer(ops, closed);
     this.deadLetters = new RedisDeadLetterQueue(ops);
   }
 
-  /** A broker with its own connection pool, closed by {@link #close()}. Does not connect yet. */
+  /**
+   * A broker with its own connections, closed by {@link #close()}: a pool of {@link RedisBrokerConfig#poolSize()} for
+   * commands, and apart from it one connection per queue this instance is waiting on (opened on the first wait). Does
+   * not connect yet.
+   */
   public static RedisBroker connect(RedisBrokerConfig config) {
-    return new RedisBroker(RedisConnections.create(config), true, config);
+    return new RedisBroker(RedisConnections.create(config), () -> RedisConnections.createForWaits(config), config);
   }
 
-  /** A broker on a client the caller owns (and closes after this broker). */
+  /**
+   * A broker on a client the caller owns (and closes after this broker). Its blocking waits use that client too: one
+   * connection per queue this instance is waiting on, however many dequeues wait.
+   */
   public static RedisBroker using(UnifiedJedis jedis, RedisBrokerConfig config) {
-    return new RedisBroker(jedis, false, config);
+    return new RedisBroker(jedis, null, config);
   }
 
   /** The dead-letter queue of the same Redis, with the same capacity and limits. */

@@ -38,9 +38,23 @@ public final class RedisConnections {
   private RedisConnections() {}
 
   public static UnifiedJedis create(RedisBrokerConfig config) {
+    return create(config, poolConfig(config));
+  }
+
+  /**
+   * A client for blocking waits only, apart from the command pool so that a blocked reader never holds a connection a
+   * claim, ack or renewal needs. Its pool has no fixed bound: a broker blocks on at most one connection per queue
+   * (see {@link SharedWaits}), so it holds as many as queues it waits on at once.
+   */
+  static UnifiedJedis createForWaits(RedisBrokerConfig config) {
+    ConnectionPoolConfig pool = poolConfig(config);
+    pool.setMaxTotal(-1);
+    return create(config, pool);
+  }
+
+  private static UnifiedJedis create(RedisBrokerConfig config, ConnectionPoolConfig pool) {
     RedisUrl url = config.url();
     JedisClientConfig client = clientConfig(config);
-    ConnectionPoolConfig pool = poolConfig(config);
     if (config.cluster()) {
       return RedisClusterClient.builder()
           .nodes(Set.of(new HostAndPort(url.host(), url.port())))

@@ -1,10 +1,12 @@
 package dev.dq.adapter.redis;
 
+import dev.dq.core.port.BrokerClosedException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
@@ -13,21 +15,30 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.Pool;
 
 /**
- * What {@link RedisBroker} and {@link RedisDeadLetterQueue} share: the client, the scripts, the codec and the
+ * What {@link RedisBroker} and {@link RedisDeadLetterQueue} share: the clients, the scripts, the codec and the
  * translation of every Jedis failure into a port exception.
+ *
+ * <p>Commands (scripts, reads) use {@link #jedis()}. Blocking waits use {@link #block}, on a client of their own when
+ * this instance owns its connections, so that a waiting reader never holds a connection a command needs.
  */
 final class RedisOps {
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
+  /** Builds the client for blocking waits on first use; null: they share {@link #jedis} (a client the caller owns). */
+  private final Supplier<UnifiedJedis> waitClientFactory;
+  private final Object waitClientLock = new Object();
+  private UnifiedJedis waitClient;
+  private boolean waitClientClosed;
   private final RedisBrokerConfig config;
   private final Scripts scripts;
   private final TaskCodec codec;
   private final String endpoint;
   private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
 
-  RedisOps(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
+  RedisOps(UnifiedJedis jedis, Supplier<UnifiedJedis> waitClientFactory, RedisBrokerConfig config) {
     this.jedis = jedis;
-    this.ownsClient = ownsClient;
+    this.ownsClient = waitClientFactory != null;
+    this.waitClientFactory = waitClientFactory;
     this.config = config;
     this.scripts = new Scripts(jedis);
     this.codec = new TaskCodec(config.limits());
@@ -77,9 +88,45 @@ final class RedisOps {
       return op.get();
     } catch (RuntimeException e) {
       if (RedisErrors.isConnectionFailure(e)) {
-        dropIdleConnections();
+        dropIdleConnections(jedis);
       }
       throw RedisErrors.translate(e, what, endpoint);
+    }
+  }
+
+  /**
+   * Runs a blocking command (BLMPOP) on the wait client, never on a connection of the command pool. After a
+   * connection failure the wait client's idle connections are dropped, as {@link #call} does for commands.
+   */
+  <T> T block(String what, Function<UnifiedJedis, T> op) {
+    UnifiedJedis client;
+    try {
+      client = waitClient();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(e, what, endpoint); // a cluster client reads the slot map as it is built
+    }
+    try {
+      return op.apply(client);
+    } catch (RuntimeException e) {
+      if (RedisErrors.isConnectionFailure(e)) {
+        dropIdleConnections(client);
+      }
+      throw RedisErrors.translate(e, what, endpoint);
+    }
+  }
+
+  private UnifiedJedis waitClient() {
+    if (waitClientFactory == null) {
+      return jedis;
+    }
+    synchronized (waitClientLock) {
+      if (waitClientClosed) {
+        throw new BrokerClosedException("broker closed: it waits for no more tasks");
+      }
+      if (waitClient == null) {
+        waitClient = waitClientFactory.get();
+      }
+      return waitClient;
     }
   }
 
@@ -98,7 +145,7 @@ final class RedisOps {
       if (!RedisErrors.isConnectionFailure(e)) {
         throw RedisErrors.translate(e, what, endpoint);
       }
-      dropIdleConnections();
+      dropIdleConnections(jedis);
     }
     if (retried != null) {
       retried.set(true);
@@ -132,8 +179,8 @@ final class RedisOps {
     call("unregister queue " + queue, () -> jedis.srem(RedisKeys.QUEUES, queue));
   }
 
-  private void dropIdleConnections() {
-    for (Pool<Connection> pool : pools()) {
+  private static void dropIdleConnections(UnifiedJedis client) {
+    for (Pool<Connection> pool : pools(client)) {
       try {
         pool.clear();
       } catch (RuntimeException ignored) {
@@ -143,7 +190,7 @@ final class RedisOps {
   }
 
   /** The client's connection pools: one for a standalone server, one per known node of a cluster. */
-  private Collection<? extends Pool<Connection>> pools() {
+  private static Collection<? extends Pool<Connection>> pools(UnifiedJedis jedis) {
     if (jedis instanceof RedisClient client) {
       return List.of(client.getPool());
     }
@@ -156,13 +203,22 @@ final class RedisOps {
   /**
    * Releases what an owned client holds without making it unusable: settling leases must still work after {@link
    * RedisBroker#close()} (the port's contract), so the pool keeps no idle connection from now on and each later call
-   * opens and closes its own. A shared client is left to its owner.
+   * opens and closes its own. The wait client is closed: a closed broker waits no more. A shared client is left to
+   * its owner.
    */
   void close() {
     if (ownsClient) {
-      for (Pool<Connection> pool : pools()) {
+      for (Pool<Connection> pool : pools(jedis)) {
         pool.setMaxIdle(0);
         pool.clear();
+      }
+      UnifiedJedis waits;
+      synchronized (waitClientLock) {
+        waitClientClosed = true;
+        waits = waitClient;
+      }
+      if (waits != null) {
+        waits.close();
       }
     }
   }
