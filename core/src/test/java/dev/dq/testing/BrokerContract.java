@@ -484,6 +484,74 @@ public abstract class BrokerContract {
   }
 
   @Test
+  void extendAll_validLeasesOfTwoQueues_extendsEachFromBrokerClockInOrder() throws Exception {
+    broker.enqueue(aTask("a1").build(), Duration.ZERO);
+    broker.enqueue(aTask("b1").queue(OTHER_QUEUE).build(), Duration.ZERO);
+    broker.enqueue(aTask("a2").build(), Duration.ZERO);
+    List<Lease> leases = List.of(take(QUEUE), take(OTHER_QUEUE), take(QUEUE));
+    clock.advance(LEASE.minusSeconds(10));
+
+    List<Optional<Lease>> extended = broker.extendAll(leases, LEASE);
+    clock.advance(LEASE.minusSeconds(10));
+
+    Instant expiry = TaskFixtures.EPOCH.plus(LEASE.minusSeconds(10)).plus(LEASE);
+    assertThat(extended).hasSize(3).allSatisfy(l -> assertThat(l).isPresent());
+    for (int i = 0; i < 3; i++) {
+      Lease lease = extended.get(i).orElseThrow();
+      assertThat(lease.task().id()).isEqualTo(leases.get(i).task().id());
+      assertThat(lease.token()).isEqualTo(leases.get(i).token());
+      assertThat(lease.expiresAt()).isEqualTo(expiry);
+    }
+    assertThat(broker.reclaimExpiredLeases()).isZero();
+    assertThat(broker.ackAll(extended.stream().map(Optional::orElseThrow).toList())).isEmpty();
+    assertStats(0, 0, 0);
+  }
+
+  @Test
+  void extendAll_validLostAndForeignMixed_extendsOnlyTheValidOnes() throws Exception {
+    enqueue("stale", "valid", "acked", "foreign");
+    Lease stale = take(QUEUE);
+    clock.advance(LEASE.plusSeconds(1));
+    broker.reclaimExpiredLeases();
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 4, LEASE, Duration.ZERO);
+    assertThat(batch).extracting(l -> l.task().id().value()).containsExactly("valid", "acked", "foreign", "stale");
+    Lease valid = batch.get(0);
+    Lease foreign = batch.get(2);
+    broker.ack(batch.get(1));
+    clock.advance(Duration.ofSeconds(5));
+
+    List<Optional<Lease>> extended = broker.extendAll(List.of(stale, valid, batch.get(1),
+        new Lease(foreign.task(), foreign.token() + 1_000_003, foreign.expiresAt())), LEASE);
+
+    assertThat(extended.get(0)).as("lease reclaimed and handed out again").isEmpty();
+    assertThat(extended.get(1)).as("valid lease").map(Lease::expiresAt).contains(clock.instant().plus(LEASE));
+    assertThat(extended.get(2)).as("lease acked already").isEmpty();
+    assertThat(extended.get(3)).as("foreign token").isEmpty();
+    clock.advance(LEASE.minusSeconds(1));
+    assertThat(broker.reclaimExpiredLeases()).as("the current owners' leases kept their expiry").isEqualTo(2);
+    assertThat(broker.ackAll(List.of(extended.get(1).orElseThrow()))).isEmpty();
+    assertThat(takeAndAckAll(QUEUE)).containsExactlyInAnyOrder("foreign", "stale");
+    assertStats(0, 0, 0);
+  }
+
+  @Test
+  void extendAll_leaseExpiredNotYetReclaimed_returnsEmptyAndLeavesTaskForReclaim() throws Exception {
+    enqueue("t1");
+    Lease lease = take(QUEUE);
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(broker.extendAll(List.of(lease), LEASE)).containsExactly(Optional.empty());
+
+    assertThat(broker.reclaimExpiredLeases()).isEqualTo(1);
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t1");
+  }
+
+  @Test
+  void extendAll_noLeases_returnsEmpty() {
+    assertThat(broker.extendAll(List.of(), LEASE)).isEmpty();
+  }
+
+  @Test
   void ack_leaseNeverIssued_throwsLeaseLost() throws Exception {
     enqueue("t1");
     Lease forged = new Lease(aTask("t1").build(), 42, clock.instant().plus(LEASE));

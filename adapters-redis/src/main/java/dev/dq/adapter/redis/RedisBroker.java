@@ -14,6 +14,7 @@ import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -295,6 +296,55 @@ public final class RedisBroker implements Broker {
     Object reply = settle("extend", lease, Script.EXTEND, List.of(k.active(), k.leases()),
         List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()), () -> false);
     return new Lease(lease.task(), lease.token(), Instant.ofEpochMilli((Long) reply));
+  }
+
+  /**
+   * One script per queue in the batch (one round trip for all of a queue's leases), each lease judged on its own.
+   * Renewing is idempotent, so a try lost with its connection is simply sent again.
+   */
+  @Override
+  public List<Optional<Lease>> extendAll(List<Lease> leases, Duration leaseTime) {
+    Objects.requireNonNull(leases, "leases");
+    if (leaseTime == null || leaseTime.toMillis() < 1) {
+      throw new IllegalArgumentException("leaseTime must be >= 1ms: " + leaseTime);
+    }
+    Map<String, List<Integer>> byQueue = new LinkedHashMap<>();
+    for (int i = 0; i < leases.size(); i++) {
+      byQueue.computeIfAbsent(keysOf(leases.get(i)).queue(), q -> new ArrayList<>()).add(i);
+    }
+    List<Optional<Lease>> out = new ArrayList<>(Collections.nCopies(leases.size(), Optional.empty()));
+    byQueue.forEach((queue, positions) -> {
+      List<Lease> batch = positions.stream().map(leases::get).toList();
+      List<Optional<Lease>> extended = extendBatch(RedisKeys.of(queue), batch, leaseTime);
+      for (int j = 0; j < positions.size(); j++) {
+        out.set(positions.get(j), extended.get(j));
+      }
+    });
+    return out;
+  }
+
+  private List<Optional<Lease>> extendBatch(RedisKeys k, List<Lease> batch, Duration leaseTime) {
+    int n = batch.size();
+    List<String> args = new ArrayList<>(2 * n + 2);
+    args.add(Long.toString(leaseTime.toMillis()));
+    batch.forEach(l -> args.add(l.task().id().value()));
+    batch.forEach(l -> args.add(Long.toString(l.token())));
+    args.add(ops.now());
+    List<?> reply = (List<?>) ops.scriptRetryingOnce("extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH,
+        List.of(k.active(), k.leases()), args);
+    Instant expiry = Instant.ofEpochMilli((Long) reply.get(0));
+    List<Optional<Lease>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Lease lease = batch.get(i);
+      if ((Long) reply.get(1 + i) == 1L) {
+        out.add(Optional.of(new Lease(lease.task(), lease.token(), expiry)));
+      } else {
+        leaseLost.incrementAndGet();
+        log.debug("extend task {}: lease {} is no longer valid", lease.task().id(), lease.token());
+        out.add(Optional.empty());
+      }
+    }
+    return out;
   }
 
   @Override

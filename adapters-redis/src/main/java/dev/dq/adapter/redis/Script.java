@@ -17,6 +17,7 @@ enum Script {
   ACK("ack"),
   ACK_BATCH("ack-batch"),
   EXTEND("extend"),
+  EXTEND_BATCH("extend-batch"),
   RETRY("retry"),
   RELEASE("release"),
   DEAD_LETTER("dead-letter"),

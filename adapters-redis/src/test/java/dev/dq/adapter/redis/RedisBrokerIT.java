@@ -13,6 +13,7 @@ import dev.dq.testing.BackgroundCall;
 import dev.dq.testing.BrokerContract;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,30 @@ final class RedisBrokerIT extends BrokerContract {
     broker.ack(second);
 
     assertThat(redisBroker().leaseLostCount()).isEqualTo(1);
+  }
+
+  /** Issue 8 item 18: the heartbeat renews a large prefetch in batches, each one round trip per queue. */
+  @Test
+  void extendAll_manyLeasesOfOneQueue_isOneScriptCall() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      broker.enqueue(aTask("e" + i).build(), Duration.ZERO);
+    }
+    List<Lease> leases = broker.dequeueBatch(QUEUE, 50, LEASE, Duration.ZERO);
+    long before = scriptCalls();
+
+    List<Optional<Lease>> extended = broker.extendAll(leases, LEASE);
+
+    assertThat(scriptCalls() - before).isEqualTo(1);
+    assertThat(extended).hasSize(50).allSatisfy(l -> assertThat(l).isPresent());
+    broker.ackAll(extended.stream().map(Optional::orElseThrow).toList());
+  }
+
+  /** EVALSHA and EVAL calls the server has answered so far. */
+  private static long scriptCalls() {
+    return redis.admin().info("commandstats").lines()
+        .filter(l -> l.startsWith("cmdstat_evalsha:") || l.startsWith("cmdstat_eval:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("^[^:]+:calls=(\\d+),.*", "$1")))
+        .sum();
   }
 
   @Test
