@@ -1,6 +1,7 @@
 package dev.dq.adapter.redis;
 
 import dev.dq.core.port.BrokerClosedException;
+import dev.dq.core.port.BrokerFullException;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.task.TaskQueueException;
 import java.security.cert.CertificateException;
@@ -48,6 +49,13 @@ final class RedisErrors {
       // Jedis refuses a multi-key command across cluster slots before sending it: a bug in the key layout.
       return new IllegalStateException("redis cluster at " + endpoint + " rejected " + what + ": " + firstLine(e), e);
     }
+    if (e instanceof JedisDataException && String.valueOf(e.getMessage()).startsWith("OOM")) {
+      // Only scripts that add work lack the allow-oom flag, so this refuses new work, never a settle or a renewal.
+      return new BrokerFullException("redis at " + endpoint + " refused " + what + " for lack of memory (used memory "
+          + "is above maxmemory; nothing was written). Free memory or raise the limit: let workers drain the queues, "
+          + "purge dead letters (dq dlq purge), or raise maxmemory; keep maxmemory-policy noeviction so that Redis "
+          + "never evicts a task", e);
+    }
     if (e instanceof JedisDataException && !isTransient(e)) {
       // A script error or a wrong type: a bug or foreign data, not a reason to retry forever.
       return new IllegalStateException("redis at " + endpoint + " rejected " + what + ": " + firstLine(e), e);
@@ -73,7 +81,7 @@ final class RedisErrors {
 
   private static boolean isTransient(RuntimeException e) {
     String m = String.valueOf(e.getMessage());
-    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("OOM") || m.startsWith("READONLY")
+    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("READONLY")
         || m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN");
   }
 

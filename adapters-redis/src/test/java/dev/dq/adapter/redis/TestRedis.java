@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A real {@code redis-server} for one test class, on a free loopback port with its own directory, never the shared
@@ -203,6 +204,40 @@ public final class TestRedis implements AutoCloseable {
       return Files.exists(log) ? Files.readString(log) : "(no log)";
     } catch (IOException e) {
       return "(log unreadable: " + e + ")";
+    }
+  }
+
+  /**
+   * Writes filler strings ({@code filler:<n>}) until the server, which must have a {@code maxmemory} and the
+   * noeviction policy, refuses even a tiny write for lack of memory. A refused large SET alone does not prove it: its
+   * own query buffer may be what tipped the balance. {@link #dropFillers()} frees the memory again.
+   */
+  public void fillToMaxmemory() {
+    String filler = "x".repeat(16 * 1024);
+    for (int i = 0; i < 100_000; i++) {
+      try {
+        admin().set("filler:" + i, filler);
+      } catch (JedisDataException e) {
+        if (!e.getMessage().startsWith("OOM")) {
+          throw e;
+        }
+        try {
+          admin().set("filler:probe", "x");
+        } catch (JedisDataException probe) {
+          if (probe.getMessage().startsWith("OOM")) {
+            return;
+          }
+          throw probe;
+        }
+      }
+    }
+    throw new IllegalStateException("maxmemory never ran out; is it set?");
+  }
+
+  /** Deletes what {@link #fillToMaxmemory()} wrote. */
+  public void dropFillers() {
+    for (String key : admin().keys("filler:*")) {
+      admin().del(key);
     }
   }
 
