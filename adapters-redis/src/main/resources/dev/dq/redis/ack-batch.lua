@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- ack-batch: n tasks are done; forget each whose lease is still valid.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3 .. 2+n] task:<id_i>
 -- ARGV[1 .. n] id_i  ARGV[n+1 .. 2n] fencing token_i  ARGV[2n+1] now ms override ('' = Redis TIME; test hook)

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- ack: the task is done; forget it.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] now ms override ('' = Redis TIME; test hook)

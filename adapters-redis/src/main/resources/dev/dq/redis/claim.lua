@@ -1,3 +1,4 @@
+#!lua
 -- claim: promote due delayed tasks, then lease up to n of the oldest ready ids. Never blocks.
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active (zset id -> lease expiry ms)
 -- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- dead-letter: end this delivery and move the task to the dead set with a failure record.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] dead (zset id -> sequence)  KEYS[5] dead-seq (counter)
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] failure (JSON)  ARGV[4] now ms override ('' = Redis TIME; test hook)

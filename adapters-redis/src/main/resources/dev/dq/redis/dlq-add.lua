@@ -1,3 +1,4 @@
+#!lua
 -- dlq-add: put an entry straight into the dead set, replacing a dead entry with the same id.
 -- KEYS[1] task:<id>  KEYS[2] dead (zset id -> sequence)  KEYS[3] dead-seq (counter)
 -- ARGV[1] id  ARGV[2] data (JSON)  ARGV[3] attempt  ARGV[4] failure (JSON)

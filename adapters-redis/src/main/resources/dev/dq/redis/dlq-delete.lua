@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- dlq-delete: delete dead entries (and their task hashes); ids that are not dead are left alone.
 -- KEYS[1] dead  KEYS[1+i] task:<id i>, i = 1..n
 -- ARGV[i] id i

@@ -1,3 +1,4 @@
+#!lua
 -- dlq-requeue: move one dead entry back to the tail of ready as attempt 1, if the queue has room.
 -- KEYS[1] dead  KEYS[2] task:<id>  KEYS[3] ready  KEYS[4] delayed  KEYS[5] notify
 -- ARGV[1] id  ARGV[2] capacity (max ready + delayed)

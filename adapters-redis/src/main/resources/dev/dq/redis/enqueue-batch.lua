@@ -1,3 +1,4 @@
+#!lua
 -- enqueue-batch: add n tasks to one queue, all or none.
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] notify  KEYS[3+i] task:<id of task i>, i = 1..n
 -- ARGV[1] capacity  ARGV[2] now ms override ('' = Redis TIME; test hook)  ARGV[3] nonce of this call ('' = none)

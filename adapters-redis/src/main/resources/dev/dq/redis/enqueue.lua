@@ -1,3 +1,4 @@
+#!lua
 -- enqueue: add one task to a queue, ready now or delayed, if the queue has room.
 -- KEYS[1] ready   (list of ids)       KEYS[2] delayed (zset id -> due ms)
 -- KEYS[3] notify  (list, wakes BLPOP) KEYS[4] task:<id> (hash)

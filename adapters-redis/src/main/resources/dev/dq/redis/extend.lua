@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- extend: push the lease's expiry to now + lease ms.
 -- KEYS[1] active  KEYS[2] leases
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] lease ms  ARGV[4] now ms override ('' = Redis TIME; test hook)

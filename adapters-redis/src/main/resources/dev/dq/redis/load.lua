@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- load: read n claimed tasks' data; dead-letter any whose hash is missing its data or whose data is too large.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] dead (zset id -> sequence)  KEYS[4] dead-seq (counter)
 -- KEYS[5 .. 4+n] task:<id_i>

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- reclaim: make up to limit tasks whose lease expired ready again (tail, same attempt); their tokens die.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] ready  KEYS[4] notify
 -- ARGV[1] limit  ARGV[2] now ms override ('' = Redis TIME; test hook)

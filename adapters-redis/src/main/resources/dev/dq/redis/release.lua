@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- release: hand the task back without spending an attempt; head of ready if the delay is 0.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] ready  KEYS[4] delayed  KEYS[5] notify
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] delay ms (from the server's now)  ARGV[4] now ms override ('' = Redis TIME; test hook)

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- retry: end this delivery and schedule the next attempt after a delay (tail of ready if the delay is 0).
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] delay ms (from the server's now, so worker clocks do not matter)
