@@ -24,7 +24,8 @@ import java.util.Optional;
  *     than a standalone server; a cluster has database 0 only
  * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code javax.net.ssl.trustStore}
  *     if set, else {@code cacerts}). The server certificate must also name the URL's host (hostname verification)
- * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis server's TIME
+ * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis server's TIME, and
+ *     the age of this instance's queue-registration hints is measured on it
  */
 public record RedisBrokerConfig(
     RedisUrl url,

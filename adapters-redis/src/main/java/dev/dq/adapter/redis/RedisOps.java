@@ -1,10 +1,10 @@
 package dev.dq.adapter.redis;
 
 import dev.dq.core.port.BrokerClosedException;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,7 +33,7 @@ final class RedisOps {
   private final Scripts scripts;
   private final TaskCodec codec;
   private final String endpoint;
-  private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
+  private final QueueRegistry queues;
 
   RedisOps(UnifiedJedis jedis, Supplier<UnifiedJedis> waitClientFactory, RedisBrokerConfig config) {
     this.jedis = jedis;
@@ -43,6 +43,9 @@ final class RedisOps {
     this.scripts = new Scripts(jedis);
     this.codec = new TaskCodec(config.limits());
     this.endpoint = config.url().endpoint();
+    this.queues = new QueueRegistry(this, () -> config.testClock()
+        .map(InstantSource::millis)
+        .orElseGet(() -> System.nanoTime() / 1_000_000));
   }
 
   RedisBrokerConfig config() {
@@ -153,30 +156,23 @@ final class RedisOps {
     return call(what, op);
   }
 
-  /** Adds {@code queue} to {@link RedisKeys#QUEUES} once per instance (a separate command: another cluster slot). */
+  /** Adds {@code queue} to {@link RedisKeys#QUEUES} before an enqueue; see {@link QueueRegistry}. */
   void register(String queue) {
-    if (!registeredQueues.contains(queue)) {
-      call("register queue " + queue, () -> jedis.sadd(RedisKeys.QUEUES, queue));
-      registeredQueues.add(queue);
-    }
+    queues.register(queue);
   }
 
-  /** Queues known to Redis or to this instance. */
+  /** Queues known to Redis or served by this instance. */
   Set<String> queues() {
-    Set<String> all = ConcurrentHashMap.newKeySet();
-    all.addAll(registeredQueues);
-    all.addAll(callRetryingOnce("list queues", () -> jedis.smembers(RedisKeys.QUEUES)));
-    return all;
+    return queues.queues();
   }
 
   void registerLocally(String queue) {
-    registeredQueues.add(queue);
+    queues.registerLocally(queue);
   }
 
   /** Forgets {@code queue} here and in {@link RedisKeys#QUEUES}; its keys are gone already. */
   void unregister(String queue) {
-    registeredQueues.remove(queue);
-    call("unregister queue " + queue, () -> jedis.srem(RedisKeys.QUEUES, queue));
+    queues.unregister(queue);
   }
 
   private static void dropIdleConnections(UnifiedJedis client) {

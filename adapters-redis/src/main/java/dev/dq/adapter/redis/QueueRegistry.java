@@ -1,0 +1,92 @@
+package dev.dq.adapter.redis;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps the queue names of {@link RedisKeys#QUEUES} (read by {@code stats} and every pool's reaper) in step with the
+ * queues in use. Registering is a separate command (the set lives in another cluster slot), so an instance remembers
+ * what it registered, to keep enqueues to one round trip; but another process may delete a queue (and its name) at
+ * any time, so that memory is only a hint (issue 8 item 18):
+ *
+ * <ul>
+ *   <li>it expires after {@link #HINT_TTL}: an enqueue then registers the name again, one SADD per queue per TTL;
+ *   <li>listing the queues (each reap does) checks the names this instance knows that Redis no longer lists: one
+ *       that holds tasks again is registered again at once; one that is empty is forgotten, so the next enqueue here
+ *       registers it.
+ * </ul>
+ */
+final class QueueRegistry {
+  static final Duration HINT_TTL = Duration.ofSeconds(10);
+
+  private final RedisOps ops;
+  private final LongSupplier nowMillis;
+  /** Names this instance added to {@link RedisKeys#QUEUES}, with when it last did (per {@link #nowMillis}). */
+  private final Map<String, Long> registeredAt = new ConcurrentHashMap<>();
+  /** Names this instance dequeues from, whether or not anybody registered them. */
+  private final Set<String> served = ConcurrentHashMap.newKeySet();
+
+  /** @param nowMillis a monotonic enough clock for the hint's age (a test clock moves it by hand) */
+  QueueRegistry(RedisOps ops, LongSupplier nowMillis) {
+    this.ops = ops;
+    this.nowMillis = nowMillis;
+  }
+
+  /** Before an enqueue: adds {@code queue} to {@link RedisKeys#QUEUES} unless this instance did so recently. */
+  void register(String queue) {
+    long now = nowMillis.getAsLong();
+    Long at = registeredAt.get(queue);
+    if (at == null || now - at >= HINT_TTL.toMillis()) {
+      add(queue, now);
+    }
+  }
+
+  void registerLocally(String queue) {
+    served.add(queue);
+  }
+
+  /** Queues known to Redis or served by this instance; re-registers known queues deleted elsewhere but used again. */
+  Set<String> queues() {
+    Set<String> listed = ops.callRetryingOnce("list queues", () -> ops.jedis().smembers(RedisKeys.QUEUES));
+    Set<String> all = new HashSet<>(listed);
+    Set<String> known = new HashSet<>(registeredAt.keySet());
+    known.addAll(served);
+    for (String queue : known) {
+      if (listed.contains(queue)) {
+        continue;
+      }
+      if (holdsTasks(queue)) {
+        add(queue, nowMillis.getAsLong()); // deleted elsewhere, then used again without a new registration
+        all.add(queue);
+      } else {
+        registeredAt.remove(queue); // deleted elsewhere: the next enqueue here registers it again
+        if (served.contains(queue)) {
+          all.add(queue);
+        }
+      }
+    }
+    return all;
+  }
+
+  /** Forgets {@code queue} here and in {@link RedisKeys#QUEUES}; its keys are gone already. */
+  void unregister(String queue) {
+    registeredAt.remove(queue);
+    served.remove(queue);
+    ops.call("unregister queue " + queue, () -> ops.jedis().srem(RedisKeys.QUEUES, queue));
+  }
+
+  private void add(String queue, long now) {
+    ops.call("register queue " + queue, () -> ops.jedis().sadd(RedisKeys.QUEUES, queue));
+    registeredAt.put(queue, now);
+  }
+
+  private boolean holdsTasks(String queue) {
+    RedisKeys k = RedisKeys.of(queue);
+    return ops.callRetryingOnce("check queue " + queue,
+        () -> ops.jedis().exists(k.ready(), k.delayed(), k.active(), k.dead())) > 0;
+  }
+}
