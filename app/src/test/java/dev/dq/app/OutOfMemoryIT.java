@@ -1,7 +1,11 @@
 package dev.dq.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +18,12 @@ final class OutOfMemoryIT extends WithRedis {
   @AfterEach
   void liftTheLimit() {
     redis.dropFillers();
-    redis.admin().configSet("maxmemory", "0");
+    redis.liftMemoryLimit();
   }
 
   @Test
   void publish_redisAtMaxmemory_exits1WithALineNamingMemoryAndTheFix() throws Exception {
-    redis.admin().configSet("maxmemory-policy", "noeviction");
-    redis.admin().configSet("maxmemory", Long.toString(broker.usedMemoryBytes() + 4 * 1024 * 1024));
-    redis.fillToMaxmemory();
+    redis.runOutOfMemory();
 
     Dq.Result r = Dq.run(env(), "publish", "--type", "echo", "--payload", "hi", "--timeout", "1s");
 
@@ -33,5 +35,27 @@ final class OutOfMemoryIT extends WithRedis {
     assertThat(r.out()).isEmpty();
     redis.dropFillers();
     assertThat(broker.stats("default").ready()).isZero();
+  }
+
+  /** Workers do not crash on refused claims: they log the reason, back off, and go on once memory is freed. */
+  @Test
+  void run_redisAtMaxmemory_logsWhyAndResumesOnceMemoryIsFreed() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      broker.enqueue(Task.builder("echo").id("m-" + i).payload("hi").createdAt(Instant.now()).build(),
+          Duration.ofSeconds(5));
+    }
+    redis.runOutOfMemory();
+
+    try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0"), "run", "--workers", "2")) {
+      await().atMost(Dq.PATIENCE).until(() -> run.hasErrLine(l -> l.contains("lack of memory")));
+      assertThat(broker.stats("default").ready()).as("no claim got through").isEqualTo(5);
+
+      redis.dropFillers();
+
+      await().atMost(Dq.PATIENCE).until(() -> broker.stats("default").ready() + broker.stats("default").inFlight()
+          == 0);
+      assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
+      assertThat(run.err.stream().filter(l -> l.contains("succeeded"))).hasSize(5);
+    }
   }
 }

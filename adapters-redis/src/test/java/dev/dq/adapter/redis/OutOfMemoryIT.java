@@ -28,7 +28,7 @@ final class OutOfMemoryIT {
 
   @BeforeAll
   static void startRedis() {
-    redis = TestRedis.start(List.of("--appendonly", "no", "--maxmemory", "8mb", "--maxmemory-policy", "noeviction"));
+    redis = TestRedis.start();
   }
 
   @AfterAll
@@ -45,7 +45,7 @@ final class OutOfMemoryIT {
       List<Lease> held = broker.dequeueBatch(QUEUE, 6, LEASE, Duration.ZERO);
       assertThat(held).hasSize(6);
       broker.deadLetter(held.get(5), new Failure("test", "dead before the memory ran out", 1, Instant.now()));
-      redis.fillToMaxmemory();
+      redis.runOutOfMemory();
 
       Lease extended = broker.extend(held.get(0), LEASE.multipliedBy(2));
       assertThat(extended.expiresAt()).isAfter(held.get(0).expiresAt());

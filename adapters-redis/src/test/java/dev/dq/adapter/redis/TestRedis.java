@@ -208,37 +208,46 @@ public final class TestRedis implements AutoCloseable {
   }
 
   /**
-   * Writes filler strings ({@code filler:<n>}) until the server, which must have a {@code maxmemory} and the
-   * noeviction policy, refuses even a tiny write for lack of memory. A refused large SET alone does not prove it: its
-   * own query buffer may be what tipped the balance. {@link #dropFillers()} frees the memory again.
+   * Puts the server out of memory: writes 2 MB of filler strings ({@code filler:<n>}), then sets the noeviction
+   * policy and a {@code maxmemory} 1 MB below the memory now used, so that Redis refuses every deny-oom command with a
+   * margin that the server's own small fluctuations cannot cross. {@link #dropFillers()} brings it back under the
+   * limit, as an operator freeing memory would; {@link #liftMemoryLimit()} removes the limit.
    */
-  public void fillToMaxmemory() {
+  public void runOutOfMemory() {
     String filler = "x".repeat(16 * 1024);
-    for (int i = 0; i < 100_000; i++) {
-      try {
-        admin().set("filler:" + i, filler);
-      } catch (JedisDataException e) {
-        if (!e.getMessage().startsWith("OOM")) {
-          throw e;
-        }
-        try {
-          admin().set("filler:probe", "x");
-        } catch (JedisDataException probe) {
-          if (probe.getMessage().startsWith("OOM")) {
-            return;
-          }
-          throw probe;
-        }
-      }
+    for (int i = 0; i < 128; i++) {
+      admin().set("filler:" + i, filler);
     }
-    throw new IllegalStateException("maxmemory never ran out; is it set?");
+    admin().configSet("maxmemory-policy", "noeviction");
+    admin().configSet("maxmemory", Long.toString(usedMemory() - 1024 * 1024));
+    try {
+      admin().set("filler:probe", "x");
+    } catch (JedisDataException e) {
+      if (e.getMessage().startsWith("OOM")) {
+        return;
+      }
+      throw e;
+    }
+    throw new IllegalStateException("redis accepted a write above maxmemory");
   }
 
-  /** Deletes what {@link #fillToMaxmemory()} wrote. */
+  /** Deletes what {@link #runOutOfMemory()} wrote, which puts the server 1 MB below its limit. */
   public void dropFillers() {
     for (String key : admin().keys("filler:*")) {
       admin().del(key);
     }
+  }
+
+  public void liftMemoryLimit() {
+    admin().configSet("maxmemory", "0");
+  }
+
+  private long usedMemory() {
+    return admin().info("memory").lines()
+        .filter(l -> l.startsWith("used_memory:"))
+        .mapToLong(l -> Long.parseLong(l.substring("used_memory:".length()).trim()))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Whether {@code call} waits in a BLPOP: RUNNABLE in a socket read, not parked, so look for it on the stack. */
