@@ -51,28 +51,28 @@ public final class RedisBroker implements Broker {
   private final AtomicLong leaseLost = new AtomicLong();
   private final RedisDeadLetterQueue deadLetters;
 
-  private RedisBroker(UnifiedJedis jedis, Supplier<UnifiedJedis> waitClient, RedisBrokerConfig config) {
+  private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.ops = new RedisOps(Objects.requireNonNull(jedis, "jedis"), waitClient, config);
+    this.ops = new RedisOps(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
     this.claimer = new Claimer(ops, closed);
     this.deadLetters = new RedisDeadLetterQueue(ops);
   }
 
   /**
    * A broker with its own connections, closed by {@link #close()}: a pool of {@link RedisBrokerConfig#poolSize()} for
-   * commands, and apart from it one connection per queue this instance is waiting on (opened on the first wait). Does
-   * not connect yet.
+   * commands and, apart from it, one connection per queue this instance is waiting on and a few for lease renewals
+   * (each opened on first use). Does not connect yet.
    */
   public static RedisBroker connect(RedisBrokerConfig config) {
-    return new RedisBroker(RedisConnections.create(config), () -> RedisConnections.createForWaits(config), config);
+    return new RedisBroker(RedisConnections.create(config), true, config);
   }
 
   /**
-   * A broker on a client the caller owns (and closes after this broker). Its blocking waits use that client too: one
-   * connection per queue this instance is waiting on, however many dequeues wait.
+   * A broker on a client the caller owns (and closes after this broker). Every call uses that client, blocking waits
+   * too: one connection per queue this instance is waiting on, however many dequeues wait.
    */
   public static RedisBroker using(UnifiedJedis jedis, RedisBrokerConfig config) {
-    return new RedisBroker(jedis, null, config);
+    return new RedisBroker(jedis, false, config);
   }
 
   /** The dead-letter queue of the same Redis, with the same capacity and limits. */
@@ -293,8 +293,12 @@ public final class RedisBroker implements Broker {
     }
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    Object reply = settle("extend", lease, Script.EXTEND, List.of(k.active(), k.leases()),
-        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()), () -> false);
+    // On the renewal client: a renewal never waits behind the claims and acks of a saturated command pool.
+    Object reply = ops.renewalScript("extend task " + id, Script.EXTEND, List.of(k.active(), k.leases()),
+        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()));
+    if ("LEASE_LOST".equals(reply)) {
+      throw lost("extend", lease);
+    }
     return new Lease(lease.task(), lease.token(), Instant.ofEpochMilli((Long) reply));
   }
 
@@ -330,7 +334,7 @@ public final class RedisBroker implements Broker {
     batch.forEach(l -> args.add(l.task().id().value()));
     batch.forEach(l -> args.add(Long.toString(l.token())));
     args.add(ops.now());
-    List<?> reply = (List<?>) ops.scriptRetryingOnce("extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH,
+    List<?> reply = (List<?>) ops.renewalScript("extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH,
         List.of(k.active(), k.leases()), args);
     Instant expiry = Instant.ofEpochMilli((Long) reply.get(0));
     List<Optional<Lease>> out = new ArrayList<>(n);
@@ -393,12 +397,17 @@ public final class RedisBroker implements Broker {
         log.debug("{}: the try before the connection failure did it", label);
         return "OK";
       }
-      leaseLost.incrementAndGet();
-      log.debug("{}: lease {} is no longer valid", label, lease.token());
-      throw new LeaseLostException("task " + lease.task().id() + ": lease " + lease.token() + " (expiring at "
-          + lease.expiresAt() + ") is no longer valid; " + what + " changed nothing");
+      throw lost(what, lease);
     }
     return reply;
+  }
+
+  /** Counts a settle refused for a lease no longer valid, and the exception that reports it. */
+  private LeaseLostException lost(String what, Lease lease) {
+    leaseLost.incrementAndGet();
+    log.debug("{} task {}: lease {} is no longer valid", what, lease.task().id(), lease.token());
+    return new LeaseLostException("task " + lease.task().id() + ": lease " + lease.token() + " (expiring at "
+        + lease.expiresAt() + ") is no longer valid; " + what + " changed nothing");
   }
 
   @Override
@@ -497,6 +506,11 @@ public final class RedisBroker implements Broker {
         .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
         .findFirst()
         .orElse(-1);
+  }
+
+  /** The client of ordinary commands (claims, acks, enqueues); package-private for tests that exhaust its pool. */
+  UnifiedJedis commandClient() {
+    return ops.jedis();
   }
 
   @Override

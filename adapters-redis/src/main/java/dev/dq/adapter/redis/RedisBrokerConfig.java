@@ -17,8 +17,9 @@ import java.util.Optional;
  *     interruption, because Jedis blocking calls ignore {@link Thread#interrupt()}
  * @param connectTimeout TCP connect timeout
  * @param socketTimeout read timeout of ordinary commands; blocking waits get {@code blockTimeout} on top
- * @param poolSize most connections held for commands (claims, acks, renewals, enqueues). Waiting dequeues hold none of
- *     them: the idle dequeues of one queue share one blocking connection, kept apart from this pool
+ * @param poolSize most connections held for commands (claims, acks, enqueues). Apart from them, the idle dequeues of
+ *     one queue share one blocking connection, and lease renewals have a few connections of their own, so neither
+ *     waits for this pool nor holds it
  * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is left
  * @param cluster whether {@code url} names one node of a Redis Cluster (the others are discovered from it) rather
  *     than a standalone server; a cluster has database 0 only

@@ -32,6 +32,8 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RedisConnections {
   /** Redirections (MOVED/ASK) and reconnects a cluster command may go through before it fails. */
   private static final int CLUSTER_MAX_ATTEMPTS = 5;
+  /** Connections of the renewal client (per node of a cluster). */
+  private static final int RENEWAL_CONNECTIONS = 4;
   /** Protects nothing: the PEM trust store exists only in memory, and PKCS12 wants some password. */
   private static final String IN_MEMORY_PASSWORD = "dq";
 
@@ -49,6 +51,17 @@ public final class RedisConnections {
   static UnifiedJedis createForWaits(RedisBrokerConfig config) {
     ConnectionPoolConfig pool = poolConfig(config);
     pool.setMaxTotal(-1);
+    return create(config, pool);
+  }
+
+  /**
+   * A client for lease renewals only: a pool's heartbeat renews on one thread, so a few connections are plenty, and
+   * renewals never queue behind the claims and acks of hundreds of workers in the command pool.
+   */
+  static UnifiedJedis createForRenewals(RedisBrokerConfig config) {
+    ConnectionPoolConfig pool = poolConfig(config);
+    pool.setMaxTotal(RENEWAL_CONNECTIONS);
+    pool.setMaxIdle(RENEWAL_CONNECTIONS);
     return create(config, pool);
   }
 

@@ -1,6 +1,5 @@
 package dev.dq.adapter.redis;
 
-import dev.dq.core.port.BrokerClosedException;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
@@ -18,29 +17,30 @@ import redis.clients.jedis.util.Pool;
  * What {@link RedisBroker} and {@link RedisDeadLetterQueue} share: the clients, the scripts, the codec and the
  * translation of every Jedis failure into a port exception.
  *
- * <p>Commands (scripts, reads) use {@link #jedis()}. Blocking waits use {@link #block}, on a client of their own when
- * this instance owns its connections, so that a waiting reader never holds a connection a command needs.
+ * <p>Commands (scripts, reads) use {@link #jedis()}, a pool of {@link RedisBrokerConfig#poolSize()}. When this instance
+ * owns its connections, two kinds of call have a {@link SideClient} of their own, so that they never queue behind
+ * the others: blocking waits ({@link #block}) and lease renewals ({@link #renewalScript}).
  */
 final class RedisOps {
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
-  /** Builds the client for blocking waits on first use; null: they share {@link #jedis} (a client the caller owns). */
-  private final Supplier<UnifiedJedis> waitClientFactory;
-  private final Object waitClientLock = new Object();
-  private UnifiedJedis waitClient;
-  private boolean waitClientClosed;
   private final RedisBrokerConfig config;
   private final Scripts scripts;
+  private final SideClient waits;
+  private final SideClient renewals;
   private final TaskCodec codec;
   private final String endpoint;
   private final QueueRegistry queues;
 
-  RedisOps(UnifiedJedis jedis, Supplier<UnifiedJedis> waitClientFactory, RedisBrokerConfig config) {
+  RedisOps(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.jedis = jedis;
-    this.ownsClient = waitClientFactory != null;
-    this.waitClientFactory = waitClientFactory;
+    this.ownsClient = ownsClient;
     this.config = config;
     this.scripts = new Scripts(jedis);
+    this.waits = new SideClient("waits for tasks",
+        ownsClient ? () -> RedisConnections.createForWaits(config) : null, jedis, scripts, false);
+    this.renewals = new SideClient("lease renewals",
+        ownsClient ? () -> RedisConnections.createForRenewals(config) : null, jedis, scripts, true);
     this.codec = new TaskCodec(config.limits());
     this.endpoint = config.url().endpoint();
     this.queues = new QueueRegistry(this, () -> config.testClock()
@@ -61,7 +61,7 @@ final class RedisOps {
   }
 
   long scriptReloads() {
-    return scripts.reloads();
+    return scripts.reloads() + renewals.reloads();
   }
 
   /** "Now" for a script's last ARGV: empty, so the script reads the Redis server's TIME, unless a test clock is set. */
@@ -100,13 +100,15 @@ final class RedisOps {
   /**
    * Runs a blocking command (BLMPOP) on the wait client, never on a connection of the command pool. After a
    * connection failure the wait client's idle connections are dropped, as {@link #call} does for commands.
+   *
+   * @throws dev.dq.core.port.BrokerClosedException after {@link #close()}
    */
   <T> T block(String what, Function<UnifiedJedis, T> op) {
     UnifiedJedis client;
     try {
-      client = waitClient();
+      client = waits.get();
     } catch (RuntimeException e) {
-      throw RedisErrors.translate(e, what, endpoint); // a cluster client reads the slot map as it is built
+      throw RedisErrors.translate(e, what, endpoint);
     }
     try {
       return op.apply(client);
@@ -118,19 +120,20 @@ final class RedisOps {
     }
   }
 
-  private UnifiedJedis waitClient() {
-    if (waitClientFactory == null) {
-      return jedis;
+  /**
+   * Runs a renewal script on the renewal client, which claims and acks never use, so a renewal does not wait behind a
+   * saturated command pool. Renewing is idempotent: after a connection failure it runs once more on a new connection.
+   */
+  Object renewalScript(String what, Script script, List<String> keys, List<String> args) {
+    UnifiedJedis client;
+    Scripts on;
+    try {
+      client = renewals.get();
+      on = renewals.scripts();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(e, what, endpoint);
     }
-    synchronized (waitClientLock) {
-      if (waitClientClosed) {
-        throw new BrokerClosedException("broker closed: it waits for no more tasks");
-      }
-      if (waitClient == null) {
-        waitClient = waitClientFactory.get();
-      }
-      return waitClient;
-    }
+    return callRetryingOnce(what, client, () -> on.run(script, keys, args), null);
   }
 
   /**
@@ -142,18 +145,26 @@ final class RedisOps {
   }
 
   private <T> T callRetryingOnce(String what, Supplier<T> op, AtomicBoolean retried) {
-    try {
-      return op.get();
-    } catch (RuntimeException e) {
-      if (!RedisErrors.isConnectionFailure(e)) {
-        throw RedisErrors.translate(e, what, endpoint);
+    return callRetryingOnce(what, jedis, op, retried);
+  }
+
+  private <T> T callRetryingOnce(String what, UnifiedJedis client, Supplier<T> op, AtomicBoolean retried) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return op.get();
+      } catch (RuntimeException e) {
+        if (attempt == 2 || !RedisErrors.isConnectionFailure(e)) {
+          if (RedisErrors.isConnectionFailure(e)) {
+            dropIdleConnections(client);
+          }
+          throw RedisErrors.translate(e, what, endpoint);
+        }
+        dropIdleConnections(client);
       }
-      dropIdleConnections(jedis);
+      if (retried != null) {
+        retried.set(true);
+      }
     }
-    if (retried != null) {
-      retried.set(true);
-    }
-    return call(what, op);
   }
 
   /** Adds {@code queue} to {@link RedisKeys#QUEUES} before an enqueue; see {@link QueueRegistry}. */
@@ -199,8 +210,8 @@ final class RedisOps {
   /**
    * Releases what an owned client holds without making it unusable: settling leases must still work after {@link
    * RedisBroker#close()} (the port's contract), so the pool keeps no idle connection from now on and each later call
-   * opens and closes its own. The wait client is closed: a closed broker waits no more. A shared client is left to
-   * its owner.
+   * opens and closes its own. The side clients are closed: a closed broker waits no more, and renewals go to the
+   * command client. A shared client is left to its owner.
    */
   void close() {
     if (ownsClient) {
@@ -208,14 +219,8 @@ final class RedisOps {
         pool.setMaxIdle(0);
         pool.clear();
       }
-      UnifiedJedis waits;
-      synchronized (waitClientLock) {
-        waitClientClosed = true;
-        waits = waitClient;
-      }
-      if (waits != null) {
-        waits.close();
-      }
+      waits.close();
+      renewals.close();
     }
   }
 }

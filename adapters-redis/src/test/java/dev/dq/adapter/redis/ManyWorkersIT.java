@@ -1,8 +1,11 @@
 package dev.dq.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
 import dev.dq.core.worker.TaskEvent;
 import dev.dq.core.worker.WorkerPool;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Issue 8 item 1: far more workers than pooled connections. Idle workers used to hold a pooled connection each in
@@ -58,6 +63,31 @@ final class ManyWorkersIT {
     runAll(1024, 300, Duration.ofMillis(20));
   }
 
+  /** Renewals have connections of their own: a command pool that hundreds of workers keep busy never delays them. */
+  @Test
+  void extend_whileEveryCommandConnectionIsTaken_stillRenews() throws Exception {
+    RedisBrokerConfig config = RedisBrokerConfig.builder(redis.url()).poolSize(1)
+        .socketTimeout(Duration.ofMillis(300)).build();
+    try (RedisBroker broker = RedisBroker.connect(config)) {
+      broker.enqueueAll(List.of(task("r-1"), task("r-2")), Duration.ofSeconds(5));
+      List<Lease> leases = broker.dequeueBatch(QUEUE, 2, Duration.ofSeconds(30), Duration.ZERO);
+
+      try (Connection taken = ((RedisClient) broker.commandClient()).getPool().getResource()) {
+        assertThatThrownBy(() -> broker.ackAll(leases)).as("the command pool is exhausted")
+            .isInstanceOf(BrokerUnavailableException.class).hasMessageContaining("pool");
+
+        assertThat(broker.extend(leases.get(0), Duration.ofSeconds(60)).expiresAt())
+            .isAfter(leases.get(0).expiresAt());
+        assertThat(broker.extendAll(leases, Duration.ofSeconds(60))).allSatisfy(l -> assertThat(l).isPresent());
+      }
+      assertThat(broker.ackAll(leases)).isEmpty();
+    }
+  }
+
+  private static Task task(String id) {
+    return Task.builder("sleep").queue(QUEUE).id(id).payload("x").createdAt(Instant.EPOCH).build();
+  }
+
   private void runAll(int workers, int tasks, Duration work) throws Exception {
     RedisBrokerConfig config = RedisBrokerConfig.builder(redis.url()).build();
     assertThat(config.poolSize()).isLessThan(workers);
@@ -74,7 +104,7 @@ final class ManyWorkersIT {
       try {
         List<Task> batch = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
-          batch.add(Task.builder("sleep").queue(QUEUE).id("t-" + i).payload("x").createdAt(Instant.EPOCH).build());
+          batch.add(task("t-" + i));
         }
         producer.enqueueAll(batch, Duration.ofSeconds(30));
 
