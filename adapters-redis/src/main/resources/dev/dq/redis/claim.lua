@@ -1,6 +1,6 @@
 -- claim: promote due delayed tasks, then lease up to n of the oldest ready ids. Never blocks.
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active (zset id -> lease expiry ms)
--- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)
+-- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)  KEYS[6] notify (wake-up list)
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most ids to lease
 -- ARGV[4] now ms override ('' = Redis TIME; test hook)
 -- Replies: {'OK', expiry ms, id1, token1, id2, token2, ...} | {'EMPTY', ms until the next delayed task is due, or -1}
@@ -16,6 +16,14 @@ for _, id in ipairs(due) do
 end
 
 local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3]))
+-- Promoted tasks this claim does not take get a wake-up each, so that idle workers come for them now.
+local leftover = math.min(#due - (ids and #ids or 0), 64)
+if leftover > 0 then
+  local wakeups = {}
+  for i = 1, leftover do wakeups[i] = '1' end
+  redis.call('RPUSH', KEYS[6], unpack(wakeups))
+  redis.call('LTRIM', KEYS[6], -64, -1)
+end
 if not ids then
   local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
   if #nxt == 0 then return {'EMPTY', -1} end

@@ -88,7 +88,8 @@ final class Claimer {
    */
   private Claimed claimOnce(RedisKeys keys, Duration leaseTime, int max) {
     long leaseMs = leaseTime.toMillis();
-    List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq());
+    List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq(),
+        keys.wakeups());
     while (true) {
       List<?> r = (List<?>) ops.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,
           List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), Integer.toString(max), ops.now()));
