@@ -1,10 +1,15 @@
 -- claim: promote due delayed tasks, then lease up to n of the oldest ready ids. Never blocks.
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active (zset id -> lease expiry ms)
 -- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)  KEYS[6] notify (wake-up list)
+-- KEYS[7] claim:<nonce> (this call's reply, kept for one lease time; the nonce is unique per call)
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most ids to lease
 -- ARGV[4] now ms override ('' = Redis TIME; test hook)
 -- Replies: {'OK', expiry ms, id1, token1, id2, token2, ...} | {'EMPTY', ms until the next delayed task is due, or -1}
+-- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, so none is stranded
+-- in active under a token nobody holds. load.lua deletes the kept reply once the caller has it.
 -- The task hashes are read afterwards by load.lua: their keys depend on the popped ids, and every key goes through KEYS.
+local kept = redis.call('GET', KEYS[7])
+if kept then return cmsgpack.unpack(kept) end
 local now
 if ARGV[4] ~= '' then now = tonumber(ARGV[4]) else
   local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
@@ -38,4 +43,5 @@ for _, id in ipairs(ids) do
   reply[#reply + 1] = id
   reply[#reply + 1] = token
 end
+redis.call('SET', KEYS[7], cmsgpack.pack(reply), 'PX', tonumber(ARGV[1]))
 return reply

@@ -1,12 +1,12 @@
 -- load: read n claimed tasks' data; dead-letter any whose hash is missing its data or whose data is too large.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] dead (zset id -> sequence)  KEYS[4] dead-seq (counter)
--- KEYS[5 .. 4+n] task:<id_i>
+-- KEYS[5] claim:<nonce> (the claim's kept reply, deleted: the caller has it)  KEYS[6 .. 5+n] task:<id_i>
 -- ARGV[1] largest acceptable data in bytes  ARGV[2 .. 1+n] id_i  ARGV[2+n .. 1+2n] fencing token_i
 -- ARGV[2+2n] now ms override ('' = Redis TIME; test hook)
 -- Replies: one entry per id, in order: {'OK', data, attempt or false} | {'DEAD', reason} | {'LEASE_LOST'}
 -- Every fault of one entry (no hash, a key of another type, no data, too large) dead-letters that entry only.
 -- The size check runs here so that a huge value never travels to the worker.
-local n = #KEYS - 4
+local n = #KEYS - 5
 local now
 if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
   local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
@@ -51,8 +51,9 @@ local function load(task, id, token)
   return {'DEAD', reason}
 end
 
+redis.call('DEL', KEYS[5])
 local reply = {}
 for i = 1, n do
-  reply[i] = load(KEYS[4 + i], ARGV[1 + i], ARGV[1 + n + i])
+  reply[i] = load(KEYS[5 + i], ARGV[1 + i], ARGV[1 + n + i])
 end
 return reply

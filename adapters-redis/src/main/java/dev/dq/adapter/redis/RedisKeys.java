@@ -66,6 +66,11 @@ public final class RedisKeys {
     return prefix + "dead-seq";
   }
 
+  /** String: the reply of the claim call with this nonce, kept for one lease time so a retry gets the same leases. */
+  public String claimReply(String nonce) {
+    return prefix + "claim:" + nonce;
+  }
+
   /** Hash of one task: {@code data} (JSON), {@code attempt}, {@code nonce}, and {@code failure} once dead. */
   public String task(String id) {
     return prefix + "task:" + id;
