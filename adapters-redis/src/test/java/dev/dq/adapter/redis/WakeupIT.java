@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +30,9 @@ final class WakeupIT {
   private static final int WAITERS = 3;
   private static final String QUEUE = "default";
 
-  static TestRedis redis;
+  static final TestRedis redis = TestRedis.start();
   private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
   private final List<RedisBroker> brokers = new ArrayList<>();
-
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
 
   @AfterAll
   static void stopRedis() {
