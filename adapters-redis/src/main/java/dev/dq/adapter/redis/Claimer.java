@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +35,7 @@ final class Claimer {
   private final RedisOps ops;
   private final AtomicBoolean closed;
   private final AtomicLong poison = new AtomicLong();
-  /** Claim nonces: this instance's random prefix, then a sequence; unique across processes and calls. */
-  private final String nonces = UUID.randomUUID().toString();
-  private final AtomicLong nonceSeq = new AtomicLong();
+  private final Nonces nonces = new Nonces();
   private final Set<String> waitedOn = ConcurrentHashMap.newKeySet();
   private final AtomicInteger waiters = new AtomicInteger();
   private final Object noWaiters = new Object();
@@ -94,7 +91,7 @@ final class Claimer {
     long leaseMs = leaseTime.toMillis();
     while (true) {
       // A fresh nonce per call: the retry after a lost reply reuses it and gets the leases the first try took.
-      String claimReply = keys.claimReply(nonces + ":" + nonceSeq.incrementAndGet());
+      String claimReply = keys.claimReply(nonces.next());
       List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq(),
           keys.wakeups(), claimReply);
       List<?> r = (List<?>) ops.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,

@@ -71,6 +71,14 @@ public final class RedisKeys {
     return prefix + "claim:" + nonce;
   }
 
+  /**
+   * Sorted set: the fencing token of each recent ack (and {@code call:<nonce>} of each recent single ack) to the epoch
+   * millis until which it is remembered, so that an ack repeated after a lost reply is answered exactly.
+   */
+  public String acked() {
+    return prefix + "acked";
+  }
+
   /** Hash of one task: {@code data} (JSON), {@code attempt}, {@code nonce}, and {@code failure} once dead. */
   public String task(String id) {
     return prefix + "task:" + id;

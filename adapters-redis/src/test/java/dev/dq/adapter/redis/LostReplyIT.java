@@ -1,15 +1,17 @@
 package dev.dq.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
@@ -23,14 +25,9 @@ final class LostReplyIT {
   private static final RedisKeys KEYS = RedisKeys.of(QUEUE);
   private static final Duration LEASE = Duration.ofMinutes(1);
 
-  static TestRedis redis;
+  static final TestRedis redis = TestRedis.start();
   private ReplyLosingProxy proxy;
   private RedisBroker broker;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
 
   @AfterAll
   static void stopRedis() {
@@ -87,6 +84,27 @@ final class LostReplyIT {
     assertThat(admin.lrange(KEYS.ready(), 0, -1)).containsExactly("t3");
     assertThat(broker.ackAll(batch)).isEmpty();
     assertThat(ids(broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO))).containsExactly("t3");
+  }
+
+  @Test
+  void ackAll_replyLostAndImmediateRetryFailed_aLaterCallAnswersAcked() throws Exception {
+    warmUp();
+    enqueue("t1", "t2", "t3");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+    Lease third = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    proxy.loseNextReplyToThenGoDown(Script.ACK_BATCH.sha1());
+
+    assertThatThrownBy(() -> broker.ackAll(batch)).isInstanceOf(BrokerUnavailableException.class)
+        .hasMessageContaining("t1").hasMessageContaining("t2");
+    assertThat(redis.admin().zrange(KEYS.active(), 0, -1)).as("the lost call did ack").containsExactly("t3");
+
+    proxy.up();
+    assertThat(broker.ackAll(batch)).as("the same leases again").isEmpty();
+    List<Lease> more = new ArrayList<>(batch);
+    more.add(third);
+    assertThat(broker.ackAll(more)).as("with one more, as a worker retrying with later successes does").isEmpty();
+    assertThat(broker.leaseLostCount()).isZero();
+    assertThat(broker.stats(QUEUE).inFlight()).isZero();
   }
 
   @Test
