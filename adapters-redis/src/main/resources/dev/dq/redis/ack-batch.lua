@@ -1,24 +1,35 @@
 #!lua flags=allow-oom
 -- ack-batch: n tasks are done; forget each whose lease is still valid.
--- KEYS[1] active  KEYS[2] leases  KEYS[3 .. 2+n] task:<id_i>
--- ARGV[1 .. n] id_i  ARGV[n+1 .. 2n] fencing token_i  ARGV[2n+1] now ms override ('' = Redis TIME; test hook)
--- Replies: one integer per id, in order: 1 acked | 0 lease lost (nothing changed for that id)
-local n = #KEYS - 2
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] acked (zset fencing token -> ms until which its ack is remembered)
+-- KEYS[4 .. 3+n] task:<id_i>
+-- ARGV[1 .. n] id_i  ARGV[n+1 .. 2n] fencing token_i  ARGV[2n+1] least ms to remember an ack
+-- ARGV[2n+2] now ms override ('' = Redis TIME; test hook)
+-- Replies: one integer per id, in order: 1 acked, by this call or an earlier ack-batch with the same lease
+-- | 0 lease lost (nothing changed for that id)
+-- Each ack is remembered by its token for three times what was left of its lease (at least ARGV[2n+1] ms), so that a
+-- call repeated after a lost reply answers exactly, whichever leases it groups. Tokens are unique per delivery.
+local n = #KEYS - 3
 local now
 if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
   local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local least = tonumber(ARGV[2 * n + 1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 local reply = {}
+local remembered = {}
 for i = 1, n do
-  local id = ARGV[i]
+  local id, token = ARGV[i], ARGV[n + i]
   local exp = redis.call('ZSCORE', KEYS[1], id)
   -- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
-  if redis.call('HGET', KEYS[2], id) ~= ARGV[n + i] or not exp or tonumber(exp) <= now then
-    reply[i] = 0
+  if redis.call('HGET', KEYS[2], id) ~= token or not exp or tonumber(exp) <= now then
+    if redis.call('ZSCORE', KEYS[3], token) then reply[i] = 1 else reply[i] = 0 end
   else
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', KEYS[2], id)
-    redis.call('DEL', KEYS[2 + i])
+    redis.call('DEL', KEYS[3 + i])
+    remembered[#remembered + 1] = now + math.max(least, 3 * (tonumber(exp) - now))
+    remembered[#remembered + 1] = token
     reply[i] = 1
   end
 end
+if #remembered > 0 then redis.call('ZADD', KEYS[3], unpack(remembered)) end
 return reply

@@ -1,15 +1,24 @@
 #!lua flags=allow-oom
 -- ack: the task is done; forget it.
--- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>
--- ARGV[1] id  ARGV[2] fencing token  ARGV[3] now ms override ('' = Redis TIME; test hook)
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] acked (zset member -> ms until which it is remembered)
+-- ARGV[1] id  ARGV[2] fencing token  ARGV[3] nonce of this call  ARGV[4] least ms to remember the ack
+-- ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
+-- A retry of the same call (same nonce) after a lost reply answers 'OK' if the first try acked; another call with the
+-- same lease answers 'LEASE_LOST', as for any lease settled already.
 local now
 if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
   local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local call = 'call:' .. ARGV[3]
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
 -- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
 local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then return 'LEASE_LOST' end
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then
+  if redis.call('ZSCORE', KEYS[4], call) then return 'OK' end
+  return 'LEASE_LOST'
+end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('DEL', KEYS[3])
+redis.call('ZADD', KEYS[4], now + math.max(tonumber(ARGV[4]), 3 * (tonumber(exp) - now)), call)
 return 'OK'

@@ -12,8 +12,11 @@ for _, id in ipairs(ids) do
   redis.call('HDEL', KEYS[2], id)
   redis.call('RPUSH', KEYS[3], id)
 end
+-- One wake-up per task made ready, so that as many idle workers come for them (64 at most, as enqueue keeps).
 if #ids > 0 then
-  redis.call('RPUSH', KEYS[4], '1')
+  local wakeups = {}
+  for i = 1, math.min(#ids, 64) do wakeups[i] = '1' end
+  redis.call('RPUSH', KEYS[4], unpack(wakeups))
   redis.call('LTRIM', KEYS[4], -64, -1)
 end
 return #ids

@@ -176,6 +176,33 @@ public abstract class BrokerContract {
     assertThat(broker.ackAll(redelivered)).isEmpty();
   }
 
+  /** What a caller does after an ackAll whose outcome was unknown: it calls again, maybe with later successes too. */
+  @Test
+  void ackAll_sameLeasesAgain_reportsThemAckedAgain() throws Exception {
+    enqueue("t1", "t2", "t3");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+    Lease third = take(QUEUE);
+    assertThat(broker.ackAll(batch)).isEmpty();
+
+    assertThat(broker.ackAll(batch)).isEmpty();
+    assertThat(broker.ackAll(List.of(batch.get(1), third))).isEmpty();
+
+    assertStats(0, 0, 0);
+  }
+
+  @Test
+  void ackAll_lostLeaseAgain_reportsItLostAgain() throws Exception {
+    enqueue("t1");
+    Lease stale = take(QUEUE);
+    clock.advance(LEASE.plusSeconds(1));
+    broker.reclaimExpiredLeases();
+    assertThat(broker.ackAll(List.of(stale))).containsExactly(stale);
+
+    assertThat(broker.ackAll(List.of(stale))).containsExactly(stale);
+
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t1");
+  }
+
   @Test
   void dequeue_nothingReadyWithinWait_returnsEmpty() throws Exception {
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ofMillis(50))).isEmpty();

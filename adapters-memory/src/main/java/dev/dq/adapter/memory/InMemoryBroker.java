@@ -22,7 +22,8 @@ import java.util.Optional;
  * process. Time (lease expiry, delayed tasks) comes only from the injected clock, so tests drive it with a fake one.
  *
  * <p>Strict like a good fake: settling an unknown, settled, foreign or expired lease throws {@link
- * LeaseLostException}, and {@link #assertNoLeakedLeases()} lets a test prove it settled every lease it took.
+ * LeaseLostException}, and {@link #assertNoLeakedLeases()} lets a test prove it settled every lease it took. The one
+ * leniency is the port's: {@link #ackAll} called again reports the leases an earlier {@code ackAll} acked as acked.
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
@@ -30,6 +31,7 @@ public final class InMemoryBroker implements Broker {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
+  private final AckMemory acks = new AckMemory(); // guarded by store.lock
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
@@ -142,15 +144,20 @@ public final class InMemoryBroker implements Broker {
         });
   }
 
+  /** Calling it again with the same leases reports those the earlier call acked as acked (see {@link AckMemory}). */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     List<Lease> lost = new ArrayList<>();
     store.locked(() -> {
+      Instant now = store.clock.instant();
       for (Lease lease : leases) {
         try {
           ack(lease); // reentrant: the lock is held once for the whole batch
+          acks.remember(lease, now);
         } catch (LeaseLostException e) {
-          lost.add(lease);
+          if (!acks.acked(lease, now)) {
+            lost.add(lease);
+          }
         }
       }
     });

@@ -36,6 +36,7 @@ final class Claimer {
   private final RedisOps ops;
   private final AtomicBoolean closed;
   private final AtomicLong poison = new AtomicLong();
+  private final Nonces nonces = new Nonces();
   private final Set<String> waitedOn = ConcurrentHashMap.newKeySet();
   private final AtomicInteger waiters = new AtomicInteger();
   private final Object noWaiters = new Object();
@@ -94,8 +95,11 @@ final class Claimer {
    */
   private Claimed claimOnce(RedisKeys keys, Duration leaseTime, int max) {
     long leaseMs = leaseTime.toMillis();
-    List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq());
     while (true) {
+      // A fresh nonce per call: the retry after a lost reply reuses it and gets the leases the first try took.
+      String claimReply = keys.claimReply(nonces.next());
+      List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq(),
+          keys.wakeups(), claimReply);
       List<?> r = (List<?>) ops.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,
           List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), Integer.toString(max), ops.now()));
       if ("EMPTY".equals(r.get(0))) {
@@ -109,17 +113,18 @@ final class Claimer {
         ids.add((String) r.get(2 + 2 * i));
         tokens.add((Long) r.get(3 + 2 * i));
       }
-      List<Lease> leases = load(keys, ids, tokens, expiry, leaseMs);
+      List<Lease> leases = load(keys, claimReply, ids, tokens, expiry, leaseMs);
       if (!leases.isEmpty()) {
         return new Claimed(leases, -1);
       }
     }
   }
 
-  private List<Lease> load(RedisKeys keys, List<String> ids, List<Long> tokens, long expiry, long leaseMs) {
+  private List<Lease> load(RedisKeys keys, String claimReply, List<String> ids, List<Long> tokens, long expiry,
+      long leaseMs) {
     int n = ids.size();
-    List<String> loadKeys = new ArrayList<>(4 + n);
-    loadKeys.addAll(List.of(keys.active(), keys.leases(), keys.dead(), keys.deadSeq()));
+    List<String> loadKeys = new ArrayList<>(5 + n);
+    loadKeys.addAll(List.of(keys.active(), keys.leases(), keys.dead(), keys.deadSeq(), claimReply));
     ids.forEach(id -> loadKeys.add(keys.task(id)));
     List<String> args = new ArrayList<>(2 + 2 * n);
     args.add(Long.toString(ops.config().maxDataBytes()));

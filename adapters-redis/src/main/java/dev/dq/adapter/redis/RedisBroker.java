@@ -43,6 +43,11 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RedisBroker implements Broker {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final long MAX_ENQUEUE_BACKOFF_MS = 100;
+  /**
+   * Least time Redis remembers an ack, so that repeating it after a lost reply answers exactly; it remembers it for
+   * three times what was left of the lease when that is longer.
+   */
+  static final long ACK_MEMORY_MIN_MS = 10_000;
 
   private final RedisOps ops;
   private final RedisBrokerConfig config;
@@ -50,6 +55,7 @@ public final class RedisBroker implements Broker {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong leaseLost = new AtomicLong();
   private final RedisDeadLetterQueue deadLetters;
+  private final Nonces nonces = new Nonces();
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -231,8 +237,12 @@ public final class RedisBroker implements Broker {
   }
 
   /**
-   * One script per queue in the batch. After a lost reply, leases that the retry finds gone but whose task hash is
-   * gone too were acked by the first try, as in {@link #ack}.
+   * One script per queue in the batch. Redis remembers each ack by its lease's token for a while (see {@link
+   * #ACK_MEMORY_MIN_MS}), so a call repeated after a lost reply, immediately or later, with the same leases or some of
+   * them among others, reports a lease the earlier call acked as acked.
+   *
+   * @throws BrokerUnavailableException Redis could not be reached; the message names the tasks, whose acks may or may
+   *     not have landed: call again with the same leases to find out
    */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
@@ -245,11 +255,12 @@ public final class RedisBroker implements Broker {
 
   private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
     int n = batch.size();
-    List<String> keys = new ArrayList<>(2 + n);
+    List<String> keys = new ArrayList<>(3 + n);
     keys.add(k.active());
     keys.add(k.leases());
+    keys.add(k.acked());
     List<String> ids = new ArrayList<>(n);
-    List<String> args = new ArrayList<>(2 * n + 1);
+    List<String> args = new ArrayList<>(2 * n + 2);
     for (Lease lease : batch) {
       String id = lease.task().id().value();
       ids.add(id);
@@ -257,33 +268,28 @@ public final class RedisBroker implements Broker {
     }
     args.addAll(ids);
     batch.forEach(l -> args.add(Long.toString(l.token())));
+    args.add(Long.toString(ACK_MEMORY_MIN_MS));
     args.add(ops.now());
-    AtomicBoolean retried = new AtomicBoolean();
-    List<?> reply = (List<?>) ops.scriptRetryingOnce("ack " + n + " tasks of " + k.queue(), Script.ACK_BATCH, keys,
-        args, retried);
+    List<?> reply = (List<?>) ops.scriptRetryingOnce("ack " + n + " tasks of " + k.queue() + " " + ids,
+        Script.ACK_BATCH, keys, args);
     List<Lease> lost = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      if ((Long) reply.get(i) == 1L) {
-        continue;
+      if ((Long) reply.get(i) != 1L) {
+        leaseLost.incrementAndGet();
+        lost.add(batch.get(i));
       }
-      String id = ids.get(i);
-      if (retried.get() && !ops.call("check ack of task " + id, () -> ops.jedis().exists(k.task(id)))) {
-        continue; // the try before the connection failure acked it
-      }
-      leaseLost.incrementAndGet();
-      lost.add(batch.get(i));
     }
     return lost;
   }
 
+  /** Exact across its own retry after a lost reply; a later call with the same lease answers lease lost. */
   @Override
   public void ack(Lease lease) {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    // After a lost reply the retry finds the lease gone; if the task hash is gone too, the first try did the ack.
-    settle("ack", lease, Script.ACK, List.of(k.active(), k.leases(), k.task(id)),
-        List.of(id, Long.toString(lease.token()), ops.now()),
-        () -> !ops.call("check ack of task " + id, () -> ops.jedis().exists(k.task(id))));
+    settle("ack", lease, Script.ACK, List.of(k.active(), k.leases(), k.task(id), k.acked()),
+        List.of(id, Long.toString(lease.token()), nonces.next(), Long.toString(ACK_MEMORY_MIN_MS), ops.now()),
+        () -> false);
   }
 
   @Override
@@ -385,7 +391,8 @@ public final class RedisBroker implements Broker {
   /**
    * Runs a settle script. A connection failure leaves it unknown whether the first try ran; the retry then answers
    * LEASE_LOST if it did, so {@code doneByFirstTry} checks for the first try's effect before reporting a lost lease.
-   * Retry and release are not checked: if their first try ran, the task is queued again, as LEASE_LOST says.
+   * Ack needs no check (its script remembers the call). Retry and release are not checked: if their first try ran, the
+   * task is queued again, as LEASE_LOST says.
    */
   private Object settle(String what, Lease lease, Script script, List<String> keys, List<String> args,
       BooleanSupplier doneByFirstTry) {
@@ -482,7 +489,8 @@ public final class RedisBroker implements Broker {
     Names.check("queue", queue);
     RedisKeys k = RedisKeys.of(queue);
     Object reply = ops.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
-        List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq()),
+        List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq(),
+            k.acked()),
         List.of());
     if (reply instanceof List<?> counts) {
       throw new IllegalStateException("queue " + queue + " is not empty: ready=" + counts.get(1) + " delayed="

@@ -66,6 +66,19 @@ public final class RedisKeys {
     return prefix + "dead-seq";
   }
 
+  /** String: the reply of the claim call with this nonce, kept for one lease time so a retry gets the same leases. */
+  public String claimReply(String nonce) {
+    return prefix + "claim:" + nonce;
+  }
+
+  /**
+   * Sorted set: the fencing token of each recent ack (and {@code call:<nonce>} of each recent single ack) to the epoch
+   * millis until which it is remembered, so that an ack repeated after a lost reply is answered exactly.
+   */
+  public String acked() {
+    return prefix + "acked";
+  }
+
   /** Hash of one task: {@code data} (JSON), {@code attempt}, {@code nonce}, and {@code failure} once dead. */
   public String task(String id) {
     return prefix + "task:" + id;

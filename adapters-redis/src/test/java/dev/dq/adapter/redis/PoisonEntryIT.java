@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -101,6 +102,45 @@ final class PoisonEntryIT {
       assertThat(dead.get("no-hash").failure().message()).contains("no data");
       assertThat(broker.poisonCount()).isEqualTo(6);
       assertThat(Tripwire.deserialized).isFalse();
+      assertThat(broker.stats("default").inFlight()).isZero();
+    }
+  }
+
+  /** Issue 8 item 2: a task key of another type than hash used to fail the whole claim batch, again and again. */
+  @Test
+  void dequeueBatch_taskKeysOfWrongTypes_deadLettersEachWithReason_andItsNeighboursRun() throws Exception {
+    RedisClient raw = redis.admin();
+    String json = "{\"v\":1,\"id\":\"as-string\",\"queue\":\"default\",\"type\":\"work\",\"payload_b64\":\"\","
+        + "\"headers\":{},\"created_at_ms\":0,\"attempt\":1}";
+    try (RedisBroker broker = redis.broker(1000)) {
+      raw.set(KEYS.task("as-string"), json);
+      raw.rpush(KEYS.ready(), "as-string");
+      broker.enqueue(goodTask(0), Duration.ZERO);
+      raw.rpush(KEYS.task("as-list"), "a", "b");
+      raw.rpush(KEYS.ready(), "as-list");
+      broker.enqueue(goodTask(1), Duration.ZERO);
+      raw.zadd(KEYS.task("as-zset"), 1, "m");
+      raw.rpush(KEYS.ready(), "as-zset");
+      broker.enqueue(goodTask(2), Duration.ZERO);
+
+      List<String> delivered = new ArrayList<>();
+      List<Lease> batch;
+      while (!(batch = broker.dequeueBatch("default", 4, Duration.ofSeconds(30), Duration.ZERO)).isEmpty()) {
+        batch.forEach(l -> delivered.add(l.task().id().value()));
+        assertThat(broker.ackAll(batch)).isEmpty();
+      }
+
+      assertThat(delivered).containsExactly("good0", "good1", "good2");
+      Map<String, DeadLetter> dead = broker.deadLetterQueue().list("default", 0, 100).stream()
+          .collect(Collectors.toMap(d -> d.task().id().value(), d -> d));
+      assertThat(dead).containsOnlyKeys("as-string", "as-list", "as-zset");
+      assertThat(dead.values()).allSatisfy(d -> assertThat(d.failure().errorType()).isEqualTo("dq.undecodable"));
+      assertThat(dead.get("as-string").failure().message()).isEqualTo("task key is a string, not a hash");
+      assertThat(dead.get("as-list").failure().message()).startsWith("task key is a list, not a hash");
+      assertThat(dead.get("as-zset").failure().message()).startsWith("task key is a zset, not a hash");
+      assertThat(raw.hget(KEYS.task("as-string"), "data")).as("the string kept for inspection").isEqualTo(json);
+      assertThat(broker.deadLetterQueue().get("default", new TaskId("as-list"))).isPresent();
+      assertThat(broker.poisonCount()).isEqualTo(3);
       assertThat(broker.stats("default").inFlight()).isZero();
     }
   }

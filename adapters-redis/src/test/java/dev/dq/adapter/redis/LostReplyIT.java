@@ -1,0 +1,123 @@
+package dev.dq.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.Lease;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Writes whose reply is lost after Redis applied them (issue 8 items 16 and 4): the broker talks to Redis through a
+ * {@link ReplyLosingProxy}, and the test reads Redis directly to see what really happened.
+ */
+final class LostReplyIT {
+  private static final String QUEUE = "default";
+  private static final RedisKeys KEYS = RedisKeys.of(QUEUE);
+  private static final Duration LEASE = Duration.ofMinutes(1);
+
+  static final TestRedis redis = TestRedis.start();
+  private ReplyLosingProxy proxy;
+  private RedisBroker broker;
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void connectThroughProxy() {
+    redis.flushAll();
+    proxy = ReplyLosingProxy.to(redis);
+    broker = RedisBroker.connect(RedisBrokerConfig.builder(proxy.url()).blockTimeout(Duration.ofMillis(500)).build());
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+    proxy.close();
+  }
+
+  private static Task task(String id) {
+    return Task.builder("work").id(id).payload("p").createdAt(Instant.EPOCH).build();
+  }
+
+  private void enqueue(String... ids) throws InterruptedException {
+    for (String id : ids) {
+      broker.enqueue(task(id), Duration.ZERO);
+    }
+  }
+
+  private static List<String> ids(List<Lease> leases) {
+    return leases.stream().map(l -> l.task().id().value()).toList();
+  }
+
+  /** Runs a task through claim, load and ack once, so that every script is cached and called by its SHA1. */
+  private void warmUp() throws InterruptedException {
+    broker.enqueue(task("warm-up").toBuilder().queue("warm-up").build(), Duration.ZERO);
+    assertThat(broker.ackAll(broker.dequeueBatch("warm-up", 1, LEASE, Duration.ZERO))).isEmpty();
+    broker.enqueue(task("warm-up").toBuilder().queue("warm-up").build(), Duration.ZERO);
+    broker.ack(broker.dequeue("warm-up", LEASE, Duration.ZERO).orElseThrow());
+  }
+
+  @Test
+  void dequeueBatch_claimReplyLost_retryDeliversTheClaimedTasksAtOnce() throws Exception {
+    warmUp();
+    enqueue("t1", "t2", "t3");
+    proxy.loseNextReplyTo(Script.CLAIM.sha1());
+
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+    assertThat(ids(batch)).containsExactly("t1", "t2");
+    RedisClient admin = redis.admin();
+    assertThat(admin.zrange(KEYS.active(), 0, -1)).as("no id stranded in active").containsExactly("t1", "t2");
+    assertThat(admin.lrange(KEYS.ready(), 0, -1)).containsExactly("t3");
+    assertThat(broker.ackAll(batch)).isEmpty();
+    assertThat(ids(broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO))).containsExactly("t3");
+  }
+
+  @Test
+  void ackAll_replyLostAndImmediateRetryFailed_aLaterCallAnswersAcked() throws Exception {
+    warmUp();
+    enqueue("t1", "t2", "t3");
+    List<Lease> batch = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+    Lease third = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    proxy.loseNextReplyToThenGoDown(Script.ACK_BATCH.sha1());
+
+    assertThatThrownBy(() -> broker.ackAll(batch)).isInstanceOf(BrokerUnavailableException.class)
+        .hasMessageContaining("t1").hasMessageContaining("t2");
+    assertThat(redis.admin().zrange(KEYS.active(), 0, -1)).as("the lost call did ack").containsExactly("t3");
+
+    proxy.up();
+    assertThat(broker.ackAll(batch)).as("the same leases again").isEmpty();
+    List<Lease> more = new ArrayList<>(batch);
+    more.add(third);
+    assertThat(broker.ackAll(more)).as("with one more, as a worker retrying with later successes does").isEmpty();
+    assertThat(broker.leaseLostCount()).isZero();
+    assertThat(broker.stats(QUEUE).inFlight()).isZero();
+  }
+
+  @Test
+  void ack_replyLost_retryAnswersAcked() throws Exception {
+    warmUp();
+    enqueue("t1");
+    Lease lease = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    proxy.loseNextReplyTo(Script.ACK.sha1());
+
+    broker.ack(lease);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+    assertThat(broker.leaseLostCount()).isZero();
+    assertThat(broker.stats(QUEUE).inFlight()).isZero();
+  }
+}
