@@ -206,7 +206,10 @@ final class DlqCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", arity = "0..1", description = "Task id (or --all).")
     String id;
 
-    @Option(names = "--all", description = "Requeue every entry, oldest first, while the queue has room.")
+    @Option(
+        names = "--all",
+        description = "Requeue the entries present now, oldest first, each once, while the queue has room; entries "
+            + "that die again meanwhile stay for a later call.")
     boolean all;
 
     RequeueCommand(Env env) {
@@ -257,7 +260,7 @@ final class DlqCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "purge", mixinStandardHelpOptions = true, header = "Deletes every dead letter of the queue.")
+  @Command(name = "purge", mixinStandardHelpOptions = true, header = "Deletes the dead letters of the queue present when it starts.")
   static final class PurgeCommand extends Sub {
     PurgeCommand(Env env) {
       super(env);

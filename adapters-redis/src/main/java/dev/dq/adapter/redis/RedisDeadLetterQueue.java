@@ -30,8 +30,6 @@ import java.util.Optional;
 public final class RedisDeadLetterQueue implements DeadLetterQueue {
   /** Task type under which an undecodable entry is listed. */
   public static final String UNDECODABLE_TYPE = "dq.undecodable";
-  private static final int PAGE = 100;
-
   private final RedisOps ops;
 
   RedisDeadLetterQueue(RedisOps ops) {
@@ -86,7 +84,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   @Override
   public void requeue(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
-    Object reply = requeueOnce(k, id.value());
+    Object reply = requeueOnce(k, id.value(), "");
     if ("NOT_FOUND".equals(reply)) {
       throw new TaskNotFoundException("task " + id + " is not in the dead-letter queue of " + queue);
     }
@@ -96,18 +94,20 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Pages through a {@link DeadSnapshot}, one script per entry; each script moves its entry only if its sequence
+   * is still within the snapshot.
+   */
   @Override
   public int requeueAll(String queue) {
     RedisKeys k = RedisKeys.of(queue);
+    DeadSnapshot snapshot = DeadSnapshot.take(ops, k);
     int moved = 0;
-    while (true) {
-      List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
-          () -> ops.jedis().zrange(k.dead(), 0, PAGE - 1));
-      if (ids.isEmpty()) {
-        return moved;
-      }
+    for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
       for (String id : ids) {
-        Object reply = requeueOnce(k, id);
+        Object reply = requeueOnce(k, id, snapshot.bound());
         if ("FULL".equals(reply)) {
           return moved;
         }
@@ -116,40 +116,42 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         }
       }
     }
+    return moved;
   }
 
-  private Object requeueOnce(RedisKeys k, String id) {
+  private Object requeueOnce(RedisKeys k, String id, String bound) {
     ops.register(k.queue());
     return ops.scriptRetryingOnce("requeue dead letter " + id, Script.DLQ_REQUEUE,
         List.of(k.dead(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Integer.toString(ops.config().capacityPerQueue())));
+        List.of(id, Integer.toString(ops.config().capacityPerQueue()), bound));
   }
 
   @Override
   public boolean delete(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
-    return deleteAll(k, List.of(id.value())) == 1;
+    return deleteAll(k, List.of(id.value()), "") == 1;
   }
 
+  /** {@inheritDoc} Pages through a {@link DeadSnapshot}, one script per page. */
   @Override
   public long purge(String queue) {
     RedisKeys k = RedisKeys.of(queue);
+    DeadSnapshot snapshot = DeadSnapshot.take(ops, k);
     long deleted = 0;
-    while (true) {
-      List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
-          () -> ops.jedis().zrange(k.dead(), 0, PAGE - 1));
-      if (ids.isEmpty()) {
-        return deleted;
-      }
-      deleted += deleteAll(k, ids);
+    for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
+      deleted += deleteAll(k, ids, snapshot.bound());
     }
+    return deleted;
   }
 
-  private long deleteAll(RedisKeys k, List<String> ids) {
+  private long deleteAll(RedisKeys k, List<String> ids, String bound) {
     List<String> keys = new ArrayList<>(ids.size() + 1);
     keys.add(k.dead());
     ids.forEach(id -> keys.add(k.task(id)));
-    return (Long) ops.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, ids);
+    List<String> args = new ArrayList<>(ids.size() + 1);
+    args.add(bound);
+    args.addAll(ids);
+    return (Long) ops.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, args);
   }
 
   @Override

@@ -32,16 +32,29 @@ public interface DeadLetterQueue {
   void requeue(String queue, TaskId id);
 
   /**
-   * Moves entries back, oldest first, while the queue has room.
+   * Moves the entries that were dead when the call started back to their queue as fresh tasks, oldest first, each at
+   * most once, while the queue has room.
    *
-   * @return how many were moved
+   * <p>The call acts on a snapshot: an entry that dies again while it runs (a worker failed a task it just moved) or
+   * that arrives after it started is left for a later call. So the call ends however fast workers send tasks back,
+   * and a bulk action acts on what its caller saw. An implementation that works in steps may take the snapshot as the
+   * highest death sequence present at the start and move only entries at or below it: a new death gets a higher one.
+   * The call as a whole is not atomic; each entry's move is.
+   *
+   * @return how many were moved, each counted once
    */
   int requeueAll(String queue);
 
   /** @return whether an entry was deleted */
   boolean delete(String queue, TaskId id);
 
-  /** Deletes every entry of {@code queue}. @return how many */
+  /**
+   * Deletes the entries of {@code queue} that were dead when the call started, on the same snapshot as {@link
+   * #requeueAll}: an entry that dies while it runs is kept, so the call ends however fast tasks die, and nothing an
+   * operator has not seen yet is deleted.
+   *
+   * @return how many were deleted
+   */
   long purge(String queue);
 
   long size(String queue);
