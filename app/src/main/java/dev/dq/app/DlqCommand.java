@@ -80,7 +80,8 @@ final class DlqCommand implements Callable<Integer> {
       try {
         return new TaskId(raw);
       } catch (InvalidTaskException e) {
-        throw Env.bad("ID", raw, "a task id of 1-128 characters [A-Za-z0-9._:-]");
+        throw Env.bad("ID", raw, "a task id of 1-128 characters [A-Za-z0-9._:-] (an entry stored under another id "
+            + "is listed by dq dlq list under an id that works here)");
       }
     }
 

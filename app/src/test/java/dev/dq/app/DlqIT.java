@@ -80,6 +80,44 @@ final class DlqIT extends WithRedis {
   }
 
   @Test
+  void entryStoredUnderAnInvalidId_listedIdShowsAndDeletesIt_requeueSaysWhyNot() throws Exception {
+    String stored = "has space";
+    redis.admin().hset("dq:{default}:task:" + stored, Map.of("data", "garbage", "failure",
+        "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,\"failed_at_ms\":0}"));
+    redis.admin().zadd("dq:{default}:dead", 100, stored);
+
+    JsonNode listed = json.readTree(Dq.run(env(), "dlq", "list", "--json").out());
+    assertThat(listed.path("total").asLong()).isEqualTo(4);
+    String id = listed.path("entries").get(3).path("id").asText();
+    assertThat(id).isNotEqualTo(stored).doesNotContain(" ");
+
+    Dq.Result shown = Dq.run(env(), "dlq", "show", id, "--json");
+    assertThat(shown.code()).as("stderr: %s", shown.err()).isZero();
+    JsonNode entry = json.readTree(shown.out());
+    assertThat(entry.path("id").asText()).isEqualTo(id);
+    assertThat(entry.path("type").asText()).isEqualTo("dq.undecodable");
+    assertThat(entry.path("headers").path("dq.raw-id").asText()).isEqualTo(stored);
+    assertThat(entry.path("payload").asText()).isEqualTo("garbage");
+
+    Dq.Result requeued = Dq.run(env(), "dlq", "requeue", id);
+    assertThat(requeued.code()).isEqualTo(1);
+    assertThat(requeued.err().lines()).singleElement().asString()
+        .startsWith("dq: dead letter " + id + " of queue default is stored under \"has space\", which is not a valid "
+            + "task id").contains("cannot be requeued");
+
+    Dq.Result rawId = Dq.run(env(), "dlq", "show", stored);
+    assertThat(rawId.code()).isEqualTo(2);
+    assertThat(rawId.err()).contains("listed by dq dlq list under an id that works here", "\"has space\"");
+
+    Dq.Result deleted = Dq.run(env(), "dlq", "delete", id);
+    assertThat(deleted.code()).as("stderr: %s", deleted.err()).isZero();
+    assertThat(deleted.out().strip()).isEqualTo("deleted " + id);
+    assertThat(redis.admin().exists("dq:{default}:task:" + stored)).isFalse();
+    assertThat(broker.deadLetterQueue().size("default")).isEqualTo(3);
+    assertThat(Dq.run(env(), "dlq", "show", id).code()).as("gone").isEqualTo(1);
+  }
+
+  @Test
   void requeueAll_whileRunFailsTasksAgain_requeuesEachEntryPresentAtStartOnceAndEnds() throws Exception {
     broker.deadLetterQueue().purge("default");
     int tasks = 200;

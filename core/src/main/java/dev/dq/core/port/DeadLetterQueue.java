@@ -1,5 +1,6 @@
 package dev.dq.core.port;
 
+import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.TaskId;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +19,16 @@ public interface DeadLetterQueue {
    */
   void add(DeadLetter entry);
 
-  /** Up to {@code limit} entries of {@code queue} from {@code offset}, oldest first. */
+  /**
+   * Up to {@code limit} entries of {@code queue} from {@code offset}, oldest first.
+   *
+   * <p>Every entry is listed under an id that {@link #get} and {@link #delete} accept. An adapter whose store can hold
+   * an entry under an id that is not a valid {@link TaskId} (written there by hand) lists it under a stand-in id that
+   * it maps back to the stored one, and says how in its documentation.
+   */
   List<DeadLetter> list(String queue, int offset, int limit);
 
+  /** The entry listed as {@code id}, if it is still dead. */
   Optional<DeadLetter> get(String queue, TaskId id);
 
   /**
@@ -28,6 +36,8 @@ public interface DeadLetterQueue {
    *
    * @throws TaskNotFoundException no such entry
    * @throws QueueFullException the queue has no room; the entry stays dead
+   * @throws InvalidTaskException the entry can never run as a task (it is stored under an id that is not a valid task
+   *     id); the entry stays dead, and the message says why
    */
   void requeue(String queue, TaskId id);
 
@@ -39,7 +49,8 @@ public interface DeadLetterQueue {
    * that arrives after it started is left for a later call. So the call ends however fast workers send tasks back,
    * and a bulk action acts on what its caller saw. An implementation that works in steps may take the snapshot as the
    * highest death sequence present at the start and move only entries at or below it: a new death gets a higher one.
-   * The call as a whole is not atomic; each entry's move is.
+   * The call as a whole is not atomic; each entry's move is. Entries that {@link #requeue} would refuse as invalid
+   * stay dead and are not counted.
    *
    * @return how many were moved, each counted once
    */
