@@ -19,7 +19,7 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * {@link RedisDeadLetterQueue} passes the shared contract, and copes with dead entries written straight into Redis
- * that dq itself never writes: ids that are not valid task ids.
+ * that dq itself never writes: ids that are not valid task ids, and scores shared by many entries.
  */
 final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
   static final RedisKeys KEYS = RedisKeys.of(QUEUE);
@@ -118,6 +118,24 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
       assertThatThrownBy(() -> deadLetters.requeue(QUEUE, id)).isInstanceOf(TaskNotFoundException.class);
     }
     assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
+  }
+
+  @Test
+  void manyEntriesSharingAScore_purgeAndRequeueAllTakeThemAll() {
+    int n = DeadSnapshot.PAGE + 50;
+    for (int i = 0; i < n; i++) {
+      writeDead("same-" + i, 7, "{\"v\":1}");
+    }
+    writeDead("later", 8, "{\"v\":1}");
+
+    assertThat(deadLetters.requeueAll(QUEUE)).isEqualTo(n + 1);
+    assertThat(broker.stats(QUEUE).ready()).isEqualTo(n + 1);
+
+    for (int i = 0; i < n; i++) {
+      writeDead("again-" + i, 3, "{\"v\":1}");
+    }
+    assertThat(deadLetters.purge(QUEUE)).isEqualTo(n);
+    assertThat(deadLetters.size(QUEUE)).isZero();
   }
 
   private static void writeDead(String id, double score, String data) {
