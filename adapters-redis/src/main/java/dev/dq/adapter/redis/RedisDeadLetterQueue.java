@@ -32,7 +32,8 @@ import redis.clients.jedis.resps.Tuple;
  * {@value #RAW_ID_SHOWN} characters). {@link #get} and {@link #delete} accept the stand-in; {@link #requeue} refuses
  * it with an {@link InvalidTaskException}, as such a task can never run, and {@link #requeueAll} leaves it dead.
  *
- * <p>Thread-safe; each method is one script or one read. Obtain it from {@link RedisBroker#deadLetterQueue()}.
+ * <p>Thread-safe. Each change to an entry is one script; {@link #requeueAll} and {@link #purge} page through a
+ * {@link DeadSnapshot}. Obtain it from {@link RedisBroker#deadLetterQueue()}.
  */
 public final class RedisDeadLetterQueue implements DeadLetterQueue {
   /** Task type under which an undecodable entry is listed. */
