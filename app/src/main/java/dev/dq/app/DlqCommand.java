@@ -80,7 +80,8 @@ final class DlqCommand implements Callable<Integer> {
       try {
         return new TaskId(raw);
       } catch (InvalidTaskException e) {
-        throw Env.bad("ID", raw, "a task id of 1-128 characters [A-Za-z0-9._:-]");
+        throw Env.bad("ID", raw, "a task id of 1-128 characters [A-Za-z0-9._:-] (an entry stored under another id "
+            + "is listed by dq dlq list under an id that works here)");
       }
     }
 
@@ -206,7 +207,10 @@ final class DlqCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", arity = "0..1", description = "Task id (or --all).")
     String id;
 
-    @Option(names = "--all", description = "Requeue every entry, oldest first, while the queue has room.")
+    @Option(
+        names = "--all",
+        description = "Requeue the entries present now, oldest first, each once, while the queue has room; entries "
+            + "that die again meanwhile stay for a later call.")
     boolean all;
 
     RequeueCommand(Env env) {
@@ -257,7 +261,7 @@ final class DlqCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "purge", mixinStandardHelpOptions = true, header = "Deletes every dead letter of the queue.")
+  @Command(name = "purge", mixinStandardHelpOptions = true, header = "Deletes the dead letters of the queue present when it starts.")
   static final class PurgeCommand extends Sub {
     PurgeCommand(Env env) {
       super(env);

@@ -6,6 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +132,19 @@ final class CommandsTest {
 
     assertThat(err().lines()).singleElement().asString().startsWith("dq: ").contains(named);
     assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void dlqList_limitAboveMaximum_exits2_andTheReadmeStatesThatMaximum() throws Exception {
+    String range = "from 1 to " + DlqCommand.MAX_LIMIT;
+
+    assertThat(execute(Map.of(), "", "dlq", "list", "--limit", "" + (DlqCommand.MAX_LIMIT + 1))).isEqualTo(2);
+
+    assertThat(err().lines()).singleElement().asString().startsWith("dq: --limit").contains(range);
+    Path readme = Path.of(System.getProperty("basedir", ".")).resolve("../README.md").normalize();
+    List<String> lines = Files.readAllLines(readme);
+    assertThat(lines).filteredOn(l -> l.startsWith("| `dq dlq list` |")).singleElement().asString().contains(range);
+    assertThat(lines).filteredOn(l -> l.startsWith("| `DQ_DLQ_LIMIT`")).singleElement().asString().contains(range);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.dq.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,8 @@ import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +77,73 @@ final class DlqIT extends WithRedis {
     broker.deadLetter(lease, new Failure("E", "again", 1, Instant.now()));
     assertThat(Dq.run(env(), "dlq", "purge", "--json").out().strip()).isEqualTo("{\"purged\":1}");
     assertThat(broker.deadLetterQueue().size("default")).isZero();
+  }
+
+  @Test
+  void entryStoredUnderAnInvalidId_listedIdShowsAndDeletesIt_requeueSaysWhyNot() throws Exception {
+    String stored = "has space";
+    redis.admin().hset("dq:{default}:task:" + stored, Map.of("data", "garbage", "failure",
+        "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,\"failed_at_ms\":0}"));
+    redis.admin().zadd("dq:{default}:dead", 100, stored);
+
+    JsonNode listed = json.readTree(Dq.run(env(), "dlq", "list", "--json").out());
+    assertThat(listed.path("total").asLong()).isEqualTo(4);
+    String id = listed.path("entries").get(3).path("id").asText();
+    assertThat(id).isNotEqualTo(stored).doesNotContain(" ");
+
+    Dq.Result shown = Dq.run(env(), "dlq", "show", id, "--json");
+    assertThat(shown.code()).as("stderr: %s", shown.err()).isZero();
+    JsonNode entry = json.readTree(shown.out());
+    assertThat(entry.path("id").asText()).isEqualTo(id);
+    assertThat(entry.path("type").asText()).isEqualTo("dq.undecodable");
+    assertThat(entry.path("headers").path("dq.raw-id").asText()).isEqualTo(stored);
+    assertThat(entry.path("payload").asText()).isEqualTo("garbage");
+
+    Dq.Result requeued = Dq.run(env(), "dlq", "requeue", id);
+    assertThat(requeued.code()).isEqualTo(1);
+    assertThat(requeued.err().lines()).singleElement().asString()
+        .startsWith("dq: dead letter " + id + " of queue default is stored under \"has space\", which is not a valid "
+            + "task id").contains("cannot be requeued");
+
+    Dq.Result rawId = Dq.run(env(), "dlq", "show", stored);
+    assertThat(rawId.code()).isEqualTo(2);
+    assertThat(rawId.err()).contains("listed by dq dlq list under an id that works here", "\"has space\"");
+
+    Dq.Result deleted = Dq.run(env(), "dlq", "delete", id);
+    assertThat(deleted.code()).as("stderr: %s", deleted.err()).isZero();
+    assertThat(deleted.out().strip()).isEqualTo("deleted " + id);
+    assertThat(redis.admin().exists("dq:{default}:task:" + stored)).isFalse();
+    assertThat(broker.deadLetterQueue().size("default")).isEqualTo(3);
+    assertThat(Dq.run(env(), "dlq", "show", id).code()).as("gone").isEqualTo(1);
+  }
+
+  @Test
+  void requeueAll_whileRunFailsTasksAgain_requeuesEachEntryPresentAtStartOnceAndEnds() throws Exception {
+    broker.deadLetterQueue().purge("default");
+    int tasks = 200;
+    Map<String, String> env = env("DQ_LOG_FORMAT", "json", "DQ_METRICS_PORT", "0");
+    try (Dq.Running run = Dq.Running.start(env, "run")) {
+      Dq.Result published = Dq.run(env(), "publish", "--type", "fail", "--count", "" + tasks, "--quiet");
+      assertThat(published.code()).as("stderr: %s", published.err()).isZero();
+      await().atMost(Dq.PATIENCE).until(() -> broker.deadLetterQueue().size("default") == tasks);
+
+      // The worker fails every requeued task at once, so entries die again while the command still runs.
+      Dq.Result requeued = Dq.run(env(), "dlq", "requeue", "--all");
+
+      assertThat(requeued.code()).as("stderr: %s", requeued.err()).isZero();
+      assertThat(requeued.out().strip()).isEqualTo("requeued " + tasks);
+      await().atMost(Dq.PATIENCE).until(() -> broker.deadLetterQueue().size("default") == tasks
+          && broker.stats("default").ready() + broker.stats("default").inFlight() == 0);
+      assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
+      Map<String, Long> runs = new HashMap<>();
+      for (String line : run.err) {
+        JsonNode n = json.readTree(line);
+        if (n.path("message").asText().startsWith("started after")) {
+          runs.merge(n.path("task_id").asText(), 1L, Long::sum);
+        }
+      }
+      assertThat(runs).as("runs per task: the first failure, then one after the requeue").hasSize(tasks)
+          .allSatisfy((id, n) -> assertThat(n).as("runs of %s", id).isEqualTo(2));
+    }
   }
 }

@@ -17,7 +17,11 @@ import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,8 @@ public abstract class DeadLetterQueueContract {
   protected static final int LARGE_CAPACITY = 1_000;
   protected static final int SMALL_CAPACITY = 4;
   protected static final Duration LEASE = Duration.ofSeconds(30);
+  /** Enough dead letters that a bulk action takes several steps on a broker that pages through them. */
+  protected static final int SNAPSHOT_ENTRIES = 300;
 
   protected final FakeClock clock = FakeClock.at(TaskFixtures.EPOCH);
   protected Broker broker;
@@ -238,6 +244,60 @@ public abstract class DeadLetterQueueContract {
     assertThat(deadLetters.requeueAll(QUEUE)).isZero();
   }
 
+  @Test
+  void requeueAll_entriesDyingAgainMeanwhile_movesEachEntryPresentAtStartOnce() throws Exception {
+    String[] ids = numbered("d", SNAPSHOT_ENTRIES);
+    for (String id : ids) {
+      deadLetterViaBroker(id); // also warms up the worker's path, so it fails tasks while requeueAll still runs
+    }
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    AtomicBoolean requeueDone = new AtomicBoolean();
+    // A worker whose handler always fails: each task it takes goes straight back to the dead-letter queue, as with
+    // `dq run` serving `fail` tasks. It stops once every requeued task is dead again.
+    BackgroundCall<Void> worker = BackgroundCall.run("failing worker", () -> {
+      while (true) {
+        boolean done = requeueDone.get(); // read first: then an empty dequeue means nothing requeued is left
+        Optional<Lease> lease = broker.dequeue(QUEUE, LEASE, Duration.ofMillis(100));
+        if (lease.isEmpty()) {
+          if (done) {
+            return;
+          }
+          continue;
+        }
+        runs.merge(lease.get().task().id().value(), 1, Integer::sum);
+        broker.deadLetter(lease.get(), failure());
+      }
+    });
+
+    int moved = deadLetters.requeueAll(QUEUE);
+    requeueDone.set(true);
+    worker.result(Duration.ofSeconds(60));
+
+    assertThat(moved).isEqualTo(SNAPSHOT_ENTRIES);
+    assertThat(runs).as("runs per task").hasSize(SNAPSHOT_ENTRIES).containsOnlyKeys(ids)
+        .allSatisfy((id, n) -> assertThat(n).as("runs of %s", id).isEqualTo(1));
+    assertThat(deadLetters.size(QUEUE)).isEqualTo(SNAPSHOT_ENTRIES);
+  }
+
+  @Test
+  void purge_entriesAddedMeanwhile_deletesOnlyEntriesPresentAtStart() throws Exception {
+    addAll(QUEUE, numbered("d", SNAPSHOT_ENTRIES));
+    int later = 50;
+    // Adds entries as soon as the purge has visibly begun (or ended, for a purge that runs in one step).
+    BackgroundCall<Void> adder = BackgroundCall.run("adder", () -> {
+      while (deadLetters.size(QUEUE) == SNAPSHOT_ENTRIES) {
+        Thread.onSpinWait();
+      }
+      addAll(QUEUE, numbered("late", later));
+    });
+
+    long purged = deadLetters.purge(QUEUE);
+    adder.result(Duration.ofSeconds(60));
+
+    assertThat(purged).isEqualTo(SNAPSHOT_ENTRIES);
+    assertThat(ids(deadLetters.list(QUEUE, 0, 2 * later))).containsExactly(numbered("late", later));
+  }
+
   // --- helpers
 
   protected final Failure failure() {
@@ -270,6 +330,11 @@ public abstract class DeadLetterQueueContract {
   /** Dequeues and acks every task ready now, returning their ids in delivery order. */
   protected final List<String> takeAndAckAll(String queue) throws InterruptedException {
     return Takes.takeAndAckAll(broker, queue, LEASE);
+  }
+
+  /** {@code prefix-1 .. prefix-n}. */
+  protected static String[] numbered(String prefix, int n) {
+    return IntStream.rangeClosed(1, n).mapToObj(i -> prefix + "-" + i).toArray(String[]::new);
   }
 
   private static List<String> ids(List<DeadLetter> entries) {

@@ -94,6 +94,8 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   /**
    * {@inheritDoc}
    *
+   * <p>The whole call holds the broker's lock, so its snapshot is exact: no task can die while it runs.
+   *
    * @throws dev.dq.core.port.BrokerClosedException the broker is closed; nothing was moved
    */
   @Override
@@ -132,6 +134,7 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
     });
   }
 
+  /** {@inheritDoc} Holds the broker's lock throughout, like {@link #requeueAll}. */
   @Override
   public long purge(String queue) {
     Objects.requireNonNull(queue, "queue");

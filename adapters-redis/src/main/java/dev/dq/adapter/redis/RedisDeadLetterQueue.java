@@ -7,6 +7,7 @@ import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.port.TaskNotFoundException;
+import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.Payload;
 import dev.dq.core.task.Task;
@@ -19,18 +20,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * The dead set of each queue ({@code dq:{queue}:dead}), oldest first. Entries keep their task hash, with the failure
  * beside the data. An entry whose data could not be decoded is listed as a task of type {@value #UNDECODABLE_TYPE}
  * whose payload is the raw data (cut to the payload limit), so an operator can still see and delete it.
  *
- * <p>Thread-safe; each method is one script or one read. Obtain it from {@link RedisBroker#deadLetterQueue()}.
+ * <p>An entry stored under an id that is not a valid task id (written by hand: a space, too long) is listed under a
+ * stand-in id, {@code invalid-id:<sequence>:<digest>}, with the stored id in header {@value #RAW_ID_HEADER} (cut to
+ * {@value #RAW_ID_SHOWN} characters). {@link #get} and {@link #delete} accept the stand-in; {@link #requeue} refuses
+ * it with an {@link InvalidTaskException}, as such a task can never run, and {@link #requeueAll} leaves it dead.
+ *
+ * <p>Thread-safe. Each change to an entry is one script; {@link #requeueAll} and {@link #purge} page through a
+ * {@link DeadSnapshot}. Obtain it from {@link RedisBroker#deadLetterQueue()}.
  */
 public final class RedisDeadLetterQueue implements DeadLetterQueue {
   /** Task type under which an undecodable entry is listed. */
   public static final String UNDECODABLE_TYPE = "dq.undecodable";
-  private static final int PAGE = 100;
+  /** Header of a listed entry whose stored id is not a valid task id: that stored id. */
+  public static final String RAW_ID_HEADER = "dq.raw-id";
+  private static final int RAW_ID_SHOWN = 256;
 
   private final RedisOps ops;
 
@@ -67,11 +77,11 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       return List.of();
     }
     RedisKeys k = RedisKeys.of(queue);
-    List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
-        () -> ops.jedis().zrange(k.dead(), offset, (long) offset + limit - 1));
-    List<DeadLetter> out = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      read(k, id).ifPresent(out::add);
+    List<Tuple> entries = ops.callRetryingOnce("list dead letters of " + queue,
+        () -> ops.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
+    List<DeadLetter> out = new ArrayList<>(entries.size());
+    for (Tuple e : entries) {
+      read(k, e.getElement(), e.getScore()).ifPresent(out::add);
     }
     return out;
   }
@@ -80,14 +90,37 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   public Optional<DeadLetter> get(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
     Double score = ops.callRetryingOnce("get dead letter " + id, () -> ops.jedis().zscore(k.dead(), id.value()));
-    return score == null ? Optional.empty() : read(k, id.value());
+    if (score != null) {
+      return read(k, id.value(), score);
+    }
+    return StandInId.parse(id).flatMap(standIn -> storedId(k, standIn).flatMap(s -> read(k, s, standIn.sequence())));
+  }
+
+  /** The stored id that {@code standIn} names, if that entry is still dead. */
+  private Optional<String> storedId(RedisKeys k, StandInId standIn) {
+    String at = DeadSnapshot.score(standIn.sequence());
+    List<String> members = ops.callRetryingOnce("find dead letter " + standIn.taskId(),
+        () -> ops.jedis().zrangeByScore(k.dead(), at, at));
+    return members.stream().filter(standIn::standsFor).findFirst();
+  }
+
+  /** The stored id of the entry listed as {@code id} when that is a stand-in; no lookup for other ids. */
+  private Optional<String> storedId(RedisKeys k, TaskId id) {
+    return StandInId.parse(id).flatMap(standIn -> storedId(k, standIn));
   }
 
   @Override
   public void requeue(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
-    Object reply = requeueOnce(k, id.value());
+    Object reply = requeueOnce(k, id.value(), "");
     if ("NOT_FOUND".equals(reply)) {
+      Optional<String> stored = storedId(k, id);
+      if (stored.isPresent()) {
+        throw new InvalidTaskException("dead letter " + id + " of queue " + queue + " is stored under \""
+            + shown(stored.get()) + "\", which is not a valid task id (1.." + Names.MAX_LENGTH
+            + " characters of [A-Za-z0-9._:-]): no worker can run it, so it cannot be requeued; inspect it, then "
+            + "delete it");
+      }
       throw new TaskNotFoundException("task " + id + " is not in the dead-letter queue of " + queue);
     }
     if ("FULL".equals(reply)) {
@@ -96,18 +129,23 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Pages through a {@link DeadSnapshot}, one script per entry; each script moves its entry only if its sequence
+   * is still within the snapshot.
+   */
   @Override
   public int requeueAll(String queue) {
     RedisKeys k = RedisKeys.of(queue);
+    DeadSnapshot snapshot = DeadSnapshot.take(ops, k);
     int moved = 0;
-    while (true) {
-      List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
-          () -> ops.jedis().zrange(k.dead(), 0, PAGE - 1));
-      if (ids.isEmpty()) {
-        return moved;
-      }
+    for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
       for (String id : ids) {
-        Object reply = requeueOnce(k, id);
+        if (!StandInId.isValidTaskId(id)) {
+          continue; // cannot run: requeue refuses it too
+        }
+        Object reply = requeueOnce(k, id, snapshot.bound());
         if ("FULL".equals(reply)) {
           return moved;
         }
@@ -116,40 +154,43 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         }
       }
     }
+    return moved;
   }
 
-  private Object requeueOnce(RedisKeys k, String id) {
+  private Object requeueOnce(RedisKeys k, String id, String bound) {
     ops.register(k.queue());
     return ops.scriptRetryingOnce("requeue dead letter " + id, Script.DLQ_REQUEUE,
         List.of(k.dead(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Integer.toString(ops.config().capacityPerQueue())));
+        List.of(id, Integer.toString(ops.config().capacityPerQueue()), bound));
   }
 
   @Override
   public boolean delete(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
-    return deleteAll(k, List.of(id.value())) == 1;
+    return deleteAll(k, List.of(id.value()), "") == 1
+        || storedId(k, id).map(stored -> deleteAll(k, List.of(stored), "") == 1).orElse(false);
   }
 
+  /** {@inheritDoc} Pages through a {@link DeadSnapshot}, one script per page. */
   @Override
   public long purge(String queue) {
     RedisKeys k = RedisKeys.of(queue);
+    DeadSnapshot snapshot = DeadSnapshot.take(ops, k);
     long deleted = 0;
-    while (true) {
-      List<String> ids = ops.callRetryingOnce("list dead letters of " + queue,
-          () -> ops.jedis().zrange(k.dead(), 0, PAGE - 1));
-      if (ids.isEmpty()) {
-        return deleted;
-      }
-      deleted += deleteAll(k, ids);
+    for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
+      deleted += deleteAll(k, ids, snapshot.bound());
     }
+    return deleted;
   }
 
-  private long deleteAll(RedisKeys k, List<String> ids) {
+  private long deleteAll(RedisKeys k, List<String> ids, String bound) {
     List<String> keys = new ArrayList<>(ids.size() + 1);
     keys.add(k.dead());
     ids.forEach(id -> keys.add(k.task(id)));
-    return (Long) ops.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, ids);
+    List<String> args = new ArrayList<>(ids.size() + 1);
+    args.add(bound);
+    args.addAll(ids);
+    return (Long) ops.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, args);
   }
 
   @Override
@@ -158,7 +199,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     return ops.callRetryingOnce("count dead letters of " + queue, () -> ops.jedis().zcard(k.dead()));
   }
 
-  private Optional<DeadLetter> read(RedisKeys k, String id) {
+  private Optional<DeadLetter> read(RedisKeys k, String id, double sequence) {
     Map<String, String> hash = ops.callRetryingOnce("read dead letter " + id, () -> ops.jedis().hgetAll(k.task(id)));
     if (hash.isEmpty()) {
       return Optional.empty(); // deleted between the index read and this one
@@ -171,22 +212,26 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       }
       return Optional.of(new DeadLetter(ops.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
     } catch (UndecodableTaskException e) {
-      return Optional.of(new DeadLetter(placeholder(k.queue(), id, data), failure));
+      return Optional.of(new DeadLetter(placeholder(k.queue(), id, sequence, data), failure));
     }
   }
 
-  /** Stands in for an entry that is not a valid task, carrying its raw data so an operator can inspect it. */
-  private Task placeholder(String queue, String id, String data) {
+  /**
+   * Stands in for an entry that is not a valid task, carrying its raw data so an operator can inspect it, and, if its
+   * id is not a valid task id either, the stand-in id and the stored id.
+   */
+  private Task placeholder(String queue, String id, double sequence, String data) {
     byte[] raw = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
     int max = ops.config().limits().maxPayloadBytes();
     byte[] cut = raw.length <= max ? raw : Arrays.copyOf(raw, max);
-    TaskId taskId;
-    try {
-      taskId = new TaskId(id);
-    } catch (RuntimeException e) {
-      taskId = new TaskId("invalid-id-" + Integer.toHexString(id.hashCode()));
-    }
-    return new Task(taskId, Names.check("queue", queue), UNDECODABLE_TYPE, Payload.of(cut), Map.of(), Instant.EPOCH,
+    boolean valid = StandInId.isValidTaskId(id);
+    TaskId taskId = valid ? new TaskId(id) : StandInId.of(id, sequence).taskId();
+    Map<String, String> headers = valid ? Map.of() : Map.of(RAW_ID_HEADER, shown(id));
+    return new Task(taskId, Names.check("queue", queue), UNDECODABLE_TYPE, Payload.of(cut), headers, Instant.EPOCH,
         1);
+  }
+
+  private static String shown(String storedId) {
+    return storedId.length() <= RAW_ID_SHOWN ? storedId : storedId.substring(0, RAW_ID_SHOWN - 3) + "...";
   }
 }

@@ -1,5 +1,6 @@
 package dev.dq.core.port;
 
+import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.TaskId;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +19,16 @@ public interface DeadLetterQueue {
    */
   void add(DeadLetter entry);
 
-  /** Up to {@code limit} entries of {@code queue} from {@code offset}, oldest first. */
+  /**
+   * Up to {@code limit} entries of {@code queue} from {@code offset}, oldest first.
+   *
+   * <p>Every entry is listed under an id that {@link #get} and {@link #delete} accept. An adapter whose store can hold
+   * an entry under an id that is not a valid {@link TaskId} (written there by hand) lists it under a stand-in id that
+   * it maps back to the stored one, and says how in its documentation.
+   */
   List<DeadLetter> list(String queue, int offset, int limit);
 
+  /** The entry listed as {@code id}, if it is still dead. */
   Optional<DeadLetter> get(String queue, TaskId id);
 
   /**
@@ -28,20 +36,36 @@ public interface DeadLetterQueue {
    *
    * @throws TaskNotFoundException no such entry
    * @throws QueueFullException the queue has no room; the entry stays dead
+   * @throws InvalidTaskException the entry can never run as a task (it is stored under an id that is not a valid task
+   *     id); the entry stays dead, and the message says why
    */
   void requeue(String queue, TaskId id);
 
   /**
-   * Moves entries back, oldest first, while the queue has room.
+   * Moves the entries that were dead when the call started back to their queue as fresh tasks, oldest first, each at
+   * most once, while the queue has room.
    *
-   * @return how many were moved
+   * <p>The call acts on a snapshot: an entry that dies again while it runs (a worker failed a task it just moved) or
+   * that arrives after it started is left for a later call. So the call ends however fast workers send tasks back,
+   * and a bulk action acts on what its caller saw. An implementation that works in steps may take the snapshot as the
+   * highest death sequence present at the start and move only entries at or below it: a new death gets a higher one.
+   * The call as a whole is not atomic; each entry's move is. Entries that {@link #requeue} would refuse as invalid
+   * stay dead and are not counted.
+   *
+   * @return how many were moved, each counted once
    */
   int requeueAll(String queue);
 
   /** @return whether an entry was deleted */
   boolean delete(String queue, TaskId id);
 
-  /** Deletes every entry of {@code queue}. @return how many */
+  /**
+   * Deletes the entries of {@code queue} that were dead when the call started, on the same snapshot as {@link
+   * #requeueAll}: an entry that dies while it runs is kept, so the call ends however fast tasks die, and nothing an
+   * operator has not seen yet is deleted.
+   *
+   * @return how many were deleted
+   */
   long purge(String queue);
 
   long size(String queue);
