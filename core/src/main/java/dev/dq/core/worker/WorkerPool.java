@@ -5,12 +5,9 @@ import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -65,7 +62,6 @@ public final class WorkerPool implements AutoCloseable {
   public static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
-  private static final Duration ACK_RETRY_PAUSE = Duration.ofMillis(100);
   private static final int NEW = 0;
   private static final int RUNNING = 1;
   private static final int STOPPED = 2;
@@ -81,6 +77,7 @@ public final class WorkerPool implements AutoCloseable {
   private final ScheduledExecutorService reaperThread;
   private final Periodic heartbeat;
   private final Periodic reaper;
+  private final Acks acks;
   private final Object idle = new Object();
   private final AtomicInteger lifecycle = new AtomicInteger(NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -108,6 +105,7 @@ public final class WorkerPool implements AutoCloseable {
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
     this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
+    this.acks = new Acks(ctx, held, this::signalIfStopping);
     this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
     this.reaperThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-reaper"));
     this.heartbeat = new Periodic("lease renewal", new Heartbeat(ctx, held), ctx,
@@ -211,7 +209,7 @@ public final class WorkerPool implements AutoCloseable {
       handBackUntil(pendingHeld(), stopDeadline);
       joinWorkers();
       if (!held.isEmpty()) {
-        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire", ids(held));
+        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire", Acks.ids(held));
       }
     } catch (RuntimeException | Error e) {
       clean = false;
@@ -226,7 +224,8 @@ public final class WorkerPool implements AutoCloseable {
 
   /**
    * Grace is over: interrupts every running handler, takes the slots of those that do not return and acks their
-   * workers' waiting successes (a success left unacked would run again), then hands the interrupted tasks back.
+   * workers' waiting successes (a success left unacked would run again), then hands the interrupted tasks back. Their
+   * claimed tasks, still held and not started, go back with the others after this.
    */
   private void interruptOverrunning(Duration grace) {
     List<Execution> interrupted = new ArrayList<>();
@@ -257,10 +256,6 @@ public final class WorkerPool implements AutoCloseable {
         e.dropGivenUp();
       }
       held.remove(e);
-    }
-    for (Worker w : taken) {
-      handBackUntil(new ArrayList<>(w.backlog().claimed), stopDeadline);
-      w.backlog().claimed.clear();
     }
   }
 
@@ -378,109 +373,14 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /**
-   * Sends the acks of successful executions in one broker call and reports each answered one, removing it from {@code
-   * pending}. Without an answer (the ack may or may not have landed) they stay in {@code pending}, awaiting their ack
-   * with leases renewed, for the caller to ask again about the same leases; those whose leases have certainly expired
-   * meanwhile are given up.
-   *
-   * @return true if the broker answered
-   */
+  /** Acks successes in one broker call; see {@link Acks#ackAll}. @return true if the broker answered */
   boolean ackAll(List<Execution> pending) {
-    List<Lease> leases = new ArrayList<>(pending.size());
-    pending.forEach(e -> leases.add(e.lease()));
-    List<Lease> refused;
-    try {
-      refused = ctx.broker().ackAll(leases);
-    } catch (RuntimeException noAnswer) {
-      outcomeUnknown(pending, noAnswer);
-      return false;
-    }
-    Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
-    lost.addAll(refused); // brokers return the very lease objects they were given
-    List<String> settledLate = new ArrayList<>();
-    for (int i = 0; i < pending.size(); i++) {
-      Execution e = pending.get(i);
-      if (e.isAckInDoubt()) {
-        settledLate.add(e.task().id().value() + (lost.contains(leases.get(i)) ? " (lease lost)" : " (acked)"));
-      }
-      e.acked(lost.contains(leases.get(i)));
-      held.remove(e);
-    }
-    if (!settledLate.isEmpty()) {
-      log.info("acks of unknown outcome answered: {}", settledLate);
-    }
-    pending.clear();
-    signalIfStopping();
-    return true;
+    return acks.ackAll(pending);
   }
 
-  private void outcomeUnknown(List<Execution> pending, RuntimeException error) {
-    List<String> fresh = new ArrayList<>();
-    for (Execution e : pending) {
-      if (e.ackOutcomeUnknown()) {
-        fresh.add(e.task().id().value());
-      }
-    }
-    if (!fresh.isEmpty()) {
-      log.warn("ack of tasks {} got no answer ({}); asking the broker again until it answers", fresh, error.toString());
-    } else {
-      ctx.brokerErrors().warn("asking again about the ack of tasks " + ids(pending), error);
-    }
-    Instant now = ctx.clock().instant();
-    List<Execution> expired = new ArrayList<>();
-    for (Execution e : pending) {
-      if (e.leaseCertainlyExpired(now)) {
-        expired.add(e);
-      }
-    }
-    if (!expired.isEmpty()) {
-      log.warn("gave up asking whether tasks {} were acked: no answer came before their leases certainly expired; "
-          + "unless the ack landed they run again", ids(expired));
-      pending.removeAll(expired);
-      for (Execution e : expired) {
-        e.ackAbandoned();
-        held.remove(e);
-      }
-      signalIfStopping();
-    }
-  }
-
-  /**
-   * A worker's last acks before it leaves its slot: asks until the broker answers, the leases have certainly expired or
-   * stop's bound has passed, then gives up on the rest, naming them.
-   */
+  /** A worker's last acks before it leaves its slot; see {@link Acks#flushBeforeExit}. */
   void flushBeforeExit(List<Execution> unacked) {
-    long deadline = isRunning() ? System.nanoTime() + STOP_BOUND.toNanos() : stopDeadline;
-    while (!unacked.isEmpty() && !ackAll(unacked) && !unacked.isEmpty()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !pauseBeforeAsking(left)) {
-        log.warn("shutdown: no answer yet about the ack of tasks {}; unless it landed they run again once their "
-            + "leases expire", ids(unacked));
-        for (Execution e : unacked) {
-          e.ackUnconfirmed();
-          held.remove(e);
-        }
-        unacked.clear();
-        signalIfStopping();
-      }
-    }
-  }
-
-  private static boolean pauseBeforeAsking(long leftNanos) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(Math.min(leftNanos, ACK_RETRY_PAUSE.toNanos()));
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static List<String> ids(java.util.Collection<Execution> executions) {
-    List<String> ids = new ArrayList<>(executions.size());
-    executions.forEach(e -> ids.add(e.task().id().value()));
-    return ids;
+    acks.flushBeforeExit(unacked, isRunning() ? System.nanoTime() + STOP_BOUND.toNanos() : stopDeadline);
   }
 
   /** The worker's handler overran and did not return: a fresh thread takes its slot. */
