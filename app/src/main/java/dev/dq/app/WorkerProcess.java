@@ -16,8 +16,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +58,7 @@ final class WorkerProcess {
       services.add(
           new Lifecycle.Service(
               "metrics server",
-              () -> server.set(startServer(settings.metrics(), registry, gauges)),
+              () -> server.set(startServer(settings.metrics(), registry, StateGauges.health(gauges, pool))),
               () -> server.get().close()));
     }
     services.add(new Lifecycle.Service("worker pool", pool::start, () -> stopPool(pool, grace)));
@@ -76,9 +78,10 @@ final class WorkerProcess {
     broker.stats(queues.get(0));
   }
 
-  private static MetricsServer startServer(MetricsSettings where, PrometheusRegistry registry, StateGauges gauges) {
+  private static MetricsServer startServer(
+      MetricsSettings where, PrometheusRegistry registry, Supplier<Optional<String>> health) {
     try {
-      MetricsServer server = MetricsServer.start(where.bind(), where.port(), registry, gauges::brokerReachable);
+      MetricsServer server = MetricsServer.start(where.bind(), where.port(), registry, health);
       log.info("metrics on http://{}:{}/metrics, health on /health", where.bind(), server.port());
       return server;
     } catch (UncheckedIOException e) {

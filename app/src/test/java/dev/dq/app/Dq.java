@@ -124,6 +124,10 @@ final class Dq {
       return process.exitValue();
     }
 
+    long pid() {
+      return process.pid();
+    }
+
     boolean hasErrLine(Predicate<String> p) {
       return err.stream().anyMatch(p);
     }

@@ -7,11 +7,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 when the broker answers, else 503) on one
- * address. Any other path is 404.
+ * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 when healthy, else 503 naming the problem:
+ * broker unreachable, lease renewals failing) on one address. Any other path is 404.
  */
 public final class MetricsServer implements AutoCloseable {
   private final HTTPServer server;
@@ -26,7 +27,9 @@ public final class MetricsServer implements AutoCloseable {
    * @param port TCP port; 0 picks a free one (see {@link #port()})
    * @throws UncheckedIOException the address cannot be bound (in use, not local, no permission)
    */
-  public static MetricsServer start(String bind, int port, PrometheusRegistry registry, BooleanSupplier healthy) {
+  /** @param problem what makes this process unhealthy now, or empty; called per {@code /health} request */
+  public static MetricsServer start(
+      String bind, int port, PrometheusRegistry registry, Supplier<Optional<String>> problem) {
     try {
       return new MetricsServer(
           HTTPServer.builder()
@@ -34,7 +37,7 @@ public final class MetricsServer implements AutoCloseable {
               .port(port)
               .registry(registry)
               .registerHealthHandler(false)
-              .defaultHandler(exchange -> other(exchange, healthy))
+              .defaultHandler(exchange -> other(exchange, problem))
               .buildAndStart());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve metrics on " + bind + ":" + port + ": " + e.getMessage(), e);
@@ -50,12 +53,13 @@ public final class MetricsServer implements AutoCloseable {
     server.close();
   }
 
-  private static void other(HttpExchange exchange, BooleanSupplier healthy) throws IOException {
+  private static void other(HttpExchange exchange, Supplier<Optional<String>> problem) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/health")) {
-        boolean up = healthy.getAsBoolean();
-        respond(exchange, up ? 200 : 503, up ? "ok: broker reachable\n" : "unavailable: broker unreachable\n");
+        Optional<String> trouble = problem.get();
+        respond(exchange, trouble.isEmpty() ? 200 : 503,
+            trouble.map(p -> "unavailable: " + p + "\n").orElse("ok: broker reachable\n"));
       } else {
         respond(exchange, 404, "not found; try /metrics or /health\n");
       }

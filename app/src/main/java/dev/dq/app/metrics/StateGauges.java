@@ -5,6 +5,7 @@ import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.worker.RateLimitedLog;
 import dev.dq.core.worker.WorkerPool;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +70,11 @@ public final class StateGauges {
     return gauges;
   }
 
-  /** Registers {@code dq_workers_busy}, {@code dq_workers_idle} and {@code dq_workers_abandoned}. */
+  /**
+   * Registers {@code dq_workers_busy}, {@code dq_workers_idle}, {@code dq_workers_abandoned} and the health of the
+   * pool's periodic work: {@code dq_lease_renewals_failing}, {@code dq_lease_renewal_failures_total} and {@code
+   * dq_reaper_failures_total}.
+   */
   public static void registerPool(PrometheusRegistry registry, WorkerPool pool, int workers) {
     GaugeWithCallback.builder()
         .name("dq_workers_busy")
@@ -83,6 +90,21 @@ public final class StateGauges {
         .name("dq_workers_abandoned")
         .help("Handlers that overran their timeout and have not returned yet.")
         .callback(cb -> cb.call(pool.abandonedHandlers()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("dq_lease_renewals_failing")
+        .help("1 while this pool's lease renewal is failing (held tasks may run again elsewhere), else 0.")
+        .callback(cb -> cb.call(pool.renewalsFailing() ? 1 : 0))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("dq_lease_renewal_failures")
+        .help("Lease renewal runs that failed, in part or whole, since the pool started.")
+        .callback(cb -> cb.call(pool.heartbeatFailures()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("dq_reaper_failures")
+        .help("Runs of the expired-lease reaper that failed since the pool started.")
+        .callback(cb -> cb.call(pool.reaperFailures()))
         .register(registry);
   }
 
@@ -122,6 +144,22 @@ public final class StateGauges {
       errors.warn("reading queue counts for metrics failed", e);
       return Map.of();
     }
+  }
+
+  /**
+   * For {@code /health}: what makes this worker unhealthy now (the broker does not answer, or the pool's lease
+   * renewals are failing, so its tasks may run again elsewhere), or empty.
+   */
+  public static Supplier<Optional<String>> health(StateGauges gauges, WorkerPool pool) {
+    return () -> {
+      if (!gauges.brokerReachable()) {
+        return Optional.of("broker unreachable");
+      }
+      if (pool.renewalsFailing()) {
+        return Optional.of("lease renewals failing; held tasks may run again elsewhere");
+      }
+      return Optional.empty();
+    };
   }
 
   /** Whether the broker answers now; for {@code /health}. */

@@ -31,6 +31,7 @@ public final class TaskMetrics implements TaskEventListener {
   private final Counter deadLettered;
   private final Counter timedOut;
   private final Counter leaseLost;
+  private final Counter leaseExpired;
   private final Counter released;
   private final Histogram handlerDuration;
   private final Histogram queueWait;
@@ -48,6 +49,9 @@ public final class TaskMetrics implements TaskEventListener {
     deadLettered = counter(registry, "dq_tasks_dead_lettered", "Tasks moved to the dead-letter queue.");
     timedOut = counter(registry, "dq_tasks_timed_out", "Handler attempts interrupted for overrunning their timeout.");
     leaseLost = counter(registry, "dq_tasks_lease_lost", "Settles refused because the lease was lost (late acks).");
+    leaseExpired =
+        counter(registry, "dq_tasks_lease_expired",
+            "Leases that expired while this pool held the task, before a renewal got through; it may run again.");
     released = counter(registry, "dq_tasks_released", "Tasks handed back without spending an attempt.");
     handlerDuration =
         histogram(registry, "dq_task_handler_duration_seconds", "Time a handler ran, per attempt.", DURATION_BUCKETS);
@@ -89,8 +93,8 @@ public final class TaskMetrics implements TaskEventListener {
     } else if (event instanceof TaskEvent.DeadLettered) {
       deadLettered.labelValues(queue, type).inc();
       latency.labelValues(queue, type, "dead").observe(sinceCreated(task));
-    } else if (event instanceof TaskEvent.LeaseLost) {
-      leaseLost.labelValues(queue, type).inc();
+    } else if (event instanceof TaskEvent.LeaseLost e) {
+      (e.operation().equals("renew") ? leaseExpired : leaseLost).labelValues(queue, type).inc();
     } else if (event instanceof TaskEvent.Released) {
       released.labelValues(queue, type).inc();
     }

@@ -11,6 +11,7 @@ import dev.dq.core.worker.Producer;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Scrapes a real metrics server over HTTP while a pool works, and validates the exposition. */
@@ -59,7 +63,7 @@ final class MetricsEndpointTest {
         producer.publish(Task.builder(type).payload("secret-payload").createdAt(clock.instant()).build(),
             Duration.ofSeconds(5));
       }
-      try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry, () -> true)) {
+      try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry, Optional::empty)) {
         await().atMost(PATIENCE).until(() -> broker.deadLetterQueue().size("default") == 2);
         await().atMost(PATIENCE).until(() -> get(server, "/metrics").body().contains("dq_tasks_succeeded_total"));
 
@@ -105,14 +109,66 @@ final class MetricsEndpointTest {
         StateGauges.register(registry, down, dlqOwner.deadLetterQueue(), List.of("default"),
             new BoundedLabels(Set.of("default"), 0), clock);
 
-    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry, gauges::brokerReachable)) {
-      assertThat(get(server, "/health").statusCode()).isEqualTo(503);
+    WorkerPool pool = WorkerPool.builder(down).build(); // never started
+    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry, StateGauges.health(gauges, pool))) {
+      HttpResponse<String> health = get(server, "/health");
+      assertThat(health.statusCode()).isEqualTo(503);
+      assertThat(health.body()).isEqualTo("unavailable: broker unreachable\n");
       String text = get(server, "/metrics").body();
       assertThat(Scrape.value(text, "dq_broker_up", "")).isZero();
       assertThat(text).doesNotContain("dq_queue_ready{");
       Promtool.check(text);
     } finally {
       dlqOwner.close();
+    }
+  }
+
+  @Test
+  void leaseRenewalsFailing_healthIs503_andTheFailuresAreCounted() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (InMemoryBroker real = InMemoryBroker.builder().clock(clock).build()) {
+      Broker renewalsFail =
+          (Broker) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Broker.class}, (p, m, a) -> {
+            if (m.getName().startsWith("extend")) {
+              throw new BrokerUnavailableException("injected: renewal cannot get through");
+            }
+            try {
+              return m.invoke(real, a);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      var started = new CountDownLatch(1);
+      var finish = new CountDownLatch(1);
+      WorkerPool pool =
+          WorkerPool.builder(renewalsFail)
+              .config(WorkerPoolConfig.builder().workers(1).leaseTime(Duration.ofSeconds(3)).build())
+              .handler("slow", task -> {
+                started.countDown();
+                finish.await();
+              })
+              .clock(clock)
+              .build();
+      StateGauges gauges = StateGauges.register(registry, real, real.deadLetterQueue(), List.of("default"),
+          new BoundedLabels(Set.of("default"), 0), clock);
+      StateGauges.registerPool(registry, pool, 1);
+      pool.start();
+      try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, registry, StateGauges.health(gauges, pool))) {
+        real.enqueue(Task.builder("slow").createdAt(clock.instant()).build(), Duration.ZERO);
+        assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+
+        HttpResponse<String> health =
+            await().atMost(PATIENCE).until(() -> get(server, "/health"), r -> r.statusCode() == 503);
+        assertThat(health.body()).isEqualTo("unavailable: lease renewals failing; held tasks may run again elsewhere\n");
+        String text = get(server, "/metrics").body(); // within a lease time of the failure: still failing
+        Promtool.check(text);
+        assertThat(Scrape.value(text, "dq_lease_renewal_failures_total", "")).isGreaterThanOrEqualTo(1);
+        assertThat(Scrape.value(text, "dq_lease_renewals_failing", "")).isEqualTo(1);
+        assertThat(Scrape.value(text, "dq_reaper_failures_total", "")).isZero();
+      } finally {
+        finish.countDown();
+        pool.stop(Duration.ofSeconds(5));
+      }
     }
   }
 }

@@ -59,6 +59,19 @@ final class TaskMetricsTest {
   }
 
   @Test
+  void leaseExpiredWhileHeld_isCountedApartFromRefusedSettles() {
+    Task t = task("email");
+
+    metrics.on(new TaskEvent.LeaseLost(t, "renew"));
+    metrics.on(new TaskEvent.LeaseLost(t.withAttempt(2), "ack"));
+
+    String text = Scrape.text(registry);
+    String l = "queue=\"q\",type=\"email\"";
+    assertThat(Scrape.value(text, "dq_tasks_lease_expired_total", l)).isEqualTo(1);
+    assertThat(Scrape.value(text, "dq_tasks_lease_lost_total", l)).isEqualTo(1);
+  }
+
+  @Test
   void unregisteredTypesBeyondCap_foldIntoOther_andIdsNeverAppear() {
     metrics.on(new TaskEvent.Enqueued(task("first")));
     metrics.on(new TaskEvent.Enqueued(task("second")));

@@ -47,10 +47,19 @@ final class Execution {
   private volatile Duration took = Duration.ZERO;
   private volatile String workerName;
   private ScheduledFuture<?> timeout;
+  /** This pool's time when the broker last granted or extended the lease: it expires a lease time later at most. */
+  private volatile Instant leaseConfirmedAt;
+  /** The lease expired while this pool held the task: a late result of the handler must not be settled. */
+  private volatile boolean leaseLost;
+  private final AtomicBoolean lossReported = new AtomicBoolean();
+  /** An ack of this success was sent but no answer came: it may have landed. */
+  private volatile boolean ackInDoubt;
 
-  Execution(PoolContext ctx, Lease lease, TaskHandler handler, Consumer<Execution> onSlotLeft) {
+  /** @param claimedAt this pool's time when the broker's reply granting {@code lease} arrived */
+  Execution(PoolContext ctx, Lease lease, Instant claimedAt, TaskHandler handler, Consumer<Execution> onSlotLeft) {
     this.ctx = ctx;
     this.lease = lease;
+    this.leaseConfirmedAt = claimedAt;
     this.handler = handler;
     this.onSlotLeft = onSlotLeft;
   }
@@ -79,12 +88,52 @@ final class Execution {
   /** Whether this delivery's lease must still be renewed. */
   boolean isLive() {
     State s = state.get();
-    return s == State.PENDING || s == State.RUNNING || s == State.AWAITING_ACK;
+    return !leaseLost && (s == State.PENDING || s == State.RUNNING || s == State.AWAITING_ACK);
   }
 
-  /** Heartbeat: replaces the lease with its extension. */
-  void extended(Lease extendedLease) {
+  /** Heartbeat: replaces the lease with its extension, which the broker granted before {@code now}. */
+  void extended(Lease extendedLease, Instant now) {
     this.lease = extendedLease;
+    this.leaseConfirmedAt = now;
+  }
+
+  /**
+   * Whether the lease has expired for certain by {@code now}: no grant or extension has been confirmed for a whole
+   * lease time. Measured on this pool's clock from the arrival of the broker's last confirming reply, which came after
+   * the broker set the expiry, so only the two clocks' rates need to agree, not their readings. A renewal whose reply
+   * was lost counts as not applied.
+   */
+  boolean leaseCertainlyExpired(Instant now) {
+    return !now.isBefore(leaseConfirmedAt.plus(ctx.config().leaseTime()));
+  }
+
+  /**
+   * Heartbeat: the lease expired while this pool held the task (the broker refused to extend it, or no renewal got
+   * through for a whole lease time), so the broker may deliver it again. A task not started yet is dropped here; a
+   * running handler goes on, but its result will not be settled, since the broker's fencing would refuse it anyway. A
+   * success awaiting its ack is left to the ack's answer, which tells whether the ack landed first.
+   *
+   * @return true if this call made the loss known ({@link TaskEvent.LeaseLost} "renew" emitted): log it
+   */
+  boolean leaseExpiredWhileHeld() {
+    State s = state.get();
+    if (s != State.PENDING && s != State.RUNNING) {
+      return false;
+    }
+    leaseLost = true;
+    if (s == State.PENDING) {
+      abandonLease(); // if it started meanwhile, leaseLost keeps its result from being settled
+    }
+    return reportLeaseLost("renew");
+  }
+
+  /** Emits {@link TaskEvent.LeaseLost} for this delivery, once whoever finds out first. */
+  private boolean reportLeaseLost(String operation) {
+    if (!lossReported.compareAndSet(false, true)) {
+      return false;
+    }
+    emit(new TaskEvent.LeaseLost(task(), operation));
+    return true;
   }
 
   /**
@@ -109,7 +158,10 @@ final class Execution {
         // "worker" is in the MDC for the whole life of the worker thread (see Worker.run)
         emit(new TaskEvent.Started(task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
         Throwable error = invokeHandler();
-        if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
+        if (leaseLost && state.compareAndSet(State.RUNNING, State.FINISHED)) {
+          cancelTimeout(); // reported when the lease was found lost; another delivery owns the task now
+          log.debug("task {}: handler ended after its lease expired; its result is not settled", task().id());
+        } else if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
           cancelTimeout();
           took = Duration.between(startedAt, ctx.clock().instant());
           acks.accept(this);
@@ -168,9 +220,19 @@ final class Execution {
     if (!giveUp()) {
       return false;
     }
+    releaseGivenUp(reason, delay);
+    return true;
+  }
+
+  /** After {@link #giveUp}: hands the task back to the broker. */
+  void releaseGivenUp(String reason, Duration delay) {
     releaseQuietly(reason, delay);
     leaveSlot();
-    return true;
+  }
+
+  /** After {@link #giveUp}: leaves the lease to expire (stop ran out of time to call the broker). */
+  void dropGivenUp() {
+    leaveSlot();
   }
 
   /**
@@ -185,7 +247,13 @@ final class Execution {
     return true;
   }
 
-  private boolean giveUp() {
+  /**
+   * Takes the delivery away from whoever would settle it (a not yet started or running one); interrupts a running
+   * handler. The caller then {@linkplain #releaseGivenUp releases} or {@linkplain #dropGivenUp drops} it.
+   *
+   * @return false if it was settled, or is awaiting its ack, already
+   */
+  boolean giveUp() {
     State from = state.get();
     if ((from != State.PENDING && from != State.RUNNING) || !state.compareAndSet(from, State.RELEASED)) {
       return false;
@@ -227,18 +295,49 @@ final class Execution {
       return;
     }
     if (lost) {
-      emit(new TaskEvent.LeaseLost(task(), "ack"));
+      reportLeaseLost("ack");
     } else {
       emit(new TaskEvent.Succeeded(task(), workerName, took));
     }
   }
 
-  /** The batched ack could not be sent; the lease will expire and the task be delivered again. */
-  void ackFailed() {
+  /**
+   * The ack was sent but no answer came: it may have landed. The execution stays awaiting its ack, lease renewed, and
+   * the same ack is asked again, which the broker answers exactly.
+   *
+   * @return true the first time, so that the caller names it once
+   */
+  boolean ackOutcomeUnknown() {
+    if (ackInDoubt) {
+      return false;
+    }
+    ackInDoubt = true;
+    return true;
+  }
+
+  boolean isAckInDoubt() {
+    return ackInDoubt;
+  }
+
+  /**
+   * No answer about the ack came before the lease certainly expired: the task may run again, so it counts as lost.
+   */
+  void ackAbandoned() {
+    if (state.compareAndSet(State.AWAITING_ACK, State.FINISHED)) {
+      reportLeaseLost("ack");
+    }
+  }
+
+  /** Shutdown ran out of time to learn whether the ack landed; the caller logs it. */
+  void ackUnconfirmed() {
     state.compareAndSet(State.AWAITING_ACK, State.FINISHED);
   }
 
   private void settle(Throwable error) {
+    if (leaseLost) {
+      log.debug("task {}: attempt failed after its lease expired; not settled", task().id());
+      return;
+    }
     Instant now = ctx.clock().instant();
     Duration took = startedAt == null ? Duration.ZERO : Duration.between(startedAt, now);
     String worker = workerName(thread);
@@ -257,7 +356,7 @@ final class Execution {
         emit(new TaskEvent.DeadLettered(task(), Failure.of(error, task().attempt(), now)));
       }
     } catch (LeaseLostException lost) {
-      emit(new TaskEvent.LeaseLost(task(), "fail"));
+      reportLeaseLost("fail");
     } catch (RuntimeException brokerError) {
       // The lease will expire and the task be delivered again: at-least-once, nothing lost.
       ctx.brokerErrors().warn("task " + task().id() + ": could not settle", brokerError);
@@ -269,7 +368,7 @@ final class Execution {
       ctx.broker().release(lease, delay);
       emit(new TaskEvent.Released(task(), reason));
     } catch (LeaseLostException lost) {
-      emit(new TaskEvent.LeaseLost(task(), "release"));
+      reportLeaseLost("release");
     } catch (RuntimeException brokerError) {
       ctx.brokerErrors().warn("task " + task().id() + ": could not hand back", brokerError);
     }

@@ -1,16 +1,25 @@
 package dev.dq.core.worker;
 
-import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.Lease;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Renews the lease of every task a pool holds (running, claimed and waiting, parked, or awaiting its batched ack), so
- * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs on the pool's
- * timer every third of the lease time.
+ * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs on a thread of its
+ * own every third of the lease time, and renews up to {@value #CHUNK} leases per broker call: a pool holding thousands
+ * of prefetched tasks renews them all in a few round trips, well within a lease.
+ *
+ * <p>A lease found lost (the broker refused to extend it, or no renewal got through for a whole lease time) is logged
+ * at WARN with the task ids and reported as {@link TaskEvent.LeaseLost} "renew": the task may run again elsewhere.
  */
-final class Heartbeat implements Runnable {
+final class Heartbeat implements Periodic.Job {
+  static final int CHUNK = 500;
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
   private final PoolContext ctx;
@@ -22,22 +31,65 @@ final class Heartbeat implements Runnable {
   }
 
   @Override
-  public void run() {
+  public boolean runOnce() {
+    List<Execution> live = new ArrayList<>();
     for (Execution e : held) {
-      if (!e.isLive()) {
-        continue;
+      if (e.isLive()) {
+        live.add(e);
       }
-      try {
-        e.extended(ctx.broker().extend(e.lease(), ctx.config().leaseTime()));
-      } catch (LeaseLostException lost) {
-        // Reclaimed and maybe running elsewhere: a claimed or parked task here must not run as well.
-        if (e.state() == Execution.State.PENDING && e.abandonLease()) {
-          held.remove(e);
+    }
+    boolean ok = true;
+    List<String> lost = new ArrayList<>();
+    for (int from = 0; from < live.size(); from += CHUNK) {
+      ok &= renew(live.subList(from, Math.min(live.size(), from + CHUNK)), lost);
+    }
+    if (lost.size() == 1) {
+      log.warn("lease of task {} expired before it could be renewed; it may run again elsewhere", lost.get(0));
+    } else if (!lost.isEmpty()) {
+      log.warn("leases of tasks {} expired before they could be renewed; they may run again elsewhere", lost);
+    }
+    return ok;
+  }
+
+  /** Renews one chunk in one broker call; returns false if the call failed. */
+  private boolean renew(List<Execution> chunk, List<String> lost) {
+    List<Lease> leases = new ArrayList<>(chunk.size());
+    chunk.forEach(e -> leases.add(e.lease()));
+    List<Optional<Lease>> renewed;
+    try {
+      renewed = ctx.broker().extendAll(leases, ctx.config().leaseTime());
+    } catch (RuntimeException error) {
+      ctx.brokerErrors().warn("lease renewal of " + chunk.size() + " tasks failed", error);
+      Instant now = ctx.clock().instant();
+      for (Execution e : chunk) {
+        if (e.leaseCertainlyExpired(now)) {
+          lostWhileHeld(e, lost);
         }
-        log.debug("task {}: lease lost while held", e.task().id());
-      } catch (RuntimeException error) {
-        ctx.brokerErrors().warn("lease renewal failed", error);
       }
+      return false;
+    }
+    if (renewed.size() != chunk.size()) {
+      throw new IllegalStateException("broker answered " + renewed.size() + " renewals for " + chunk.size() + " leases");
+    }
+    Instant now = ctx.clock().instant();
+    for (int i = 0; i < chunk.size(); i++) {
+      Execution e = chunk.get(i);
+      Optional<Lease> extended = renewed.get(i);
+      if (extended.isPresent()) {
+        e.extended(extended.get(), now);
+      } else {
+        lostWhileHeld(e, lost);
+      }
+    }
+    return true;
+  }
+
+  private void lostWhileHeld(Execution e, List<String> lost) {
+    if (e.leaseExpiredWhileHeld()) {
+      lost.add(e.task().id().value());
+    }
+    if (e.state() == Execution.State.RELEASED) {
+      held.remove(e); // dropped before it started; a running one leaves the held set when its handler ends
     }
   }
 }

@@ -25,17 +25,30 @@ public final class RateLimitedLog {
 
   /** Logs {@code what: error} at WARN unless a line was logged less than the interval ago. */
   public void warn(String what, Throwable error) {
-    long skipped;
-    synchronized (this) {
-      Instant now = clock.instant();
-      if (now.isBefore(next)) {
-        suppressed++;
-        return;
-      }
-      next = now.plus(interval);
-      skipped = suppressed;
-      suppressed = 0;
+    long skipped = admit();
+    if (skipped >= 0) {
+      log.warn("{}: {} ({} similar suppressed)", what, error.toString(), skipped);
     }
-    log.warn("{}: {} ({} similar suppressed)", what, error.toString(), skipped);
+  }
+
+  /** Logs {@code what} and the error's stack trace at ERROR unless a line was logged less than the interval ago. */
+  public void error(String what, Throwable error) {
+    long skipped = admit();
+    if (skipped >= 0) {
+      log.error("{} ({} similar suppressed)", what, skipped, error);
+    }
+  }
+
+  /** @return how many lines were suppressed since the last one, or -1 if this one is suppressed too */
+  private synchronized long admit() {
+    Instant now = clock.instant();
+    if (now.isBefore(next)) {
+      suppressed++;
+      return -1;
+    }
+    next = now.plus(interval);
+    long skipped = suppressed;
+    suppressed = 0;
+    return skipped;
   }
 }

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
  * Asks the broker to take back tasks whose leases expired, from any pool, so that a dead worker's tasks run again.
  * Every pool runs one; the broker makes concurrent reclaims safe (each expired task is re-queued once).
  */
-final class Reaper implements Runnable {
+final class Reaper implements Periodic.Job {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);
 
   private final PoolContext ctx;
@@ -17,14 +17,16 @@ final class Reaper implements Runnable {
   }
 
   @Override
-  public void run() {
+  public boolean runOnce() {
     try {
       int reclaimed = ctx.broker().reclaimExpiredLeases();
       if (reclaimed > 0) {
         log.info("reclaimed {} tasks whose leases expired", reclaimed);
       }
+      return true;
     } catch (RuntimeException e) {
       ctx.brokerErrors().warn("reclaiming expired leases failed", e);
+      return false;
     }
   }
 }

@@ -32,6 +32,11 @@ public sealed interface TaskEvent {
   /** Handed back to the broker without spending an attempt (shutdown, or its type was saturated). */
   record Released(Task task, String reason) implements TaskEvent {}
 
-  /** A settle was refused because the lease was lost: another delivery owns the task now. */
+  /**
+   * This delivery's lease was lost: another delivery may own the task now. Emitted once per delivery, by whoever finds
+   * out first: {@code operation} "renew" when the heartbeat found the lease expired while the pool held the task (the
+   * handler's late result is then not settled), else the settle that was refused ("ack", "fail", "release",
+   * "dead-letter"); "ack" also when an ack got no answer before the lease certainly expired.
+   */
   record LeaseLost(Task task, String operation) implements TaskEvent {}
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -16,13 +17,16 @@ import org.slf4j.MDC;
  * the hot path. Successes are acked in batches of {@link WorkerPoolConfig#ackBatch()}, and always before the worker
  * blocks in the broker or exits.
  *
- * <p>If a handler overruns its timeout and does not return, the slot, with its claimed tasks and unsent acks, is given
- * to a fresh thread and this one exits whenever the handler finally returns. While blocked in the broker, the thread
- * may be interrupted by stop; while a handler runs, only its own timeout or the end of stop's grace interrupt it.
+ * <p>If a handler overruns its timeout, or stop's grace ends, while it runs, the slot, with its claimed tasks and
+ * unsent acks, may be taken from this thread (by the timer, which gives it to a fresh thread, or by stop, which settles
+ * it); this thread then touches the slot no more and exits whenever the handler returns. Only stop ends a worker: an
+ * interrupt that reaches the thread between tasks from anywhere else is ignored, as {@link
+ * java.util.concurrent.ThreadPoolExecutor} does, so the pool never silently loses a slot.
  */
 final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
-  private static final int MAX_FAILED_FLUSHES = 3;
+  /** {@link #inHandler} once the slot was taken from this thread. */
+  private static final Object TAKEN = new Object();
 
   /** What a slot holds, handed from an abandoned thread to its replacement. Touched by one thread at a time. */
   static final class Backlog {
@@ -37,8 +41,11 @@ final class Worker implements Runnable {
   private final List<String> queues;
   private final Object fetchLock = new Object();
   private boolean fetching; // guarded by fetchLock
-  private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
-  private int failedFlushes; // consecutive; touched by the thread that owns the backlog
+  /**
+   * The execution whose handler runs on this thread, null between tasks, or {@link #TAKEN}. Whoever moves it away from
+   * an execution first owns the backlog: this thread when the handler returns, else the timer or stop.
+   */
+  private final AtomicReference<Object> inHandler = new AtomicReference<>();
 
   Worker(WorkerPool pool, PoolContext ctx, int slot, Backlog backlog) {
     this.pool = pool;
@@ -64,13 +71,13 @@ final class Worker implements Runnable {
     } catch (RuntimeException | Error unexpected) {
       // A bug or a broken broker client, not a handler (handlers' throwables fail their attempt): keep the slot.
       log.error("worker {} failed; a fresh thread takes its slot", slot, unexpected);
-      abandon();
+      Object current = inHandler.get();
+      if (current != TAKEN && inHandler.compareAndSet(current, TAKEN)) {
+        pool.replace(this);
+      }
     } finally {
-      if (!abandoned.get()) {
-        if (!backlog.unacked.isEmpty() && !pool.ackAll(backlog.unacked)) {
-          pool.giveUpAcks(backlog.unacked);
-        }
-        backlog.unacked.clear();
+      if (inHandler.get() != TAKEN) {
+        pool.flushBeforeExit(backlog.unacked);
         for (Execution e; (e = backlog.claimed.poll()) != null; ) {
           pool.handBack(e, "shutdown", Duration.ZERO);
         }
@@ -79,7 +86,7 @@ final class Worker implements Runnable {
   }
 
   private void loop() {
-    while (pool.isRunning() && !abandoned.get()) {
+    while (pool.isRunning()) {
       Execution next = pool.takeRunnable();
       if (next == null) {
         next = admitClaimed();
@@ -91,13 +98,43 @@ final class Worker implements Runnable {
         }
         continue;
       }
-      next.execute(this::abandon, backlog.unacked::add);
-      if (next.state() == Execution.State.TIMED_OUT) {
-        abandon(); // the timer gives this slot to a fresh thread; whichever of us comes first does it
-      } else if (backlog.unacked.size() >= ctx.config().ackBatch()) {
+      if (Thread.interrupted()) {
+        strayInterrupt(); // aimed at no task of ours: the handler must not see it
+      }
+      Execution running = next;
+      inHandler.set(running);
+      running.execute(() -> handOver(running), backlog.unacked::add);
+      if (running.state() == Execution.State.TIMED_OUT) {
+        handOver(running); // the timer's interrupt may still be on its way: this thread takes no more work
+        return;
+      }
+      if (!inHandler.compareAndSet(running, null)) {
+        return; // stop took the slot while the handler ran
+      }
+      if (backlog.unacked.size() >= ctx.config().ackBatch()) {
         flushAcks();
       }
     }
+  }
+
+  /** The handler of {@code e} overran: gives the slot to a fresh thread unless this thread has it back already. */
+  private void handOver(Execution e) {
+    if (inHandler.compareAndSet(e, TAKEN)) {
+      pool.replace(this);
+    }
+  }
+
+  /** The execution whose handler runs on this thread now, if any. */
+  Execution current() {
+    return inHandler.get() instanceof Execution e ? e : null;
+  }
+
+  /**
+   * Stop: takes the slot from this thread, whose handler of {@code e} was given up and has not returned. The caller
+   * then owns the backlog; this thread exits without touching it.
+   */
+  boolean takeOver(Execution e) {
+    return inHandler.compareAndSet(e, TAKEN);
   }
 
   /** Stop: wakes this worker if it is blocked in the broker, and only then. */
@@ -106,13 +143,6 @@ final class Worker implements Runnable {
       if (fetching) {
         thread.interrupt();
       }
-    }
-  }
-
-  /** Gives this slot, with its backlog, to a fresh thread; this thread touches the backlog no more. Once only. */
-  private void abandon() {
-    if (abandoned.compareAndSet(false, true)) {
-      pool.replace(this);
     }
   }
 
@@ -128,29 +158,19 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Acks the successes so far. If the broker cannot be reached they stay awaiting their ack (leases renewed) and the
-   * next flush tries again; after a few failures in a row they are given up and will run again after their leases
-   * expire.
+   * Acks the successes so far. Those whose ack gets no answer stay awaiting it (leases renewed) and the next flush asks
+   * again about the same leases, until the broker answers or their leases have certainly expired.
    */
   private void flushAcks() {
-    if (backlog.unacked.isEmpty()) {
-      return;
+    if (!backlog.unacked.isEmpty()) {
+      pool.ackAll(backlog.unacked);
     }
-    if (pool.ackAll(backlog.unacked)) {
-      failedFlushes = 0;
-    } else if (++failedFlushes < MAX_FAILED_FLUSHES) {
-      return;
-    } else {
-      failedFlushes = 0;
-      pool.giveUpAcks(backlog.unacked);
-    }
-    backlog.unacked.clear();
   }
 
   /**
    * Claims a batch, trying every served queue without waiting before blocking on this slot's own queue.
    *
-   * @return false when this worker should end (stopped while blocked, or the broker closed)
+   * @return false when this worker should end (stopped, or the broker closed)
    */
   private boolean fetch() {
     synchronized (fetchLock) {
@@ -168,7 +188,7 @@ final class Worker implements Runnable {
             last ? ctx.config().pollWait() : Duration.ZERO);
       }
     } catch (InterruptedException e) {
-      goOn = false; // stop's wake-up: this thread's loop ends here
+      goOn = strayInterrupt(); // stop's wake-up ends the loop; any other interrupt does not
     } catch (BrokerClosedException e) {
       log.info("broker closed: worker {} ends", slot);
       goOn = false;
@@ -178,7 +198,7 @@ final class Worker implements Runnable {
     }
     synchronized (fetchLock) {
       fetching = false;
-      if (Thread.interrupted()) {
+      if (Thread.interrupted() && !strayInterrupt()) {
         goOn = false; // stop's wake-up arrived as the fetch returned
       }
     }
@@ -186,12 +206,26 @@ final class Worker implements Runnable {
     return goOn;
   }
 
+  /**
+   * This thread was interrupted (its flag is now clear). Only stop ends a worker, and stop always changes the pool's
+   * state first: while the pool runs, the interrupt came from elsewhere and is ignored.
+   *
+   * @return true if the worker goes on (a stray interrupt), false if the pool is stopping
+   */
+  private boolean strayInterrupt() {
+    if (!pool.isRunning()) {
+      return false;
+    }
+    log.warn("worker {} was interrupted between tasks, not by stop; ignored, the worker goes on", slot);
+    return true;
+  }
+
   private boolean pause() {
     try {
       Thread.sleep(200);
       return true;
     } catch (InterruptedException e) {
-      return false; // stop interrupted the back-off: end, the pool is stopping
+      return strayInterrupt(); // stop interrupted the back-off: end; anything else: go on
     }
   }
 

@@ -7,9 +7,7 @@ import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -19,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +34,34 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Each slot is a thread that dequeues and runs the handler itself: no hand-off between threads per task. Idle
- *       workers block in the broker.
+ *       workers block in the broker. Only {@link #stop} ends a worker; a stray interrupt between tasks is ignored.
  *   <li>A handler that overruns its timeout is interrupted and its slot given to a fresh thread, even if the handler
  *       never returns ({@link #abandonedHandlers()} counts those still running).
  *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back to the broker
  *       with a not-before time: no thread waits out a backoff.
- *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, so only tasks of a
- *       dead pool are delivered again; a reaper reclaims expired leases of any pool.
+ *   <li>A heartbeat, on a thread of its own, extends the leases of the tasks this pool holds every third of the lease
+ *       time, many per broker call, so only tasks of a dead pool are delivered again; a reaper, on another thread,
+ *       reclaims expired leases of any pool. Timeouts have a timer of their own, so a slow broker call of either never
+ *       delays them. Neither job ever stops for a throwable: failures are counted ({@link #heartbeatFailures()},
+ *       {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()} tells whether leases are being renewed.
+ *   <li>A lease that expires while the pool holds its task (no renewal got through in time) is logged at WARN with the
+ *       task id and reported as {@link TaskEvent.LeaseLost} "renew"; the late result of its handler is not settled.
+ *   <li>An ack whose outcome is unknown (no reply) is asked again with the same leases, which the broker answers
+ *       exactly, until an answer comes or the leases have certainly expired; meanwhile the leases are renewed.
  * </ul>
  *
- * <p>Thread-safe. {@link #start()} once; {@link #stop(Duration)} is idempotent.
+ * <p>Thread-safe. {@link #start()} once; {@link #stop(Duration)} is idempotent and returns within its grace plus
+ * {@link #STOP_BOUND}.
  */
 public final class WorkerPool implements AutoCloseable {
+  /**
+   * How long {@link #stop(Duration)} may take beyond its grace: for interrupting overrunning handlers, acking the
+   * successes waiting for a batch, handing back tasks not started and waiting for worker threads. What does not fit is
+   * left to lease expiry (the tasks run again later: at-least-once, nothing lost).
+   */
+  public static final Duration STOP_BOUND = Duration.ofSeconds(2);
+
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
-  private static final Duration WORKER_JOIN = Duration.ofMillis(500);
-  private static final Duration HAND_BACK_BOUND = Duration.ofSeconds(2);
   private static final int NEW = 0;
   private static final int RUNNING = 1;
   private static final int STOPPED = 2;
@@ -60,15 +73,24 @@ public final class WorkerPool implements AutoCloseable {
   private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
   private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
   private final ThreadFactory threads;
+  private final ScheduledExecutorService heartbeatThread;
+  private final ScheduledExecutorService reaperThread;
+  private final Periodic heartbeat;
+  private final Periodic reaper;
+  private final Acks acks;
   private final Object idle = new Object();
   private final AtomicInteger lifecycle = new AtomicInteger(NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
+  /** System.nanoTime() by which stop gives up on the broker; set before lifecycle leaves RUNNING is visible. */
+  private volatile long stopDeadline;
 
   private WorkerPool(Builder b) {
     WorkerPoolConfig config = b.config;
     this.handlers = Map.copyOf(b.handlers);
     this.threads = daemonThreads(config.workerName());
+    // Task timeouts only: the heartbeat and the reaper call the broker, which may be slow, so they have threads of
+    // their own and can never hold up a timeout.
     var timer = new ScheduledThreadPoolExecutor(2, daemonThreads(config.workerName() + "-timer"));
     // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it would have fired.
     timer.setRemoveOnCancelPolicy(true);
@@ -83,6 +105,13 @@ public final class WorkerPool implements AutoCloseable {
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
     this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
+    this.acks = new Acks(ctx, held, this::signalIfStopping);
+    this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
+    this.reaperThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-reaper"));
+    this.heartbeat = new Periodic("lease renewal", new Heartbeat(ctx, held), ctx,
+        new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.leaseTime());
+    this.reaper = new Periodic("reaper", new Reaper(ctx), ctx,
+        new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.reapInterval().multipliedBy(3));
   }
 
   public static Builder builder(Broker broker) {
@@ -91,71 +120,69 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Starts the workers, heartbeat and reaper. @throws IllegalStateException if started before */
   public void start() {
-    if (!lifecycle.compareAndSet(NEW, RUNNING)) {
-      throw new IllegalStateException("pool was started before");
+    synchronized (lifecycle) {
+      if (lifecycle.get() != NEW) {
+        throw new IllegalStateException("pool was started before");
+      }
+      lifecycle.set(RUNNING);
     }
     WorkerPoolConfig config = ctx.config();
     for (int slot = 0; slot < config.workers(); slot++) {
       launch(new Worker(this, ctx, slot, new Worker.Backlog()));
     }
+    heartbeat.starting();
+    reaper.starting();
     long beat = Math.max(1, config.leaseTime().toMillis() / 3);
-    ctx.timer().scheduleWithFixedDelay(new Heartbeat(ctx, held), beat, beat, TimeUnit.MILLISECONDS);
+    heartbeatThread.scheduleWithFixedDelay(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     long reap = config.reapInterval().toMillis();
-    ctx.timer().scheduleWithFixedDelay(new Reaper(ctx), reap, reap, TimeUnit.MILLISECONDS);
+    reaperThread.scheduleWithFixedDelay(reaper, reap, reap, TimeUnit.MILLISECONDS);
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
   /**
-   * Takes no new tasks, waits up to {@code grace} for running handlers, then interrupts the rest and hands their tasks
-   * back to the broker without spending an attempt. Returns within {@code grace} plus a small bound even if a handler
-   * ignores interrupts. Does not close the broker. Returns at once when already stopped.
+   * Takes no new tasks and hands back the claimed ones not started yet, waits up to {@code grace} for running
+   * handlers, then interrupts the rest and hands their tasks back to the broker without spending an attempt. Successes
+   * waiting for a batched ack are acked first, also those of a handler's worker that ignores the interrupt. Does not
+   * close the broker.
    *
-   * @return true if every handler finished within {@code grace}
+   * <p>Returns within {@code grace} plus {@link #STOP_BOUND}, even if handlers ignore interrupts or the broker is slow:
+   * the work runs on a thread of its own, and what it has not done by then is left to lease expiry. A later or
+   * concurrent call waits for the first one to finish, up to its own {@code grace} plus the bound, and returns its
+   * result (false if its bound passed first).
+   *
+   * @return true if every handler finished within {@code grace} and stop finished within its bound
    */
   public boolean stop(Duration grace) {
     Objects.requireNonNull(grace, "grace");
-    int was = lifecycle.getAndSet(STOPPED);
-    if (was == NEW) {
-      ctx.timer().shutdownNow();
-      stopped.countDown();
-      return true;
-    }
-    if (was == STOPPED) {
-      return awaitFirstStop(grace);
-    }
-    // Handing back costs a broker call per task; past this point the rest are left to expire, so that stop stays
-    // bounded even when the broker is unreachable.
-    long handBackDeadline = System.nanoTime() + grace.toNanos() + HAND_BACK_BOUND.toNanos();
-    workers.forEach(Worker::interruptIfFetching);
-    for (Execution parked : dispatcher.closeAndDrain()) {
-      handBackBy(parked, "shutdown", handBackDeadline);
-    }
-    for (Execution e; (e = runnable.poll()) != null; ) {
-      handBackBy(e, "shutdown", handBackDeadline);
-    }
-    boolean clean = awaitIdle(grace);
-    if (!clean) {
-      log.warn("shutdown grace {} exceeded, interrupting {} handlers", grace, held.size());
-      for (Execution e : List.copyOf(held)) {
-        handBackBy(e, "shutdown", handBackDeadline);
-        held.remove(e);
+    long began = System.nanoTime();
+    long bound = grace.toNanos() + STOP_BOUND.toNanos();
+    int was;
+    synchronized (lifecycle) {
+      was = lifecycle.get();
+      if (was == RUNNING) {
+        stopDeadline = began + bound; // written before the state: whoever sees STOPPED sees the deadline
       }
+      lifecycle.set(STOPPED);
     }
-    ctx.timer().shutdownNow();
-    joinWorkers();
-    log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
-    stopResult = clean;
-    stopped.countDown();
-    return clean;
+    if (was == RUNNING) {
+      workers.forEach(Worker::interruptIfFetching);
+      Thread stopper = new Thread(() -> shutDown(grace, began), ctx.config().workerName() + "-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+    } else if (was == NEW) {
+      shutDownTimers();
+      stopResult = true;
+      stopped.countDown();
+    }
+    return awaitStopped(began + bound);
   }
 
-  /** A second stop waits for the first one, which is bounded, and returns its result. */
-  private boolean awaitFirstStop(Duration grace) {
+  private boolean awaitStopped(long deadline) {
     try {
-      if (stopped.await(grace.toNanos() + HAND_BACK_BOUND.toNanos() + WORKER_JOIN.toNanos() * 2,
-          TimeUnit.NANOSECONDS)) {
+      if (stopped.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         return stopResult;
       }
+      log.warn("stop did not finish within its bound; what it has not handed back runs again after lease expiry");
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,13 +190,96 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void handBackBy(Execution e, String reason, long deadlineNanos) {
-    if (System.nanoTime() - deadlineNanos < 0) {
-      e.handBack(reason, Duration.ZERO);
-    } else {
-      e.abandonLease();
+  /** Stop's work, on its own thread. */
+  private void shutDown(Duration grace, long began) {
+    long graceEnd = began + grace.toNanos();
+    boolean clean = false;
+    try {
+      dispatcher.closeAndDrain(); // parked tasks are held too: handed back below with the other unstarted ones
+      runnable.clear();
+      List<Execution> unstarted = pendingHeld();
+      if (!unstarted.isEmpty()) {
+        log.info("stopping: handing back {} prefetched tasks not started", unstarted.size());
+      }
+      handBackUntil(unstarted, graceEnd);
+      clean = awaitNoneRunning(graceEnd);
+      if (!clean) {
+        interruptOverrunning(grace);
+      }
+      handBackUntil(pendingHeld(), stopDeadline);
+      joinWorkers();
+      if (!held.isEmpty()) {
+        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire", Acks.ids(held));
+      }
+    } catch (RuntimeException | Error e) {
+      clean = false;
+      log.error("stopping the worker pool failed; unfinished tasks run again once their leases expire", e);
+    } finally {
+      shutDownTimers();
+      log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
+      stopResult = clean && System.nanoTime() - stopDeadline <= 0;
+      stopped.countDown();
     }
-    held.remove(e);
+  }
+
+  /**
+   * Grace is over: interrupts every running handler, takes the slots of those that do not return and acks their
+   * workers' waiting successes (a success left unacked would run again), then hands the interrupted tasks back. Their
+   * claimed tasks, still held and not started, go back with the others after this.
+   */
+  private void interruptOverrunning(Duration grace) {
+    List<Execution> interrupted = new ArrayList<>();
+    List<Worker> taken = new ArrayList<>();
+    for (Worker w : workers.keySet()) {
+      Execution e = w.current();
+      if (e != null && e.giveUp()) {
+        interrupted.add(e);
+        if (w.takeOver(e)) {
+          taken.add(w);
+        }
+      }
+    }
+    for (Execution e : held) {
+      if (e.state() == Execution.State.RUNNING && e.giveUp()) {
+        interrupted.add(e); // started after the loop above saw its worker
+      }
+    }
+    log.warn("shutdown grace {} exceeded: interrupting {} running handlers", grace, interrupted.size());
+    for (Worker w : taken) {
+      workers.remove(w);
+      flushBeforeExit(w.backlog().unacked);
+    }
+    for (Execution e : interrupted) {
+      if (System.nanoTime() - stopDeadline < 0) {
+        e.releaseGivenUp("shutdown", Duration.ZERO);
+      } else {
+        e.dropGivenUp();
+      }
+      held.remove(e);
+    }
+  }
+
+  private List<Execution> pendingHeld() {
+    List<Execution> pending = new ArrayList<>();
+    for (Execution e : held) {
+      if (e.state() == Execution.State.PENDING) {
+        pending.add(e);
+      }
+    }
+    return pending;
+  }
+
+  /**
+   * Hands back each execution not started yet while {@code deadline} has not passed, after it leaves it to expire.
+   * One broker call each; the state CAS keeps a worker that meets one of them later from running it.
+   */
+  private void handBackUntil(List<Execution> executions, long deadline) {
+    for (Execution e : executions) {
+      boolean done = System.nanoTime() - deadline < 0 ? e.handBack("shutdown", Duration.ZERO) : e.abandonLease();
+      if (done) {
+        held.remove(e);
+      }
+    }
   }
 
   /** Same as {@code stop(Duration.ofSeconds(10))}. */
@@ -183,6 +293,24 @@ public final class WorkerPool implements AutoCloseable {
     return ctx.abandonedHandlers().get();
   }
 
+  /** Heartbeat runs that failed, in part (a broker call) or whole (any throwable), since the pool started. */
+  public long heartbeatFailures() {
+    return heartbeat.failures();
+  }
+
+  /** Reaper runs that failed since the pool started. */
+  public long reaperFailures() {
+    return reaper.failures();
+  }
+
+  /**
+   * True while lease renewal is failing: its last run failed, or none has succeeded for a lease time (stuck in the
+   * broker). Held tasks may then lose their leases and run again elsewhere.
+   */
+  public boolean renewalsFailing() {
+    return lifecycle.get() == RUNNING && !heartbeat.healthy();
+  }
+
   /** Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers - busy}. */
   public int busyWorkers() {
     int busy = 0;
@@ -194,7 +322,7 @@ public final class WorkerPool implements AutoCloseable {
     return busy;
   }
 
-  /** Tasks this pool holds right now (running or parked for a saturated type). */
+  /** Tasks this pool holds right now (running, claimed or parked, or awaiting their ack). */
   public int heldTasks() {
     return held.size();
   }
@@ -218,7 +346,7 @@ public final class WorkerPool implements AutoCloseable {
       deadLetterUnknownType(lease);
       return;
     }
-    Execution execution = new Execution(ctx, lease, handler, this::ended);
+    Execution execution = new Execution(ctx, lease, ctx.clock().instant(), handler, this::ended);
     held.add(execution);
     claimed.add(execution);
   }
@@ -245,37 +373,14 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /** Sends the acks of successful executions in one broker call and reports each outcome. */
-  /**
-   * @return false if the broker could not be reached: the executions stay awaiting their ack (and renewed), for the
-   *     caller to try again or {@linkplain #giveUpAcks give up}
-   */
-  boolean ackAll(List<Execution> succeeded) {
-    List<Lease> leases = new ArrayList<>(succeeded.size());
-    succeeded.forEach(e -> leases.add(e.lease()));
-    try {
-      Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
-      lost.addAll(ctx.broker().ackAll(leases)); // brokers return the very lease objects they were given
-      for (int i = 0; i < succeeded.size(); i++) {
-        Execution e = succeeded.get(i);
-        e.acked(lost.contains(leases.get(i)));
-        held.remove(e);
-      }
-    } catch (RuntimeException brokerError) {
-      ctx.brokerErrors().warn("could not ack " + succeeded.size() + " tasks", brokerError);
-      return false;
-    }
-    signalIfStopping();
-    return true;
+  /** Acks successes in one broker call; see {@link Acks#ackAll}. @return true if the broker answered */
+  boolean ackAll(List<Execution> pending) {
+    return acks.ackAll(pending);
   }
 
-  /** Stops trying to ack: the leases will expire and the tasks be delivered again (at-least-once, nothing lost). */
-  void giveUpAcks(List<Execution> unacked) {
-    for (Execution e : unacked) {
-      e.ackFailed();
-      held.remove(e);
-    }
-    signalIfStopping();
+  /** A worker's last acks before it leaves its slot; see {@link Acks#flushBeforeExit}. */
+  void flushBeforeExit(List<Execution> unacked) {
+    acks.flushBeforeExit(unacked, isRunning() ? System.nanoTime() + STOP_BOUND.toNanos() : stopDeadline);
   }
 
   /** The worker's handler overran and did not return: a fresh thread takes its slot. */
@@ -285,10 +390,7 @@ public final class WorkerPool implements AutoCloseable {
       launch(new Worker(this, ctx, abandoned.slot(), abandoned.backlog()));
     } else {
       Worker.Backlog backlog = abandoned.backlog();
-      if (!ackAll(backlog.unacked)) {
-        giveUpAcks(backlog.unacked);
-      }
-      backlog.unacked.clear();
+      flushBeforeExit(backlog.unacked);
       for (Execution e; (e = backlog.claimed.poll()) != null; ) {
         handBack(e, "shutdown", Duration.ZERO);
       }
@@ -303,7 +405,9 @@ public final class WorkerPool implements AutoCloseable {
 
   void handBack(Execution execution, String reason, Duration delay) {
     execution.handBack(reason, delay);
-    held.remove(execution);
+    if (execution.state() != Execution.State.AWAITING_ACK) {
+      held.remove(execution);
+    }
   }
 
   /** An admitted execution stopped running (finished, timed out or handed back). */
@@ -347,10 +451,10 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private boolean awaitIdle(Duration grace) {
-    long deadline = System.nanoTime() + grace.toNanos();
+  /** Waits until no handler runs, or {@code deadline} (System.nanoTime()) passes. */
+  private boolean awaitNoneRunning(long deadline) {
     synchronized (idle) {
-      while (!held.isEmpty()) {
+      while (busyWorkers() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -366,13 +470,13 @@ public final class WorkerPool implements AutoCloseable {
     return true;
   }
 
+  /** Waits for the worker threads (they ack and hand back what they hold as they exit) until stop's deadline. */
   private void joinWorkers() {
-    long deadline = System.nanoTime() + WORKER_JOIN.toNanos();
     for (Thread thread : workers.values()) {
-      long left = deadline - System.nanoTime();
+      long left = stopDeadline - System.nanoTime();
       try {
         if (left > 0) {
-          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          TimeUnit.NANOSECONDS.timedJoin(thread, left);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -382,6 +486,12 @@ public final class WorkerPool implements AutoCloseable {
         log.debug("worker {} still blocked in the broker; it hands back anything it receives", thread.getName());
       }
     }
+  }
+
+  private void shutDownTimers() {
+    ctx.timer().shutdownNow();
+    heartbeatThread.shutdownNow();
+    reaperThread.shutdownNow();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
