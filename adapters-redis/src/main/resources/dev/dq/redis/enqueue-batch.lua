@@ -1,29 +1,29 @@
 -- enqueue-batch: add n tasks to one queue, all or none.
--- KEYS[1] ready  KEYS[2] delayed  KEYS[3] notify  KEYS[3+i] task:<id of task i>, i = 1..n
--- ARGV[1] capacity  ARGV[2] now ms override ('' = Redis TIME; test hook)  ARGV[3] nonce of this call ('' = none)
+-- KEYS[1] ready  KEYS[2] delayed  KEYS[3] notify  KEYS[4] enqueued:<call id> (proof, see below)
+-- KEYS[4+i] task:<id of task i>, i = 1..n
+-- ARGV[1] capacity  ARGV[2] now ms override ('' = Redis TIME; test hook)  ARGV[3] how long the proof lives, ms
 -- ARGV[4 + 4(i-1) .. 7 + 4(i-1)] id, data (JSON), attempt, not-before ms ('' = now) of task i
 -- Replies: 'OK' | 'FULL' | {'DUPLICATE', id}
--- A retry of the same call (same nonce) after a lost reply answers 'OK': the first call wrote all or nothing.
+-- A retry of the same call (same KEYS[4]) after a lost reply answers 'OK': the first call wrote all or nothing, and
+-- its proof lives apart from the tasks, so it is still there if workers ran and acked some of them in between.
 local now
 if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
   local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
 
-local n = #KEYS - 3
+local n = #KEYS - 4
 if n == 0 then return 'OK' end
-if ARGV[3] ~= '' and redis.call('HGET', KEYS[4], 'nonce') == ARGV[3] then return 'OK' end
+if redis.call('EXISTS', KEYS[4]) == 1 then return 'OK' end
 local seen = {}
 for i = 1, n do
   local id = ARGV[4 + 4 * (i - 1)]
-  if seen[id] or redis.call('EXISTS', KEYS[3 + i]) == 1 then return {'DUPLICATE', id} end
+  if seen[id] or redis.call('EXISTS', KEYS[4 + i]) == 1 then return {'DUPLICATE', id} end
   seen[id] = true
 end
 if redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + n > tonumber(ARGV[1]) then return 'FULL' end
 
--- Only the first task's hash carries the nonce: it is the one a retry checks, and the batch is all or none.
-redis.call('HSET', KEYS[4], 'data', ARGV[5], 'attempt', ARGV[6], 'nonce', ARGV[3])
-for i = 2, n do
+for i = 1, n do
   local b = 4 + 4 * (i - 1)
-  redis.call('HSET', KEYS[3 + i], 'data', ARGV[b + 1], 'attempt', ARGV[b + 2])
+  redis.call('HSET', KEYS[4 + i], 'data', ARGV[b + 1], 'attempt', ARGV[b + 2])
 end
 -- Ready ids go in with one RPUSH per chunk (Lua's unpack has a stack limit), in batch order.
 local ready = {}
@@ -43,4 +43,5 @@ end
 if #ready > 0 then redis.call('RPUSH', KEYS[1], unpack(ready)) end
 for i = 1, math.min(n, 64) do redis.call('RPUSH', KEYS[3], '1') end
 redis.call('LTRIM', KEYS[3], -64, -1)
+redis.call('SET', KEYS[4], '1', 'PX', ARGV[3])
 return 'OK'

@@ -66,7 +66,15 @@ public final class RedisKeys {
     return prefix + "dead-seq";
   }
 
-  /** Hash of one task: {@code data} (JSON), {@code attempt}, {@code nonce}, and {@code failure} once dead. */
+  /**
+   * Short-lived proof that the enqueue call {@code callId} was applied, so that a retry after a lost reply answers
+   * "done" even when the tasks have run and been acked since. Expires on its own.
+   */
+  public String enqueued(String callId) {
+    return prefix + "enqueued:" + callId;
+  }
+
+  /** Hash of one task: {@code data} (JSON), {@code attempt}, and {@code failure} once dead. */
   public String task(String id) {
     return prefix + "task:" + id;
   }
