@@ -92,17 +92,24 @@ public final class RedisBroker implements Broker {
 
   @Override
   public void enqueue(Task task, Duration timeout) throws InterruptedException {
-    enqueueOne(task, "", timeout);
+    enqueueOne(task, "", "", timeout);
   }
 
   @Override
   public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(notBefore, "notBefore");
-    enqueueOne(task, Long.toString(notBefore.toEpochMilli()), timeout);
+    enqueueOne(task, Long.toString(notBefore.toEpochMilli()), "", timeout);
   }
 
-  /** @param due not-before epoch millis, or '' */
-  private void enqueueOne(Task task, String due, Duration timeout) throws InterruptedException {
+  /** The delay is added to the Redis server's TIME inside the script, so the producer's clock plays no part. */
+  @Override
+  public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
+    requireNonNegative("delay", delay);
+    enqueueOne(task, "", Long.toString(delay.toMillis()), timeout);
+  }
+
+  /** @param due not-before epoch millis, or '' @param delay millis after Redis "now", or '' */
+  private void enqueueOne(Task task, String due, String delay, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
     requireNonNegative("timeout", timeout);
     checkOpen();
@@ -115,7 +122,7 @@ public final class RedisBroker implements Broker {
     String what = "enqueue task " + task.id();
     untilAccepted(what, task.queue(), List.of(task.id()), timeout, () -> ops.script(what, Script.ENQUEUE, keyList,
         List.of(task.id().value(), data, Integer.toString(task.attempt()), due,
-            Integer.toString(config.capacityPerQueue()), proofMillis(timeout), ops.now())));
+            Integer.toString(config.capacityPerQueue()), proofMillis(timeout), ops.now(), delay)));
   }
 
   @Override
