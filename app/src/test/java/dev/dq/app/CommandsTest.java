@@ -175,6 +175,14 @@ final class CommandsTest {
   }
 
   @Test
+  void publish_queueCapacityVariable_isUsedAndFlagWins() {
+    assertThat(execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "publish", "--type", "echo", "--count", "2",
+        "--timeout", "0ms")).isEqualTo(1);
+    assertThat(execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "--queue-capacity", "5", "publish", "--type", "echo",
+        "--count", "2", "--timeout", "0ms")).isZero();
+  }
+
+  @Test
   void publish_quietCount_printsTheCount() {
     assertThat(execute(Map.of(), "", "publish", "--type", "echo", "--count", "1200", "--quiet")).isZero();
 
