@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +65,8 @@ final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--delay",
       paramLabel = "DURATION",
-      description = "Make the tasks ready only after this long (default 0). Delayed tasks are sent one by one.")
+      description = "Make the tasks ready only after this long, measured on the broker's clock (the Redis server's "
+          + "TIME), not this host's (default 0). Delayed tasks are sent one by one.")
   String delay;
 
   @Option(
@@ -92,7 +92,7 @@ final class PublishCommand implements Callable<Integer> {
       throw new BadSettingException("nothing to publish: give --type, or JSON lines on stdin");
     }
     try (BrokerSession session = BrokerSession.open(app)) {
-      publish(session.broker(), session.clock(), tasks, settings);
+      publish(session.broker(), tasks, settings);
     }
     return 0;
   }
@@ -119,7 +119,7 @@ final class PublishCommand implements Callable<Integer> {
     return new PublishSettings(q, type, payload, payloadFile, n, d, t);
   }
 
-  private void publish(Broker broker, InstantSource clock, List<Task> tasks, PublishSettings settings) {
+  private void publish(Broker broker, List<Task> tasks, PublishSettings settings) {
     PrintWriter out = spec.commandLine().getOut();
     int published = 0;
     try {
@@ -129,9 +129,9 @@ final class PublishCommand implements Callable<Integer> {
           published += printed(out, batch);
         }
       } else {
-        Instant notBefore = clock.instant().plus(settings.delay());
+        // A relative delay, resolved on the broker's clock: a producer whose clock is off does not move it.
         for (Task task : tasks) {
-          broker.enqueueAt(task, notBefore, settings.timeout());
+          broker.enqueueIn(task, settings.delay(), settings.timeout());
           published += printed(out, List.of(task));
         }
       }

@@ -25,7 +25,7 @@ import java.util.Map;
  * @param payload payload text, or null
  * @param payloadFile payload file, or null
  * @param count tasks to publish with {@code type}
- * @param delay how long after publishing the tasks become ready
+ * @param delay how long after publishing the tasks become ready, on the broker's clock
  * @param timeout how long to wait for room in a full queue
  */
 record PublishSettings(

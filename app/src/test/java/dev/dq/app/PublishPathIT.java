@@ -2,6 +2,7 @@ package dev.dq.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -9,6 +10,22 @@ import org.junit.jupiter.api.Test;
  * memory, the queue capacity setting, delays on Redis time, and replies lost on the way back.
  */
 final class PublishPathIT extends WithRedis {
+  /** Item 10: the producer's clock is 300 s ahead, yet the task is due 5 s after the Redis server's TIME. */
+  @Test
+  void publish_delayFromProducerWithSkewedClock_isDueOnRedisTime() throws Exception {
+    long before = redisMillis();
+    Dq.Result r = Dq.runWithInput(List.of("-D" + ClockModule.SKEW_PROPERTY + "=300s"), env(), new byte[0],
+        "publish", "--type", "echo", "--delay", "5s");
+    long after = redisMillis();
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+    String id = r.out().strip();
+    Double due = redis.admin().zscore("dq:{default}:delayed", id);
+    assertThat(due).as("task %s is delayed", id).isNotNull();
+    assertThat(due.longValue()).as("due, against Redis TIME %d..%d", before, after)
+        .isBetween(before + 5_000, after + 5_000);
+  }
+
   @Test
   void queueCapacityVariable_badValue_exits2NamingIt() throws Exception {
     Dq.Result r = Dq.run(env("DQ_QUEUE_CAPACITY", "lots"), "publish", "--type", "echo");
@@ -16,5 +33,10 @@ final class PublishPathIT extends WithRedis {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines()).singleElement().asString().startsWith("dq: DQ_QUEUE_CAPACITY must be").contains("lots");
     assertThat(redis.admin().dbSize()).isZero();
+  }
+
+  private static long redisMillis() {
+    return (Long) redis.admin().eval(
+        "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
   }
 }
