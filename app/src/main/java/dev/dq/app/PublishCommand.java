@@ -2,6 +2,7 @@ package dev.dq.app;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Task;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
           + "\"headers\"; a payload that is not a string is published as its JSON text).",
       "Every task is checked before the first is sent, and tasks go to the broker in atomic batches of "
           + PublishCommand.BATCH + ": a rejected task (too large, bad type) publishes nothing. Exits 1 with one line "
-          + "on stderr when a task is rejected, the queue stays full for --timeout, or the broker is unreachable."
+          + "on stderr when a task is rejected, the queue stays full for --timeout, or the broker is unreachable; when "
+          + "a reply was lost and the outcome is unknown, that line says so and the ids in doubt follow on stderr."
     })
 final class PublishCommand implements Callable<Integer> {
   static final int BATCH = 500;
@@ -135,6 +137,9 @@ final class PublishCommand implements Callable<Integer> {
           published += printed(out, List.of(task));
         }
       }
+    } catch (OutcomeUnknownException e) {
+      out.flush();
+      throw unknown(e, published, tasks.size(), settings.queue());
     } catch (QueueFullException e) {
       throw failed("queue " + settings.queue() + " still full after " + Env.format(settings.timeout()), published,
           tasks.size());
@@ -174,6 +179,20 @@ final class PublishCommand implements Callable<Integer> {
       batches.add(current);
     }
     return batches;
+  }
+
+  /**
+   * The broker may or may not have taken the batch in flight: say so, with its ids (printed by {@link Main}), so that
+   * nobody publishes them again blindly.
+   */
+  private static OutcomeUnknownException unknown(OutcomeUnknownException e, int published, int total, String queue) {
+    int doubtful = e.ids().size();
+    int unsent = total - published - doubtful;
+    String sure = published == 0 ? "" : "; " + published + " of " + total + " were published for sure (ids on stdout)";
+    return new OutcomeUnknownException("outcome unknown for " + doubtful + " tasks (ids below), which may or may not "
+        + "have been published: " + e.getMessage() + sure + (unsent > 0 ? "; " + unsent + " were not sent" : "")
+        + "; check with `dq stats --queue " + queue + "` (or look for their ids) before publishing them again",
+        e.ids(), e);
   }
 
   private static CommandFailedException failed(String why, int published, int total) {

@@ -2,6 +2,10 @@ package dev.dq.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dq.adapter.redis.ReplyCuttingProxy;
+import dev.dq.core.task.Task;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +28,33 @@ final class PublishPathIT extends WithRedis {
     assertThat(due).as("task %s is delayed", id).isNotNull();
     assertThat(due.longValue()).as("due, against Redis TIME %d..%d", before, after)
         .isBetween(before + 5_000, after + 5_000);
+  }
+
+  /** Item 17: every reply to the enqueue is lost while Redis applies it; publish must not say "nothing published". */
+  @Test
+  void publish_everyEnqueueReplyLost_reportsUnknownOutcomeWithTheIds() throws Exception {
+    // Loads the batch script into Redis, so that the proxy cuts the enqueue itself rather than a NOSCRIPT answer.
+    broker.enqueueAll(List.of(Task.builder("echo").queue("warm-up").createdAt(Instant.EPOCH).build()), Duration.ofSeconds(5));
+    Dq.Result r;
+    try (ReplyCuttingProxy proxy = ReplyCuttingProxy.to(redis.port())) {
+      proxy.cutEveryReplyTo("{lost}:ready");
+
+      r = Dq.run(env("DQ_REDIS_URL", proxy.url()),
+          "publish", "--queue", "lost", "--type", "echo", "--count", "3", "--timeout", "1s");
+
+      assertThat(proxy.cuts()).isPositive();
+    }
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
+    List<String> queued = redis.admin().lrange("dq:{lost}:ready", 0, -1);
+    assertThat(queued).as("the first try was applied").hasSize(3);
+    List<String> lines = r.err().lines().filter(l -> l.startsWith("dq: ")).toList();
+    assertThat(lines.get(0)).startsWith("dq: outcome unknown")
+        .contains("for 3 tasks", "may or may not have been published", "dq stats --queue lost")
+        .doesNotContain("nothing was published");
+    assertThat(lines.subList(1, lines.size())).extracting(l -> l.substring("dq:".length()).strip())
+        .containsExactlyElementsOf(queued);
+    assertThat(r.out()).as("no id is reported published for sure").isEmpty();
   }
 
   @Test

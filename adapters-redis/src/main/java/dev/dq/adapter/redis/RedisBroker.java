@@ -223,7 +223,7 @@ public final class RedisBroker implements Broker {
       }
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
       if (remainingMs <= 0 && doubt != null) {
-        throw outcomeUnknown(what, ids, "no try got an answer within " + timeout, doubt);
+        throw outcomeUnknown(what, ids, "no try got an answer within " + timeout.toMillis() + "ms", doubt);
       }
       if (remainingMs <= 0 && unavailable != null) {
         throw unavailable;
@@ -248,7 +248,7 @@ public final class RedisBroker implements Broker {
   private static OutcomeUnknownException outcomeUnknown(String what, List<TaskId> ids, String why,
       BrokerUnavailableException lost) {
     return new OutcomeUnknownException(what + ": outcome unknown, the reply was lost (" + lost.getMessage() + ") and "
-        + why + "; the " + ids.size() + " tasks may or may not have been enqueued", ids, lost);
+        + why + "; its " + ids.size() + " tasks may or may not have been enqueued", ids, lost);
   }
 
   @Override
