@@ -4,18 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Task;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Settings of {@code dq publish}.
@@ -31,41 +26,26 @@ import java.util.Map;
 record PublishSettings(
     String queue, String type, String payload, Path payloadFile, int count, Duration delay, Duration timeout) {
 
-  /** Builds and checks every task before anything is published: a bad one fails the whole command. */
-  List<Task> tasks(InputStream stdin, InstantSource clock) {
-    return type != null ? fromFlags(clock) : fromJsonLines(stdin, clock);
+  /**
+   * Checks every task before anything is published (a bad one fails the whole command), then hands them out one at a
+   * time. The caller closes the source.
+   */
+  PublishSource tasks(InputStream stdin, InstantSource clock) {
+    return type != null ? fromFlags(clock) : PublishSource.spool(stdin, (line, where) -> fromJson(line, where, clock));
   }
 
-  private List<Task> fromFlags(InstantSource clock) {
+  private PublishSource fromFlags(InstantSource clock) {
     byte[] bytes =
         payloadFile != null
             ? PublishCommand.readPayload(payloadFile)
             : (payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8);
-    List<Task> tasks = new ArrayList<>(count);
+    Supplier<Task> make = () -> Task.builder(type).queue(queue).payload(bytes).createdAt(clock.instant()).build();
     try {
-      for (int i = 0; i < count; i++) {
-        tasks.add(Task.builder(type).queue(queue).payload(bytes).createdAt(clock.instant()).build());
-      }
+      make.get(); // the tasks differ only in their ids: one that passes means all pass
     } catch (InvalidTaskException e) {
       throw PublishCommand.rejected("", e);
     }
-    return tasks;
-  }
-
-  private List<Task> fromJsonLines(InputStream stdin, InstantSource clock) {
-    List<Task> tasks = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
-      int number = 0;
-      for (String line; (line = reader.readLine()) != null; ) {
-        number++;
-        if (!line.isBlank()) {
-          tasks.add(fromJson(line, "stdin line " + number + ": ", clock));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return tasks;
+    return PublishSource.repeat(count, make);
   }
 
   private Task fromJson(String line, String where, InstantSource clock) {

@@ -175,6 +175,15 @@ final class CommandsTest {
   }
 
   @Test
+  void publish_queueCapacityFlag_limitsTheMemoryBroker() {
+    assertThat(execute(Map.of(), "", "--queue-capacity", "2", "publish", "--type", "echo", "--count", "3",
+        "--timeout", "0ms")).isEqualTo(1);
+
+    assertThat(err()).contains("dq: queue default still full after 0ms", "published 2 of 3");
+    assertThat(out().lines()).hasSize(2);
+  }
+
+  @Test
   void publish_queueCapacityVariable_isUsedAndFlagWins() {
     assertThat(execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "publish", "--type", "echo", "--count", "2",
         "--timeout", "0ms")).isEqualTo(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dq.adapter.redis.ReplyCuttingProxy;
 import dev.dq.core.task.Task;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.Test;
  * memory, the queue capacity setting, delays on Redis time, and replies lost on the way back.
  */
 final class PublishPathIT extends WithRedis {
+  private static final int LARGE = 200_000;
+  private static final List<String> SMALL_HEAP = List.of("-Xmx64m");
+
   /** Item 10: the producer's clock is 300 s ahead, yet the task is due 5 s after the Redis server's TIME. */
   @Test
   void publish_delayFromProducerWithSkewedClock_isDueOnRedisTime() throws Exception {
@@ -57,6 +61,40 @@ final class PublishPathIT extends WithRedis {
     assertThat(r.out()).as("no id is reported published for sure").isEmpty();
   }
 
+  /** Item 8: a large stdin goes through a small heap, and DQ_QUEUE_CAPACITY lets the queue hold it all. */
+  @Test
+  void publish_largeStdinWithSmallHeap_publishesEveryTask() throws Exception {
+    Dq.Result r = Dq.runWithInput(SMALL_HEAP, env("DQ_QUEUE_CAPACITY", "300000"), lines(LARGE, -1),
+        "publish", "--quiet");
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+    assertThat(r.out().strip()).isEqualTo("published " + LARGE);
+    assertThat(broker.stats("default").ready()).isEqualTo(LARGE);
+  }
+
+  /** Item 8: streaming keeps the guarantee that a bad task, even near the end, publishes nothing. */
+  @Test
+  void publish_badLineNearTheEndOfALargeStdin_publishesNothing() throws Exception {
+    Dq.Result r = Dq.runWithInput(SMALL_HEAP, env("DQ_QUEUE_CAPACITY", "300000"), lines(LARGE, LARGE - 10),
+        "publish", "--quiet");
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
+    assertThat(r.err().lines()).singleElement().asString()
+        .startsWith("dq: stdin line " + (LARGE - 10) + ": task type must be").contains("nothing was published");
+    assertThat(redis.admin().dbSize()).isZero();
+  }
+
+  /** Item 8: the capacity flag reaches the Redis broker: the third task finds the queue full. */
+  @Test
+  void queueCapacityFlag_limitsTheQueue() throws Exception {
+    Dq.Result r =
+        Dq.run(env(), "--queue-capacity", "2", "publish", "--type", "echo", "--count", "3", "--timeout", "0ms");
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("dq: queue default still full after 0ms", "published 2 of 3");
+    assertThat(broker.stats("default").ready()).isEqualTo(2);
+  }
+
   @Test
   void queueCapacityVariable_badValue_exits2NamingIt() throws Exception {
     Dq.Result r = Dq.run(env("DQ_QUEUE_CAPACITY", "lots"), "publish", "--type", "echo");
@@ -64,6 +102,20 @@ final class PublishPathIT extends WithRedis {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines()).singleElement().asString().startsWith("dq: DQ_QUEUE_CAPACITY must be").contains("lots");
     assertThat(redis.admin().dbSize()).isZero();
+  }
+
+  /**
+   * {@code n} JSON lines of echo tasks with 100-byte payloads (all of them held at once need well over 64 MB of heap);
+   * line {@code bad} (from 1; -1 for none) has an invalid type.
+   */
+  private static byte[] lines(int n, int bad) {
+    String padding = "x".repeat(100);
+    StringBuilder sb = new StringBuilder(n * 150);
+    for (int i = 1; i <= n; i++) {
+      sb.append("{\"type\":\"").append(i == bad ? "no spaces allowed" : "echo").append("\",\"payload\":\"task ")
+          .append(i).append(' ').append(padding).append("\"}\n");
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static long redisMillis() {
