@@ -35,11 +35,11 @@ import picocli.CommandLine.Spec;
     header = "Enqueues tasks and prints their ids.",
     description = {
       "With --type: --count tasks of that type, with the payload of --payload or --payload-file. Without --type: one "
-          + "task per line of stdin, as JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", \"id\", "
-          + "\"headers\"; a payload that is not a string is published as its JSON text).",
+          + "task per line of stdin, as UTF-8 JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", "
+          + "\"id\", \"headers\", all strings; a payload that is not a string is published as its JSON text).",
       "Every task is checked before the first is sent (stdin is spooled to a temporary file meanwhile, so memory stays "
           + "bounded), and tasks go to the broker in atomic batches of " + PublishCommand.BATCH + ": a rejected task "
-          + "(too large, bad type) publishes nothing. Exits 1 with one line on stderr when a task is "
+          + "(too large, bad type, invalid UTF-8) publishes nothing. Exits 1 with one line on stderr when a task is "
           + "rejected, the queue stays full for --timeout, or the broker is unreachable; when a reply was lost and the "
           + "outcome is unknown, that line says so and the ids in doubt follow on stderr."
     })

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -61,25 +63,64 @@ record PublishSettings(
     }
     try {
       Task.Builder b =
-          Task.builder(node.get("type").asText()).queue(text(node, "queue", queue)).createdAt(clock.instant());
-      if (node.hasNonNull("id")) {
-        b.id(node.get("id").asText());
+          Task.builder(node.get("type").asText()).queue(text(node, "queue", queue, where)).createdAt(clock.instant());
+      String id = text(node, "id", null, where);
+      if (id != null) {
+        b.id(id);
       }
       JsonNode p = node.path("payload");
       if (!p.isMissingNode() && !p.isNull()) {
         b.payload(p.isTextual() ? p.asText() : p.toString());
       }
-      for (Map.Entry<String, JsonNode> h : node.path("headers").properties()) {
-        b.header(h.getKey(), h.getValue().asText());
-      }
+      headers(node, where).forEach(b::header);
       return b.build();
     } catch (InvalidTaskException e) {
       throw PublishCommand.rejected(where, e);
     }
   }
 
-  private static String text(JsonNode node, String field, String fallback) {
+  /** A string field, or {@code fallback} if absent or null; any other JSON type is rejected, never converted. */
+  private static String text(JsonNode node, String field, String fallback, String where) {
     JsonNode value = node.path(field);
-    return value.isTextual() ? value.asText() : fallback;
+    if (value.isMissingNode() || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isTextual()) {
+      throw new CommandFailedException(
+          where + "\"" + field + "\" must be a string, not " + kind(value) + "; nothing was published");
+    }
+    return value.asText();
+  }
+
+  /** Headers are strings to strings: a number or object is rejected rather than turned into its text. */
+  private static Map<String, String> headers(JsonNode node, String where) {
+    JsonNode headers = node.path("headers");
+    if (headers.isMissingNode() || headers.isNull()) {
+      return Map.of();
+    }
+    if (!headers.isObject()) {
+      throw new CommandFailedException(
+          where + "\"headers\" must be an object of strings, not " + kind(headers) + "; nothing was published");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> h : headers.properties()) {
+      if (!h.getValue().isTextual()) {
+        throw new CommandFailedException(where + "header \"" + Env.printable(h.getKey()) + "\" must be a string, not "
+            + kind(h.getValue()) + " (quote it to send it as text); nothing was published");
+      }
+      out.put(h.getKey(), h.getValue().asText());
+    }
+    return out;
+  }
+
+  private static String kind(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case OBJECT -> "an object";
+      case ARRAY -> "an array";
+      case NULL -> "null";
+      default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
   }
 }

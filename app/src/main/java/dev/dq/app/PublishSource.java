@@ -6,7 +6,6 @@ import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +19,9 @@ import java.util.function.Supplier;
  * lines are checked as they are read and spooled to a private temporary file, which {@link #close()} deletes.
  */
 abstract class PublishSource implements Closeable {
+  /** Longest stdin line: a task at the payload limit, JSON-escaped, with headers, fits well within it. */
+  static final int MAX_LINE_BYTES = 16 << 20;
+
   /** How many tasks there are. */
   abstract int size();
 
@@ -58,12 +60,10 @@ abstract class PublishSource implements Closeable {
     try {
       int count = 0;
       try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-        int number = 0;
-        for (String line; (line = lines.readLine()) != null; ) {
-          number++;
+        Utf8Lines lines = new Utf8Lines(stdin, MAX_LINE_BYTES);
+        for (String line; (line = lines.next()) != null; ) {
           if (!line.isBlank()) {
-            parse.task(line, "stdin line " + number + ": ");
+            parse.task(line, "stdin line " + lines.number() + ": ");
             out.write(line);
             out.write('\n');
             count++;

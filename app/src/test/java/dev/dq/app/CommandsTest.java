@@ -191,6 +191,19 @@ final class CommandsTest {
         "--count", "2", "--timeout", "0ms")).isZero();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"type\":\"echo\",\"queue\":7}|\"queue\" must be a string, not a number",
+      "{\"type\":\"echo\",\"id\":42}|\"id\" must be a string, not a number",
+      "{\"type\":\"echo\",\"headers\":[\"a\"]}|\"headers\" must be an object of strings, not an array",
+      "{\"type\":\"echo\",\"headers\":{\"on\":true}}|header \"on\" must be a string, not a boolean"})
+  void publish_nonStringField_exits1NamingItAndPublishesNothing(String line, String message) {
+    assertThat(execute(Map.of(), "{\"type\":\"echo\"}\n" + line + "\n", "publish")).isEqualTo(1);
+
+    assertThat(err()).startsWith("dq: stdin line 2: " + message).contains("nothing was published");
+    assertThat(out()).isEmpty();
+  }
+
   @Test
   void publish_quietCount_printsTheCount() {
     assertThat(execute(Map.of(), "", "publish", "--type", "echo", "--count", "1200", "--quiet")).isZero();

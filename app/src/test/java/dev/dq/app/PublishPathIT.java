@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dq.adapter.redis.ReplyCuttingProxy;
 import dev.dq.core.task.Task;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +60,37 @@ final class PublishPathIT extends WithRedis {
     assertThat(lines.subList(1, lines.size())).extracting(l -> l.substring("dq:".length()).strip())
         .containsExactlyElementsOf(queued);
     assertThat(r.out()).as("no id is reported published for sure").isEmpty();
+  }
+
+  /** Item 6: invalid UTF-8 is rejected with the line's number, not stored with U+FFFD replacements. */
+  @Test
+  void publish_invalidUtf8OnStdin_exits1NamingTheLineAndPublishesNothing() throws Exception {
+    ByteArrayOutputStream stdin = new ByteArrayOutputStream();
+    stdin.writeBytes("{\"type\":\"echo\",\"payload\":\"fine\"}\n".getBytes(StandardCharsets.UTF_8));
+    stdin.writeBytes("{\"type\":\"echo\",\"payload\":\"abc".getBytes(StandardCharsets.UTF_8));
+    stdin.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe});
+    stdin.writeBytes("\"}\n".getBytes(StandardCharsets.UTF_8));
+
+    Dq.Result r = Dq.runWithInput(List.of(), env(), stdin.toByteArray(), "publish");
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
+    assertThat(r.err().lines()).singleElement().asString()
+        .startsWith("dq: stdin line 2: not valid UTF-8").contains("nothing was published");
+    assertThat(redis.admin().dbSize()).isZero();
+  }
+
+  /** Item 6: a header value that is not a string is rejected, naming the line and the header. */
+  @Test
+  void publish_nonStringHeader_exits1NamingLineAndHeader() throws Exception {
+    String stdin = "{\"type\":\"echo\",\"headers\":{\"a\":\"x\"}}\n{\"type\":\"echo\",\"headers\":{\"retries\":3}}\n";
+
+    Dq.Result r = Dq.runWithInput(env(), stdin, "publish");
+
+    assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
+    assertThat(r.err().lines()).singleElement().asString()
+        .startsWith("dq: stdin line 2: header \"retries\" must be a string, not a number")
+        .contains("nothing was published");
+    assertThat(redis.admin().dbSize()).isZero();
   }
 
   /** Item 8: a large stdin goes through a small heap, and DQ_QUEUE_CAPACITY lets the queue hold it all. */
