@@ -42,6 +42,10 @@ public interface Broker extends AutoCloseable {
    * @throws DuplicateTaskException the queue holds a task with the same id already
    * @throws InvalidTaskException the task breaks the broker's size limits
    * @throws BrokerClosedException after {@link #close}
+   * @throws BrokerUnavailableException the backing store could not be reached; nothing was enqueued
+   * @throws OutcomeUnknownException a try may have been applied but its reply was lost, and no later try got an answer
+   *     within {@code timeout} (or the wait was interrupted, with the flag kept): the task may or may not be held.
+   *     Retries within one call are exact (an applied try is never applied twice); a new call is not
    * @throws InterruptedException interrupted while waiting; nothing was enqueued
    */
   void enqueue(Task task, Duration timeout) throws InterruptedException;
@@ -74,6 +78,7 @@ public interface Broker extends AutoCloseable {
    *     the capacity)
    * @throws InvalidTaskException a task breaks the size limits (the message names it); nothing was enqueued
    * @throws DuplicateTaskException an id is held already or appears twice; nothing was enqueued
+   * @throws OutcomeUnknownException as for {@link #enqueue}; the whole batch is either held or not
    */
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException;
 
