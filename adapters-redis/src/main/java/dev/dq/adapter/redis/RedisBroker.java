@@ -200,12 +200,12 @@ public final class RedisBroker implements Broker {
       try {
         reply = call.get();
         unavailable = null;
-        doubt = null; // any answer settles it: the script would have answered OK for an applied earlier try
+        doubt = null; // any script reply settles it: the script answers OK for an applied earlier try
       } catch (BrokerUnavailableException e) {
         unavailable = e;
-        if (!RedisErrors.isBeforeSending(e)) {
+        if (RedisErrors.mayHaveRun(e)) {
           doubt = e;
-        }
+        } // else nothing was sent, or Redis refused this try (OOM, BUSY): no news about an earlier one
         reply = null;
       }
       if ("OK".equals(reply)) {

@@ -50,6 +50,20 @@ final class RedisErrors {
     return false;
   }
 
+  /**
+   * Whether a failed command may have run on Redis all the same: its connection failed after the command could have
+   * been sent (a read timeout, a connection cut before the reply). An error reply from Redis (OOM, BUSY, LOADING) is
+   * an answer, not a lost one: that command did not run.
+   */
+  static boolean mayHaveRun(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JedisConnectionException) {
+        return !isBeforeSending(e);
+      }
+    }
+    return false;
+  }
+
   private static boolean isConnectProblem(Throwable t) {
     return t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException;
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Items 11 and 17 of issue 8: an enqueue whose reply is lost (the script ran, the connection was cut before the
@@ -145,7 +146,7 @@ final class LostEnqueueReplyIT {
   }
 
   @Test
-  void isBeforeSending_tellsARefusedConnectionFromACutReply() throws Exception {
+  void isBeforeSendingAndMayHaveRun_tellARefusedConnectionFromACutReply() throws Exception {
     RuntimeException refused = failureOf(RedisClient.create("127.0.0.1", TestRedis.freePort()));
     proxy.cutNextReplyTo("probe", () -> {});
     RuntimeException cut = failureOf(RedisClient.create("127.0.0.1", proxy.port()));
@@ -153,6 +154,10 @@ final class LostEnqueueReplyIT {
     assertThat(RedisErrors.isBeforeSending(refused)).as("refused: %s", refused).isTrue();
     assertThat(RedisErrors.isBeforeSending(new BrokerUnavailableException("wrapped", refused))).isTrue();
     assertThat(RedisErrors.isBeforeSending(cut)).as("cut: %s", cut).isFalse();
+    assertThat(RedisErrors.mayHaveRun(refused)).isFalse();
+    assertThat(RedisErrors.mayHaveRun(new BrokerUnavailableException("wrapped", cut))).isTrue();
+    assertThat(RedisErrors.mayHaveRun(new JedisDataException("OOM command not allowed when used memory > 'maxmemory'.")))
+        .as("an error reply is an answer").isFalse();
   }
 
   private static RuntimeException failureOf(RedisClient client) {
