@@ -129,23 +129,26 @@ final class PublishCommand implements Callable<Integer> {
   private void publish(Broker broker, PublishSource tasks, PublishSettings settings, int batchSize) {
     PrintWriter out = spec.commandLine().getOut();
     int published = 0;
+    String sending = settings.queue(); // queue of the call in flight
     try {
       if (settings.delay().isZero()) {
         Batches batches = new Batches(tasks::next, batchSize);
         for (List<Task> batch; (batch = batches.next()) != null; ) {
+          sending = batch.get(0).queue();
           broker.enqueueAll(batch, settings.timeout());
           published += printed(out, batch);
         }
       } else {
         // A relative delay, resolved on the broker's clock: a producer whose clock is off does not move it.
         for (Task task; (task = tasks.next()) != null; ) {
+          sending = task.queue();
           broker.enqueueIn(task, settings.delay(), settings.timeout());
           published += printed(out, List.of(task));
         }
       }
     } catch (OutcomeUnknownException e) {
       out.flush();
-      throw unknown(e, published, tasks.size(), settings.queue());
+      throw unknown(e, published, tasks.size(), sending);
     } catch (QueueFullException e) {
       throw failed("queue " + settings.queue() + " still full after " + Env.format(settings.timeout()), published,
           tasks.size());
