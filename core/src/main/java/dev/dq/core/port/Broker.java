@@ -59,17 +59,13 @@ public interface Broker extends AutoCloseable {
   /**
    * Adds a task that becomes ready once {@code delay} has passed <b>on the broker's clock</b>: a relative delay, so a
    * producer whose clock is off neither hastens nor postpones it (unlike {@link #enqueueAt}, whose time is absolute).
-   * Counts against capacity like {@link #enqueue}. Brokers with a clock of their own override this; the default
-   * resolves the delay on this JVM's clock.
+   * Counts against capacity like {@link #enqueue}, and fails like it. Each broker resolves the delay on the clock it
+   * reads lease expiry from (the Redis server's TIME, an injected clock): there is no default, since this JVM's clock
+   * is exactly the producer's clock that must not count.
    *
    * @throws IllegalArgumentException {@code delay} is negative
    */
-  default void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
-    if (delay == null || delay.isNegative()) {
-      throw new IllegalArgumentException("delay must be >= 0: " + delay);
-    }
-    enqueueAt(task, Instant.now().plus(delay), timeout);
-  }
+  void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException;
 
   /**
    * Adds a batch to one queue atomically: all tasks or none. Blocks until the whole batch fits.
