@@ -118,11 +118,12 @@ public final class RedisBroker implements Broker {
     ops.register(task.queue());
     String data = ops.codec().encode(task);
     List<String> keyList = List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.task(task.id().value()),
-        keys.enqueued(UUID.randomUUID().toString()));
+        keys.enqueued());
+    String call = UUID.randomUUID().toString();
     String what = "enqueue task " + task.id();
     untilAccepted(what, task.queue(), List.of(task.id()), timeout, () -> ops.script(what, Script.ENQUEUE, keyList,
         List.of(task.id().value(), data, Integer.toString(task.attempt()), due,
-            Integer.toString(config.capacityPerQueue()), proofMillis(timeout), ops.now(), delay)));
+            Integer.toString(config.capacityPerQueue()), call, ops.now(), delay, proofMillis(timeout))));
   }
 
   @Override
@@ -154,10 +155,11 @@ public final class RedisBroker implements Broker {
     keyList.add(keys.ready());
     keyList.add(keys.delayed());
     keyList.add(keys.wakeups());
-    keyList.add(keys.enqueued(UUID.randomUUID().toString()));
-    List<String> args = new ArrayList<>(tasks.size() * 4 + 3);
+    keyList.add(keys.enqueued());
+    List<String> args = new ArrayList<>(tasks.size() * 4 + 4);
     args.add(Integer.toString(config.capacityPerQueue()));
     args.add(""); // now, filled per call
+    args.add(UUID.randomUUID().toString()); // the call's id, the same on every retry
     args.add(proofMillis(timeout));
     for (Task t : tasks) {
       keyList.add(keys.task(t.id().value()));
@@ -471,7 +473,8 @@ public final class RedisBroker implements Broker {
     Names.check("queue", queue);
     RedisKeys k = RedisKeys.of(queue);
     Object reply = ops.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
-        List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq()),
+        List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq(),
+            k.enqueued()),
         List.of());
     if (reply instanceof List<?> counts) {
       throw new IllegalStateException("queue " + queue + " is not empty: ready=" + counts.get(1) + " delayed="

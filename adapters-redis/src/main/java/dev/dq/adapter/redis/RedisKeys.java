@@ -67,11 +67,11 @@ public final class RedisKeys {
   }
 
   /**
-   * Short-lived proof that the enqueue call {@code callId} was applied, so that a retry after a lost reply answers
-   * "done" even when the tasks have run and been acked since. Expires on its own.
+   * Sorted set: id of a recent enqueue call to the epoch millis at which its proof expires. A retry after a lost reply
+   * finds its call here and answers "done", even when the tasks have run and been acked since.
    */
-  public String enqueued(String callId) {
-    return prefix + "enqueued:" + callId;
+  public String enqueued() {
+    return prefix + "enqueued";
   }
 
   /** Hash of one task: {@code data} (JSON), {@code attempt}, and {@code failure} once dead. */

@@ -11,7 +11,6 @@ import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -102,16 +101,28 @@ final class LostEnqueueReplyIT {
 
   @Test
   void enqueue_proofOfTheCall_expiresOnItsOwn() throws Exception {
-    Set<String> earlier = redis.admin().keys("dq:{" + QUEUE + "}:enqueued:*");
+    String calls = "dq:{" + QUEUE + "}:enqueued";
+    long proofs = redis.admin().zcard(calls);
+    long before = redisMillis();
 
     producer.enqueue(task("t1"), Duration.ofSeconds(5));
 
-    Set<String> proofs = new java.util.HashSet<>(redis.admin().keys("dq:{" + QUEUE + "}:enqueued:*"));
-    proofs.removeAll(earlier);
-    assertThat(proofs).hasSize(1);
-    long ttl = redis.admin().pttl(proofs.iterator().next());
-    assertThat(ttl).as("milliseconds left").isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5 + 300).toMillis());
+    assertThat(redis.admin().zcard(calls)).isEqualTo(proofs + 1);
+    List<redis.clients.jedis.resps.Tuple> newest = redis.admin().zrangeWithScores(calls, -1, -1);
+    assertThat((long) newest.get(0).getScore()).as("expiry, Redis time before the call: %d", before)
+        .isBetween(before + 5_000, before + Duration.ofMinutes(5).toMillis());
+    assertThat(redis.admin().pttl(calls)).as("the set itself expires when idle").isPositive();
     assertThat(redis.admin().hkeys("dq:{" + QUEUE + "}:task:t1")).containsExactlyInAnyOrder("data", "attempt");
+  }
+
+  @Test
+  void enqueue_expiredProofs_areForgottenByTheNextCall() throws Exception {
+    String calls = "dq:{" + QUEUE + "}:enqueued";
+    redis.admin().zadd(calls, 1, "an-old-call");
+
+    producer.enqueue(task("t1"), Duration.ofSeconds(5));
+
+    assertThat(redis.admin().zscore(calls, "an-old-call")).isNull();
   }
 
   @Test
@@ -167,6 +178,11 @@ final class LostEnqueueReplyIT {
       return e;
     }
     throw new AssertionError("the command got a reply");
+  }
+
+  private static long redisMillis() {
+    return (Long) redis.admin().eval(
+        "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
   }
 
   private Task task(String id) {
