@@ -11,8 +11,8 @@ import java.util.function.Function;
 final class BrokerModules {
   static final Map<String, Function<AppSettings, Module>> BY_NAME =
       Map.of(
-          "memory", app -> new InMemoryBrokerModule(),
-          "redis", app -> new RedisBrokerModule(app.redisUrl()));
+          "memory", app -> new InMemoryBrokerModule(app.queueCapacity()),
+          "redis", app -> new RedisBrokerModule(app.redisUrl(), app.queueCapacity()));
 
   private BrokerModules() {}
 

@@ -3,6 +3,7 @@ package dev.dq.app;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import java.time.Clock;
 import java.time.InstantSource;
 
 /**
@@ -10,10 +11,16 @@ import java.time.InstantSource;
  * those of the short commands (publish, dlq, stats) that need a broker but no worker pool.
  */
 final class ClockModule extends AbstractModule {
+  /**
+   * Test hook only: {@code -Ddq.test.clock-skew=300s} (or {@code PT-5M}) runs this process's clock that far off, as on
+   * a host whose clock is wrong, so jar tests can prove that nothing depends on a producer's or worker's clock.
+   */
+  static final String SKEW_PROPERTY = "dq.test.clock-skew";
 
   @Provides
   @Singleton
   InstantSource clock() {
-    return InstantSource.system();
+    String skew = System.getProperty(SKEW_PROPERTY);
+    return skew == null ? InstantSource.system() : Clock.offset(Clock.systemUTC(), Env.parseDuration(skew));
   }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       "  DQ_BROKER       broker: memory (default) | redis",
       "  DQ_REDIS_URL    redis://[user:password@]host:port/db or rediss://... (default redis://127.0.0.1:6379)",
       "  DQ_LOG_FORMAT   log format on stderr: text (default) | json",
+      "  DQ_QUEUE_CAPACITY  most waiting tasks per queue (default 100000)",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 final class DqCommand implements Callable<Integer> {
@@ -42,6 +43,13 @@ final class DqCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       description = "Log format on stderr: text | json (env DQ_LOG_FORMAT, default text).")
   String logFormat;
+
+  @Option(
+      names = "--queue-capacity",
+      paramLabel = "N",
+      description = "Most waiting (ready + delayed) tasks per queue; publishers wait while it is full "
+          + "(env DQ_QUEUE_CAPACITY, default 100000).")
+  String queueCapacity;
 
   DqCommand(Env env) {
     this.env = env;
@@ -73,6 +81,8 @@ final class DqCommand implements Callable<Integer> {
         throw new BadSettingException((redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
       }
     }
-    return new AppSettings(brokerName, LogFormat.BY_NAME.get(format), url);
+    int capacity = env.intInRange(queueCapacity, "--queue-capacity", "DQ_QUEUE_CAPACITY",
+        AppSettings.DEFAULT_QUEUE_CAPACITY, 1, AppSettings.MAX_QUEUE_CAPACITY);
+    return new AppSettings(brokerName, LogFormat.BY_NAME.get(format), url, capacity);
   }
 }

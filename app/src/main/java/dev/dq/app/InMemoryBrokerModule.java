@@ -10,11 +10,17 @@ import java.time.InstantSource;
 
 /** {@code DQ_BROKER=memory}: one {@link InMemoryBroker} in this JVM, serving as {@link Broker} and its DLQ. */
 public final class InMemoryBrokerModule extends AbstractModule {
+  private final int capacity;
+
+  /** @param capacity most waiting tasks per queue, already checked */
+  InMemoryBrokerModule(int capacity) {
+    this.capacity = capacity;
+  }
 
   @Provides
   @Singleton
   InMemoryBroker inMemoryBroker(InstantSource clock) {
-    return InMemoryBroker.builder().clock(clock).build();
+    return InMemoryBroker.builder().clock(clock).capacity(capacity).build();
   }
 
   @Provides

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.task.TaskQueueException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -67,6 +68,9 @@ public final class Main {
           if (ex instanceof CommandFailedException) {
             return failed(commandLine, ex.getMessage());
           }
+          if (ex instanceof OutcomeUnknownException unknown) {
+            return unknown(commandLine, unknown);
+          }
           if (ex instanceof BrokerUnavailableException) {
             return failed(commandLine, "broker unavailable: " + ex.getMessage());
           }
@@ -98,6 +102,21 @@ public final class Main {
   /** The command could not do its job: broker unreachable, task rejected, entry not found. */
   private static int failed(CommandLine cl, String message) {
     print(cl, message, "failed");
+    return 1;
+  }
+
+  /**
+   * A write whose reply was lost: neither success nor "nothing happened" is true. One line says so (the message should
+   * say how to check), then the ids in doubt, one per line, so that nobody sends them again blindly.
+   */
+  private static int unknown(CommandLine cl, OutcomeUnknownException e) {
+    String message = e.getMessage();
+    if (!message.startsWith("outcome unknown")) {
+      message = "outcome unknown: " + message;
+    }
+    print(cl, message, "outcome unknown");
+    e.ids().forEach(id -> cl.getErr().println("dq:   " + id.value()));
+    cl.getErr().flush();
     return 1;
   }
 

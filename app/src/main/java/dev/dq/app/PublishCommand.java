@@ -2,6 +2,7 @@ package dev.dq.app;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Task;
@@ -10,14 +11,16 @@ import dev.dq.core.task.TaskQueueException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,11 +35,13 @@ import picocli.CommandLine.Spec;
     header = "Enqueues tasks and prints their ids.",
     description = {
       "With --type: --count tasks of that type, with the payload of --payload or --payload-file. Without --type: one "
-          + "task per line of stdin, as JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", \"id\", "
-          + "\"headers\"; a payload that is not a string is published as its JSON text).",
-      "Every task is checked before the first is sent, and tasks go to the broker in atomic batches of "
-          + PublishCommand.BATCH + ": a rejected task (too large, bad type) publishes nothing. Exits 1 with one line "
-          + "on stderr when a task is rejected, the queue stays full for --timeout, or the broker is unreachable."
+          + "task per line of stdin, as UTF-8 JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", "
+          + "\"id\", \"headers\", all strings; a payload that is not a string is published as its JSON text).",
+      "Every task is checked before the first is sent (stdin is spooled to a temporary file meanwhile, so memory stays "
+          + "bounded), and tasks go to the broker in atomic batches of " + PublishCommand.BATCH + ": a rejected task "
+          + "(too large, bad type, invalid UTF-8) publishes nothing. Exits 1 with one line on stderr when a task is "
+          + "rejected, the queue stays full for --timeout, or the broker is unreachable; when a reply was lost and the "
+          + "outcome is unknown, that line says so and the ids in doubt follow on stderr."
     })
 final class PublishCommand implements Callable<Integer> {
   static final int BATCH = 500;
@@ -66,7 +71,8 @@ final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--delay",
       paramLabel = "DURATION",
-      description = "Make the tasks ready only after this long (default 0). Delayed tasks are sent one by one.")
+      description = "Make the tasks ready only after this long, measured on the broker's clock (the Redis server's "
+          + "TIME), not this host's (default 0). Delayed tasks are sent one by one.")
   String delay;
 
   @Option(
@@ -87,12 +93,13 @@ final class PublishCommand implements Callable<Integer> {
   public Integer call() {
     AppSettings app = parent.configure();
     PublishSettings settings = settings();
-    List<Task> tasks = settings.tasks(in, InstantSource.system());
-    if (tasks.isEmpty()) {
-      throw new BadSettingException("nothing to publish: give --type, or JSON lines on stdin");
-    }
-    try (BrokerSession session = BrokerSession.open(app)) {
-      publish(session.broker(), session.clock(), tasks, settings);
+    try (PublishSource tasks = settings.tasks(in, InstantSource.system())) {
+      if (tasks.size() == 0) {
+        throw new BadSettingException("nothing to publish: give --type, or JSON lines on stdin");
+      }
+      try (BrokerSession session = BrokerSession.open(app)) {
+        publish(session.broker(), tasks, settings, Math.min(BATCH, app.queueCapacity()));
+      }
     }
     return 0;
   }
@@ -119,28 +126,37 @@ final class PublishCommand implements Callable<Integer> {
     return new PublishSettings(q, type, payload, payloadFile, n, d, t);
   }
 
-  private void publish(Broker broker, InstantSource clock, List<Task> tasks, PublishSettings settings) {
+  private void publish(Broker broker, PublishSource tasks, PublishSettings settings, int batchSize) {
     PrintWriter out = spec.commandLine().getOut();
     int published = 0;
+    String sending = settings.queue(); // queue of the call in flight
     try {
       if (settings.delay().isZero()) {
-        for (List<Task> batch : batches(tasks)) {
+        Batches batches = new Batches(tasks::next, batchSize);
+        for (List<Task> batch; (batch = batches.next()) != null; ) {
+          sending = batch.get(0).queue();
           broker.enqueueAll(batch, settings.timeout());
           published += printed(out, batch);
         }
       } else {
-        Instant notBefore = clock.instant().plus(settings.delay());
-        for (Task task : tasks) {
-          broker.enqueueAt(task, notBefore, settings.timeout());
+        // A relative delay, resolved on the broker's clock: a producer whose clock is off does not move it.
+        for (Task task; (task = tasks.next()) != null; ) {
+          sending = task.queue();
+          broker.enqueueIn(task, settings.delay(), settings.timeout());
           published += printed(out, List.of(task));
         }
       }
+    } catch (OutcomeUnknownException e) {
+      out.flush();
+      throw unknown(e, published, tasks.size(), sending);
     } catch (QueueFullException e) {
       throw failed("queue " + settings.queue() + " still full after " + Env.format(settings.timeout()), published,
           tasks.size());
     } catch (BrokerUnavailableException e) {
       throw failed("broker unavailable: " + e.getMessage(), published, tasks.size());
     } catch (TaskQueueException | IllegalArgumentException e) {
+      throw failed(e.getMessage(), published, tasks.size());
+    } catch (UncheckedIOException e) {
       throw failed(e.getMessage(), published, tasks.size());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -161,19 +177,63 @@ final class PublishCommand implements Callable<Integer> {
 
   /** Consecutive tasks of one queue, at most {@link #BATCH} per batch (a broker batch names one queue). */
   static List<List<Task>> batches(List<Task> tasks) {
-    List<List<Task>> batches = new ArrayList<>();
-    List<Task> current = new ArrayList<>();
-    for (Task task : tasks) {
-      if (!current.isEmpty() && (current.size() == BATCH || !current.get(0).queue().equals(task.queue()))) {
-        batches.add(current);
-        current = new ArrayList<>();
+    Iterator<Task> it = tasks.iterator();
+    Batches batches = new Batches(() -> it.hasNext() ? it.next() : null, BATCH);
+    List<List<Task>> all = new ArrayList<>();
+    for (List<Task> batch; (batch = batches.next()) != null; ) {
+      all.add(batch);
+    }
+    return all;
+  }
+
+  /** Cuts a stream of tasks into batches of consecutive tasks of one queue, holding one batch at a time. */
+  static final class Batches {
+    private final Supplier<Task> source;
+    private final int size;
+    private Task carried;
+
+    /** @param source the next task, or null after the last */
+    Batches(Supplier<Task> source, int size) {
+      this.source = source;
+      this.size = size;
+    }
+
+    /** The next batch, or null after the last. */
+    List<Task> next() {
+      Task first = carried != null ? carried : source.get();
+      carried = null;
+      if (first == null) {
+        return null;
       }
-      current.add(task);
+      List<Task> batch = new ArrayList<>(Math.min(size, 64));
+      batch.add(first);
+      while (batch.size() < size) {
+        Task task = source.get();
+        if (task == null) {
+          break;
+        }
+        if (!task.queue().equals(first.queue())) {
+          carried = task;
+          break;
+        }
+        batch.add(task);
+      }
+      return batch;
     }
-    if (!current.isEmpty()) {
-      batches.add(current);
-    }
-    return batches;
+  }
+
+  /**
+   * The broker may or may not have taken the batch in flight: say so, with its ids (printed by {@link Main}), so that
+   * nobody publishes them again blindly.
+   */
+  private static OutcomeUnknownException unknown(OutcomeUnknownException e, int published, int total, String queue) {
+    int doubtful = e.ids().size();
+    int unsent = total - published - doubtful;
+    String sure = published == 0 ? "" : "; " + published + " of " + total + " were published for sure (ids on stdout)";
+    return new OutcomeUnknownException("outcome unknown for " + doubtful + " tasks (ids below), which may or may not "
+        + "have been published: " + e.getMessage() + sure + (unsent > 0 ? "; " + unsent + " were not sent" : "")
+        + "; check with `dq stats --queue " + queue + "` (or look for their ids) before publishing them again",
+        e.ids(), e);
   }
 
   private static CommandFailedException failed(String why, int published, int total) {

@@ -14,16 +14,21 @@ import dev.dq.core.port.DeadLetterQueue;
  */
 public final class RedisBrokerModule extends AbstractModule {
   private final String url;
+  private final int capacity;
 
-  /** @param url {@code redis://[user:password@]host:port/db} or {@code rediss://...}, already checked */
-  RedisBrokerModule(String url) {
+  /**
+   * @param url {@code redis://[user:password@]host:port/db} or {@code rediss://...}, already checked
+   * @param capacity most waiting tasks per queue, for all producers together, already checked
+   */
+  RedisBrokerModule(String url, int capacity) {
     this.url = url;
+    this.capacity = capacity;
   }
 
   @Provides
   @Singleton
   RedisBroker redisBroker() {
-    return RedisBroker.connect(RedisBrokerConfig.builder(url).build());
+    return RedisBroker.connect(RedisBrokerConfig.builder(url).capacityPerQueue(capacity).build());
   }
 
   @Provides

@@ -71,6 +71,22 @@ final class CommandLineTest {
   }
 
   @Test
+  void queueCapacity_variableThenFlag_flagWins() {
+    assertThat(run(Map.of("DQ_QUEUE_CAPACITY", "7"), "demo")).isZero();
+    assertThat(app.get().queueCapacity()).isEqualTo(7);
+
+    assertThat(run(Map.of("DQ_QUEUE_CAPACITY", "7"), "--queue-capacity", "9", "demo")).isZero();
+    assertThat(app.get().queueCapacity()).isEqualTo(9);
+  }
+
+  @Test
+  void queueCapacity_outOfRange_exits2NamingIt() {
+    assertThat(run(Map.of(), "--queue-capacity", "0", "demo")).isEqualTo(2);
+
+    assertThat(err().lines()).singleElement().asString().startsWith("dq: --queue-capacity must be").contains("\"0\"");
+  }
+
+  @Test
   void demo_emptyVariable_countsAsUnset() {
     assertThat(run(Map.of("WORKERS", ""), "demo")).isZero();
 

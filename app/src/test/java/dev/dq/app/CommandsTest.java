@@ -190,6 +190,36 @@ final class CommandsTest {
   }
 
   @Test
+  void publish_queueCapacityFlag_limitsTheMemoryBroker() {
+    assertThat(execute(Map.of(), "", "--queue-capacity", "2", "publish", "--type", "echo", "--count", "3",
+        "--timeout", "0ms")).isEqualTo(1);
+
+    assertThat(err()).contains("dq: queue default still full after 0ms", "published 2 of 3");
+    assertThat(out().lines()).hasSize(2);
+  }
+
+  @Test
+  void publish_queueCapacityVariable_isUsedAndFlagWins() {
+    assertThat(execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "publish", "--type", "echo", "--count", "2",
+        "--timeout", "0ms")).isEqualTo(1);
+    assertThat(execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "--queue-capacity", "5", "publish", "--type", "echo",
+        "--count", "2", "--timeout", "0ms")).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"type\":\"echo\",\"queue\":7}|\"queue\" must be a string, not a number",
+      "{\"type\":\"echo\",\"id\":42}|\"id\" must be a string, not a number",
+      "{\"type\":\"echo\",\"headers\":[\"a\"]}|\"headers\" must be an object of strings, not an array",
+      "{\"type\":\"echo\",\"headers\":{\"on\":true}}|header \"on\" must be a string, not a boolean"})
+  void publish_nonStringField_exits1NamingItAndPublishesNothing(String line, String message) {
+    assertThat(execute(Map.of(), "{\"type\":\"echo\"}\n" + line + "\n", "publish")).isEqualTo(1);
+
+    assertThat(err()).startsWith("dq: stdin line 2: " + message).contains("nothing was published");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
   void publish_quietCount_printsTheCount() {
     assertThat(execute(Map.of(), "", "publish", "--type", "echo", "--count", "1200", "--quiet")).isZero();
 

@@ -37,8 +37,14 @@ final class Dq {
 
   /** {@code java -jar dq.jar args}, or {@code java -cp dq.jar:extra dev.dq.app.Main args} with extra jars. */
   static ProcessBuilder command(Map<String, String> env, List<Path> extraJars, String... args) {
+    return command(List.of(), env, extraJars, args);
+  }
+
+  /** As {@link #command(Map, List, String...)}, with JVM options such as {@code -Xmx64m} before the jar. */
+  static ProcessBuilder command(List<String> jvmArgs, Map<String, String> env, List<Path> extraJars, String... args) {
     assertThat(JAR).as("the shaded jar (built by package)").isRegularFile();
     List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+    command.addAll(jvmArgs);
     if (extraJars.isEmpty()) {
       command.addAll(List.of("-jar", JAR.toString()));
     } else {
@@ -55,11 +61,17 @@ final class Dq {
 
   /** Runs to completion with {@code stdin} as input. */
   static Result runWithInput(Map<String, String> env, String stdin, String... args) throws Exception {
-    Process p = command(env, List.of(), args).start();
+    return runWithInput(List.of(), env, stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** Runs to completion with JVM options and raw {@code stdin} bytes (which need not be valid UTF-8). */
+  static Result runWithInput(List<String> jvmArgs, Map<String, String> env, byte[] stdin, String... args)
+      throws Exception {
+    Process p = command(jvmArgs, env, List.of(), args).start();
     CompletableFuture<String> out = read(p.getInputStream());
     CompletableFuture<String> err = read(p.getErrorStream());
     try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      in.write(stdin);
     } catch (IOException e) {
       // the command exited before reading its input: its exit code tells why
     }

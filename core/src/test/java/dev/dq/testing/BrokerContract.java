@@ -766,6 +766,43 @@ public abstract class BrokerContract {
     assertThatThrownBy(() -> enqueue("t5")).isInstanceOf(QueueFullException.class);
   }
 
+  @Test
+  void enqueueIn_delay_readyOnlyOnceDelayPassedOnBrokerClock() throws Exception {
+    broker.enqueueIn(aTask("t1").build(), Duration.ofSeconds(5), Duration.ZERO);
+
+    assertStats(0, 0, 1);
+    clock.advance(Duration.ofMillis(4_999));
+    assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t1");
+  }
+
+  @Test
+  void enqueueIn_zeroDelay_readyAtOnce() throws Exception {
+    broker.enqueueIn(aTask("t1").build(), Duration.ZERO, Duration.ZERO);
+
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t1");
+  }
+
+  @Test
+  void enqueueIn_negativeDelay_isRejectedAndEnqueuesNothing() {
+    assertThatThrownBy(() -> broker.enqueueIn(aTask("t1").build(), Duration.ofSeconds(-1), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay");
+    assertStats(0, 0, 0);
+  }
+
+  @Test
+  void enqueueIn_delayedTasks_countAgainstCapacity() throws Exception {
+    useCapacity(SMALL_CAPACITY);
+    for (String id : List.of("t1", "t2", "t3", "t4")) {
+      broker.enqueueIn(aTask(id).build(), Duration.ofMinutes(1), Duration.ZERO);
+    }
+
+    assertThatThrownBy(() -> broker.enqueueIn(aTask("t5").build(), Duration.ofMinutes(1), Duration.ZERO))
+        .isInstanceOf(QueueFullException.class);
+  }
+
   // --- batches
 
   @Test

@@ -64,6 +64,12 @@ public final class FlakyBroker implements Broker {
   }
 
   @Override
+  public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
+    maybeFail(Op.ENQUEUE);
+    delegate.enqueueIn(task, delay, timeout);
+  }
+
+  @Override
   public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
     maybeFail(Op.ENQUEUE);
     delegate.enqueueAll(tasks, timeout);

@@ -51,14 +51,22 @@ public final class InMemoryBroker implements Broker {
   @Override
   public void enqueue(Task task, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
-    intake.admit(List.of(task), null, timeout);
+    intake.admit(List.of(task), now -> now, timeout);
   }
 
   @Override
   public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(notBefore, "notBefore");
-    intake.admit(List.of(task), notBefore, timeout);
+    intake.admit(List.of(task), now -> notBefore, timeout);
+  }
+
+  /** The delay starts when the task is admitted, on this broker's clock, after any wait for room. */
+  @Override
+  public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    Checks.nonNegative("delay", delay);
+    intake.admit(List.of(task), now -> now.plus(delay), timeout);
   }
 
   @Override
@@ -69,7 +77,7 @@ public final class InMemoryBroker implements Broker {
       return;
     }
     intake.checkBatch(batch);
-    intake.admit(batch, null, timeout);
+    intake.admit(batch, now -> now, timeout);
   }
 
   @Override

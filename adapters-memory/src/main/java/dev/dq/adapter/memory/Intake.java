@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** The producer side of an {@link InMemoryBroker}: checks tasks, then admits them when their queue has room. */
 final class Intake {
@@ -44,9 +45,9 @@ final class Intake {
    * Adds {@code batch}, all on one queue, all or nothing, waiting up to {@code timeout} for room. Every check runs
    * before anything changes, so a failure leaves the queue as it was.
    *
-   * @param notBefore when the tasks become ready; null for now
+   * @param due when the tasks become ready, from the broker's "now" at the moment they are admitted
    */
-  void admit(List<Task> batch, Instant notBefore, Duration timeout) throws InterruptedException {
+  void admit(List<Task> batch, UnaryOperator<Instant> due, Duration timeout) throws InterruptedException {
     long remaining = Store.nanos(Checks.nonNegative("timeout", timeout));
     batch.forEach(limits::check);
     checkNoRepeats(batch);
@@ -59,8 +60,9 @@ final class Intake {
         checkNotHeld(q, batch);
         if (q.waiting() + batch.size() <= store.capacity) {
           Instant now = store.clock.instant();
+          Instant notBefore = due.apply(now);
           for (Task task : batch) {
-            q.accept(task, notBefore == null ? now : notBefore, now, store.nextSeq());
+            q.accept(task, notBefore, now, store.nextSeq());
           }
           q.notEmpty.signalAll();
           return;

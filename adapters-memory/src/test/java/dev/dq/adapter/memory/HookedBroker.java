@@ -174,6 +174,11 @@ final class HookedBroker implements Broker {
   }
 
   @Override
+  public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
+    delegate.enqueueIn(task, delay, timeout);
+  }
+
+  @Override
   public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
     delegate.enqueueAll(tasks, timeout);
   }

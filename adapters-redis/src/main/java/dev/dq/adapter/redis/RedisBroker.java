@@ -7,10 +7,12 @@ import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +50,7 @@ public final class RedisBroker implements Broker {
    * three times what was left of the lease when that is longer.
    */
   static final long ACK_MEMORY_MIN_MS = 10_000;
+  private static final Duration PROOF_MARGIN = Duration.ofMinutes(1);
 
   private final RedisOps ops;
   private final RedisBrokerConfig config;
@@ -103,11 +106,24 @@ public final class RedisBroker implements Broker {
 
   @Override
   public void enqueue(Task task, Duration timeout) throws InterruptedException {
-    enqueueAt(task, null, timeout);
+    enqueueOne(task, "", "", timeout);
   }
 
   @Override
   public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(notBefore, "notBefore");
+    enqueueOne(task, Long.toString(notBefore.toEpochMilli()), "", timeout);
+  }
+
+  /** The delay is added to the Redis server's TIME inside the script, so the producer's clock plays no part. */
+  @Override
+  public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
+    requireNonNegative("delay", delay);
+    enqueueOne(task, "", Long.toString(delay.toMillis()), timeout);
+  }
+
+  /** @param due not-before epoch millis, or '' @param delay millis after Redis "now", or '' */
+  private void enqueueOne(Task task, String due, String delay, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
     requireNonNegative("timeout", timeout);
     checkOpen();
@@ -115,13 +131,13 @@ public final class RedisBroker implements Broker {
     RedisKeys keys = RedisKeys.of(task.queue());
     ops.register(task.queue());
     String data = ops.codec().encode(task);
-    String due = notBefore == null ? "" : Long.toString(notBefore.toEpochMilli());
-    String nonce = UUID.randomUUID().toString();
-    List<String> keyList = List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.task(task.id().value()));
+    List<String> keyList = List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.task(task.id().value()),
+        keys.enqueued());
+    String call = UUID.randomUUID().toString();
     String what = "enqueue task " + task.id();
-    untilAccepted(what, task.queue(), 1, timeout, () -> ops.script(what, Script.ENQUEUE, keyList,
+    untilAccepted(what, task.queue(), List.of(task.id()), timeout, () -> ops.script(what, Script.ENQUEUE, keyList,
         List.of(task.id().value(), data, Integer.toString(task.attempt()), due,
-            Integer.toString(config.capacityPerQueue()), nonce, ops.now())));
+            Integer.toString(config.capacityPerQueue()), call, ops.now(), delay, proofMillis(timeout))));
   }
 
   @Override
@@ -149,39 +165,63 @@ public final class RedisBroker implements Broker {
     }
     RedisKeys keys = RedisKeys.of(queue);
     ops.register(queue);
-    List<String> keyList = new ArrayList<>(tasks.size() + 3);
+    List<String> keyList = new ArrayList<>(tasks.size() + 4);
     keyList.add(keys.ready());
     keyList.add(keys.delayed());
     keyList.add(keys.wakeups());
-    List<String> args = new ArrayList<>(tasks.size() * 4 + 3);
+    keyList.add(keys.enqueued());
+    List<String> args = new ArrayList<>(tasks.size() * 4 + 4);
     args.add(Integer.toString(config.capacityPerQueue()));
     args.add(""); // now, filled per call
-    args.add(UUID.randomUUID().toString());
+    args.add(UUID.randomUUID().toString()); // the call's id, the same on every retry
+    args.add(proofMillis(timeout));
     for (Task t : tasks) {
       keyList.add(keys.task(t.id().value()));
       args.addAll(List.of(t.id().value(), ops.codec().encode(t), Integer.toString(t.attempt()), ""));
     }
     String what = "enqueue batch of " + tasks.size() + " tasks";
-    untilAccepted(what, queue, tasks.size(), timeout, () -> {
+    untilAccepted(what, queue, tasks.stream().map(Task::id).toList(), timeout, () -> {
       args.set(1, ops.now());
       return ops.script(what, Script.ENQUEUE_BATCH, keyList, args);
     });
   }
 
-  /** Runs an enqueue script until it is accepted, retrying "full" and unreachable Redis with backoff until timeout. */
-  private void untilAccepted(String what, String queue, int count, Duration timeout, Supplier<Object> call)
+  /**
+   * How long the proof of an enqueue call lives: past the last retry, which is sent before {@code timeout} ends, with
+   * a wide margin for a retry that Redis runs late (a stalled server, a slow network).
+   */
+  private static String proofMillis(Duration timeout) {
+    return Long.toString(timeout.plus(PROOF_MARGIN).toMillis());
+  }
+
+  /**
+   * Runs an enqueue script until it is accepted, retrying "full" and unreachable Redis with backoff until timeout.
+   * Every try of one call carries the same proof key, and the script checks it first: after a lost reply, a retry
+   * answers OK if an earlier try was applied, even if the tasks have run since. A try that failed after its request
+   * may have reached Redis leaves the outcome in doubt until a later try gets any answer; if none does before the
+   * timeout, the call ends with {@link OutcomeUnknownException}, never with "nothing was enqueued".
+   */
+  private void untilAccepted(String what, String queue, List<TaskId> ids, Duration timeout, Supplier<Object> call)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long backoffMs = 2;
+    BrokerUnavailableException unavailable = null; // the last try's failure, if it failed
+    BrokerUnavailableException doubt = null; // a try that may have been applied, with no answer since
     while (true) {
+      if (closed.get() && doubt != null) {
+        throw outcomeUnknown(what, ids, "the broker was closed", doubt);
+      }
       checkOpen();
       Object reply;
-      BrokerUnavailableException unavailable = null;
       try {
         reply = call.get();
+        unavailable = null;
+        doubt = null; // any script reply settles it: the script answers OK for an applied earlier try
       } catch (BrokerUnavailableException e) {
-        // The call's nonce makes a repeat safe even if the first one ran and only the reply was lost.
         unavailable = e;
+        if (RedisErrors.mayHaveRun(e)) {
+          doubt = e;
+        } // else nothing was sent, or Redis refused this try (OOM, BUSY): no news about an earlier one
         reply = null;
       }
       if ("OK".equals(reply)) {
@@ -198,16 +238,33 @@ public final class RedisBroker implements Broker {
         throw new IllegalStateException(what + ": unexpected reply " + reply);
       }
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMs <= 0 && doubt != null) {
+        throw outcomeUnknown(what, ids, "no try got an answer within " + timeout.toMillis() + "ms", doubt);
+      }
       if (remainingMs <= 0 && unavailable != null) {
         throw unavailable;
       }
       if (remainingMs <= 0) {
         throw new QueueFullException("queue " + queue + " is full (capacity " + config.capacityPerQueue()
-            + ") for " + timeout + "; " + what + " enqueued nothing of " + count);
+            + ") for " + timeout + "; " + what + " enqueued nothing of " + ids.size());
       }
-      Thread.sleep(Math.min(backoffMs, remainingMs));
+      try {
+        Thread.sleep(Math.min(backoffMs, remainingMs));
+      } catch (InterruptedException e) {
+        if (doubt == null) {
+          throw e; // nothing was enqueued, as the port promises
+        }
+        Thread.currentThread().interrupt();
+        throw outcomeUnknown(what, ids, "interrupted", doubt);
+      }
       backoffMs = Math.min(backoffMs * 2, MAX_ENQUEUE_BACKOFF_MS);
     }
+  }
+
+  private static OutcomeUnknownException outcomeUnknown(String what, List<TaskId> ids, String why,
+      BrokerUnavailableException lost) {
+    return new OutcomeUnknownException(what + ": outcome unknown, the reply was lost (" + lost.getMessage() + ") and "
+        + why + "; its " + ids.size() + " tasks may or may not have been enqueued", ids, lost);
   }
 
   @Override
@@ -490,7 +547,7 @@ public final class RedisBroker implements Broker {
     RedisKeys k = RedisKeys.of(queue);
     Object reply = ops.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
         List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq(),
-            k.acked()),
+            k.acked(), k.enqueued()),
         List.of());
     if (reply instanceof List<?> counts) {
       throw new IllegalStateException("queue " + queue + " is not empty: ready=" + counts.get(1) + " delayed="

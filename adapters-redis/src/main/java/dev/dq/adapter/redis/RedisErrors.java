@@ -4,6 +4,9 @@ import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.BrokerFullException;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.task.TaskQueueException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -22,6 +25,48 @@ final class RedisErrors {
   /** Whether a failure says nothing about the command having run, so the connection itself is suspect. */
   static boolean isConnectionFailure(RuntimeException e) {
     return e instanceof JedisConnectionException && certificateProblem(e) == null;
+  }
+
+  /**
+   * Whether a failure happened before any command could be sent: no connection could be opened (refused, no route,
+   * unknown host, connect timeout) or the pool had none to lend. Any other connection failure (a read timeout, a
+   * connection cut mid-reply) may have come after Redis ran the command.
+   */
+  static boolean isBeforeSending(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (isConnectProblem(t)) {
+        return true;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (isConnectProblem(suppressed)) {
+          return true;
+        }
+      }
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof JedisException
+          && (m.startsWith("Failed to connect") || m.startsWith("Could not get a resource from the pool"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a failed command may have run on Redis all the same: its connection failed after the command could have
+   * been sent (a read timeout, a connection cut before the reply). An error reply from Redis (OOM, BUSY, LOADING) is
+   * an answer, not a lost one: that command did not run.
+   */
+  static boolean mayHaveRun(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JedisConnectionException) {
+        return !isBeforeSending(e);
+      }
+    }
+    return false;
+  }
+
+  private static boolean isConnectProblem(Throwable t) {
+    return t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException;
   }
 
   static RuntimeException translate(RuntimeException e, String what, String endpoint) {

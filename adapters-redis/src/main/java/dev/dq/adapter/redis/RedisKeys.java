@@ -79,7 +79,15 @@ public final class RedisKeys {
     return prefix + "acked";
   }
 
-  /** Hash of one task: {@code data} (JSON), {@code attempt}, {@code nonce}, and {@code failure} once dead. */
+  /**
+   * Sorted set: id of a recent enqueue call to the epoch millis at which its proof expires. A retry after a lost reply
+   * finds its call here and answers "done", even when the tasks have run and been acked since.
+   */
+  public String enqueued() {
+    return prefix + "enqueued";
+  }
+
+  /** Hash of one task: {@code data} (JSON), {@code attempt}, and {@code failure} once dead. */
   public String task(String id) {
     return prefix + "task:" + id;
   }

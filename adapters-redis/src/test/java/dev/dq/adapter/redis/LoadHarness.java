@@ -3,6 +3,7 @@ package dev.dq.adapter.redis;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Producers and workers on real threads against one broker, tolerant of Redis going away: every call that fails with
- * {@link BrokerUnavailableException} is retried. Records what was acknowledged to producers and what workers
+ * {@link BrokerUnavailableException} (or, for an enqueue, {@link OutcomeUnknownException}) is retried. Records what was acknowledged to producers and what workers
  * completed, so a test can count lost and duplicated tasks.
  */
 final class LoadHarness implements AutoCloseable {
@@ -58,7 +59,8 @@ final class LoadHarness implements AutoCloseable {
           } catch (DuplicateTaskException e) {
             markAccepted(task); // an earlier try landed although its reply was lost
             break;
-          } catch (BrokerUnavailableException e) {
+          } catch (BrokerUnavailableException | OutcomeUnknownException e) {
+            // Unknown outcome: a new call with the same id settles it (DUPLICATE if the lost try landed).
             unavailable.incrementAndGet();
             pause(50);
           } catch (InterruptedException e) {

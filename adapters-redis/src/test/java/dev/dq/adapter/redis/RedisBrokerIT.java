@@ -49,6 +49,25 @@ final class RedisBrokerIT extends BrokerContract {
     return (RedisBroker) broker;
   }
 
+  /** Item 10 of issue 8: without the test clock, the delay starts at the Redis server's TIME, not this JVM's. */
+  @Test
+  void enqueueIn_realTime_dueAtRedisTimePlusDelay() throws Exception {
+    try (RedisBroker real = redis.broker(100)) {
+      long before = redisMillis();
+      real.enqueueIn(aTask("t1").queue("real-time").build(), Duration.ofSeconds(300), Duration.ZERO);
+      long after = redisMillis();
+
+      Double due = redis.admin().zscore("dq:{real-time}:delayed", "t1");
+      assertThat(due).isNotNull();
+      assertThat(due.longValue()).isBetween(before + 300_000, after + 300_000);
+    }
+  }
+
+  private static long redisMillis() {
+    return (Long) redis.admin().eval(
+        "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
+  }
+
   @Test
   void settle_staleToken_isCountedAsLeaseLost() throws Exception {
     broker.enqueue(aTask("t1").build(), Duration.ZERO);

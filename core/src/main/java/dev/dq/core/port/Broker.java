@@ -42,6 +42,10 @@ public interface Broker extends AutoCloseable {
    * @throws DuplicateTaskException the queue holds a task with the same id already
    * @throws InvalidTaskException the task breaks the broker's size limits
    * @throws BrokerClosedException after {@link #close}
+   * @throws BrokerUnavailableException the backing store could not be reached; nothing was enqueued
+   * @throws OutcomeUnknownException a try may have been applied but its reply was lost, and no later try got an answer
+   *     within {@code timeout} (or the wait was interrupted, with the flag kept): the task may or may not be held.
+   *     Retries within one call are exact (an applied try is never applied twice); a new call is not
    * @throws InterruptedException interrupted while waiting; nothing was enqueued
    */
   void enqueue(Task task, Duration timeout) throws InterruptedException;
@@ -55,17 +59,13 @@ public interface Broker extends AutoCloseable {
   /**
    * Adds a task that becomes ready once {@code delay} has passed <b>on the broker's clock</b>: a relative delay, so a
    * producer whose clock is off neither hastens nor postpones it (unlike {@link #enqueueAt}, whose time is absolute).
-   * Counts against capacity like {@link #enqueue}. Brokers with a clock of their own override this; the default
-   * resolves the delay on this JVM's clock.
+   * Counts against capacity like {@link #enqueue}, and fails like it. Each broker resolves the delay on the clock it
+   * reads lease expiry from (the Redis server's TIME, an injected clock): there is no default, since this JVM's clock
+   * is exactly the producer's clock that must not count.
    *
    * @throws IllegalArgumentException {@code delay} is negative
    */
-  default void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
-    if (delay == null || delay.isNegative()) {
-      throw new IllegalArgumentException("delay must be >= 0: " + delay);
-    }
-    enqueueAt(task, Instant.now().plus(delay), timeout);
-  }
+  void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException;
 
   /**
    * Adds a batch to one queue atomically: all tasks or none. Blocks until the whole batch fits.
@@ -74,6 +74,7 @@ public interface Broker extends AutoCloseable {
    *     the capacity)
    * @throws InvalidTaskException a task breaks the size limits (the message names it); nothing was enqueued
    * @throws DuplicateTaskException an id is held already or appears twice; nothing was enqueued
+   * @throws OutcomeUnknownException as for {@link #enqueue}; the whole batch is either held or not
    */
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException;
 
