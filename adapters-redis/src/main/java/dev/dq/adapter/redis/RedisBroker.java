@@ -8,6 +8,7 @@ import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.OutcomeUnknownException;
+import dev.dq.core.port.QueueAdmin;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Names;
@@ -42,7 +43,7 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits and drops idle connections; settling leases and
  * draining ready tasks still work afterwards, each on a connection of its own.
  */
-public final class RedisBroker implements Broker {
+public final class RedisBroker implements Broker, QueueAdmin {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final long MAX_ENQUEUE_BACKOFF_MS = 100;
   /**
@@ -542,6 +543,7 @@ public final class RedisBroker implements Broker {
    *
    * @throws IllegalStateException the queue still holds tasks (the message gives the counts); nothing changed
    */
+  @Override
   public void deleteQueue(String queue) {
     Names.check("queue", queue);
     RedisKeys k = RedisKeys.of(queue);
@@ -561,6 +563,7 @@ public final class RedisBroker implements Broker {
    * The server's {@code used_memory} from {@code INFO memory}, for capacity planning and benchmarks (bytes per queued
    * task); -1 on a cluster, where it would be one node's figure only.
    */
+  @Override
   public long usedMemoryBytes() {
     if (config.cluster()) {
       return -1;
