@@ -2,6 +2,7 @@ package dev.dq.adapter.redis;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerClosedException;
+import dev.dq.core.port.BrokerFullException;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Failure;
@@ -223,6 +224,13 @@ public final class RedisBroker implements Broker, QueueAdmin {
         if (RedisErrors.mayHaveRun(e)) {
           doubt = e;
         } // else nothing was sent, or Redis refused this try (OOM, BUSY): no news about an earlier one
+        reply = null;
+      } catch (BrokerFullException e) {
+        if (doubt == null) {
+          throw e; // refused before it wrote anything, and no earlier try may have landed
+        }
+        // Redis out of memory refused this try unread: an earlier try in doubt may still have been applied (its write
+        // may be what filled the memory), so this is no answer; keep asking until the timeout, then say "unknown".
         reply = null;
       }
       if ("OK".equals(reply)) {

@@ -148,6 +148,22 @@ final class LostEnqueueReplyIT {
   }
 
   @Test
+  void enqueue_replyLostThenRedisOutOfMemory_throwsOutcomeUnknownNotBrokerFull() throws Exception {
+    // The first try is applied, then Redis runs out of memory before the reply arrives: every retry is refused unread
+    // (enqueue.lua may not run at maxmemory), which says nothing about the first try. "Nothing was enqueued" would be
+    // a lie that invites a duplicate publish.
+    proxy.cutNextReplyTo("o1", () -> redis.admin().configSet("maxmemory", "1"));
+    try {
+      assertThatThrownBy(() -> producer.enqueue(task("o1"), Duration.ofSeconds(1)))
+          .isInstanceOfSatisfying(OutcomeUnknownException.class,
+              e -> assertThat(e.ids()).containsExactly(new TaskId("o1")));
+    } finally {
+      redis.admin().configSet("maxmemory", "0");
+    }
+    assertThat(worker.stats(QUEUE).ready()).as("the first try was applied").isEqualTo(1);
+  }
+
+  @Test
   void enqueue_redisDownFromTheStart_throwsBrokerUnavailable() throws Exception {
     try (RedisBroker down = RedisBroker.connect(
         RedisBrokerConfig.builder("redis://127.0.0.1:" + TestRedis.freePort()).build())) {
