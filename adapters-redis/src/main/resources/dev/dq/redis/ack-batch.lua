@@ -16,6 +16,7 @@ local least = tonumber(ARGV[2 * n + 1])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 local reply = {}
 local remembered = {}
+local longest = 0
 for i = 1, n do
   local id, token = ARGV[i], ARGV[n + i]
   local exp = redis.call('ZSCORE', KEYS[1], id)
@@ -26,10 +27,16 @@ for i = 1, n do
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', KEYS[2], id)
     redis.call('DEL', KEYS[3 + i])
-    remembered[#remembered + 1] = now + math.max(least, 3 * (tonumber(exp) - now))
+    local keep = math.max(least, 3 * (tonumber(exp) - now))
+    if keep > longest then longest = keep end
+    remembered[#remembered + 1] = now + keep
     remembered[#remembered + 1] = token
     reply[i] = 1
   end
 end
-if #remembered > 0 then redis.call('ZADD', KEYS[3], unpack(remembered)) end
+if #remembered > 0 then
+  redis.call('ZADD', KEYS[3], unpack(remembered))
+  -- The set itself goes once its last entry is due, so an idle queue does not keep its last window of acks.
+  if redis.call('PTTL', KEYS[3]) < longest then redis.call('PEXPIRE', KEYS[3], longest) end
+end
 return reply

@@ -20,5 +20,8 @@ end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('DEL', KEYS[3])
-redis.call('ZADD', KEYS[4], now + math.max(tonumber(ARGV[4]), 3 * (tonumber(exp) - now)), call)
+local keep = math.max(tonumber(ARGV[4]), 3 * (tonumber(exp) - now))
+redis.call('ZADD', KEYS[4], now + keep, call)
+-- The set itself goes once its last entry is due, so an idle queue does not keep its last window of acks.
+if redis.call('PTTL', KEYS[4]) < keep then redis.call('PEXPIRE', KEYS[4], keep) end
 return 'OK'

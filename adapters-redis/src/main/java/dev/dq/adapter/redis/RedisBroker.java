@@ -52,7 +52,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
    * three times what was left of the lease when that is longer.
    */
   static final long ACK_MEMORY_MIN_MS = 10_000;
-  private static final Duration PROOF_MARGIN = Duration.ofMinutes(1);
+  private static final Duration PROOF_MARGIN = Duration.ofSeconds(15);
 
   private final RedisOps ops;
   private final RedisBrokerConfig config;
@@ -190,7 +190,9 @@ public final class RedisBroker implements Broker, QueueAdmin {
 
   /**
    * How long the proof of an enqueue call lives: past the last retry, which is sent before {@code timeout} ends, with
-   * a wide margin for a retry that Redis runs late (a stalled server, a slow network).
+   * a margin of several socket timeouts for a retry that Redis runs late. The proofs cost memory in proportion to the
+   * enqueue rate times this lifetime (one entry per call: per task with {@code enqueue}, per batch with {@code
+   * enqueueAll}), so the margin is no wider than that.
    */
   private static String proofMillis(Duration timeout) {
     return Long.toString(timeout.plus(PROOF_MARGIN).toMillis());

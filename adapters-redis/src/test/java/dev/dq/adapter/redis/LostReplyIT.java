@@ -120,4 +120,19 @@ final class LostReplyIT {
     assertThat(broker.leaseLostCount()).isZero();
     assertThat(broker.stats(QUEUE).inFlight()).isZero();
   }
+
+  @Test
+  void ackMemory_expiresAsAWholeOnceItsLongestEntryIsDue() throws Exception {
+    enqueue("t1", "t2");
+    broker.ack(broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow());
+    long afterAck = redis.admin().pttl(KEYS.acked());
+    assertThat(broker.ackAll(broker.dequeueBatch(QUEUE, 1, LEASE, Duration.ZERO))).isEmpty();
+    long afterAckAll = redis.admin().pttl(KEYS.acked());
+
+    // An idle queue must not keep its last window of remembered acks forever: the set expires with its last entry,
+    // three lease times here (each lease had about a minute left).
+    long threeLeases = 3 * LEASE.toMillis();
+    assertThat(afterAck).as("after ack").isBetween(threeLeases - 10_000, threeLeases);
+    assertThat(afterAckAll).as("after ackAll").isBetween(threeLeases - 10_000, threeLeases);
+  }
 }
