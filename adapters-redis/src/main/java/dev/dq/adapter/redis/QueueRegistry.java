@@ -1,11 +1,14 @@
 package dev.dq.adapter.redis;
 
+import dev.dq.core.port.BrokerUnavailableException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the queue names of {@link RedisKeys#QUEUES} (read by {@code stats} and every pool's reaper) in step with the
@@ -21,6 +24,7 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 final class QueueRegistry {
+  private static final Logger log = LoggerFactory.getLogger(QueueRegistry.class);
   static final Duration HINT_TTL = Duration.ofSeconds(10);
 
   private final RedisOps ops;
@@ -36,12 +40,20 @@ final class QueueRegistry {
     this.nowMillis = nowMillis;
   }
 
-  /** Before an enqueue: adds {@code queue} to {@link RedisKeys#QUEUES} unless this instance did so recently. */
+  /**
+   * Before an enqueue: adds {@code queue} to {@link RedisKeys#QUEUES} unless this instance did so recently. Best
+   * effort: a failure is logged and the next enqueue tries again, so that the enqueue itself, with its own retries
+   * within its timeout, rides out a short outage instead of failing on this extra command.
+   */
   void register(String queue) {
     long now = nowMillis.getAsLong();
     Long at = registeredAt.get(queue);
     if (at == null || now - at >= HINT_TTL.toMillis()) {
-      add(queue, now);
+      try {
+        add(queue, now);
+      } catch (BrokerUnavailableException e) {
+        log.debug("could not register queue {} now; the next enqueue tries again: {}", queue, e.getMessage());
+      }
     }
   }
 

@@ -96,4 +96,21 @@ final class QueueRegistrationIT {
       assertThat(operator.queues()).doesNotContain(QUEUE);
     }
   }
+
+  @Test
+  void enqueue_registrationFailsOnItsConnection_enqueuesAnywayAndRegistersWithTheNextOne() throws Exception {
+    try (ReplyCuttingProxy proxy = ReplyCuttingProxy.to(redis.port());
+        RedisBroker producer = RedisBroker.connect(RedisBrokerConfig.builder(proxy.url()).build())) {
+      proxy.cutNextReplyTo("dq:queues", () -> redis.admin().srem("dq:queues", QUEUE));
+
+      // Registering is an extra command before the enqueue; its failure must not fail the enqueue, which has its own
+      // retries within its timeout.
+      producer.enqueue(aTask("r1").queue(QUEUE).build(), Duration.ofSeconds(5));
+
+      assertThat(proxy.cuts()).isEqualTo(1);
+      assertThat(redis.admin().llen(RedisKeys.of(QUEUE).ready())).isEqualTo(1);
+      producer.enqueue(aTask("r2").queue(QUEUE).build(), Duration.ofSeconds(5));
+      assertThat(redis.admin().sismember("dq:queues", QUEUE)).as("registered by the next enqueue").isTrue();
+    }
+  }
 }
