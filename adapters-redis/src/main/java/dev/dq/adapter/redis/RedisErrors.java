@@ -97,9 +97,9 @@ final class RedisErrors {
     if (e instanceof JedisDataException && String.valueOf(e.getMessage()).startsWith("OOM")) {
       // Only scripts that add work lack the allow-oom flag, so this refuses new work, never a settle or a renewal.
       return new BrokerFullException("redis at " + endpoint + " refused " + what + " for lack of memory (used memory "
-          + "is above maxmemory; nothing was written). Free memory or raise the limit: let workers drain the queues, "
-          + "purge dead letters (dq dlq purge), or raise maxmemory; keep maxmemory-policy noeviction so that Redis "
-          + "never evicts a task", e);
+          + "is above maxmemory; nothing was written). Raise maxmemory (claims stop too until memory is free, so the "
+          + "queues cannot drain by themselves) or purge dead letters (dq dlq purge); keep maxmemory-policy "
+          + "noeviction so that Redis never evicts a task", e);
     }
     if (e instanceof JedisDataException && !isTransient(e)) {
       // A script error or a wrong type: a bug or foreign data, not a reason to retry forever.
