@@ -22,11 +22,11 @@ final class Heartbeat implements Periodic.Job {
   static final int CHUNK = 500;
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final Set<Execution> held;
 
-  Heartbeat(PoolContext ctx, Set<Execution> held) {
-    this.ctx = ctx;
+  Heartbeat(PoolServices services, Set<Execution> held) {
+    this.services = services;
     this.held = held;
   }
 
@@ -57,10 +57,10 @@ final class Heartbeat implements Periodic.Job {
     chunk.forEach(e -> leases.add(e.lease()));
     List<Optional<Lease>> renewed;
     try {
-      renewed = ctx.broker().extendAll(leases, ctx.config().leaseTime());
+      renewed = services.broker().extendAll(leases, services.config().leaseTime());
     } catch (RuntimeException error) {
-      ctx.brokerErrors().warn("lease renewal of " + chunk.size() + " tasks failed", error);
-      Instant now = ctx.clock().instant();
+      services.brokerErrors().warn("lease renewal of " + chunk.size() + " tasks failed", error);
+      Instant now = services.clock().instant();
       for (Execution e : chunk) {
         if (e.leaseCertainlyExpired(now)) {
           lostWhileHeld(e, lost);
@@ -71,7 +71,7 @@ final class Heartbeat implements Periodic.Job {
     if (renewed.size() != chunk.size()) {
       throw new IllegalStateException("broker answered " + renewed.size() + " renewals for " + chunk.size() + " leases");
     }
-    Instant now = ctx.clock().instant();
+    Instant now = services.clock().instant();
     for (int i = 0; i < chunk.size(); i++) {
       Execution e = chunk.get(i);
       Optional<Lease> extended = renewed.get(i);

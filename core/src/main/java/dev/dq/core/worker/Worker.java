@@ -35,7 +35,7 @@ final class Worker implements Runnable {
   }
 
   private final WorkerPool pool;
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final int slot;
   private final Backlog backlog;
   private final List<String> queues;
@@ -47,12 +47,12 @@ final class Worker implements Runnable {
    */
   private final AtomicReference<Object> inHandler = new AtomicReference<>();
 
-  Worker(WorkerPool pool, PoolContext ctx, int slot, Backlog backlog) {
+  Worker(WorkerPool pool, PoolServices services, int slot, Backlog backlog) {
     this.pool = pool;
-    this.ctx = ctx;
+    this.services = services;
     this.slot = slot;
     this.backlog = backlog;
-    this.queues = rotate(ctx.config().queues(), slot);
+    this.queues = rotate(services.config().queues(), slot);
   }
 
   int slot() {
@@ -111,7 +111,7 @@ final class Worker implements Runnable {
       if (!inHandler.compareAndSet(running, null)) {
         return; // stop took the slot while the handler ran
       }
-      if (backlog.unacked.size() >= ctx.config().ackBatch()) {
+      if (backlog.unacked.size() >= services.config().ackBatch()) {
         flushAcks();
       }
     }
@@ -184,8 +184,9 @@ final class Worker implements Runnable {
     try {
       for (int i = 0; i < queues.size() && leases.isEmpty(); i++) {
         boolean last = i == queues.size() - 1;
-        leases = ctx.broker().dequeueBatch(queues.get(i), ctx.config().prefetch(), ctx.config().leaseTime(),
-            last ? ctx.config().pollWait() : Duration.ZERO);
+        WorkerPoolConfig config = services.config();
+        leases = services.broker().dequeueBatch(queues.get(i), config.prefetch(), config.leaseTime(),
+            last ? config.pollWait() : Duration.ZERO);
       }
     } catch (InterruptedException e) {
       goOn = strayInterrupt(); // stop's wake-up ends the loop; any other interrupt does not
@@ -193,7 +194,7 @@ final class Worker implements Runnable {
       log.info("broker closed: worker {} ends", slot);
       goOn = false;
     } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("dequeue failed", e);
+      services.brokerErrors().warn("dequeue failed", e);
       goOn = pause();
     }
     synchronized (fetchLock) {

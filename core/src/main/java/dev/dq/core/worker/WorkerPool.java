@@ -66,7 +66,7 @@ public final class WorkerPool implements AutoCloseable {
   private static final int RUNNING = 1;
   private static final int STOPPED = 2;
 
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final Map<String, TaskHandler> handlers;
   private final Dispatcher dispatcher;
   private final Set<Execution> held = ConcurrentHashMap.newKeySet();
@@ -94,8 +94,8 @@ public final class WorkerPool implements AutoCloseable {
     var timer = new ScheduledThreadPoolExecutor(2, daemonThreads(config.workerName() + "-timer"));
     // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it would have fired.
     timer.setRemoveOnCancelPolicy(true);
-    this.ctx =
-        new PoolContext(
+    this.services =
+        new PoolServices(
             b.broker,
             config,
             b.clock,
@@ -105,12 +105,13 @@ public final class WorkerPool implements AutoCloseable {
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
     this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
-    this.acks = new Acks(ctx, held, this::signalIfStopping);
-    this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
+    this.acks = new Acks(services, held, this::signalIfStopping);
+    this.heartbeatThread =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
     this.reaperThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-reaper"));
-    this.heartbeat = new Periodic("lease renewal", new Heartbeat(ctx, held), ctx,
+    this.heartbeat = new Periodic("lease renewal", new Heartbeat(services, held), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.leaseTime());
-    this.reaper = new Periodic("reaper", new Reaper(ctx), ctx,
+    this.reaper = new Periodic("reaper", new Reaper(services), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.reapInterval().multipliedBy(3));
   }
 
@@ -126,9 +127,9 @@ public final class WorkerPool implements AutoCloseable {
       }
       lifecycle.set(RUNNING);
     }
-    WorkerPoolConfig config = ctx.config();
+    WorkerPoolConfig config = services.config();
     for (int slot = 0; slot < config.workers(); slot++) {
-      launch(new Worker(this, ctx, slot, new Worker.Backlog()));
+      launch(new Worker(this, services, slot, new Worker.Backlog()));
     }
     heartbeat.starting();
     reaper.starting();
@@ -166,7 +167,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     if (was == RUNNING) {
       workers.forEach(Worker::interruptIfFetching);
-      Thread stopper = new Thread(() -> shutDown(grace, began), ctx.config().workerName() + "-stop");
+      Thread stopper = new Thread(() -> shutDown(grace, began), services.config().workerName() + "-stop");
       stopper.setDaemon(true);
       stopper.start();
     } else if (was == NEW) {
@@ -290,7 +291,7 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Handlers that overran their timeout and have not returned yet. */
   public long abandonedHandlers() {
-    return ctx.abandonedHandlers().get();
+    return services.abandonedHandlers().get();
   }
 
   /** Heartbeat runs that failed, in part (a broker call) or whole (any throwable), since the pool started. */
@@ -346,7 +347,7 @@ public final class WorkerPool implements AutoCloseable {
       deadLetterUnknownType(lease);
       return;
     }
-    Execution execution = new Execution(ctx, lease, ctx.clock().instant(), handler, this::ended);
+    Execution execution = new Execution(services, lease, services.clock().instant(), handler, this::ended);
     held.add(execution);
     claimed.add(execution);
   }
@@ -365,7 +366,7 @@ public final class WorkerPool implements AutoCloseable {
         log.debug("task {}: type {} saturated, parked", execution.task().id(), execution.type());
         return null;
       case OVERFLOW:
-        handBack(execution, "type saturated", ctx.config().saturatedRequeueDelay());
+        handBack(execution, "type saturated", services.config().saturatedRequeueDelay());
         return null;
       default:
         handBack(execution, "shutdown", Duration.ZERO);
@@ -387,7 +388,7 @@ public final class WorkerPool implements AutoCloseable {
   void replace(Worker abandoned) {
     workers.remove(abandoned);
     if (isRunning()) {
-      launch(new Worker(this, ctx, abandoned.slot(), abandoned.backlog()));
+      launch(new Worker(this, services, abandoned.slot(), abandoned.backlog()));
     } else {
       Worker.Backlog backlog = abandoned.backlog();
       flushBeforeExit(backlog.unacked);
@@ -440,14 +441,14 @@ public final class WorkerPool implements AutoCloseable {
   private void deadLetterUnknownType(Lease lease) {
     String type = lease.task().type();
     Failure failure =
-        new Failure("no-handler", "no handler for type " + type, lease.task().attempt(), ctx.clock().instant());
+        new Failure("no-handler", "no handler for type " + type, lease.task().attempt(), services.clock().instant());
     try {
-      ctx.broker().deadLetter(lease, failure);
-      ctx.listener().on(new TaskEvent.DeadLettered(lease.task(), failure));
+      services.broker().deadLetter(lease, failure);
+      services.listener().on(new TaskEvent.DeadLettered(lease.task(), failure));
     } catch (LeaseLostException lost) {
-      ctx.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
+      services.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
     } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
+      services.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
     }
   }
 
@@ -489,7 +490,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void shutDownTimers() {
-    ctx.timer().shutdownNow();
+    services.timer().shutdownNow();
     heartbeatThread.shutdownNow();
     reaperThread.shutdownNow();
   }

@@ -6,8 +6,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
-/** What every part of one pool shares. */
-record PoolContext(
+/**
+ * The services, settings and counters that every part of one pool (workers, executions, heartbeat, reaper, acks)
+ * shares: its broker, config, clock, event listener and jitter source, its timer, its rate-limited log of broker
+ * errors, and its count of abandoned handlers.
+ */
+record PoolServices(
     Broker broker,
     WorkerPoolConfig config,
     InstantSource clock,
