@@ -1,21 +1,15 @@
 package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
-import dev.dq.core.port.Failure;
-import dev.dq.core.port.Lease;
-import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,32 +56,21 @@ public final class WorkerPool implements AutoCloseable {
   public static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
-  private static final int NEW = 0;
-  private static final int RUNNING = 1;
-  private static final int STOPPED = 2;
 
   private final PoolServices services;
-  private final Map<String, TaskHandler> handlers;
-  private final Dispatcher dispatcher;
-  private final Set<Execution> held = ConcurrentHashMap.newKeySet();
-  private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final HeldTasks tasks;
   private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
   private final ThreadFactory threads;
   private final ScheduledExecutorService heartbeatThread;
   private final ScheduledExecutorService reaperThread;
   private final Periodic heartbeat;
   private final Periodic reaper;
-  private final Acks acks;
-  private final Object idle = new Object();
-  private final AtomicInteger lifecycle = new AtomicInteger(NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
-  /** System.nanoTime() by which stop gives up on the broker; set before lifecycle leaves RUNNING is visible. */
-  private volatile long stopDeadline;
 
   private WorkerPool(Builder b) {
     WorkerPoolConfig config = b.config;
-    this.handlers = Map.copyOf(b.handlers);
     this.threads = daemonThreads(config.workerName());
     // Task timeouts only: the heartbeat and the reaper call the broker, which may be slow, so they have threads of
     // their own and can never hold up a timeout.
@@ -104,12 +87,11 @@ public final class WorkerPool implements AutoCloseable {
             timer,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
-    this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
-    this.acks = new Acks(services, held, this::signalIfStopping);
+    this.tasks = new HeldTasks(services, lifecycle, b.handlers);
     this.heartbeatThread =
         Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
     this.reaperThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-reaper"));
-    this.heartbeat = new Periodic("lease renewal", new Heartbeat(services, held), services,
+    this.heartbeat = new Periodic("lease renewal", new Heartbeat(services, tasks.executions()), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.leaseTime());
     this.reaper = new Periodic("reaper", new Reaper(services), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.reapInterval().multipliedBy(3));
@@ -121,15 +103,10 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Starts the workers, heartbeat and reaper. @throws IllegalStateException if started before */
   public void start() {
-    synchronized (lifecycle) {
-      if (lifecycle.get() != NEW) {
-        throw new IllegalStateException("pool was started before");
-      }
-      lifecycle.set(RUNNING);
-    }
+    lifecycle.start();
     WorkerPoolConfig config = services.config();
     for (int slot = 0; slot < config.workers(); slot++) {
-      launch(new Worker(this, services, slot, new Worker.Backlog()));
+      launch(new Worker(tasks, services, slot, new Worker.Backlog(), this::replace));
     }
     heartbeat.starting();
     reaper.starting();
@@ -157,20 +134,13 @@ public final class WorkerPool implements AutoCloseable {
     Objects.requireNonNull(grace, "grace");
     long began = System.nanoTime();
     long bound = grace.toNanos() + STOP_BOUND.toNanos();
-    int was;
-    synchronized (lifecycle) {
-      was = lifecycle.get();
-      if (was == RUNNING) {
-        stopDeadline = began + bound; // written before the state: whoever sees STOPPED sees the deadline
-      }
-      lifecycle.set(STOPPED);
-    }
-    if (was == RUNNING) {
+    Lifecycle.State was = lifecycle.beginStop(began + bound);
+    if (was == Lifecycle.State.RUNNING) {
       workers.forEach(Worker::interruptIfFetching);
       Thread stopper = new Thread(() -> shutDown(grace, began), services.config().workerName() + "-stop");
       stopper.setDaemon(true);
       stopper.start();
-    } else if (was == NEW) {
+    } else if (was == Lifecycle.State.NEW) {
       shutDownTimers();
       stopResult = true;
       stopped.countDown();
@@ -194,23 +164,24 @@ public final class WorkerPool implements AutoCloseable {
   /** Stop's work, on its own thread. */
   private void shutDown(Duration grace, long began) {
     long graceEnd = began + grace.toNanos();
+    long stopDeadline = lifecycle.stopDeadline();
     boolean clean = false;
     try {
-      dispatcher.closeAndDrain(); // parked tasks are held too: handed back below with the other unstarted ones
-      runnable.clear();
-      List<Execution> unstarted = pendingHeld();
+      tasks.closeForStop(); // parked tasks are held too: handed back below with the other unstarted ones
+      List<Execution> unstarted = tasks.inState(Execution.State.PENDING);
       if (!unstarted.isEmpty()) {
         log.info("stopping: handing back {} prefetched tasks not started", unstarted.size());
       }
-      handBackUntil(unstarted, graceEnd);
-      clean = awaitNoneRunning(graceEnd);
+      tasks.handBackUntil(unstarted, graceEnd);
+      clean = tasks.awaitNoneRunning(graceEnd);
       if (!clean) {
         interruptOverrunning(grace);
       }
-      handBackUntil(pendingHeld(), stopDeadline);
+      tasks.handBackUntil(tasks.inState(Execution.State.PENDING), stopDeadline);
       joinWorkers();
-      if (!held.isEmpty()) {
-        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire", Acks.ids(held));
+      if (tasks.size() > 0) {
+        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire",
+            Acks.ids(tasks.executions()));
       }
     } catch (RuntimeException | Error e) {
       clean = false;
@@ -219,6 +190,7 @@ public final class WorkerPool implements AutoCloseable {
       shutDownTimers();
       log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
       stopResult = clean && System.nanoTime() - stopDeadline <= 0;
+      lifecycle.stopped();
       stopped.countDown();
     }
   }
@@ -240,46 +212,23 @@ public final class WorkerPool implements AutoCloseable {
         }
       }
     }
-    for (Execution e : held) {
-      if (e.state() == Execution.State.RUNNING && e.giveUp()) {
+    for (Execution e : tasks.inState(Execution.State.RUNNING)) {
+      if (e.giveUp()) {
         interrupted.add(e); // started after the loop above saw its worker
       }
     }
     log.warn("shutdown grace {} exceeded: interrupting {} running handlers", grace, interrupted.size());
     for (Worker w : taken) {
       workers.remove(w);
-      flushBeforeExit(w.backlog().unacked);
+      tasks.flushBeforeExit(w.backlog().unacked);
     }
     for (Execution e : interrupted) {
-      if (System.nanoTime() - stopDeadline < 0) {
+      if (System.nanoTime() - lifecycle.stopDeadline() < 0) {
         e.releaseGivenUp("shutdown", Duration.ZERO);
       } else {
         e.dropGivenUp();
       }
-      held.remove(e);
-    }
-  }
-
-  private List<Execution> pendingHeld() {
-    List<Execution> pending = new ArrayList<>();
-    for (Execution e : held) {
-      if (e.state() == Execution.State.PENDING) {
-        pending.add(e);
-      }
-    }
-    return pending;
-  }
-
-  /**
-   * Hands back each execution not started yet while {@code deadline} has not passed, after it leaves it to expire.
-   * One broker call each; the state CAS keeps a worker that meets one of them later from running it.
-   */
-  private void handBackUntil(List<Execution> executions, long deadline) {
-    for (Execution e : executions) {
-      boolean done = System.nanoTime() - deadline < 0 ? e.handBack("shutdown", Duration.ZERO) : e.abandonLease();
-      if (done) {
-        held.remove(e);
-      }
+      tasks.remove(e);
     }
   }
 
@@ -309,92 +258,26 @@ public final class WorkerPool implements AutoCloseable {
    * broker). Held tasks may then lose their leases and run again elsewhere.
    */
   public boolean renewalsFailing() {
-    return lifecycle.get() == RUNNING && !heartbeat.healthy();
+    return lifecycle.isRunning() && !heartbeat.healthy();
   }
 
   /** Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers - busy}. */
   public int busyWorkers() {
-    int busy = 0;
-    for (Execution e : held) {
-      if (e.state() == Execution.State.RUNNING) {
-        busy++;
-      }
-    }
-    return busy;
+    return tasks.running();
   }
 
   /** Tasks this pool holds right now (running, claimed or parked, or awaiting their ack). */
   public int heldTasks() {
-    return held.size();
-  }
-
-  boolean isRunning() {
-    return lifecycle.get() == RUNNING;
-  }
-
-  /** A parked task that may run now, if any. */
-  Execution takeRunnable() {
-    return runnable.poll();
-  }
-
-  /**
-   * Wraps a fresh lease for running later and adds it to {@code claimed}; a task of a type nobody handles is
-   * dead-lettered instead.
-   */
-  void wrap(Lease lease, Queue<Execution> claimed) {
-    TaskHandler handler = handlers.get(lease.task().type());
-    if (handler == null) {
-      deadLetterUnknownType(lease);
-      return;
-    }
-    Execution execution = new Execution(services, lease, services.clock().instant(), handler, this::ended);
-    held.add(execution);
-    claimed.add(execution);
-  }
-
-  /** Decides whether a claimed task runs now on the caller's thread (returned), waits parked, or goes back. */
-  Execution admit(Execution execution) {
-    if (!isRunning()) {
-      handBack(execution, "shutdown", Duration.ZERO);
-      return null;
-    }
-    switch (dispatcher.admit(execution)) {
-      case RUN:
-        execution.admitted();
-        return execution;
-      case DEFERRED:
-        log.debug("task {}: type {} saturated, parked", execution.task().id(), execution.type());
-        return null;
-      case OVERFLOW:
-        handBack(execution, "type saturated", services.config().saturatedRequeueDelay());
-        return null;
-      default:
-        handBack(execution, "shutdown", Duration.ZERO);
-        return null;
-    }
-  }
-
-  /** Acks successes in one broker call; see {@link Acks#ackAll}. @return true if the broker answered */
-  boolean ackAll(List<Execution> pending) {
-    return acks.ackAll(pending);
-  }
-
-  /** A worker's last acks before it leaves its slot; see {@link Acks#flushBeforeExit}. */
-  void flushBeforeExit(List<Execution> unacked) {
-    acks.flushBeforeExit(unacked, isRunning() ? System.nanoTime() + STOP_BOUND.toNanos() : stopDeadline);
+    return tasks.size();
   }
 
   /** The worker's handler overran and did not return: a fresh thread takes its slot. */
-  void replace(Worker abandoned) {
+  private void replace(Worker abandoned) {
     workers.remove(abandoned);
-    if (isRunning()) {
-      launch(new Worker(this, services, abandoned.slot(), abandoned.backlog()));
+    if (lifecycle.isRunning()) {
+      launch(new Worker(tasks, services, abandoned.slot(), abandoned.backlog(), this::replace));
     } else {
-      Worker.Backlog backlog = abandoned.backlog();
-      flushBeforeExit(backlog.unacked);
-      for (Execution e; (e = backlog.claimed.poll()) != null; ) {
-        handBack(e, "shutdown", Duration.ZERO);
-      }
+      tasks.settleBacklog(abandoned.backlog());
     }
   }
 
@@ -404,77 +287,10 @@ public final class WorkerPool implements AutoCloseable {
     thread.start();
   }
 
-  void handBack(Execution execution, String reason, Duration delay) {
-    execution.handBack(reason, delay);
-    if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(execution);
-    }
-  }
-
-  /** An admitted execution stopped running (finished, timed out or handed back). */
-  private void ended(Execution execution) {
-    if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(execution); // a success awaiting its batched ack stays held, so its lease is still renewed
-    }
-    Execution next = dispatcher.finish(execution.type());
-    if (next != null) {
-      next.admitted();
-      runnable.add(next);
-      if (!isRunning()) {
-        // stop may have drained runnable before this add; no worker polls it any more
-        for (Execution e; (e = runnable.poll()) != null; ) {
-          handBack(e, "shutdown", Duration.ZERO);
-        }
-      }
-    }
-    signalIfStopping();
-  }
-
-  private void signalIfStopping() {
-    if (!isRunning()) {
-      synchronized (idle) {
-        idle.notifyAll();
-      }
-    }
-  }
-
-  private void deadLetterUnknownType(Lease lease) {
-    String type = lease.task().type();
-    Failure failure =
-        new Failure("no-handler", "no handler for type " + type, lease.task().attempt(), services.clock().instant());
-    try {
-      services.broker().deadLetter(lease, failure);
-      services.listener().on(new TaskEvent.DeadLettered(lease.task(), failure));
-    } catch (LeaseLostException lost) {
-      services.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
-    } catch (RuntimeException e) {
-      services.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
-    }
-  }
-
-  /** Waits until no handler runs, or {@code deadline} (System.nanoTime()) passes. */
-  private boolean awaitNoneRunning(long deadline) {
-    synchronized (idle) {
-      while (busyWorkers() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   /** Waits for the worker threads (they ack and hand back what they hold as they exit) until stop's deadline. */
   private void joinWorkers() {
     for (Thread thread : workers.values()) {
-      long left = stopDeadline - System.nanoTime();
+      long left = lifecycle.stopDeadline() - System.nanoTime();
       try {
         if (left > 0) {
           TimeUnit.NANOSECONDS.timedJoin(thread, left);
