@@ -7,8 +7,6 @@ import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -46,7 +44,7 @@ final class Execution {
   private volatile Instant startedAt;
   private volatile Duration took = Duration.ZERO;
   private volatile String workerName;
-  private ScheduledFuture<?> timeout;
+  private Scheduler.Handle timeout;
   /** This pool's time when the broker last granted or extended the lease: it expires a lease time later at most. */
   private volatile Instant leaseConfirmedAt;
   /** The lease expired while this pool held the task: a late result of the handler must not be settled. */
@@ -273,9 +271,9 @@ final class Execution {
       Duration d = limit.get();
       synchronized (this) {
         try {
-          timeout = services.timer().schedule(() -> onTimeout(d), d.toNanos(), TimeUnit.NANOSECONDS);
+          timeout = services.scheduler().schedule(() -> onTimeout(d), d);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-          // The pool's timer is shut down: stop is past its grace and hands this task back itself.
+          // The pool's scheduler is shut down: stop is past its grace and hands this task back itself.
         }
       }
     }
@@ -283,7 +281,7 @@ final class Execution {
 
   private synchronized void cancelTimeout() {
     if (timeout != null) {
-      timeout.cancel(false);
+      timeout.cancel();
     }
   }
 

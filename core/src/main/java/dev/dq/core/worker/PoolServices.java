@@ -2,13 +2,12 @@ package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
 import java.time.InstantSource;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
  * The services, settings and counters that every part of one pool (workers, executions, heartbeat, reaper, acks)
- * shares: its broker, config, clock, event listener and jitter source, its timer, its rate-limited log of broker
+ * shares: its broker, config, clock, event listener and jitter source, its scheduler (timeouts), its rate-limited log of broker
  * errors, and its count of abandoned handlers.
  */
 record PoolServices(
@@ -17,6 +16,6 @@ record PoolServices(
     InstantSource clock,
     TaskEventListener listener,
     RandomGenerator random,
-    ScheduledExecutorService timer,
+    Scheduler scheduler,
     RateLimitedLog brokerErrors,
     AtomicLong abandonedHandlers) {}

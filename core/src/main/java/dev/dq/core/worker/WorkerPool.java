@@ -10,13 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -33,10 +30,10 @@ import org.slf4j.LoggerFactory;
  *       never returns ({@link #abandonedHandlers()} counts those still running).
  *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back to the broker
  *       with a not-before time: no thread waits out a backoff.
- *   <li>A heartbeat, on a thread of its own, extends the leases of the tasks this pool holds every third of the lease
- *       time, many per broker call, so only tasks of a dead pool are delivered again; a reaper, on another thread,
- *       reclaims expired leases of any pool. Timeouts have a timer of their own, so a slow broker call of either never
- *       delays them. Neither job ever stops for a throwable: failures are counted ({@link #heartbeatFailures()},
+ *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, many per broker
+ *       call, so only tasks of a dead pool are delivered again; a reaper reclaims expired leases of any pool. Both run
+ *       on the pool's {@link Scheduler}, each on a thread of its own by default, and timeouts on a timer of their own,
+ *       so a slow broker call of either never delays them. Neither job ever stops for a throwable: failures are counted ({@link #heartbeatFailures()},
  *       {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()} tells whether leases are being renewed.
  *   <li>A lease that expires while the pool holds its task (no renewal got through in time) is logged at WARN with the
  *       task id and reported as {@link TaskEvent.LeaseLost} "renew"; the late result of its handler is not settled.
@@ -62,21 +59,20 @@ public final class WorkerPool implements AutoCloseable {
   private final HeldTasks tasks;
   private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
   private final ThreadFactory threads;
-  private final ScheduledExecutorService heartbeatThread;
-  private final ScheduledExecutorService reaperThread;
+  private final Scheduler scheduler;
+  /** The default scheduler, which this pool made and shuts down; null if it was given one. */
+  private final ThreadScheduler ownScheduler;
   private final Periodic heartbeat;
   private final Periodic reaper;
+  private final List<Scheduler.Handle> jobs = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
 
   private WorkerPool(Builder b) {
     WorkerPoolConfig config = b.config;
-    this.threads = daemonThreads(config.workerName());
-    // Task timeouts only: the heartbeat and the reaper call the broker, which may be slow, so they have threads of
-    // their own and can never hold up a timeout.
-    var timer = new ScheduledThreadPoolExecutor(2, daemonThreads(config.workerName() + "-timer"));
-    // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it would have fired.
-    timer.setRemoveOnCancelPolicy(true);
+    this.threads = ThreadScheduler.daemonThreads(config.workerName());
+    this.ownScheduler = b.scheduler == null ? new ThreadScheduler(config.workerName()) : null;
+    this.scheduler = b.scheduler == null ? ownScheduler : b.scheduler;
     this.services =
         new PoolServices(
             b.broker,
@@ -84,13 +80,10 @@ public final class WorkerPool implements AutoCloseable {
             b.clock,
             b.listener,
             b.random,
-            timer,
+            scheduler,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
     this.tasks = new HeldTasks(services, lifecycle, b.handlers);
-    this.heartbeatThread =
-        Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
-    this.reaperThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-reaper"));
     this.heartbeat = new Periodic("lease renewal", new Heartbeat(services, tasks.executions()), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.leaseTime());
     this.reaper = new Periodic("reaper", new Reaper(services), services,
@@ -110,10 +103,10 @@ public final class WorkerPool implements AutoCloseable {
     }
     heartbeat.starting();
     reaper.starting();
-    long beat = Math.max(1, config.leaseTime().toMillis() / 3);
-    heartbeatThread.scheduleWithFixedDelay(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-    long reap = config.reapInterval().toMillis();
-    reaperThread.scheduleWithFixedDelay(reaper, reap, reap, TimeUnit.MILLISECONDS);
+    Duration beat = Duration.ofMillis(Math.max(1, config.leaseTime().toMillis() / 3));
+    jobs.add(scheduler.scheduleWithFixedDelay("heartbeat", heartbeat, beat, beat));
+    Duration reap = Duration.ofMillis(config.reapInterval().toMillis());
+    jobs.add(scheduler.scheduleWithFixedDelay("reaper", reaper, reap, reap));
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
@@ -305,19 +298,12 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /** Ends the heartbeat and the reaper, and pending timeouts too if the scheduler is the pool's own. */
   private void shutDownTimers() {
-    services.timer().shutdownNow();
-    heartbeatThread.shutdownNow();
-    reaperThread.shutdownNow();
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    jobs.forEach(Scheduler.Handle::cancel);
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
   }
 
   /** Builds a {@link WorkerPool}. */
@@ -328,6 +314,7 @@ public final class WorkerPool implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private TaskEventListener listener = TaskEventListener.NONE;
     private RandomGenerator random = new Random();
+    private Scheduler scheduler;
 
     private Builder(Broker broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
@@ -357,6 +344,16 @@ public final class WorkerPool implements AutoCloseable {
     /** Source of backoff jitter; must be thread-safe (default {@link Random}). */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Where the pool runs its timeouts, heartbeat and reaper (default {@link Scheduler#threads}, named after {@link
+     * WorkerPoolConfig#workerName()}). The pool cancels its jobs when it stops but does not shut a given scheduler
+     * down.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
