@@ -1,4 +1,4 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
 import static dev.dq.testing.TaskFixtures.aTask;
 
@@ -8,8 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Task;
-import dev.dq.core.worker.WorkerPool;
-import dev.dq.core.worker.WorkerPoolConfig;
+import dev.dq.testing.FakeBroker;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolHarness implements AutoCloseable {
   final RecordingListener events = new RecordingListener();
-  final InMemoryBroker broker;
+  final FakeBroker broker;
   final HookedBroker hooked;
   private final InstantSource clock;
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -32,7 +31,7 @@ final class PoolHarness implements AutoCloseable {
 
   PoolHarness(InstantSource clock) {
     this.clock = clock;
-    this.broker = InMemoryBroker.builder().clock(clock).capacity(100_000).build();
+    this.broker = new FakeBroker(clock);
     this.hooked = new HookedBroker(broker);
     logs.start();
     poolLogs.addAppender(logs);

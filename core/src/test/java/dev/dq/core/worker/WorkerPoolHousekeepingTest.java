@@ -1,17 +1,16 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
-import static dev.dq.adapter.memory.HookedBroker.once;
+import static dev.dq.core.worker.HookedBroker.once;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dq.adapter.memory.HookedBroker.Op;
+import dev.dq.core.worker.HookedBroker.Op;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.retry.RetryPolicy;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
-import dev.dq.core.worker.TaskEvent;
 import dev.dq.testing.FakeClock;
 import java.time.Duration;
 import java.time.InstantSource;

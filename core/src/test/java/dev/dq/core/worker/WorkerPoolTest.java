@@ -1,4 +1,4 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
 import static dev.dq.testing.TaskFixtures.aTask;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -12,12 +12,7 @@ import dev.dq.core.port.QueueStats;
 import dev.dq.core.retry.RetryPolicy;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
-import dev.dq.core.worker.NonRetryableException;
-import dev.dq.core.worker.TaskEvent;
-import dev.dq.core.worker.TaskHandler;
-import dev.dq.core.worker.TaskTimeoutException;
-import dev.dq.core.worker.WorkerPool;
-import dev.dq.core.worker.WorkerPoolConfig;
+import dev.dq.testing.FakeBroker;
 import dev.dq.testing.FakeClock;
 import dev.dq.testing.FlakyBroker;
 import java.time.Duration;
@@ -32,14 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 final class WorkerPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final RecordingListener events = new RecordingListener();
-  private InMemoryBroker broker;
+  private FakeBroker broker;
   private WorkerPool pool;
 
   @AfterEach
@@ -54,7 +47,7 @@ final class WorkerPoolTest {
 
   private WorkerPool start(InstantSource clock, Consumer<WorkerPoolConfig.Builder> config,
       Consumer<WorkerPool.Builder> handlers) {
-    broker = InMemoryBroker.builder().clock(clock).capacity(100_000).build();
+    broker = new FakeBroker(clock);
     return start(broker, clock, config, handlers);
   }
 
@@ -199,7 +192,7 @@ final class WorkerPoolTest {
 
     List<TaskEvent.Started> starts = events.of(TaskEvent.Started.class, id);
     assertThat(starts).extracting(s -> s.task().attempt()).containsExactly(1, 2, 3);
-    DeadLetter dead = broker.deadLetterQueue().get(Task.DEFAULT_QUEUE, id).orElseThrow();
+    DeadLetter dead = broker.deadLetter(Task.DEFAULT_QUEUE, id).orElseThrow();
     assertThat(dead.failure().attempts()).isEqualTo(3);
     assertThat(dead.failure().errorType()).isEqualTo(IllegalStateException.class.getName());
     assertThat(dead.failure().message()).isEqualTo("boom 3");
@@ -217,16 +210,16 @@ final class WorkerPoolTest {
     enqueue(aTask("deep").build());
     enqueue(aTask("fine").build());
 
-    await().atMost(WAIT).until(() -> broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == 1
+    await().atMost(WAIT).until(() -> broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1
         && events.all(TaskEvent.Succeeded.class).size() == 1);
-    DeadLetter dead = broker.deadLetterQueue().get(Task.DEFAULT_QUEUE, new TaskId("deep")).orElseThrow();
+    DeadLetter dead = broker.deadLetter(Task.DEFAULT_QUEUE, new TaskId("deep")).orElseThrow();
     assertThat(dead.failure().errorType()).isEqualTo(StackOverflowError.class.getName());
     assertThat(dead.failure().attempts()).isEqualTo(2);
   }
 
   @Test
   void ack_brokerBrieflyUnavailable_retriesTheAckAndDoesNotRunTheTaskAgain() throws Exception {
-    broker = InMemoryBroker.builder().capacity(1_000).build();
+    broker = new FakeBroker(InstantSource.system());
     var flaky = new FlakyBroker(broker).failNext(FlakyBroker.Op.ACK, 2);
     var runs = new AtomicInteger();
     start(flaky, InstantSource.system(), c -> c.workers(1), b -> b.handler("test", t -> runs.incrementAndGet()));
@@ -263,7 +256,7 @@ final class WorkerPoolTest {
     }));
     enqueue(aTask("n1").build());
 
-    await().atMost(WAIT).until(() -> broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == 1);
+    await().atMost(WAIT).until(() -> broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1);
     assertThat(events.all(TaskEvent.Started.class)).hasSize(1);
     assertThat(events.all(TaskEvent.Failed.class).get(0).retryIn()).isEmpty();
   }
@@ -274,8 +267,8 @@ final class WorkerPoolTest {
     enqueue(aTask("u1").build());
     enqueue(Task.builder("mystery").id("u2").createdAt(java.time.Instant.EPOCH).build());
 
-    await().atMost(WAIT).until(() -> broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == 1);
-    DeadLetter dead = broker.deadLetterQueue().get(Task.DEFAULT_QUEUE, new TaskId("u2")).orElseThrow();
+    await().atMost(WAIT).until(() -> broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1);
+    DeadLetter dead = broker.deadLetter(Task.DEFAULT_QUEUE, new TaskId("u2")).orElseThrow();
     assertThat(dead.failure().message()).isEqualTo("no handler for type mystery");
     await().atMost(WAIT).until(() -> events.all(TaskEvent.Succeeded.class).size() == 1);
   }
@@ -295,10 +288,10 @@ final class WorkerPoolTest {
         }));
     enqueue(aTask("slow").build());
 
-    await().atMost(WAIT).until(() -> broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == 1);
+    await().atMost(WAIT).until(() -> broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1);
     assertThat(interrupted.await(20, SECONDS)).isTrue();
     assertThat(events.all(TaskEvent.TimedOut.class)).hasSize(1);
-    DeadLetter dead = broker.deadLetterQueue().list(Task.DEFAULT_QUEUE, 0, 10).get(0);
+    DeadLetter dead = broker.deadLetters(Task.DEFAULT_QUEUE).get(0);
     assertThat(dead.failure().errorType()).isEqualTo(TaskTimeoutException.class.getName());
     await().atMost(WAIT).until(() -> pool.abandonedHandlers() == 0);
   }
@@ -321,7 +314,7 @@ final class WorkerPoolTest {
 
       await().atMost(WAIT).until(() -> done.contains("after"));
       assertThat(pool.abandonedHandlers()).isEqualTo(1);
-      assertThat(broker.deadLetterQueue().size(Task.DEFAULT_QUEUE)).isEqualTo(1);
+      assertThat(broker.deadLetters(Task.DEFAULT_QUEUE).size()).isEqualTo(1);
     } finally {
       release.set(true);
     }
@@ -435,62 +428,5 @@ final class WorkerPoolTest {
     var again = broker.dequeueBatch(Task.DEFAULT_QUEUE, 8, Duration.ofSeconds(30), Duration.ZERO);
     assertThat(again).extracting(l -> l.task().attempt()).containsOnly(1);
     assertThat(broker.ackAll(again)).isEmpty();
-  }
-
-  @ParameterizedTest(name = "prefetch {0}, ackBatch {1}")
-  @CsvSource({"1, 1", "16, 16", "8, 3"})
-  void stress_manyProducersAndRandomFailures_everyTaskSucceedsOnceOrIsDead(int prefetch, int ackBatch)
-      throws Exception {
-    int producers = 4;
-    int perProducer = 2_500;
-    ConcurrentHashMap<TaskId, AtomicInteger> succeeded = new ConcurrentHashMap<TaskId, AtomicInteger>();
-    var random = new Random(42);
-    start(InstantSource.system(),
-        c -> c.workers(8).prefetch(prefetch).ackBatch(ackBatch).retryPolicy(RetryPolicy.builder().maxAttempts(3)
-            .backoff((attempt, r) -> Duration.ZERO).build()),
-        b -> b.handler("test", t -> {
-          boolean fail;
-          synchronized (random) {
-            fail = random.nextInt(5) == 0;
-          }
-          if (fail) {
-            throw new IllegalStateException("random failure");
-          }
-          succeeded.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet();
-        }));
-
-    Set<TaskId> accepted = ConcurrentHashMap.newKeySet();
-    var threads = new Thread[producers];
-    for (int p = 0; p < producers; p++) {
-      int producer = p;
-      threads[p] = new Thread(() -> {
-        for (int i = 0; i < perProducer; i++) {
-          Task task = aTask("p" + producer + "-" + i).build();
-          try {
-            broker.enqueue(task, Duration.ofSeconds(30));
-            accepted.add(task.id());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      });
-      threads[p].start();
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-
-    await().atMost(Duration.ofSeconds(60)).until(() ->
-        succeeded.size() + broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == producers * perProducer);
-    assertThat(accepted).hasSize(producers * perProducer);
-    assertThat(succeeded.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-    for (DeadLetter dead : broker.deadLetterQueue().list(Task.DEFAULT_QUEUE, 0, Integer.MAX_VALUE)) {
-      assertThat(succeeded).doesNotContainKey(dead.task().id());
-      assertThat(dead.failure().attempts()).isEqualTo(3);
-    }
-    await().atMost(WAIT).until(() -> stats().equals(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0)));
-    System.out.printf("stress (prefetch %d, ackBatch %d): accepted=%d succeeded=%d dead=%d lost=0 duplicates=0%n", prefetch, ackBatch, accepted.size(),
-        succeeded.size(), broker.deadLetterQueue().size(Task.DEFAULT_QUEUE));
   }
 }
