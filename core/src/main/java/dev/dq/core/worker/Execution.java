@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+// Over 300 lines: one delivery's state machine (run, timeout, hand-back, lease loss, ack doubt) kept in one class, so
+// every compare-and-set on its state is read next to the others.
 /**
  * One delivery of one task through a handler. Exactly one of three parties settles it with the broker: the handler's
  * thread when it returns, the timer when it overruns its timeout, or the pool's stop when the grace period is over.

@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the lease of every task a pool holds (running, claimed and waiting, parked, or awaiting its batched ack), so
- * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs on a thread of its
- * own every third of the lease time, and renews up to {@value #CHUNK} leases per broker call: a pool holding thousands
- * of prefetched tasks renews them all in a few round trips, well within a lease.
+ * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs every third of the
+ * lease time on the pool's {@link Scheduler} (a thread of its own by default), and renews up to {@value #CHUNK} leases
+ * per broker call: a pool holding thousands of prefetched tasks renews them all in a few round trips, well within a
+ * lease.
  *
  * <p>A lease found lost (the broker refused to extend it, or no renewal got through for a whole lease time) is logged
  * at WARN with the task ids and reported as {@link TaskEvent.LeaseLost} "renew": the task may run again elsewhere.

@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one of a pool's periodic jobs (heartbeat, reaper) so that no throwable ends it: a scheduled task that throws is
- * never run again ({@link java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay}), which would stop
- * lease renewal for good, silently. Every failed run is counted, logged (rate-limited) and reflected in {@link
+ * never run again by the default {@link Scheduler} ({@link
+ * java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay}), which would stop lease renewal for good,
+ * silently. Every failed run is counted, logged (rate-limited) and reflected in {@link
  * #healthy} for a while.
  */
 final class Periodic implements Runnable {

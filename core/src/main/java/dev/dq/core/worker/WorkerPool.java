@@ -19,6 +19,8 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines: its bounded stop needs the worker threads, the held tasks and the lifecycle together (the rest of
+// what it holds is in HeldTasks), and its Builder is public API.
 /**
  * A fixed number of worker slots that take tasks from a {@link Broker} and run them through the handler registered
  * for their type.
