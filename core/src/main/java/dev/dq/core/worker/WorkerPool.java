@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, many per broker
  *       call, so only tasks of a dead pool are delivered again; a reaper reclaims expired leases of any pool. Both run
  *       on the pool's {@link Scheduler}, each on a thread of its own by default, and timeouts on a timer of their own,
- *       so a slow broker call of either never delays them. Neither job ever stops for a throwable: failures are counted ({@link #heartbeatFailures()},
- *       {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()} tells whether leases are being renewed.
+ *       so a slow broker call of either never delays them. Neither job ever stops for a throwable: failures are
+ *       counted ({@link #heartbeatFailures()}, {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()}
+ *       tells whether leases are being renewed.
  *   <li>A lease that expires while the pool holds its task (no renewal got through in time) is logged at WARN with the
  *       task id and reported as {@link TaskEvent.LeaseLost} "renew"; the late result of its handler is not settled.
  *   <li>An ack whose outcome is unknown (no reply) is asked again with the same leases, which the broker answers
