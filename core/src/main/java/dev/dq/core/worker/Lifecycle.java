@@ -10,7 +10,17 @@ final class Lifecycle {
     RUNNING,
     /** Stop is under way on its own thread: no new tasks, held ones are being handed back. */
     STOPPING,
-    STOPPED
+    STOPPED;
+
+    /** The one transition table: a pool starts once, and stops once, from wherever it is. */
+    boolean canMoveTo(State next) {
+      return switch (this) {
+        case NEW -> next == RUNNING || next == STOPPED;
+        case RUNNING -> next == STOPPING;
+        case STOPPING -> next == STOPPED;
+        case STOPPED -> false;
+      };
+    }
   }
 
   private volatile State state = State.NEW;
@@ -19,7 +29,7 @@ final class Lifecycle {
 
   /** @throws IllegalStateException if the pool was started (or stopped) before */
   synchronized void start() {
-    if (state != State.NEW) {
+    if (!state.canMoveTo(State.RUNNING)) {
       throw new IllegalStateException("pool was started before");
     }
     state = State.RUNNING;
@@ -35,16 +45,27 @@ final class Lifecycle {
     State was = state;
     if (was == State.RUNNING) {
       stopDeadline = deadline; // written before the state: whoever sees STOPPING sees the deadline
-      state = State.STOPPING;
+      moveTo(State.STOPPING);
     } else if (was == State.NEW) {
-      state = State.STOPPED;
+      moveTo(State.STOPPED);
     }
     return was;
   }
 
   /** Stop's work is over. */
   synchronized void stopped() {
-    state = State.STOPPED;
+    moveTo(State.STOPPED);
+  }
+
+  private void moveTo(State next) {
+    if (!state.canMoveTo(next)) {
+      throw new IllegalStateException("pool cannot move from " + state + " to " + next);
+    }
+    state = next;
+  }
+
+  State state() {
+    return state;
   }
 
   boolean isRunning() {
