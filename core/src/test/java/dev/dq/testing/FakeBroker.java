@@ -34,8 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * and a dead-letter list to look at. Strict like Okio's fake: settling a lease that is not the current, unexpired
  * delivery of its task throws {@link LeaseLostException}, {@link #ackAll} answers a repeated ack exactly, and {@link
  * #assertNoLeakedLeases()} proves a test settled every lease. Blocking dequeues wait in real time, in short slices, so
- * that a task made due by advancing the fake clock is seen. Not a reference implementation: the adapters' brokers are
- * held to {@link BrokerContract}.
+ * that a task made due by advancing the fake clock is seen.
+ *
+ * <p>Not a reference implementation: the adapters' brokers are held to {@link BrokerContract}. Run against it, this fake
+ * meets the consumer side a pool uses (dequeue, leases, settling, exact ackAll answers, reclaiming) but not the
+ * producer side: it has no capacity, no size limits, no atomic batches and no blocking enqueue.
  */
 public final class FakeBroker implements Broker {
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -73,6 +76,7 @@ public final class FakeBroker implements Broker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<String, Queue> queues = new TreeMap<>();
+  /** Tokens of the leases {@link #ackAll} acked. */
   private final Set<Long> acked = new HashSet<>();
   private long nextToken = 1;
   private long nextSeq;
@@ -191,13 +195,10 @@ public final class FakeBroker implements Broker {
 
   @Override
   public void ack(Lease lease) {
-    settle(lease, (q, d) -> {
-      q.inFlight.remove(d.task().id());
-      acked.add(d.token());
-    });
+    settle(lease, (q, d) -> q.inFlight.remove(d.task().id()));
   }
 
-  /** Asking again about a lease acked before reports it acked, as the port promises. */
+  /** Asking again about a lease an earlier {@code ackAll} acked reports it acked, as the port promises. */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     List<Lease> lost = new ArrayList<>();
@@ -206,6 +207,7 @@ public final class FakeBroker implements Broker {
       for (Lease lease : leases) {
         try {
           ack(lease);
+          acked.add(lease.token());
         } catch (LeaseLostException e) {
           if (!acked.contains(lease.token())) {
             lost.add(lease);
