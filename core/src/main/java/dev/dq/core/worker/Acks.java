@@ -24,13 +24,13 @@ final class Acks {
   private static final Logger log = LoggerFactory.getLogger(Acks.class);
   private static final Duration ACK_RETRY_PAUSE = Duration.ofMillis(100);
 
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final Set<Execution> held;
   private final Runnable onSettled;
 
   /** @param onSettled runs after executions left {@code held}, to wake a stop waiting for them */
-  Acks(PoolContext ctx, Set<Execution> held, Runnable onSettled) {
-    this.ctx = ctx;
+  Acks(PoolServices services, Set<Execution> held, Runnable onSettled) {
+    this.services = services;
     this.held = held;
     this.onSettled = onSettled;
   }
@@ -48,7 +48,7 @@ final class Acks {
     pending.forEach(e -> leases.add(e.lease()));
     List<Lease> refused;
     try {
-      refused = ctx.broker().ackAll(leases);
+      refused = services.broker().ackAll(leases);
     } catch (RuntimeException noAnswer) {
       outcomeUnknown(pending, noAnswer);
       return false;
@@ -82,9 +82,9 @@ final class Acks {
     if (!fresh.isEmpty()) {
       log.warn("ack of tasks {} got no answer ({}); asking the broker again until it answers", fresh, error.toString());
     } else {
-      ctx.brokerErrors().warn("asking again about the ack of tasks " + ids(pending), error);
+      services.brokerErrors().warn("asking again about the ack of tasks " + ids(pending), error);
     }
-    Instant now = ctx.clock().instant();
+    Instant now = services.clock().instant();
     List<Execution> expired = new ArrayList<>();
     for (Execution e : pending) {
       if (e.leaseCertainlyExpired(now)) {

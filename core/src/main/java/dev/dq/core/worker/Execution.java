@@ -7,8 +7,6 @@ import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -16,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+// Over 300 lines: one delivery's state machine (run, timeout, hand-back, lease loss, ack doubt) kept in one class, so
+// every compare-and-set on its state is read next to the others.
 /**
  * One delivery of one task through a handler. Exactly one of three parties settles it with the broker: the handler's
  * thread when it returns, the timer when it overruns its timeout, or the pool's stop when the grace period is over.
@@ -34,7 +34,7 @@ final class Execution {
     RELEASED
   }
 
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final TaskHandler handler;
   private final Consumer<Execution> onSlotLeft;
   private final AtomicReference<State> state = new AtomicReference<>(State.PENDING);
@@ -46,7 +46,7 @@ final class Execution {
   private volatile Instant startedAt;
   private volatile Duration took = Duration.ZERO;
   private volatile String workerName;
-  private ScheduledFuture<?> timeout;
+  private Scheduler.Handle timeout;
   /** This pool's time when the broker last granted or extended the lease: it expires a lease time later at most. */
   private volatile Instant leaseConfirmedAt;
   /** The lease expired while this pool held the task: a late result of the handler must not be settled. */
@@ -56,8 +56,9 @@ final class Execution {
   private volatile boolean ackInDoubt;
 
   /** @param claimedAt this pool's time when the broker's reply granting {@code lease} arrived */
-  Execution(PoolContext ctx, Lease lease, Instant claimedAt, TaskHandler handler, Consumer<Execution> onSlotLeft) {
-    this.ctx = ctx;
+  Execution(
+      PoolServices services, Lease lease, Instant claimedAt, TaskHandler handler, Consumer<Execution> onSlotLeft) {
+    this.services = services;
     this.lease = lease;
     this.leaseConfirmedAt = claimedAt;
     this.handler = handler;
@@ -104,7 +105,7 @@ final class Execution {
    * was lost counts as not applied.
    */
   boolean leaseCertainlyExpired(Instant now) {
-    return !now.isBefore(leaseConfirmedAt.plus(ctx.config().leaseTime()));
+    return !now.isBefore(leaseConfirmedAt.plus(services.config().leaseTime()));
   }
 
   /**
@@ -149,7 +150,7 @@ final class Execution {
       if (!state.compareAndSet(State.PENDING, State.RUNNING)) {
         return; // handed back by stop before it started
       }
-      startedAt = ctx.clock().instant();
+      startedAt = services.clock().instant();
       scheduleTimeout();
       try (var a = MDC.putCloseable("task_id", task().id().value());
           var b = MDC.putCloseable("task_type", type());
@@ -163,7 +164,7 @@ final class Execution {
           log.debug("task {}: handler ended after its lease expired; its result is not settled", task().id());
         } else if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
           cancelTimeout();
-          took = Duration.between(startedAt, ctx.clock().instant());
+          took = Duration.between(startedAt, services.clock().instant());
           acks.accept(this);
         } else if (error != null && state.compareAndSet(State.RUNNING, State.FINISHED)) {
           cancelTimeout();
@@ -172,7 +173,7 @@ final class Execution {
       }
     } finally {
       if (state.get() == State.TIMED_OUT) {
-        ctx.abandonedHandlers().decrementAndGet();
+        services.abandonedHandlers().decrementAndGet();
       }
       thread = null;
       // An interrupt left here was aimed at this task (timeout or stop), not at the next one this thread runs.
@@ -197,9 +198,9 @@ final class Execution {
 
   /** Timer: the handler overran; interrupt it, fail the attempt, free the slot even if the handler never returns. */
   void onTimeout(Duration limit) {
-    ctx.abandonedHandlers().incrementAndGet(); // before the CAS, so the worker's decrement never comes first
+    services.abandonedHandlers().incrementAndGet(); // before the CAS, so the worker's decrement never comes first
     if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
-      ctx.abandonedHandlers().decrementAndGet();
+      services.abandonedHandlers().decrementAndGet();
       return;
     }
     Thread t = thread;
@@ -267,14 +268,14 @@ final class Execution {
   }
 
   private void scheduleTimeout() {
-    Optional<Duration> limit = ctx.config().timeoutFor(type());
+    Optional<Duration> limit = services.config().timeoutFor(type());
     if (limit.isPresent()) {
       Duration d = limit.get();
       synchronized (this) {
         try {
-          timeout = ctx.timer().schedule(() -> onTimeout(d), d.toNanos(), TimeUnit.NANOSECONDS);
+          timeout = services.scheduler().schedule(() -> onTimeout(d), d);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-          // The pool's timer is shut down: stop is past its grace and hands this task back itself.
+          // The pool's scheduler is shut down: stop is past its grace and hands this task back itself.
         }
       }
     }
@@ -282,7 +283,7 @@ final class Execution {
 
   private synchronized void cancelTimeout() {
     if (timeout != null) {
-      timeout.cancel(false);
+      timeout.cancel();
     }
   }
 
@@ -338,18 +339,18 @@ final class Execution {
       log.debug("task {}: attempt failed after its lease expired; not settled", task().id());
       return;
     }
-    Instant now = ctx.clock().instant();
+    Instant now = services.clock().instant();
     Duration took = startedAt == null ? Duration.ZERO : Duration.between(startedAt, now);
     String worker = workerName(thread);
     try {
       Optional<Duration> retryIn =
           error instanceof NonRetryableException
               ? Optional.empty()
-              : ctx.config().retryPolicy().retryDelay(task(), ctx.random());
+              : services.config().retryPolicy().retryDelay(task(), services.random());
       if (retryIn.isPresent()) {
-        ctx.broker().retryLater(lease, retryIn.get());
+        services.broker().retryLater(lease, retryIn.get());
       } else {
-        ctx.broker().deadLetter(lease, Failure.of(error, task().attempt(), now));
+        services.broker().deadLetter(lease, Failure.of(error, task().attempt(), now));
       }
       emit(new TaskEvent.Failed(task(), worker, took, error.getClass().getName(), error.getMessage(), retryIn));
       if (retryIn.isEmpty()) {
@@ -359,18 +360,18 @@ final class Execution {
       reportLeaseLost("fail");
     } catch (RuntimeException brokerError) {
       // The lease will expire and the task be delivered again: at-least-once, nothing lost.
-      ctx.brokerErrors().warn("task " + task().id() + ": could not settle", brokerError);
+      services.brokerErrors().warn("task " + task().id() + ": could not settle", brokerError);
     }
   }
 
   private void releaseQuietly(String reason, Duration delay) {
     try {
-      ctx.broker().release(lease, delay);
+      services.broker().release(lease, delay);
       emit(new TaskEvent.Released(task(), reason));
     } catch (LeaseLostException lost) {
       reportLeaseLost("release");
     } catch (RuntimeException brokerError) {
-      ctx.brokerErrors().warn("task " + task().id() + ": could not hand back", brokerError);
+      services.brokerErrors().warn("task " + task().id() + ": could not hand back", brokerError);
     }
   }
 
@@ -382,13 +383,13 @@ final class Execution {
 
   private void emit(TaskEvent event) {
     try {
-      ctx.listener().on(event);
+      services.listener().on(event);
     } catch (RuntimeException e) {
       log.warn("task event listener failed on {}", event.getClass().getSimpleName(), e);
     }
   }
 
   private String workerName(Thread t) {
-    return t != null ? t.getName() : ctx.config().workerName();
+    return t != null ? t.getName() : services.config().workerName();
   }
 }

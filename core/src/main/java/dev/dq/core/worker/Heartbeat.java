@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the lease of every task a pool holds (running, claimed and waiting, parked, or awaiting its batched ack), so
- * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs on a thread of its
- * own every third of the lease time, and renews up to {@value #CHUNK} leases per broker call: a pool holding thousands
- * of prefetched tasks renews them all in a few round trips, well within a lease.
+ * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs every third of the
+ * lease time on the pool's {@link Scheduler} (a thread of its own by default), and renews up to {@value #CHUNK} leases
+ * per broker call: a pool holding thousands of prefetched tasks renews them all in a few round trips, well within a
+ * lease.
  *
  * <p>A lease found lost (the broker refused to extend it, or no renewal got through for a whole lease time) is logged
  * at WARN with the task ids and reported as {@link TaskEvent.LeaseLost} "renew": the task may run again elsewhere.
@@ -22,11 +23,11 @@ final class Heartbeat implements Periodic.Job {
   static final int CHUNK = 500;
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final Set<Execution> held;
 
-  Heartbeat(PoolContext ctx, Set<Execution> held) {
-    this.ctx = ctx;
+  Heartbeat(PoolServices services, Set<Execution> held) {
+    this.services = services;
     this.held = held;
   }
 
@@ -57,10 +58,10 @@ final class Heartbeat implements Periodic.Job {
     chunk.forEach(e -> leases.add(e.lease()));
     List<Optional<Lease>> renewed;
     try {
-      renewed = ctx.broker().extendAll(leases, ctx.config().leaseTime());
+      renewed = services.broker().extendAll(leases, services.config().leaseTime());
     } catch (RuntimeException error) {
-      ctx.brokerErrors().warn("lease renewal of " + chunk.size() + " tasks failed", error);
-      Instant now = ctx.clock().instant();
+      services.brokerErrors().warn("lease renewal of " + chunk.size() + " tasks failed", error);
+      Instant now = services.clock().instant();
       for (Execution e : chunk) {
         if (e.leaseCertainlyExpired(now)) {
           lostWhileHeld(e, lost);
@@ -71,7 +72,7 @@ final class Heartbeat implements Periodic.Job {
     if (renewed.size() != chunk.size()) {
       throw new IllegalStateException("broker answered " + renewed.size() + " renewals for " + chunk.size() + " leases");
     }
-    Instant now = ctx.clock().instant();
+    Instant now = services.clock().instant();
     for (int i = 0; i < chunk.size(); i++) {
       Execution e = chunk.get(i);
       Optional<Lease> extended = renewed.get(i);

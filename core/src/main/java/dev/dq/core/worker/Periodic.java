@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one of a pool's periodic jobs (heartbeat, reaper) so that no throwable ends it: a scheduled task that throws is
- * never run again ({@link java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay}), which would stop
- * lease renewal for good, silently. Every failed run is counted, logged (rate-limited) and reflected in {@link
+ * never run again by the default {@link Scheduler} ({@link
+ * java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay}), which would stop lease renewal for good,
+ * silently. Every failed run is counted, logged (rate-limited) and reflected in {@link
  * #healthy} for a while.
  */
 final class Periodic implements Runnable {
@@ -20,7 +21,7 @@ final class Periodic implements Runnable {
 
   private final String name;
   private final Job job;
-  private final PoolContext ctx;
+  private final PoolServices services;
   private final RateLimitedLog errors;
   private final Duration staleAfter;
   private final AtomicLong failures = new AtomicLong();
@@ -31,18 +32,18 @@ final class Periodic implements Runnable {
    * @param staleAfter how long a failed run counts as unhealthy, and how long without a successful run does too (so
    *     that a run stuck in the broker is seen, not only one that failed)
    */
-  Periodic(String name, Job job, PoolContext ctx, RateLimitedLog errors, Duration staleAfter) {
+  Periodic(String name, Job job, PoolServices services, RateLimitedLog errors, Duration staleAfter) {
     this.name = name;
     this.job = job;
-    this.ctx = ctx;
+    this.services = services;
     this.errors = errors;
     this.staleAfter = staleAfter;
-    this.lastSuccess = ctx.clock().instant();
+    this.lastSuccess = services.clock().instant();
   }
 
   /** The pool starts: time without a successful run counts from now. */
   void starting() {
-    lastSuccess = ctx.clock().instant();
+    lastSuccess = services.clock().instant();
   }
 
   @Override
@@ -54,10 +55,10 @@ final class Periodic implements Runnable {
       errors.error(name + " failed; it runs again at its next turn", unexpected);
     }
     if (ok) {
-      lastSuccess = ctx.clock().instant();
+      lastSuccess = services.clock().instant();
     } else {
       failures.incrementAndGet();
-      lastFailure = ctx.clock().instant();
+      lastFailure = services.clock().instant();
     }
   }
 
@@ -71,7 +72,7 @@ final class Periodic implements Runnable {
    * renewal may just have given up the last held task), or none has succeeded for that long.
    */
   boolean healthy() {
-    Instant now = ctx.clock().instant();
+    Instant now = services.clock().instant();
     return now.isAfter(lastFailure.plus(staleAfter)) && !now.isAfter(lastSuccess.plus(staleAfter));
   }
 }

@@ -10,22 +10,22 @@ import org.slf4j.LoggerFactory;
 final class Reaper implements Periodic.Job {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);
 
-  private final PoolContext ctx;
+  private final PoolServices services;
 
-  Reaper(PoolContext ctx) {
-    this.ctx = ctx;
+  Reaper(PoolServices services) {
+    this.services = services;
   }
 
   @Override
   public boolean runOnce() {
     try {
-      int reclaimed = ctx.broker().reclaimExpiredLeases();
+      int reclaimed = services.broker().reclaimExpiredLeases();
       if (reclaimed > 0) {
         log.info("reclaimed {} tasks whose leases expired", reclaimed);
       }
       return true;
     } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("reclaiming expired leases failed", e);
+      services.brokerErrors().warn("reclaiming expired leases failed", e);
       return false;
     }
   }

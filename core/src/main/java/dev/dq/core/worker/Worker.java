@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,8 +35,9 @@ final class Worker implements Runnable {
     final List<Execution> unacked = new ArrayList<>();
   }
 
-  private final WorkerPool pool;
-  private final PoolContext ctx;
+  private final HeldTasks tasks;
+  private final PoolServices services;
+  private final Consumer<Worker> replace;
   private final int slot;
   private final Backlog backlog;
   private final List<String> queues;
@@ -47,12 +49,14 @@ final class Worker implements Runnable {
    */
   private final AtomicReference<Object> inHandler = new AtomicReference<>();
 
-  Worker(WorkerPool pool, PoolContext ctx, int slot, Backlog backlog) {
-    this.pool = pool;
-    this.ctx = ctx;
+  /** @param replace gives the slot of a worker whose handler overran to a fresh thread (or settles it when stopping) */
+  Worker(HeldTasks tasks, PoolServices services, int slot, Backlog backlog, Consumer<Worker> replace) {
+    this.tasks = tasks;
+    this.services = services;
+    this.replace = replace;
     this.slot = slot;
     this.backlog = backlog;
-    this.queues = rotate(ctx.config().queues(), slot);
+    this.queues = rotate(services.config().queues(), slot);
   }
 
   int slot() {
@@ -73,21 +77,18 @@ final class Worker implements Runnable {
       log.error("worker {} failed; a fresh thread takes its slot", slot, unexpected);
       Object current = inHandler.get();
       if (current != TAKEN && inHandler.compareAndSet(current, TAKEN)) {
-        pool.replace(this);
+        replace.accept(this);
       }
     } finally {
       if (inHandler.get() != TAKEN) {
-        pool.flushBeforeExit(backlog.unacked);
-        for (Execution e; (e = backlog.claimed.poll()) != null; ) {
-          pool.handBack(e, "shutdown", Duration.ZERO);
-        }
+        tasks.settleBacklog(backlog);
       }
     }
   }
 
   private void loop() {
-    while (pool.isRunning()) {
-      Execution next = pool.takeRunnable();
+    while (tasks.isRunning()) {
+      Execution next = tasks.takeRunnable();
       if (next == null) {
         next = admitClaimed();
       }
@@ -111,7 +112,7 @@ final class Worker implements Runnable {
       if (!inHandler.compareAndSet(running, null)) {
         return; // stop took the slot while the handler ran
       }
-      if (backlog.unacked.size() >= ctx.config().ackBatch()) {
+      if (backlog.unacked.size() >= services.config().ackBatch()) {
         flushAcks();
       }
     }
@@ -120,7 +121,7 @@ final class Worker implements Runnable {
   /** The handler of {@code e} overran: gives the slot to a fresh thread unless this thread has it back already. */
   private void handOver(Execution e) {
     if (inHandler.compareAndSet(e, TAKEN)) {
-      pool.replace(this);
+      replace.accept(this);
     }
   }
 
@@ -149,7 +150,7 @@ final class Worker implements Runnable {
   /** The first claimed task that may run now; claimed tasks of saturated types are parked on the way. */
   private Execution admitClaimed() {
     for (Execution e; (e = backlog.claimed.poll()) != null; ) {
-      Execution admitted = pool.admit(e);
+      Execution admitted = tasks.admit(e);
       if (admitted != null) {
         return admitted;
       }
@@ -163,7 +164,7 @@ final class Worker implements Runnable {
    */
   private void flushAcks() {
     if (!backlog.unacked.isEmpty()) {
-      pool.ackAll(backlog.unacked);
+      tasks.ackAll(backlog.unacked);
     }
   }
 
@@ -174,7 +175,7 @@ final class Worker implements Runnable {
    */
   private boolean fetch() {
     synchronized (fetchLock) {
-      if (!pool.isRunning()) {
+      if (!tasks.isRunning()) {
         return false; // stop has run interruptIfFetching already: do not block in the broker after it
       }
       fetching = true;
@@ -184,8 +185,9 @@ final class Worker implements Runnable {
     try {
       for (int i = 0; i < queues.size() && leases.isEmpty(); i++) {
         boolean last = i == queues.size() - 1;
-        leases = ctx.broker().dequeueBatch(queues.get(i), ctx.config().prefetch(), ctx.config().leaseTime(),
-            last ? ctx.config().pollWait() : Duration.ZERO);
+        WorkerPoolConfig config = services.config();
+        leases = services.broker().dequeueBatch(queues.get(i), config.prefetch(), config.leaseTime(),
+            last ? config.pollWait() : Duration.ZERO);
       }
     } catch (InterruptedException e) {
       goOn = strayInterrupt(); // stop's wake-up ends the loop; any other interrupt does not
@@ -193,7 +195,7 @@ final class Worker implements Runnable {
       log.info("broker closed: worker {} ends", slot);
       goOn = false;
     } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("dequeue failed", e);
+      services.brokerErrors().warn("dequeue failed", e);
       goOn = pause();
     }
     synchronized (fetchLock) {
@@ -202,7 +204,7 @@ final class Worker implements Runnable {
         goOn = false; // stop's wake-up arrived as the fetch returned
       }
     }
-    leases.forEach(l -> pool.wrap(l, backlog.claimed)); // when stopping, run() hands them back
+    leases.forEach(l -> tasks.wrap(l, backlog.claimed)); // when stopping, run() hands them back
     return goOn;
   }
 
@@ -213,7 +215,7 @@ final class Worker implements Runnable {
    * @return true if the worker goes on (a stray interrupt), false if the pool is stopping
    */
   private boolean strayInterrupt() {
-    if (!pool.isRunning()) {
+    if (!tasks.isRunning()) {
       return false;
     }
     log.warn("worker {} was interrupted between tasks, not by stop; ignored, the worker goes on", slot);

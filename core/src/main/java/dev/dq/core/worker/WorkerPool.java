@@ -1,33 +1,26 @@
 package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
-import dev.dq.core.port.Failure;
-import dev.dq.core.port.Lease;
-import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines: its bounded stop needs the worker threads, the held tasks and the lifecycle together (the rest of
+// what it holds is in HeldTasks), and its Builder is public API.
 /**
  * A fixed number of worker slots that take tasks from a {@link Broker} and run them through the handler registered
  * for their type.
@@ -39,11 +32,12 @@ import org.slf4j.LoggerFactory;
  *       never returns ({@link #abandonedHandlers()} counts those still running).
  *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back to the broker
  *       with a not-before time: no thread waits out a backoff.
- *   <li>A heartbeat, on a thread of its own, extends the leases of the tasks this pool holds every third of the lease
- *       time, many per broker call, so only tasks of a dead pool are delivered again; a reaper, on another thread,
- *       reclaims expired leases of any pool. Timeouts have a timer of their own, so a slow broker call of either never
- *       delays them. Neither job ever stops for a throwable: failures are counted ({@link #heartbeatFailures()},
- *       {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()} tells whether leases are being renewed.
+ *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, many per broker
+ *       call, so only tasks of a dead pool are delivered again; a reaper reclaims expired leases of any pool. Both run
+ *       on the pool's {@link Scheduler}, each on a thread of its own by default, and timeouts on a timer of their own,
+ *       so a slow broker call of either never delays them. Neither job ever stops for a throwable: failures are
+ *       counted ({@link #heartbeatFailures()}, {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()}
+ *       tells whether leases are being renewed.
  *   <li>A lease that expires while the pool holds its task (no renewal got through in time) is logged at WARN with the
  *       task id and reported as {@link TaskEvent.LeaseLost} "renew"; the late result of its handler is not settled.
  *   <li>An ack whose outcome is unknown (no reply) is asked again with the same leases, which the broker answers
@@ -62,55 +56,40 @@ public final class WorkerPool implements AutoCloseable {
   public static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
-  private static final int NEW = 0;
-  private static final int RUNNING = 1;
-  private static final int STOPPED = 2;
 
-  private final PoolContext ctx;
-  private final Map<String, TaskHandler> handlers;
-  private final Dispatcher dispatcher;
-  private final Set<Execution> held = ConcurrentHashMap.newKeySet();
-  private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
+  private final PoolServices services;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final HeldTasks tasks;
   private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
   private final ThreadFactory threads;
-  private final ScheduledExecutorService heartbeatThread;
-  private final ScheduledExecutorService reaperThread;
+  private final Scheduler scheduler;
+  /** The default scheduler, which this pool made and shuts down; null if it was given one. */
+  private final ThreadScheduler ownScheduler;
   private final Periodic heartbeat;
   private final Periodic reaper;
-  private final Acks acks;
-  private final Object idle = new Object();
-  private final AtomicInteger lifecycle = new AtomicInteger(NEW);
+  private final List<Scheduler.Handle> jobs = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
-  /** System.nanoTime() by which stop gives up on the broker; set before lifecycle leaves RUNNING is visible. */
-  private volatile long stopDeadline;
 
   private WorkerPool(Builder b) {
     WorkerPoolConfig config = b.config;
-    this.handlers = Map.copyOf(b.handlers);
-    this.threads = daemonThreads(config.workerName());
-    // Task timeouts only: the heartbeat and the reaper call the broker, which may be slow, so they have threads of
-    // their own and can never hold up a timeout.
-    var timer = new ScheduledThreadPoolExecutor(2, daemonThreads(config.workerName() + "-timer"));
-    // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it would have fired.
-    timer.setRemoveOnCancelPolicy(true);
-    this.ctx =
-        new PoolContext(
+    this.threads = ThreadScheduler.daemonThreads(config.workerName());
+    this.ownScheduler = b.scheduler == null ? new ThreadScheduler(config.workerName()) : null;
+    this.scheduler = b.scheduler == null ? ownScheduler : b.scheduler;
+    this.services =
+        new PoolServices(
             b.broker,
             config,
             b.clock,
             b.listener,
             b.random,
-            timer,
+            scheduler,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
-    this.dispatcher = new Dispatcher(config.concurrency(), config.maxDeferred());
-    this.acks = new Acks(ctx, held, this::signalIfStopping);
-    this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-heartbeat"));
-    this.reaperThread = Executors.newSingleThreadScheduledExecutor(daemonThreads(config.workerName() + "-reaper"));
-    this.heartbeat = new Periodic("lease renewal", new Heartbeat(ctx, held), ctx,
+    this.tasks = new HeldTasks(services, lifecycle, b.handlers);
+    this.heartbeat = new Periodic("lease renewal", new Heartbeat(services, tasks.executions()), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.leaseTime());
-    this.reaper = new Periodic("reaper", new Reaper(ctx), ctx,
+    this.reaper = new Periodic("reaper", new Reaper(services), services,
         new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.reapInterval().multipliedBy(3));
   }
 
@@ -120,22 +99,17 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Starts the workers, heartbeat and reaper. @throws IllegalStateException if started before */
   public void start() {
-    synchronized (lifecycle) {
-      if (lifecycle.get() != NEW) {
-        throw new IllegalStateException("pool was started before");
-      }
-      lifecycle.set(RUNNING);
-    }
-    WorkerPoolConfig config = ctx.config();
+    lifecycle.start();
+    WorkerPoolConfig config = services.config();
     for (int slot = 0; slot < config.workers(); slot++) {
-      launch(new Worker(this, ctx, slot, new Worker.Backlog()));
+      launch(new Worker(tasks, services, slot, new Worker.Backlog(), this::replace));
     }
     heartbeat.starting();
     reaper.starting();
-    long beat = Math.max(1, config.leaseTime().toMillis() / 3);
-    heartbeatThread.scheduleWithFixedDelay(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-    long reap = config.reapInterval().toMillis();
-    reaperThread.scheduleWithFixedDelay(reaper, reap, reap, TimeUnit.MILLISECONDS);
+    Duration beat = Duration.ofMillis(Math.max(1, config.leaseTime().toMillis() / 3));
+    jobs.add(scheduler.scheduleWithFixedDelay("heartbeat", heartbeat, beat, beat));
+    Duration reap = Duration.ofMillis(config.reapInterval().toMillis());
+    jobs.add(scheduler.scheduleWithFixedDelay("reaper", reaper, reap, reap));
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
@@ -156,20 +130,13 @@ public final class WorkerPool implements AutoCloseable {
     Objects.requireNonNull(grace, "grace");
     long began = System.nanoTime();
     long bound = grace.toNanos() + STOP_BOUND.toNanos();
-    int was;
-    synchronized (lifecycle) {
-      was = lifecycle.get();
-      if (was == RUNNING) {
-        stopDeadline = began + bound; // written before the state: whoever sees STOPPED sees the deadline
-      }
-      lifecycle.set(STOPPED);
-    }
-    if (was == RUNNING) {
+    Lifecycle.State was = lifecycle.beginStop(began + bound);
+    if (was == Lifecycle.State.RUNNING) {
       workers.forEach(Worker::interruptIfFetching);
-      Thread stopper = new Thread(() -> shutDown(grace, began), ctx.config().workerName() + "-stop");
+      Thread stopper = new Thread(() -> shutDown(grace, began), services.config().workerName() + "-stop");
       stopper.setDaemon(true);
       stopper.start();
-    } else if (was == NEW) {
+    } else if (was == Lifecycle.State.NEW) {
       shutDownTimers();
       stopResult = true;
       stopped.countDown();
@@ -193,23 +160,24 @@ public final class WorkerPool implements AutoCloseable {
   /** Stop's work, on its own thread. */
   private void shutDown(Duration grace, long began) {
     long graceEnd = began + grace.toNanos();
+    long stopDeadline = lifecycle.stopDeadline();
     boolean clean = false;
     try {
-      dispatcher.closeAndDrain(); // parked tasks are held too: handed back below with the other unstarted ones
-      runnable.clear();
-      List<Execution> unstarted = pendingHeld();
+      tasks.closeForStop(); // parked tasks are held too: handed back below with the other unstarted ones
+      List<Execution> unstarted = tasks.inState(Execution.State.PENDING);
       if (!unstarted.isEmpty()) {
         log.info("stopping: handing back {} prefetched tasks not started", unstarted.size());
       }
-      handBackUntil(unstarted, graceEnd);
-      clean = awaitNoneRunning(graceEnd);
+      tasks.handBackUntil(unstarted, graceEnd);
+      clean = tasks.awaitNoneRunning(graceEnd);
       if (!clean) {
         interruptOverrunning(grace);
       }
-      handBackUntil(pendingHeld(), stopDeadline);
+      tasks.handBackUntil(tasks.inState(Execution.State.PENDING), stopDeadline);
       joinWorkers();
-      if (!held.isEmpty()) {
-        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire", Acks.ids(held));
+      if (tasks.size() > 0) {
+        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire",
+            Acks.ids(tasks.executions()));
       }
     } catch (RuntimeException | Error e) {
       clean = false;
@@ -218,6 +186,7 @@ public final class WorkerPool implements AutoCloseable {
       shutDownTimers();
       log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
       stopResult = clean && System.nanoTime() - stopDeadline <= 0;
+      lifecycle.stopped();
       stopped.countDown();
     }
   }
@@ -239,46 +208,23 @@ public final class WorkerPool implements AutoCloseable {
         }
       }
     }
-    for (Execution e : held) {
-      if (e.state() == Execution.State.RUNNING && e.giveUp()) {
+    for (Execution e : tasks.inState(Execution.State.RUNNING)) {
+      if (e.giveUp()) {
         interrupted.add(e); // started after the loop above saw its worker
       }
     }
     log.warn("shutdown grace {} exceeded: interrupting {} running handlers", grace, interrupted.size());
     for (Worker w : taken) {
       workers.remove(w);
-      flushBeforeExit(w.backlog().unacked);
+      tasks.flushBeforeExit(w.backlog().unacked);
     }
     for (Execution e : interrupted) {
-      if (System.nanoTime() - stopDeadline < 0) {
+      if (System.nanoTime() - lifecycle.stopDeadline() < 0) {
         e.releaseGivenUp("shutdown", Duration.ZERO);
       } else {
         e.dropGivenUp();
       }
-      held.remove(e);
-    }
-  }
-
-  private List<Execution> pendingHeld() {
-    List<Execution> pending = new ArrayList<>();
-    for (Execution e : held) {
-      if (e.state() == Execution.State.PENDING) {
-        pending.add(e);
-      }
-    }
-    return pending;
-  }
-
-  /**
-   * Hands back each execution not started yet while {@code deadline} has not passed, after it leaves it to expire.
-   * One broker call each; the state CAS keeps a worker that meets one of them later from running it.
-   */
-  private void handBackUntil(List<Execution> executions, long deadline) {
-    for (Execution e : executions) {
-      boolean done = System.nanoTime() - deadline < 0 ? e.handBack("shutdown", Duration.ZERO) : e.abandonLease();
-      if (done) {
-        held.remove(e);
-      }
+      tasks.remove(e);
     }
   }
 
@@ -290,7 +236,7 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Handlers that overran their timeout and have not returned yet. */
   public long abandonedHandlers() {
-    return ctx.abandonedHandlers().get();
+    return services.abandonedHandlers().get();
   }
 
   /** Heartbeat runs that failed, in part (a broker call) or whole (any throwable), since the pool started. */
@@ -308,92 +254,26 @@ public final class WorkerPool implements AutoCloseable {
    * broker). Held tasks may then lose their leases and run again elsewhere.
    */
   public boolean renewalsFailing() {
-    return lifecycle.get() == RUNNING && !heartbeat.healthy();
+    return lifecycle.isRunning() && !heartbeat.healthy();
   }
 
   /** Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers - busy}. */
   public int busyWorkers() {
-    int busy = 0;
-    for (Execution e : held) {
-      if (e.state() == Execution.State.RUNNING) {
-        busy++;
-      }
-    }
-    return busy;
+    return tasks.running();
   }
 
   /** Tasks this pool holds right now (running, claimed or parked, or awaiting their ack). */
   public int heldTasks() {
-    return held.size();
-  }
-
-  boolean isRunning() {
-    return lifecycle.get() == RUNNING;
-  }
-
-  /** A parked task that may run now, if any. */
-  Execution takeRunnable() {
-    return runnable.poll();
-  }
-
-  /**
-   * Wraps a fresh lease for running later and adds it to {@code claimed}; a task of a type nobody handles is
-   * dead-lettered instead.
-   */
-  void wrap(Lease lease, Queue<Execution> claimed) {
-    TaskHandler handler = handlers.get(lease.task().type());
-    if (handler == null) {
-      deadLetterUnknownType(lease);
-      return;
-    }
-    Execution execution = new Execution(ctx, lease, ctx.clock().instant(), handler, this::ended);
-    held.add(execution);
-    claimed.add(execution);
-  }
-
-  /** Decides whether a claimed task runs now on the caller's thread (returned), waits parked, or goes back. */
-  Execution admit(Execution execution) {
-    if (!isRunning()) {
-      handBack(execution, "shutdown", Duration.ZERO);
-      return null;
-    }
-    switch (dispatcher.admit(execution)) {
-      case RUN:
-        execution.admitted();
-        return execution;
-      case DEFERRED:
-        log.debug("task {}: type {} saturated, parked", execution.task().id(), execution.type());
-        return null;
-      case OVERFLOW:
-        handBack(execution, "type saturated", ctx.config().saturatedRequeueDelay());
-        return null;
-      default:
-        handBack(execution, "shutdown", Duration.ZERO);
-        return null;
-    }
-  }
-
-  /** Acks successes in one broker call; see {@link Acks#ackAll}. @return true if the broker answered */
-  boolean ackAll(List<Execution> pending) {
-    return acks.ackAll(pending);
-  }
-
-  /** A worker's last acks before it leaves its slot; see {@link Acks#flushBeforeExit}. */
-  void flushBeforeExit(List<Execution> unacked) {
-    acks.flushBeforeExit(unacked, isRunning() ? System.nanoTime() + STOP_BOUND.toNanos() : stopDeadline);
+    return tasks.size();
   }
 
   /** The worker's handler overran and did not return: a fresh thread takes its slot. */
-  void replace(Worker abandoned) {
+  private void replace(Worker abandoned) {
     workers.remove(abandoned);
-    if (isRunning()) {
-      launch(new Worker(this, ctx, abandoned.slot(), abandoned.backlog()));
+    if (lifecycle.isRunning()) {
+      launch(new Worker(tasks, services, abandoned.slot(), abandoned.backlog(), this::replace));
     } else {
-      Worker.Backlog backlog = abandoned.backlog();
-      flushBeforeExit(backlog.unacked);
-      for (Execution e; (e = backlog.claimed.poll()) != null; ) {
-        handBack(e, "shutdown", Duration.ZERO);
-      }
+      tasks.settleBacklog(abandoned.backlog());
     }
   }
 
@@ -403,77 +283,10 @@ public final class WorkerPool implements AutoCloseable {
     thread.start();
   }
 
-  void handBack(Execution execution, String reason, Duration delay) {
-    execution.handBack(reason, delay);
-    if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(execution);
-    }
-  }
-
-  /** An admitted execution stopped running (finished, timed out or handed back). */
-  private void ended(Execution execution) {
-    if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(execution); // a success awaiting its batched ack stays held, so its lease is still renewed
-    }
-    Execution next = dispatcher.finish(execution.type());
-    if (next != null) {
-      next.admitted();
-      runnable.add(next);
-      if (!isRunning()) {
-        // stop may have drained runnable before this add; no worker polls it any more
-        for (Execution e; (e = runnable.poll()) != null; ) {
-          handBack(e, "shutdown", Duration.ZERO);
-        }
-      }
-    }
-    signalIfStopping();
-  }
-
-  private void signalIfStopping() {
-    if (!isRunning()) {
-      synchronized (idle) {
-        idle.notifyAll();
-      }
-    }
-  }
-
-  private void deadLetterUnknownType(Lease lease) {
-    String type = lease.task().type();
-    Failure failure =
-        new Failure("no-handler", "no handler for type " + type, lease.task().attempt(), ctx.clock().instant());
-    try {
-      ctx.broker().deadLetter(lease, failure);
-      ctx.listener().on(new TaskEvent.DeadLettered(lease.task(), failure));
-    } catch (LeaseLostException lost) {
-      ctx.listener().on(new TaskEvent.LeaseLost(lease.task(), "dead-letter"));
-    } catch (RuntimeException e) {
-      ctx.brokerErrors().warn("task " + lease.task().id() + ": could not dead-letter", e);
-    }
-  }
-
-  /** Waits until no handler runs, or {@code deadline} (System.nanoTime()) passes. */
-  private boolean awaitNoneRunning(long deadline) {
-    synchronized (idle) {
-      while (busyWorkers() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   /** Waits for the worker threads (they ack and hand back what they hold as they exit) until stop's deadline. */
   private void joinWorkers() {
     for (Thread thread : workers.values()) {
-      long left = stopDeadline - System.nanoTime();
+      long left = lifecycle.stopDeadline() - System.nanoTime();
       try {
         if (left > 0) {
           TimeUnit.NANOSECONDS.timedJoin(thread, left);
@@ -488,19 +301,12 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /** Ends the heartbeat and the reaper, and pending timeouts too if the scheduler is the pool's own. */
   private void shutDownTimers() {
-    ctx.timer().shutdownNow();
-    heartbeatThread.shutdownNow();
-    reaperThread.shutdownNow();
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    jobs.forEach(Scheduler.Handle::cancel);
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
   }
 
   /** Builds a {@link WorkerPool}. */
@@ -511,6 +317,7 @@ public final class WorkerPool implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private TaskEventListener listener = TaskEventListener.NONE;
     private RandomGenerator random = new Random();
+    private Scheduler scheduler;
 
     private Builder(Broker broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
@@ -540,6 +347,16 @@ public final class WorkerPool implements AutoCloseable {
     /** Source of backoff jitter; must be thread-safe (default {@link Random}). */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Where the pool runs its timeouts, heartbeat and reaper (default {@link Scheduler#threads}, named after {@link
+     * WorkerPoolConfig#workerName()}). The pool cancels its jobs when it stops but does not shut a given scheduler
+     * down.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 

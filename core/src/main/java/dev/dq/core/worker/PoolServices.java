@@ -2,17 +2,20 @@ package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
 import java.time.InstantSource;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
-/** What every part of one pool shares. */
-record PoolContext(
+/**
+ * The services, settings and counters that every part of one pool (workers, executions, heartbeat, reaper, acks)
+ * shares: its broker, config, clock, event listener and jitter source, its scheduler (for timeouts), its rate-limited
+ * log of broker errors, and its count of abandoned handlers.
+ */
+record PoolServices(
     Broker broker,
     WorkerPoolConfig config,
     InstantSource clock,
     TaskEventListener listener,
     RandomGenerator random,
-    ScheduledExecutorService timer,
+    Scheduler scheduler,
     RateLimitedLog brokerErrors,
     AtomicLong abandonedHandlers) {}

@@ -1,20 +1,17 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
-import static dev.dq.adapter.memory.HookedBroker.once;
+import static dev.dq.core.worker.HookedBroker.once;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dq.adapter.memory.HookedBroker.Op;
+import dev.dq.core.worker.HookedBroker.Op;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.retry.RetryPolicy;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
-import dev.dq.core.worker.TaskEvent;
-import dev.dq.testing.FakeClock;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The pool's periodic work (lease renewal, reaping, timeouts) and its worker slots under faults (issue 8). */
+/**
+ * The pool's periodic work (lease renewal, reaping, timeouts) and its worker slots under faults, on a fake clock but
+ * for the one test of the real scheduler's isolation.
+ */
 final class WorkerPoolHousekeepingTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -41,16 +41,23 @@ final class WorkerPoolHousekeepingTest {
 
   @Test
   void heartbeat_errorThrownOnce_keepsRenewingAndCountsTheFailure() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     h.hooked.before(Op.EXTEND, once(new AssertionError("injected")))
         .before(Op.EXTEND_ALL, once(new AssertionError("injected")));
     var runs = new AtomicInteger();
+    var started = new CountDownLatch(1);
+    var finish = new CountDownLatch(1);
     h.start(c -> c.workers(1).leaseTime(Duration.ofMillis(300)).reapInterval(Duration.ofMillis(20)),
         b -> b.handler("test", t -> {
           runs.incrementAndGet();
-          Thread.sleep(1_500); // five lease times: only renewals keep it from running twice
+          started.countDown();
+          finish.await();
         }));
     h.enqueue("long");
+    assertThat(started.await(20, SECONDS)).isTrue();
+
+    h.scheduler.advance(Duration.ofMillis(1_500)); // five lease times: only renewals keep it from running twice
+    finish.countDown();
 
     await().atMost(WAIT).until(() -> h.events.all(TaskEvent.Succeeded.class).size() == 1);
     assertThat(runs.get()).isEqualTo(1);
@@ -61,16 +68,16 @@ final class WorkerPoolHousekeepingTest {
 
   @Test
   void reaper_errorThrownOnce_keepsReclaimingAndCountsTheFailure() throws Exception {
-    FakeClock clock = FakeClock.at("2024-01-01T00:00:00Z");
-    h = new PoolHarness(clock);
+    h = PoolHarness.onFakeTime();
     h.hooked.before(Op.RECLAIM, once(new AssertionError("injected")));
     h.enqueue("orphan");
     Lease dead = h.broker.dequeue(Task.DEFAULT_QUEUE, Duration.ofSeconds(1), Duration.ZERO).orElseThrow();
     var ran = ConcurrentHashMap.<TaskId>newKeySet();
     h.start(c -> c.workers(1).reapInterval(Duration.ofMillis(20)), b -> b.handler("test", t -> ran.add(t.id())));
 
-    await().atMost(WAIT).until(() -> h.hooked.calls(Op.RECLAIM) >= 1); // the Error was thrown
-    clock.advance(Duration.ofSeconds(2)); // the dead worker's lease expires
+    h.scheduler.advance(Duration.ofMillis(20));
+    assertThat(h.hooked.calls(Op.RECLAIM)).isEqualTo(1); // the Error was thrown
+    h.scheduler.advance(Duration.ofSeconds(2)); // the dead worker's lease expires; the reaper runs on
 
     await().atMost(WAIT).until(() -> ran.contains(dead.task().id()));
     assertThat(h.pool.reaperFailures()).isEqualTo(1);
@@ -78,7 +85,7 @@ final class WorkerPoolHousekeepingTest {
 
   @Test
   void timeout_heartbeatAndReaperBlockedInTheBroker_stillFires() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onRealTime(); // the default scheduler's own threads: their isolation is the point
     var broker = new CountDownLatch(1);
     h.hooked.before(Op.EXTEND, broker::await).before(Op.EXTEND_ALL, broker::await).before(Op.RECLAIM, broker::await);
     try {
@@ -97,7 +104,7 @@ final class WorkerPoolHousekeepingTest {
 
   @Test
   void heartbeat_thousandsOfHeldTasks_renewsThemInFewBrokerCalls() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     int workers = 4;
     int prefetch = 1_000;
     for (int i = 0; i < workers * prefetch; i++) {
@@ -114,8 +121,8 @@ final class WorkerPoolHousekeepingTest {
       assertThat(started.await(20, SECONDS)).isTrue();
       assertThat(h.pool.heldTasks()).isEqualTo(workers * prefetch);
 
-      // two heartbeat passes over every held task
-      await().atMost(WAIT).until(() -> h.hooked.renewed() >= 2L * workers * prefetch);
+      h.scheduler.advance(Duration.ofSeconds(2)); // two heartbeat passes over every held task
+      assertThat(h.hooked.renewed()).isGreaterThanOrEqualTo(2L * workers * prefetch);
 
       int roundTrips = h.hooked.calls(Op.EXTEND) + h.hooked.calls(Op.EXTEND_ALL);
       assertThat(roundTrips).as("broker calls for %d renewals", h.hooked.renewed())
@@ -128,7 +135,7 @@ final class WorkerPoolHousekeepingTest {
 
   @Test
   void strayInterruptBetweenTasks_workerKeepsItsSlot() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
     var ran = ConcurrentHashMap.<String>newKeySet();
     h.start(c -> c.workers(1), b -> b.handler("test", t -> {
@@ -147,8 +154,7 @@ final class WorkerPoolHousekeepingTest {
 
   @Test
   void leaseExpiresWhileRunning_isReportedOnceWithTheIdAndTheLateResultIsNotSettled() throws Exception {
-    FakeClock clock = FakeClock.at("2024-01-01T00:00:00Z");
-    h = new PoolHarness(clock);
+    h = PoolHarness.onFakeTime();
     var firstRunStarted = new CountDownLatch(1);
     var firstRunMayEnd = new CountDownLatch(1);
     var runs = new AtomicInteger();
@@ -168,7 +174,7 @@ final class WorkerPoolHousekeepingTest {
     }).before(Op.EXTEND_ALL, () -> {
       throw outage;
     });
-    clock.advance(Duration.ofSeconds(4)); // past the lease: the broker hands the task out again
+    h.scheduler.advance(Duration.ofSeconds(4)); // past the lease: the broker hands the task out again
     await().atMost(WAIT).until(() -> h.stats().ready() == 1);
     h.hooked.clear(Op.EXTEND).clear(Op.EXTEND_ALL);
 

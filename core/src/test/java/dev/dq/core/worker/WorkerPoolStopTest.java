@@ -1,15 +1,13 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dq.adapter.memory.HookedBroker.Op;
+import dev.dq.core.worker.HookedBroker.Op;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Task;
-import dev.dq.core.worker.TaskEvent;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,7 +46,7 @@ final class WorkerPoolStopTest {
 
   @Test
   void stop_graceExceeded_logsRunningHandlersAndPrefetchedTasksApart() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     h.enqueue("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7");
     var started = new CountDownLatch(2);
     h.start(c -> c.workers(2).prefetch(4), b -> b.handler("test", t -> {
@@ -67,7 +65,7 @@ final class WorkerPoolStopTest {
 
   @Test
   void stop_handlerIgnoresInterruptPastTheGrace_acksTheSuccessesWaitingForTheirBatch() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     h.enqueue("ok1", "ok2", "stuck", "waiting");
     var stuck = new CountDownLatch(1);
     h.start(c -> c.workers(1).prefetch(4).ackBatch(10), b -> b.handler("test", t -> {
@@ -88,11 +86,13 @@ final class WorkerPoolStopTest {
 
   /** One stubborn handler, its worker's prefetched tasks, and a type limit that parks the other worker's tasks. */
   private void startStubbornPoolWithSlowHandBacks() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     for (int i = 0; i < 16; i++) {
       h.enqueue("s" + i);
     }
     var started = new CountDownLatch(1);
+    // A slow broker, against stop's bound, which is real time (System.nanoTime), not the pool's clock: each hand-back
+    // takes half a second, so stop runs out of its bound and must leave the rest to lease expiry.
     h.hooked.before(Op.RELEASE, () -> Thread.sleep(500));
     h.start(c -> c.workers(2).prefetch(8).concurrency("test", 1), b -> b.handler("test", t -> {
       started.countDown();

@@ -1,8 +1,6 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
 import dev.dq.core.task.TaskId;
-import dev.dq.core.worker.TaskEvent;
-import dev.dq.core.worker.TaskEventListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

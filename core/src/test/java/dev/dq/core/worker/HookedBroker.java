@@ -1,4 +1,4 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;

@@ -1,17 +1,14 @@
-package dev.dq.adapter.memory;
+package dev.dq.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dq.adapter.memory.HookedBroker.Op;
+import dev.dq.core.worker.HookedBroker.Op;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
-import dev.dq.core.worker.TaskEvent;
-import dev.dq.testing.FakeClock;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +41,7 @@ final class WorkerPoolAckTest {
 
   @Test
   void ackReplyLost_asksAgainUntilTheBrokerAnswers_thenReportsEachSuccessOnce() throws Exception {
-    h = new PoolHarness(InstantSource.system());
+    h = PoolHarness.onFakeTime();
     h.enqueue(IDS.toArray(String[]::new));
     var runs = new ConcurrentHashMap<TaskId, AtomicInteger>();
     var ackCalls = new AtomicInteger();
@@ -64,8 +61,7 @@ final class WorkerPoolAckTest {
   @Test
   void ackOutcomeNeverLearned_keepsAskingUntilTheLeaseHasCertainlyExpired_thenGivesUpNamingTheIds()
       throws Exception {
-    FakeClock clock = FakeClock.at("2024-01-01T00:00:00Z");
-    h = new PoolHarness(clock);
+    h = PoolHarness.onFakeTime(); // the scheduler is never advanced: no renewal gets through
     h.enqueue(IDS.toArray(String[]::new));
     var ackCalls = new AtomicInteger();
     h.hooked.loseAckReplies(1).before(Op.ACK_ALL, outageAfterFirstAck(ackCalls, Integer.MAX_VALUE - 2));
@@ -76,7 +72,7 @@ final class WorkerPoolAckTest {
     assertThat(h.pool.heldTasks()).as("still awaiting an answer, leases renewed").isEqualTo(4);
     assertThat(h.events.all(TaskEvent.Succeeded.class)).isEmpty();
 
-    clock.advance(Duration.ofSeconds(4)); // no renewal got through for longer than a lease
+    h.clock.advance(Duration.ofSeconds(4)); // no renewal got through for longer than a lease
 
     await().atMost(WAIT).until(() -> h.pool.heldTasks() == 0);
     assertThat(h.events.all(TaskEvent.LeaseLost.class)).extracting(e -> e.task().id().value())
