@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Built-in {@code flaky}: fails (retryably) with a probability taken from the payload ({@code 0.3}), or from {@code
  * --flaky-rate} when the payload is empty.
  */
-public final class FlakyHandler implements NamedTaskHandler {
+public final class FlakyHandler implements NamedTaskHandler, Configurable {
   public static final double DEFAULT_RATE = 0.5;
 
   private final double defaultRate;
@@ -18,8 +18,14 @@ public final class FlakyHandler implements NamedTaskHandler {
     this(DEFAULT_RATE);
   }
 
-  public FlakyHandler(double defaultRate) {
+  FlakyHandler(double defaultRate) {
     this.defaultRate = defaultRate;
+  }
+
+  /** The same handler with {@code --flaky-rate} as its default rate. */
+  @Override
+  public NamedTaskHandler configure(HandlerSettings settings) {
+    return new FlakyHandler(settings.flakyRate());
   }
 
   @Override

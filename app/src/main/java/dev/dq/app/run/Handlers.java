@@ -2,7 +2,8 @@ package dev.dq.app.run;
 
 import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.SettingResolver;
-import dev.dq.app.handlers.FlakyHandler;
+import dev.dq.app.handlers.Configurable;
+import dev.dq.app.handlers.HandlerSettings;
 import dev.dq.core.worker.NamedTaskHandler;
 import dev.dq.core.worker.TaskHandler;
 import java.util.Map;
@@ -22,6 +23,7 @@ final class Handlers {
    * provider serves too is a configuration error (exit 2), reported before any task is taken.
    */
   static Map<String, TaskHandler> load(ClassLoader loader, RunSettings settings) {
+    HandlerSettings handlerSettings = new HandlerSettings(settings.flakyRate());
     Map<String, TaskHandler> byType = new TreeMap<>();
     try {
       for (NamedTaskHandler handler : ServiceLoader.load(NamedTaskHandler.class, loader)) {
@@ -31,7 +33,7 @@ final class Handlers {
               "handler " + handler.getClass().getName() + " has an invalid task type \"" + SettingResolver.printable(
                   String.valueOf(type)) + "\"");
         }
-        TaskHandler previous = byType.putIfAbsent(type, configured(handler, settings));
+        TaskHandler previous = byType.putIfAbsent(type, configured(handler, handlerSettings));
         if (previous != null) {
           throw new BadSettingException(
               "two handlers for task type " + type + ": " + previous.getClass().getName() + " and "
@@ -44,8 +46,8 @@ final class Handlers {
     return byType;
   }
 
-  /** The built-in flaky handler takes its default failure rate from the settings; others come as loaded. */
-  private static TaskHandler configured(NamedTaskHandler handler, RunSettings settings) {
-    return handler instanceof FlakyHandler ? new FlakyHandler(settings.flakyRate()) : handler;
+  /** A handler that takes settings gets them; others come as loaded. */
+  private static TaskHandler configured(NamedTaskHandler handler, HandlerSettings settings) {
+    return handler instanceof Configurable configurable ? configurable.configure(settings) : handler;
   }
 }
