@@ -1,6 +1,12 @@
 package dev.dq.app;
 
-import dev.dq.adapter.redis.RedisUrl;
+import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.Backends;
+import dev.dq.app.config.BadSettingException;
+import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.VersionProvider;
+import dev.dq.app.logging.LogFormat;
+import dev.dq.app.logging.Logging;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +28,8 @@ import picocli.CommandLine.Spec;
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 final class DqCommand implements Callable<Integer> {
-  private final Env env;
+  private final SettingResolver env;
+  private final Backends backends;
 
   @Spec CommandSpec spec;
 
@@ -51,8 +58,9 @@ final class DqCommand implements Callable<Integer> {
           + "(env DQ_QUEUE_CAPACITY, default 100000).")
   String queueCapacity;
 
-  DqCommand(Env env) {
+  DqCommand(SettingResolver env, Backends backends) {
     this.env = env;
+    this.backends = backends;
   }
 
   /** Without a subcommand there is nothing to do: show how to use dq, as a usage error. */
@@ -70,16 +78,14 @@ final class DqCommand implements Callable<Integer> {
   }
 
   AppSettings settings() {
-    String brokerName = env.choice(broker, "--broker", "DQ_BROKER", "memory", BrokerModules.BY_NAME.keySet());
+    String brokerName = env.choice(broker, "--broker", "DQ_BROKER", backends.defaultName(), backends.names());
     String format = env.choice(logFormat, "--log-format", "DQ_LOG_FORMAT", "text", LogFormat.BY_NAME.keySet());
     String url = env.text(redisUrl, "DQ_REDIS_URL", AppSettings.DEFAULT_REDIS_URL);
-    if (brokerName.equals("redis")) {
-      try {
-        RedisUrl.parse(url);
-      } catch (IllegalArgumentException e) {
-        // RedisUrl's message masks the password; the raw value is never echoed.
-        throw new BadSettingException((redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
-      }
+    try {
+      backends.check(brokerName, url);
+    } catch (IllegalArgumentException e) {
+      // The backend's message masks a password; the raw value is never echoed.
+      throw new BadSettingException((redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
     }
     int capacity = env.intInRange(queueCapacity, "--queue-capacity", "DQ_QUEUE_CAPACITY",
         AppSettings.DEFAULT_QUEUE_CAPACITY, 1, AppSettings.MAX_QUEUE_CAPACITY);

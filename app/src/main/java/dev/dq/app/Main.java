@@ -1,24 +1,36 @@
 package dev.dq.app;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Module;
+import dev.dq.app.bench.BenchCommand;
+import dev.dq.app.config.BadSettingException;
+import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.SettingResolver;
+import dev.dq.app.demo.Demo;
+import dev.dq.app.demo.DemoCommand;
+import dev.dq.app.logging.Logging;
+import dev.dq.app.ops.DlqCommand;
+import dev.dq.app.ops.PublishCommand;
+import dev.dq.app.ops.StatsCommand;
+import dev.dq.app.run.RunCommand;
+import dev.dq.app.wiring.Wiring;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.task.TaskQueueException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Entry point of {@code dq.jar}. Holds no logger on purpose: the logback configuration is chosen from the settings,
- * which must happen before the first logger is created.
+ * Entry point of {@code dq.jar}: builds the command line, hands each command what wiring builds for it, and turns
+ * errors into exit codes (2: usage, 1: failed). Holds no logger on purpose: the logback configuration is chosen from
+ * the settings, which must happen before the first logger is created.
+ *
+ * <p>The {@code run} and {@code commandLine} methods are public for the tests of each feature package.
  */
 public final class Main {
+  private static final Wiring WIRING = new Wiring();
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -26,35 +38,41 @@ public final class Main {
   }
 
   /** Runs {@code dq} with an explicit environment and streams; returns the exit code. */
-  static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
-    return run(args, new Env(env), in, out, err, (app, demo) -> {
+  public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, new SettingResolver(env), in, out, err, (app, demo) -> {
       Logging.use(app.logFormat());
-      return Demo.run(app, demo, out);
+      return Demo.run(WIRING.demo(app, demo), demo, out);
     });
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     return run(args, env, InputStream.nullInputStream(), out, err);
   }
 
-  static int run(String[] args, Env env, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+  public static int run(
+      String[] args, SettingResolver env, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
     return run(args, env, InputStream.nullInputStream(), out, err, launcher);
   }
 
   static int run(
-      String[] args, Env env, InputStream in, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+      String[] args, SettingResolver env, InputStream in, PrintStream out, PrintStream err,
+      DemoCommand.Launcher launcher) {
     return commandLine(env, in, out, err, launcher).execute(args);
   }
 
-  static CommandLine commandLine(
-      Env env, InputStream in, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
-    CommandLine cl = new CommandLine(new DqCommand(env));
-    cl.addSubcommand("demo", new DemoCommand(env, launcher));
-    cl.addSubcommand("run", new RunCommand(env));
-    cl.addSubcommand("publish", new PublishCommand(env, in));
-    cl.addSubcommand("dlq", DlqCommand.commandLine(env));
-    cl.addSubcommand("stats", new StatsCommand(env));
-    cl.addSubcommand("bench", new BenchCommand(env));
+  /** The whole command line; {@code launcher} runs the demo once its settings are resolved. */
+  public static CommandLine commandLine(
+      SettingResolver env, InputStream in, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+    DqCommand root = new DqCommand(env, WIRING.backends());
+    CommandLine cl = new CommandLine(root);
+    // The shared options are parsed into root before a subcommand runs; configure() also sets up logging, which the
+    // demo launcher does itself.
+    cl.addSubcommand("demo", new DemoCommand(env, root::settings, launcher));
+    cl.addSubcommand("run", new RunCommand(env, root::configure, WIRING::worker));
+    cl.addSubcommand("publish", new PublishCommand(env, root::configure, WIRING::session, in));
+    cl.addSubcommand("dlq", DlqCommand.commandLine(env, root::configure, WIRING::session));
+    cl.addSubcommand("stats", new StatsCommand(env, root::configure, WIRING::session));
+    cl.addSubcommand("bench", new BenchCommand(env, root::configure, WIRING.backends()));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the code, humans
@@ -80,17 +98,6 @@ public final class Main {
           throw ex;
         });
     return cl;
-  }
-
-  /**
-   * An injector with the broker module named in {@code app} plus {@code modules}. Building it connects nothing and
-   * starts no thread; the caller starts the services it takes from it.
-   */
-  static Injector createInjector(AppSettings app, Module... modules) {
-    List<Module> all = new ArrayList<>(List.of(modules));
-    all.add(new ClockModule());
-    all.add(BrokerModules.forSettings(app));
-    return Guice.createInjector(all);
   }
 
   /** A usage error: bad flag, bad variable, unknown command. */

@@ -125,4 +125,64 @@ final class ArchitectureTest {
 
   @ArchTest
   static final ArchRule no_java_util_logging = GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+
+  /**
+   * The rooms of {@code app}: the root package (Main, the root command) builds the command line and calls wiring;
+   * wiring builds each feature's objects; a feature (run, ops, demo, bench) sees only the shared packages, never
+   * another feature, and nothing but the root and wiring sees a feature.
+   */
+  @ArchTest
+  static final ArchRule app_features_meet_only_through_the_root_and_wiring =
+      Architectures.layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .layer("root").definedBy("dev.dq.app")
+          .layer("wiring").definedBy("dev.dq.app.wiring..")
+          .layer("run").definedBy("dev.dq.app.run..")
+          .layer("ops").definedBy("dev.dq.app.ops..")
+          .layer("demo").definedBy("dev.dq.app.demo..")
+          .layer("bench").definedBy("dev.dq.app.bench..")
+          .layer("handlers").definedBy("dev.dq.app.handlers..")
+          .layer("metrics").definedBy("dev.dq.app.metrics..")
+          .layer("shared").definedBy("dev.dq.app.config..", "dev.dq.app.logging..", "dev.dq.app.lifecycle..")
+          .whereLayer("root").mayNotBeAccessedByAnyLayer()
+          .whereLayer("wiring").mayOnlyBeAccessedByLayers("root")
+          .whereLayer("run").mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("ops").mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("demo").mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("bench").mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("handlers").mayOnlyBeAccessedByLayers("run")
+          .whereLayer("metrics").mayOnlyBeAccessedByLayers("run", "wiring");
+
+  @ArchTest
+  static final ArchRule handlers_and_metrics_never_depend_on_commands =
+      noClasses()
+          .that()
+          .resideInAnyPackage("dev.dq.app.handlers..", "dev.dq.app.metrics..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.dq.app", "dev.dq.app.run..", "dev.dq.app.ops..", "dev.dq.app.demo..", "dev.dq.app.bench..",
+              "dev.dq.app.wiring..", "picocli..");
+
+  @ArchTest
+  static final ArchRule only_wiring_touches_guice =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.dq.app.wiring..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("com.google.inject..")
+          .because("wiring builds each object graph once; commands receive what they need, never an injector");
+
+  @ArchTest
+  static final ArchRule no_class_outside_wiring_names_an_adapter =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.dq.app..")
+          .and()
+          .resideOutsideOfPackage("dev.dq.app.wiring..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.dq.adapter..")
+          .because("the broker registry in wiring is the one place that knows each backend");
 }

@@ -2,6 +2,12 @@ package dev.dq.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.WorkerSettings;
+import dev.dq.app.demo.DemoCommand;
+import dev.dq.app.demo.DemoSettings;
+import dev.dq.app.logging.LogFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +30,7 @@ final class CommandLineTest {
           demo.set(d);
           return 0;
         };
-    return Main.run(args, new Env(env), stream(out), stream(err), capture);
+    return Main.run(args, new SettingResolver(env), stream(out), stream(err), capture);
   }
 
   private static PrintStream stream(ByteArrayOutputStream bytes) {
@@ -136,6 +142,13 @@ final class CommandLineTest {
     assertThat(run(Map.of(), "demo", "--frobnicate")).isEqualTo(2);
 
     assertThat(err().lines()).singleElement().asString().contains("--frobnicate");
+  }
+
+  @Test
+  void unknownCommand_exits2WithOneLine() {
+    assertThat(run(Map.of(), "frobnicate")).isEqualTo(2);
+
+    assertThat(err().lines()).singleElement().asString().contains("frobnicate");
   }
 
   @Test

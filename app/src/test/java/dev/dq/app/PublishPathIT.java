@@ -3,6 +3,7 @@ package dev.dq.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dq.adapter.redis.ReplyCuttingProxy;
+import dev.dq.app.wiring.ClockModule;
 import dev.dq.core.task.Task;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

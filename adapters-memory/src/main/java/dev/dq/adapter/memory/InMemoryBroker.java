@@ -5,6 +5,7 @@ import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.QueueAdmin;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
@@ -27,7 +28,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
-public final class InMemoryBroker implements Broker {
+public final class InMemoryBroker implements Broker, QueueAdmin {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
@@ -291,6 +292,40 @@ public final class InMemoryBroker implements Broker {
   @Override
   public List<String> queues() {
     return store.locked(() -> store.queues().stream().map(q -> q.name).sorted().toList());
+  }
+
+  /**
+   * Forgets an empty queue, so that {@link #queues()} no longer lists it; an unknown queue is left as it is. A queue
+   * that a consumer or producer is waiting on stays known even when empty, so that the waiter still sees what comes.
+   *
+   * @throws IllegalStateException the queue still holds tasks (ready, delayed, in flight or dead); nothing changed
+   */
+  @Override
+  public void deleteQueue(String queue) {
+    Objects.requireNonNull(queue, "queue");
+    store.locked(() -> {
+      QueueState q = store.existing(queue);
+      if (q == null) {
+        return;
+      }
+      int ready = q.readyCount();
+      int delayed = q.delayedCount();
+      int inFlight = q.inFlightCount();
+      int dead = q.deadCount();
+      if (ready + delayed + inFlight + dead > 0) {
+        throw new IllegalStateException("queue " + queue + " is not empty: " + ready + " ready, " + delayed
+            + " delayed, " + inFlight + " in flight, " + dead + " dead");
+      }
+      if (!store.lock.hasWaiters(q.notEmpty) && !store.lock.hasWaiters(q.notFull)) {
+        store.forget(queue);
+      }
+    });
+  }
+
+  /** This JVM's heap holds the tasks among everything else: the broker cannot tell its own share. */
+  @Override
+  public long usedMemoryBytes() {
+    return -1;
   }
 
   /**

@@ -64,6 +64,11 @@ final class Store {
     return queues.get(name);
   }
 
+  /** Drops the state of a queue; the caller checked that it is empty and unused. */
+  void forget(String name) {
+    queues.remove(name);
+  }
+
   Collection<QueueState> queues() {
     return queues.values();
   }

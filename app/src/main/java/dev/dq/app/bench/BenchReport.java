@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Prints bench results as an aligned table, or as one JSON object per line. */
-public final class BenchReport {
+final class BenchReport {
   private BenchReport() {}
 
   public static void table(List<BenchResult> results, PrintWriter out) {

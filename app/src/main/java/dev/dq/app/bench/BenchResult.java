@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param latency enqueue-to-start latencies, for the latency mode
  * @param notes extra figures (heap, Redis memory per task), in insertion order
  */
-public record BenchResult(
+record BenchResult(
     String backend, String name, long tasks, double seconds, Optional<Latencies> latency, Map<String, Object> notes) {
 
   public BenchResult {

@@ -31,7 +31,7 @@ import java.util.function.ToLongFunction;
  * enqueue to handler start with one task in flight at a time. Every mode runs on a queue of its own that must be
  * empty at the start, and the process mode checks that every task ran exactly once.
  */
-public final class BenchRunner {
+final class BenchRunner {
   private static final String TYPE = "bench";
   private static final Duration PATIENCE = Duration.ofMinutes(10);
   private static final int LATENCY_WARMUP = 200;

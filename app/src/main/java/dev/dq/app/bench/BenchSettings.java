@@ -12,7 +12,7 @@ import java.util.Set;
  * @param batch tasks per enqueue call when filling a queue
  * @param latencySamples tasks sent one at a time in the latency mode
  */
-public record BenchSettings(
+record BenchSettings(
     int tasks, int workers, int payloadBytes, int prefetch, int batch, int latencySamples, Set<Mode> modes) {
 
   /** What can be measured. */

@@ -7,7 +7,7 @@ import java.util.Arrays;
  *
  * @param p50 median, in milliseconds
  */
-public record Latencies(int samples, double p50, double p90, double p99, double max) {
+record Latencies(int samples, double p50, double p90, double p99, double max) {
 
   /** Summarises {@code nanos} (not modified). */
   public static Latencies of(long[] nanos) {

@@ -1,0 +1,31 @@
+package dev.dq.app.config;
+
+import dev.dq.core.port.Broker;
+import java.util.Set;
+
+/**
+ * What commands may ask about the broker backends, without knowing any of them: the one implementation is the
+ * registry in {@code app.wiring}, the only place that names a backend.
+ */
+public interface Backends {
+
+  /** The names {@code --broker} / {@code DQ_BROKER} accept. */
+  Set<String> names();
+
+  /** The backend used when neither {@code --broker} nor {@code DQ_BROKER} names one. */
+  String defaultName();
+
+  /** Whether the backend lives inside this process, so that other dq processes cannot see its tasks. */
+  boolean inProcess(String name);
+
+  /** Checks the settings the backend reads (its URL); throws IAE with a message that is safe to print. */
+  void check(String name, String url);
+
+  /**
+   * Opens a broker of that backend outside any injector, for tools that size it themselves (bench).
+   *
+   * @param capacity most waiting tasks per queue
+   * @param connections connections the caller's threads need at once
+   */
+  Broker open(String name, String url, int capacity, int connections);
+}

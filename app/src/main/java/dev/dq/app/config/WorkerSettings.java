@@ -1,0 +1,52 @@
+package dev.dq.app.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the worker pool runs.
+ *
+ * @param workers worker threads
+ * @param maxAttempts attempts per task, the first included, before it is dead-lettered
+ * @param grace how long stop waits for running handlers before interrupting them
+ * @param queues queues to serve, at least one
+ * @param timeouts handler time limit per task type
+ * @param concurrency most handlers of one task type at once, per type
+ * @param prefetch tasks a worker claims per broker call, and successes it acks per call
+ */
+public record WorkerSettings(
+    int workers,
+    int maxAttempts,
+    Duration grace,
+    List<String> queues,
+    Map<String, Duration> timeouts,
+    Map<String, Integer> concurrency,
+    int prefetch) {
+  /** Most worker threads of one pool. */
+  public static final int MAX_WORKERS = 1024;
+  /** Most attempts per task that a command accepts. */
+  public static final int MAX_ATTEMPTS = 100;
+
+  public WorkerSettings {
+    if (prefetch < 1) {
+      throw new IllegalArgumentException("prefetch must be >= 1: " + prefetch);
+    }
+    if (workers < 1 || maxAttempts < 1) {
+      throw new IllegalArgumentException("workers and maxAttempts must be >= 1: " + workers + ", " + maxAttempts);
+    }
+    Objects.requireNonNull(grace, "grace");
+    queues = List.copyOf(queues);
+    if (queues.isEmpty()) {
+      throw new IllegalArgumentException("queues must not be empty");
+    }
+    timeouts = Map.copyOf(timeouts);
+    concurrency = Map.copyOf(concurrency);
+  }
+
+  /** The demo's settings: the default queue, no timeouts, no per-type limits. */
+  public WorkerSettings(int workers, int maxAttempts, Duration grace) {
+    this(workers, maxAttempts, grace, List.of(dev.dq.core.task.Task.DEFAULT_QUEUE), Map.of(), Map.of(), 1);
+  }
+}

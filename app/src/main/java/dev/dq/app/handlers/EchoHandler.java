@@ -1,0 +1,24 @@
+package dev.dq.app.handlers;
+
+import dev.dq.core.task.Task;
+import dev.dq.core.worker.NamedTaskHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Built-in {@code echo}: logs its payload (the first 200 characters, control characters escaped) at INFO. */
+public final class EchoHandler implements NamedTaskHandler {
+  private static final Logger log = LoggerFactory.getLogger("dev.dq.handlers.echo");
+  private static final int MAX_CHARS = 200;
+
+  @Override
+  public String type() {
+    return "echo";
+  }
+
+  @Override
+  public void handle(Task task) {
+    String text = task.payload().asUtf8();
+    String shown = text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) + "..." : text;
+    log.info("echo: {}", shown.replaceAll("\\p{Cntrl}", "?"));
+  }
+}

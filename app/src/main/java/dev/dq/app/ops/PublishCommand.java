@@ -1,0 +1,277 @@
+package dev.dq.app.ops;
+
+import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
+import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.Durations;
+import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.VersionProvider;
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerUnavailableException;
+import dev.dq.core.port.OutcomeUnknownException;
+import dev.dq.core.port.QueueFullException;
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskLimits;
+import dev.dq.core.task.TaskQueueException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dq publish}: enqueues tasks given by flags, or one per JSON line on stdin. */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    header = "Enqueues tasks and prints their ids.",
+    description = {
+      "With --type: --count tasks of that type, with the payload of --payload or --payload-file. Without --type: one "
+          + "task per line of stdin, as UTF-8 JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", "
+          + "\"id\", \"headers\", all strings; a payload that is not a string is published as its JSON text).",
+      "Every task is checked before the first is sent (stdin is spooled to a temporary file meanwhile, so memory stays "
+          + "bounded), and tasks go to the broker in atomic batches of " + PublishCommand.BATCH + ": a rejected task "
+          + "(too large, bad type, invalid UTF-8) publishes nothing. Exits 1 with one line on stderr when a task is "
+          + "rejected, the queue stays full for --timeout, or the broker is unreachable; when a reply was lost and the "
+          + "outcome is unknown, that line says so and the ids in doubt follow on stderr."
+    })
+public final class PublishCommand implements Callable<Integer> {
+  static final int BATCH = 500;
+  static final int MAX_COUNT = 1_000_000;
+
+  private final SettingResolver env;
+  private final Supplier<AppSettings> app;
+  private final BrokerSessions sessions;
+  private final InputStream in;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "Task type; without it, tasks are read from stdin.")
+  String type;
+
+  @Option(names = "--queue", paramLabel = "NAME", description = "Queue (env DQ_QUEUE, default: default).")
+  String queue;
+
+  @Option(names = "--payload", paramLabel = "TEXT", description = "Payload text (UTF-8).")
+  String payload;
+
+  @Option(names = "--payload-file", paramLabel = "PATH", description = "Payload bytes from a file.")
+  Path payloadFile;
+
+  @Option(names = "--count", paramLabel = "N", description = "How many tasks to publish with --type (default 1).")
+  String count;
+
+  @Option(
+      names = "--delay",
+      paramLabel = "DURATION",
+      description = "Make the tasks ready only after this long, measured on the broker's clock (the Redis server's "
+          + "TIME), not this host's (default 0). Delayed tasks are sent one by one.")
+  String delay;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "How long to wait for room in a full queue (env DQ_PUBLISH_TIMEOUT, default 5s).")
+  String timeout;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only how many tasks were published, not their ids.")
+  boolean quiet;
+
+  /**
+   * @param app the shared settings of the root command, resolved (and logging configured) when this command runs
+   * @param sessions opens the broker once the settings are known
+   */
+  public PublishCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions, InputStream in) {
+    this.env = env;
+    this.app = app;
+    this.sessions = sessions;
+    this.in = in;
+  }
+
+  @Override
+  public Integer call() {
+    AppSettings shared = app.get();
+    PublishSettings settings = settings();
+    try (PublishSource tasks = settings.tasks(in, InstantSource.system())) {
+      if (tasks.size() == 0) {
+        throw new BadSettingException("nothing to publish: give --type, or JSON lines on stdin");
+      }
+      try (BrokerSession session = BrokerSession.open(sessions, shared)) {
+        publish(session.broker(), tasks, settings, Math.min(BATCH, shared.queueCapacity()));
+      }
+    }
+    return 0;
+  }
+
+  PublishSettings settings() {
+    String q = env.queue(queue, "--queue", "DQ_QUEUE", Task.DEFAULT_QUEUE);
+    if (type != null && !SettingResolver.isName(type)) {
+      throw SettingResolver.bad("--type", type, "a task type of 1-128 characters [A-Za-z0-9._:-]");
+    }
+    if (type == null && (payload != null || payloadFile != null || count != null)) {
+      throw new BadSettingException("--payload, --payload-file and --count need --type");
+    }
+    if (payload != null && payloadFile != null) {
+      throw new BadSettingException("--payload and --payload-file cannot be combined");
+    }
+    if (payloadFile != null && !Files.isReadable(payloadFile)) {
+      throw SettingResolver.bad("--payload-file", payloadFile.toString(), "a readable file");
+    }
+    int n = env.intInRange(count, "--count", "DQ_PUBLISH_COUNT", 1, 1, MAX_COUNT);
+    Duration d = env.duration(delay, "--delay", "DQ_PUBLISH_DELAY", Duration.ZERO, Duration.ZERO, Duration.ofDays(30));
+    Duration t =
+        env.duration(timeout, "--timeout", "DQ_PUBLISH_TIMEOUT", Duration.ofSeconds(5), Duration.ZERO,
+            Duration.ofMinutes(10));
+    return new PublishSettings(q, type, payload, payloadFile, n, d, t);
+  }
+
+  private void publish(Broker broker, PublishSource tasks, PublishSettings settings, int batchSize) {
+    PrintWriter out = spec.commandLine().getOut();
+    int published = 0;
+    String sending = settings.queue(); // queue of the call in flight
+    try {
+      if (settings.delay().isZero()) {
+        Batches batches = new Batches(tasks::next, batchSize);
+        for (List<Task> batch; (batch = batches.next()) != null; ) {
+          sending = batch.get(0).queue();
+          broker.enqueueAll(batch, settings.timeout());
+          published += printed(out, batch);
+        }
+      } else {
+        // A relative delay, resolved on the broker's clock: a producer whose clock is off does not move it.
+        for (Task task; (task = tasks.next()) != null; ) {
+          sending = task.queue();
+          broker.enqueueIn(task, settings.delay(), settings.timeout());
+          published += printed(out, List.of(task));
+        }
+      }
+    } catch (OutcomeUnknownException e) {
+      out.flush();
+      throw unknown(e, published, tasks.size(), sending);
+    } catch (QueueFullException e) {
+      throw failed("queue " + settings.queue() + " still full after " + Durations.format(settings.timeout()), published,
+          tasks.size());
+    } catch (BrokerUnavailableException e) {
+      throw failed("broker unavailable: " + e.getMessage(), published, tasks.size());
+    } catch (TaskQueueException | IllegalArgumentException e) {
+      throw failed(e.getMessage(), published, tasks.size());
+    } catch (UncheckedIOException e) {
+      throw failed(e.getMessage(), published, tasks.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failed("interrupted", published, tasks.size());
+    }
+    if (quiet) {
+      out.println("published " + published);
+    }
+    out.flush();
+  }
+
+  private int printed(PrintWriter out, List<Task> batch) {
+    if (!quiet) {
+      batch.forEach(t -> out.println(t.id().value()));
+    }
+    return batch.size();
+  }
+
+  /** Consecutive tasks of one queue, at most {@link #BATCH} per batch (a broker batch names one queue). */
+  static List<List<Task>> batches(List<Task> tasks) {
+    Iterator<Task> it = tasks.iterator();
+    Batches batches = new Batches(() -> it.hasNext() ? it.next() : null, BATCH);
+    List<List<Task>> all = new ArrayList<>();
+    for (List<Task> batch; (batch = batches.next()) != null; ) {
+      all.add(batch);
+    }
+    return all;
+  }
+
+  /** Cuts a stream of tasks into batches of consecutive tasks of one queue, holding one batch at a time. */
+  static final class Batches {
+    private final Supplier<Task> source;
+    private final int size;
+    private Task carried;
+
+    /** @param source the next task, or null after the last */
+    Batches(Supplier<Task> source, int size) {
+      this.source = source;
+      this.size = size;
+    }
+
+    /** The next batch, or null after the last. */
+    List<Task> next() {
+      Task first = carried != null ? carried : source.get();
+      carried = null;
+      if (first == null) {
+        return null;
+      }
+      List<Task> batch = new ArrayList<>(Math.min(size, 64));
+      batch.add(first);
+      while (batch.size() < size) {
+        Task task = source.get();
+        if (task == null) {
+          break;
+        }
+        if (!task.queue().equals(first.queue())) {
+          carried = task;
+          break;
+        }
+        batch.add(task);
+      }
+      return batch;
+    }
+  }
+
+  /**
+   * The broker may or may not have taken the batch in flight: say so, with its ids (printed by {@link Main}), so that
+   * nobody publishes them again blindly.
+   */
+  private static OutcomeUnknownException unknown(OutcomeUnknownException e, int published, int total, String queue) {
+    int doubtful = e.ids().size();
+    int unsent = total - published - doubtful;
+    String sure = published == 0 ? "" : "; " + published + " of " + total + " were published for sure (ids on stdout)";
+    return new OutcomeUnknownException("outcome unknown for " + doubtful + " tasks (ids below), which may or may not "
+        + "have been published: " + e.getMessage() + sure + (unsent > 0 ? "; " + unsent + " were not sent" : "")
+        + "; check with `dq stats --queue " + queue + "` (or look for their ids) before publishing them again",
+        e.ids(), e);
+  }
+
+  private static CommandFailedException failed(String why, int published, int total) {
+    return new CommandFailedException(
+        why + (published == 0
+            ? "; nothing was published"
+            : "; published " + published + " of " + total + " tasks (their ids are above)"));
+  }
+
+  /** Reads a payload file after checking its size, so that a huge file is rejected without being loaded. */
+  static byte[] readPayload(Path file) {
+    try {
+      long size = Files.size(file);
+      if (size > TaskLimits.DEFAULT.maxPayloadBytes()) {
+        throw new CommandFailedException(
+            "--payload-file " + file + ": " + size + " bytes exceed the payload limit of "
+                + TaskLimits.DEFAULT.maxPayloadBytes() + " bytes; nothing was published");
+      }
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw SettingResolver.bad("--payload-file", file.toString(), "a readable file");
+    }
+  }
+
+  /** What a task the user described breaks, as a command failure. */
+  static CommandFailedException rejected(String where, InvalidTaskException e) {
+    return new CommandFailedException(where + e.getMessage() + "; nothing was published");
+  }
+}

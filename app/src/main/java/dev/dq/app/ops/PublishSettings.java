@@ -1,0 +1,128 @@
+package dev.dq.app.ops;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.SettingResolver;
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Task;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Settings of {@code dq publish}.
+ *
+ * @param queue queue of tasks given by flags, and of stdin lines that name none
+ * @param type task type with flags; null to read JSON lines from stdin
+ * @param payload payload text, or null
+ * @param payloadFile payload file, or null
+ * @param count tasks to publish with {@code type}
+ * @param delay how long after publishing the tasks become ready, on the broker's clock
+ * @param timeout how long to wait for room in a full queue
+ */
+record PublishSettings(
+    String queue, String type, String payload, Path payloadFile, int count, Duration delay, Duration timeout) {
+
+  /**
+   * Checks every task before anything is published (a bad one fails the whole command), then hands them out one at a
+   * time. The caller closes the source.
+   */
+  PublishSource tasks(InputStream stdin, InstantSource clock) {
+    return type != null ? fromFlags(clock) : PublishSource.spool(stdin, (line, where) -> fromJson(line, where, clock));
+  }
+
+  private PublishSource fromFlags(InstantSource clock) {
+    byte[] bytes =
+        payloadFile != null
+            ? PublishCommand.readPayload(payloadFile)
+            : (payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8);
+    Supplier<Task> make = () -> Task.builder(type).queue(queue).payload(bytes).createdAt(clock.instant()).build();
+    try {
+      make.get(); // the tasks differ only in their ids: one that passes means all pass
+    } catch (InvalidTaskException e) {
+      throw PublishCommand.rejected("", e);
+    }
+    return PublishSource.repeat(count, make);
+  }
+
+  private Task fromJson(String line, String where, InstantSource clock) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new CommandFailedException(where + "not JSON (" + e.getOriginalMessage() + "); nothing was published");
+    }
+    if (node == null || !node.isObject() || !node.path("type").isTextual()) {
+      throw new CommandFailedException(
+          where + "expected an object with a string \"type\"; nothing was published");
+    }
+    try {
+      Task.Builder b =
+          Task.builder(node.get("type").asText()).queue(text(node, "queue", queue, where)).createdAt(clock.instant());
+      String id = text(node, "id", null, where);
+      if (id != null) {
+        b.id(id);
+      }
+      JsonNode p = node.path("payload");
+      if (!p.isMissingNode() && !p.isNull()) {
+        b.payload(p.isTextual() ? p.asText() : p.toString());
+      }
+      headers(node, where).forEach(b::header);
+      return b.build();
+    } catch (InvalidTaskException e) {
+      throw PublishCommand.rejected(where, e);
+    }
+  }
+
+  /** A string field, or {@code fallback} if absent or null; any other JSON type is rejected, never converted. */
+  private static String text(JsonNode node, String field, String fallback, String where) {
+    JsonNode value = node.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isTextual()) {
+      throw new CommandFailedException(
+          where + "\"" + field + "\" must be a string, not " + kind(value) + "; nothing was published");
+    }
+    return value.asText();
+  }
+
+  /** Headers are strings to strings: a number or object is rejected rather than turned into its text. */
+  private static Map<String, String> headers(JsonNode node, String where) {
+    JsonNode headers = node.path("headers");
+    if (headers.isMissingNode() || headers.isNull()) {
+      return Map.of();
+    }
+    if (!headers.isObject()) {
+      throw new CommandFailedException(
+          where + "\"headers\" must be an object of strings, not " + kind(headers) + "; nothing was published");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> h : headers.properties()) {
+      if (!h.getValue().isTextual()) {
+        throw new CommandFailedException(where + "header \"" + SettingResolver.printable(h.getKey()) + "\" must be a string, not "
+            + kind(h.getValue()) + " (quote it to send it as text); nothing was published");
+      }
+      out.put(h.getKey(), h.getValue().asText());
+    }
+    return out;
+  }
+
+  private static String kind(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case OBJECT -> "an object";
+      case ARRAY -> "an array";
+      case NULL -> "null";
+      default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,96 @@
+package dev.dq.app.run;
+
+import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.lifecycle.Lifecycle;
+import dev.dq.app.metrics.BoundedLabels;
+import dev.dq.app.metrics.MetricsServer;
+import dev.dq.app.metrics.StateGauges;
+import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.worker.TaskHandler;
+import dev.dq.core.worker.WorkerPool;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dq run}: checks that the broker answers, starts the metrics server and the pool, waits for SIGTERM or SIGINT,
+ * then stops the pool within its grace, the server and the broker, and exits 0.
+ */
+final class WorkerProcess {
+  private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+  /** Beyond the pool's grace: time for the server and the broker to close. */
+  private static final Duration HOOK_SLACK = Duration.ofSeconds(5);
+  private static final Duration IDLE_WAIT = Duration.ofDays(1);
+
+  private WorkerProcess() {}
+
+  static int run(WorkerSession session, AppSettings app, RunSettings settings, Map<String, TaskHandler> handlers) {
+    Broker broker = session.broker();
+    DeadLetterQueue deadLetters = session.deadLetters();
+    WorkerPool pool = session.pool();
+    PrometheusRegistry registry = session.registry();
+    List<String> queues = settings.pool().queues();
+    StateGauges gauges =
+        StateGauges.register(
+            registry, broker, deadLetters, queues, new BoundedLabels(Set.copyOf(queues), RunSettings.LABEL_CAP),
+            session.clock());
+    StateGauges.registerPool(registry, pool, settings.pool().workers());
+    JvmMetrics.builder().register(registry);
+
+    AtomicReference<MetricsServer> server = new AtomicReference<>();
+    Duration grace = settings.pool().grace();
+    List<Lifecycle.Service> services = new ArrayList<>();
+    services.add(new Lifecycle.Service("broker", () -> checkReachable(broker, queues), broker::close));
+    if (settings.metrics().enabled()) {
+      services.add(
+          new Lifecycle.Service(
+              "metrics server",
+              () -> server.set(startServer(settings.metrics(), registry, StateGauges.health(gauges, pool))),
+              () -> server.get().close()));
+    }
+    services.add(new Lifecycle.Service("worker pool", pool::start, () -> stopPool(pool, grace)));
+
+    services.add(
+        new Lifecycle.Service(
+            "announcement",
+            () -> log.info("serving task types {} on queues {} with {} workers; broker {}", handlers.keySet(), queues,
+                settings.pool().workers(), app.broker()),
+            () -> {}));
+    new Lifecycle(services, grace.plus(HOOK_SLACK)).runUntilStopped(IDLE_WAIT, () -> {});
+    return 0;
+  }
+
+  /** Fails fast at start-up: a worker that cannot reach its broker says so once, rather than retrying silently. */
+  private static void checkReachable(Broker broker, List<String> queues) {
+    broker.stats(queues.get(0));
+  }
+
+  private static MetricsServer startServer(
+      MetricsSettings where, PrometheusRegistry registry, Supplier<Optional<String>> health) {
+    try {
+      MetricsServer server = MetricsServer.start(where.bind(), where.port(), registry, health);
+      log.info("metrics on http://{}:{}/metrics, health on /health", where.bind(), server.port());
+      return server;
+    } catch (UncheckedIOException e) {
+      throw new CommandFailedException(e.getMessage());
+    }
+  }
+
+  private static void stopPool(WorkerPool pool, Duration grace) {
+    if (!pool.stop(grace)) {
+      log.warn("worker pool did not finish within {}; unfinished tasks were released", grace);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.dq.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dq.app.Cli;
+import dev.dq.app.config.WorkerSettings;
+import dev.dq.app.handlers.FlakyHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Parsing of run: defaults, environment, flags, and the one-line errors. */
+final class RunCommandTest {
+  private final Cli cli = new Cli();
+
+  private RunSettings runSettings(Map<String, String> env, String... args) {
+    CommandLine cl = cli.commandLine(env, "");
+    List<CommandLine> parsed = cl.parseArgs(args).asCommandLineList();
+    return ((RunCommand) parsed.get(parsed.size() - 1).getCommand()).settings();
+  }
+
+  @Test
+  void run_noSettings_usesDefaults() {
+    RunSettings s = runSettings(Map.of(), "run");
+
+    assertThat(s.pool().workers()).isEqualTo(4);
+    assertThat(s.pool().queues()).containsExactly("default");
+    assertThat(s.pool().maxAttempts()).isEqualTo(3);
+    assertThat(s.pool().grace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.pool().prefetch()).isEqualTo(4);
+    assertThat(s.metrics()).isEqualTo(new MetricsSettings("127.0.0.1", RunCommand.DEFAULT_METRICS_PORT));
+    assertThat(s.flakyRate()).isEqualTo(FlakyHandler.DEFAULT_RATE);
+  }
+
+  @Test
+  void run_environment_isRead() {
+    var env =
+        Map.of("DQ_WORKERS", "8", "DQ_QUEUES", "a,b", "DQ_TASK_TIMEOUTS", "sleep=2s", "DQ_CONCURRENCY", "sleep=1",
+            "DQ_GRACE", "500ms", "DQ_METRICS_PORT", "0", "DQ_METRICS_BIND", "0.0.0.0", "DQ_FLAKY_RATE", "0.1",
+            "DQ_PREFETCH", "16");
+
+    RunSettings s = runSettings(env, "run");
+
+    assertThat(s.pool()).isEqualTo(
+        new WorkerSettings(8, 3, Duration.ofMillis(500), List.of("a", "b"), Map.of("sleep", Duration.ofSeconds(2)),
+            Map.of("sleep", 1), 16));
+    assertThat(s.metrics()).isEqualTo(new MetricsSettings("0.0.0.0", 0));
+    assertThat(s.metrics().enabled()).isFalse();
+    assertThat(s.flakyRate()).isEqualTo(0.1);
+  }
+
+  @Test
+  void run_flagsWinOverEnvironment() {
+    RunSettings s =
+        runSettings(Map.of("DQ_WORKERS", "abc", "DQ_QUEUES", "a"), "run", "--workers", "2", "--queue", "x",
+            "--queue", "y", "--task-timeout", "echo=1m", "--max-attempts", "5", "--metrics-port", "9999");
+
+    assertThat(s.pool().workers()).isEqualTo(2);
+    assertThat(s.pool().queues()).containsExactly("x", "y");
+    assertThat(s.pool().timeouts()).containsEntry("echo", Duration.ofMinutes(1));
+    assertThat(s.pool().maxAttempts()).isEqualTo(5);
+    assertThat(s.metrics().port()).isEqualTo(9999);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "DQ_WORKERS, 0",
+    "DQ_QUEUES, 'a b'",
+    "DQ_MAX_ATTEMPTS, x",
+    "DQ_TASK_TIMEOUTS, sleep",
+    "DQ_TASK_TIMEOUTS, sleep=0s",
+    "DQ_CONCURRENCY, sleep=0",
+    "DQ_GRACE, forever",
+    "DQ_METRICS_PORT, 70000",
+    "DQ_FLAKY_RATE, 2",
+    "DQ_PREFETCH, 0",
+  })
+  void run_badVariable_exits2WithOneLineNamingIt(String variable, String value) {
+    assertThat(cli.execute(Map.of(variable, value), "", "run")).isEqualTo(2);
+
+    assertThat(cli.err().lines()).singleElement().asString().startsWith("dq: " + variable).contains('"' + value + '"');
+  }
+}
