@@ -44,6 +44,23 @@ final class Acks {
    * @return true if the broker answered
    */
   boolean ackAll(List<Execution> pending) {
+    // One call per queue: a queue whose acks fail must not hold back the acks of the others.
+    boolean answered = true;
+    List<Execution> unanswered = new ArrayList<>();
+    for (List<Execution> queue : Heartbeat.byQueue(pending)) {
+      List<Execution> group = new ArrayList<>(queue);
+      if (!ackQueue(group)) {
+        answered = false;
+        unanswered.addAll(group);
+      }
+    }
+    pending.clear();
+    pending.addAll(unanswered);
+    return answered;
+  }
+
+  /** {@link #ackAll} for the executions of one queue. */
+  private boolean ackQueue(List<Execution> pending) {
     List<Lease> leases = new ArrayList<>(pending.size());
     pending.forEach(e -> leases.add(e.lease()));
     List<Lease> refused;

@@ -3,7 +3,10 @@ package dev.dq.core.worker;
 import dev.dq.core.port.Lease;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -41,8 +44,12 @@ final class Heartbeat implements Periodic.Job {
     }
     boolean ok = true;
     List<String> lost = new ArrayList<>();
-    for (int from = 0; from < live.size(); from += CHUNK) {
-      ok &= renew(live.subList(from, Math.min(live.size(), from + CHUNK)), lost);
+    // One call per queue: a queue whose renewal fails (its cluster node fails over, say) must not keep the leases of
+    // the other queues from being renewed, or from being seen as renewed.
+    for (List<Execution> queue : byQueue(live)) {
+      for (int from = 0; from < queue.size(); from += CHUNK) {
+        ok &= renew(queue.subList(from, Math.min(queue.size(), from + CHUNK)), lost);
+      }
     }
     if (lost.size() == 1) {
       log.warn("lease of task {} expired before it could be renewed; it may run again elsewhere", lost.get(0));
@@ -52,7 +59,16 @@ final class Heartbeat implements Periodic.Job {
     return ok;
   }
 
-  /** Renews one chunk in one broker call; returns false if the call failed. */
+  /** {@code executions} grouped by queue, in the order each queue first appears. */
+  static Collection<List<Execution>> byQueue(List<Execution> executions) {
+    Map<String, List<Execution>> groups = new LinkedHashMap<>();
+    for (Execution e : executions) {
+      groups.computeIfAbsent(e.task().queue(), q -> new ArrayList<>()).add(e);
+    }
+    return groups.values();
+  }
+
+  /** Renews one chunk of one queue in one broker call; returns false if the call failed. */
   private boolean renew(List<Execution> chunk, List<String> lost) {
     List<Lease> leases = new ArrayList<>(chunk.size());
     chunk.forEach(e -> leases.add(e.lease()));

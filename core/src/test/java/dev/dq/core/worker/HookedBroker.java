@@ -43,6 +43,7 @@ final class HookedBroker implements Broker {
   private final Map<Op, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<Op, Hook> hooks = new ConcurrentHashMap<>();
   private final AtomicInteger ackRepliesToLose = new AtomicInteger();
+  private final Set<String> unreachableQueues = ConcurrentHashMap.newKeySet();
   private final Set<Long> ackedTokens = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong renewed = new java.util.concurrent.atomic.AtomicLong();
 
@@ -59,6 +60,23 @@ final class HookedBroker implements Broker {
   HookedBroker clear(Op op) {
     hooks.remove(op);
     return this;
+  }
+
+  /**
+   * Every later ackAll or extendAll call that names a lease of {@code queue} fails as if that queue's part of the
+   * backing store were unreachable (a cluster node failing over), before anything is applied.
+   */
+  HookedBroker failCallsNaming(String queue) {
+    unreachableQueues.add(queue);
+    return this;
+  }
+
+  private void failIfNaming(List<Lease> leases, Op op) {
+    for (Lease lease : leases) {
+      if (unreachableQueues.contains(lease.task().queue())) {
+        throw new BrokerUnavailableException("injected: " + op + " of queue " + lease.task().queue() + " failed");
+      }
+    }
   }
 
   /** The next {@code n} ackAll calls are applied, then throw as if the reply was lost. */
@@ -111,6 +129,7 @@ final class HookedBroker implements Broker {
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     enter(Op.ACK_ALL);
+    failIfNaming(leases, Op.ACK_ALL);
     List<Lease> ask = new ArrayList<>();
     for (Lease lease : leases) {
       if (!ackedTokens.contains(lease.token())) {
@@ -147,6 +166,7 @@ final class HookedBroker implements Broker {
   @Override
   public List<Optional<Lease>> extendAll(List<Lease> leases, Duration leaseTime) {
     enter(Op.EXTEND_ALL);
+    failIfNaming(leases, Op.EXTEND_ALL);
     renewed.addAndGet(leases.size());
     return delegate.extendAll(leases, leaseTime);
   }

@@ -189,4 +189,47 @@ final class WorkerPoolHousekeepingTest {
     assertThat(h.events.all(TaskEvent.LeaseLost.class)).hasSize(1);
     assertThat(h.stats()).isEqualTo(new dev.dq.core.port.QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0));
   }
+
+  @Test
+  void heartbeat_oneQueueUnreachable_keepsRenewingTheOtherQueuesLeases() throws Exception {
+    h = PoolHarness.onFakeTime();
+    var started = new CountDownLatch(2);
+    var finish = new CountDownLatch(1);
+    h.start(c -> c.workers(2).queue("healthy").queue("failing").leaseTime(Duration.ofSeconds(3))
+            .reapInterval(Duration.ofMillis(20)),
+        b -> b.handler("test", t -> {
+          started.countDown();
+          finish.await();
+        }));
+    h.enqueue(Task.builder("test").id("h1").queue("healthy").createdAt(h.clock.instant()).build());
+    h.enqueue(Task.builder("test").id("f1").queue("failing").createdAt(h.clock.instant()).build());
+    assertThat(started.await(20, SECONDS)).isTrue();
+    h.hooked.failCallsNaming("failing");
+
+    h.scheduler.advance(Duration.ofSeconds(4)); // past the lease: only the failing queue's task may be reported lost
+
+    await().atMost(WAIT).until(() -> h.events.all(TaskEvent.LeaseLost.class).size() == 1);
+    assertThat(h.events.all(TaskEvent.LeaseLost.class).get(0).task().id()).isEqualTo(new TaskId("f1"));
+    finish.countDown();
+    await().atMost(WAIT).until(() -> h.events.all(TaskEvent.Succeeded.class).size() == 1);
+    assertThat(h.events.all(TaskEvent.Succeeded.class).get(0).task().id()).isEqualTo(new TaskId("h1"));
+    assertThat(h.events.all(TaskEvent.LeaseLost.class)).hasSize(1);
+  }
+
+  @Test
+  void acks_oneQueueUnreachable_theOtherQueuesTasksAreStillAcked() throws Exception {
+    h = PoolHarness.onFakeTime();
+    h.hooked.failCallsNaming("failing");
+    // One worker serving both queues, acking in batches: its batch holds a success of each queue.
+    h.start(c -> c.workers(1).prefetch(2).ackBatch(2).queue("healthy").queue("failing")
+            .leaseTime(Duration.ofSeconds(30)).reapInterval(Duration.ofMillis(20)),
+        b -> b.handler("test", t -> {}));
+    h.enqueue(Task.builder("test").id("f1").queue("failing").createdAt(h.clock.instant()).build());
+    await().atMost(WAIT).until(() -> h.hooked.calls(Op.ACK_ALL) >= 1); // f1's ack failed and stays pending
+    h.enqueue(Task.builder("test").id("h1").queue("healthy").createdAt(h.clock.instant()).build());
+
+    // The worker now asks about f1 and h1 together; h1's queue answers.
+    await().atMost(WAIT).until(() -> h.events.all(TaskEvent.Succeeded.class).size() == 1);
+    assertThat(h.events.all(TaskEvent.Succeeded.class).get(0).task().id()).isEqualTo(new TaskId("h1"));
+  }
 }
