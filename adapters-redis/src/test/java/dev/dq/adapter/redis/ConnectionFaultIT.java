@@ -4,30 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 
 /** Fault tests 4 and 3 of issue #3: connections cut by CLIENT KILL, and Redis killed with kill -9 under load. */
 final class ConnectionFaultIT {
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.durable();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.startDurable();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   /** Cuts every client connection except the admin's own. */
   @SuppressWarnings("deprecation")

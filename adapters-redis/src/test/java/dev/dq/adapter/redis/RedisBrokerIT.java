@@ -15,23 +15,14 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisBroker} passes the shared contract, plus Redis-specific cases: tokens, scripts, wakeups, close. */
 final class RedisBrokerIT extends BrokerContract {
-  static TestRedis redis;
+  @RegisterExtension // createBroker flushes it, also for a second broker made mid-test
+  static final TestRedis redis = TestRedis.plain().keepingData();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @Override
   protected Broker createBroker(InstantSource clock, int capacityPerQueue) {

@@ -11,10 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Idle workers are woken for every task made ready, not only by enqueues (issue 8 item 18): tasks made ready by a
@@ -30,19 +29,10 @@ final class WakeupIT {
   private static final int WAITERS = 3;
   private static final String QUEUE = "default";
 
-  static final TestRedis redis = TestRedis.start();
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
   private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
   private final List<RedisBroker> brokers = new ArrayList<>();
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   @AfterEach
   void closeBrokers() {
