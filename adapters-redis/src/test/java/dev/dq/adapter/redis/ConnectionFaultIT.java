@@ -26,7 +26,9 @@ final class ConnectionFaultIT {
   void clientKill_whileWorkersBlocked_workResumes() throws Exception {
     try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {
       load.workers(4, 0).reaper();
-      Thread.sleep(700); // every worker is now blocked in BLPOP
+      // Every worker idle in its wait, and Redis shows the shared BLMPOP blocked: the connections to cut exist.
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> load.workersAwaitingWakeup() && redis.clientsBlockedIn("blmpop") > 0);
       long killed = killClients();
       long cut = System.nanoTime();
 
@@ -54,7 +56,11 @@ final class ConnectionFaultIT {
       long killed = 0;
       long lastCut = 0;
       for (int i = 0; i < 10; i++) {
-        Thread.sleep(150);
+        // Each cut lands in traffic: producers and workers made progress since the last one.
+        int acceptedBefore = load.accepted.size();
+        int completedBefore = load.completed.size();
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> load.accepted.size() > acceptedBefore && load.completed.size() > completedBefore);
         killed += killClients();
         lastCut = System.nanoTime();
       }
@@ -88,7 +94,9 @@ final class ConnectionFaultIT {
       redis.kill9();
       long acceptedAtKill = load.accepted.size();
       long completedAtKill = load.completed.size();
-      Thread.sleep(1000);
+      long unavailableAtKill = load.unavailable.get();
+      // Down until the clients have felt it: at least one call failed because Redis was unreachable.
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.unavailable.get() > unavailableAtKill);
       redis.restart();
       long restarted = System.nanoTime();
       await().atMost(Duration.ofSeconds(60)).until(() -> load.lastCompletionNanos.get() > restarted);

@@ -168,8 +168,10 @@ final class LeaseFencingIT {
     int reclaimers = 8;
     try (RedisBroker worker = redis.broker(10_000)) {
       worker.enqueueAll(tasks("t", n), Duration.ZERO);
-      takeAll(worker, n, Duration.ofMillis(200));
-      Thread.sleep(300); // the leases are now expired on the server; nothing has reclaimed them yet
+      long lastExpiry = takeAll(worker, n, Duration.ofMillis(200)).stream()
+          .mapToLong(l -> l.expiresAt().toEpochMilli()).max().orElseThrow();
+      // The leases expire on the server's clock; nothing has reclaimed them yet.
+      await().atMost(Duration.ofSeconds(30)).until(() -> serverTimeMs() > lastExpiry);
       List<RedisBroker> brokers = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(reclaimers);
       try {

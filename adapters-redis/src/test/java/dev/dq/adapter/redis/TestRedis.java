@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -329,8 +330,26 @@ public final class TestRedis
 
   /** Whether {@code call} is inside the claimer's BLPOP wait right now (not merely parked somewhere on its way). */
   static boolean isInBlpop(BackgroundCall<?> call) {
-    return Arrays.stream(call.thread().getStackTrace())
+    return isAwaitingWakeup(call.thread());
+  }
+
+  /** Whether {@code thread} is inside the claimer's wait for a wakeup right now (its stack shows it). */
+  static boolean isAwaitingWakeup(Thread thread) {
+    return Arrays.stream(thread.getStackTrace())
         .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup"));
+  }
+
+  /**
+   * How many clients {@code CLIENT LIST} shows blocked ({@code flags} has {@code b}) in {@code command}, e.g.
+   * {@code "blmpop"}: proof from the server's side that a wait has reached Redis.
+   */
+  @SuppressWarnings("deprecation")
+  long clientsBlockedIn(String command) {
+    Object list = admin().sendCommand(Protocol.Command.CLIENT, "LIST");
+    return new String((byte[]) list, StandardCharsets.UTF_8).lines()
+        .filter(l -> l.contains(" cmd=" + command + " "))
+        .filter(l -> l.matches(".* flags=[a-zA-Z]*b[a-zA-Z]* .*"))
+        .count();
   }
 
   Path dir() {
