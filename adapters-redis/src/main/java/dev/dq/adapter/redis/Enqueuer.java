@@ -53,7 +53,10 @@ final class Enqueuer {
     enqueueOne(task, "", Long.toString(delay.toMillis()), timeout);
   }
 
-  /** @param due not-before epoch millis, or '' @param delay millis after Redis "now", or '' */
+  /**
+   * Enqueues one task: ready now if both {@code due} and {@code delay} are '', else at {@code due} (not-before epoch
+   * millis) or {@code delay} millis after the Redis server's "now".
+   */
   private void enqueueOne(Task task, String due, String delay, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
     requireNonNegative("timeout", timeout);

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * Keeps the queue names of {@link RedisKeys#QUEUES} (read by {@code stats} and every pool's reaper) in step with the
  * queues in use. Registering is a separate command (the set lives in another cluster slot), so an instance remembers
  * what it registered, to keep enqueues to one round trip; but another process may delete a queue (and its name) at
- * any time, so that memory is only a hint (issue 8 item 18):
+ * any time, so that memory is only a hint:
  *
  * <ul>
  *   <li>it expires after {@link #HINT_TTL}: an enqueue then registers the name again, one SADD per queue per TTL;

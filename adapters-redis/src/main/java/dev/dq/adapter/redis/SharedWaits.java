@@ -11,7 +11,7 @@ import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.util.KeyValue;
 
 /**
- * Idle dequeues of one broker instance share one blocking wait per queue (issue 8 item 1). The first idle dequeue of
+ * Idle dequeues of one broker instance share one blocking wait per queue. The first idle dequeue of
  * a queue becomes its <i>leader</i>: it pops wakeups from the queue's list with BLMPOP, asking for as many as there are
  * waiters, on a connection of {@link RedisOps#block}, never one of the command pool. The others wait on a condition
  * here, and each wakeup popped releases one of them. So an instance holds one blocking connection per queue it waits

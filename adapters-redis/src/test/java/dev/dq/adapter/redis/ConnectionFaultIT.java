@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 
-/** Fault tests 4 and 3 of issue #3: connections cut by CLIENT KILL, and Redis killed with kill -9 under load. */
+/** Connections cut by CLIENT KILL, and Redis killed with kill -9, under load: nothing acknowledged is lost. */
 final class ConnectionFaultIT {
   @RegisterExtension
   static final TestRedis redis = TestRedis.durable();
@@ -21,7 +21,7 @@ final class ConnectionFaultIT {
     return (Long) n;
   }
 
-  /** 4a: connections of idle workers blocked in BLPOP are cut; they notice, reconnect and take new work. */
+  /** Connections of idle workers blocked in BLPOP are cut; they notice, reconnect and take new work. */
   @Test
   void clientKill_whileWorkersBlocked_workResumes() throws Exception {
     try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {
@@ -47,7 +47,7 @@ final class ConnectionFaultIT {
     }
   }
 
-  /** 4b: connections are cut again and again while producers enqueue and workers ack. */
+  /** Connections are cut again and again while producers enqueue and workers ack. */
   @Test
   void clientKill_whileEnqueuing_nothingLost() throws Exception {
     int perProducer = 1000;
@@ -81,7 +81,7 @@ final class ConnectionFaultIT {
   }
 
   /**
-   * 3: Redis (appendonly yes, appendfsync always) is killed with kill -9 under load and restarted on the same port
+   * Redis (appendonly yes, appendfsync always) is killed with kill -9 under load and restarted on the same port
    * and directory. Every enqueue acknowledged to a producer survives; producers and workers resume by themselves.
    */
   @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 
-/** Fault tests 2, 5 and 6 of issue #3, on real time (the Redis server's TIME): fencing, clock skew, reclaim races. */
+/** Lease fencing under faults, on real time (the Redis server's TIME): fencing, clock skew, reclaim races. */
 final class LeaseFencingIT {
   @RegisterExtension
   static final TestRedis redis = TestRedis.plain();

@@ -20,7 +20,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Items 11 and 17 of issue 8: an enqueue whose reply is lost (the script ran, the connection was cut before the
+ * An enqueue whose reply is lost (the script ran, the connection was cut before the
  * answer came back), through a {@link ReplyCuttingProxy} in front of a real redis-server.
  */
 final class LostEnqueueReplyIT {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Writes whose reply is lost after Redis applied them (issue 8 items 16 and 4): the broker talks to Redis through a
+ * Writes whose reply is lost after Redis applied them: the broker talks to Redis through a
  * {@link ReplyLosingProxy}, and the test reads Redis directly to see what really happened.
  */
 final class LostReplyIT {

@@ -24,7 +24,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Issue 8 item 1: far more workers than pooled connections. Idle workers used to hold a pooled connection each in
+ * Far more workers than pooled connections. Idle workers used to hold a pooled connection each in
  * BLPOP, so claims, acks and lease renewals waited for a connection, failed, and tasks ran twice. Every task must run
  * exactly once however many workers wait. The broker keeps its default pool of 16 connections.
  */

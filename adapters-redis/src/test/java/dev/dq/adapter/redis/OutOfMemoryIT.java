@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 8 items 13 and 7: Redis at {@code maxmemory} (policy noeviction). extend.lua used to be refused (its first
+ * Redis at {@code maxmemory} (policy noeviction). extend.lua used to be refused (its first
  * write, ZADD XX, is deny-oom) while claims went on, so running tasks lost their leases and ran twice. Now every script
  * that settles or renews held tasks runs (allow-oom), and the ones that add work are refused up front with a
  * {@link BrokerFullException} that says what to do.

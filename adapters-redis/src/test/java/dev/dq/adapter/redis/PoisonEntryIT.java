@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
-/** Fault test 7 of issue #3: entries written straight into Redis that are not valid tasks. */
+/** Entries written straight into Redis that are not valid tasks. */
 final class PoisonEntryIT {
   @RegisterExtension
   static final TestRedis redis = TestRedis.plain();
@@ -96,7 +96,7 @@ final class PoisonEntryIT {
     }
   }
 
-  /** Issue 8 item 2: a task key of another type than hash used to fail the whole claim batch, again and again. */
+  /** A task key of another type than hash used to fail the whole claim batch, again and again. */
   @Test
   void dequeueBatch_taskKeysOfWrongTypes_deadLettersEachWithReason_andItsNeighboursRun() throws Exception {
     RedisClient raw = redis.admin();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue #3: a pool's stop(grace) returns within its bound even while Redis is unreachable (Jedis ignores interrupts,
+ * A pool's stop(grace) returns within its bound even while Redis is unreachable (Jedis ignores interrupts,
  * and every hand-back would be a failing broker call), and the tasks it could not hand back are not lost: their
  * leases expire and, once Redis is back, another pool runs them.
  */

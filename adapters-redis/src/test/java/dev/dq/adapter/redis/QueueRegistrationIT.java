@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 8 item 18: after one process deletes a queue, another that had registered the name in {@code dq:queues}
+ * After one process deletes a queue, another that had registered the name in {@code dq:queues}
  * before used to trust its local cache and never register it again, so {@code stats} and other pools' reapers skipped
  * the queue although it held tasks again. Two broker instances on one redis-server play the two processes.
  */

@@ -40,7 +40,7 @@ final class RedisBrokerIT extends BrokerContract {
     return (RedisBroker) broker;
   }
 
-  /** Item 10 of issue 8: without the test clock, the delay starts at the Redis server's TIME, not this JVM's. */
+  /** Without the test clock, the delay starts at the Redis server's TIME, not this JVM's. */
   @Test
   void enqueueIn_realTime_dueAtRedisTimePlusDelay() throws Exception {
     try (RedisBroker real = redis.broker(100)) {
@@ -73,7 +73,7 @@ final class RedisBrokerIT extends BrokerContract {
     assertThat(redisBroker().leaseLostCount()).isEqualTo(1);
   }
 
-  /** Issue 8 item 18: the heartbeat renews a large prefetch in batches, each one round trip per queue. */
+  /** The heartbeat renews a large prefetch in batches, each one round trip per queue. */
   @Test
   void extendAll_manyLeasesOfOneQueue_isOneScriptCall() throws Exception {
     for (int i = 0; i < 50; i++) {

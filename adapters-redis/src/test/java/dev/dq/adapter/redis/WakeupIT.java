@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Idle workers are woken for every task made ready, not only by enqueues (issue 8 item 18): tasks made ready by a
+ * Idle workers are woken for every task made ready, not only by enqueues: tasks made ready by a
  * reclaim or by a claim's promotion of due delayed tasks reach waiters blocked on the queue at once, not after their
  * block timeout. Each waiter has a broker of its own, as workers in separate processes do.
  */

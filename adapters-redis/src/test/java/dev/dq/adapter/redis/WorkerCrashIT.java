@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Fault test 1 of issue #3: a worker JVM running the real {@link WorkerPool} (default lease time and reap interval) is
+ * A worker JVM running the real {@link WorkerPool} (default lease time and reap interval) is
  * killed with kill -9 mid-run. A second pool must then complete every task; only tasks whose lease the dead worker
  * held may run twice, and those it was running come back within the lease time plus one reap interval.
  */
