@@ -13,25 +13,25 @@ import org.slf4j.LoggerFactory;
 final class Admin {
   private static final Logger log = LoggerFactory.getLogger(Admin.class);
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final RedisBrokerConfig config;
   private final Claimer claimer;
 
-  Admin(RedisOps ops, Claimer claimer) {
-    this.ops = ops;
-    this.config = ops.config();
+  Admin(RedisGateway redis, Claimer claimer) {
+    this.redis = redis;
+    this.config = redis.config();
     this.claimer = claimer;
   }
 
   int reclaimExpiredLeases() {
     int total = 0;
-    for (String queue : ops.queues()) {
+    for (String queue : redis.queues()) {
       RedisKeys k = RedisKeys.of(queue);
       List<String> keys = List.of(k.active(), k.leases(), k.ready(), k.wakeups());
       int n;
       do {
-        Object reply = ops.scriptRetryingOnce("reclaim expired leases of " + queue, Script.RECLAIM, keys,
-            List.of(Integer.toString(config.reclaimBatch()), ops.now()));
+        Object reply = redis.scriptRetryingOnce("reclaim expired leases of " + queue, Script.RECLAIM, keys,
+            List.of(Integer.toString(config.reclaimBatch()), redis.now()));
         n = ((Long) reply).intValue();
         total += n;
       } while (n == config.reclaimBatch());
@@ -44,19 +44,19 @@ final class Admin {
 
   QueueStats stats(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    List<?> r = (List<?>) ops.scriptRetryingOnce("stats of " + queue, Script.STATS,
-        List.of(k.ready(), k.active(), k.delayed()), List.of(ops.now()));
+    List<?> r = (List<?>) redis.scriptRetryingOnce("stats of " + queue, Script.STATS,
+        List.of(k.ready(), k.active(), k.delayed()), List.of(redis.now()));
     return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
   }
 
   List<String> queues() {
-    return ops.queues().stream().sorted().toList();
+    return redis.queues().stream().sorted().toList();
   }
 
   void deleteQueue(String queue) {
     Names.check("queue", queue);
     RedisKeys k = RedisKeys.of(queue);
-    Object reply = ops.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
+    Object reply = redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
         List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq(),
             k.acked(), k.enqueued()),
         List.of());
@@ -64,7 +64,7 @@ final class Admin {
       throw new IllegalStateException("queue " + queue + " is not empty: ready=" + counts.get(1) + " delayed="
           + counts.get(2) + " in_flight=" + counts.get(3) + " dead=" + counts.get(4));
     }
-    ops.unregister(queue);
+    redis.unregister(queue);
     claimer.forget(k);
   }
 
@@ -72,7 +72,7 @@ final class Admin {
     if (config.cluster()) {
       return -1;
     }
-    String info = ops.call("read memory use", () -> ops.jedis().info("memory"));
+    String info = redis.call("read memory use", () -> redis.jedis().info("memory"));
     return info.lines()
         .filter(line -> line.startsWith("used_memory:"))
         .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))

@@ -29,13 +29,13 @@ final class Enqueuer {
   private static final long MAX_ENQUEUE_BACKOFF_MS = 100;
   private static final Duration PROOF_MARGIN = Duration.ofMinutes(1);
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final RedisBrokerConfig config;
   private final AtomicBoolean closed;
 
-  Enqueuer(RedisOps ops, AtomicBoolean closed) {
-    this.ops = ops;
-    this.config = ops.config();
+  Enqueuer(RedisGateway redis, AtomicBoolean closed) {
+    this.redis = redis;
+    this.config = redis.config();
     this.closed = closed;
   }
 
@@ -63,15 +63,15 @@ final class Enqueuer {
     checkOpen();
     config.limits().check(task);
     RedisKeys keys = RedisKeys.of(task.queue());
-    ops.register(task.queue());
-    String data = ops.codec().encode(task);
+    redis.register(task.queue());
+    String data = redis.codec().encode(task);
     List<String> keyList = List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.task(task.id().value()),
         keys.enqueued());
     String call = UUID.randomUUID().toString();
     String what = "enqueue task " + task.id();
-    untilAccepted(what, task.queue(), List.of(task.id()), timeout, () -> ops.script(what, Script.ENQUEUE, keyList,
+    untilAccepted(what, task.queue(), List.of(task.id()), timeout, () -> redis.script(what, Script.ENQUEUE, keyList,
         List.of(task.id().value(), data, Integer.toString(task.attempt()), due,
-            Integer.toString(config.capacityPerQueue()), call, ops.now(), delay, proofMillis(timeout))));
+            Integer.toString(config.capacityPerQueue()), call, redis.now(), delay, proofMillis(timeout))));
   }
 
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
@@ -97,7 +97,7 @@ final class Enqueuer {
           + " of capacity " + config.capacityPerQueue());
     }
     RedisKeys keys = RedisKeys.of(queue);
-    ops.register(queue);
+    redis.register(queue);
     List<String> keyList = new ArrayList<>(tasks.size() + 4);
     keyList.add(keys.ready());
     keyList.add(keys.delayed());
@@ -110,12 +110,12 @@ final class Enqueuer {
     args.add(proofMillis(timeout));
     for (Task t : tasks) {
       keyList.add(keys.task(t.id().value()));
-      args.addAll(List.of(t.id().value(), ops.codec().encode(t), Integer.toString(t.attempt()), ""));
+      args.addAll(List.of(t.id().value(), redis.codec().encode(t), Integer.toString(t.attempt()), ""));
     }
     String what = "enqueue batch of " + tasks.size() + " tasks";
     untilAccepted(what, queue, tasks.stream().map(Task::id).toList(), timeout, () -> {
-      args.set(1, ops.now());
-      return ops.script(what, Script.ENQUEUE_BATCH, keyList, args);
+      args.set(1, redis.now());
+      return redis.script(what, Script.ENQUEUE_BATCH, keyList, args);
     });
   }
 

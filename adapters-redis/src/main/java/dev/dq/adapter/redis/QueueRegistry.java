@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
 final class QueueRegistry {
   static final Duration HINT_TTL = Duration.ofSeconds(10);
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final LongSupplier nowMillis;
   /** Names this instance added to {@link RedisKeys#QUEUES}, with when it last did (per {@link #nowMillis}). */
   private final Map<String, Long> registeredAt = new ConcurrentHashMap<>();
@@ -31,8 +31,8 @@ final class QueueRegistry {
   private final Set<String> served = ConcurrentHashMap.newKeySet();
 
   /** @param nowMillis a monotonic enough clock for the hint's age (a test clock moves it by hand) */
-  QueueRegistry(RedisOps ops, LongSupplier nowMillis) {
-    this.ops = ops;
+  QueueRegistry(RedisGateway redis, LongSupplier nowMillis) {
+    this.redis = redis;
     this.nowMillis = nowMillis;
   }
 
@@ -51,7 +51,7 @@ final class QueueRegistry {
 
   /** Queues known to Redis or served by this instance; re-registers known queues deleted elsewhere but used again. */
   Set<String> queues() {
-    Set<String> listed = ops.callRetryingOnce("list queues", () -> ops.jedis().smembers(RedisKeys.QUEUES));
+    Set<String> listed = redis.callRetryingOnce("list queues", () -> redis.jedis().smembers(RedisKeys.QUEUES));
     Set<String> all = new HashSet<>(listed);
     Set<String> known = new HashSet<>(registeredAt.keySet());
     known.addAll(served);
@@ -76,17 +76,17 @@ final class QueueRegistry {
   void unregister(String queue) {
     registeredAt.remove(queue);
     served.remove(queue);
-    ops.call("unregister queue " + queue, () -> ops.jedis().srem(RedisKeys.QUEUES, queue));
+    redis.call("unregister queue " + queue, () -> redis.jedis().srem(RedisKeys.QUEUES, queue));
   }
 
   private void add(String queue, long now) {
-    ops.call("register queue " + queue, () -> ops.jedis().sadd(RedisKeys.QUEUES, queue));
+    redis.call("register queue " + queue, () -> redis.jedis().sadd(RedisKeys.QUEUES, queue));
     registeredAt.put(queue, now);
   }
 
   private boolean holdsTasks(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    return ops.callRetryingOnce("check queue " + queue,
-        () -> ops.jedis().exists(k.ready(), k.delayed(), k.active(), k.dead())) > 0;
+    return redis.callRetryingOnce("check queue " + queue,
+        () -> redis.jedis().exists(k.ready(), k.delayed(), k.active(), k.dead())) > 0;
   }
 }

@@ -31,14 +31,14 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits and drops idle connections; settling leases and
  * draining ready tasks still work afterwards, each on a connection of its own.
  *
- * <p>A facade over one part per job, all sharing one {@link RedisOps}: {@link Enqueuer} (enqueue and its retries),
+ * <p>A facade over one part per job, all sharing one {@link RedisGateway}: {@link Enqueuer} (enqueue and its retries),
  * {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles and renewals) and {@link Admin} (reclaim,
  * counts, queue list, operator extras).
  */
 public final class RedisBroker implements Broker, QueueAdmin {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final RedisBrokerConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Enqueuer enqueuer;
@@ -49,12 +49,12 @@ public final class RedisBroker implements Broker, QueueAdmin {
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.ops = new RedisOps(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
-    this.enqueuer = new Enqueuer(ops, closed);
-    this.claimer = new Claimer(ops, closed);
-    this.settler = new Settler(ops);
-    this.admin = new Admin(ops, claimer);
-    this.deadLetters = new RedisDeadLetterQueue(ops);
+    this.redis = new RedisGateway(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
+    this.enqueuer = new Enqueuer(redis, closed);
+    this.claimer = new Claimer(redis, closed);
+    this.settler = new Settler(redis);
+    this.admin = new Admin(redis, claimer);
+    this.deadLetters = new RedisDeadLetterQueue(redis);
   }
 
   /**
@@ -91,7 +91,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
 
   /** Times a script had to be sent again after NOSCRIPT. */
   public long scriptReloadCount() {
-    return ops.scriptReloads();
+    return redis.scriptReloads();
   }
 
   @Override
@@ -120,7 +120,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
     Names.check("queue", queue);
     requireLeaseTime(leaseTime);
     requireNonNegative("wait", wait);
-    ops.registerLocally(queue);
+    redis.registerLocally(queue);
     return claimer.dequeue(RedisKeys.of(queue), leaseTime, wait);
   }
 
@@ -133,7 +133,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
     Names.check("queue", queue);
     requireLeaseTime(leaseTime);
     requireNonNegative("wait", wait);
-    ops.registerLocally(queue);
+    redis.registerLocally(queue);
     return claimer.dequeueBatch(RedisKeys.of(queue), max, leaseTime, wait);
   }
 
@@ -207,7 +207,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
       return;
     }
     claimer.wakeAndAwaitWaiters(config.blockTimeout().plus(config.socketTimeout()));
-    ops.close();
+    redis.close();
     log.info("redis broker for {} closed", config.url());
   }
 
@@ -234,7 +234,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
 
   /** The client of ordinary commands (claims, acks, enqueues); package-private for tests that exhaust its pool. */
   UnifiedJedis commandClient() {
-    return ops.jedis();
+    return redis.jedis();
   }
 
   @Override

@@ -36,12 +36,12 @@ final class Settler {
    */
   static final long ACK_MEMORY_MIN_MS = 10_000;
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final AtomicLong leaseLost = new AtomicLong();
   private final Nonces nonces = new Nonces();
 
-  Settler(RedisOps ops) {
-    this.ops = ops;
+  Settler(RedisGateway redis) {
+    this.redis = redis;
   }
 
   /** Settles refused because their lease was no longer valid. */
@@ -73,8 +73,8 @@ final class Settler {
     args.addAll(ids);
     batch.forEach(l -> args.add(Long.toString(l.token())));
     args.add(Long.toString(ACK_MEMORY_MIN_MS));
-    args.add(ops.now());
-    List<?> reply = (List<?>) ops.scriptRetryingOnce("ack " + n + " tasks of " + k.queue() + " " + ids,
+    args.add(redis.now());
+    List<?> reply = (List<?>) redis.scriptRetryingOnce("ack " + n + " tasks of " + k.queue() + " " + ids,
         Script.ACK_BATCH, keys, args);
     List<Lease> lost = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -90,7 +90,7 @@ final class Settler {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     settle("ack", lease, Script.ACK, List.of(k.active(), k.leases(), k.task(id), k.acked()),
-        List.of(id, Long.toString(lease.token()), nonces.next(), Long.toString(ACK_MEMORY_MIN_MS), ops.now()),
+        List.of(id, Long.toString(lease.token()), nonces.next(), Long.toString(ACK_MEMORY_MIN_MS), redis.now()),
         () -> false);
   }
 
@@ -99,8 +99,8 @@ final class Settler {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     // On the renewal client: a renewal never waits behind the claims and acks of a saturated command pool.
-    Object reply = ops.renewalScript("extend task " + id, Script.EXTEND, List.of(k.active(), k.leases()),
-        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), ops.now()));
+    Object reply = redis.renewalScript("extend task " + id, Script.EXTEND, List.of(k.active(), k.leases()),
+        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), redis.now()));
     if ("LEASE_LOST".equals(reply)) {
       throw lost("extend", lease);
     }
@@ -131,8 +131,8 @@ final class Settler {
     args.add(Long.toString(leaseTime.toMillis()));
     batch.forEach(l -> args.add(l.task().id().value()));
     batch.forEach(l -> args.add(Long.toString(l.token())));
-    args.add(ops.now());
-    List<?> reply = (List<?>) ops.renewalScript("extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH,
+    args.add(redis.now());
+    List<?> reply = (List<?>) redis.renewalScript("extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH,
         List.of(k.active(), k.leases()), args);
     Instant expiry = Instant.ofEpochMilli((Long) reply.get(0));
     List<Optional<Lease>> out = new ArrayList<>(n);
@@ -156,7 +156,7 @@ final class Settler {
     settle("retry", lease, Script.RETRY,
         List.of(k.active(), k.leases(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Long.toString(lease.token()), Integer.toString(lease.task().attempt() + 1),
-            Long.toString(delay.toMillis()), ops.now()), () -> false);
+            Long.toString(delay.toMillis()), redis.now()), () -> false);
   }
 
   void release(Lease lease, Duration delay) {
@@ -164,7 +164,7 @@ final class Settler {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
     settle("release", lease, Script.RELEASE, List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), ops.now()), () -> false);
+        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), redis.now()), () -> false);
   }
 
   void deadLetter(Lease lease, Failure failure) {
@@ -173,8 +173,8 @@ final class Settler {
     String id = lease.task().id().value();
     settle("dead-letter", lease, Script.DEAD_LETTER,
         List.of(k.active(), k.leases(), k.task(id), k.dead(), k.deadSeq()),
-        List.of(id, Long.toString(lease.token()), ops.codec().encodeFailure(failure), ops.now()),
-        () -> ops.call("check dead-letter of task " + id, () -> ops.jedis().zscore(k.dead(), id)) != null);
+        List.of(id, Long.toString(lease.token()), redis.codec().encodeFailure(failure), redis.now()),
+        () -> redis.call("check dead-letter of task " + id, () -> redis.jedis().zscore(k.dead(), id)) != null);
   }
 
   /**
@@ -187,7 +187,7 @@ final class Settler {
       BooleanSupplier doneByFirstTry) {
     String label = what + " task " + lease.task().id();
     AtomicBoolean retried = new AtomicBoolean();
-    Object reply = ops.scriptRetryingOnce(label, script, keys, args, retried);
+    Object reply = redis.scriptRetryingOnce(label, script, keys, args, retried);
     if ("LEASE_LOST".equals(reply)) {
       if (retried.get() && doneByFirstTry.getAsBoolean()) {
         log.debug("{}: the try before the connection failure did it", label);
