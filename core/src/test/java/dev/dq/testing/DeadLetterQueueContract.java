@@ -118,6 +118,15 @@ public abstract class DeadLetterQueueContract {
   }
 
   @Test
+  void add_existingId_replacedEntryCountsAsNewest() {
+    addAll(QUEUE, "d1", "d2");
+
+    deadLetters.add(entry(QUEUE, "d1", "second failure"));
+
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10))).containsExactly("d2", "d1");
+  }
+
+  @Test
   void add_idLiveInItsQueue_throwsDuplicateAndChangesNothing() throws Exception {
     broker.enqueue(aTask("held").build(), Duration.ZERO);
     Lease held = take(QUEUE);
