@@ -21,7 +21,7 @@ final class ConnectionFaultIT {
     return (Long) n;
   }
 
-  /** Connections of idle workers blocked in BLPOP are cut; they notice, reconnect and take new work. */
+  /** Connections of idle workers blocked in BLMPOP are cut; they notice, reconnect and take new work. */
   @Test
   void clientKill_whileWorkersBlocked_workResumes() throws Exception {
     try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {

@@ -30,7 +30,7 @@ final class RedisBrokerIT extends BrokerContract {
     return redis.broker(clock, capacityPerQueue);
   }
 
-  /** A dequeue waiting in BLPOP is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
+  /** A dequeue waiting in Redis (BLMPOP) is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
   @Override
   protected void awaitBlocked(BackgroundCall<?> call) {
     await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
@@ -173,8 +173,8 @@ final class RedisBrokerIT extends BrokerContract {
   void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
     BackgroundCall<Optional<Lease>> waiting =
         BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
-    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached the BLPOP yet.
-    await().atMost(PATIENCE).until(() -> TestRedis.isInBlpop(waiting));
+    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached its wait yet.
+    await().atMost(PATIENCE).until(() -> TestRedis.isAwaitingWakeup(waiting));
 
     broker.close();
 

@@ -323,13 +323,13 @@ public final class TestRedis
         .orElseThrow();
   }
 
-  /** Whether {@code call} waits in a BLPOP: RUNNABLE in a socket read, not parked, so look for it on the stack. */
+  /** Whether {@code call} waits in Redis (BLMPOP): RUNNABLE in a socket read, not parked, so look on its stack. */
   static boolean isWaitingInRedis(BackgroundCall<?> call) {
-    return call.isDone() || call.isParked() || isInBlpop(call);
+    return call.isDone() || call.isParked() || isAwaitingWakeup(call);
   }
 
-  /** Whether {@code call} is inside the claimer's BLPOP wait right now (not merely parked somewhere on its way). */
-  static boolean isInBlpop(BackgroundCall<?> call) {
+  /** Whether {@code call} is inside the claimer's wait for a wakeup right now (not merely parked on its way). */
+  static boolean isAwaitingWakeup(BackgroundCall<?> call) {
     return isAwaitingWakeup(call.thread());
   }
 

@@ -56,7 +56,7 @@ final class WakeupIT {
       RedisBroker broker = broker();
       waiters.add(BackgroundCall.call("waiter-" + i, () -> broker.dequeue(QUEUE, LEASE, Duration.ofSeconds(30))));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> waiters.stream().allMatch(TestRedis::isInBlpop));
+    await().atMost(Duration.ofSeconds(30)).until(() -> waiters.stream().allMatch(TestRedis::isAwaitingWakeup));
     return waiters;
   }
 
