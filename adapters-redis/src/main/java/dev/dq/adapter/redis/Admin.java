@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * operator extras of {@link dev.dq.core.port.QueueAdmin} (deleting an empty queue, the server's memory use).
  */
 final class Admin {
-  private static final Logger log = LoggerFactory.getLogger(Admin.class);
+  // Logs under RedisBroker's name, as before this part was split out of it, so logging settings keep applying.
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
   private final RedisGateway redis;
   private final RedisBrokerConfig config;

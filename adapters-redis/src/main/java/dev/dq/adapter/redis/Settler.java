@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * counted in {@link #leaseLostCount()}. Renewals run on the renewal client, so they never wait behind claims and acks.
  */
 final class Settler {
-  private static final Logger log = LoggerFactory.getLogger(Settler.class);
+  // Logs under RedisBroker's name, as before this part was split out of it, so logging settings keep applying.
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   /**
    * Least time Redis remembers an ack, so that repeating it after a lost reply answers exactly; it remembers it for
    * three times what was left of the lease when that is longer.
