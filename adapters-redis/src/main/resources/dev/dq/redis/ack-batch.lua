@@ -8,10 +8,9 @@
 -- | 0 lease lost (nothing changed for that id)
 -- Each ack is remembered by its token for three times what was left of its lease (at least ARGV[2n+1] ms), so that a
 -- call repeated after a lost reply answers exactly, whichever leases it groups. Tokens are unique per delivery.
+-- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
 local n = #KEYS - 3
-local now
-if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local now = server_now(ARGV[#ARGV])
 local least = tonumber(ARGV[2 * n + 1])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 local reply = {}
@@ -19,9 +18,8 @@ local remembered = {}
 local longest = 0
 for i = 1, n do
   local id, token = ARGV[i], ARGV[n + i]
-  local exp = redis.call('ZSCORE', KEYS[1], id)
-  -- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
-  if redis.call('HGET', KEYS[2], id) ~= token or not exp or tonumber(exp) <= now then
+  local exp = lease_expiry(KEYS[1], KEYS[2], id, token, now)
+  if not exp then
     if redis.call('ZSCORE', KEYS[3], token) then reply[i] = 1 else reply[i] = 0 end
   else
     redis.call('ZREM', KEYS[1], id)

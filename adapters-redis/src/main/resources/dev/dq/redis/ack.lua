@@ -6,14 +6,12 @@
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
 -- A retry of the same call (same nonce) after a lost reply answers 'OK' if the first try acked; another call with the
 -- same lease answers 'LEASE_LOST', as for any lease settled already.
-local now
-if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
+local now = server_now(ARGV[#ARGV])
 local call = 'call:' .. ARGV[3]
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
--- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
-local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then
+local exp = lease_expiry(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now)
+if not exp then
   if redis.call('ZSCORE', KEYS[4], call) then return 'OK' end
   return 'LEASE_LOST'
 end

@@ -9,11 +9,10 @@
 -- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, so none is stranded
 -- in active under a token nobody holds. load.lua deletes the kept reply once the caller has it.
 -- The task hashes are read afterwards by load.lua: their keys depend on the popped ids, and every key goes through KEYS.
+-- Uses server_now (_now.lua), which Script.java puts in front of this text.
 local kept = redis.call('GET', KEYS[7])
 if kept then return cmsgpack.unpack(kept) end
-local now
-if ARGV[4] ~= '' then now = tonumber(ARGV[4]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local now = server_now(ARGV[4])
 
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for _, id in ipairs(due) do

@@ -8,9 +8,8 @@
 -- Replies: 'OK' | 'FULL' | {'DUPLICATE', id}
 -- A retry of the same call (same call id) after a lost reply answers 'OK': the first call wrote all or nothing, and
 -- its proof lives in KEYS[4], apart from the tasks, so it is still there if workers ran and acked some of them since.
-local now
-if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- Uses server_now (_now.lua), which Script.java puts in front of this text.
+local now = server_now(ARGV[2])
 
 local n = #KEYS - 4
 if n == 0 then return 'OK' end

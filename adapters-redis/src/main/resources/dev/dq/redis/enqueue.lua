@@ -12,6 +12,7 @@
 -- between: the proof that the call was applied lives in KEYS[5], apart from the task, for longer than the client
 -- retries. Without a call id (by hand, as in docs/redis-data-model.md) a repeat answers 'DUPLICATE' while the task is
 -- held.
+-- Self-contained (it reads TIME itself rather than through _now.lua), so that redis-cli --eval runs this file as is.
 local calls = KEYS[5]
 local call = ARGV[6]
 local proof = calls ~= nil and call ~= nil and call ~= ''

@@ -6,17 +6,14 @@
 -- Replies: {new expiry ms, then one integer per id, in order: 1 extended | 0 lease lost (nothing changed for that id)}
 -- allow-oom: renewing held leases must go on when Redis is at maxmemory, or running tasks would be handed out twice.
 -- An entry touches only its own member of active and field of leases, so one entry's outcome never changes another's.
+-- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
 local n = (#ARGV - 2) / 2
-local now
-if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local now = server_now(ARGV[#ARGV])
 local expiry = now + tonumber(ARGV[1])
 local reply = {expiry}
 for i = 1, n do
   local id = ARGV[1 + i]
-  local exp = redis.call('ZSCORE', KEYS[1], id)
-  -- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
-  if redis.call('HGET', KEYS[2], id) ~= ARGV[1 + n + i] or not exp or tonumber(exp) <= now then
+  if not lease_expiry(KEYS[1], KEYS[2], id, ARGV[1 + n + i], now) then
     reply[1 + i] = 0
   else
     redis.call('ZADD', KEYS[1], 'XX', expiry, id)

@@ -7,10 +7,9 @@
 -- Replies: one entry per id, in order: {'OK', data, attempt or false} | {'DEAD', reason} | {'LEASE_LOST'}
 -- Every fault of one entry (no hash, a key of another type, no data, too large) dead-letters that entry only.
 -- The size check runs here so that a huge value never travels to the worker.
+-- Uses server_now (_now.lua), which Script.java puts in front of this text.
 local n = #KEYS - 5
-local now
-if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+local now = server_now(ARGV[#ARGV])
 local limit = tonumber(ARGV[1])
 
 -- Why the entry at task cannot be a task, or nil if it can. A key of another type than hash is turned into a hash

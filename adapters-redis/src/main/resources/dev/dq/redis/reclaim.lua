@@ -3,9 +3,8 @@
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] ready  KEYS[4] notify
 -- ARGV[1] limit  ARGV[2] now ms override ('' = Redis TIME; test hook)
 -- Replies: how many were reclaimed (integer). Atomic, so concurrent reclaimers move each expired task once.
-local now
-if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- Uses server_now (_now.lua), which Script.java puts in front of this text.
+local now = server_now(ARGV[#ARGV])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)

@@ -4,12 +4,9 @@
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] delay ms (from the server's now)  ARGV[4] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
 -- Never checks capacity: a task already accepted is never dropped.
-local now
-if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
--- The lease is valid only while leases[id] holds this token and its expiry in active is still ahead.
-local exp = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] or not exp or tonumber(exp) <= now then return 'LEASE_LOST' end
+-- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
+local now = server_now(ARGV[#ARGV])
+if not lease_expiry(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now) then return 'LEASE_LOST' end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 local delay = tonumber(ARGV[3])

@@ -3,8 +3,7 @@
 -- KEYS[1] ready  KEYS[2] active  KEYS[3] delayed
 -- ARGV[1] now ms override ('' = Redis TIME; test hook)
 -- Replies: {ready, in flight, delayed}
-local now
-if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
-  local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- Uses server_now (_now.lua), which Script.java puts in front of this text.
+local now = server_now(ARGV[1])
 local due = redis.call('ZCOUNT', KEYS[3], '-inf', now)
 return {redis.call('LLEN', KEYS[1]) + due, redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]) - due}

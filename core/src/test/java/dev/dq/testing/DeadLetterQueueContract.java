@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.QueueFullException;
@@ -114,6 +115,33 @@ public abstract class DeadLetterQueueContract {
 
     assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
     assertThat(deadLetters.get(QUEUE, new TaskId("d1"))).contains(newer);
+  }
+
+  @Test
+  void add_existingId_replacedEntryCountsAsNewest() {
+    addAll(QUEUE, "d1", "d2");
+
+    deadLetters.add(entry(QUEUE, "d1", "second failure"));
+
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10))).containsExactly("d2", "d1");
+  }
+
+  @Test
+  void add_idLiveInItsQueue_throwsDuplicateAndChangesNothing() throws Exception {
+    broker.enqueue(aTask("held").build(), Duration.ZERO);
+    Lease held = take(QUEUE);
+    broker.enqueue(aTask("ready").build(), Duration.ZERO);
+
+    assertThatThrownBy(() -> deadLetters.add(entry(QUEUE, "ready", "not dead")))
+        .isInstanceOf(DuplicateTaskException.class);
+    assertThatThrownBy(() -> deadLetters.add(entry(QUEUE, "held", "not dead")))
+        .isInstanceOf(DuplicateTaskException.class);
+
+    assertThat(deadLetters.size(QUEUE)).isZero();
+    assertThat(deadLetters.get(QUEUE, new TaskId("ready"))).isEmpty();
+    assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 1, 1, 0));
+    broker.ack(held);
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("ready");
   }
 
   @Test

@@ -33,7 +33,7 @@ final class Claimer {
   private static final int PROMOTE_BATCH = 100;
   private static final long PAUSE_AFTER_FAILED_WAIT_MS = 50;
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final AtomicBoolean closed;
   private final AtomicLong poison = new AtomicLong();
   private final Nonces nonces = new Nonces();
@@ -42,10 +42,10 @@ final class Claimer {
   private final Object noWaiters = new Object();
   private final SharedWaits waits;
 
-  Claimer(RedisOps ops, AtomicBoolean closed) {
-    this.ops = ops;
+  Claimer(RedisGateway redis, AtomicBoolean closed) {
+    this.redis = redis;
     this.closed = closed;
-    this.waits = new SharedWaits(ops, closed);
+    this.waits = new SharedWaits(redis, closed);
   }
 
   long poisonCount() {
@@ -78,7 +78,7 @@ final class Claimer {
       if (remainingMs <= 0) {
         return List.of();
       }
-      long blockMs = Math.min(remainingMs, ops.config().blockTimeout().toMillis());
+      long blockMs = Math.min(remainingMs, redis.config().blockTimeout().toMillis());
       if (c.nextDueMs >= 0) {
         blockMs = Math.max(1, Math.min(blockMs, c.nextDueMs));
       }
@@ -100,8 +100,8 @@ final class Claimer {
       String claimReply = keys.claimReply(nonces.next());
       List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq(),
           keys.wakeups(), claimReply);
-      List<?> r = (List<?>) ops.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,
-          List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), Integer.toString(max), ops.now()));
+      List<?> r = (List<?>) redis.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,
+          List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), Integer.toString(max), redis.now()));
       if ("EMPTY".equals(r.get(0))) {
         return new Claimed(List.of(), (Long) r.get(1));
       }
@@ -127,11 +127,11 @@ final class Claimer {
     loadKeys.addAll(List.of(keys.active(), keys.leases(), keys.dead(), keys.deadSeq(), claimReply));
     ids.forEach(id -> loadKeys.add(keys.task(id)));
     List<String> args = new ArrayList<>(2 + 2 * n);
-    args.add(Long.toString(ops.config().maxDataBytes()));
+    args.add(Long.toString(redis.config().maxDataBytes()));
     args.addAll(ids);
     tokens.forEach(t -> args.add(Long.toString(t)));
-    args.add(ops.now());
-    List<?> entries = (List<?>) ops.scriptRetryingOnce("load " + n + " tasks of " + keys.queue(), Script.LOAD,
+    args.add(redis.now());
+    List<?> entries = (List<?>) redis.scriptRetryingOnce("load " + n + " tasks of " + keys.queue(), Script.LOAD,
         loadKeys, args);
     List<Lease> leases = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -141,7 +141,7 @@ final class Claimer {
       if ("OK".equals(status)) {
         String attempt = (String) l.get(2);
         try {
-          Task task = ops.codec().decode((String) l.get(1), id, keys.queue(), attempt);
+          Task task = redis.codec().decode((String) l.get(1), id, keys.queue(), attempt);
           leases.add(new Lease(task, tokens.get(i), Instant.ofEpochMilli(expiry)));
         } catch (UndecodableTaskException e) {
           bury(keys, id, tokens.get(i), attempt, e.getMessage(), Instant.ofEpochMilli(expiry - leaseMs));
@@ -164,9 +164,9 @@ final class Claimer {
       attempts = 1;
     }
     Failure failure = new Failure(UndecodableTaskException.ERROR_TYPE, reason, attempts, claimedAt);
-    Object reply = ops.scriptRetryingOnce("dead-letter undecodable task " + id, Script.DEAD_LETTER,
+    Object reply = redis.scriptRetryingOnce("dead-letter undecodable task " + id, Script.DEAD_LETTER,
         List.of(keys.active(), keys.leases(), keys.task(id), keys.dead(), keys.deadSeq()),
-        List.of(id, Long.toString(token), ops.codec().encodeFailure(failure), ops.now()));
+        List.of(id, Long.toString(token), redis.codec().encodeFailure(failure), redis.now()));
     if ("OK".equals(reply)) {
       poison.incrementAndGet();
       log.warn("queue {}: task {} moved to the dead-letter queue: cannot decode it: {}", keys.queue(), id, reason);
@@ -209,7 +209,7 @@ final class Claimer {
   void wakeAndAwaitWaiters(Duration bound) {
     for (String key : waitedOn) {
       try {
-        ops.call("wake waiters", () -> ops.jedis().rpush(key, "1"));
+        redis.call("wake waiters", () -> redis.jedis().rpush(key, "1"));
       } catch (RuntimeException e) {
         log.debug("could not wake waiters on {}: {}", key, e.getMessage());
       }

@@ -20,15 +20,15 @@ import redis.clients.jedis.resps.Tuple;
 final class DeadSnapshot {
   static final int PAGE = 100;
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final RedisKeys keys;
   private final String bound;
   private final String max;
   private String from = "-inf";
   private boolean done;
 
-  private DeadSnapshot(RedisOps ops, RedisKeys keys, Optional<Double> highest) {
-    this.ops = ops;
+  private DeadSnapshot(RedisGateway redis, RedisKeys keys, Optional<Double> highest) {
+    this.redis = redis;
     this.keys = keys;
     this.done = highest.isEmpty();
     double h = highest.orElse(Double.NEGATIVE_INFINITY);
@@ -37,10 +37,10 @@ final class DeadSnapshot {
   }
 
   /** The snapshot of the dead set of {@code keys}' queue now. */
-  static DeadSnapshot take(RedisOps ops, RedisKeys keys) {
-    List<Tuple> last = ops.callRetryingOnce("read the newest dead letter of " + keys.queue(),
-        () -> ops.jedis().zrangeWithScores(keys.dead(), -1, -1));
-    return new DeadSnapshot(ops, keys, last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getScore()));
+  static DeadSnapshot take(RedisGateway redis, RedisKeys keys) {
+    List<Tuple> last = redis.callRetryingOnce("read the newest dead letter of " + keys.queue(),
+        () -> redis.jedis().zrangeWithScores(keys.dead(), -1, -1));
+    return new DeadSnapshot(redis, keys, last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getScore()));
   }
 
   /** The highest sequence, as the scripts' "highest sequence" argument ('' = no bound, for a hand-written +inf). */
@@ -54,8 +54,8 @@ final class DeadSnapshot {
       return List.of();
     }
     String min = from;
-    List<Tuple> page = ops.callRetryingOnce("list dead letters of " + keys.queue(),
-        () -> ops.jedis().zrangeByScoreWithScores(keys.dead(), min, max, 0, PAGE));
+    List<Tuple> page = redis.callRetryingOnce("list dead letters of " + keys.queue(),
+        () -> redis.jedis().zrangeByScoreWithScores(keys.dead(), min, max, 0, PAGE));
     if (page.isEmpty()) {
       done = true;
       return List.of();
@@ -67,8 +67,8 @@ final class DeadSnapshot {
       // Hand-written entries may share a score, and the next page starts above this one's last score: take the rest
       // of that score's members now.
       String at = score(last);
-      ids.addAll(ops.callRetryingOnce("list dead letters of " + keys.queue(),
-          () -> ops.jedis().zrangeByScore(keys.dead(), at, at)));
+      ids.addAll(redis.callRetryingOnce("list dead letters of " + keys.queue(),
+          () -> redis.jedis().zrangeByScore(keys.dead(), at, at)));
     }
     from = "(" + score(last);
     done = last == Double.POSITIVE_INFINITY;

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Keeps the queue names of {@link RedisKeys#QUEUES} (read by {@code stats} and every pool's reaper) in step with the
  * queues in use. Registering is a separate command (the set lives in another cluster slot), so an instance remembers
  * what it registered, to keep enqueues to one round trip; but another process may delete a queue (and its name) at
- * any time, so that memory is only a hint (issue 8 item 18):
+ * any time, so that memory is only a hint:
  *
  * <ul>
  *   <li>it expires after {@link #HINT_TTL}: an enqueue then registers the name again, one SADD per queue per TTL;
@@ -27,7 +27,7 @@ final class QueueRegistry {
   private static final Logger log = LoggerFactory.getLogger(QueueRegistry.class);
   static final Duration HINT_TTL = Duration.ofSeconds(10);
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final LongSupplier nowMillis;
   /** Names this instance added to {@link RedisKeys#QUEUES}, with when it last did (per {@link #nowMillis}). */
   private final Map<String, Long> registeredAt = new ConcurrentHashMap<>();
@@ -35,8 +35,8 @@ final class QueueRegistry {
   private final Set<String> served = ConcurrentHashMap.newKeySet();
 
   /** @param nowMillis a monotonic enough clock for the hint's age (a test clock moves it by hand) */
-  QueueRegistry(RedisOps ops, LongSupplier nowMillis) {
-    this.ops = ops;
+  QueueRegistry(RedisGateway redis, LongSupplier nowMillis) {
+    this.redis = redis;
     this.nowMillis = nowMillis;
   }
 
@@ -63,7 +63,7 @@ final class QueueRegistry {
 
   /** Queues known to Redis or served by this instance; re-registers known queues deleted elsewhere but used again. */
   Set<String> queues() {
-    Set<String> listed = ops.callRetryingOnce("list queues", () -> ops.jedis().smembers(RedisKeys.QUEUES));
+    Set<String> listed = redis.callRetryingOnce("list queues", () -> redis.jedis().smembers(RedisKeys.QUEUES));
     Set<String> all = new HashSet<>(listed);
     Set<String> known = new HashSet<>(registeredAt.keySet());
     known.addAll(served);
@@ -88,17 +88,17 @@ final class QueueRegistry {
   void unregister(String queue) {
     registeredAt.remove(queue);
     served.remove(queue);
-    ops.call("unregister queue " + queue, () -> ops.jedis().srem(RedisKeys.QUEUES, queue));
+    redis.call("unregister queue " + queue, () -> redis.jedis().srem(RedisKeys.QUEUES, queue));
   }
 
   private void add(String queue, long now) {
-    ops.call("register queue " + queue, () -> ops.jedis().sadd(RedisKeys.QUEUES, queue));
+    redis.call("register queue " + queue, () -> redis.jedis().sadd(RedisKeys.QUEUES, queue));
     registeredAt.put(queue, now);
   }
 
   private boolean holdsTasks(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    return ops.callRetryingOnce("check queue " + queue,
-        () -> ops.jedis().exists(k.ready(), k.delayed(), k.active(), k.dead())) > 0;
+    return redis.callRetryingOnce("check queue " + queue,
+        () -> redis.jedis().exists(k.ready(), k.delayed(), k.active(), k.dead())) > 0;
   }
 }

@@ -42,10 +42,10 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   public static final String RAW_ID_HEADER = "dq.raw-id";
   private static final int RAW_ID_SHOWN = 256;
 
-  private final RedisOps ops;
+  private final RedisGateway redis;
 
-  RedisDeadLetterQueue(RedisOps ops) {
-    this.ops = ops;
+  RedisDeadLetterQueue(RedisGateway redis) {
+    this.redis = redis;
   }
 
   @Override
@@ -53,12 +53,12 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     Objects.requireNonNull(entry, "entry");
     Task task = entry.task();
     RedisKeys k = RedisKeys.of(task.queue());
-    ops.register(task.queue());
+    redis.register(task.queue());
     String id = task.id().value();
-    Object reply = ops.scriptRetryingOnce("add dead letter " + id, Script.DLQ_ADD,
+    Object reply = redis.scriptRetryingOnce("add dead letter " + id, Script.DLQ_ADD,
         List.of(k.task(id), k.dead(), k.deadSeq()),
-        List.of(id, ops.codec().encode(task), Integer.toString(task.attempt()),
-            ops.codec().encodeFailure(entry.failure())));
+        List.of(id, redis.codec().encode(task), Integer.toString(task.attempt()),
+            redis.codec().encodeFailure(entry.failure())));
     if ("DUPLICATE".equals(reply)) {
       throw new DuplicateTaskException("task " + id + " is live on queue " + task.queue()
           + "; it cannot be added to the dead-letter queue");
@@ -77,8 +77,8 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       return List.of();
     }
     RedisKeys k = RedisKeys.of(queue);
-    List<Tuple> entries = ops.callRetryingOnce("list dead letters of " + queue,
-        () -> ops.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
+    List<Tuple> entries = redis.callRetryingOnce("list dead letters of " + queue,
+        () -> redis.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
     List<DeadLetter> out = new ArrayList<>(entries.size());
     for (Tuple e : entries) {
       read(k, e.getElement(), e.getScore()).ifPresent(out::add);
@@ -89,7 +89,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   @Override
   public Optional<DeadLetter> get(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
-    Double score = ops.callRetryingOnce("get dead letter " + id, () -> ops.jedis().zscore(k.dead(), id.value()));
+    Double score = redis.callRetryingOnce("get dead letter " + id, () -> redis.jedis().zscore(k.dead(), id.value()));
     if (score != null) {
       return read(k, id.value(), score);
     }
@@ -99,8 +99,8 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   /** The stored id that {@code standIn} names, if that entry is still dead. */
   private Optional<String> storedId(RedisKeys k, StandInId standIn) {
     String at = DeadSnapshot.score(standIn.sequence());
-    List<String> members = ops.callRetryingOnce("find dead letter " + standIn.taskId(),
-        () -> ops.jedis().zrangeByScore(k.dead(), at, at));
+    List<String> members = redis.callRetryingOnce("find dead letter " + standIn.taskId(),
+        () -> redis.jedis().zrangeByScore(k.dead(), at, at));
     return members.stream().filter(standIn::standsFor).findFirst();
   }
 
@@ -124,7 +124,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       throw new TaskNotFoundException("task " + id + " is not in the dead-letter queue of " + queue);
     }
     if ("FULL".equals(reply)) {
-      throw new QueueFullException("queue " + queue + " is full (capacity " + ops.config().capacityPerQueue()
+      throw new QueueFullException("queue " + queue + " is full (capacity " + redis.config().capacityPerQueue()
           + "); task " + id + " stays dead");
     }
   }
@@ -138,7 +138,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   @Override
   public int requeueAll(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    DeadSnapshot snapshot = DeadSnapshot.take(ops, k);
+    DeadSnapshot snapshot = DeadSnapshot.take(redis, k);
     int moved = 0;
     for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
       for (String id : ids) {
@@ -158,10 +158,10 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   }
 
   private Object requeueOnce(RedisKeys k, String id, String bound) {
-    ops.register(k.queue());
-    return ops.scriptRetryingOnce("requeue dead letter " + id, Script.DLQ_REQUEUE,
+    redis.register(k.queue());
+    return redis.scriptRetryingOnce("requeue dead letter " + id, Script.DLQ_REQUEUE,
         List.of(k.dead(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Integer.toString(ops.config().capacityPerQueue()), bound));
+        List.of(id, Integer.toString(redis.config().capacityPerQueue()), bound));
   }
 
   @Override
@@ -175,7 +175,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   @Override
   public long purge(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    DeadSnapshot snapshot = DeadSnapshot.take(ops, k);
+    DeadSnapshot snapshot = DeadSnapshot.take(redis, k);
     long deleted = 0;
     for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
       deleted += deleteAll(k, ids, snapshot.bound());
@@ -190,27 +190,27 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     List<String> args = new ArrayList<>(ids.size() + 1);
     args.add(bound);
     args.addAll(ids);
-    return (Long) ops.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, args);
+    return (Long) redis.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, args);
   }
 
   @Override
   public long size(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    return ops.callRetryingOnce("count dead letters of " + queue, () -> ops.jedis().zcard(k.dead()));
+    return redis.callRetryingOnce("count dead letters of " + queue, () -> redis.jedis().zcard(k.dead()));
   }
 
   private Optional<DeadLetter> read(RedisKeys k, String id, double sequence) {
-    Map<String, String> hash = ops.callRetryingOnce("read dead letter " + id, () -> ops.jedis().hgetAll(k.task(id)));
+    Map<String, String> hash = redis.callRetryingOnce("read dead letter " + id, () -> redis.jedis().hgetAll(k.task(id)));
     if (hash.isEmpty()) {
       return Optional.empty(); // deleted between the index read and this one
     }
-    Failure failure = ops.codec().decodeFailure(hash.get("failure"));
+    Failure failure = redis.codec().decodeFailure(hash.get("failure"));
     String data = hash.get("data");
     try {
       if (data == null) {
         throw new UndecodableTaskException("no data");
       }
-      return Optional.of(new DeadLetter(ops.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
+      return Optional.of(new DeadLetter(redis.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
     } catch (UndecodableTaskException e) {
       return Optional.of(new DeadLetter(placeholder(k.queue(), id, sequence, data), failure));
     }
@@ -222,7 +222,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
    */
   private Task placeholder(String queue, String id, double sequence, String data) {
     byte[] raw = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
-    int max = ops.config().limits().maxPayloadBytes();
+    int max = redis.config().limits().maxPayloadBytes();
     byte[] cut = raw.length <= max ? raw : Arrays.copyOf(raw, max);
     boolean valid = StandInId.isValidTaskId(id);
     TaskId taskId = valid ? new TaskId(id) : StandInId.of(id, sequence).taskId();

@@ -8,33 +8,53 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The Lua scripts in {@code dev/dq/redis}, one per state transition; each file's header lists KEYS, ARGV, replies. */
+/**
+ * The Lua scripts in {@code dev/dq/redis}, one per state transition; each file's header lists KEYS, ARGV, replies.
+ * What several scripts share (reading the server's time, checking a lease) lives in fragments ({@code _*.lua}) that
+ * this loader puts into each script's text, so the SHA1 Redis files a script under covers the composed text.
+ */
 enum Script {
+  /** Self-contained: docs/redis-data-model.md runs this file by hand with {@code redis-cli --eval}. */
   ENQUEUE("enqueue"),
-  ENQUEUE_BATCH("enqueue-batch"),
-  CLAIM("claim"),
-  LOAD("load"),
-  ACK("ack"),
-  ACK_BATCH("ack-batch"),
-  EXTEND("extend"),
-  EXTEND_BATCH("extend-batch"),
-  RETRY("retry"),
-  RELEASE("release"),
-  DEAD_LETTER("dead-letter"),
-  RECLAIM("reclaim"),
-  STATS("stats"),
+  ENQUEUE_BATCH("enqueue-batch", Fragment.NOW),
+  CLAIM("claim", Fragment.NOW),
+  LOAD("load", Fragment.NOW),
+  ACK("ack", Fragment.NOW, Fragment.LEASE),
+  ACK_BATCH("ack-batch", Fragment.NOW, Fragment.LEASE),
+  EXTEND("extend", Fragment.NOW, Fragment.LEASE),
+  EXTEND_BATCH("extend-batch", Fragment.NOW, Fragment.LEASE),
+  RETRY("retry", Fragment.NOW, Fragment.LEASE),
+  RELEASE("release", Fragment.NOW, Fragment.LEASE),
+  DEAD_LETTER("dead-letter", Fragment.NOW, Fragment.LEASE),
+  RECLAIM("reclaim", Fragment.NOW),
+  STATS("stats", Fragment.NOW),
   DLQ_ADD("dlq-add"),
   DLQ_REQUEUE("dlq-requeue"),
   DLQ_DELETE("dlq-delete"),
   QUEUE_DELETE("queue-delete");
 
+  /**
+   * Lua written once and put in front of the scripts that use it: the server-time read ({@code server_now}) and the
+   * fencing rule ({@code lease_expiry}). Each defines one local function.
+   */
+  enum Fragment {
+    NOW("_now"),
+    LEASE("_lease");
+
+    private final String source;
+
+    Fragment(String name) {
+      this.source = read("/dev/dq/redis/" + name + ".lua");
+    }
+  }
+
   private final String file;
   private final String source;
   private final String sha1;
 
-  Script(String name) {
+  Script(String name, Fragment... fragments) {
     this.file = "/dev/dq/redis/" + name + ".lua";
-    this.source = read(file);
+    this.source = compose(read(file), fragments);
     this.sha1 = sha1(source);
   }
 
@@ -42,6 +62,7 @@ enum Script {
     return file;
   }
 
+  /** The text sent to Redis: the file with its fragments after its first line if that is a shebang, else before it. */
   String source() {
     return source;
   }
@@ -49,6 +70,28 @@ enum Script {
   /** The SHA1 Redis files the script under, computed locally so no SCRIPT LOAD round trip is needed up front. */
   String sha1() {
     return sha1;
+  }
+
+  /**
+   * Puts the fragments in front of the script's own text. A Redis 7 shebang ({@code #!lua ...}) must stay the first
+   * line, so they go right after it.
+   */
+  static String compose(String script, Fragment... fragments) {
+    StringBuilder prelude = new StringBuilder();
+    for (Fragment f : fragments) {
+      prelude.append(f.source);
+      if (!f.source.endsWith("\n")) {
+        prelude.append('\n');
+      }
+    }
+    if (!script.startsWith("#!")) {
+      return prelude + script;
+    }
+    int eol = script.indexOf('\n');
+    if (eol < 0) {
+      throw new IllegalArgumentException("script has nothing but a shebang line");
+    }
+    return script.substring(0, eol + 1) + prelude + script.substring(eol + 1);
   }
 
   private static String read(String file) {

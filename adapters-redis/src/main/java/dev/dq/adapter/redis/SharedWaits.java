@@ -11,9 +11,9 @@ import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.util.KeyValue;
 
 /**
- * Idle dequeues of one broker instance share one blocking wait per queue (issue 8 item 1). The first idle dequeue of
+ * Idle dequeues of one broker instance share one blocking wait per queue. The first idle dequeue of
  * a queue becomes its <i>leader</i>: it pops wakeups from the queue's list with BLMPOP, asking for as many as there are
- * waiters, on a connection of {@link RedisOps#block}, never one of the command pool. The others wait on a condition
+ * waiters, on a connection of {@link RedisGateway#block}, never one of the command pool. The others wait on a condition
  * here, and each wakeup popped releases one of them. So an instance holds one blocking connection per queue it waits
  * on, however many workers it runs, and claims, acks and renewals never queue behind blocked readers.
  *
@@ -21,12 +21,12 @@ import redis.clients.jedis.util.KeyValue;
  * each wait is bounded by {@link RedisBrokerConfig#blockTimeout()}. When the leader leaves, one follower takes over.
  */
 final class SharedWaits {
-  private final RedisOps ops;
+  private final RedisGateway redis;
   private final AtomicBoolean closed;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
 
-  SharedWaits(RedisOps ops, AtomicBoolean closed) {
-    this.ops = ops;
+  SharedWaits(RedisGateway redis, AtomicBoolean closed) {
+    this.redis = redis;
     this.closed = closed;
   }
 
@@ -74,7 +74,7 @@ final class SharedWaits {
     int popped = 0;
     c.lock.unlock();
     try {
-      KeyValue<String, List<String>> got = ops.block("wait on queue " + keys.queue(),
+      KeyValue<String, List<String>> got = redis.block("wait on queue " + keys.queue(),
           jedis -> jedis.blmpop(blockMs / 1000.0, ListDirection.LEFT, want, c.key));
       popped = got == null ? 0 : got.getValue().size();
     } finally {

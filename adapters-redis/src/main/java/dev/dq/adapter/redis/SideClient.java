@@ -15,10 +15,10 @@ final class SideClient {
   /** Builds the side client; null when calls share the command client. */
   private final Supplier<UnifiedJedis> factory;
   private final UnifiedJedis commands;
-  private final Scripts commandScripts;
+  private final ScriptRunner commandScripts;
   private final boolean usableAfterClose;
   private UnifiedJedis client;
-  private Scripts scripts;
+  private ScriptRunner scripts;
   private boolean closed;
 
   /**
@@ -26,7 +26,7 @@ final class SideClient {
    * @param usableAfterClose after {@link #close()}, calls go to {@code commands} (renewals must work after a broker's
    *     close); otherwise they throw {@link BrokerClosedException}
    */
-  SideClient(String purpose, Supplier<UnifiedJedis> factory, UnifiedJedis commands, Scripts commandScripts,
+  SideClient(String purpose, Supplier<UnifiedJedis> factory, UnifiedJedis commands, ScriptRunner commandScripts,
       boolean usableAfterClose) {
     this.purpose = purpose;
     this.factory = factory;
@@ -48,13 +48,13 @@ final class SideClient {
     }
     if (client == null) {
       client = factory.get();
-      scripts = new Scripts(client);
+      scripts = new ScriptRunner(client);
     }
     return client;
   }
 
   /** The scripts bound to {@link #get()}'s client. */
-  synchronized Scripts scripts() {
+  synchronized ScriptRunner scripts() {
     return get() == commands ? commandScripts : scripts;
   }
 

@@ -4,30 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 
-/** Fault tests 4 and 3 of issue #3: connections cut by CLIENT KILL, and Redis killed with kill -9 under load. */
+/** Connections cut by CLIENT KILL, and Redis killed with kill -9, under load: nothing acknowledged is lost. */
 final class ConnectionFaultIT {
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.durable();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.startDurable();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   /** Cuts every client connection except the admin's own. */
   @SuppressWarnings("deprecation")
@@ -36,12 +21,14 @@ final class ConnectionFaultIT {
     return (Long) n;
   }
 
-  /** 4a: connections of idle workers blocked in BLPOP are cut; they notice, reconnect and take new work. */
+  /** Connections of idle workers blocked in BLMPOP are cut; they notice, reconnect and take new work. */
   @Test
   void clientKill_whileWorkersBlocked_workResumes() throws Exception {
     try (RedisBroker broker = redis.broker(100_000); LoadHarness load = new LoadHarness(broker)) {
       load.workers(4, 0).reaper();
-      Thread.sleep(700); // every worker is now blocked in BLPOP
+      // Every worker idle in its wait, and Redis shows the shared BLMPOP blocked: the connections to cut exist.
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> load.workersAwaitingWakeup() && redis.clientsBlockedIn("blmpop") > 0);
       long killed = killClients();
       long cut = System.nanoTime();
 
@@ -60,7 +47,7 @@ final class ConnectionFaultIT {
     }
   }
 
-  /** 4b: connections are cut again and again while producers enqueue and workers ack. */
+  /** Connections are cut again and again while producers enqueue and workers ack. */
   @Test
   void clientKill_whileEnqueuing_nothingLost() throws Exception {
     int perProducer = 1000;
@@ -69,7 +56,11 @@ final class ConnectionFaultIT {
       long killed = 0;
       long lastCut = 0;
       for (int i = 0; i < 10; i++) {
-        Thread.sleep(150);
+        // Each cut lands in traffic: producers and workers made progress since the last one.
+        int acceptedBefore = load.accepted.size();
+        int completedBefore = load.completed.size();
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> load.accepted.size() > acceptedBefore && load.completed.size() > completedBefore);
         killed += killClients();
         lastCut = System.nanoTime();
       }
@@ -90,7 +81,7 @@ final class ConnectionFaultIT {
   }
 
   /**
-   * 3: Redis (appendonly yes, appendfsync always) is killed with kill -9 under load and restarted on the same port
+   * Redis (appendonly yes, appendfsync always) is killed with kill -9 under load and restarted on the same port
    * and directory. Every enqueue acknowledged to a producer survives; producers and workers resume by themselves.
    */
   @Test
@@ -103,7 +94,9 @@ final class ConnectionFaultIT {
       redis.kill9();
       long acceptedAtKill = load.accepted.size();
       long completedAtKill = load.completed.size();
-      Thread.sleep(1000);
+      long unavailableAtKill = load.unavailable.get();
+      // Down until the clients have felt it: at least one call failed because Redis was unreachable.
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.unavailable.get() > unavailableAtKill);
       redis.restart();
       long restarted = System.nanoTime();
       await().atMost(Duration.ofSeconds(60)).until(() -> load.lastCompletionNanos.get() > restarted);

@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 
@@ -24,22 +22,9 @@ import redis.clients.jedis.RedisClient;
 final class HandWrittenTaskIT {
   static final String DATA = "{\"v\":1,\"id\":\"hand-1\",\"queue\":\"default\",\"type\":\"email\","
       + "\"payload_b64\":\"aGVsbG8=\",\"headers\":{\"trace\":\"abc\"},\"created_at_ms\":1767225600000,\"attempt\":1}";
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   @Test
   void plainCommandsInMulti_taskIsDeliveredAndAcked() throws Exception {

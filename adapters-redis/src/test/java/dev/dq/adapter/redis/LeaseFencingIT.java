@@ -22,30 +22,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 
-/** Fault tests 2, 5 and 6 of issue #3, on real time (the Redis server's TIME): fencing, clock skew, reclaim races. */
+/** Lease fencing under faults, on real time (the Redis server's TIME): fencing, clock skew, reclaim races. */
 final class LeaseFencingIT {
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   static List<Task> tasks(String prefix, int n) {
     List<Task> out = new ArrayList<>();
@@ -183,8 +168,10 @@ final class LeaseFencingIT {
     int reclaimers = 8;
     try (RedisBroker worker = redis.broker(10_000)) {
       worker.enqueueAll(tasks("t", n), Duration.ZERO);
-      takeAll(worker, n, Duration.ofMillis(200));
-      Thread.sleep(300); // the leases are now expired on the server; nothing has reclaimed them yet
+      long lastExpiry = takeAll(worker, n, Duration.ofMillis(200)).stream()
+          .mapToLong(l -> l.expiresAt().toEpochMilli()).max().orElseThrow();
+      // The leases expire on the server's clock; nothing has reclaimed them yet.
+      await().atMost(Duration.ofSeconds(30)).until(() -> serverTimeMs() > lastExpiry);
       List<RedisBroker> brokers = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(reclaimers);
       try {

@@ -150,6 +150,12 @@ final class LoadHarness implements AutoCloseable {
     return deliveries.get() - completed.size();
   }
 
+  /** Whether every worker thread is inside the claimer's wait for a wakeup (idle, waiting on Redis). */
+  boolean workersAwaitingWakeup() {
+    List<Thread> workers = threads.stream().filter(t -> t.getName().startsWith("load-worker-")).toList();
+    return !workers.isEmpty() && workers.stream().allMatch(TestRedis::isAwaitingWakeup);
+  }
+
   /** Stops every thread; returns the names of those that did not end within {@code bound} (hung). */
   List<String> stop(Duration bound) throws InterruptedException {
     running.set(false);

@@ -12,16 +12,15 @@ import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Items 11 and 17 of issue 8: an enqueue whose reply is lost (the script ran, the connection was cut before the
+ * An enqueue whose reply is lost (the script ran, the connection was cut before the
  * answer came back), through a {@link ReplyCuttingProxy} in front of a real redis-server.
  */
 final class LostEnqueueReplyIT {
@@ -29,25 +28,16 @@ final class LostEnqueueReplyIT {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
   ReplyCuttingProxy proxy;
   RedisBroker producer;
   RedisBroker worker;
   final List<String> ran = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @BeforeEach
   void connect() throws Exception {
-    redis.flushAll();
     proxy = ReplyCuttingProxy.to(redis.port());
     producer = RedisBroker.connect(RedisBrokerConfig.builder(proxy.url()).build());
     worker = redis.broker(100_000);

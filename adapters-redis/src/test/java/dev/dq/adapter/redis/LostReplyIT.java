@@ -10,14 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Writes whose reply is lost after Redis applied them (issue 8 items 16 and 4): the broker talks to Redis through a
+ * Writes whose reply is lost after Redis applied them: the broker talks to Redis through a
  * {@link ReplyLosingProxy}, and the test reads Redis directly to see what really happened.
  */
 final class LostReplyIT {
@@ -25,18 +25,13 @@ final class LostReplyIT {
   private static final RedisKeys KEYS = RedisKeys.of(QUEUE);
   private static final Duration LEASE = Duration.ofMinutes(1);
 
-  static final TestRedis redis = TestRedis.start();
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
   private ReplyLosingProxy proxy;
   private RedisBroker broker;
 
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
   @BeforeEach
   void connectThroughProxy() {
-    redis.flushAll();
     proxy = ReplyLosingProxy.to(redis);
     broker = RedisBroker.connect(RedisBrokerConfig.builder(proxy.url()).blockTimeout(Duration.ofMillis(500)).build());
   }

@@ -18,39 +18,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Issue 8 item 1: far more workers than pooled connections. Idle workers used to hold a pooled connection each in
+ * Far more workers than pooled connections. Idle workers used to hold a pooled connection each in
  * BLPOP, so claims, acks and lease renewals waited for a connection, failed, and tasks ran twice. Every task must run
  * exactly once however many workers wait. The broker keeps its default pool of 16 connections.
  */
 final class ManyWorkersIT {
   private static final String QUEUE = "many";
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
 
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   private final List<String> trouble = Collections.synchronizedList(new ArrayList<>());
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   /** {@code run --workers 64 --prefetch 1} on 1000 tasks of 200 ms, published while every worker waits idle. */
   @Test

@@ -11,12 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 8 items 13 and 7: Redis at {@code maxmemory} (policy noeviction). extend.lua used to be refused (its first
+ * Redis at {@code maxmemory} (policy noeviction). extend.lua used to be refused (its first
  * write, ZADD XX, is deny-oom) while claims went on, so running tasks lost their leases and ran twice. Now every script
  * that settles or renews held tasks runs (allow-oom), and the ones that add work are refused up front with a
  * {@link BrokerFullException} that says what to do.
@@ -24,17 +23,9 @@ import org.junit.jupiter.api.Test;
 final class OutOfMemoryIT {
   private static final String QUEUE = "oom";
   private static final Duration LEASE = Duration.ofSeconds(30);
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @Test
   void atMaxmemory_renewalsAndSettlesWork_newWorkIsRefusedUntilMemoryIsFreed() throws Exception {

@@ -19,30 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
-/** Fault test 7 of issue #3: entries written straight into Redis that are not valid tasks. */
+/** Entries written straight into Redis that are not valid tasks. */
 final class PoisonEntryIT {
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
   static final RedisKeys KEYS = RedisKeys.of("default");
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @BeforeEach
-  void flush() {
-    redis.flushAll();
+  void resetTripwire() {
     Tripwire.deserialized = false;
   }
 
@@ -106,7 +96,7 @@ final class PoisonEntryIT {
     }
   }
 
-  /** Issue 8 item 2: a task key of another type than hash used to fail the whole claim batch, again and again. */
+  /** A task key of another type than hash used to fail the whole claim batch, again and again. */
   @Test
   void dequeueBatch_taskKeysOfWrongTypes_deadLettersEachWithReason_andItsNeighboursRun() throws Exception {
     RedisClient raw = redis.admin();

@@ -15,12 +15,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue #3: a pool's stop(grace) returns within its bound even while Redis is unreachable (Jedis ignores interrupts,
+ * A pool's stop(grace) returns within its bound even while Redis is unreachable (Jedis ignores interrupts,
  * and every hand-back would be a failing broker call), and the tasks it could not hand back are not lost: their
  * leases expire and, once Redis is back, another pool runs them.
  */
@@ -28,17 +27,8 @@ final class PoolStopWhileRedisDownIT {
   private static final Duration LEASE = Duration.ofSeconds(2);
   private static final int TASKS = 12;
 
-  private TestRedis redis;
-
-  @BeforeEach
-  void start() {
-    redis = TestRedis.startDurable();
-  }
-
-  @AfterEach
-  void stop() {
-    redis.close();
-  }
+  @RegisterExtension
+  final TestRedis redis = TestRedis.durable(); // an instance field: a new server for each test
 
   private RedisBroker broker() {
     return RedisBroker.connect(redis.config().capacityPerQueue(1_000).connectTimeout(Duration.ofMillis(500))

@@ -6,37 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dq.core.port.Lease;
 import dev.dq.testing.Takes;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 8 item 18: after one process deletes a queue, another that had registered the name in {@code dq:queues}
+ * After one process deletes a queue, another that had registered the name in {@code dq:queues}
  * before used to trust its local cache and never register it again, so {@code stats} and other pools' reapers skipped
  * the queue although it held tasks again. Two broker instances on one redis-server play the two processes.
  */
 final class QueueRegistrationIT {
   private static final String QUEUE = "short-lived";
   private static final Duration LEASE = Duration.ofSeconds(30);
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
 
   private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   /** A producer that enqueued to the queue before it was deleted, and only enqueues afterwards. */
   @Test

@@ -15,23 +15,14 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisBroker} passes the shared contract, plus Redis-specific cases: tokens, scripts, wakeups, close. */
 final class RedisBrokerIT extends BrokerContract {
-  static TestRedis redis;
+  @RegisterExtension // createBroker flushes it, also for a second broker made mid-test
+  static final TestRedis redis = TestRedis.plain().keepingData();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @Override
   protected Broker createBroker(InstantSource clock, int capacityPerQueue) {
@@ -39,7 +30,7 @@ final class RedisBrokerIT extends BrokerContract {
     return redis.broker(clock, capacityPerQueue);
   }
 
-  /** A dequeue waiting in BLPOP is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
+  /** A dequeue waiting in Redis (BLMPOP) is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
   @Override
   protected void awaitBlocked(BackgroundCall<?> call) {
     await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
@@ -49,7 +40,7 @@ final class RedisBrokerIT extends BrokerContract {
     return (RedisBroker) broker;
   }
 
-  /** Item 10 of issue 8: without the test clock, the delay starts at the Redis server's TIME, not this JVM's. */
+  /** Without the test clock, the delay starts at the Redis server's TIME, not this JVM's. */
   @Test
   void enqueueIn_realTime_dueAtRedisTimePlusDelay() throws Exception {
     try (RedisBroker real = redis.broker(100)) {
@@ -82,7 +73,7 @@ final class RedisBrokerIT extends BrokerContract {
     assertThat(redisBroker().leaseLostCount()).isEqualTo(1);
   }
 
-  /** Issue 8 item 18: the heartbeat renews a large prefetch in batches, each one round trip per queue. */
+  /** The heartbeat renews a large prefetch in batches, each one round trip per queue. */
   @Test
   void extendAll_manyLeasesOfOneQueue_isOneScriptCall() throws Exception {
     for (int i = 0; i < 50; i++) {
@@ -182,8 +173,8 @@ final class RedisBrokerIT extends BrokerContract {
   void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
     BackgroundCall<Optional<Lease>> waiting =
         BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
-    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached the BLPOP yet.
-    await().atMost(PATIENCE).until(() -> TestRedis.isInBlpop(waiting));
+    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached its wait yet.
+    await().atMost(PATIENCE).until(() -> TestRedis.isAwaitingWakeup(waiting));
 
     broker.close();
 

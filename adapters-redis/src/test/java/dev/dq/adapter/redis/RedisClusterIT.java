@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue #3 item 8a: the adapter on a real 3-node Redis Cluster. The shared contract suites run unchanged (their
+ * The adapter on a real 3-node Redis Cluster. The shared contract suites run unchanged (their
  * queues {@code default} and {@code other} live on different nodes), then producers and a worker pool use queues
  * spread over all three nodes. Every script declares all its keys and all of a queue's keys share one slot, so no
  * command may fail with CROSSSLOT and nothing may be lost.

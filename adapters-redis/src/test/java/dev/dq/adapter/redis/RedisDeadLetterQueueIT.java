@@ -12,9 +12,8 @@ import dev.dq.testing.DeadLetterQueueContract;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -27,17 +26,9 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
       + "\"failed_at_ms\":1767225600000}";
   static final String SPACED = "has space";
   static final String LONG = "x".repeat(300);
-  static TestRedis redis;
+  @RegisterExtension // create flushes it, also for the pair useCapacity makes mid-test
+  static final TestRedis redis = TestRedis.plain().keepingData();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @Override
   protected BrokerAndDeadLetters create(InstantSource clock, int capacityPerQueue) {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue #3 item 8b: {@code rediss://} with hostname verification against a redis-server that listens only with TLS
+ * {@code rediss://} with hostname verification against a redis-server that listens only with TLS
  * and knows one ACL user limited to {@code ~dq:*} (the default user is off). The CA and the server certificate (for
  * {@code localhost} only) are made at test time. Wrong password and wrong hostname fail at once with a clear error, and
  * no secret shows in exceptions, {@code toString} or logs (captured at DEBUG, Jedis included). A redis-server without

@@ -19,6 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -28,8 +34,19 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * {@code org.signal:embedded-redis} jar, extracted once. It can be killed with kill -9 and restarted on the same port
  * and directory (so with {@code appendonly yes} it comes back with its data). Public because it ships in this module's
  * test-jar: the app's tests run the real dq jar against it.
+ *
+ * <p>Also a JUnit 5 extension, so a test class need not start, flush and close it by hand:
+ * <pre>{@code
+ * @RegisterExtension static final TestRedis redis = TestRedis.plain();  // one server per class, flushed before each test
+ * @RegisterExtension final TestRedis redis = TestRedis.durable();       // instance field: a new server for each test
+ * }</pre>
+ * Registered in a static field it starts before the class's first test, is flushed before each test (unless TLS-only
+ * or built with {@link #keepingData()}), and is closed after the last; in an instance field it starts before each test
+ * and is closed after it. {@link #start()} and the other {@code start*} factories return a server already running, for
+ * callers that manage it themselves.
  */
-public final class TestRedis implements AutoCloseable {
+public final class TestRedis
+    implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
   private static final Duration STARTUP = Duration.ofSeconds(30);
   private static Path extracted;
 
@@ -37,14 +54,32 @@ public final class TestRedis implements AutoCloseable {
   private final int port;
   private final List<String> extraArgs;
   private final boolean tls;
+  private final boolean flushBeforeEach;
   private Process process;
   private RedisClient admin;
+  private boolean perTest;
 
-  private TestRedis(Path dir, int port, List<String> extraArgs, boolean tls) {
+  private TestRedis(Path dir, int port, List<String> extraArgs, boolean tls, boolean flushBeforeEach) {
     this.dir = dir;
     this.port = port;
     this.extraArgs = extraArgs;
     this.tls = tls;
+    this.flushBeforeEach = flushBeforeEach && !tls;
+  }
+
+  /** For {@code @RegisterExtension}: a server without persistence, started by JUnit. */
+  public static TestRedis plain() {
+    return create(dir -> List.of("--appendonly", "no"), false);
+  }
+
+  /** For {@code @RegisterExtension}: a server that fsyncs every write before the reply, started by JUnit. */
+  public static TestRedis durable() {
+    return create(dir -> List.of("--appendonly", "yes", "--appendfsync", "always"), false);
+  }
+
+  /** This server, but JUnit does not flush it before each test (the test sets up its data itself). */
+  public TestRedis keepingData() {
+    return new TestRedis(dir, port, extraArgs, tls, false);
   }
 
   /** Starts a server without persistence. */
@@ -75,14 +110,51 @@ public final class TestRedis implements AutoCloseable {
   }
 
   private static TestRedis start(Function<Path, List<String>> extraArgs, boolean tls) {
+    TestRedis redis = create(extraArgs, tls);
+    redis.launch();
+    return redis;
+  }
+
+  /** A server not started yet, with its own fresh directory and a free port. */
+  private static TestRedis create(Function<Path, List<String>> extraArgs, boolean tls) {
     try {
       Path dir = Files.createTempDirectory("dq-redis-");
-      TestRedis redis = new TestRedis(dir, freePort(), List.copyOf(extraArgs.apply(dir)), tls);
-      redis.launch();
-      return redis;
+      return new TestRedis(dir, freePort(), List.copyOf(extraArgs.apply(dir)), tls, true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    launch();
+  }
+
+  /** Flushes a per-class server; starts a per-test one (an instance field gets no {@link #beforeAll} call). */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    boolean running;
+    synchronized (this) {
+      running = process != null;
+      perTest = !running;
+    }
+    if (!running) {
+      launch();
+    } else if (flushBeforeEach) {
+      flushAll();
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (perTest) {
+      close();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   public int port() {
@@ -143,6 +215,7 @@ public final class TestRedis implements AutoCloseable {
     }
     if (process != null) {
       kill9();
+      process = null;
     }
   }
 
@@ -250,15 +323,33 @@ public final class TestRedis implements AutoCloseable {
         .orElseThrow();
   }
 
-  /** Whether {@code call} waits in a BLPOP: RUNNABLE in a socket read, not parked, so look for it on the stack. */
+  /** Whether {@code call} waits in Redis (BLMPOP): RUNNABLE in a socket read, not parked, so look on its stack. */
   static boolean isWaitingInRedis(BackgroundCall<?> call) {
-    return call.isDone() || call.isParked() || isInBlpop(call);
+    return call.isDone() || call.isParked() || isAwaitingWakeup(call);
   }
 
-  /** Whether {@code call} is inside the claimer's BLPOP wait right now (not merely parked somewhere on its way). */
-  static boolean isInBlpop(BackgroundCall<?> call) {
-    return Arrays.stream(call.thread().getStackTrace())
+  /** Whether {@code call} is inside the claimer's wait for a wakeup right now (not merely parked on its way). */
+  static boolean isAwaitingWakeup(BackgroundCall<?> call) {
+    return isAwaitingWakeup(call.thread());
+  }
+
+  /** Whether {@code thread} is inside the claimer's wait for a wakeup right now (its stack shows it). */
+  static boolean isAwaitingWakeup(Thread thread) {
+    return Arrays.stream(thread.getStackTrace())
         .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup"));
+  }
+
+  /**
+   * How many clients {@code CLIENT LIST} shows blocked ({@code flags} has {@code b}) in {@code command}, e.g.
+   * {@code "blmpop"}: proof from the server's side that a wait has reached Redis.
+   */
+  @SuppressWarnings("deprecation")
+  long clientsBlockedIn(String command) {
+    Object list = admin().sendCommand(Protocol.Command.CLIENT, "LIST");
+    return new String((byte[]) list, StandardCharsets.UTF_8).lines()
+        .filter(l -> l.contains(" cmd=" + command + " "))
+        .filter(l -> l.matches(".* flags=[a-zA-Z]*b[a-zA-Z]* .*"))
+        .count();
   }
 
   Path dir() {

@@ -11,13 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Idle workers are woken for every task made ready, not only by enqueues (issue 8 item 18): tasks made ready by a
+ * Idle workers are woken for every task made ready, not only by enqueues: tasks made ready by a
  * reclaim or by a claim's promotion of due delayed tasks reach waiters blocked on the queue at once, not after their
  * block timeout. Each waiter has a broker of its own, as workers in separate processes do.
  */
@@ -30,19 +29,10 @@ final class WakeupIT {
   private static final int WAITERS = 3;
   private static final String QUEUE = "default";
 
-  static final TestRedis redis = TestRedis.start();
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
   private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
   private final List<RedisBroker> brokers = new ArrayList<>();
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    redis.flushAll();
-  }
 
   @AfterEach
   void closeBrokers() {
@@ -66,7 +56,7 @@ final class WakeupIT {
       RedisBroker broker = broker();
       waiters.add(BackgroundCall.call("waiter-" + i, () -> broker.dequeue(QUEUE, LEASE, Duration.ofSeconds(30))));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> waiters.stream().allMatch(TestRedis::isInBlpop));
+    await().atMost(Duration.ofSeconds(30)).until(() -> waiters.stream().allMatch(TestRedis::isAwaitingWakeup));
     return waiters;
   }
 

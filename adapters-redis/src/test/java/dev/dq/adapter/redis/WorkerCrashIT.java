@@ -23,29 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Fault test 1 of issue #3: a worker JVM running the real {@link WorkerPool} (default lease time and reap interval) is
+ * A worker JVM running the real {@link WorkerPool} (default lease time and reap interval) is
  * killed with kill -9 mid-run. A second pool must then complete every task; only tasks whose lease the dead worker
  * held may run twice, and those it was running come back within the lease time plus one reap interval.
  */
 final class WorkerCrashIT {
   static final String TYPE = "work";
   static final int TASKS = 3000;
-  static TestRedis redis;
+  @RegisterExtension
+  static final TestRedis redis = TestRedis.plain();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @Test
   void defaults_redeliverADeadWorkersTasksWithin10Seconds() {

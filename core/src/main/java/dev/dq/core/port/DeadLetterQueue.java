@@ -14,8 +14,12 @@ import java.util.Optional;
 public interface DeadLetterQueue {
 
   /**
-   * Adds an entry directly (for instance a task that could not even be decoded). Adding an id already present
-   * replaces that entry.
+   * Adds an entry directly (for instance a task that could not even be decoded). Adding an id that is already dead in
+   * the entry's queue replaces that entry, which then counts as the newest. Dead-lettering a live task goes through
+   * {@link Broker#deadLetter} with its lease instead.
+   *
+   * @throws DuplicateTaskException the entry's queue holds a live task (ready, delayed or in flight) with that id;
+   *     nothing changed
    */
   void add(DeadLetter entry);
 
@@ -28,7 +32,10 @@ public interface DeadLetterQueue {
    */
   List<DeadLetter> list(String queue, int offset, int limit);
 
-  /** The entry listed as {@code id}, if it is still dead. */
+  /**
+   * The entry listed as {@code id} in {@code queue}, if it is still dead; empty for an id that is live, unknown, or
+   * dead in another queue. Reads only.
+   */
   Optional<DeadLetter> get(String queue, TaskId id);
 
   /**
@@ -68,5 +75,6 @@ public interface DeadLetterQueue {
    */
   long purge(String queue);
 
+  /** How many entries of {@code queue} are dead now; 0 for a queue never used. Reads only. */
   long size(String queue);
 }

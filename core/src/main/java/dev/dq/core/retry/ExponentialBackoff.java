@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  */
 public record ExponentialBackoff(Duration base, double multiplier, Duration max, double jitter) implements Backoff {
 
-  /** The study's default: 50 ms, doubling, capped at 1 s, no jitter. */
+  /** The default: 50 ms, doubling, capped at 1 s, no jitter. */
   public static final ExponentialBackoff DEFAULT =
       new ExponentialBackoff(Duration.ofMillis(50), 2.0, Duration.ofSeconds(1), 0.0);
 

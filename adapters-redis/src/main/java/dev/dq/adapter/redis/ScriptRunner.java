@@ -12,11 +12,11 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * source once with EVAL, which also caches it again, so callers never see the difference. Replies come back with bulk
  * strings as {@link String}, integers as {@link Long}, arrays as {@link List}, nil as {@code null}.
  */
-final class Scripts {
+final class ScriptRunner {
   private final UnifiedJedis jedis;
   private final AtomicLong reloads = new AtomicLong();
 
-  Scripts(UnifiedJedis jedis) {
+  ScriptRunner(UnifiedJedis jedis) {
     this.jedis = jedis;
   }
 

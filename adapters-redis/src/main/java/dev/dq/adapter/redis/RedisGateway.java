@@ -14,29 +14,30 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.Pool;
 
 /**
- * What {@link RedisBroker} and {@link RedisDeadLetterQueue} share: the clients, the scripts, the codec and the
- * translation of every Jedis failure into a port exception.
+ * The adapter's one way into Redis (a gateway: every call to the server goes through it), shared by the parts of
+ * {@link RedisBroker} and by {@link RedisDeadLetterQueue}: the clients, the {@link ScriptRunner}s, the codec, the
+ * queue registry, and the translation of every Jedis failure into a port exception ({@link RedisErrors}).
  *
  * <p>Commands (scripts, reads) use {@link #jedis()}, a pool of {@link RedisBrokerConfig#poolSize()}. When this instance
  * owns its connections, two kinds of call have a {@link SideClient} of their own, so that they never queue behind
  * the others: blocking waits ({@link #block}) and lease renewals ({@link #renewalScript}).
  */
-final class RedisOps {
+final class RedisGateway {
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
   private final RedisBrokerConfig config;
-  private final Scripts scripts;
+  private final ScriptRunner scripts;
   private final SideClient waits;
   private final SideClient renewals;
   private final TaskCodec codec;
   private final String endpoint;
   private final QueueRegistry queues;
 
-  RedisOps(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
+  RedisGateway(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.jedis = jedis;
     this.ownsClient = ownsClient;
     this.config = config;
-    this.scripts = new Scripts(jedis);
+    this.scripts = new ScriptRunner(jedis);
     this.waits = new SideClient("waits for tasks",
         ownsClient ? () -> RedisConnections.createForWaits(config) : null, jedis, scripts, false);
     this.renewals = new SideClient("lease renewals",
@@ -126,7 +127,7 @@ final class RedisOps {
    */
   Object renewalScript(String what, Script script, List<String> keys, List<String> args) {
     UnifiedJedis client;
-    Scripts on;
+    ScriptRunner on;
     try {
       client = renewals.get();
       on = renewals.scripts();
