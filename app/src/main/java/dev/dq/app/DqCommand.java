@@ -13,12 +13,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dq}: the top-level command. Holds the options every subcommand shares; does nothing on its own. */
+/**
+ * {@code dq}: the top-level command. Holds the options every subcommand shares; does nothing on its
+ * own.
+ */
 @Command(
     name = "dq",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "A task queue for the JVM: at-least-once delivery, retries, dead letters, backpressure.",
+    description =
+        "A task queue for the JVM: at-least-once delivery, retries, dead letters, backpressure.",
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  DQ_BROKER       broker: memory (default) | redis",
@@ -54,8 +58,9 @@ final class DqCommand implements Callable<Integer> {
   @Option(
       names = "--queue-capacity",
       paramLabel = "N",
-      description = "Most waiting (ready + delayed) tasks per queue; publishers wait while it is full "
-          + "(env DQ_QUEUE_CAPACITY, default 100000).")
+      description =
+          "Most waiting (ready + delayed) tasks per queue; publishers wait while it is full "
+              + "(env DQ_QUEUE_CAPACITY, default 100000).")
   String queueCapacity;
 
   DqCommand(SettingResolver env, Backends backends) {
@@ -70,7 +75,9 @@ final class DqCommand implements Callable<Integer> {
     return 2;
   }
 
-  /** The shared settings, with logging configured for them: the first thing every subcommand does. */
+  /**
+   * The shared settings, with logging configured for them: the first thing every subcommand does.
+   */
   AppSettings configure() {
     AppSettings app = settings();
     Logging.use(app.logFormat());
@@ -78,17 +85,26 @@ final class DqCommand implements Callable<Integer> {
   }
 
   AppSettings settings() {
-    String brokerName = env.choice(broker, "--broker", "DQ_BROKER", backends.defaultName(), backends.names());
-    String format = env.choice(logFormat, "--log-format", "DQ_LOG_FORMAT", "text", LogFormat.BY_NAME.keySet());
+    String brokerName =
+        env.choice(broker, "--broker", "DQ_BROKER", backends.defaultName(), backends.names());
+    String format =
+        env.choice(logFormat, "--log-format", "DQ_LOG_FORMAT", "text", LogFormat.BY_NAME.keySet());
     String url = env.text(redisUrl, "DQ_REDIS_URL", AppSettings.DEFAULT_REDIS_URL);
     try {
       backends.check(brokerName, url);
     } catch (IllegalArgumentException e) {
       // The backend's message masks a password; the raw value is never echoed.
-      throw new BadSettingException((redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
+      throw new BadSettingException(
+          (redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
     }
-    int capacity = env.intInRange(queueCapacity, "--queue-capacity", "DQ_QUEUE_CAPACITY",
-        AppSettings.DEFAULT_QUEUE_CAPACITY, 1, AppSettings.MAX_QUEUE_CAPACITY);
+    int capacity =
+        env.intInRange(
+            queueCapacity,
+            "--queue-capacity",
+            "DQ_QUEUE_CAPACITY",
+            AppSettings.DEFAULT_QUEUE_CAPACITY,
+            1,
+            AppSettings.MAX_QUEUE_CAPACITY);
     return new AppSettings(brokerName, LogFormat.BY_NAME.get(format), url, capacity);
   }
 }

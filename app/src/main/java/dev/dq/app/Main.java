@@ -22,11 +22,13 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Entry point of {@code dq.jar}: builds the command line, hands each command what wiring builds for it, and turns
- * errors into exit codes (2: usage, 1: failed). Holds no logger on purpose: the logback configuration is chosen from
- * the settings, which must happen before the first logger is created.
+ * Entry point of {@code dq.jar}: builds the command line, hands each command what wiring builds for
+ * it, and turns errors into exit codes (2: usage, 1: failed). Holds no logger on purpose: the
+ * logback configuration is chosen from the settings, which must happen before the first logger is
+ * created.
  *
- * <p>The {@code run} and {@code commandLine} methods are public for the tests of each feature package.
+ * <p>The {@code run} and {@code commandLine} methods are public for the tests of each feature
+ * package.
  */
 public final class Main {
   private static final Wiring WIRING = new Wiring();
@@ -38,11 +40,18 @@ public final class Main {
   }
 
   /** Runs {@code dq} with an explicit environment and streams; returns the exit code. */
-  public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
-    return run(args, new SettingResolver(env), in, out, err, (app, demo) -> {
-      Logging.use(app.logFormat());
-      return Demo.run(WIRING.demo(app, demo), demo, out);
-    });
+  public static int run(
+      String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    return run(
+        args,
+        new SettingResolver(env),
+        in,
+        out,
+        err,
+        (app, demo) -> {
+          Logging.use(app.logFormat());
+          return Demo.run(WIRING.demo(app, demo), demo, out);
+        });
   }
 
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -50,22 +59,35 @@ public final class Main {
   }
 
   public static int run(
-      String[] args, SettingResolver env, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+      String[] args,
+      SettingResolver env,
+      PrintStream out,
+      PrintStream err,
+      DemoCommand.Launcher launcher) {
     return run(args, env, InputStream.nullInputStream(), out, err, launcher);
   }
 
   static int run(
-      String[] args, SettingResolver env, InputStream in, PrintStream out, PrintStream err,
+      String[] args,
+      SettingResolver env,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
       DemoCommand.Launcher launcher) {
     return commandLine(env, in, out, err, launcher).execute(args);
   }
 
   /** The whole command line; {@code launcher} runs the demo once its settings are resolved. */
   public static CommandLine commandLine(
-      SettingResolver env, InputStream in, PrintStream out, PrintStream err, DemoCommand.Launcher launcher) {
+      SettingResolver env,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      DemoCommand.Launcher launcher) {
     DqCommand root = new DqCommand(env, WIRING.backends());
     CommandLine cl = new CommandLine(root);
-    // The shared options are parsed into root before a subcommand runs; configure() also sets up logging, which the
+    // The shared options are parsed into root before a subcommand runs; configure() also sets up
+    // logging, which the
     // demo launcher does itself.
     cl.addSubcommand("demo", new DemoCommand(env, root::settings, launcher));
     cl.addSubcommand("run", new RunCommand(env, root::configure, WIRING::worker));
@@ -75,7 +97,8 @@ public final class Main {
     cl.addSubcommand("bench", new BenchCommand(env, root::configure, WIRING.backends()));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the code, humans
+    // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the
+    // code, humans
     // the line, and nobody needs a stack trace or the full usage to see which value was wrong.
     cl.setParameterExceptionHandler((ex, args) -> oneLine(ex.getCommandLine(), ex.getMessage()));
     cl.setExecutionExceptionHandler(
@@ -113,8 +136,9 @@ public final class Main {
   }
 
   /**
-   * A write whose reply was lost: neither success nor "nothing happened" is true. One line says so (the message should
-   * say how to check), then the ids in doubt, one per line, so that nobody sends them again blindly.
+   * A write whose reply was lost: neither success nor "nothing happened" is true. One line says so
+   * (the message should say how to check), then the ids in doubt, one per line, so that nobody
+   * sends them again blindly.
    */
   private static int unknown(CommandLine cl, OutcomeUnknownException e) {
     String message = e.getMessage();

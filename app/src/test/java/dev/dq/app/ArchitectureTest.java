@@ -17,18 +17,23 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * The module boundaries of STYLE §1 and §11, checked on the classes of every module (app sees them all). {@code
- * failOnEmptyShould} stays on, so a rule whose package is misspelled, or whose module disappeared, fails instead of
- * passing vacuously. Adding an adapter means adding it to {@link #hexagon} and a rule naming its technology.
+ * The module boundaries of STYLE §1 and §11, checked on the classes of every module (app sees them
+ * all). {@code failOnEmptyShould} stays on, so a rule whose package is misspelled, or whose module
+ * disappeared, fails instead of passing vacuously. Adding an adapter means adding it to {@link
+ * #hexagon} and a rule naming its technology.
  */
 @AnalyzeClasses(
     packages = "dev.dq",
-    importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.DoNotIncludeTestJars.class})
+    importOptions = {
+      ImportOption.DoNotIncludeTests.class,
+      ArchitectureTest.DoNotIncludeTestJars.class
+    })
 final class ArchitectureTest {
 
   /**
-   * The adapters-redis test-jar (TestRedis and its tests, used by the jar tests) arrives as a jar, which {@link
-   * ImportOption.DoNotIncludeTests} does not filter: its test classes would count as adapter code.
+   * The adapters-redis test-jar (TestRedis and its tests, used by the jar tests) arrives as a jar,
+   * which {@link ImportOption.DoNotIncludeTests} does not filter: its test classes would count as
+   * adapter code.
    */
   static final class DoNotIncludeTestJars implements ImportOption {
     @Override
@@ -45,7 +50,8 @@ final class ArchitectureTest {
           .applicationServices("dev.dq.core.worker..")
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")
-          // app is the composition root: it wires core to one adapter, so it sees both; its own limits are below.
+          // app is the composition root: it wires core to one adapter, so it sees both; its own
+          // limits are below.
           .ignoreDependency(resideInAPackage("dev.dq.app.."), DescribedPredicate.alwaysTrue())
           .because("core is the inside of the hexagon and adapters plug into its ports");
 
@@ -75,7 +81,12 @@ final class ArchitectureTest {
           .should()
           .onlyDependOnClassesThat()
           .resideInAnyPackage(
-              "dev.dq.adapter.redis..", "dev.dq.core..", "java..", "javax.net..", "org.slf4j..", "redis.clients..",
+              "dev.dq.adapter.redis..",
+              "dev.dq.core..",
+              "java..",
+              "javax.net..",
+              "org.slf4j..",
+              "redis.clients..",
               "com.fasterxml.jackson..");
 
   @ArchTest
@@ -107,7 +118,8 @@ final class ArchitectureTest {
           .resideOutsideOfPackage("dev.dq.app..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("com.google.inject..", "picocli..", "ch.qos.logback..", "io.prometheus..");
+          .resideInAnyPackage(
+              "com.google.inject..", "picocli..", "ch.qos.logback..", "io.prometheus..");
 
   @ArchTest
   static final ArchRule core_reads_time_only_through_the_injected_clock =
@@ -124,34 +136,52 @@ final class ArchitectureTest {
           .callMethod(Clock.class, "systemDefaultZone");
 
   @ArchTest
-  static final ArchRule no_java_util_logging = GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+  static final ArchRule no_java_util_logging =
+      GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
 
   /**
-   * The rooms of {@code app}: the root package (Main, the root command) builds the command line and calls wiring;
-   * wiring builds each feature's objects; a feature (run, ops, demo, bench) sees only the shared packages, never
-   * another feature, and nothing but the root and wiring sees a feature.
+   * The rooms of {@code app}: the root package (Main, the root command) builds the command line and
+   * calls wiring; wiring builds each feature's objects; a feature (run, ops, demo, bench) sees only
+   * the shared packages, never another feature, and nothing but the root and wiring sees a feature.
    */
   @ArchTest
   static final ArchRule app_features_meet_only_through_the_root_and_wiring =
       Architectures.layeredArchitecture()
           .consideringOnlyDependenciesInLayers()
-          .layer("root").definedBy("dev.dq.app")
-          .layer("wiring").definedBy("dev.dq.app.wiring..")
-          .layer("run").definedBy("dev.dq.app.run..")
-          .layer("ops").definedBy("dev.dq.app.ops..")
-          .layer("demo").definedBy("dev.dq.app.demo..")
-          .layer("bench").definedBy("dev.dq.app.bench..")
-          .layer("handlers").definedBy("dev.dq.app.handlers..")
-          .layer("metrics").definedBy("dev.dq.app.metrics..")
-          .layer("shared").definedBy("dev.dq.app.config..", "dev.dq.app.logging..", "dev.dq.app.lifecycle..")
-          .whereLayer("root").mayNotBeAccessedByAnyLayer()
-          .whereLayer("wiring").mayOnlyBeAccessedByLayers("root")
-          .whereLayer("run").mayOnlyBeAccessedByLayers("root", "wiring")
-          .whereLayer("ops").mayOnlyBeAccessedByLayers("root", "wiring")
-          .whereLayer("demo").mayOnlyBeAccessedByLayers("root", "wiring")
-          .whereLayer("bench").mayOnlyBeAccessedByLayers("root", "wiring")
-          .whereLayer("handlers").mayOnlyBeAccessedByLayers("run")
-          .whereLayer("metrics").mayOnlyBeAccessedByLayers("run", "wiring");
+          .layer("root")
+          .definedBy("dev.dq.app")
+          .layer("wiring")
+          .definedBy("dev.dq.app.wiring..")
+          .layer("run")
+          .definedBy("dev.dq.app.run..")
+          .layer("ops")
+          .definedBy("dev.dq.app.ops..")
+          .layer("demo")
+          .definedBy("dev.dq.app.demo..")
+          .layer("bench")
+          .definedBy("dev.dq.app.bench..")
+          .layer("handlers")
+          .definedBy("dev.dq.app.handlers..")
+          .layer("metrics")
+          .definedBy("dev.dq.app.metrics..")
+          .layer("shared")
+          .definedBy("dev.dq.app.config..", "dev.dq.app.logging..", "dev.dq.app.lifecycle..")
+          .whereLayer("root")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("wiring")
+          .mayOnlyBeAccessedByLayers("root")
+          .whereLayer("run")
+          .mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("ops")
+          .mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("demo")
+          .mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("bench")
+          .mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("handlers")
+          .mayOnlyBeAccessedByLayers("run")
+          .whereLayer("metrics")
+          .mayOnlyBeAccessedByLayers("run", "wiring");
 
   @ArchTest
   static final ArchRule handlers_and_metrics_never_depend_on_commands =
@@ -161,8 +191,13 @@ final class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "dev.dq.app", "dev.dq.app.run..", "dev.dq.app.ops..", "dev.dq.app.demo..", "dev.dq.app.bench..",
-              "dev.dq.app.wiring..", "picocli..");
+              "dev.dq.app",
+              "dev.dq.app.run..",
+              "dev.dq.app.ops..",
+              "dev.dq.app.demo..",
+              "dev.dq.app.bench..",
+              "dev.dq.app.wiring..",
+              "picocli..");
 
   @ArchTest
   static final ArchRule only_wiring_touches_guice =
@@ -172,7 +207,8 @@ final class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("com.google.inject..")
-          .because("wiring builds each object graph once; commands receive what they need, never an injector");
+          .because(
+              "wiring builds each object graph once; commands receive what they need, never an injector");
 
   @ArchTest
   static final ArchRule no_class_outside_wiring_names_an_adapter =

@@ -10,8 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A smoke run of {@code dq bench} on both backends, as a user types it, so the tool cannot rot. It checks that every
- * mode reports the tasks it moved and leaves Redis empty; it asserts no speed (benchmarks are not tests).
+ * A smoke run of {@code dq bench} on both backends, as a user types it, so the tool cannot rot. It
+ * checks that every mode reports the tasks it moved and leaves Redis empty; it asserts no speed
+ * (benchmarks are not tests).
  */
 final class BenchIT extends WithRedis {
   private final ObjectMapper json = new ObjectMapper();
@@ -27,23 +28,49 @@ final class BenchIT extends WithRedis {
 
   @Test
   void bench_memoryAllModes_printsEachModeAndTheThreadPoolBaseline() throws Exception {
-    Dq.Result r = Dq.run(Map.of(), "bench", "--backend", "memory", "--tasks", "3000", "--workers", "2",
-        "--latency-samples", "50", "--json");
+    Dq.Result r =
+        Dq.run(
+            Map.of(),
+            "bench",
+            "--backend",
+            "memory",
+            "--tasks",
+            "3000",
+            "--workers",
+            "2",
+            "--latency-samples",
+            "50",
+            "--json");
 
     List<JsonNode> rows = rows(r);
-    assertThat(rows).extracting(n -> n.path("measure").asText())
+    assertThat(rows)
+        .extracting(n -> n.path("measure").asText())
         .containsExactly("enqueue", "process", "latency", "ThreadPoolExecutor");
-    assertThat(rows).extracting(n -> n.path("tasks").asLong()).containsExactly(3000L, 3000L, 50L, 3000L);
+    assertThat(rows)
+        .extracting(n -> n.path("tasks").asLong())
+        .containsExactly(3000L, 3000L, 50L, 3000L);
     assertThat(rows.get(2).has("latency_p99_ms")).isTrue();
   }
 
   @Test
   void bench_redis_processesEveryTaskOnceAndLeavesTheQueuesEmpty() throws Exception {
-    Dq.Result r = Dq.run(env(), "bench", "--tasks", "2000", "--workers", "4", "--latency-samples", "50", "--json");
+    Dq.Result r =
+        Dq.run(
+            env(),
+            "bench",
+            "--tasks",
+            "2000",
+            "--workers",
+            "4",
+            "--latency-samples",
+            "50",
+            "--json");
 
     List<JsonNode> rows = rows(r);
     assertThat(rows).extracting(n -> n.path("backend").asText()).containsOnly("redis");
-    assertThat(rows).extracting(n -> n.path("measure").asText()).containsExactly("enqueue", "process", "latency");
+    assertThat(rows)
+        .extracting(n -> n.path("measure").asText())
+        .containsExactly("enqueue", "process", "latency");
     assertThat(rows.get(0).path("store_bytes_per_task").asLong()).isPositive();
     assertThat(broker.queues()).noneMatch(q -> q.startsWith("bench-"));
     assertThat(redis.admin().keys("dq:{bench-*")).isEmpty();

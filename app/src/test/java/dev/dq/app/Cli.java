@@ -8,12 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
 
-/** The whole dq command line in this JVM, on captured stdout and stderr, for the tests of each feature package. */
+/**
+ * The whole dq command line in this JVM, on captured stdout and stderr, for the tests of each
+ * feature package.
+ */
 public final class Cli {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  /** The command line with {@code env} as the environment and {@code stdin} as standard input; the demo never runs. */
+  /**
+   * The command line with {@code env} as the environment and {@code stdin} as standard input; the
+   * demo never runs.
+   */
   public CommandLine commandLine(Map<String, String> env, String stdin) {
     return Main.commandLine(
         new SettingResolver(env),

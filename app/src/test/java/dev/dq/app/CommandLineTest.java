@@ -57,12 +57,24 @@ final class CommandLineTest {
 
   @Test
   void demo_environment_isRead() {
-    var env = Map.of("WORKERS", "5", "TASKS", "42", "MAX_ATTEMPTS", "1", "DQ_BROKER", "MEMORY", "DQ_LOG_FORMAT", "json");
+    var env =
+        Map.of(
+            "WORKERS",
+            "5",
+            "TASKS",
+            "42",
+            "MAX_ATTEMPTS",
+            "1",
+            "DQ_BROKER",
+            "MEMORY",
+            "DQ_LOG_FORMAT",
+            "json");
 
     assertThat(run(env, "demo", "--seed", "7")).isZero();
 
     assertThat(app.get()).isEqualTo(new AppSettings("memory", LogFormat.JSON));
-    assertThat(demo.get()).isEqualTo(new DemoSettings(new WorkerSettings(5, 1, DemoCommand.GRACE), 42, 7));
+    assertThat(demo.get())
+        .isEqualTo(new DemoSettings(new WorkerSettings(5, 1, DemoCommand.GRACE), 42, 7));
   }
 
   @Test
@@ -89,7 +101,11 @@ final class CommandLineTest {
   void queueCapacity_outOfRange_exits2NamingIt() {
     assertThat(run(Map.of(), "--queue-capacity", "0", "demo")).isEqualTo(2);
 
-    assertThat(err().lines()).singleElement().asString().startsWith("dq: --queue-capacity must be").contains("\"0\"");
+    assertThat(err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: --queue-capacity must be")
+        .contains("\"0\"");
   }
 
   @Test
@@ -115,7 +131,11 @@ final class CommandLineTest {
     int code = run(Map.of(variable, value), "demo");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err().lines()).singleElement().asString().contains(variable).contains('"' + value + '"');
+    assertThat(err().lines())
+        .singleElement()
+        .asString()
+        .contains(variable)
+        .contains('"' + value + '"');
     assertThat(err()).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(demo.get()).as("demo must not run").isNull();
   }
@@ -163,7 +183,9 @@ final class CommandLineTest {
   void demoHelp_listsEveryDemoSetting_exits0() {
     assertThat(run(Map.of(), "demo", "--help")).isZero();
 
-    assertThat(out()).contains("--workers", "--tasks", "--max-attempts", "--seed", "WORKERS", "TASKS", "MAX_ATTEMPTS");
+    assertThat(out())
+        .contains(
+            "--workers", "--tasks", "--max-attempts", "--seed", "WORKERS", "TASKS", "MAX_ATTEMPTS");
   }
 
   @Test

@@ -22,10 +22,13 @@ final class DlqIT extends WithRedis {
   @BeforeEach
   void threeDeadLetters() throws Exception {
     for (String id : new String[] {"d-1", "d-2", "d-3"}) {
-      broker.enqueue(Task.builder("fail").id(id).payload("payload of " + id).createdAt(Instant.now()).build(),
+      broker.enqueue(
+          Task.builder("fail").id(id).payload("payload of " + id).createdAt(Instant.now()).build(),
           Duration.ofSeconds(5));
-      Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
-      broker.deadLetter(lease, new Failure("java.lang.IllegalStateException", "boom " + id, 3, Instant.now()));
+      Lease lease =
+          broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+      broker.deadLetter(
+          lease, new Failure("java.lang.IllegalStateException", "boom " + id, 3, Instant.now()));
     }
   }
 
@@ -37,7 +40,8 @@ final class DlqIT extends WithRedis {
     JsonNode list = json.readTree(r.out());
     assertThat(list.path("total").asLong()).isEqualTo(3);
     assertThat(list.path("entries").findValuesAsText("id")).containsExactly("d-1", "d-2", "d-3");
-    assertThat(list.path("entries").get(0).path("error_type").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(list.path("entries").get(0).path("error_type").asText())
+        .isEqualTo("java.lang.IllegalStateException");
   }
 
   @Test
@@ -45,7 +49,8 @@ final class DlqIT extends WithRedis {
     Dq.Result r = Dq.run(env(), "dlq", "list", "--limit", "2");
 
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("ID", "TYPE", "ATTEMPTS", "d-1", "d-2", "boom d-1", "2 of 3 dead letters")
+    assertThat(r.out())
+        .contains("ID", "TYPE", "ATTEMPTS", "d-1", "d-2", "boom d-1", "2 of 3 dead letters")
         .doesNotContain("d-3");
   }
 
@@ -57,7 +62,10 @@ final class DlqIT extends WithRedis {
     assertThat(shown.code()).isZero();
     assertThat(json.readTree(shown.out()).path("payload").asText()).isEqualTo("payload of d-2");
     assertThat(missing.code()).isEqualTo(1);
-    assertThat(missing.err().lines()).singleElement().asString().isEqualTo("dq: no dead letter nope in queue default");
+    assertThat(missing.err().lines())
+        .singleElement()
+        .asString()
+        .isEqualTo("dq: no dead letter nope in queue default");
   }
 
   @Test
@@ -66,14 +74,16 @@ final class DlqIT extends WithRedis {
     assertThat(broker.stats("default").ready()).isEqualTo(1);
     assertThat(broker.deadLetterQueue().size("default")).isEqualTo(2);
 
-    assertThat(Dq.run(env(), "dlq", "delete", "d-2", "--json").out().strip()).isEqualTo("{\"deleted\":[\"d-2\"]}");
+    assertThat(Dq.run(env(), "dlq", "delete", "d-2", "--json").out().strip())
+        .isEqualTo("{\"deleted\":[\"d-2\"]}");
     assertThat(Dq.run(env(), "dlq", "delete", "d-2").code()).as("already gone").isEqualTo(1);
 
     assertThat(Dq.run(env(), "dlq", "requeue", "--all").out().strip()).isEqualTo("requeued 1");
     assertThat(broker.stats("default").ready()).isEqualTo(2);
     assertThat(broker.deadLetterQueue().size("default")).isZero();
 
-    Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+    Lease lease =
+        broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
     broker.deadLetter(lease, new Failure("E", "again", 1, Instant.now()));
     assertThat(Dq.run(env(), "dlq", "purge", "--json").out().strip()).isEqualTo("{\"purged\":1}");
     assertThat(broker.deadLetterQueue().size("default")).isZero();
@@ -82,8 +92,15 @@ final class DlqIT extends WithRedis {
   @Test
   void entryStoredUnderAnInvalidId_listedIdShowsAndDeletesIt_requeueSaysWhyNot() throws Exception {
     String stored = "has space";
-    redis.admin().hset("dq:{default}:task:" + stored, Map.of("data", "garbage", "failure",
-        "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,\"failed_at_ms\":0}"));
+    redis
+        .admin()
+        .hset(
+            "dq:{default}:task:" + stored,
+            Map.of(
+                "data",
+                "garbage",
+                "failure",
+                "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,\"failed_at_ms\":0}"));
     redis.admin().zadd("dq:{default}:dead", 100, stored);
 
     JsonNode listed = json.readTree(Dq.run(env(), "dlq", "list", "--json").out());
@@ -101,13 +118,20 @@ final class DlqIT extends WithRedis {
 
     Dq.Result requeued = Dq.run(env(), "dlq", "requeue", id);
     assertThat(requeued.code()).isEqualTo(1);
-    assertThat(requeued.err().lines()).singleElement().asString()
-        .startsWith("dq: dead letter " + id + " of queue default is stored under \"has space\", which is not a valid "
-            + "task id").contains("cannot be requeued");
+    assertThat(requeued.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "dq: dead letter "
+                + id
+                + " of queue default is stored under \"has space\", which is not a valid "
+                + "task id")
+        .contains("cannot be requeued");
 
     Dq.Result rawId = Dq.run(env(), "dlq", "show", stored);
     assertThat(rawId.code()).isEqualTo(2);
-    assertThat(rawId.err()).contains("listed by dq dlq list under an id that works here", "\"has space\"");
+    assertThat(rawId.err())
+        .contains("listed by dq dlq list under an id that works here", "\"has space\"");
 
     Dq.Result deleted = Dq.run(env(), "dlq", "delete", id);
     assertThat(deleted.code()).as("stderr: %s", deleted.err()).isZero();
@@ -118,22 +142,29 @@ final class DlqIT extends WithRedis {
   }
 
   @Test
-  void requeueAll_whileRunFailsTasksAgain_requeuesEachEntryPresentAtStartOnceAndEnds() throws Exception {
+  void requeueAll_whileRunFailsTasksAgain_requeuesEachEntryPresentAtStartOnceAndEnds()
+      throws Exception {
     broker.deadLetterQueue().purge("default");
     int tasks = 200;
     Map<String, String> env = env("DQ_LOG_FORMAT", "json", "DQ_METRICS_PORT", "0");
     try (Dq.Running run = Dq.Running.start(env, "run")) {
-      Dq.Result published = Dq.run(env(), "publish", "--type", "fail", "--count", "" + tasks, "--quiet");
+      Dq.Result published =
+          Dq.run(env(), "publish", "--type", "fail", "--count", "" + tasks, "--quiet");
       assertThat(published.code()).as("stderr: %s", published.err()).isZero();
       await().atMost(Dq.PATIENCE).until(() -> broker.deadLetterQueue().size("default") == tasks);
 
-      // The worker fails every requeued task at once, so entries die again while the command still runs.
+      // The worker fails every requeued task at once, so entries die again while the command still
+      // runs.
       Dq.Result requeued = Dq.run(env(), "dlq", "requeue", "--all");
 
       assertThat(requeued.code()).as("stderr: %s", requeued.err()).isZero();
       assertThat(requeued.out().strip()).isEqualTo("requeued " + tasks);
-      await().atMost(Dq.PATIENCE).until(() -> broker.deadLetterQueue().size("default") == tasks
-          && broker.stats("default").ready() + broker.stats("default").inFlight() == 0);
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  broker.deadLetterQueue().size("default") == tasks
+                      && broker.stats("default").ready() + broker.stats("default").inFlight() == 0);
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
       Map<String, Long> runs = new HashMap<>();
       for (String line : run.err) {
@@ -142,7 +173,9 @@ final class DlqIT extends WithRedis {
           runs.merge(n.path("task_id").asText(), 1L, Long::sum);
         }
       }
-      assertThat(runs).as("runs per task: the first failure, then one after the requeue").hasSize(tasks)
+      assertThat(runs)
+          .as("runs per task: the first failure, then one after the requeue")
+          .hasSize(tasks)
           .allSatisfy((id, n) -> assertThat(n).as("runs of %s", id).isEqualTo(2));
     }
   }

@@ -22,12 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Runs the shaded {@code target/dq.jar} the way a user does: a separate JVM, its own environment (no inherited
- * {@code DQ_*}), stdin from a string, and real signals.
+ * Runs the shaded {@code target/dq.jar} the way a user does: a separate JVM, its own environment
+ * (no inherited {@code DQ_*}), stdin from a string, and real signals.
  */
 final class Dq {
   static final Path JAR = Path.of(System.getProperty("dq.jar", "target/dq.jar"));
   static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
   /** Generous: a JVM start on a loaded 2-core machine can take seconds. */
   static final Duration PATIENCE = Duration.ofSeconds(90);
 
@@ -35,13 +36,20 @@ final class Dq {
 
   private Dq() {}
 
-  /** {@code java -jar dq.jar args}, or {@code java -cp dq.jar:extra dev.dq.app.Main args} with extra jars. */
+  /**
+   * {@code java -jar dq.jar args}, or {@code java -cp dq.jar:extra dev.dq.app.Main args} with extra
+   * jars.
+   */
   static ProcessBuilder command(Map<String, String> env, List<Path> extraJars, String... args) {
     return command(List.of(), env, extraJars, args);
   }
 
-  /** As {@link #command(Map, List, String...)}, with JVM options such as {@code -Xmx64m} before the jar. */
-  static ProcessBuilder command(List<String> jvmArgs, Map<String, String> env, List<Path> extraJars, String... args) {
+  /**
+   * As {@link #command(Map, List, String...)}, with JVM options such as {@code -Xmx64m} before the
+   * jar.
+   */
+  static ProcessBuilder command(
+      List<String> jvmArgs, Map<String, String> env, List<Path> extraJars, String... args) {
     assertThat(JAR).as("the shaded jar (built by package)").isRegularFile();
     List<String> command = new ArrayList<>(List.of(JAVA.toString()));
     command.addAll(jvmArgs);
@@ -54,18 +62,26 @@ final class Dq {
     }
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().keySet().removeIf(k -> k.startsWith("DQ_") || List.of("WORKERS", "TASKS", "MAX_ATTEMPTS").contains(k));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k -> k.startsWith("DQ_") || List.of("WORKERS", "TASKS", "MAX_ATTEMPTS").contains(k));
     pb.environment().putAll(env);
     return pb;
   }
 
   /** Runs to completion with {@code stdin} as input. */
-  static Result runWithInput(Map<String, String> env, String stdin, String... args) throws Exception {
+  static Result runWithInput(Map<String, String> env, String stdin, String... args)
+      throws Exception {
     return runWithInput(List.of(), env, stdin.getBytes(StandardCharsets.UTF_8), args);
   }
 
-  /** Runs to completion with JVM options and raw {@code stdin} bytes (which need not be valid UTF-8). */
-  static Result runWithInput(List<String> jvmArgs, Map<String, String> env, byte[] stdin, String... args)
+  /**
+   * Runs to completion with JVM options and raw {@code stdin} bytes (which need not be valid
+   * UTF-8).
+   */
+  static Result runWithInput(
+      List<String> jvmArgs, Map<String, String> env, byte[] stdin, String... args)
       throws Exception {
     Process p = command(jvmArgs, env, List.of(), args).start();
     CompletableFuture<String> out = read(p.getInputStream());
@@ -75,7 +91,9 @@ final class Dq {
     } catch (IOException e) {
       // the command exited before reading its input: its exit code tells why
     }
-    assertThat(p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("dq %s finished in time", List.of(args)).isTrue();
+    assertThat(p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+        .as("dq %s finished in time", List.of(args))
+        .isTrue();
     return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
   }
 
@@ -84,13 +102,14 @@ final class Dq {
   }
 
   static CompletableFuture<String> read(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /** A long-running dq (run, stats --watch) whose output lines are collected as they come. */
@@ -102,11 +121,16 @@ final class Dq {
 
     private Running(Process process) {
       this.process = process;
-      this.readers = List.of(collect(process.getInputStream(), out), collect(process.getErrorStream(), err));
+      this.readers =
+          List.of(collect(process.getInputStream(), out), collect(process.getErrorStream(), err));
     }
 
-    static Running start(Map<String, String> env, List<Path> extraJars, String... args) throws IOException {
-      return new Running(command(env, extraJars, args).redirectInput(ProcessBuilder.Redirect.from(devNull())).start());
+    static Running start(Map<String, String> env, List<Path> extraJars, String... args)
+        throws IOException {
+      return new Running(
+          command(env, extraJars, args)
+              .redirectInput(ProcessBuilder.Redirect.from(devNull()))
+              .start());
     }
 
     static Running start(Map<String, String> env, String... args) throws IOException {
@@ -114,15 +138,18 @@ final class Dq {
     }
 
     private static Thread collect(InputStream in, List<String> lines) {
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          // process gone
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                  }
+                } catch (IOException e) {
+                  // process gone
+                }
+              });
       t.setDaemon(true);
       t.start();
       return t;
@@ -149,18 +176,21 @@ final class Dq {
     }
 
     /**
-     * SIGTERM, as {@code docker stop} and Kubernetes send it; returns the exit code. Through the {@link ProcessHandle}:
-     * {@link Process#destroy()} also closes our ends of the pipes, and then every line logged during shutdown is lost.
+     * SIGTERM, as {@code docker stop} and Kubernetes send it; returns the exit code. Through the
+     * {@link ProcessHandle}: {@link Process#destroy()} also closes our ends of the pipes, and then
+     * every line logged during shutdown is lost.
      */
     int terminate() throws InterruptedException {
       process.toHandle().destroy();
-      assertThat(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("stopped in time; stderr:%n%s", errText())
+      assertThat(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+          .as("stopped in time; stderr:%n%s", errText())
           .isTrue();
       return drained();
     }
 
     int awaitExit() throws InterruptedException {
-      assertThat(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("exited; stderr:%n%s", errText())
+      assertThat(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+          .as("exited; stderr:%n%s", errText())
           .isTrue();
       return drained();
     }
@@ -175,9 +205,13 @@ final class Dq {
     return new File(File.separatorChar == '/' ? "/dev/null" : "NUL");
   }
 
-  /** A free loopback port: bound, then released for the process under test (a tiny race, accepted in tests). */
+  /**
+   * A free loopback port: bound, then released for the process under test (a tiny race, accepted in
+   * tests).
+   */
   static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -23,12 +23,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Runs the shaded {@code target/dq.jar} the way a user does: a separate JVM, real environment, real signals. */
+/**
+ * Runs the shaded {@code target/dq.jar} the way a user does: a separate JVM, real environment, real
+ * signals.
+ */
 final class DqJarIT {
-  private static final Map<String, String> DEMO_ENV = Map.of("WORKERS", "3", "TASKS", "10", "MAX_ATTEMPTS", "3");
+  private static final Map<String, String> DEMO_ENV =
+      Map.of("WORKERS", "3", "TASKS", "10", "MAX_ATTEMPTS", "3");
 
   private static ProcessBuilder dq(Map<String, String> env, String... args) {
-    return Dq.command(env, List.of(), args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return Dq.command(env, List.of(), args)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
   }
 
   private static Dq.Result run(Map<String, String> env, String... args) throws Exception {
@@ -52,7 +57,9 @@ final class DqJarIT {
     assertThat(r.code()).as("stderr:%n%s", r.err()).isZero();
     assertThat(count(r.out(), "succeeded") + count(r.out(), "dead-lettered")).isEqualTo(10);
     assertThat(r.out()).contains("published      10 of 10", "dead-letter queue (");
-    assertThat(r.err()).contains("enqueued", "started", "succeeded").doesNotContain("Exception in thread");
+    assertThat(r.err())
+        .contains("enqueued", "started", "succeeded")
+        .doesNotContain("Exception in thread");
   }
 
   @Test
@@ -95,16 +102,23 @@ final class DqJarIT {
     }
     assertThat(lines).isNotEmpty().allSatisfy(n -> assertThat(n.isObject()).isTrue());
     assertThat(lines)
-        .allSatisfy(n -> assertThat(java.time.Instant.parse(n.path("timestamp").asText())).isNotNull());
+        .allSatisfy(
+            n -> assertThat(java.time.Instant.parse(n.path("timestamp").asText())).isNotNull());
     List<JsonNode> taskLines = lines.stream().filter(n -> n.has("task_id")).toList();
-    assertThat(taskLines).hasSizeGreaterThanOrEqualTo(30); // 10 x (enqueued, started, succeeded or failed)
     assertThat(taskLines)
-        .allSatisfy(n -> assertThat(n.fieldNames()).toIterable().contains("task_id", "task_type", "queue", "attempt"))
+        .hasSizeGreaterThanOrEqualTo(30); // 10 x (enqueued, started, succeeded or failed)
+    assertThat(taskLines)
+        .allSatisfy(
+            n ->
+                assertThat(n.fieldNames())
+                    .toIterable()
+                    .contains("task_id", "task_type", "queue", "attempt"))
         .allSatisfy(n -> assertThat(n.path("attempt").isInt()).isTrue());
     assertThat(taskLines.stream().filter(n -> n.path("message").asText().startsWith("succeeded")))
         .isNotEmpty()
         .allSatisfy(n -> assertThat(n.fieldNames()).toIterable().contains("worker", "duration_ms"));
-    assertThat(taskLines.stream().map(n -> n.path("message").asText())).anyMatch(m -> m.startsWith("enqueued"));
+    assertThat(taskLines.stream().map(n -> n.path("message").asText()))
+        .anyMatch(m -> m.startsWith("enqueued"));
   }
 
   @Test
@@ -118,7 +132,9 @@ final class DqJarIT {
     Thread errReader =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                   err.append(line).append('\n');
                   if (line.contains("succeeded")) {
@@ -135,11 +151,16 @@ final class DqJarIT {
     long start = System.nanoTime();
     interrupt(p);
 
-    assertThat(p.waitFor(DemoCommand.GRACE.plusSeconds(10).toSeconds(), TimeUnit.SECONDS)).as("stopped in time").isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DemoCommand.GRACE.plusSeconds(10));
+    assertThat(p.waitFor(DemoCommand.GRACE.plusSeconds(10).toSeconds(), TimeUnit.SECONDS))
+        .as("stopped in time")
+        .isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(DemoCommand.GRACE.plusSeconds(10));
     errReader.join(5_000);
     String summary = out.get(5, TimeUnit.SECONDS);
-    assertThat(summary).as("stderr:%n%s", err).contains("dq demo summary", "unfinished", "dead-letter queue (");
+    assertThat(summary)
+        .as("stderr:%n%s", err)
+        .contains("dq demo summary", "unfinished", "dead-letter queue (");
     assertThat(p.exitValue()).as("128 + SIGINT, or + SIGTERM").isIn(130, 143);
   }
 

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -20,19 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The handler SPI as a user meets it: a class compiled against dq.jar alone, jarred with its services file, put next
- * to dq.jar with {@code java -cp}, and served by {@code dq run}.
+ * The handler SPI as a user meets it: a class compiled against dq.jar alone, jarred with its
+ * services file, put next to dq.jar with {@code java -cp}, and served by {@code dq run}.
  */
 final class HandlerPluginIT extends WithRedis {
   private static final Pattern EXAMPLE =
-      Pattern.compile("<!-- handler-example:start -->\\s*```java\\n(.*?)```\\s*<!-- handler-example:end -->",
+      Pattern.compile(
+          "<!-- handler-example:start -->\\s*```java\\n(.*?)```\\s*<!-- handler-example:end -->",
           Pattern.DOTALL);
 
   /** The README's example handler, so that the documented example is the tested one. */
   static String readmeExample() throws IOException {
     Path readme = Path.of(System.getProperty("basedir", ".")).resolve("../README.md").normalize();
     Matcher m = EXAMPLE.matcher(Files.readString(readme));
-    assertThat(m.find()).as("a ```java block between the handler-example markers in %s", readme).isTrue();
+    assertThat(m.find())
+        .as("a ```java block between the handler-example markers in %s", readme)
+        .isTrue();
     return m.group(1);
   }
 
@@ -45,13 +48,25 @@ final class HandlerPluginIT extends WithRedis {
     Files.writeString(src, readmeExample().replace("GreetHandler", name));
     Path classes = Files.createDirectories(dir.resolve(name + "/classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "--release", "17", "-cp", Dq.JAR.toString(), "-d", classes.toString(),
-        src.toString());
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "--release",
+            "17",
+            "-cp",
+            Dq.JAR.toString(),
+            "-d",
+            classes.toString(),
+            src.toString());
     assertThat(rc).as("javac").isZero();
 
     Path jar = dir.resolve(name + ".jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      entry(out, "META-INF/services/dev.dq.core.worker.NamedTaskHandler",
+      entry(
+          out,
+          "META-INF/services/dev.dq.core.worker.NamedTaskHandler",
           ("com.example." + name + "\n").getBytes(StandardCharsets.UTF_8));
       try (Stream<Path> files = Files.walk(classes)) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -73,7 +88,10 @@ final class HandlerPluginIT extends WithRedis {
   void run_withUserJarOnClasspath_servesItsTaskType() throws Exception {
     Path jar = handlerJar("GreetHandler");
     Path greeting = dir.resolve("greeting.txt");
-    String stdin = "{\"type\":\"greet\",\"payload\":\"" + greeting.toString().replace("\\", "\\\\") + "\\nworld\"}\n";
+    String stdin =
+        "{\"type\":\"greet\",\"payload\":\""
+            + greeting.toString().replace("\\", "\\\\")
+            + "\\nworld\"}\n";
     assertThat(Dq.runWithInput(env(), stdin, "publish").code()).isZero();
 
     try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0"), List.of(jar), "run")) {
@@ -91,7 +109,9 @@ final class HandlerPluginIT extends WithRedis {
 
     try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0"), jars, "run")) {
       assertThat(run.awaitExit()).isEqualTo(2);
-      assertThat(run.err).singleElement().asString()
+      assertThat(run.err)
+          .singleElement()
+          .asString()
           .startsWith("dq: two handlers for task type greet")
           .contains("com.example.GreetHandler", "com.example.OtherGreetHandler");
     }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,25 +12,35 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8 item 1 through the jar: {@code run --workers 64 --prefetch 1} on 1000 tasks of 200 ms used to starve the
- * Redis connection pool (16): idle workers held every connection in BLPOP, acks and renewals failed with "Could not get
- * a resource from the pool", and tasks ran twice. A ledger of the processed ids must hold each published id once.
+ * Issue 8 item 1 through the jar: {@code run --workers 64 --prefetch 1} on 1000 tasks of 200 ms
+ * used to starve the Redis connection pool (16): idle workers held every connection in BLPOP, acks
+ * and renewals failed with "Could not get a resource from the pool", and tasks ran twice. A ledger
+ * of the processed ids must hold each published id once.
  */
 final class ManyWorkersIT extends WithRedis {
   private final ObjectMapper json = new ObjectMapper();
 
   @Test
   void run_sixtyFourWorkersPrefetchOne_runsEachOfAThousandTasksOnce() throws Exception {
-    Dq.Result published = Dq.run(env(), "publish", "--type", "sleep", "--payload", "200ms", "--count", "1000");
+    Dq.Result published =
+        Dq.run(env(), "publish", "--type", "sleep", "--payload", "200ms", "--count", "1000");
     assertThat(published.code()).as("stderr: %s", published.err()).isZero();
     List<String> ids = published.out().lines().toList();
     assertThat(ids).hasSize(1000).doesNotHaveDuplicates();
 
-    try (Dq.Running run = Dq.Running.start(env("DQ_LOG_FORMAT", "json", "DQ_METRICS_PORT", "0"), "run",
-        "--workers", "64", "--prefetch", "1")) {
+    try (Dq.Running run =
+        Dq.Running.start(
+            env("DQ_LOG_FORMAT", "json", "DQ_METRICS_PORT", "0"),
+            "run",
+            "--workers",
+            "64",
+            "--prefetch",
+            "1")) {
       await().atMost(Dq.PATIENCE).until(() -> succeeded(run).size() >= 1000);
       await().atMost(Dq.PATIENCE).until(() -> broker.stats("default").inFlight() == 0);
-      assertThat(run.terminate()).as("exit code after SIGTERM; stderr:%n%s", run.errText()).isZero();
+      assertThat(run.terminate())
+          .as("exit code after SIGTERM; stderr:%n%s", run.errText())
+          .isZero();
 
       Map<String, Integer> started = new HashMap<>();
       List<JsonNode> warnings = new ArrayList<>();
@@ -47,7 +56,9 @@ final class ManyWorkersIT extends WithRedis {
       assertThat(started.values()).as("runs per task").containsOnly(1);
       assertThat(succeeded(run)).hasSize(1000).doesNotHaveDuplicates();
       assertThat(warnings).as("warnings (pool starvation, failed acks or renewals)").isEmpty();
-      assertThat(broker.stats("default")).extracting(s -> s.ready() + s.inFlight() + s.delayed()).isEqualTo(0L);
+      assertThat(broker.stats("default"))
+          .extracting(s -> s.ready() + s.inFlight() + s.delayed())
+          .isEqualTo(0L);
     }
   }
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8 item 7: Redis at {@code maxmemory} refuses new work; {@code dq publish} used to call that "broker
- * unavailable". It must say that Redis is out of memory and how to fix it.
+ * Issue 8 item 7: Redis at {@code maxmemory} refuses new work; {@code dq publish} used to call that
+ * "broker unavailable". It must say that Redis is out of memory and how to fix it.
  */
 final class OutOfMemoryIT extends WithRedis {
 
@@ -28,20 +28,29 @@ final class OutOfMemoryIT extends WithRedis {
     Dq.Result r = Dq.run(env(), "publish", "--type", "echo", "--payload", "hi", "--timeout", "1s");
 
     assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
-    String line = r.err().lines().filter(l -> l.startsWith("dq: ")).findFirst().orElseThrow(
-        () -> new AssertionError("no dq: line in\n" + r.err()));
-    assertThat(line).contains("lack of memory", "maxmemory", "noeviction", "nothing was published")
+    String line =
+        r.err()
+            .lines()
+            .filter(l -> l.startsWith("dq: "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no dq: line in\n" + r.err()));
+    assertThat(line)
+        .contains("lack of memory", "maxmemory", "noeviction", "nothing was published")
         .doesNotContain("broker unavailable");
     assertThat(r.out()).isEmpty();
     redis.dropFillers();
     assertThat(broker.stats("default").ready()).isZero();
   }
 
-  /** Workers do not crash on refused claims: they log the reason, back off, and go on once memory is freed. */
+  /**
+   * Workers do not crash on refused claims: they log the reason, back off, and go on once memory is
+   * freed.
+   */
   @Test
   void run_redisAtMaxmemory_logsWhyAndResumesOnceMemoryIsFreed() throws Exception {
     for (int i = 0; i < 5; i++) {
-      broker.enqueue(Task.builder("echo").id("m-" + i).payload("hi").createdAt(Instant.now()).build(),
+      broker.enqueue(
+          Task.builder("echo").id("m-" + i).payload("hi").createdAt(Instant.now()).build(),
           Duration.ofSeconds(5));
     }
     redis.runOutOfMemory();
@@ -52,8 +61,9 @@ final class OutOfMemoryIT extends WithRedis {
 
       redis.dropFillers();
 
-      await().atMost(Dq.PATIENCE).until(() -> broker.stats("default").ready() + broker.stats("default").inFlight()
-          == 0);
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> broker.stats("default").ready() + broker.stats("default").inFlight() == 0);
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
       assertThat(run.err.stream().filter(l -> l.contains("succeeded"))).hasSize(5);
     }

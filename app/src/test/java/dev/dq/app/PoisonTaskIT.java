@@ -12,15 +12,22 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Entries written straight into Redis that are not valid tasks, met by {@code dq run} (issue 8 item 2). */
+/**
+ * Entries written straight into Redis that are not valid tasks, met by {@code dq run} (issue 8 item
+ * 2).
+ */
 final class PoisonTaskIT extends WithRedis {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
   private String metrics(int port) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (Exception e) {
       return ""; // not listening yet
     }
@@ -28,21 +35,30 @@ final class PoisonTaskIT extends WithRedis {
 
   @Test
   void run_taskKeyIsAString_deadLettersItWithTheReason_andItsBatchNeighboursRun() throws Exception {
-    String value = "{\"v\":1,\"id\":\"x\",\"queue\":\"wt\",\"type\":\"echo\",\"payload_b64\":\"aGVsbG8=\","
-        + "\"headers\":{},\"created_at_ms\":1767225600000,\"attempt\":1}";
+    String value =
+        "{\"v\":1,\"id\":\"x\",\"queue\":\"wt\",\"type\":\"echo\",\"payload_b64\":\"aGVsbG8=\","
+            + "\"headers\":{},\"created_at_ms\":1767225600000,\"attempt\":1}";
     redis.admin().set("dq:{wt}:task:x", value);
     redis.admin().rpush("dq:{wt}:ready", "x");
-    Dq.Result published = Dq.run(env(), "publish", "--queue", "wt", "--type", "echo", "--count", "3");
+    Dq.Result published =
+        Dq.run(env(), "publish", "--queue", "wt", "--type", "echo", "--count", "3");
     assertThat(published.code()).as("stderr: %s", published.err()).isZero();
     int port = Dq.freePort();
 
-    try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "" + port), "run", "--queue", "wt",
-        "--prefetch", "4")) {
-      await().atMost(Dq.PATIENCE).until(() -> metrics(port)
-          .contains("dq_tasks_succeeded_total{queue=\"wt\",type=\"echo\"} 3.0"));
+    try (Dq.Running run =
+        Dq.Running.start(
+            env("DQ_METRICS_PORT", "" + port), "run", "--queue", "wt", "--prefetch", "4")) {
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  metrics(port)
+                      .contains("dq_tasks_succeeded_total{queue=\"wt\",type=\"echo\"} 3.0"));
       await().atMost(Dq.PATIENCE).until(() -> broker.deadLetterQueue().size("wt") == 1);
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
-      assertThat(run.errText()).contains("task key is a string, not a hash").doesNotContain("WRONGTYPE");
+      assertThat(run.errText())
+          .contains("task key is a string, not a hash")
+          .doesNotContain("WRONGTYPE");
     }
 
     Dq.Result list = Dq.run(env(), "dlq", "list", "--queue", "wt", "--json");
@@ -53,7 +69,11 @@ final class PoisonTaskIT extends WithRedis {
     assertThat(entry.path("message").asText()).isEqualTo("task key is a string, not a hash");
     Dq.Result show = Dq.run(env(), "dlq", "show", "x", "--queue", "wt", "--json");
     assertThat(show.code()).as("stderr: %s", show.err()).isZero();
-    assertThat(json.readTree(show.out()).path("payload").asText()).as("the raw value, kept").isEqualTo("hello");
-    assertThat(broker.stats("wt")).extracting(s -> s.ready() + s.inFlight() + s.delayed()).isEqualTo(0L);
+    assertThat(json.readTree(show.out()).path("payload").asText())
+        .as("the raw value, kept")
+        .isEqualTo("hello");
+    assertThat(broker.stats("wt"))
+        .extracting(s -> s.ready() + s.inFlight() + s.delayed())
+        .isEqualTo(0L);
   }
 }

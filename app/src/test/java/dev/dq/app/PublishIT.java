@@ -11,7 +11,18 @@ final class PublishIT extends WithRedis {
 
   @Test
   void publish_typeAndCount_printsIdsAndEnqueuesThem() throws Exception {
-    Dq.Result r = Dq.run(env(), "publish", "--type", "echo", "--payload", "hi", "--count", "3", "--queue", "mail");
+    Dq.Result r =
+        Dq.run(
+            env(),
+            "publish",
+            "--type",
+            "echo",
+            "--payload",
+            "hi",
+            "--count",
+            "3",
+            "--queue",
+            "mail");
 
     assertThat(r.code()).as("stderr: %s", r.err()).isZero();
     assertThat(r.out().lines()).hasSize(3).allMatch(id -> id.matches("[0-9a-f-]{36}"));
@@ -20,7 +31,8 @@ final class PublishIT extends WithRedis {
 
   @Test
   void publish_jsonLinesOnStdin_quiet_printsCount() throws Exception {
-    String stdin = "{\"type\":\"echo\",\"payload\":\"a\"}\n{\"type\":\"sleep\",\"payload\":\"10ms\",\"queue\":\"slow\"}\n";
+    String stdin =
+        "{\"type\":\"echo\",\"payload\":\"a\"}\n{\"type\":\"sleep\",\"payload\":\"10ms\",\"queue\":\"slow\"}\n";
 
     Dq.Result r = Dq.runWithInput(env(), stdin, "publish", "--quiet");
 
@@ -45,8 +57,11 @@ final class PublishIT extends WithRedis {
     Dq.Result r = Dq.run(env(), "publish", "--type", "echo", "--payload-file", big.toString());
 
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err().lines()).singleElement().asString()
-        .startsWith("dq: --payload-file").contains("exceed the payload limit", "nothing was published");
+    assertThat(r.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: --payload-file")
+        .contains("exceed the payload limit", "nothing was published");
     assertThat(r.out()).isEmpty();
     assertThat(redis.admin().dbSize()).as("nothing half-written").isZero();
   }
@@ -64,25 +79,36 @@ final class PublishIT extends WithRedis {
 
   @Test
   void unreachableRedis_eachCommandExits1WithOneClearLine() throws Exception {
-    Map<String, String> down = Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", "redis://127.0.0.1:" + Dq.freePort());
+    Map<String, String> down =
+        Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", "redis://127.0.0.1:" + Dq.freePort());
 
-    for (String[] args : new String[][] {
-        {"publish", "--type", "echo"}, {"stats"}, {"dlq", "list"}, {"run", "--metrics-port", "0"}}) {
+    for (String[] args :
+        new String[][] {
+          {"publish", "--type", "echo"}, {"stats"}, {"dlq", "list"}, {"run", "--metrics-port", "0"}
+        }) {
       Dq.Result r = Dq.run(down, args);
 
       assertThat(r.code()).as("dq %s; stderr: %s", String.join(" ", args), r.err()).isEqualTo(1);
-      assertThat(r.err().lines().filter(l -> l.startsWith("dq: "))).as(String.join(" ", args)).singleElement()
-          .asString().startsWith("dq: broker unavailable");
+      assertThat(r.err().lines().filter(l -> l.startsWith("dq: ")))
+          .as(String.join(" ", args))
+          .singleElement()
+          .asString()
+          .startsWith("dq: broker unavailable");
       assertThat(r.err()).doesNotContain("\tat ");
     }
   }
 
   @Test
   void badRedisUrl_exits2NamingItWithoutEchoingThePassword() throws Exception {
-    Dq.Result r = Dq.run(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", "http://user:s3cret@host"), "stats");
+    Dq.Result r =
+        Dq.run(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", "http://user:s3cret@host"), "stats");
 
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err().lines()).singleElement().asString().startsWith("dq: DQ_REDIS_URL").doesNotContain("s3cret");
+    assertThat(r.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: DQ_REDIS_URL")
+        .doesNotContain("s3cret");
   }
 
   @Test

@@ -15,10 +15,14 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Compiles the library example in the README against the real modules and runs it, so the README cannot rot. */
+/**
+ * Compiles the library example in the README against the real modules and runs it, so the README
+ * cannot rot.
+ */
 final class ReadmeExampleTest {
   private static final Pattern EXAMPLE =
-      Pattern.compile("<!-- example:start -->\\s*```java\\n(.*?)```\\s*<!-- example:end -->", Pattern.DOTALL);
+      Pattern.compile(
+          "<!-- example:start -->\\s*```java\\n(.*?)```\\s*<!-- example:end -->", Pattern.DOTALL);
 
   @Test
   void readmeExample_compilesAndRuns(@TempDir Path dir) throws Exception {
@@ -30,12 +34,21 @@ final class ReadmeExampleTest {
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int compiled =
-        javac.run(null, null, null, "-d", dir.toString(), "-cp", classpath, dir.resolve("Example.java").toString());
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            dir.toString(),
+            "-cp",
+            classpath,
+            dir.resolve("Example.java").toString());
     assertThat(compiled).as("javac exit code").isZero();
 
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p =
-        new ProcessBuilder(List.of(java.toString(), "-cp", dir + File.pathSeparator + classpath, "Example"))
+        new ProcessBuilder(
+                List.of(java.toString(), "-cp", dir + File.pathSeparator + classpath, "Example"))
             .redirectErrorStream(true)
             .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -16,7 +16,9 @@ final class StatsIT extends WithRedis {
 
   private void publish(String queue, int n) throws InterruptedException {
     for (int i = 0; i < n; i++) {
-      broker.enqueue(Task.builder("echo").queue(queue).createdAt(Instant.now()).build(), Duration.ofSeconds(5));
+      broker.enqueue(
+          Task.builder("echo").queue(queue).createdAt(Instant.now()).build(),
+          Duration.ofSeconds(5));
     }
   }
 
@@ -24,8 +26,10 @@ final class StatsIT extends WithRedis {
   void stats_json_countsEveryKnownQueue() throws Exception {
     publish("a", 2);
     publish("b", 1);
-    broker.enqueueAt(Task.builder("echo").queue("b").createdAt(Instant.now()).build(),
-        Instant.now().plus(Duration.ofHours(1)), Duration.ofSeconds(5));
+    broker.enqueueAt(
+        Task.builder("echo").queue("b").createdAt(Instant.now()).build(),
+        Instant.now().plus(Duration.ofHours(1)),
+        Duration.ofSeconds(5));
 
     Dq.Result r = Dq.run(env(), "stats", "--json");
 
@@ -50,15 +54,20 @@ final class StatsIT extends WithRedis {
 
     assertThat(r.code()).isZero();
     assertThat(r.out().lines().toList()).hasSize(2);
-    assertThat(r.out()).containsPattern("QUEUE +READY +IN_FLIGHT +DELAYED +DEAD").containsPattern("(?m)^a +2 +0 +0 +0$");
+    assertThat(r.out())
+        .containsPattern("QUEUE +READY +IN_FLIGHT +DELAYED +DEAD")
+        .containsPattern("(?m)^a +2 +0 +0 +0$");
   }
 
   @Test
   void stats_watch_refreshesUntilSigterm_thenExits0() throws Exception {
-    try (Dq.Running watch = Dq.Running.start(env(), "stats", "--watch", "--json", "--interval", "200ms")) {
+    try (Dq.Running watch =
+        Dq.Running.start(env(), "stats", "--watch", "--json", "--interval", "200ms")) {
       await().atMost(Dq.PATIENCE).until(() -> watch.out.size() >= 1);
       publish("default", 3);
-      await().atMost(Dq.PATIENCE).until(() -> watch.out.stream().anyMatch(l -> l.contains("\"ready\":3")));
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> watch.out.stream().anyMatch(l -> l.contains("\"ready\":3")));
 
       assertThat(watch.terminate()).as("stderr:%n%s", watch.errText()).isZero();
       assertThat(watch.out).allSatisfy(l -> assertThat(json.readTree(l).has("queues")).isTrue());

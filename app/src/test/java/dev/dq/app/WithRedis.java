@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * A private redis-server (free loopback port, own directory; never the shared 6379) for a class of jar tests, emptied
- * before each test, plus a {@link RedisBroker} on it for setting up and checking state.
+ * A private redis-server (free loopback port, own directory; never the shared 6379) for a class of
+ * jar tests, emptied before each test, plus a {@link RedisBroker} on it for setting up and checking
+ * state.
  */
 abstract class WithRedis {
   static TestRedis redis;
@@ -41,7 +42,8 @@ abstract class WithRedis {
 
   /** The environment that points dq at this Redis, plus {@code more} key-value pairs. */
   static Map<String, String> env(String... more) {
-    Map<String, String> env = new HashMap<>(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", redis.url()));
+    Map<String, String> env =
+        new HashMap<>(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", redis.url()));
     for (int i = 0; i < more.length; i += 2) {
       env.put(more[i], more[i + 1]);
     }

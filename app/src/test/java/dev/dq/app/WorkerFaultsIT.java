@@ -13,12 +13,17 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** {@code dq run} on real Redis when its own process misbehaves: frozen past its lease, stopped past its grace. */
+/**
+ * {@code dq run} on real Redis when its own process misbehaves: frozen past its lease, stopped past
+ * its grace.
+ */
 final class WorkerFaultsIT extends WithRedis {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private void publish(String id, String sleep) throws InterruptedException {
-    broker.enqueue(Task.builder("sleep").id(id).payload(sleep).createdAt(Instant.now()).build(), Duration.ofSeconds(5));
+    broker.enqueue(
+        Task.builder("sleep").id(id).payload(sleep).createdAt(Instant.now()).build(),
+        Duration.ofSeconds(5));
   }
 
   private static void signal(String signal, long pid) throws Exception {
@@ -28,8 +33,10 @@ final class WorkerFaultsIT extends WithRedis {
 
   private String metrics(int port) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(30)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+              .timeout(Duration.ofSeconds(30))
+              .build();
       return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     } catch (Exception e) {
       return "";
@@ -42,13 +49,18 @@ final class WorkerFaultsIT extends WithRedis {
       publish("s-" + i, "60s");
     }
 
-    try (Dq.Running run = Dq.Running.start(
-        env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "2", "DQ_PREFETCH", "4", "DQ_GRACE", "1s"), "run")) {
-      await().atMost(Dq.PATIENCE).until(() -> run.err.stream().filter(l -> l.contains("started after")).count() == 2);
+    try (Dq.Running run =
+        Dq.Running.start(
+            env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "2", "DQ_PREFETCH", "4", "DQ_GRACE", "1s"),
+            "run")) {
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> run.err.stream().filter(l -> l.contains("started after")).count() == 2);
 
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
 
-      assertThat(run.errText()).contains("handing back 6 prefetched tasks", "interrupting 2 running handlers")
+      assertThat(run.errText())
+          .contains("handing back 6 prefetched tasks", "interrupting 2 running handlers")
           .doesNotContain("interrupting 8");
       assertThat(broker.stats("default")).isEqualTo(new QueueStats("default", 8, 0, 0));
     }
@@ -59,22 +71,44 @@ final class WorkerFaultsIT extends WithRedis {
     publish("long-1", "15s");
     int port = Dq.freePort();
 
-    try (Dq.Running run = Dq.Running.start(
-        env("DQ_METRICS_PORT", "" + port, "DQ_WORKERS", "1", "DQ_GRACE", "1s"), "run")) {
-      await().atMost(Dq.PATIENCE).until(() -> run.hasErrLine(l -> l.contains("started after") && l.contains("long-1")));
+    try (Dq.Running run =
+        Dq.Running.start(
+            env("DQ_METRICS_PORT", "" + port, "DQ_WORKERS", "1", "DQ_GRACE", "1s"), "run")) {
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> run.hasErrLine(l -> l.contains("started after") && l.contains("long-1")));
 
-      signal("STOP", run.pid()); // as a long GC pause or a starved connection pool would: no renewal gets through
+      signal(
+          "STOP",
+          run.pid()); // as a long GC pause or a starved connection pool would: no renewal gets
+      // through
       try {
-        await().atMost(Dq.PATIENCE).pollInterval(Duration.ofMillis(500))
-            .until(() -> broker.reclaimExpiredLeases() == 1); // the lease (8 s) expired; another worker may take it
+        await()
+            .atMost(Dq.PATIENCE)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () ->
+                    broker.reclaimExpiredLeases()
+                        == 1); // the lease (8 s) expired; another worker may take it
       } finally {
         signal("CONT", run.pid());
       }
 
-      await().atMost(Dq.PATIENCE).until(() -> run.hasErrLine(l -> l.contains(
-          "lease of task long-1 expired before it could be renewed; it may run again elsewhere")));
-      await().atMost(Dq.PATIENCE).until(() ->
-          metrics(port).contains("dq_tasks_lease_expired_total{queue=\"default\",type=\"sleep\"} 1.0"));
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  run.hasErrLine(
+                      l ->
+                          l.contains(
+                              "lease of task long-1 expired before it could be renewed; it may run again elsewhere")));
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  metrics(port)
+                      .contains(
+                          "dq_tasks_lease_expired_total{queue=\"default\",type=\"sleep\"} 1.0"));
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
     }
   }

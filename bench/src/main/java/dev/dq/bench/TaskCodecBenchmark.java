@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The Redis adapter's task JSON codec (wire format v1): one encode on every enqueue, one decode on every claim.
- * Measured through {@link RedisTaskFormat}, the adapter's public face of the same codec.
+ * The Redis adapter's task JSON codec (wire format v1): one encode on every enqueue, one decode on
+ * every claim. Measured through {@link RedisTaskFormat}, the adapter's public face of the same
+ * codec.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,11 +41,12 @@ public class TaskCodecBenchmark {
   public void setUp() {
     byte[] payload = new byte[payloadBytes];
     Arrays.fill(payload, (byte) 'x');
-    task = Task.builder("echo")
-        .payload(payload)
-        .header("trace-id", "4bf92f3577b34da6a3ce929d0e0e4736")
-        .createdAt(Instant.parse("2024-01-01T00:00:00Z"))
-        .build();
+    task =
+        Task.builder("echo")
+            .payload(payload)
+            .header("trace-id", "4bf92f3577b34da6a3ce929d0e0e4736")
+            .createdAt(Instant.parse("2024-01-01T00:00:00Z"))
+            .build();
     json = codec.encode(task);
     // Fail at setup, not with a misleading score, if the round trip is broken.
     if (!codec.decode(json, task.id().value(), task.queue()).equals(task)) {

@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A blocking call run on its own daemon thread, so a test can watch it block, then interrupt it or unblock it and
- * collect the outcome. Unlike a pooled {@code Future}, it exposes the thread, and an interrupt reaches the call
- * itself, whose {@code InterruptedException} is then the outcome.
+ * A blocking call run on its own daemon thread, so a test can watch it block, then interrupt it or
+ * unblock it and collect the outcome. Unlike a pooled {@code Future}, it exposes the thread, and an
+ * interrupt reaches the call itself, whose {@code InterruptedException} is then the outcome.
  */
 public final class BackgroundCall<T> {
   /** A call that returns a value. */
@@ -40,7 +40,8 @@ public final class BackgroundCall<T> {
               }
             },
             name);
-    thread.setDaemon(true); // a test that fails while the call still blocks must not keep the JVM alive
+    thread.setDaemon(
+        true); // a test that fails while the call still blocks must not keep the JVM alive
   }
 
   public static <T> BackgroundCall<T> call(String name, Call<T> call) {
@@ -66,17 +67,25 @@ public final class BackgroundCall<T> {
     return outcome.isDone();
   }
 
-  /** Whether the thread is parked (waiting on a lock, condition or sleep), as a blocked call normally is. */
+  /**
+   * Whether the thread is parked (waiting on a lock, condition or sleep), as a blocked call
+   * normally is.
+   */
   public boolean isParked() {
     Thread.State state = thread.getState();
-    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
+    return state == Thread.State.WAITING
+        || state == Thread.State.TIMED_WAITING
+        || state == Thread.State.BLOCKED;
   }
 
   public void interrupt() {
     thread.interrupt();
   }
 
-  /** The call's result, waiting up to {@code patience}; fails the test if it threw or did not finish. */
+  /**
+   * The call's result, waiting up to {@code patience}; fails the test if it threw or did not
+   * finish.
+   */
   public T result(Duration patience) {
     try {
       return outcome.get(patience.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,7 +99,10 @@ public final class BackgroundCall<T> {
     }
   }
 
-  /** What the call threw, waiting up to {@code patience}; fails the test if it returned or did not finish. */
+  /**
+   * What the call threw, waiting up to {@code patience}; fails the test if it returned or did not
+   * finish.
+   */
   public Throwable failure(Duration patience) {
     try {
       T value = outcome.get(patience.toMillis(), TimeUnit.MILLISECONDS);

@@ -34,12 +34,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What every {@link Broker} must do, stated once (Okio's {@code AbstractFileSystemTest}). An adapter's test extends
- * it and supplies {@link #createBroker}; adapter-specific cases go in the subclass.
+ * What every {@link Broker} must do, stated once (Okio's {@code AbstractFileSystemTest}). An
+ * adapter's test extends it and supplies {@link #createBroker}; adapter-specific cases go in the
+ * subclass.
  *
- * <p>Time comes only from {@link #clock}, which the tests advance; the adapter must read lease expiry and due times
- * from the clock it is given. Cross-thread blocking is observed with {@link BackgroundCall} and Awaitility, never with
- * sleeps. Every test settles every lease it takes, so an adapter may check for leaked leases in its teardown.
+ * <p>Time comes only from {@link #clock}, which the tests advance; the adapter must read lease
+ * expiry and due times from the clock it is given. Cross-thread blocking is observed with {@link
+ * BackgroundCall} and Awaitility, never with sleeps. Every test settles every lease it takes, so an
+ * adapter may check for leaked leases in its teardown.
  */
 public abstract class BrokerContract {
   protected static final String QUEUE = Task.DEFAULT_QUEUE;
@@ -47,23 +49,32 @@ public abstract class BrokerContract {
   protected static final int LARGE_CAPACITY = 1_000;
   protected static final int SMALL_CAPACITY = 4;
   protected static final Duration LEASE = Duration.ofSeconds(30);
-  /** How long a test waits for another thread; reached only when something is broken, so it is generous. */
+
+  /**
+   * How long a test waits for another thread; reached only when something is broken, so it is
+   * generous.
+   */
   protected static final Duration PATIENCE = Duration.ofSeconds(30);
-  /** Wait or timeout of a blocking call that the test itself ends (by making room, closing or interrupting). */
+
+  /**
+   * Wait or timeout of a blocking call that the test itself ends (by making room, closing or
+   * interrupting).
+   */
   protected static final Duration BLOCK = Duration.ofMinutes(2);
 
   protected final FakeClock clock = FakeClock.at(TaskFixtures.EPOCH);
   protected Broker broker;
 
   /**
-   * A new, empty broker with default {@link TaskLimits} that reads time only from {@code clock} and holds at most
-   * {@code capacityPerQueue} waiting (ready + delayed) tasks per queue.
+   * A new, empty broker with default {@link TaskLimits} that reads time only from {@code clock} and
+   * holds at most {@code capacityPerQueue} waiting (ready + delayed) tasks per queue.
    */
   protected abstract Broker createBroker(InstantSource clock, int capacityPerQueue);
 
   /**
-   * Returns once {@code call} is blocked inside the broker (or done). The default waits for its thread to park, which
-   * suits brokers that wait on locks, conditions or sleeps; override for one that blocks some other way.
+   * Returns once {@code call} is blocked inside the broker (or done). The default waits for its
+   * thread to park, which suits brokers that wait on locks, conditions or sleeps; override for one
+   * that blocks some other way.
    */
   protected void awaitBlocked(BackgroundCall<?> call) {
     await().atMost(PATIENCE).until(() -> call.isDone() || call.isParked());
@@ -96,7 +107,13 @@ public abstract class BrokerContract {
 
   @Test
   void dequeue_taskWithPayloadAndHeaders_deliversItUnchanged() throws Exception {
-    Task task = aTask("t1").payload("héllo").header("trace", "abc").header("tenant", "7").attempt(2).build();
+    Task task =
+        aTask("t1")
+            .payload("héllo")
+            .header("trace", "abc")
+            .header("tenant", "7")
+            .attempt(2)
+            .build();
     broker.enqueue(task, Duration.ZERO);
 
     Lease lease = take(QUEUE);
@@ -176,7 +193,10 @@ public abstract class BrokerContract {
     assertThat(broker.ackAll(redelivered)).isEmpty();
   }
 
-  /** What a caller does after an ackAll whose outcome was unknown: it calls again, maybe with later successes too. */
+  /**
+   * What a caller does after an ackAll whose outcome was unknown: it calls again, maybe with later
+   * successes too.
+   */
   @Test
   void ackAll_sameLeasesAgain_reportsThemAckedAgain() throws Exception {
     enqueue("t1", "t2", "t3");
@@ -258,7 +278,8 @@ public abstract class BrokerContract {
   void enqueue_queueFull_blocksUntilDequeueFreesRoom() throws Exception {
     useCapacity(SMALL_CAPACITY);
     enqueue("t1", "t2", "t3", "t4");
-    BackgroundCall<Void> producer = BackgroundCall.run("producer", () -> broker.enqueue(aTask("t5").build(), BLOCK));
+    BackgroundCall<Void> producer =
+        BackgroundCall.run("producer", () -> broker.enqueue(aTask("t5").build(), BLOCK));
     awaitBlocked(producer);
     assertThat(producer.isDone()).as("enqueue returned while the queue was full").isFalse();
 
@@ -282,7 +303,8 @@ public abstract class BrokerContract {
   void enqueue_interruptedWhileBlocked_throwsInterruptedAndEnqueuesNothing() throws Exception {
     useCapacity(SMALL_CAPACITY);
     enqueue("t1", "t2", "t3", "t4");
-    BackgroundCall<Void> producer = BackgroundCall.run("producer", () -> broker.enqueue(aTask("t5").build(), BLOCK));
+    BackgroundCall<Void> producer =
+        BackgroundCall.run("producer", () -> broker.enqueue(aTask("t5").build(), BLOCK));
     awaitBlocked(producer);
 
     producer.interrupt();
@@ -339,7 +361,10 @@ public abstract class BrokerContract {
     broker.close();
 
     assertThatThrownBy(() -> enqueue("t1")).isInstanceOf(BrokerClosedException.class);
-    assertThatThrownBy(() -> broker.enqueueAt(aTask("t2").build(), clock.instant().plusSeconds(1), Duration.ZERO))
+    assertThatThrownBy(
+            () ->
+                broker.enqueueAt(
+                    aTask("t2").build(), clock.instant().plusSeconds(1), Duration.ZERO))
         .isInstanceOf(BrokerClosedException.class);
     assertThatThrownBy(() -> broker.enqueueAll(List.of(aTask("t3").build()), Duration.ZERO))
         .isInstanceOf(BrokerClosedException.class);
@@ -353,8 +378,10 @@ public abstract class BrokerContract {
 
     Lease first = take(QUEUE);
     Lease second = take(QUEUE);
-    assertThatThrownBy(() -> broker.dequeue(QUEUE, LEASE, BLOCK)).isInstanceOf(BrokerClosedException.class);
-    assertThat(List.of(first.task().id().value(), second.task().id().value())).containsExactly("t1", "t2");
+    assertThatThrownBy(() -> broker.dequeue(QUEUE, LEASE, BLOCK))
+        .isInstanceOf(BrokerClosedException.class);
+    assertThat(List.of(first.task().id().value(), second.task().id().value()))
+        .containsExactly("t1", "t2");
     broker.ack(first);
     broker.ack(second);
   }
@@ -373,7 +400,8 @@ public abstract class BrokerContract {
   void enqueue_blockedWhenClosed_wakesWithBrokerClosed() throws Exception {
     useCapacity(SMALL_CAPACITY);
     enqueue("t1", "t2", "t3", "t4");
-    BackgroundCall<Void> producer = BackgroundCall.run("producer", () -> broker.enqueue(aTask("t5").build(), BLOCK));
+    BackgroundCall<Void> producer =
+        BackgroundCall.run("producer", () -> broker.enqueue(aTask("t5").build(), BLOCK));
     awaitBlocked(producer);
 
     broker.close();
@@ -504,7 +532,8 @@ public abstract class BrokerContract {
     Lease extended = broker.extend(lease, LEASE);
     clock.advance(LEASE.minusSeconds(10));
 
-    assertThat(extended.expiresAt()).isEqualTo(TaskFixtures.EPOCH.plus(LEASE.minusSeconds(10)).plus(LEASE));
+    assertThat(extended.expiresAt())
+        .isEqualTo(TaskFixtures.EPOCH.plus(LEASE.minusSeconds(10)).plus(LEASE));
     assertThat(broker.reclaimExpiredLeases()).isZero();
     broker.ack(extended);
     assertStats(0, 0, 0);
@@ -541,28 +570,42 @@ public abstract class BrokerContract {
     clock.advance(LEASE.plusSeconds(1));
     broker.reclaimExpiredLeases();
     List<Lease> batch = broker.dequeueBatch(QUEUE, 4, LEASE, Duration.ZERO);
-    assertThat(batch).extracting(l -> l.task().id().value()).containsExactly("valid", "acked", "foreign", "stale");
+    assertThat(batch)
+        .extracting(l -> l.task().id().value())
+        .containsExactly("valid", "acked", "foreign", "stale");
     Lease valid = batch.get(0);
     Lease foreign = batch.get(2);
     broker.ack(batch.get(1));
     clock.advance(Duration.ofSeconds(5));
 
-    List<Optional<Lease>> extended = broker.extendAll(List.of(stale, valid, batch.get(1),
-        new Lease(foreign.task(), foreign.token() + 1_000_003, foreign.expiresAt())), LEASE);
+    List<Optional<Lease>> extended =
+        broker.extendAll(
+            List.of(
+                stale,
+                valid,
+                batch.get(1),
+                new Lease(foreign.task(), foreign.token() + 1_000_003, foreign.expiresAt())),
+            LEASE);
 
     assertThat(extended.get(0)).as("lease reclaimed and handed out again").isEmpty();
-    assertThat(extended.get(1)).as("valid lease").map(Lease::expiresAt).contains(clock.instant().plus(LEASE));
+    assertThat(extended.get(1))
+        .as("valid lease")
+        .map(Lease::expiresAt)
+        .contains(clock.instant().plus(LEASE));
     assertThat(extended.get(2)).as("lease acked already").isEmpty();
     assertThat(extended.get(3)).as("foreign token").isEmpty();
     clock.advance(LEASE.minusSeconds(1));
-    assertThat(broker.reclaimExpiredLeases()).as("the current owners' leases kept their expiry").isEqualTo(2);
+    assertThat(broker.reclaimExpiredLeases())
+        .as("the current owners' leases kept their expiry")
+        .isEqualTo(2);
     assertThat(broker.ackAll(List.of(extended.get(1).orElseThrow()))).isEmpty();
     assertThat(takeAndAckAll(QUEUE)).containsExactlyInAnyOrder("foreign", "stale");
     assertStats(0, 0, 0);
   }
 
   @Test
-  void extendAll_leaseExpiredNotYetReclaimed_returnsEmptyAndLeavesTaskForReclaim() throws Exception {
+  void extendAll_leaseExpiredNotYetReclaimed_returnsEmptyAndLeavesTaskForReclaim()
+      throws Exception {
     enqueue("t1");
     Lease lease = take(QUEUE);
     clock.advance(LEASE.plusSeconds(1));
@@ -614,7 +657,8 @@ public abstract class BrokerContract {
     Lease lease = take(QUEUE);
     clock.advance(LEASE.plusSeconds(1));
 
-    assertThatThrownBy(() -> settle.apply(broker, lease, clock.instant())).isInstanceOf(LeaseLostException.class);
+    assertThatThrownBy(() -> settle.apply(broker, lease, clock.instant()))
+        .isInstanceOf(LeaseLostException.class);
 
     assertStats(0, 1, 0);
     assertThat(broker.reclaimExpiredLeases()).isEqualTo(1);
@@ -630,7 +674,8 @@ public abstract class BrokerContract {
     broker.reclaimExpiredLeases();
     Lease current = take(QUEUE);
 
-    assertThatThrownBy(() -> settle.apply(broker, stale, clock.instant())).isInstanceOf(LeaseLostException.class);
+    assertThatThrownBy(() -> settle.apply(broker, stale, clock.instant()))
+        .isInstanceOf(LeaseLostException.class);
 
     assertStats(0, 1, 0);
     broker.ack(current);
@@ -644,7 +689,8 @@ public abstract class BrokerContract {
     Lease lease = take(QUEUE);
     broker.ack(lease);
 
-    assertThatThrownBy(() -> settle.apply(broker, lease, clock.instant())).isInstanceOf(LeaseLostException.class);
+    assertThatThrownBy(() -> settle.apply(broker, lease, clock.instant()))
+        .isInstanceOf(LeaseLostException.class);
 
     assertStats(0, 0, 0);
   }
@@ -656,7 +702,8 @@ public abstract class BrokerContract {
     Lease lease = take(QUEUE);
     Lease foreign = new Lease(lease.task(), lease.token() + 1_000_003, lease.expiresAt());
 
-    assertThatThrownBy(() -> settle.apply(broker, foreign, clock.instant())).isInstanceOf(LeaseLostException.class);
+    assertThatThrownBy(() -> settle.apply(broker, foreign, clock.instant()))
+        .isInstanceOf(LeaseLostException.class);
 
     assertStats(0, 1, 0);
     broker.ack(lease);
@@ -786,7 +833,8 @@ public abstract class BrokerContract {
 
   @Test
   void enqueueIn_negativeDelay_isRejectedAndEnqueuesNothing() {
-    assertThatThrownBy(() -> broker.enqueueIn(aTask("t1").build(), Duration.ofSeconds(-1), Duration.ZERO))
+    assertThatThrownBy(
+            () -> broker.enqueueIn(aTask("t1").build(), Duration.ofSeconds(-1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("delay");
     assertStats(0, 0, 0);
@@ -799,7 +847,8 @@ public abstract class BrokerContract {
       broker.enqueueIn(aTask(id).build(), Duration.ofMinutes(1), Duration.ZERO);
     }
 
-    assertThatThrownBy(() -> broker.enqueueIn(aTask("t5").build(), Duration.ofMinutes(1), Duration.ZERO))
+    assertThatThrownBy(
+            () -> broker.enqueueIn(aTask("t5").build(), Duration.ofMinutes(1), Duration.ZERO))
         .isInstanceOf(QueueFullException.class);
   }
 
@@ -827,7 +876,8 @@ public abstract class BrokerContract {
   void enqueueAll_mixedQueues_throwsIllegalArgumentAndEnqueuesNothing() {
     List<Task> batch = List.of(aTask("t1").build(), aTask("t2").queue(OTHER_QUEUE).build());
 
-    assertThatThrownBy(() -> broker.enqueueAll(batch, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> broker.enqueueAll(batch, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
 
     assertStats(0, 0, 0);
     assertThat(broker.stats(OTHER_QUEUE)).isEqualTo(new QueueStats(OTHER_QUEUE, 0, 0, 0));
@@ -965,7 +1015,9 @@ public abstract class BrokerContract {
 
   // --- helpers
 
-  /** Enqueues fixture tasks with these ids on {@link #QUEUE}, failing at once if the queue is full. */
+  /**
+   * Enqueues fixture tasks with these ids on {@link #QUEUE}, failing at once if the queue is full.
+   */
   protected final void enqueue(String... ids) throws InterruptedException {
     for (String id : ids) {
       broker.enqueue(aTask(id).build(), Duration.ZERO);
@@ -1006,6 +1058,9 @@ public abstract class BrokerContract {
   /** A task one byte over the default payload limit, built past the builder's own check. */
   protected static Task oversized(String id) {
     int limit = TaskLimits.DEFAULT.maxPayloadBytes();
-    return aTask(id).limits(TaskLimits.DEFAULT.withMaxPayloadBytes(limit + 1)).payload(new byte[limit + 1]).build();
+    return aTask(id)
+        .limits(TaskLimits.DEFAULT.withMaxPayloadBytes(limit + 1))
+        .payload(new byte[limit + 1])
+        .build();
   }
 }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link DeadLetterQueue} must do, together with the {@link Broker} that feeds it. An adapter's test
- * extends it and supplies {@link #create}. Every test settles every lease it takes.
+ * What every {@link DeadLetterQueue} must do, together with the {@link Broker} that feeds it. An
+ * adapter's test extends it and supplies {@link #create}. Every test settles every lease it takes.
  */
 public abstract class DeadLetterQueueContract {
   protected static final String QUEUE = Task.DEFAULT_QUEUE;
@@ -37,7 +37,10 @@ public abstract class DeadLetterQueueContract {
   protected static final int LARGE_CAPACITY = 1_000;
   protected static final int SMALL_CAPACITY = 4;
   protected static final Duration LEASE = Duration.ofSeconds(30);
-  /** Enough dead letters that a bulk action takes several steps on a broker that pages through them. */
+
+  /**
+   * Enough dead letters that a bulk action takes several steps on a broker that pages through them.
+   */
   protected static final int SNAPSHOT_ENTRIES = 300;
 
   protected final FakeClock clock = FakeClock.at(TaskFixtures.EPOCH);
@@ -45,8 +48,9 @@ public abstract class DeadLetterQueueContract {
   protected DeadLetterQueue deadLetters;
 
   /**
-   * A new, empty broker (default task limits, time only from {@code clock}, at most {@code capacityPerQueue} waiting
-   * tasks per queue) and the dead-letter queue its {@link Broker#deadLetter} writes to.
+   * A new, empty broker (default task limits, time only from {@code clock}, at most {@code
+   * capacityPerQueue} waiting tasks per queue) and the dead-letter queue its {@link
+   * Broker#deadLetter} writes to.
    */
   protected abstract BrokerAndDeadLetters create(InstantSource clock, int capacityPerQueue);
 
@@ -240,7 +244,8 @@ public abstract class DeadLetterQueueContract {
       broker.enqueue(aTask(id).build(), Duration.ZERO);
     }
 
-    assertThatThrownBy(() -> deadLetters.requeue(QUEUE, new TaskId("d1"))).isInstanceOf(QueueFullException.class);
+    assertThatThrownBy(() -> deadLetters.requeue(QUEUE, new TaskId("d1")))
+        .isInstanceOf(QueueFullException.class);
 
     assertThat(deadLetters.get(QUEUE, new TaskId("d1"))).isPresent();
     assertThat(broker.stats(QUEUE).ready()).isEqualTo(4);
@@ -276,33 +281,43 @@ public abstract class DeadLetterQueueContract {
   void requeueAll_entriesDyingAgainMeanwhile_movesEachEntryPresentAtStartOnce() throws Exception {
     String[] ids = numbered("d", SNAPSHOT_ENTRIES);
     for (String id : ids) {
-      deadLetterViaBroker(id); // also warms up the worker's path, so it fails tasks while requeueAll still runs
+      deadLetterViaBroker(
+          id); // also warms up the worker's path, so it fails tasks while requeueAll still runs
     }
     Map<String, Integer> runs = new ConcurrentHashMap<>();
     AtomicBoolean requeueDone = new AtomicBoolean();
-    // A worker whose handler always fails: each task it takes goes straight back to the dead-letter queue, as with
+    // A worker whose handler always fails: each task it takes goes straight back to the dead-letter
+    // queue, as with
     // `dq run` serving `fail` tasks. It stops once every requeued task is dead again.
-    BackgroundCall<Void> worker = BackgroundCall.run("failing worker", () -> {
-      while (true) {
-        boolean done = requeueDone.get(); // read first: then an empty dequeue means nothing requeued is left
-        Optional<Lease> lease = broker.dequeue(QUEUE, LEASE, Duration.ofMillis(100));
-        if (lease.isEmpty()) {
-          if (done) {
-            return;
-          }
-          continue;
-        }
-        runs.merge(lease.get().task().id().value(), 1, Integer::sum);
-        broker.deadLetter(lease.get(), failure());
-      }
-    });
+    BackgroundCall<Void> worker =
+        BackgroundCall.run(
+            "failing worker",
+            () -> {
+              while (true) {
+                boolean done =
+                    requeueDone
+                        .get(); // read first: then an empty dequeue means nothing requeued is left
+                Optional<Lease> lease = broker.dequeue(QUEUE, LEASE, Duration.ofMillis(100));
+                if (lease.isEmpty()) {
+                  if (done) {
+                    return;
+                  }
+                  continue;
+                }
+                runs.merge(lease.get().task().id().value(), 1, Integer::sum);
+                broker.deadLetter(lease.get(), failure());
+              }
+            });
 
     int moved = deadLetters.requeueAll(QUEUE);
     requeueDone.set(true);
     worker.result(Duration.ofSeconds(60));
 
     assertThat(moved).isEqualTo(SNAPSHOT_ENTRIES);
-    assertThat(runs).as("runs per task").hasSize(SNAPSHOT_ENTRIES).containsOnlyKeys(ids)
+    assertThat(runs)
+        .as("runs per task")
+        .hasSize(SNAPSHOT_ENTRIES)
+        .containsOnlyKeys(ids)
         .allSatisfy((id, n) -> assertThat(n).as("runs of %s", id).isEqualTo(1));
     assertThat(deadLetters.size(QUEUE)).isEqualTo(SNAPSHOT_ENTRIES);
   }
@@ -311,13 +326,17 @@ public abstract class DeadLetterQueueContract {
   void purge_entriesAddedMeanwhile_deletesOnlyEntriesPresentAtStart() throws Exception {
     addAll(QUEUE, numbered("d", SNAPSHOT_ENTRIES));
     int later = 50;
-    // Adds entries as soon as the purge has visibly begun (or ended, for a purge that runs in one step).
-    BackgroundCall<Void> adder = BackgroundCall.run("adder", () -> {
-      while (deadLetters.size(QUEUE) == SNAPSHOT_ENTRIES) {
-        Thread.onSpinWait();
-      }
-      addAll(QUEUE, numbered("late", later));
-    });
+    // Adds entries as soon as the purge has visibly begun (or ended, for a purge that runs in one
+    // step).
+    BackgroundCall<Void> adder =
+        BackgroundCall.run(
+            "adder",
+            () -> {
+              while (deadLetters.size(QUEUE) == SNAPSHOT_ENTRIES) {
+                Thread.onSpinWait();
+              }
+              addAll(QUEUE, numbered("late", later));
+            });
 
     long purged = deadLetters.purge(QUEUE);
     adder.result(Duration.ofSeconds(60));
@@ -334,7 +353,8 @@ public abstract class DeadLetterQueueContract {
 
   protected final DeadLetter entry(String queue, String id, String message) {
     Task task = aTask(id).queue(queue).build();
-    return new DeadLetter(task, new Failure("java.lang.IllegalStateException", message, 1, clock.instant()));
+    return new DeadLetter(
+        task, new Failure("java.lang.IllegalStateException", message, 1, clock.instant()));
   }
 
   /** Adds entries directly, in this order. */

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,16 +28,18 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A small, strict {@link Broker} in memory for core's own tests (the worker pool's), so that they need no adapter:
- * unbounded queues, one lock, lease expiry and not-before times on an injected clock (a {@link FakeClock} in tests),
- * and a dead-letter list to look at. Strict like Okio's fake: settling a lease that is not the current, unexpired
- * delivery of its task throws {@link LeaseLostException}, {@link #ackAll} answers a repeated ack exactly, and {@link
- * #assertNoLeakedLeases()} proves a test settled every lease. Blocking dequeues wait in real time, in short slices, so
- * that a task made due by advancing the fake clock is seen.
+ * A small, strict {@link Broker} in memory for core's own tests (the worker pool's), so that they
+ * need no adapter: unbounded queues, one lock, lease expiry and not-before times on an injected
+ * clock (a {@link FakeClock} in tests), and a dead-letter list to look at. Strict like Okio's fake:
+ * settling a lease that is not the current, unexpired delivery of its task throws {@link
+ * LeaseLostException}, {@link #ackAll} answers a repeated ack exactly, and {@link
+ * #assertNoLeakedLeases()} proves a test settled every lease. Blocking dequeues wait in real time,
+ * in short slices, so that a task made due by advancing the fake clock is seen.
  *
- * <p>Not a reference implementation: the adapters' brokers are held to {@link BrokerContract}. Run against it, this fake
- * meets the consumer side a pool uses (dequeue, leases, settling, exact ackAll answers, reclaiming) but not the
- * producer side: it has no capacity, no size limits, no atomic batches and no blocking enqueue.
+ * <p>Not a reference implementation: the adapters' brokers are held to {@link BrokerContract}. Run
+ * against it, this fake meets the consumer side a pool uses (dequeue, leases, settling, exact
+ * ackAll answers, reclaiming) but not the producer side: it has no capacity, no size limits, no
+ * atomic batches and no blocking enqueue.
  */
 public final class FakeBroker implements Broker {
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -64,8 +65,11 @@ public final class FakeBroker implements Broker {
     }
 
     void promoteDue(Instant now) {
-      delayed.sort((a, b) -> a.notBefore().equals(b.notBefore())
-          ? Long.compare(a.seq(), b.seq()) : a.notBefore().compareTo(b.notBefore()));
+      delayed.sort(
+          (a, b) ->
+              a.notBefore().equals(b.notBefore())
+                  ? Long.compare(a.seq(), b.seq())
+                  : a.notBefore().compareTo(b.notBefore()));
       while (!delayed.isEmpty() && !delayed.get(0).notBefore().isAfter(now)) {
         ready.addLast(delayed.remove(0).task());
       }
@@ -76,8 +80,10 @@ public final class FakeBroker implements Broker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<String, Queue> queues = new TreeMap<>();
+
   /** Tokens of the leases {@link #ackAll} acked. */
   private final Set<Long> acked = new HashSet<>();
+
   private long nextToken = 1;
   private long nextSeq;
   private boolean closed;
@@ -133,7 +139,8 @@ public final class FakeBroker implements Broker {
   }
 
   @Override
-  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     List<Lease> one = dequeueBatch(queue, 1, leaseTime, wait);
     return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
   }
@@ -181,10 +188,12 @@ public final class FakeBroker implements Broker {
       Queue q = queue(lease.task().queue());
       Delivery d = q.inFlight.get(lease.task().id());
       if (d == null || d.token() != lease.token()) {
-        throw new LeaseLostException("task " + lease.task().id() + ": lease " + lease.token() + " is not held");
+        throw new LeaseLostException(
+            "task " + lease.task().id() + ": lease " + lease.token() + " is not held");
       }
       if (!clock.instant().isBefore(d.expiresAt())) {
-        throw new LeaseLostException("task " + lease.task().id() + ": lease expired at " + d.expiresAt());
+        throw new LeaseLostException(
+            "task " + lease.task().id() + ": lease expired at " + d.expiresAt());
       }
       settle.accept(q, d);
       changed.signalAll();
@@ -198,7 +207,10 @@ public final class FakeBroker implements Broker {
     settle(lease, (q, d) -> q.inFlight.remove(d.task().id()));
   }
 
-  /** Asking again about a lease an earlier {@code ackAll} acked reports it acked, as the port promises. */
+  /**
+   * Asking again about a lease an earlier {@code ackAll} acked reports it acked, as the port
+   * promises.
+   */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     List<Lease> lost = new ArrayList<>();
@@ -223,41 +235,49 @@ public final class FakeBroker implements Broker {
   @Override
   public Lease extend(Lease lease, Duration leaseTime) {
     Lease[] extended = new Lease[1];
-    settle(lease, (q, d) -> {
-      Delivery longer = new Delivery(d.task(), d.token(), clock.instant().plus(leaseTime));
-      q.inFlight.put(d.task().id(), longer);
-      extended[0] = longer.lease();
-    });
+    settle(
+        lease,
+        (q, d) -> {
+          Delivery longer = new Delivery(d.task(), d.token(), clock.instant().plus(leaseTime));
+          q.inFlight.put(d.task().id(), longer);
+          extended[0] = longer.lease();
+        });
     return extended[0];
   }
 
   @Override
   public void retryLater(Lease lease, Duration delay) {
-    settle(lease, (q, d) -> {
-      q.inFlight.remove(d.task().id());
-      Task next = d.task().withAttempt(d.task().attempt() + 1);
-      q.delayed.add(new Delayed(next, clock.instant().plus(delay), nextSeq++));
-    });
+    settle(
+        lease,
+        (q, d) -> {
+          q.inFlight.remove(d.task().id());
+          Task next = d.task().withAttempt(d.task().attempt() + 1);
+          q.delayed.add(new Delayed(next, clock.instant().plus(delay), nextSeq++));
+        });
   }
 
   @Override
   public void release(Lease lease, Duration delay) {
-    settle(lease, (q, d) -> {
-      q.inFlight.remove(d.task().id());
-      if (delay.isZero()) {
-        q.ready.addFirst(d.task());
-      } else {
-        q.delayed.add(new Delayed(d.task(), clock.instant().plus(delay), nextSeq++));
-      }
-    });
+    settle(
+        lease,
+        (q, d) -> {
+          q.inFlight.remove(d.task().id());
+          if (delay.isZero()) {
+            q.ready.addFirst(d.task());
+          } else {
+            q.delayed.add(new Delayed(d.task(), clock.instant().plus(delay), nextSeq++));
+          }
+        });
   }
 
   @Override
   public void deadLetter(Lease lease, Failure failure) {
-    settle(lease, (q, d) -> {
-      q.inFlight.remove(d.task().id());
-      q.dead.put(d.task().id(), new DeadLetter(d.task(), failure));
-    });
+    settle(
+        lease,
+        (q, d) -> {
+          q.inFlight.remove(d.task().id());
+          q.dead.put(d.task().id(), new DeadLetter(d.task(), failure));
+        });
   }
 
   @Override
@@ -267,7 +287,8 @@ public final class FakeBroker implements Broker {
       Instant now = clock.instant();
       int reclaimed = 0;
       for (Queue q : queues.values()) {
-        var expired = q.inFlight.values().stream().filter(d -> !now.isBefore(d.expiresAt())).toList();
+        var expired =
+            q.inFlight.values().stream().filter(d -> !now.isBefore(d.expiresAt())).toList();
         for (Delivery d : expired) {
           q.inFlight.remove(d.task().id());
           q.ready.addLast(d.task());
@@ -330,7 +351,10 @@ public final class FakeBroker implements Broker {
     }
   }
 
-  /** Stops accepting tasks and wakes blocked dequeues, which drain what is ready and then throw. Idempotent. */
+  /**
+   * Stops accepting tasks and wakes blocked dequeues, which drain what is ready and then throw.
+   * Idempotent.
+   */
   @Override
   public void close() {
     lock.lock();
@@ -352,7 +376,8 @@ public final class FakeBroker implements Broker {
       lock.unlock();
     }
     if (!leaked.isEmpty()) {
-      throw new IllegalStateException(leaked.size() + " leases were never settled, tasks " + leaked);
+      throw new IllegalStateException(
+          leaked.size() + " leases were never settled, tasks " + leaked);
     }
   }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock that moves only when a test says so. Thread-safe: a test thread may advance it while broker threads read
- * it.
+ * A clock that moves only when a test says so. Thread-safe: a test thread may advance it while
+ * broker threads read it.
  */
 public final class FakeClock implements InstantSource {
   private final AtomicReference<Instant> now;
@@ -17,7 +17,10 @@ public final class FakeClock implements InstantSource {
     this.now = new AtomicReference<>(Objects.requireNonNull(start, "start"));
   }
 
-  /** A clock standing at {@code instant}, an ISO-8601 UTC timestamp such as {@code 2024-01-01T00:00:00Z}. */
+  /**
+   * A clock standing at {@code instant}, an ISO-8601 UTC timestamp such as {@code
+   * 2024-01-01T00:00:00Z}.
+   */
   public static FakeClock at(String instant) {
     return new FakeClock(Instant.parse(instant));
   }
@@ -31,7 +34,10 @@ public final class FakeClock implements InstantSource {
     return now.get();
   }
 
-  /** Moves the clock forward; a negative amount is a test bug, since brokers assume time never runs back. */
+  /**
+   * Moves the clock forward; a negative amount is a test bug, since brokers assume time never runs
+   * back.
+   */
   public FakeClock advance(Duration amount) {
     Objects.requireNonNull(amount, "amount");
     if (amount.isNegative()) {

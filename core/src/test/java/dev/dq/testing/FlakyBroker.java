@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link Broker} decorator that makes chosen operations fail with {@link BrokerUnavailableException} before they
- * reach the real broker, as an outage would (asynq's TestBroker). Thread-safe.
+ * A {@link Broker} decorator that makes chosen operations fail with {@link
+ * BrokerUnavailableException} before they reach the real broker, as an outage would (asynq's
+ * TestBroker). Thread-safe.
  */
 public final class FlakyBroker implements Broker {
   /** Operations that can be made to fail. */
@@ -58,7 +59,8 @@ public final class FlakyBroker implements Broker {
   }
 
   @Override
-  public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+  public void enqueueAt(Task task, Instant notBefore, Duration timeout)
+      throws InterruptedException {
     maybeFail(Op.ENQUEUE);
     delegate.enqueueAt(task, notBefore, timeout);
   }
@@ -76,7 +78,8 @@ public final class FlakyBroker implements Broker {
   }
 
   @Override
-  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     maybeFail(Op.DEQUEUE);
     return delegate.dequeue(queue, leaseTime, wait);
   }

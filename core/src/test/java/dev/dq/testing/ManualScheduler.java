@@ -10,13 +10,15 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
- * A {@link Scheduler} driven by hand together with a {@link FakeClock}: nothing runs until the test calls {@link
- * #advance} or {@link #runDue}, and then every task runs on the test's own thread, in the order of its due time (ties
- * in the order scheduled). {@link #advance} moves the clock to each due time on the way and runs what is due then, so a
- * job every 100 ms runs ten times in an advance of one second, each time seeing the clock at its due time.
+ * A {@link Scheduler} driven by hand together with a {@link FakeClock}: nothing runs until the test
+ * calls {@link #advance} or {@link #runDue}, and then every task runs on the test's own thread, in
+ * the order of its due time (ties in the order scheduled). {@link #advance} moves the clock to each
+ * due time on the way and runs what is due then, so a job every 100 ms runs ten times in an advance
+ * of one second, each time seeing the clock at its due time.
  *
- * <p>Thread-safe to schedule and cancel from any thread (a pool's workers schedule timeouts while the test advances);
- * only one thread should advance it. A task that throws fails the test's {@code advance} call.
+ * <p>Thread-safe to schedule and cancel from any thread (a pool's workers schedule timeouts while
+ * the test advances); only one thread should advance it. A task that throws fails the test's {@code
+ * advance} call.
  */
 public final class ManualScheduler implements Scheduler {
   private final FakeClock clock;
@@ -59,7 +61,8 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
-  public synchronized Handle scheduleWithFixedDelay(String name, Runnable job, Duration initialDelay, Duration delay) {
+  public synchronized Handle scheduleWithFixedDelay(
+      String name, Runnable job, Duration initialDelay, Duration delay) {
     if (delay.isNegative() || delay.isZero()) {
       throw new IllegalArgumentException("delay must be > 0: " + delay);
     }
@@ -67,14 +70,16 @@ public final class ManualScheduler implements Scheduler {
   }
 
   private Entry add(String name, Runnable task, Duration delay, Duration period) {
-    Entry e = new Entry(name, Objects.requireNonNull(task, "task"), clock.instant().plus(delay), period, seq++);
+    Entry e =
+        new Entry(
+            name, Objects.requireNonNull(task, "task"), clock.instant().plus(delay), period, seq++);
     queue.add(e);
     return e;
   }
 
   /**
-   * Moves the clock forward by {@code amount}, stopping at each due time on the way to run what is due then (tasks
-   * scheduled by those runs included, if due before the end).
+   * Moves the clock forward by {@code amount}, stopping at each due time on the way to run what is
+   * due then (tasks scheduled by those runs included, if due before the end).
    *
    * @return how many runs happened
    */
@@ -93,12 +98,17 @@ public final class ManualScheduler implements Scheduler {
     return runs;
   }
 
-  /** Runs what is due at the clock's current time, without moving it. @return how many runs happened */
+  /**
+   * Runs what is due at the clock's current time, without moving it. @return how many runs happened
+   */
   public int runDue() {
     return advance(Duration.ZERO);
   }
 
-  /** Names of the tasks and jobs scheduled and not cancelled, in due order (one-shot tasks are named "task"). */
+  /**
+   * Names of the tasks and jobs scheduled and not cancelled, in due order (one-shot tasks are named
+   * "task").
+   */
   public synchronized List<String> scheduled() {
     List<Entry> entries = new ArrayList<>(queue);
     entries.sort(queue.comparator());

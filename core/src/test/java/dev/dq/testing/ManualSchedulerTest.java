@@ -44,7 +44,8 @@ final class ManualSchedulerTest {
 
   @Test
   void scheduleWithFixedDelay_runsOncePerDelaySeeingItsDueTime() {
-    scheduler.scheduleWithFixedDelay("beat", record("beat"), Duration.ofMillis(50), Duration.ofMillis(100));
+    scheduler.scheduleWithFixedDelay(
+        "beat", record("beat"), Duration.ofMillis(50), Duration.ofMillis(100));
 
     scheduler.advance(Duration.ofSeconds(1));
 
@@ -53,8 +54,9 @@ final class ManualSchedulerTest {
 
   @Test
   void cancel_stopsRunsNotBegunYet() {
-    Scheduler.Handle job = scheduler.scheduleWithFixedDelay("job", record("job"), Duration.ofMillis(100),
-        Duration.ofMillis(100));
+    Scheduler.Handle job =
+        scheduler.scheduleWithFixedDelay(
+            "job", record("job"), Duration.ofMillis(100), Duration.ofMillis(100));
     Scheduler.Handle task = scheduler.schedule(record("task"), Duration.ofMillis(150));
 
     scheduler.advance(Duration.ofMillis(100));
@@ -68,10 +70,12 @@ final class ManualSchedulerTest {
 
   @Test
   void advance_taskScheduledByARunAndDueWithinTheAdvance_runsToo() {
-    scheduler.schedule(() -> {
-      ran.add("first");
-      scheduler.schedule(record("second"), Duration.ofMillis(100));
-    }, Duration.ofMillis(100));
+    scheduler.schedule(
+        () -> {
+          ran.add("first");
+          scheduler.schedule(record("second"), Duration.ofMillis(100));
+        },
+        Duration.ofMillis(100));
 
     scheduler.advance(Duration.ofMillis(200));
 

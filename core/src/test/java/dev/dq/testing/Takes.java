@@ -12,7 +12,8 @@ public final class Takes {
   private Takes() {}
 
   /** Dequeues a task that must be ready now. */
-  public static Lease take(Broker broker, String queue, Duration leaseTime) throws InterruptedException {
+  public static Lease take(Broker broker, String queue, Duration leaseTime)
+      throws InterruptedException {
     return broker
         .dequeue(queue, leaseTime, Duration.ZERO)
         .orElseThrow(() -> new AssertionError("expected a ready task on " + queue));

@@ -8,10 +8,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Recent acks of {@link InMemoryBroker#ackAll}, by fencing token, so that calling it again with the same leases
- * reports them acked, as the port promises (a Redis broker needs this after a lost reply; this one keeps the same
- * contract). Each is remembered for three times what was left of its lease, at least {@link #LEAST}, by the broker's
- * clock. Not thread-safe: guarded by the store's lock.
+ * Recent acks of {@link InMemoryBroker#ackAll}, by fencing token, so that calling it again with the
+ * same leases reports them acked, as the port promises (a Redis broker needs this after a lost
+ * reply; this one keeps the same contract). Each is remembered for three times what was left of its
+ * lease, at least {@link #LEAST}, by the broker's clock. Not thread-safe: guarded by the store's
+ * lock.
  */
 final class AckMemory {
   static final Duration LEAST = Duration.ofSeconds(10);
@@ -34,7 +35,10 @@ final class AckMemory {
     return keep != null && keep.isAfter(now);
   }
 
-  /** Drops entries from the oldest on, up to the first still remembered: memory stays bounded by the ack rate. */
+  /**
+   * Drops entries from the oldest on, up to the first still remembered: memory stays bounded by the
+   * ack rate.
+   */
   private void forgetOld(Instant now) {
     for (Acked a; (a = order.peek()) != null && !a.until().isAfter(now); ) {
       order.poll();

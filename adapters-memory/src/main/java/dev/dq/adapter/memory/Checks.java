@@ -3,7 +3,10 @@ package dev.dq.adapter.memory;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks shared by the broker and its dead-letter queue; each names the argument and the bad value. */
+/**
+ * Argument checks shared by the broker and its dead-letter queue; each names the argument and the
+ * bad value.
+ */
 final class Checks {
   private Checks() {}
 

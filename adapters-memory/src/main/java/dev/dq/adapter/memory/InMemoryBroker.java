@@ -19,12 +19,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A {@link Broker} held in this JVM's memory: for tests, demos and single-process use. Tasks do not survive the
- * process. Time (lease expiry, delayed tasks) comes only from the injected clock, so tests drive it with a fake one.
+ * A {@link Broker} held in this JVM's memory: for tests, demos and single-process use. Tasks do not
+ * survive the process. Time (lease expiry, delayed tasks) comes only from the injected clock, so
+ * tests drive it with a fake one.
  *
  * <p>Strict like a good fake: settling an unknown, settled, foreign or expired lease throws {@link
- * LeaseLostException}, and {@link #assertNoLeakedLeases()} lets a test prove it settled every lease it took. The one
- * leniency is the port's: {@link #ackAll} called again reports the leases an earlier {@code ackAll} acked as acked.
+ * LeaseLostException}, and {@link #assertNoLeakedLeases()} lets a test prove it settled every lease
+ * it took. The one leniency is the port's: {@link #ackAll} called again reports the leases an
+ * earlier {@code ackAll} acked as acked.
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
@@ -44,7 +46,10 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
     return new Builder();
   }
 
-  /** This broker's dead-letter queue: {@link #deadLetter} moves tasks into it, and its requeues come back here. */
+  /**
+   * This broker's dead-letter queue: {@link #deadLetter} moves tasks into it, and its requeues come
+   * back here.
+   */
   public InMemoryDeadLetterQueue deadLetterQueue() {
     return deadLetters;
   }
@@ -56,13 +61,16 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
   }
 
   @Override
-  public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+  public void enqueueAt(Task task, Instant notBefore, Duration timeout)
+      throws InterruptedException {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(notBefore, "notBefore");
     intake.admit(List.of(task), now -> notBefore, timeout);
   }
 
-  /** The delay starts when the task is admitted, on this broker's clock, after any wait for room. */
+  /**
+   * The delay starts when the task is admitted, on this broker's clock, after any wait for room.
+   */
   @Override
   public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(task, "task");
@@ -82,7 +90,8 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
   }
 
   @Override
-  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     List<Lease> one = take(queue, 1, leaseTime, wait);
     return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
   }
@@ -96,8 +105,11 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
     return take(queue, max, leaseTime, wait);
   }
 
-  /** Leases up to {@code max} ready tasks under one lock, waiting up to {@code wait} for the first. */
-  private List<Lease> take(String queue, int max, Duration leaseTime, Duration wait) throws InterruptedException {
+  /**
+   * Leases up to {@code max} ready tasks under one lock, waiting up to {@code wait} for the first.
+   */
+  private List<Lease> take(String queue, int max, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     Objects.requireNonNull(queue, "queue");
     Checks.positive("leaseTime", leaseTime);
     long remaining = Store.nanos(Checks.nonNegative("wait", wait));
@@ -153,23 +165,27 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
         });
   }
 
-  /** Calling it again with the same leases reports those the earlier call acked as acked (see {@link AckMemory}). */
+  /**
+   * Calling it again with the same leases reports those the earlier call acked as acked (see {@link
+   * AckMemory}).
+   */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     List<Lease> lost = new ArrayList<>();
-    store.locked(() -> {
-      Instant now = store.clock.instant();
-      for (Lease lease : leases) {
-        try {
-          ack(lease); // reentrant: the lock is held once for the whole batch
-          acks.remember(lease, now);
-        } catch (LeaseLostException e) {
-          if (!acks.acked(lease, now)) {
-            lost.add(lease);
+    store.locked(
+        () -> {
+          Instant now = store.clock.instant();
+          for (Lease lease : leases) {
+            try {
+              ack(lease); // reentrant: the lock is held once for the whole batch
+              acks.remember(lease, now);
+            } catch (LeaseLostException e) {
+              if (!acks.acked(lease, now)) {
+                lost.add(lease);
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return lost;
   }
 
@@ -235,19 +251,25 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * Runs {@code settlement} if {@code lease} is the current, unexpired delivery of its task; otherwise throws and
-   * changes nothing. An expired delivery stays in flight so that {@link #reclaimExpiredLeases} counts it.
+   * Runs {@code settlement} if {@code lease} is the current, unexpired delivery of its task;
+   * otherwise throws and changes nothing. An expired delivery stays in flight so that {@link
+   * #reclaimExpiredLeases} counts it.
    */
   private <T> T settle(Lease lease, Settlement<T> settlement) {
     Objects.requireNonNull(lease, "lease");
     TaskId id = lease.task().id();
-    store.lock.lock(); // never blocks for long, so not interruptible: a worker must be able to settle
+    store.lock
+        .lock(); // never blocks for long, so not interruptible: a worker must be able to settle
     try {
       QueueState q = store.existing(lease.task().queue());
       InFlight delivery = q == null ? null : q.inFlight(id);
       if (delivery == null || !delivery.matches(lease)) {
         throw new LeaseLostException(
-            "task " + id + ": lease " + lease.token() + " is not held (settled, reclaimed or never issued)");
+            "task "
+                + id
+                + ": lease "
+                + lease.token()
+                + " is not held (settled, reclaimed or never issued)");
       }
       Instant now = store.clock.instant();
       if (delivery.expiredAt(now)) {
@@ -261,32 +283,36 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
 
   @Override
   public int reclaimExpiredLeases() {
-    return store.locked(() -> {
-      Instant now = store.clock.instant();
-      int reclaimed = 0;
-      for (QueueState q : store.queues()) {
-        List<InFlight> expired = q.removeExpired(now);
-        expired.forEach(delivery -> q.pushBack(delivery.task()));
-        if (!expired.isEmpty()) {
-          q.notEmpty.signalAll();
-        }
-        reclaimed += expired.size();
-      }
-      return reclaimed;
-    });
+    return store.locked(
+        () -> {
+          Instant now = store.clock.instant();
+          int reclaimed = 0;
+          for (QueueState q : store.queues()) {
+            List<InFlight> expired = q.removeExpired(now);
+            expired.forEach(delivery -> q.pushBack(delivery.task()));
+            if (!expired.isEmpty()) {
+              q.notEmpty.signalAll();
+            }
+            reclaimed += expired.size();
+          }
+          return reclaimed;
+        });
   }
 
   @Override
   public QueueStats stats(String queue) {
     Objects.requireNonNull(queue, "queue");
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      if (q == null) {
-        return new QueueStats(queue, 0, 0, 0);
-      }
-      q.promoteDue(store.clock.instant()); // a due task counts as ready, as the next dequeue would see it
-      return new QueueStats(queue, q.readyCount(), q.inFlightCount(), q.delayedCount());
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          if (q == null) {
+            return new QueueStats(queue, 0, 0, 0);
+          }
+          q.promoteDue(
+              store.clock
+                  .instant()); // a due task counts as ready, as the next dequeue would see it
+          return new QueueStats(queue, q.readyCount(), q.inFlightCount(), q.delayedCount());
+        });
   }
 
   @Override
@@ -295,63 +321,82 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * Forgets an empty queue, so that {@link #queues()} no longer lists it; an unknown queue is left as it is. A queue
-   * that a consumer or producer is waiting on stays known even when empty, so that the waiter still sees what comes.
+   * Forgets an empty queue, so that {@link #queues()} no longer lists it; an unknown queue is left
+   * as it is. A queue that a consumer or producer is waiting on stays known even when empty, so
+   * that the waiter still sees what comes.
    *
-   * @throws IllegalStateException the queue still holds tasks (ready, delayed, in flight or dead); nothing changed
+   * @throws IllegalStateException the queue still holds tasks (ready, delayed, in flight or dead);
+   *     nothing changed
    */
   @Override
   public void deleteQueue(String queue) {
     Objects.requireNonNull(queue, "queue");
-    store.locked(() -> {
-      QueueState q = store.existing(queue);
-      if (q == null) {
-        return;
-      }
-      int ready = q.readyCount();
-      int delayed = q.delayedCount();
-      int inFlight = q.inFlightCount();
-      int dead = q.deadCount();
-      if (ready + delayed + inFlight + dead > 0) {
-        throw new IllegalStateException("queue " + queue + " is not empty: " + ready + " ready, " + delayed
-            + " delayed, " + inFlight + " in flight, " + dead + " dead");
-      }
-      if (!store.lock.hasWaiters(q.notEmpty) && !store.lock.hasWaiters(q.notFull)) {
-        store.forget(queue);
-      }
-    });
+    store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          if (q == null) {
+            return;
+          }
+          int ready = q.readyCount();
+          int delayed = q.delayedCount();
+          int inFlight = q.inFlightCount();
+          int dead = q.deadCount();
+          if (ready + delayed + inFlight + dead > 0) {
+            throw new IllegalStateException(
+                "queue "
+                    + queue
+                    + " is not empty: "
+                    + ready
+                    + " ready, "
+                    + delayed
+                    + " delayed, "
+                    + inFlight
+                    + " in flight, "
+                    + dead
+                    + " dead");
+          }
+          if (!store.lock.hasWaiters(q.notEmpty) && !store.lock.hasWaiters(q.notFull)) {
+            store.forget(queue);
+          }
+        });
   }
 
-  /** This JVM's heap holds the tasks among everything else: the broker cannot tell its own share. */
+  /**
+   * This JVM's heap holds the tasks among everything else: the broker cannot tell its own share.
+   */
   @Override
   public long usedMemoryBytes() {
     return -1;
   }
 
   /**
-   * Stops accepting tasks and wakes every blocked caller: producers get {@code BrokerClosedException}, consumers
-   * drain what is ready and then get it too. Leases can still be settled. Idempotent.
+   * Stops accepting tasks and wakes every blocked caller: producers get {@code
+   * BrokerClosedException}, consumers drain what is ready and then get it too. Leases can still be
+   * settled. Idempotent.
    */
   @Override
   public void close() {
-    store.locked(() -> {
-      store.close();
-    });
+    store.locked(
+        () -> {
+          store.close();
+        });
   }
 
   /**
-   * For test teardown: throws if any delivery is still in flight, naming the tasks, because a test that takes a lease
-   * and never settles it hides a leak that a real worker would have.
+   * For test teardown: throws if any delivery is still in flight, naming the tasks, because a test
+   * that takes a lease and never settles it hides a leak that a real worker would have.
    *
    * @throws IllegalStateException some leases were never settled
    */
   public void assertNoLeakedLeases() {
     List<TaskId> leaked = new ArrayList<>();
-    store.locked(() -> {
-      store.queues().forEach(q -> leaked.addAll(q.inFlightIds()));
-    });
+    store.locked(
+        () -> {
+          store.queues().forEach(q -> leaked.addAll(q.inFlightIds()));
+        });
     if (!leaked.isEmpty()) {
-      throw new IllegalStateException(leaked.size() + " leases were never settled, tasks " + leaked);
+      throw new IllegalStateException(
+          leaked.size() + " leases were never settled, tasks " + leaked);
     }
   }
 

@@ -11,12 +11,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The dead-letter queue of one {@link InMemoryBroker}, obtained from {@link InMemoryBroker#deadLetterQueue()}. It
- * shares the broker's lock and state, so moves between the two are atomic, and a requeue respects the queue's
- * capacity like an enqueue with no wait.
+ * The dead-letter queue of one {@link InMemoryBroker}, obtained from {@link
+ * InMemoryBroker#deadLetterQueue()}. It shares the broker's lock and state, so moves between the
+ * two are atomic, and a requeue respects the queue's capacity like an enqueue with no wait.
  *
- * <p>An id stays taken while its task is dead: enqueueing the same id fails with {@code DuplicateTaskException} until
- * the entry is requeued, deleted or purged.
+ * <p>An id stays taken while its task is dead: enqueueing the same id fails with {@code
+ * DuplicateTaskException} until the entry is requeued, deleted or purged.
  */
 public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   private final Store store;
@@ -28,22 +28,26 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   /**
    * {@inheritDoc}
    *
-   * <p>A replaced entry moves to the end, as it is the newest death. Works after the broker is closed.
+   * <p>A replaced entry moves to the end, as it is the newest death. Works after the broker is
+   * closed.
    *
-   * @throws DuplicateTaskException the task's queue holds the id live (ready, delayed or in flight); dead-lettering a
-   *     live task goes through {@link InMemoryBroker#deadLetter} with its lease
+   * @throws DuplicateTaskException the task's queue holds the id live (ready, delayed or in
+   *     flight); dead-lettering a live task goes through {@link InMemoryBroker#deadLetter} with its
+   *     lease
    */
   @Override
   public void add(DeadLetter entry) {
     Objects.requireNonNull(entry, "entry");
     TaskId id = entry.task().id();
-    store.locked(() -> {
-      QueueState q = store.queue(entry.task().queue());
-      if (q.holdsLive(id)) {
-        throw new DuplicateTaskException("task " + id + ": queue " + q.name + " holds it live, not dead");
-      }
-      q.bury(entry);
-    });
+    store.locked(
+        () -> {
+          QueueState q = store.queue(entry.task().queue());
+          if (q.holdsLive(id)) {
+            throw new DuplicateTaskException(
+                "task " + id + ": queue " + q.name + " holds it live, not dead");
+          }
+          q.bury(entry);
+        });
   }
 
   @Override
@@ -51,20 +55,22 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
     Objects.requireNonNull(queue, "queue");
     Checks.nonNegative("offset", offset);
     Checks.nonNegative("limit", limit);
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      return q == null ? List.of() : q.deadSlice(offset, limit);
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q == null ? List.of() : q.deadSlice(offset, limit);
+        });
   }
 
   @Override
   public Optional<DeadLetter> get(String queue, TaskId id) {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(id, "id");
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      return Optional.ofNullable(q == null ? null : q.dead(id));
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return Optional.ofNullable(q == null ? null : q.dead(id));
+        });
   }
 
   /**
@@ -76,48 +82,60 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   public void requeue(String queue, TaskId id) {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(id, "id");
-    store.locked(() -> {
-      QueueState q = store.existing(queue);
-      DeadLetter entry = q == null ? null : q.dead(id);
-      if (entry == null) {
-        throw new TaskNotFoundException("task " + id + ": not in the dead letters of queue " + queue);
-      }
-      store.ensureOpen();
-      if (q.waiting() >= store.capacity) {
-        throw new QueueFullException(
-            "queue " + queue + ": no room to requeue task " + id + " (capacity " + store.capacity + ")");
-      }
-      revive(q, entry);
-    });
+    store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          DeadLetter entry = q == null ? null : q.dead(id);
+          if (entry == null) {
+            throw new TaskNotFoundException(
+                "task " + id + ": not in the dead letters of queue " + queue);
+          }
+          store.ensureOpen();
+          if (q.waiting() >= store.capacity) {
+            throw new QueueFullException(
+                "queue "
+                    + queue
+                    + ": no room to requeue task "
+                    + id
+                    + " (capacity "
+                    + store.capacity
+                    + ")");
+          }
+          revive(q, entry);
+        });
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>The whole call holds the broker's lock, so its snapshot is exact: no task can die while it runs.
+   * <p>The whole call holds the broker's lock, so its snapshot is exact: no task can die while it
+   * runs.
    *
    * @throws dev.dq.core.port.BrokerClosedException the broker is closed; nothing was moved
    */
   @Override
   public int requeueAll(String queue) {
     Objects.requireNonNull(queue, "queue");
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      if (q == null) {
-        return 0;
-      }
-      store.ensureOpen();
-      int moved = 0;
-      DeadLetter oldest;
-      while (q.waiting() < store.capacity && (oldest = q.oldestDead()) != null) {
-        revive(q, oldest);
-        moved++;
-      }
-      return moved;
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          if (q == null) {
+            return 0;
+          }
+          store.ensureOpen();
+          int moved = 0;
+          DeadLetter oldest;
+          while (q.waiting() < store.capacity && (oldest = q.oldestDead()) != null) {
+            revive(q, oldest);
+            moved++;
+          }
+          return moved;
+        });
   }
 
-  /** Back to the tail of ready as a fresh task: attempt 1, so it gets its full retry budget again. */
+  /**
+   * Back to the tail of ready as a fresh task: attempt 1, so it gets its full retry budget again.
+   */
   private void revive(QueueState q, DeadLetter entry) {
     q.resurrect(entry.task().id());
     q.pushBack(entry.task().withAttempt(1));
@@ -128,28 +146,31 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   public boolean delete(String queue, TaskId id) {
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(id, "id");
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      return q != null && q.unbury(id);
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q != null && q.unbury(id);
+        });
   }
 
   /** {@inheritDoc} Holds the broker's lock throughout, like {@link #requeueAll}. */
   @Override
   public long purge(String queue) {
     Objects.requireNonNull(queue, "queue");
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      return q == null ? 0 : q.purgeDead();
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q == null ? 0 : q.purgeDead();
+        });
   }
 
   @Override
   public long size(String queue) {
     Objects.requireNonNull(queue, "queue");
-    return store.locked(() -> {
-      QueueState q = store.existing(queue);
-      return q == null ? 0 : q.deadCount();
-    });
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q == null ? 0 : q.deadCount();
+        });
   }
 }

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-/** The producer side of an {@link InMemoryBroker}: checks tasks, then admits them when their queue has room. */
+/**
+ * The producer side of an {@link InMemoryBroker}: checks tasks, then admits them when their queue
+ * has room.
+ */
 final class Intake {
   private final Store store;
   private final TaskLimits limits;
@@ -32,22 +35,33 @@ final class Intake {
     for (Task task : batch) {
       if (!task.queue().equals(queue)) {
         throw new IllegalArgumentException(
-            "a batch must name one queue: task " + task.id() + " is for " + task.queue() + ", not " + queue);
+            "a batch must name one queue: task "
+                + task.id()
+                + " is for "
+                + task.queue()
+                + ", not "
+                + queue);
       }
     }
     if (batch.size() > store.capacity) {
       throw new IllegalArgumentException(
-          "batch of " + batch.size() + " tasks can never fit queue " + queue + " of capacity " + store.capacity);
+          "batch of "
+              + batch.size()
+              + " tasks can never fit queue "
+              + queue
+              + " of capacity "
+              + store.capacity);
     }
   }
 
   /**
-   * Adds {@code batch}, all on one queue, all or nothing, waiting up to {@code timeout} for room. Every check runs
-   * before anything changes, so a failure leaves the queue as it was.
+   * Adds {@code batch}, all on one queue, all or nothing, waiting up to {@code timeout} for room.
+   * Every check runs before anything changes, so a failure leaves the queue as it was.
    *
    * @param due when the tasks become ready, from the broker's "now" at the moment they are admitted
    */
-  void admit(List<Task> batch, UnaryOperator<Instant> due, Duration timeout) throws InterruptedException {
+  void admit(List<Task> batch, UnaryOperator<Instant> due, Duration timeout)
+      throws InterruptedException {
     long remaining = Store.nanos(Checks.nonNegative("timeout", timeout));
     batch.forEach(limits::check);
     checkNoRepeats(batch);
@@ -69,8 +83,15 @@ final class Intake {
         }
         if (remaining <= 0) {
           throw new QueueFullException(
-              "queue " + q.name + ": no room for " + describe(batch) + " within " + timeout + " (capacity "
-                  + store.capacity + ")");
+              "queue "
+                  + q.name
+                  + ": no room for "
+                  + describe(batch)
+                  + " within "
+                  + timeout
+                  + " (capacity "
+                  + store.capacity
+                  + ")");
         }
         remaining = q.notFull.awaitNanos(remaining);
       }
@@ -82,7 +103,8 @@ final class Intake {
   private static void checkNotHeld(QueueState q, List<Task> batch) {
     for (Task task : batch) {
       if (q.holds(task.id())) {
-        throw new DuplicateTaskException("task " + task.id() + ": queue " + q.name + " holds it already");
+        throw new DuplicateTaskException(
+            "task " + task.id() + ": queue " + q.name + " holds it already");
       }
     }
   }
@@ -97,6 +119,8 @@ final class Intake {
   }
 
   private static String describe(List<Task> batch) {
-    return batch.size() == 1 ? "task " + batch.get(0).id() : "a batch of " + batch.size() + " tasks";
+    return batch.size() == 1
+        ? "task " + batch.get(0).id()
+        : "a batch of " + batch.size() + " tasks";
   }
 }

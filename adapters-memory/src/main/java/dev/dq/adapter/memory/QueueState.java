@@ -17,10 +17,11 @@ import java.util.Set;
 import java.util.concurrent.locks.Condition;
 
 /**
- * Everything one queue holds. Not thread-safe: every method must be called with the owning {@link Store}'s lock held.
+ * Everything one queue holds. Not thread-safe: every method must be called with the owning {@link
+ * Store}'s lock held.
  *
- * <p>Each task id of the queue is in exactly one of ready, delayed, in flight or dead; {@link #held} mirrors their
- * union so that a duplicate check costs one lookup.
+ * <p>Each task id of the queue is in exactly one of ready, delayed, in flight or dead; {@link
+ * #held} mirrors their union so that a duplicate check costs one lookup.
  */
 final class QueueState {
   /** Delayed tasks leave in due order; ties keep insertion order so equal due times stay FIFO. */
@@ -30,8 +31,10 @@ final class QueueState {
   private record Delayed(Task task, Instant notBefore, long seq) {}
 
   final String name;
+
   /** Signalled when a task becomes ready, and at close. */
   final Condition notEmpty;
+
   /** Signalled when a waiting slot frees, and at close. */
   final Condition notFull;
 
@@ -76,7 +79,9 @@ final class QueueState {
     schedule(task, notBefore, now, seq);
   }
 
-  /** Puts a task this queue already holds at the tail of ready, or among the delayed if not due yet. */
+  /**
+   * Puts a task this queue already holds at the tail of ready, or among the delayed if not due yet.
+   */
   void schedule(Task task, Instant notBefore, Instant now, long seq) {
     if (notBefore.isAfter(now)) {
       delayed.add(new Delayed(task, notBefore, seq));
@@ -95,7 +100,10 @@ final class QueueState {
     ready.addFirst(task);
   }
 
-  /** Moves every delayed task due at {@code now} to the tail of ready, in due order. @return how many */
+  /**
+   * Moves every delayed task due at {@code now} to the tail of ready, in due order. @return how
+   * many
+   */
   int promoteDue(Instant now) {
     int moved = 0;
     while (!delayed.isEmpty() && !delayed.peek().notBefore().isAfter(now)) {

@@ -10,14 +10,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The state an {@link InMemoryBroker} shares with its {@link InMemoryDeadLetterQueue}. One lock guards all of it: a
- * broker call touches one or two structures for microseconds, so finer locking would buy little and make moves
- * between states (in flight to dead, dead to ready) harder to keep atomic.
+ * The state an {@link InMemoryBroker} shares with its {@link InMemoryDeadLetterQueue}. One lock
+ * guards all of it: a broker call touches one or two structures for microseconds, so finer locking
+ * would buy little and make moves between states (in flight to dead, dead to ready) harder to keep
+ * atomic.
  */
 final class Store {
   /**
-   * Longest single wait on a condition. Delayed tasks fall due by the injected clock, which a test may move without
-   * signalling anyone, so a waiter re-reads it at least this often.
+   * Longest single wait on a condition. Delayed tasks fall due by the injected clock, which a test
+   * may move without signalling anyone, so a waiter re-reads it at least this often.
    */
   static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
 
@@ -35,7 +36,10 @@ final class Store {
     this.capacity = capacity;
   }
 
-  /** Runs {@code action} with the lock held; for the short, non-blocking steps that are most of this adapter. */
+  /**
+   * Runs {@code action} with the lock held; for the short, non-blocking steps that are most of this
+   * adapter.
+   */
   <T> T locked(Supplier<T> action) {
     lock.lock();
     try {
@@ -56,7 +60,8 @@ final class Store {
 
   /** The queue's state, created empty on first use. */
   QueueState queue(String name) {
-    return queues.computeIfAbsent(name, n -> new QueueState(n, lock.newCondition(), lock.newCondition()));
+    return queues.computeIfAbsent(
+        name, n -> new QueueState(n, lock.newCondition(), lock.newCondition()));
   }
 
   /** The queue's state, or null if nothing ever touched it (so that reads do not create queues). */
@@ -87,7 +92,10 @@ final class Store {
     return closed;
   }
 
-  /** Marks the store closed and wakes every waiter so it sees that. @return false if it was closed already */
+  /**
+   * Marks the store closed and wakes every waiter so it sees that. @return false if it was closed
+   * already
+   */
   boolean close() {
     if (closed) {
       return false;

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The in-memory broker under a real worker pool, many producers and random failures: real threads on both sides of
- * the broker's lock, so this stays an adapter test (the pool's own behaviour is tested in core).
+ * The in-memory broker under a real worker pool, many producers and random failures: real threads
+ * on both sides of the broker's lock, so this stays an adapter test (the pool's own behaviour is
+ * tested in core).
  */
 final class InMemoryBrokerPoolStressTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -42,7 +43,9 @@ final class InMemoryBrokerPoolStressTest {
     }
   }
 
-  private WorkerPool start(InstantSource clock, Consumer<WorkerPoolConfig.Builder> config,
+  private WorkerPool start(
+      InstantSource clock,
+      Consumer<WorkerPoolConfig.Builder> config,
       Consumer<WorkerPool.Builder> handlers) {
     broker = InMemoryBroker.builder().clock(clock).capacity(100_000).build();
     var cfg = WorkerPoolConfig.builder().workers(4).pollWait(Duration.ofMillis(50));
@@ -60,58 +63,82 @@ final class InMemoryBrokerPoolStressTest {
 
   @ParameterizedTest(name = "prefetch {0}, ackBatch {1}")
   @CsvSource({"1, 1", "16, 16", "8, 3"})
-  void stress_manyProducersAndRandomFailures_everyTaskSucceedsOnceOrIsDead(int prefetch, int ackBatch)
-      throws Exception {
+  void stress_manyProducersAndRandomFailures_everyTaskSucceedsOnceOrIsDead(
+      int prefetch, int ackBatch) throws Exception {
     int producers = 4;
     int perProducer = 2_500;
-    ConcurrentHashMap<TaskId, AtomicInteger> succeeded = new ConcurrentHashMap<TaskId, AtomicInteger>();
+    ConcurrentHashMap<TaskId, AtomicInteger> succeeded =
+        new ConcurrentHashMap<TaskId, AtomicInteger>();
     var random = new Random(42);
-    start(InstantSource.system(),
-        c -> c.workers(8).prefetch(prefetch).ackBatch(ackBatch).retryPolicy(RetryPolicy.builder().maxAttempts(3)
-            .backoff((attempt, r) -> Duration.ZERO).build()),
-        b -> b.handler("test", t -> {
-          boolean fail;
-          synchronized (random) {
-            fail = random.nextInt(5) == 0;
-          }
-          if (fail) {
-            throw new IllegalStateException("random failure");
-          }
-          succeeded.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet();
-        }));
+    start(
+        InstantSource.system(),
+        c ->
+            c.workers(8)
+                .prefetch(prefetch)
+                .ackBatch(ackBatch)
+                .retryPolicy(
+                    RetryPolicy.builder()
+                        .maxAttempts(3)
+                        .backoff((attempt, r) -> Duration.ZERO)
+                        .build()),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  boolean fail;
+                  synchronized (random) {
+                    fail = random.nextInt(5) == 0;
+                  }
+                  if (fail) {
+                    throw new IllegalStateException("random failure");
+                  }
+                  succeeded.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet();
+                }));
 
     Set<TaskId> accepted = ConcurrentHashMap.newKeySet();
     var threads = new Thread[producers];
     for (int p = 0; p < producers; p++) {
       int producer = p;
-      threads[p] = new Thread(() -> {
-        for (int i = 0; i < perProducer; i++) {
-          Task task = aTask("p" + producer + "-" + i).build();
-          try {
-            broker.enqueue(task, Duration.ofSeconds(30));
-            accepted.add(task.id());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      });
+      threads[p] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < perProducer; i++) {
+                  Task task = aTask("p" + producer + "-" + i).build();
+                  try {
+                    broker.enqueue(task, Duration.ofSeconds(30));
+                    accepted.add(task.id());
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                }
+              });
       threads[p].start();
     }
     for (Thread t : threads) {
       t.join();
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() ->
-        succeeded.size() + broker.deadLetterQueue().size(Task.DEFAULT_QUEUE) == producers * perProducer);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                succeeded.size() + broker.deadLetterQueue().size(Task.DEFAULT_QUEUE)
+                    == producers * perProducer);
     assertThat(accepted).hasSize(producers * perProducer);
     assertThat(succeeded.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-    for (DeadLetter dead : broker.deadLetterQueue().list(Task.DEFAULT_QUEUE, 0, Integer.MAX_VALUE)) {
+    for (DeadLetter dead :
+        broker.deadLetterQueue().list(Task.DEFAULT_QUEUE, 0, Integer.MAX_VALUE)) {
       assertThat(succeeded).doesNotContainKey(dead.task().id());
       assertThat(dead.failure().attempts()).isEqualTo(3);
     }
     await().atMost(WAIT).until(() -> stats().equals(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0)));
-    System.out.printf("stress (prefetch %d, ackBatch %d): accepted=%d succeeded=%d dead=%d lost=0 duplicates=0%n", prefetch, ackBatch, accepted.size(),
-        succeeded.size(), broker.deadLetterQueue().size(Task.DEFAULT_QUEUE));
+    System.out.printf(
+        "stress (prefetch %d, ackBatch %d): accepted=%d succeeded=%d dead=%d lost=0 duplicates=0%n",
+        prefetch,
+        ackBatch,
+        accepted.size(),
+        succeeded.size(),
+        broker.deadLetterQueue().size(Task.DEFAULT_QUEUE));
   }
 }

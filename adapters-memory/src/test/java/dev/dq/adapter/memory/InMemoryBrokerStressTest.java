@@ -27,8 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many producers and consumers on one small queue, so producers keep hitting the capacity and block. Checks the
- * at-least-once bookkeeping end to end: every task ends acked exactly once or dead, none lost.
+ * Many producers and consumers on one small queue, so producers keep hitting the capacity and
+ * block. Checks the at-least-once bookkeeping end to end: every task ends acked exactly once or
+ * dead, none lost.
  */
 final class InMemoryBrokerStressTest {
   private static final String QUEUE = "default";
@@ -37,14 +38,19 @@ final class InMemoryBrokerStressTest {
   private static final int TOTAL = PRODUCERS * TASKS_PER_PRODUCER;
   private static final int CONSUMERS = 4;
   private static final int CAPACITY = 64;
-  /** Longer than the test can run, so no lease expires and no task is delivered twice through a reclaim. */
+
+  /**
+   * Longer than the test can run, so no lease expires and no task is delivered twice through a
+   * reclaim.
+   */
   private static final Duration LEASE = Duration.ofHours(1);
+
   /** Bounds a broken run; a healthy one takes about a second. */
   private static final long PATIENCE_SECONDS = 60;
 
   /**
-   * The system clock, so that the short retry delays of the chaos run fall due by themselves; nothing here waits for
-   * time to pass.
+   * The system clock, so that the short retry delays of the chaos run fall due by themselves;
+   * nothing here waits for time to pass.
    */
   private final InMemoryBroker broker =
       InMemoryBroker.builder().clock(InstantSource.system()).capacity(CAPACITY).build();
@@ -140,7 +146,8 @@ final class InMemoryBrokerStressTest {
     } else if (roll < 0.15) {
       broker.release(lease, Duration.ZERO);
     } else if (roll < 0.20) {
-      broker.deadLetter(lease, new Failure("chaos", "rolled " + roll, lease.task().attempt(), lease.expiresAt()));
+      broker.deadLetter(
+          lease, new Failure("chaos", "rolled " + roll, lease.task().attempt(), lease.expiresAt()));
       finished.incrementAndGet();
     } else {
       ack(lease);

@@ -62,7 +62,10 @@ final class InMemoryBrokerTest extends BrokerContract {
   @Test
   void builder_limits_appliesThemOnEnqueue() {
     InMemoryBroker small =
-        InMemoryBroker.builder().clock(clock).limits(TaskLimits.DEFAULT.withMaxPayloadBytes(3)).build();
+        InMemoryBroker.builder()
+            .clock(clock)
+            .limits(TaskLimits.DEFAULT.withMaxPayloadBytes(3))
+            .build();
 
     assertThatThrownBy(() -> small.enqueue(aTask("t1").payload("four").build(), Duration.ZERO))
         .isInstanceOf(InvalidTaskException.class)
@@ -86,7 +89,8 @@ final class InMemoryBrokerTest extends BrokerContract {
   void enqueueAll_emptyBatchAfterClose_throwsBrokerClosed() {
     broker.close();
 
-    assertThatThrownBy(() -> broker.enqueueAll(List.of(), Duration.ZERO)).isInstanceOf(BrokerClosedException.class);
+    assertThatThrownBy(() -> broker.enqueueAll(List.of(), Duration.ZERO))
+        .isInstanceOf(BrokerClosedException.class);
   }
 
   @Test
@@ -105,9 +109,11 @@ final class InMemoryBrokerTest extends BrokerContract {
   @Test
   void deadLetterQueueAdd_idLiveInQueue_throwsDuplicate() throws Exception {
     enqueue("t1");
-    DeadLetter entry = new DeadLetter(aTask("t1").build(), new Failure("no-handler", "", 1, clock.instant()));
+    DeadLetter entry =
+        new DeadLetter(aTask("t1").build(), new Failure("no-handler", "", 1, clock.instant()));
 
-    assertThatThrownBy(() -> memory.deadLetterQueue().add(entry)).isInstanceOf(DuplicateTaskException.class);
+    assertThatThrownBy(() -> memory.deadLetterQueue().add(entry))
+        .isInstanceOf(DuplicateTaskException.class);
 
     assertThat(memory.deadLetterQueue().size(QUEUE)).isZero();
     assertStats(1, 0, 0);

@@ -31,7 +31,9 @@ final class InMemoryDeadLetterQueueTest extends DeadLetterQueueContract {
 
     deadLetters.add(entry(QUEUE, "d1", "again"));
 
-    assertThat(deadLetters.list(QUEUE, 0, 10)).extracting(e -> e.task().id().value()).containsExactly("d2", "d1");
+    assertThat(deadLetters.list(QUEUE, 0, 10))
+        .extracting(e -> e.task().id().value())
+        .containsExactly("d2", "d1");
   }
 
   @Test
@@ -49,7 +51,8 @@ final class InMemoryDeadLetterQueueTest extends DeadLetterQueueContract {
     addAll(QUEUE, "d1");
     broker.close();
 
-    assertThatThrownBy(() -> deadLetters.requeue(QUEUE, new TaskId("d1"))).isInstanceOf(BrokerClosedException.class);
+    assertThatThrownBy(() -> deadLetters.requeue(QUEUE, new TaskId("d1")))
+        .isInstanceOf(BrokerClosedException.class);
 
     assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
   }

@@ -13,7 +13,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The {@link QueueAdmin} capability of the in-memory broker, as tools (bench) reach it through the port. */
+/**
+ * The {@link QueueAdmin} capability of the in-memory broker, as tools (bench) reach it through the
+ * port.
+ */
 final class InMemoryQueueAdminTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
 
@@ -61,9 +64,12 @@ final class InMemoryQueueAdminTest {
   @Test
   void deleteQueue_queueWithDeadLetters_throwsAndKeepsThem() throws Exception {
     broker.enqueue(aTask("t1").queue("bench").build(), Duration.ZERO);
-    broker.deadLetter(broker.dequeue("bench", LEASE, Duration.ZERO).orElseThrow(), Failure.of(new IllegalStateException("boom"), 1, Instant.EPOCH));
+    broker.deadLetter(
+        broker.dequeue("bench", LEASE, Duration.ZERO).orElseThrow(),
+        Failure.of(new IllegalStateException("boom"), 1, Instant.EPOCH));
 
-    assertThatThrownBy(() -> admin().deleteQueue("bench")).hasMessageEndingWith("0 in flight, 1 dead");
+    assertThatThrownBy(() -> admin().deleteQueue("bench"))
+        .hasMessageEndingWith("0 in flight, 1 dead");
 
     assertThat(memory.deadLetterQueue().size("bench")).isEqualTo(1);
   }

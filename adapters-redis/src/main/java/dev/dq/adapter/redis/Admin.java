@@ -7,11 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue-wide side of {@link RedisBroker}: reclaiming expired leases, counts and the list of queues, and the
- * operator extras of {@link dev.dq.core.port.QueueAdmin} (deleting an empty queue, the server's memory use).
+ * The queue-wide side of {@link RedisBroker}: reclaiming expired leases, counts and the list of
+ * queues, and the operator extras of {@link dev.dq.core.port.QueueAdmin} (deleting an empty queue,
+ * the server's memory use).
  */
 final class Admin {
-  // Logs under RedisBroker's name, as before this part was split out of it, so logging settings keep applying.
+  // Logs under RedisBroker's name, as before this part was split out of it, so logging settings
+  // keep applying.
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
   private final RedisGateway redis;
@@ -31,8 +33,12 @@ final class Admin {
       List<String> keys = List.of(k.active(), k.leases(), k.ready(), k.wakeups());
       int n;
       do {
-        Object reply = redis.scriptRetryingOnce("reclaim expired leases of " + queue, Script.RECLAIM, keys,
-            List.of(Integer.toString(config.reclaimBatch()), redis.now()));
+        Object reply =
+            redis.scriptRetryingOnce(
+                "reclaim expired leases of " + queue,
+                Script.RECLAIM,
+                keys,
+                List.of(Integer.toString(config.reclaimBatch()), redis.now()));
         n = ((Long) reply).intValue();
         total += n;
       } while (n == config.reclaimBatch());
@@ -45,8 +51,13 @@ final class Admin {
 
   QueueStats stats(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    List<?> r = (List<?>) redis.scriptRetryingOnce("stats of " + queue, Script.STATS,
-        List.of(k.ready(), k.active(), k.delayed()), List.of(redis.now()));
+    List<?> r =
+        (List<?>)
+            redis.scriptRetryingOnce(
+                "stats of " + queue,
+                Script.STATS,
+                List.of(k.ready(), k.active(), k.delayed()),
+                List.of(redis.now()));
     return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
   }
 
@@ -57,13 +68,34 @@ final class Admin {
   void deleteQueue(String queue) {
     Names.check("queue", queue);
     RedisKeys k = RedisKeys.of(queue);
-    Object reply = redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE,
-        List.of(k.ready(), k.delayed(), k.active(), k.dead(), k.leases(), k.tokenSeq(), k.wakeups(), k.deadSeq(),
-            k.acked(), k.enqueued()),
-        List.of());
+    Object reply =
+        redis.scriptRetryingOnce(
+            "delete queue " + queue,
+            Script.QUEUE_DELETE,
+            List.of(
+                k.ready(),
+                k.delayed(),
+                k.active(),
+                k.dead(),
+                k.leases(),
+                k.tokenSeq(),
+                k.wakeups(),
+                k.deadSeq(),
+                k.acked(),
+                k.enqueued()),
+            List.of());
     if (reply instanceof List<?> counts) {
-      throw new IllegalStateException("queue " + queue + " is not empty: ready=" + counts.get(1) + " delayed="
-          + counts.get(2) + " in_flight=" + counts.get(3) + " dead=" + counts.get(4));
+      throw new IllegalStateException(
+          "queue "
+              + queue
+              + " is not empty: ready="
+              + counts.get(1)
+              + " delayed="
+              + counts.get(2)
+              + " in_flight="
+              + counts.get(3)
+              + " dead="
+              + counts.get(4));
     }
     redis.unregister(queue);
     claimer.forget(k);

@@ -20,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dequeue without busy polling. The claim script never blocks; when it finds nothing, the caller waits for the queue's
- * wakeup list, which every enqueue pushes to, for at most {@link RedisBrokerConfig#blockTimeout()} (and no longer than
- * until the next delayed task is due), then claims again. The idle dequeues of one queue share one blocking wait (see
- * {@link SharedWaits}), so waiting never holds a command connection. Jedis blocking calls ignore interrupts, so each
+ * Dequeue without busy polling. The claim script never blocks; when it finds nothing, the caller
+ * waits for the queue's wakeup list, which every enqueue pushes to, for at most {@link
+ * RedisBrokerConfig#blockTimeout()} (and no longer than until the next delayed task is due), then
+ * claims again. The idle dequeues of one queue share one blocking wait (see {@link SharedWaits}),
+ * so waiting never holds a command connection. Jedis blocking calls ignore interrupts, so each
  * block is short and interruption and close are checked between blocks.
  *
- * <p>A claimed entry that cannot be decoded is moved to the dead set with the reason, and the claim goes on.
+ * <p>A claimed entry that cannot be decoded is moved to the dead set with the reason, and the claim
+ * goes on.
  */
 final class Claimer {
   private static final Logger log = LoggerFactory.getLogger(Claimer.class);
@@ -52,13 +54,18 @@ final class Claimer {
     return poison.get();
   }
 
-  Optional<Lease> dequeue(RedisKeys keys, Duration leaseTime, Duration wait) throws InterruptedException {
+  Optional<Lease> dequeue(RedisKeys keys, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     List<Lease> one = dequeueBatch(keys, 1, leaseTime, wait);
     return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
   }
 
-  /** Claims up to {@code max} tasks in two round trips (claim, load), waiting up to {@code wait} for the first. */
-  List<Lease> dequeueBatch(RedisKeys keys, int max, Duration leaseTime, Duration wait) throws InterruptedException {
+  /**
+   * Claims up to {@code max} tasks in two round trips (claim, load), waiting up to {@code wait} for
+   * the first.
+   */
+  List<Lease> dequeueBatch(RedisKeys keys, int max, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       if (Thread.interrupted()) {
@@ -72,7 +79,8 @@ final class Claimer {
         return c.leases;
       }
       if (closed.get()) {
-        throw new BrokerClosedException("broker closed and queue " + keys.queue() + " has no ready task");
+        throw new BrokerClosedException(
+            "broker closed and queue " + keys.queue() + " has no ready task");
       }
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
       if (remainingMs <= 0) {
@@ -90,18 +98,35 @@ final class Claimer {
   }
 
   /**
-   * Leases up to {@code max} ready ids, then loads their data. Returns no leases only when nothing was ready: if every
-   * id claimed turned out undecodable (now dead-lettered), it claims again.
+   * Leases up to {@code max} ready ids, then loads their data. Returns no leases only when nothing
+   * was ready: if every id claimed turned out undecodable (now dead-lettered), it claims again.
    */
   private Claimed claimOnce(RedisKeys keys, Duration leaseTime, int max) {
     long leaseMs = leaseTime.toMillis();
     while (true) {
-      // A fresh nonce per call: the retry after a lost reply reuses it and gets the leases the first try took.
+      // A fresh nonce per call: the retry after a lost reply reuses it and gets the leases the
+      // first try took.
       String claimReply = keys.claimReply(nonces.next());
-      List<String> claimKeys = List.of(keys.ready(), keys.delayed(), keys.active(), keys.leases(), keys.tokenSeq(),
-          keys.wakeups(), claimReply);
-      List<?> r = (List<?>) redis.scriptRetryingOnce("claim from " + keys.queue(), Script.CLAIM, claimKeys,
-          List.of(Long.toString(leaseMs), Integer.toString(PROMOTE_BATCH), Integer.toString(max), redis.now()));
+      List<String> claimKeys =
+          List.of(
+              keys.ready(),
+              keys.delayed(),
+              keys.active(),
+              keys.leases(),
+              keys.tokenSeq(),
+              keys.wakeups(),
+              claimReply);
+      List<?> r =
+          (List<?>)
+              redis.scriptRetryingOnce(
+                  "claim from " + keys.queue(),
+                  Script.CLAIM,
+                  claimKeys,
+                  List.of(
+                      Long.toString(leaseMs),
+                      Integer.toString(PROMOTE_BATCH),
+                      Integer.toString(max),
+                      redis.now()));
       if ("EMPTY".equals(r.get(0))) {
         return new Claimed(List.of(), (Long) r.get(1));
       }
@@ -120,7 +145,12 @@ final class Claimer {
     }
   }
 
-  private List<Lease> load(RedisKeys keys, String claimReply, List<String> ids, List<Long> tokens, long expiry,
+  private List<Lease> load(
+      RedisKeys keys,
+      String claimReply,
+      List<String> ids,
+      List<Long> tokens,
+      long expiry,
       long leaseMs) {
     int n = ids.size();
     List<String> loadKeys = new ArrayList<>(5 + n);
@@ -131,8 +161,10 @@ final class Claimer {
     args.addAll(ids);
     tokens.forEach(t -> args.add(Long.toString(t)));
     args.add(redis.now());
-    List<?> entries = (List<?>) redis.scriptRetryingOnce("load " + n + " tasks of " + keys.queue(), Script.LOAD,
-        loadKeys, args);
+    List<?> entries =
+        (List<?>)
+            redis.scriptRetryingOnce(
+                "load " + n + " tasks of " + keys.queue(), Script.LOAD, loadKeys, args);
     List<Lease> leases = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       List<?> l = (List<?>) entries.get(i);
@@ -144,19 +176,34 @@ final class Claimer {
           Task task = redis.codec().decode((String) l.get(1), id, keys.queue(), attempt);
           leases.add(new Lease(task, tokens.get(i), Instant.ofEpochMilli(expiry)));
         } catch (UndecodableTaskException e) {
-          bury(keys, id, tokens.get(i), attempt, e.getMessage(), Instant.ofEpochMilli(expiry - leaseMs));
+          bury(
+              keys,
+              id,
+              tokens.get(i),
+              attempt,
+              e.getMessage(),
+              Instant.ofEpochMilli(expiry - leaseMs));
         }
       } else if ("DEAD".equals(status)) {
         poison.incrementAndGet();
-        log.warn("queue {}: task {} moved to the dead-letter queue unread: {}", keys.queue(), id, l.get(1));
+        log.warn(
+            "queue {}: task {} moved to the dead-letter queue unread: {}",
+            keys.queue(),
+            id,
+            l.get(1));
       }
-      // LEASE_LOST: the lease expired between claim and load; the reclaimer will hand the task out again.
+      // LEASE_LOST: the lease expired between claim and load; the reclaimer will hand the task out
+      // again.
     }
     return leases;
   }
 
-  /** Moves an undecodable entry to the dead set under the lease just taken (its clock: the claim's server time). */
-  private void bury(RedisKeys keys, String id, long token, String attempt, String reason, Instant claimedAt) {
+  /**
+   * Moves an undecodable entry to the dead set under the lease just taken (its clock: the claim's
+   * server time).
+   */
+  private void bury(
+      RedisKeys keys, String id, long token, String attempt, String reason, Instant claimedAt) {
     int attempts;
     try {
       attempts = attempt == null ? 1 : Integer.parseInt(attempt);
@@ -164,12 +211,19 @@ final class Claimer {
       attempts = 1;
     }
     Failure failure = new Failure(UndecodableTaskException.ERROR_TYPE, reason, attempts, claimedAt);
-    Object reply = redis.scriptRetryingOnce("dead-letter undecodable task " + id, Script.DEAD_LETTER,
-        List.of(keys.active(), keys.leases(), keys.task(id), keys.dead(), keys.deadSeq()),
-        List.of(id, Long.toString(token), redis.codec().encodeFailure(failure), redis.now()));
+    Object reply =
+        redis.scriptRetryingOnce(
+            "dead-letter undecodable task " + id,
+            Script.DEAD_LETTER,
+            List.of(keys.active(), keys.leases(), keys.task(id), keys.dead(), keys.deadSeq()),
+            List.of(id, Long.toString(token), redis.codec().encodeFailure(failure), redis.now()));
     if ("OK".equals(reply)) {
       poison.incrementAndGet();
-      log.warn("queue {}: task {} moved to the dead-letter queue: cannot decode it: {}", keys.queue(), id, reason);
+      log.warn(
+          "queue {}: task {} moved to the dead-letter queue: cannot decode it: {}",
+          keys.queue(),
+          id,
+          reason);
     }
   }
 
@@ -181,10 +235,12 @@ final class Claimer {
       waits.await(keys, blockMs);
     } catch (BrokerUnavailableException e) {
       // A cut connection ends the wait early; the next claim tells whether Redis is really gone.
-      log.debug("wait on queue {} interrupted by a connection failure: {}", keys.queue(), e.getMessage());
+      log.debug(
+          "wait on queue {} interrupted by a connection failure: {}", keys.queue(), e.getMessage());
       failed = true;
     } catch (BrokerClosedException e) {
-      // Closed while on its way to wait: the next claim drains what is ready, then reports the close.
+      // Closed while on its way to wait: the next claim drains what is ready, then reports the
+      // close.
     } finally {
       if (waiters.decrementAndGet() == 0) {
         synchronized (noWaiters) {
@@ -197,14 +253,17 @@ final class Claimer {
     }
   }
 
-  /** Stops waking {@code keys}' queue at close: the queue was deleted, and a wakeup would create its list again. */
+  /**
+   * Stops waking {@code keys}' queue at close: the queue was deleted, and a wakeup would create its
+   * list again.
+   */
   void forget(RedisKeys keys) {
     waitedOn.remove(keys.wakeups());
   }
 
   /**
-   * Pushes a wakeup to every queue this instance waits on (a leader blocked in Redis cannot be interrupted), releases
-   * the other waiters, then waits up to {@code bound} for the waits to end.
+   * Pushes a wakeup to every queue this instance waits on (a leader blocked in Redis cannot be
+   * interrupted), releases the other waiters, then waits up to {@code bound} for the waits to end.
    */
   void wakeAndAwaitWaiters(Duration bound) {
     for (String key : waitedOn) {

@@ -8,14 +8,15 @@ import java.util.Set;
 import redis.clients.jedis.resps.Tuple;
 
 /**
- * The entries of a queue's dead set whose sequence (their score) is at or below the highest one present when the
- * snapshot was taken: what a bulk action (requeue all, purge) acts on. An entry that dies again while the action runs
- * gets a new, higher sequence from {@code dead-seq} and falls outside, so the action ends and touches each entry at
- * most once, however fast workers send tasks back. The scripts it feeds take {@link #bound()} and skip an entry whose
- * sequence has moved past it between the page read and the script.
+ * The entries of a queue's dead set whose sequence (their score) is at or below the highest one
+ * present when the snapshot was taken: what a bulk action (requeue all, purge) acts on. An entry
+ * that dies again while the action runs gets a new, higher sequence from {@code dead-seq} and falls
+ * outside, so the action ends and touches each entry at most once, however fast workers send tasks
+ * back. The scripts it feeds take {@link #bound()} and skip an entry whose sequence has moved past
+ * it between the page read and the script.
  *
- * <p>Pages follow the sequence, not the rank: entries the action leaves in place are not read again, and entries it
- * removes shift nothing. Not thread-safe; one per bulk action.
+ * <p>Pages follow the sequence, not the rank: entries the action leaves in place are not read
+ * again, and entries it removes shift nothing. Not thread-safe; one per bulk action.
  */
 final class DeadSnapshot {
   static final int PAGE = 100;
@@ -38,12 +39,18 @@ final class DeadSnapshot {
 
   /** The snapshot of the dead set of {@code keys}' queue now. */
   static DeadSnapshot take(RedisGateway redis, RedisKeys keys) {
-    List<Tuple> last = redis.callRetryingOnce("read the newest dead letter of " + keys.queue(),
-        () -> redis.jedis().zrangeWithScores(keys.dead(), -1, -1));
-    return new DeadSnapshot(redis, keys, last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getScore()));
+    List<Tuple> last =
+        redis.callRetryingOnce(
+            "read the newest dead letter of " + keys.queue(),
+            () -> redis.jedis().zrangeWithScores(keys.dead(), -1, -1));
+    return new DeadSnapshot(
+        redis, keys, last.isEmpty() ? Optional.empty() : Optional.of(last.get(0).getScore()));
   }
 
-  /** The highest sequence, as the scripts' "highest sequence" argument ('' = no bound, for a hand-written +inf). */
+  /**
+   * The highest sequence, as the scripts' "highest sequence" argument ('' = no bound, for a
+   * hand-written +inf).
+   */
   String bound() {
     return bound;
   }
@@ -54,8 +61,10 @@ final class DeadSnapshot {
       return List.of();
     }
     String min = from;
-    List<Tuple> page = redis.callRetryingOnce("list dead letters of " + keys.queue(),
-        () -> redis.jedis().zrangeByScoreWithScores(keys.dead(), min, max, 0, PAGE));
+    List<Tuple> page =
+        redis.callRetryingOnce(
+            "list dead letters of " + keys.queue(),
+            () -> redis.jedis().zrangeByScoreWithScores(keys.dead(), min, max, 0, PAGE));
     if (page.isEmpty()) {
       done = true;
       return List.of();
@@ -64,18 +73,24 @@ final class DeadSnapshot {
     page.forEach(t -> ids.add(t.getElement()));
     double last = page.get(page.size() - 1).getScore();
     if (page.size() == PAGE) {
-      // Hand-written entries may share a score, and the next page starts above this one's last score: take the rest
+      // Hand-written entries may share a score, and the next page starts above this one's last
+      // score: take the rest
       // of that score's members now.
       String at = score(last);
-      ids.addAll(redis.callRetryingOnce("list dead letters of " + keys.queue(),
-          () -> redis.jedis().zrangeByScore(keys.dead(), at, at)));
+      ids.addAll(
+          redis.callRetryingOnce(
+              "list dead letters of " + keys.queue(),
+              () -> redis.jedis().zrangeByScore(keys.dead(), at, at)));
     }
     from = "(" + score(last);
     done = last == Double.POSITIVE_INFINITY;
     return new ArrayList<>(ids);
   }
 
-  /** A score as Redis and Lua read it back exactly: an integer (what {@code dead-seq} hands out) without fraction. */
+  /**
+   * A score as Redis and Lua read it back exactly: an integer (what {@code dead-seq} hands out)
+   * without fraction.
+   */
   static String score(double score) {
     if (Double.isInfinite(score)) {
       return score > 0 ? "+inf" : "-inf";

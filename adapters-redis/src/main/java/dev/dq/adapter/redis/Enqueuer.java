@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Enqueue for {@link RedisBroker}: one task or a batch of one queue, each call one script run until Redis accepts it,
- * retried with backoff while the queue is full or Redis cannot be reached. A retry after a lost reply is exact: every
- * try of a call carries the same call id, whose proof the script keeps (see {@link #untilAccepted}).
+ * Enqueue for {@link RedisBroker}: one task or a batch of one queue, each call one script run until
+ * Redis accepts it, retried with backoff while the queue is full or Redis cannot be reached. A
+ * retry after a lost reply is exact: every try of a call carries the same call id, whose proof the
+ * script keeps (see {@link #untilAccepted}).
  */
 final class Enqueuer {
   private static final long MAX_ENQUEUE_BACKOFF_MS = 100;
@@ -55,10 +56,11 @@ final class Enqueuer {
   }
 
   /**
-   * Enqueues one task: ready now if both {@code due} and {@code delay} are '', else at {@code due} (not-before epoch
-   * millis) or {@code delay} millis after the Redis server's "now".
+   * Enqueues one task: ready now if both {@code due} and {@code delay} are '', else at {@code due}
+   * (not-before epoch millis) or {@code delay} millis after the Redis server's "now".
    */
-  private void enqueueOne(Task task, String due, String delay, Duration timeout) throws InterruptedException {
+  private void enqueueOne(Task task, String due, String delay, Duration timeout)
+      throws InterruptedException {
     Objects.requireNonNull(task, "task");
     requireNonNegative("timeout", timeout);
     checkOpen();
@@ -66,13 +68,35 @@ final class Enqueuer {
     RedisKeys keys = RedisKeys.of(task.queue());
     redis.register(task.queue());
     String data = redis.codec().encode(task);
-    List<String> keyList = List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.task(task.id().value()),
-        keys.enqueued());
+    List<String> keyList =
+        List.of(
+            keys.ready(),
+            keys.delayed(),
+            keys.wakeups(),
+            keys.task(task.id().value()),
+            keys.enqueued());
     String call = UUID.randomUUID().toString();
     String what = "enqueue task " + task.id();
-    untilAccepted(what, task.queue(), List.of(task.id()), timeout, () -> redis.script(what, Script.ENQUEUE, keyList,
-        List.of(task.id().value(), data, Integer.toString(task.attempt()), due,
-            Integer.toString(config.capacityPerQueue()), call, redis.now(), delay, proofMillis(timeout))));
+    untilAccepted(
+        what,
+        task.queue(),
+        List.of(task.id()),
+        timeout,
+        () ->
+            redis.script(
+                what,
+                Script.ENQUEUE,
+                keyList,
+                List.of(
+                    task.id().value(),
+                    data,
+                    Integer.toString(task.attempt()),
+                    due,
+                    Integer.toString(config.capacityPerQueue()),
+                    call,
+                    redis.now(),
+                    delay,
+                    proofMillis(timeout))));
   }
 
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
@@ -86,16 +110,23 @@ final class Enqueuer {
     Set<String> ids = new HashSet<>();
     for (Task t : tasks) {
       if (!t.queue().equals(queue)) {
-        throw new IllegalArgumentException("a batch must name one queue: " + queue + " and " + t.queue());
+        throw new IllegalArgumentException(
+            "a batch must name one queue: " + queue + " and " + t.queue());
       }
       config.limits().check(t);
       if (!ids.add(t.id().value())) {
-        throw new DuplicateTaskException("task " + t.id() + " appears twice in the batch; nothing was enqueued");
+        throw new DuplicateTaskException(
+            "task " + t.id() + " appears twice in the batch; nothing was enqueued");
       }
     }
     if (tasks.size() > config.capacityPerQueue()) {
-      throw new IllegalArgumentException("batch of " + tasks.size() + " can never fit queue " + queue
-          + " of capacity " + config.capacityPerQueue());
+      throw new IllegalArgumentException(
+          "batch of "
+              + tasks.size()
+              + " can never fit queue "
+              + queue
+              + " of capacity "
+              + config.capacityPerQueue());
     }
     RedisKeys keys = RedisKeys.of(queue);
     redis.register(queue);
@@ -111,38 +142,48 @@ final class Enqueuer {
     args.add(proofMillis(timeout));
     for (Task t : tasks) {
       keyList.add(keys.task(t.id().value()));
-      args.addAll(List.of(t.id().value(), redis.codec().encode(t), Integer.toString(t.attempt()), ""));
+      args.addAll(
+          List.of(t.id().value(), redis.codec().encode(t), Integer.toString(t.attempt()), ""));
     }
     String what = "enqueue batch of " + tasks.size() + " tasks";
-    untilAccepted(what, queue, tasks.stream().map(Task::id).toList(), timeout, () -> {
-      args.set(1, redis.now());
-      return redis.script(what, Script.ENQUEUE_BATCH, keyList, args);
-    });
+    untilAccepted(
+        what,
+        queue,
+        tasks.stream().map(Task::id).toList(),
+        timeout,
+        () -> {
+          args.set(1, redis.now());
+          return redis.script(what, Script.ENQUEUE_BATCH, keyList, args);
+        });
   }
 
   /**
-   * How long the proof of an enqueue call lives: past the last retry, which is sent before {@code timeout} ends, with
-   * a margin of several socket timeouts for a retry that Redis runs late. The proofs cost memory in proportion to the
-   * enqueue rate times this lifetime (one entry per call: per task with {@code enqueue}, per batch with {@code
-   * enqueueAll}), so the margin is no wider than that.
+   * How long the proof of an enqueue call lives: past the last retry, which is sent before {@code
+   * timeout} ends, with a margin of several socket timeouts for a retry that Redis runs late. The
+   * proofs cost memory in proportion to the enqueue rate times this lifetime (one entry per call:
+   * per task with {@code enqueue}, per batch with {@code enqueueAll}), so the margin is no wider
+   * than that.
    */
   private static String proofMillis(Duration timeout) {
     return Long.toString(timeout.plus(PROOF_MARGIN).toMillis());
   }
 
   /**
-   * Runs an enqueue script until it is accepted, retrying "full" and unreachable Redis with backoff until timeout.
-   * Every try of one call carries the same proof key, and the script checks it first: after a lost reply, a retry
-   * answers OK if an earlier try was applied, even if the tasks have run since. A try that failed after its request
-   * may have reached Redis leaves the outcome in doubt until a later try gets any answer; if none does before the
-   * timeout, the call ends with {@link OutcomeUnknownException}, never with "nothing was enqueued".
+   * Runs an enqueue script until it is accepted, retrying "full" and unreachable Redis with backoff
+   * until timeout. Every try of one call carries the same proof key, and the script checks it
+   * first: after a lost reply, a retry answers OK if an earlier try was applied, even if the tasks
+   * have run since. A try that failed after its request may have reached Redis leaves the outcome
+   * in doubt until a later try gets any answer; if none does before the timeout, the call ends with
+   * {@link OutcomeUnknownException}, never with "nothing was enqueued".
    */
-  private void untilAccepted(String what, String queue, List<TaskId> ids, Duration timeout, Supplier<Object> call)
+  private void untilAccepted(
+      String what, String queue, List<TaskId> ids, Duration timeout, Supplier<Object> call)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long backoffMs = 2;
     BrokerUnavailableException unavailable = null; // the last try's failure, if it failed
-    BrokerUnavailableException doubt = null; // a try that may have been applied, with no answer since
+    BrokerUnavailableException doubt =
+        null; // a try that may have been applied, with no answer since
     while (true) {
       if (closed.get() && doubt != null) {
         throw outcomeUnknown(what, ids, "the broker was closed", doubt);
@@ -152,27 +193,37 @@ final class Enqueuer {
       try {
         reply = call.get();
         unavailable = null;
-        doubt = null; // any script reply settles it: the script answers OK for an applied earlier try
+        doubt =
+            null; // any script reply settles it: the script answers OK for an applied earlier try
       } catch (BrokerUnavailableException e) {
         unavailable = e;
         if (RedisErrors.mayHaveRun(e)) {
           doubt = e;
-        } // else nothing was sent, or Redis refused this try (OOM, BUSY): no news about an earlier one
+        } // else nothing was sent, or Redis refused this try (OOM, BUSY): no news about an earlier
+        // one
         reply = null;
       } catch (BrokerFullException e) {
         if (doubt == null) {
           throw e; // refused before it wrote anything, and no earlier try may have landed
         }
-        // Redis out of memory refused this try unread: an earlier try in doubt may still have been applied (its write
-        // may be what filled the memory), so this is no answer; keep asking until the timeout, then say "unknown".
+        // Redis out of memory refused this try unread: an earlier try in doubt may still have been
+        // applied (its write
+        // may be what filled the memory), so this is no answer; keep asking until the timeout, then
+        // say "unknown".
         reply = null;
       }
       if ("OK".equals(reply)) {
         return;
       }
       if (reply instanceof List<?> l && !l.isEmpty() && "DUPLICATE".equals(l.get(0))) {
-        throw new DuplicateTaskException("task " + l.get(1) + " is held by queue " + queue + " already; " + what
-            + " enqueued nothing");
+        throw new DuplicateTaskException(
+            "task "
+                + l.get(1)
+                + " is held by queue "
+                + queue
+                + " already; "
+                + what
+                + " enqueued nothing");
       }
       if ("DUPLICATE".equals(reply)) {
         throw new DuplicateTaskException(what + ": queue " + queue + " holds that id already");
@@ -182,14 +233,24 @@ final class Enqueuer {
       }
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
       if (remainingMs <= 0 && doubt != null) {
-        throw outcomeUnknown(what, ids, "no try got an answer within " + timeout.toMillis() + "ms", doubt);
+        throw outcomeUnknown(
+            what, ids, "no try got an answer within " + timeout.toMillis() + "ms", doubt);
       }
       if (remainingMs <= 0 && unavailable != null) {
         throw unavailable;
       }
       if (remainingMs <= 0) {
-        throw new QueueFullException("queue " + queue + " is full (capacity " + config.capacityPerQueue()
-            + ") for " + timeout + "; " + what + " enqueued nothing of " + ids.size());
+        throw new QueueFullException(
+            "queue "
+                + queue
+                + " is full (capacity "
+                + config.capacityPerQueue()
+                + ") for "
+                + timeout
+                + "; "
+                + what
+                + " enqueued nothing of "
+                + ids.size());
       }
       try {
         Thread.sleep(Math.min(backoffMs, remainingMs));
@@ -204,10 +265,19 @@ final class Enqueuer {
     }
   }
 
-  private static OutcomeUnknownException outcomeUnknown(String what, List<TaskId> ids, String why,
-      BrokerUnavailableException lost) {
-    return new OutcomeUnknownException(what + ": outcome unknown, the reply was lost (" + lost.getMessage() + ") and "
-        + why + "; its " + ids.size() + " tasks may or may not have been enqueued", ids, lost);
+  private static OutcomeUnknownException outcomeUnknown(
+      String what, List<TaskId> ids, String why, BrokerUnavailableException lost) {
+    return new OutcomeUnknownException(
+        what
+            + ": outcome unknown, the reply was lost ("
+            + lost.getMessage()
+            + ") and "
+            + why
+            + "; its "
+            + ids.size()
+            + " tasks may or may not have been enqueued",
+        ids,
+        lost);
   }
 
   private void checkOpen() {

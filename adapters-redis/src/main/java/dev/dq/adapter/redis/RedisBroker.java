@@ -23,17 +23,18 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * A {@link Broker} on Redis, shared by any number of producer and worker processes. Every state change is one Lua
- * script (see {@code dev/dq/redis/*.lua} and {@code docs/redis-data-model.md}); "now" is the Redis server's TIME, so
- * lease expiry never depends on worker clocks. Each delivery carries a fencing token: a settle with a stale token
- * changes nothing, throws {@link LeaseLostException} and is counted in {@link #leaseLostCount()}.
+ * A {@link Broker} on Redis, shared by any number of producer and worker processes. Every state
+ * change is one Lua script (see {@code dev/dq/redis/*.lua} and {@code docs/redis-data-model.md});
+ * "now" is the Redis server's TIME, so lease expiry never depends on worker clocks. Each delivery
+ * carries a fencing token: a settle with a stale token changes nothing, throws {@link
+ * LeaseLostException} and is counted in {@link #leaseLostCount()}.
  *
- * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits and drops idle connections; settling leases and
- * draining ready tasks still work afterwards, each on a connection of its own.
+ * <p>Thread-safe. {@link #close()} stops enqueues and blocking waits and drops idle connections;
+ * settling leases and draining ready tasks still work afterwards, each on a connection of its own.
  *
- * <p>A facade over one part per job, all sharing one {@link RedisGateway}: {@link Enqueuer} (enqueue and its retries),
- * {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles and renewals) and {@link Admin} (reclaim,
- * counts, queue list, operator extras).
+ * <p>A facade over one part per job, all sharing one {@link RedisGateway}: {@link Enqueuer}
+ * (enqueue and its retries), {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles
+ * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
 public final class RedisBroker implements Broker, QueueAdmin {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
@@ -58,17 +59,19 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * A broker with its own connections, closed by {@link #close()}: a pool of {@link RedisBrokerConfig#poolSize()} for
-   * commands and, apart from it, one connection per queue this instance is waiting on and a few for lease renewals
-   * (each opened on first use). Does not connect yet.
+   * A broker with its own connections, closed by {@link #close()}: a pool of {@link
+   * RedisBrokerConfig#poolSize()} for commands and, apart from it, one connection per queue this
+   * instance is waiting on and a few for lease renewals (each opened on first use). Does not
+   * connect yet.
    */
   public static RedisBroker connect(RedisBrokerConfig config) {
     return new RedisBroker(RedisConnections.create(config), true, config);
   }
 
   /**
-   * A broker on a client the caller owns (and closes after this broker). Every call uses that client, blocking waits
-   * too: one connection per queue this instance is waiting on, however many dequeues wait.
+   * A broker on a client the caller owns (and closes after this broker). Every call uses that
+   * client, blocking waits too: one connection per queue this instance is waiting on, however many
+   * dequeues wait.
    */
   public static RedisBroker using(UnifiedJedis jedis, RedisBrokerConfig config) {
     return new RedisBroker(jedis, false, config);
@@ -79,7 +82,10 @@ public final class RedisBroker implements Broker, QueueAdmin {
     return deadLetters;
   }
 
-  /** Settles refused because their lease was no longer valid (late acks of a lost lease, among others). */
+  /**
+   * Settles refused because their lease was no longer valid (late acks of a lost lease, among
+   * others).
+   */
   public long leaseLostCount() {
     return settler.leaseLostCount();
   }
@@ -100,11 +106,15 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   @Override
-  public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+  public void enqueueAt(Task task, Instant notBefore, Duration timeout)
+      throws InterruptedException {
     enqueuer.enqueueAt(task, notBefore, timeout);
   }
 
-  /** The delay is added to the Redis server's TIME inside the script, so the producer's clock plays no part. */
+  /**
+   * The delay is added to the Redis server's TIME inside the script, so the producer's clock plays
+   * no part.
+   */
   @Override
   public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
     enqueuer.enqueueIn(task, delay, timeout);
@@ -116,7 +126,8 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   @Override
-  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     Names.check("queue", queue);
     requireLeaseTime(leaseTime);
     requireNonNegative("wait", wait);
@@ -138,19 +149,23 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * One script per queue in the batch. Redis remembers each ack by its lease's token for a while (see {@link
-   * Settler#ACK_MEMORY_MIN_MS}), so a call repeated after a lost reply, immediately or later, with the same leases or
-   * some of them among others, reports a lease the earlier call acked as acked.
+   * One script per queue in the batch. Redis remembers each ack by its lease's token for a while
+   * (see {@link Settler#ACK_MEMORY_MIN_MS}), so a call repeated after a lost reply, immediately or
+   * later, with the same leases or some of them among others, reports a lease the earlier call
+   * acked as acked.
    *
-   * @throws BrokerUnavailableException Redis could not be reached; the message names the tasks, whose acks may or may
-   *     not have landed: call again with the same leases to find out
+   * @throws BrokerUnavailableException Redis could not be reached; the message names the tasks,
+   *     whose acks may or may not have landed: call again with the same leases to find out
    */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     return settler.ackAll(leases);
   }
 
-  /** Exact across its own retry after a lost reply; a later call with the same lease answers lease lost. */
+  /**
+   * Exact across its own retry after a lost reply; a later call with the same lease answers lease
+   * lost.
+   */
   @Override
   public void ack(Lease lease) {
     settler.ack(lease);
@@ -162,8 +177,9 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * One script per queue in the batch (one round trip for all of a queue's leases), each lease judged on its own.
-   * Renewing is idempotent, so a try lost with its connection is simply sent again.
+   * One script per queue in the batch (one round trip for all of a queue's leases), each lease
+   * judged on its own. Renewing is idempotent, so a try lost with its connection is simply sent
+   * again.
    */
   @Override
   public List<Optional<Lease>> extendAll(List<Lease> leases, Duration leaseTime) {
@@ -200,7 +216,10 @@ public final class RedisBroker implements Broker, QueueAdmin {
     return admin.queues();
   }
 
-  /** Stops enqueues, wakes this instance's blocked dequeues, then drops an owned client's idle connections. */
+  /**
+   * Stops enqueues, wakes this instance's blocked dequeues, then drops an owned client's idle
+   * connections.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -212,11 +231,12 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * Removes every key of {@code queue}, and its name from the queue list, if it holds no task at all (none ready,
-   * delayed, in flight or dead). For operators and benchmarks that create short-lived queues; atomic, so a task
-   * enqueued concurrently is never deleted.
+   * Removes every key of {@code queue}, and its name from the queue list, if it holds no task at
+   * all (none ready, delayed, in flight or dead). For operators and benchmarks that create
+   * short-lived queues; atomic, so a task enqueued concurrently is never deleted.
    *
-   * @throws IllegalStateException the queue still holds tasks (the message gives the counts); nothing changed
+   * @throws IllegalStateException the queue still holds tasks (the message gives the counts);
+   *     nothing changed
    */
   @Override
   public void deleteQueue(String queue) {
@@ -224,15 +244,18 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
-   * The server's {@code used_memory} from {@code INFO memory}, for capacity planning and benchmarks (bytes per queued
-   * task); -1 on a cluster, where it would be one node's figure only.
+   * The server's {@code used_memory} from {@code INFO memory}, for capacity planning and benchmarks
+   * (bytes per queued task); -1 on a cluster, where it would be one node's figure only.
    */
   @Override
   public long usedMemoryBytes() {
     return admin.usedMemoryBytes();
   }
 
-  /** The client of ordinary commands (claims, acks, enqueues); package-private for tests that exhaust its pool. */
+  /**
+   * The client of ordinary commands (claims, acks, enqueues); package-private for tests that
+   * exhaust its pool.
+   */
   UnifiedJedis commandClient() {
     return redis.jedis();
   }

@@ -7,26 +7,31 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Settings of a {@link RedisBroker}. Immutable; build with {@link #builder(String)}, whose setters reject a bad value
- * at once with the value in the message (never a password).
+ * Settings of a {@link RedisBroker}. Immutable; build with {@link #builder(String)}, whose setters
+ * reject a bad value at once with the value in the message (never a password).
  *
  * @param url where Redis is; see {@link RedisUrl}
- * @param capacityPerQueue most waiting (ready + delayed) tasks per queue, for all producers together
- * @param limits size limits checked on enqueue, and on claim against entries written by other producers
- * @param blockTimeout longest single blocking wait on Redis; bounds how long a dequeue takes to notice close or
- *     interruption, because Jedis blocking calls ignore {@link Thread#interrupt()}
+ * @param capacityPerQueue most waiting (ready + delayed) tasks per queue, for all producers
+ *     together
+ * @param limits size limits checked on enqueue, and on claim against entries written by other
+ *     producers
+ * @param blockTimeout longest single blocking wait on Redis; bounds how long a dequeue takes to
+ *     notice close or interruption, because Jedis blocking calls ignore {@link Thread#interrupt()}
  * @param connectTimeout TCP connect timeout
- * @param socketTimeout read timeout of ordinary commands; blocking waits get {@code blockTimeout} on top
- * @param poolSize most connections held for commands (claims, acks, enqueues). Apart from them, the idle dequeues of
- *     one queue share one blocking connection, and lease renewals have a few connections of their own, so neither
- *     waits for this pool nor holds it
- * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is left
- * @param cluster whether {@code url} names one node of a Redis Cluster (the others are discovered from it) rather
- *     than a standalone server; a cluster has database 0 only
- * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code javax.net.ssl.trustStore}
- *     if set, else {@code cacerts}). The server certificate must also name the URL's host (hostname verification)
- * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis server's TIME, and
- *     the age of this instance's queue-registration hints is measured on it
+ * @param socketTimeout read timeout of ordinary commands; blocking waits get {@code blockTimeout}
+ *     on top
+ * @param poolSize most connections held for commands (claims, acks, enqueues). Apart from them, the
+ *     idle dequeues of one queue share one blocking connection, and lease renewals have a few
+ *     connections of their own, so neither waits for this pool nor holds it
+ * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is
+ *     left
+ * @param cluster whether {@code url} names one node of a Redis Cluster (the others are discovered
+ *     from it) rather than a standalone server; a cluster has database 0 only
+ * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code
+ *     javax.net.ssl.trustStore} if set, else {@code cacerts}). The server certificate must also
+ *     name the URL's host (hostname verification)
+ * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis
+ *     server's TIME, and the age of this instance's queue-registration hints is measured on it
  */
 public record RedisBrokerConfig(
     RedisUrl url,
@@ -59,8 +64,8 @@ public record RedisBrokerConfig(
   }
 
   /**
-   * Largest {@code data} JSON a task hash may hold before claim dead-letters it unread: the payload as base64 plus
-   * escaped headers plus room for the other fields.
+   * Largest {@code data} JSON a task hash may hold before claim dead-letters it unread: the payload
+   * as base64 plus escaped headers plus room for the other fields.
    */
   long maxDataBytes() {
     long payload = 4L * ((limits.maxPayloadBytes() + 2L) / 3);
@@ -98,9 +103,14 @@ public record RedisBrokerConfig(
       return this;
     }
 
-    /** At least 10 ms (Redis blocks in milliseconds) and at most 10 s (so close and interrupts stay prompt). */
+    /**
+     * At least 10 ms (Redis blocks in milliseconds) and at most 10 s (so close and interrupts stay
+     * prompt).
+     */
     public Builder blockTimeout(Duration timeout) {
-      if (timeout == null || timeout.toMillis() < 10 || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+      if (timeout == null
+          || timeout.toMillis() < 10
+          || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
         throw new IllegalArgumentException("blockTimeout must be 10ms..10s: " + timeout);
       }
       this.blockTimeout = timeout;
@@ -134,16 +144,19 @@ public record RedisBrokerConfig(
     }
 
     /**
-     * Treats the URL's host and port as a seed node of a Redis Cluster: the client reads the slot map from it and
-     * routes every command to the node that owns its key. All keys of one queue share one slot (see {@link
-     * RedisKeys}), so every script runs on one node.
+     * Treats the URL's host and port as a seed node of a Redis Cluster: the client reads the slot
+     * map from it and routes every command to the node that owns its key. All keys of one queue
+     * share one slot (see {@link RedisKeys}), so every script runs on one node.
      */
     public Builder cluster(boolean cluster) {
       this.cluster = cluster;
       return this;
     }
 
-    /** The CAs to trust for {@code rediss://}; see {@link RedisTrust}. Rejected for a plain {@code redis://} URL. */
+    /**
+     * The CAs to trust for {@code rediss://}; see {@link RedisTrust}. Rejected for a plain {@code
+     * redis://} URL.
+     */
     public Builder trust(RedisTrust trust) {
       Objects.requireNonNull(trust, "trust");
       if (!url.tls()) {
@@ -154,9 +167,9 @@ public record RedisBrokerConfig(
     }
 
     /**
-     * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis server's TIME, so
-     * contract tests can move time with a fake clock. Never set it in production: lease expiry would then depend on
-     * worker clocks agreeing.
+     * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis
+     * server's TIME, so contract tests can move time with a fake clock. Never set it in production:
+     * lease expiry would then depend on worker clocks agreeing.
      */
     public Builder testClock(InstantSource clock) {
       this.testClock = Objects.requireNonNull(clock, "testClock");
@@ -164,14 +177,24 @@ public record RedisBrokerConfig(
     }
 
     public RedisBrokerConfig build() {
-      return new RedisBrokerConfig(url, capacityPerQueue, limits, blockTimeout, connectTimeout, socketTimeout,
-          poolSize, reclaimBatch, cluster, Optional.ofNullable(trust),
+      return new RedisBrokerConfig(
+          url,
+          capacityPerQueue,
+          limits,
+          blockTimeout,
+          connectTimeout,
+          socketTimeout,
+          poolSize,
+          reclaimBatch,
+          cluster,
+          Optional.ofNullable(trust),
           Optional.ofNullable(testClock));
     }
 
     private static Duration positiveMillis(String what, Duration d) {
       if (d == null || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(what + " must be 1ms.." + Integer.MAX_VALUE + "ms: " + d);
+        throw new IllegalArgumentException(
+            what + " must be 1ms.." + Integer.MAX_VALUE + "ms: " + d);
       }
       return d;
     }

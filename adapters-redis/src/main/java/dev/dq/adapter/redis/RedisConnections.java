@@ -25,16 +25,21 @@ import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Builds the one pooled client a broker uses, from a {@link RedisBrokerConfig}: a {@link RedisClient} for a standalone
- * server, a {@link RedisClusterClient} (one pool per node) when {@link RedisBrokerConfig#cluster()} is set. Building a
- * standalone client does not connect; building a cluster client reads the slot map from the seed node.
+ * Builds the one pooled client a broker uses, from a {@link RedisBrokerConfig}: a {@link
+ * RedisClient} for a standalone server, a {@link RedisClusterClient} (one pool per node) when
+ * {@link RedisBrokerConfig#cluster()} is set. Building a standalone client does not connect;
+ * building a cluster client reads the slot map from the seed node.
  */
 public final class RedisConnections {
   /** Redirections (MOVED/ASK) and reconnects a cluster command may go through before it fails. */
   private static final int CLUSTER_MAX_ATTEMPTS = 5;
+
   /** Connections of the renewal client (per node of a cluster). */
   private static final int RENEWAL_CONNECTIONS = 4;
-  /** Protects nothing: the PEM trust store exists only in memory, and PKCS12 wants some password. */
+
+  /**
+   * Protects nothing: the PEM trust store exists only in memory, and PKCS12 wants some password.
+   */
   private static final String IN_MEMORY_PASSWORD = "dq";
 
   private RedisConnections() {}
@@ -44,9 +49,10 @@ public final class RedisConnections {
   }
 
   /**
-   * A client for blocking waits only, apart from the command pool so that a blocked reader never holds a connection a
-   * claim, ack or renewal needs. Its pool has no fixed bound: a broker blocks on at most one connection per queue
-   * (see {@link SharedWaits}), so it holds as many as queues it waits on at once.
+   * A client for blocking waits only, apart from the command pool so that a blocked reader never
+   * holds a connection a claim, ack or renewal needs. Its pool has no fixed bound: a broker blocks
+   * on at most one connection per queue (see {@link SharedWaits}), so it holds as many as queues it
+   * waits on at once.
    */
   static UnifiedJedis createForWaits(RedisBrokerConfig config) {
     ConnectionPoolConfig pool = poolConfig(config);
@@ -55,8 +61,9 @@ public final class RedisConnections {
   }
 
   /**
-   * A client for lease renewals only: a pool's heartbeat renews on one thread, so a few connections are plenty, and
-   * renewals never queue behind the claims and acks of hundreds of workers in the command pool.
+   * A client for lease renewals only: a pool's heartbeat renews on one thread, so a few connections
+   * are plenty, and renewals never queue behind the claims and acks of hundreds of workers in the
+   * command pool.
    */
   static UnifiedJedis createForRenewals(RedisBrokerConfig config) {
     ConnectionPoolConfig pool = poolConfig(config);
@@ -75,7 +82,8 @@ public final class RedisConnections {
           .poolConfig(pool)
           .maxAttempts(CLUSTER_MAX_ATTEMPTS)
           // Bounds a command's redirections and reconnects like any other call.
-          .maxTotalRetriesDuration(config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
+          .maxTotalRetriesDuration(
+              config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
           .build();
     }
     return RedisClient.builder()
@@ -88,13 +96,15 @@ public final class RedisConnections {
   private static JedisClientConfig clientConfig(RedisBrokerConfig config) {
     RedisUrl url = config.url();
     int socketMs = (int) config.socketTimeout().toMillis();
-    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
-        .socketTimeoutMillis(socketMs)
-        // Jedis would otherwise wait forever on BLPOP's socket; a dead peer must surface within a bound.
-        .blockingSocketTimeoutMillis((int) config.blockTimeout().toMillis() + socketMs)
-        .database(url.database())
-        .clientName("dq");
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
+            .socketTimeoutMillis(socketMs)
+            // Jedis would otherwise wait forever on BLPOP's socket; a dead peer must surface within
+            // a bound.
+            .blockingSocketTimeoutMillis((int) config.blockTimeout().toMillis() + socketMs)
+            .database(url.database())
+            .clientName("dq");
     url.user().ifPresent(client::user);
     url.password().ifPresent(client::password);
     if (url.tls()) {
@@ -103,7 +113,10 @@ public final class RedisConnections {
     return client.build();
   }
 
-  /** Verifies the chain against {@code trust} (or the JVM default) and the URL's host against the certificate. */
+  /**
+   * Verifies the chain against {@code trust} (or the JVM default) and the URL's host against the
+   * certificate.
+   */
   private static SslOptions sslOptions(Optional<RedisTrust> trust) {
     SslOptions.Builder ssl = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
     if (trust.isPresent()) {
@@ -119,10 +132,14 @@ public final class RedisConnections {
     return ssl.build();
   }
 
-  /** The certificates of a PEM file as an in-memory PKCS12 trust store, since Jedis takes trust as a key store. */
+  /**
+   * The certificates of a PEM file as an in-memory PKCS12 trust store, since Jedis takes trust as a
+   * key store.
+   */
   private static byte[] pemAsTrustStore(Path pem) {
     try (InputStream in = Files.newInputStream(pem)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new IllegalArgumentException("no certificate in " + pem);
       }
@@ -138,7 +155,8 @@ public final class RedisConnections {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read CA certificates from " + pem, e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot read CA certificates from " + pem + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read CA certificates from " + pem + ": " + e.getMessage(), e);
     }
   }
 

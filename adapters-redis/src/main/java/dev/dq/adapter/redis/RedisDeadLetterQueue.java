@@ -23,23 +23,27 @@ import java.util.Optional;
 import redis.clients.jedis.resps.Tuple;
 
 /**
- * The dead set of each queue ({@code dq:{queue}:dead}), oldest first. Entries keep their task hash, with the failure
- * beside the data. An entry whose data could not be decoded is listed as a task of type {@value #UNDECODABLE_TYPE}
- * whose payload is the raw data (cut to the payload limit), so an operator can still see and delete it.
+ * The dead set of each queue ({@code dq:{queue}:dead}), oldest first. Entries keep their task hash,
+ * with the failure beside the data. An entry whose data could not be decoded is listed as a task of
+ * type {@value #UNDECODABLE_TYPE} whose payload is the raw data (cut to the payload limit), so an
+ * operator can still see and delete it.
  *
- * <p>An entry stored under an id that is not a valid task id (written by hand: a space, too long) is listed under a
- * stand-in id, {@code invalid-id:<sequence>:<digest>}, with the stored id in header {@value #RAW_ID_HEADER} (cut to
- * {@value #RAW_ID_SHOWN} characters). {@link #get} and {@link #delete} accept the stand-in; {@link #requeue} refuses
- * it with an {@link InvalidTaskException}, as such a task can never run, and {@link #requeueAll} leaves it dead.
+ * <p>An entry stored under an id that is not a valid task id (written by hand: a space, too long)
+ * is listed under a stand-in id, {@code invalid-id:<sequence>:<digest>}, with the stored id in
+ * header {@value #RAW_ID_HEADER} (cut to {@value #RAW_ID_SHOWN} characters). {@link #get} and
+ * {@link #delete} accept the stand-in; {@link #requeue} refuses it with an {@link
+ * InvalidTaskException}, as such a task can never run, and {@link #requeueAll} leaves it dead.
  *
- * <p>Thread-safe. Each change to an entry is one script; {@link #requeueAll} and {@link #purge} page through a
- * {@link DeadSnapshot}. Obtain it from {@link RedisBroker#deadLetterQueue()}.
+ * <p>Thread-safe. Each change to an entry is one script; {@link #requeueAll} and {@link #purge}
+ * page through a {@link DeadSnapshot}. Obtain it from {@link RedisBroker#deadLetterQueue()}.
  */
 public final class RedisDeadLetterQueue implements DeadLetterQueue {
   /** Task type under which an undecodable entry is listed. */
   public static final String UNDECODABLE_TYPE = "dq.undecodable";
+
   /** Header of a listed entry whose stored id is not a valid task id: that stored id. */
   public static final String RAW_ID_HEADER = "dq.raw-id";
+
   private static final int RAW_ID_SHOWN = 256;
 
   private final RedisGateway redis;
@@ -55,13 +59,23 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     RedisKeys k = RedisKeys.of(task.queue());
     redis.register(task.queue());
     String id = task.id().value();
-    Object reply = redis.scriptRetryingOnce("add dead letter " + id, Script.DLQ_ADD,
-        List.of(k.task(id), k.dead(), k.deadSeq()),
-        List.of(id, redis.codec().encode(task), Integer.toString(task.attempt()),
-            redis.codec().encodeFailure(entry.failure())));
+    Object reply =
+        redis.scriptRetryingOnce(
+            "add dead letter " + id,
+            Script.DLQ_ADD,
+            List.of(k.task(id), k.dead(), k.deadSeq()),
+            List.of(
+                id,
+                redis.codec().encode(task),
+                Integer.toString(task.attempt()),
+                redis.codec().encodeFailure(entry.failure())));
     if ("DUPLICATE".equals(reply)) {
-      throw new DuplicateTaskException("task " + id + " is live on queue " + task.queue()
-          + "; it cannot be added to the dead-letter queue");
+      throw new DuplicateTaskException(
+          "task "
+              + id
+              + " is live on queue "
+              + task.queue()
+              + "; it cannot be added to the dead-letter queue");
     }
   }
 
@@ -77,8 +91,10 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       return List.of();
     }
     RedisKeys k = RedisKeys.of(queue);
-    List<Tuple> entries = redis.callRetryingOnce("list dead letters of " + queue,
-        () -> redis.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
+    List<Tuple> entries =
+        redis.callRetryingOnce(
+            "list dead letters of " + queue,
+            () -> redis.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
     List<DeadLetter> out = new ArrayList<>(entries.size());
     for (Tuple e : entries) {
       read(k, e.getElement(), e.getScore()).ifPresent(out::add);
@@ -89,22 +105,30 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   @Override
   public Optional<DeadLetter> get(String queue, TaskId id) {
     RedisKeys k = RedisKeys.of(queue);
-    Double score = redis.callRetryingOnce("get dead letter " + id, () -> redis.jedis().zscore(k.dead(), id.value()));
+    Double score =
+        redis.callRetryingOnce(
+            "get dead letter " + id, () -> redis.jedis().zscore(k.dead(), id.value()));
     if (score != null) {
       return read(k, id.value(), score);
     }
-    return StandInId.parse(id).flatMap(standIn -> storedId(k, standIn).flatMap(s -> read(k, s, standIn.sequence())));
+    return StandInId.parse(id)
+        .flatMap(standIn -> storedId(k, standIn).flatMap(s -> read(k, s, standIn.sequence())));
   }
 
   /** The stored id that {@code standIn} names, if that entry is still dead. */
   private Optional<String> storedId(RedisKeys k, StandInId standIn) {
     String at = DeadSnapshot.score(standIn.sequence());
-    List<String> members = redis.callRetryingOnce("find dead letter " + standIn.taskId(),
-        () -> redis.jedis().zrangeByScore(k.dead(), at, at));
+    List<String> members =
+        redis.callRetryingOnce(
+            "find dead letter " + standIn.taskId(),
+            () -> redis.jedis().zrangeByScore(k.dead(), at, at));
     return members.stream().filter(standIn::standsFor).findFirst();
   }
 
-  /** The stored id of the entry listed as {@code id} when that is a stand-in; no lookup for other ids. */
+  /**
+   * The stored id of the entry listed as {@code id} when that is a stand-in; no lookup for other
+   * ids.
+   */
   private Optional<String> storedId(RedisKeys k, TaskId id) {
     return StandInId.parse(id).flatMap(standIn -> storedId(k, standIn));
   }
@@ -116,24 +140,38 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     if ("NOT_FOUND".equals(reply)) {
       Optional<String> stored = storedId(k, id);
       if (stored.isPresent()) {
-        throw new InvalidTaskException("dead letter " + id + " of queue " + queue + " is stored under \""
-            + shown(stored.get()) + "\", which is not a valid task id (1.." + Names.MAX_LENGTH
-            + " characters of [A-Za-z0-9._:-]): no worker can run it, so it cannot be requeued; inspect it, then "
-            + "delete it");
+        throw new InvalidTaskException(
+            "dead letter "
+                + id
+                + " of queue "
+                + queue
+                + " is stored under \""
+                + shown(stored.get())
+                + "\", which is not a valid task id (1.."
+                + Names.MAX_LENGTH
+                + " characters of [A-Za-z0-9._:-]): no worker can run it, so it cannot be requeued; inspect it, then "
+                + "delete it");
       }
-      throw new TaskNotFoundException("task " + id + " is not in the dead-letter queue of " + queue);
+      throw new TaskNotFoundException(
+          "task " + id + " is not in the dead-letter queue of " + queue);
     }
     if ("FULL".equals(reply)) {
-      throw new QueueFullException("queue " + queue + " is full (capacity " + redis.config().capacityPerQueue()
-          + "); task " + id + " stays dead");
+      throw new QueueFullException(
+          "queue "
+              + queue
+              + " is full (capacity "
+              + redis.config().capacityPerQueue()
+              + "); task "
+              + id
+              + " stays dead");
     }
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Pages through a {@link DeadSnapshot}, one script per entry; each script moves its entry only if its sequence
-   * is still within the snapshot.
+   * <p>Pages through a {@link DeadSnapshot}, one script per entry; each script moves its entry only
+   * if its sequence is still within the snapshot.
    */
   @Override
   public int requeueAll(String queue) {
@@ -159,7 +197,9 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
 
   private Object requeueOnce(RedisKeys k, String id, String bound) {
     redis.register(k.queue());
-    return redis.scriptRetryingOnce("requeue dead letter " + id, Script.DLQ_REQUEUE,
+    return redis.scriptRetryingOnce(
+        "requeue dead letter " + id,
+        Script.DLQ_REQUEUE,
         List.of(k.dead(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Integer.toString(redis.config().capacityPerQueue()), bound));
   }
@@ -190,17 +230,21 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     List<String> args = new ArrayList<>(ids.size() + 1);
     args.add(bound);
     args.addAll(ids);
-    return (Long) redis.scriptRetryingOnce("delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, args);
+    return (Long)
+        redis.scriptRetryingOnce(
+            "delete dead letters of " + k.queue(), Script.DLQ_DELETE, keys, args);
   }
 
   @Override
   public long size(String queue) {
     RedisKeys k = RedisKeys.of(queue);
-    return redis.callRetryingOnce("count dead letters of " + queue, () -> redis.jedis().zcard(k.dead()));
+    return redis.callRetryingOnce(
+        "count dead letters of " + queue, () -> redis.jedis().zcard(k.dead()));
   }
 
   private Optional<DeadLetter> read(RedisKeys k, String id, double sequence) {
-    Map<String, String> hash = redis.callRetryingOnce("read dead letter " + id, () -> redis.jedis().hgetAll(k.task(id)));
+    Map<String, String> hash =
+        redis.callRetryingOnce("read dead letter " + id, () -> redis.jedis().hgetAll(k.task(id)));
     if (hash.isEmpty()) {
       return Optional.empty(); // deleted between the index read and this one
     }
@@ -210,15 +254,16 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       if (data == null) {
         throw new UndecodableTaskException("no data");
       }
-      return Optional.of(new DeadLetter(redis.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
+      return Optional.of(
+          new DeadLetter(redis.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
     } catch (UndecodableTaskException e) {
       return Optional.of(new DeadLetter(placeholder(k.queue(), id, sequence, data), failure));
     }
   }
 
   /**
-   * Stands in for an entry that is not a valid task, carrying its raw data so an operator can inspect it, and, if its
-   * id is not a valid task id either, the stand-in id and the stored id.
+   * Stands in for an entry that is not a valid task, carrying its raw data so an operator can
+   * inspect it, and, if its id is not a valid task id either, the stand-in id and the stored id.
    */
   private Task placeholder(String queue, String id, double sequence, String data) {
     byte[] raw = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
@@ -227,11 +272,19 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     boolean valid = StandInId.isValidTaskId(id);
     TaskId taskId = valid ? new TaskId(id) : StandInId.of(id, sequence).taskId();
     Map<String, String> headers = valid ? Map.of() : Map.of(RAW_ID_HEADER, shown(id));
-    return new Task(taskId, Names.check("queue", queue), UNDECODABLE_TYPE, Payload.of(cut), headers, Instant.EPOCH,
+    return new Task(
+        taskId,
+        Names.check("queue", queue),
+        UNDECODABLE_TYPE,
+        Payload.of(cut),
+        headers,
+        Instant.EPOCH,
         1);
   }
 
   private static String shown(String storedId) {
-    return storedId.length() <= RAW_ID_SHOWN ? storedId : storedId.substring(0, RAW_ID_SHOWN - 3) + "...";
+    return storedId.length() <= RAW_ID_SHOWN
+        ? storedId
+        : storedId.substring(0, RAW_ID_SHOWN - 3) + "...";
   }
 }

@@ -14,13 +14,15 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.Pool;
 
 /**
- * The adapter's one way into Redis (a gateway: every call to the server goes through it), shared by the parts of
- * {@link RedisBroker} and by {@link RedisDeadLetterQueue}: the clients, the {@link ScriptRunner}s, the codec, the
- * queue registry, and the translation of every Jedis failure into a port exception ({@link RedisErrors}).
+ * The adapter's one way into Redis (a gateway: every call to the server goes through it), shared by
+ * the parts of {@link RedisBroker} and by {@link RedisDeadLetterQueue}: the clients, the {@link
+ * ScriptRunner}s, the codec, the queue registry, and the translation of every Jedis failure into a
+ * port exception ({@link RedisErrors}).
  *
- * <p>Commands (scripts, reads) use {@link #jedis()}, a pool of {@link RedisBrokerConfig#poolSize()}. When this instance
- * owns its connections, two kinds of call have a {@link SideClient} of their own, so that they never queue behind
- * the others: blocking waits ({@link #block}) and lease renewals ({@link #renewalScript}).
+ * <p>Commands (scripts, reads) use {@link #jedis()}, a pool of {@link
+ * RedisBrokerConfig#poolSize()}. When this instance owns its connections, two kinds of call have a
+ * {@link SideClient} of their own, so that they never queue behind the others: blocking waits
+ * ({@link #block}) and lease renewals ({@link #renewalScript}).
  */
 final class RedisGateway {
   private final UnifiedJedis jedis;
@@ -38,15 +40,30 @@ final class RedisGateway {
     this.ownsClient = ownsClient;
     this.config = config;
     this.scripts = new ScriptRunner(jedis);
-    this.waits = new SideClient("waits for tasks",
-        ownsClient ? () -> RedisConnections.createForWaits(config) : null, jedis, scripts, false);
-    this.renewals = new SideClient("lease renewals",
-        ownsClient ? () -> RedisConnections.createForRenewals(config) : null, jedis, scripts, true);
+    this.waits =
+        new SideClient(
+            "waits for tasks",
+            ownsClient ? () -> RedisConnections.createForWaits(config) : null,
+            jedis,
+            scripts,
+            false);
+    this.renewals =
+        new SideClient(
+            "lease renewals",
+            ownsClient ? () -> RedisConnections.createForRenewals(config) : null,
+            jedis,
+            scripts,
+            true);
     this.codec = new TaskCodec(config.limits());
     this.endpoint = config.url().endpoint();
-    this.queues = new QueueRegistry(this, () -> config.testClock()
-        .map(InstantSource::millis)
-        .orElseGet(() -> System.nanoTime() / 1_000_000));
+    this.queues =
+        new QueueRegistry(
+            this,
+            () ->
+                config
+                    .testClock()
+                    .map(InstantSource::millis)
+                    .orElseGet(() -> System.nanoTime() / 1_000_000));
   }
 
   RedisBrokerConfig config() {
@@ -65,7 +82,10 @@ final class RedisGateway {
     return scripts.reloads() + renewals.reloads();
   }
 
-  /** "Now" for a script's last ARGV: empty, so the script reads the Redis server's TIME, unless a test clock is set. */
+  /**
+   * "Now" for a script's last ARGV: empty, so the script reads the Redis server's TIME, unless a
+   * test clock is set.
+   */
   String now() {
     return config.testClock().map(c -> Long.toString(c.millis())).orElse("");
   }
@@ -80,10 +100,11 @@ final class RedisGateway {
   }
 
   /**
-   * Like {@link #scriptRetryingOnce(String, Script, List, List)}; sets {@code retried} when the first try failed on
-   * its connection, in which case it may or may not have run.
+   * Like {@link #scriptRetryingOnce(String, Script, List, List)}; sets {@code retried} when the
+   * first try failed on its connection, in which case it may or may not have run.
    */
-  Object scriptRetryingOnce(String what, Script script, List<String> keys, List<String> args, AtomicBoolean retried) {
+  Object scriptRetryingOnce(
+      String what, Script script, List<String> keys, List<String> args, AtomicBoolean retried) {
     return callRetryingOnce(what, () -> scripts.run(script, keys, args), retried);
   }
 
@@ -99,8 +120,9 @@ final class RedisGateway {
   }
 
   /**
-   * Runs a blocking command (BLMPOP) on the wait client, never on a connection of the command pool. After a
-   * connection failure the wait client's idle connections are dropped, as {@link #call} does for commands.
+   * Runs a blocking command (BLMPOP) on the wait client, never on a connection of the command pool.
+   * After a connection failure the wait client's idle connections are dropped, as {@link #call}
+   * does for commands.
    *
    * @throws dev.dq.core.port.BrokerClosedException after {@link #close()}
    */
@@ -122,8 +144,9 @@ final class RedisGateway {
   }
 
   /**
-   * Runs a renewal script on the renewal client, which claims and acks never use, so a renewal does not wait behind a
-   * saturated command pool. Renewing is idempotent: after a connection failure it runs once more on a new connection.
+   * Runs a renewal script on the renewal client, which claims and acks never use, so a renewal does
+   * not wait behind a saturated command pool. Renewing is idempotent: after a connection failure it
+   * runs once more on a new connection.
    */
   Object renewalScript(String what, Script script, List<String> keys, List<String> args) {
     UnifiedJedis client;
@@ -138,8 +161,8 @@ final class RedisGateway {
   }
 
   /**
-   * After a Redis restart or CLIENT KILL every pooled connection is dead, and each would fail once. The first failure
-   * therefore drops the idle ones, and one retry then runs on a new connection.
+   * After a Redis restart or CLIENT KILL every pooled connection is dead, and each would fail once.
+   * The first failure therefore drops the idle ones, and one retry then runs on a new connection.
    */
   <T> T callRetryingOnce(String what, Supplier<T> op) {
     return callRetryingOnce(what, op, null);
@@ -149,7 +172,8 @@ final class RedisGateway {
     return callRetryingOnce(what, jedis, op, retried);
   }
 
-  private <T> T callRetryingOnce(String what, UnifiedJedis client, Supplier<T> op, AtomicBoolean retried) {
+  private <T> T callRetryingOnce(
+      String what, UnifiedJedis client, Supplier<T> op, AtomicBoolean retried) {
     for (int attempt = 1; ; attempt++) {
       try {
         return op.get();
@@ -168,7 +192,9 @@ final class RedisGateway {
     }
   }
 
-  /** Adds {@code queue} to {@link RedisKeys#QUEUES} before an enqueue; see {@link QueueRegistry}. */
+  /**
+   * Adds {@code queue} to {@link RedisKeys#QUEUES} before an enqueue; see {@link QueueRegistry}.
+   */
   void register(String queue) {
     queues.register(queue);
   }
@@ -192,12 +218,15 @@ final class RedisGateway {
       try {
         pool.clear();
       } catch (RuntimeException ignored) {
-        // Best effort: a pool that cannot be cleared will fail over connection by connection instead.
+        // Best effort: a pool that cannot be cleared will fail over connection by connection
+        // instead.
       }
     }
   }
 
-  /** The client's connection pools: one for a standalone server, one per known node of a cluster. */
+  /**
+   * The client's connection pools: one for a standalone server, one per known node of a cluster.
+   */
   private static Collection<? extends Pool<Connection>> pools(UnifiedJedis jedis) {
     if (jedis instanceof RedisClient client) {
       return List.of(client.getPool());
@@ -209,10 +238,11 @@ final class RedisGateway {
   }
 
   /**
-   * Releases what an owned client holds without making it unusable: settling leases must still work after {@link
-   * RedisBroker#close()} (the port's contract), so the pool keeps no idle connection from now on and each later call
-   * opens and closes its own. The side clients are closed: a closed broker waits no more, and renewals go to the
-   * command client. A shared client is left to its owner.
+   * Releases what an owned client holds without making it unusable: settling leases must still work
+   * after {@link RedisBroker#close()} (the port's contract), so the pool keeps no idle connection
+   * from now on and each later call opens and closes its own. The side clients are closed: a closed
+   * broker waits no more, and renewals go to the command client. A shared client is left to its
+   * owner.
    */
   void close() {
     if (ownsClient) {

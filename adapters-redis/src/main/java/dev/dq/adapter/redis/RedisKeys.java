@@ -3,11 +3,15 @@ package dev.dq.adapter.redis;
 import dev.dq.core.task.Names;
 
 /**
- * Every Redis key of one queue. All share the prefix {@code dq:{<queue>}:}, whose hash tag keeps a queue on one
- * cluster slot, so each script touches one slot only. See {@code docs/redis-data-model.md}.
+ * Every Redis key of one queue. All share the prefix {@code dq:{<queue>}:}, whose hash tag keeps a
+ * queue on one cluster slot, so each script touches one slot only. See {@code
+ * docs/redis-data-model.md}.
  */
 public final class RedisKeys {
-  /** Set of queue names that were ever enqueued to, for discovery; written outside scripts (another slot). */
+  /**
+   * Set of queue names that were ever enqueued to, for discovery; written outside scripts (another
+   * slot).
+   */
   public static final String QUEUES = "dq:queues";
 
   private final String queue;
@@ -66,22 +70,27 @@ public final class RedisKeys {
     return prefix + "dead-seq";
   }
 
-  /** String: the reply of the claim call with this nonce, kept for one lease time so a retry gets the same leases. */
+  /**
+   * String: the reply of the claim call with this nonce, kept for one lease time so a retry gets
+   * the same leases.
+   */
   public String claimReply(String nonce) {
     return prefix + "claim:" + nonce;
   }
 
   /**
-   * Sorted set: the fencing token of each recent ack (and {@code call:<nonce>} of each recent single ack) to the epoch
-   * millis until which it is remembered, so that an ack repeated after a lost reply is answered exactly.
+   * Sorted set: the fencing token of each recent ack (and {@code call:<nonce>} of each recent
+   * single ack) to the epoch millis until which it is remembered, so that an ack repeated after a
+   * lost reply is answered exactly.
    */
   public String acked() {
     return prefix + "acked";
   }
 
   /**
-   * Sorted set: id of a recent enqueue call to the epoch millis at which its proof expires. A retry after a lost reply
-   * finds its call here and answers "done", even when the tasks have run and been acked since.
+   * Sorted set: id of a recent enqueue call to the epoch millis at which its proof expires. A retry
+   * after a lost reply finds its call here and answers "done", even when the tasks have run and
+   * been acked since.
    */
   public String enqueued() {
     return prefix + "enqueued";

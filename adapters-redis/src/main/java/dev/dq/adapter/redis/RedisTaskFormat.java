@@ -5,9 +5,9 @@ import dev.dq.core.task.TaskLimits;
 import java.util.Objects;
 
 /**
- * The JSON a task is stored as in Redis (wire format v1, the {@code data} field of {@code dq:{q}:task:<id>}; see
- * docs/redis-data-model.md), for code outside this package that reads or writes it, such as the codec benchmark. It is
- * the codec the broker itself uses. Thread-safe.
+ * The JSON a task is stored as in Redis (wire format v1, the {@code data} field of {@code
+ * dq:{q}:task:<id>}; see docs/redis-data-model.md), for code outside this package that reads or
+ * writes it, such as the codec benchmark. It is the codec the broker itself uses. Thread-safe.
  */
 public final class RedisTaskFormat {
   private final TaskCodec codec;
@@ -22,9 +22,11 @@ public final class RedisTaskFormat {
   }
 
   /**
-   * The task stored as {@code data} under {@code id} in {@code queue}, with the attempt the JSON holds.
+   * The task stored as {@code data} under {@code id} in {@code queue}, with the attempt the JSON
+   * holds.
    *
-   * @throws IllegalArgumentException the data is not a task this reader accepts; the message says why
+   * @throws IllegalArgumentException the data is not a task this reader accepts; the message says
+   *     why
    */
   public Task decode(String data, String id, String queue) {
     try {

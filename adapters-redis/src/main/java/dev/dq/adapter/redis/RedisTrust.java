@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Which certificate authorities a {@code rediss://} connection trusts: a key store file (PKCS12, or JKS, which Java 17
- * reads through the same type) with its password, or a PEM file of CA certificates. Without one, the JVM's default
- * trust applies: {@code -Djavax.net.ssl.trustStore=...} (and {@code ...trustStorePassword}) if set, else the JDK's
- * {@code cacerts}. {@link #toString()} never shows the password.
+ * Which certificate authorities a {@code rediss://} connection trusts: a key store file (PKCS12, or
+ * JKS, which Java 17 reads through the same type) with its password, or a PEM file of CA
+ * certificates. Without one, the JVM's default trust applies: {@code
+ * -Djavax.net.ssl.trustStore=...} (and {@code ...trustStorePassword}) if set, else the JDK's {@code
+ * cacerts}. {@link #toString()} never shows the password.
  */
 public final class RedisTrust {
   private final Path file;
@@ -21,7 +22,10 @@ public final class RedisTrust {
     this.pem = pem;
   }
 
-  /** A key store file of trusted certificates; {@code password} may be empty for a store without integrity check. */
+  /**
+   * A key store file of trusted certificates; {@code password} may be empty for a store without
+   * integrity check.
+   */
   public static RedisTrust trustStore(Path file, String password) {
     return new RedisTrust(file, Objects.requireNonNull(password, "trust store password"), false);
   }

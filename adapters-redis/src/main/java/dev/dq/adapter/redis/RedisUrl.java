@@ -5,8 +5,9 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 
 /**
- * Where and how to connect, parsed from {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...}
- * (TLS with hostname verification). The password never appears in {@link #toString()} or in any exception message.
+ * Where and how to connect, parsed from {@code redis://[user:password@]host[:port][/db]} or {@code
+ * rediss://...} (TLS with hostname verification). The password never appears in {@link #toString()}
+ * or in any exception message.
  */
 public final class RedisUrl {
   private final boolean tls;
@@ -25,7 +26,10 @@ public final class RedisUrl {
     this.database = database;
   }
 
-  /** @throws IllegalArgumentException the URL is malformed; the message shows it with any password masked */
+  /**
+   * @throws IllegalArgumentException the URL is malformed; the message shows it with any password
+   *     masked
+   */
   public static RedisUrl parse(String url) {
     if (url == null || url.isBlank()) {
       throw new IllegalArgumentException("redis url must not be blank");
@@ -39,7 +43,8 @@ public final class RedisUrl {
     }
     String scheme = uri.getScheme();
     if (!"redis".equalsIgnoreCase(scheme) && !"rediss".equalsIgnoreCase(scheme)) {
-      throw new IllegalArgumentException("redis url must start with redis:// or rediss://: " + mask(url));
+      throw new IllegalArgumentException(
+          "redis url must start with redis:// or rediss://: " + mask(url));
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
@@ -70,7 +75,8 @@ public final class RedisUrl {
       try {
         db = Integer.parseInt(path.substring(1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("redis url database must be a number: \"" + path.substring(1) + "\"");
+        throw new IllegalArgumentException(
+            "redis url database must be a number: \"" + path.substring(1) + "\"");
       }
       if (db < 0) {
         throw new IllegalArgumentException("redis url database must be >= 0: " + db);
@@ -100,7 +106,9 @@ public final class RedisUrl {
     return Optional.ofNullable(user);
   }
 
-  /** The password; deliberately not in {@link #toString()}, and callers must keep it out of logs. */
+  /**
+   * The password; deliberately not in {@link #toString()}, and callers must keep it out of logs.
+   */
   Optional<String> password() {
     return Optional.ofNullable(password);
   }
@@ -116,8 +124,10 @@ public final class RedisUrl {
 
   @Override
   public String toString() {
-    String auth = user == null && password == null ? "" : (user == null ? "" : user) + (password == null ? "" : ":***")
-        + "@";
+    String auth =
+        user == null && password == null
+            ? ""
+            : (user == null ? "" : user) + (password == null ? "" : ":***") + "@";
     return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + "/" + database;
   }
 }

@@ -9,12 +9,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The Lua scripts in {@code dev/dq/redis}, one per state transition; each file's header lists KEYS, ARGV, replies.
- * What several scripts share (reading the server's time, checking a lease) lives in fragments ({@code _*.lua}) that
- * this loader puts into each script's text, so the SHA1 Redis files a script under covers the composed text.
+ * The Lua scripts in {@code dev/dq/redis}, one per state transition; each file's header lists KEYS,
+ * ARGV, replies. What several scripts share (reading the server's time, checking a lease) lives in
+ * fragments ({@code _*.lua}) that this loader puts into each script's text, so the SHA1 Redis files
+ * a script under covers the composed text.
  */
 enum Script {
-  /** Self-contained: docs/redis-data-model.md runs this file by hand with {@code redis-cli --eval}. */
+  /**
+   * Self-contained: docs/redis-data-model.md runs this file by hand with {@code redis-cli --eval}.
+   */
   ENQUEUE("enqueue"),
   ENQUEUE_BATCH("enqueue-batch", Fragment.NOW),
   CLAIM("claim", Fragment.NOW),
@@ -34,8 +37,8 @@ enum Script {
   QUEUE_DELETE("queue-delete");
 
   /**
-   * Lua written once and put in front of the scripts that use it: the server-time read ({@code server_now}) and the
-   * fencing rule ({@code lease_expiry}). Each defines one local function.
+   * Lua written once and put in front of the scripts that use it: the server-time read ({@code
+   * server_now}) and the fencing rule ({@code lease_expiry}). Each defines one local function.
    */
   enum Fragment {
     NOW("_now"),
@@ -62,19 +65,25 @@ enum Script {
     return file;
   }
 
-  /** The text sent to Redis: the file with its fragments after its first line if that is a shebang, else before it. */
+  /**
+   * The text sent to Redis: the file with its fragments after its first line if that is a shebang,
+   * else before it.
+   */
   String source() {
     return source;
   }
 
-  /** The SHA1 Redis files the script under, computed locally so no SCRIPT LOAD round trip is needed up front. */
+  /**
+   * The SHA1 Redis files the script under, computed locally so no SCRIPT LOAD round trip is needed
+   * up front.
+   */
   String sha1() {
     return sha1;
   }
 
   /**
-   * Puts the fragments in front of the script's own text. A Redis 7 shebang ({@code #!lua ...}) must stay the first
-   * line, so they go right after it.
+   * Puts the fragments in front of the script's own text. A Redis 7 shebang ({@code #!lua ...})
+   * must stay the first line, so they go right after it.
    */
   static String compose(String script, Fragment... fragments) {
     StringBuilder prelude = new StringBuilder();
@@ -107,7 +116,8 @@ enum Script {
 
   private static String sha1(String source) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 not available", e);

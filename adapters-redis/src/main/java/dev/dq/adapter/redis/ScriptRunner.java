@@ -8,9 +8,10 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Runs the {@link Script}s by SHA. When Redis answers NOSCRIPT (after a restart or {@code SCRIPT FLUSH}) it sends the
- * source once with EVAL, which also caches it again, so callers never see the difference. Replies come back with bulk
- * strings as {@link String}, integers as {@link Long}, arrays as {@link List}, nil as {@code null}.
+ * Runs the {@link Script}s by SHA. When Redis answers NOSCRIPT (after a restart or {@code SCRIPT
+ * FLUSH}) it sends the source once with EVAL, which also caches it again, so callers never see the
+ * difference. Replies come back with bulk strings as {@link String}, integers as {@link Long},
+ * arrays as {@link List}, nil as {@code null}.
  */
 final class ScriptRunner {
   private final UnifiedJedis jedis;

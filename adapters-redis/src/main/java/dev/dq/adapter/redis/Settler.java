@@ -3,7 +3,6 @@ package dev.dq.adapter.redis;
 import static dev.dq.adapter.redis.Arguments.requireLeaseTime;
 import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
-import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
@@ -23,17 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fenced settles of {@link RedisBroker}: ack, extend, retry, release and dead-letter of a lease, one or a batch.
- * Each is one script that checks the lease's fencing token and expiry on the Redis server's clock first; a settle with
- * a stale token changes nothing, throws {@link LeaseLostException} (or reports the lease in a batch's reply) and is
- * counted in {@link #leaseLostCount()}. Renewals run on the renewal client, so they never wait behind claims and acks.
+ * The fenced settles of {@link RedisBroker}: ack, extend, retry, release and dead-letter of a
+ * lease, one or a batch. Each is one script that checks the lease's fencing token and expiry on the
+ * Redis server's clock first; a settle with a stale token changes nothing, throws {@link
+ * LeaseLostException} (or reports the lease in a batch's reply) and is counted in {@link
+ * #leaseLostCount()}. Renewals run on the renewal client, so they never wait behind claims and
+ * acks.
  */
 final class Settler {
-  // Logs under RedisBroker's name, as before this part was split out of it, so logging settings keep applying.
+  // Logs under RedisBroker's name, as before this part was split out of it, so logging settings
+  // keep applying.
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+
   /**
-   * Least time Redis remembers an ack, so that repeating it after a lost reply answers exactly; it remembers it for
-   * three times what was left of the lease when that is longer.
+   * Least time Redis remembers an ack, so that repeating it after a lost reply answers exactly; it
+   * remembers it for three times what was left of the lease when that is longer.
    */
   static final long ACK_MEMORY_MIN_MS = 10_000;
 
@@ -75,8 +78,10 @@ final class Settler {
     batch.forEach(l -> args.add(Long.toString(l.token())));
     args.add(Long.toString(ACK_MEMORY_MIN_MS));
     args.add(redis.now());
-    List<?> reply = (List<?>) redis.scriptRetryingOnce("ack " + n + " tasks of " + k.queue() + " " + ids,
-        Script.ACK_BATCH, keys, args);
+    List<?> reply =
+        (List<?>)
+            redis.scriptRetryingOnce(
+                "ack " + n + " tasks of " + k.queue() + " " + ids, Script.ACK_BATCH, keys, args);
     List<Lease> lost = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if ((Long) reply.get(i) != 1L) {
@@ -90,8 +95,17 @@ final class Settler {
   void ack(Lease lease) {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    settle("ack", lease, Script.ACK, List.of(k.active(), k.leases(), k.task(id), k.acked()),
-        List.of(id, Long.toString(lease.token()), nonces.next(), Long.toString(ACK_MEMORY_MIN_MS), redis.now()),
+    settle(
+        "ack",
+        lease,
+        Script.ACK,
+        List.of(k.active(), k.leases(), k.task(id), k.acked()),
+        List.of(
+            id,
+            Long.toString(lease.token()),
+            nonces.next(),
+            Long.toString(ACK_MEMORY_MIN_MS),
+            redis.now()),
         () -> false);
   }
 
@@ -99,9 +113,18 @@ final class Settler {
     requireLeaseTime(leaseTime);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    // On the renewal client: a renewal never waits behind the claims and acks of a saturated command pool.
-    Object reply = redis.renewalScript("extend task " + id, Script.EXTEND, List.of(k.active(), k.leases()),
-        List.of(id, Long.toString(lease.token()), Long.toString(leaseTime.toMillis()), redis.now()));
+    // On the renewal client: a renewal never waits behind the claims and acks of a saturated
+    // command pool.
+    Object reply =
+        redis.renewalScript(
+            "extend task " + id,
+            Script.EXTEND,
+            List.of(k.active(), k.leases()),
+            List.of(
+                id,
+                Long.toString(lease.token()),
+                Long.toString(leaseTime.toMillis()),
+                redis.now()));
     if ("LEASE_LOST".equals(reply)) {
       throw lost("extend", lease);
     }
@@ -115,14 +138,16 @@ final class Settler {
     for (int i = 0; i < leases.size(); i++) {
       byQueue.computeIfAbsent(keysOf(leases.get(i)).queue(), q -> new ArrayList<>()).add(i);
     }
-    List<Optional<Lease>> out = new ArrayList<>(Collections.nCopies(leases.size(), Optional.empty()));
-    byQueue.forEach((queue, positions) -> {
-      List<Lease> batch = positions.stream().map(leases::get).toList();
-      List<Optional<Lease>> extended = extendBatch(RedisKeys.of(queue), batch, leaseTime);
-      for (int j = 0; j < positions.size(); j++) {
-        out.set(positions.get(j), extended.get(j));
-      }
-    });
+    List<Optional<Lease>> out =
+        new ArrayList<>(Collections.nCopies(leases.size(), Optional.empty()));
+    byQueue.forEach(
+        (queue, positions) -> {
+          List<Lease> batch = positions.stream().map(leases::get).toList();
+          List<Optional<Lease>> extended = extendBatch(RedisKeys.of(queue), batch, leaseTime);
+          for (int j = 0; j < positions.size(); j++) {
+            out.set(positions.get(j), extended.get(j));
+          }
+        });
     return out;
   }
 
@@ -133,8 +158,13 @@ final class Settler {
     batch.forEach(l -> args.add(l.task().id().value()));
     batch.forEach(l -> args.add(Long.toString(l.token())));
     args.add(redis.now());
-    List<?> reply = (List<?>) redis.renewalScript("extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH,
-        List.of(k.active(), k.leases()), args);
+    List<?> reply =
+        (List<?>)
+            redis.renewalScript(
+                "extend " + n + " leases of " + k.queue(),
+                Script.EXTEND_BATCH,
+                List.of(k.active(), k.leases()),
+                args);
     Instant expiry = Instant.ofEpochMilli((Long) reply.get(0));
     List<Optional<Lease>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -154,37 +184,62 @@ final class Settler {
     requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    settle("retry", lease, Script.RETRY,
+    settle(
+        "retry",
+        lease,
+        Script.RETRY,
         List.of(k.active(), k.leases(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Long.toString(lease.token()), Integer.toString(lease.task().attempt() + 1),
-            Long.toString(delay.toMillis()), redis.now()), () -> false);
+        List.of(
+            id,
+            Long.toString(lease.token()),
+            Integer.toString(lease.task().attempt() + 1),
+            Long.toString(delay.toMillis()),
+            redis.now()),
+        () -> false);
   }
 
   void release(Lease lease, Duration delay) {
     requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    settle("release", lease, Script.RELEASE, List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), redis.now()), () -> false);
+    settle(
+        "release",
+        lease,
+        Script.RELEASE,
+        List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
+        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), redis.now()),
+        () -> false);
   }
 
   void deadLetter(Lease lease, Failure failure) {
     Objects.requireNonNull(failure, "failure");
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    settle("dead-letter", lease, Script.DEAD_LETTER,
+    settle(
+        "dead-letter",
+        lease,
+        Script.DEAD_LETTER,
         List.of(k.active(), k.leases(), k.task(id), k.dead(), k.deadSeq()),
-        List.of(id, Long.toString(lease.token()), redis.codec().encodeFailure(failure), redis.now()),
-        () -> redis.call("check dead-letter of task " + id, () -> redis.jedis().zscore(k.dead(), id)) != null);
+        List.of(
+            id, Long.toString(lease.token()), redis.codec().encodeFailure(failure), redis.now()),
+        () ->
+            redis.call("check dead-letter of task " + id, () -> redis.jedis().zscore(k.dead(), id))
+                != null);
   }
 
   /**
-   * Runs a settle script. A connection failure leaves it unknown whether the first try ran; the retry then answers
-   * LEASE_LOST if it did, so {@code doneByFirstTry} checks for the first try's effect before reporting a lost lease.
-   * Ack needs no check (its script remembers the call). Retry and release are not checked: if their first try ran, the
-   * task is queued again, as LEASE_LOST says.
+   * Runs a settle script. A connection failure leaves it unknown whether the first try ran; the
+   * retry then answers LEASE_LOST if it did, so {@code doneByFirstTry} checks for the first try's
+   * effect before reporting a lost lease. Ack needs no check (its script remembers the call). Retry
+   * and release are not checked: if their first try ran, the task is queued again, as LEASE_LOST
+   * says.
    */
-  private Object settle(String what, Lease lease, Script script, List<String> keys, List<String> args,
+  private Object settle(
+      String what,
+      Lease lease,
+      Script script,
+      List<String> keys,
+      List<String> args,
       BooleanSupplier doneByFirstTry) {
     String label = what + " task " + lease.task().id();
     AtomicBoolean retried = new AtomicBoolean();
@@ -203,8 +258,16 @@ final class Settler {
   private LeaseLostException lost(String what, Lease lease) {
     leaseLost.incrementAndGet();
     log.debug("{} task {}: lease {} is no longer valid", what, lease.task().id(), lease.token());
-    return new LeaseLostException("task " + lease.task().id() + ": lease " + lease.token() + " (expiring at "
-        + lease.expiresAt() + ") is no longer valid; " + what + " changed nothing");
+    return new LeaseLostException(
+        "task "
+            + lease.task().id()
+            + ": lease "
+            + lease.token()
+            + " (expiring at "
+            + lease.expiresAt()
+            + ") is no longer valid; "
+            + what
+            + " changed nothing");
   }
 
   private static RedisKeys keysOf(Lease lease) {

@@ -12,13 +12,15 @@ import redis.clients.jedis.util.KeyValue;
 
 /**
  * Idle dequeues of one broker instance share one blocking wait per queue. The first idle dequeue of
- * a queue becomes its <i>leader</i>: it pops wakeups from the queue's list with BLMPOP, asking for as many as there are
- * waiters, on a connection of {@link RedisGateway#block}, never one of the command pool. The others wait on a condition
- * here, and each wakeup popped releases one of them. So an instance holds one blocking connection per queue it waits
- * on, however many workers it runs, and claims, acks and renewals never queue behind blocked readers.
+ * a queue becomes its <i>leader</i>: it pops wakeups from the queue's list with BLMPOP, asking for
+ * as many as there are waiters, on a connection of {@link RedisGateway#block}, never one of the
+ * command pool. The others wait on a condition here, and each wakeup popped releases one of them.
+ * So an instance holds one blocking connection per queue it waits on, however many workers it runs,
+ * and claims, acks and renewals never queue behind blocked readers.
  *
- * <p>Followers respond to interrupts at once; the leader's BLMPOP does not (Jedis ignores interrupts), which is why
- * each wait is bounded by {@link RedisBrokerConfig#blockTimeout()}. When the leader leaves, one follower takes over.
+ * <p>Followers respond to interrupts at once; the leader's BLMPOP does not (Jedis ignores
+ * interrupts), which is why each wait is bounded by {@link RedisBrokerConfig#blockTimeout()}. When
+ * the leader leaves, one follower takes over.
  */
 final class SharedWaits {
   private final RedisGateway redis;
@@ -31,10 +33,11 @@ final class SharedWaits {
   }
 
   /**
-   * Returns once a wakeup for {@code keys}' queue arrived (from Redis or from {@link #more}), {@code blockMs} passed,
-   * or the broker closed.
+   * Returns once a wakeup for {@code keys}' queue arrived (from Redis or from {@link #more}),
+   * {@code blockMs} passed, or the broker closed.
    *
-   * @throws dev.dq.core.port.BrokerUnavailableException the leader's blocking call failed; the wait ended early
+   * @throws dev.dq.core.port.BrokerUnavailableException the leader's blocking call failed; the wait
+   *     ended early
    */
   void await(RedisKeys keys, long blockMs) throws InterruptedException {
     Channel c = channels.computeIfAbsent(keys.wakeups(), Channel::new);
@@ -67,15 +70,20 @@ final class SharedWaits {
     }
   }
 
-  /** Called with the lock held; releases it while blocking in Redis. Keeps one popped wakeup for itself. */
+  /**
+   * Called with the lock held; releases it while blocking in Redis. Keeps one popped wakeup for
+   * itself.
+   */
   private void lead(Channel c, RedisKeys keys, long blockMs) {
     c.leading = true;
     int want = c.followers + 1;
     int popped = 0;
     c.lock.unlock();
     try {
-      KeyValue<String, List<String>> got = redis.block("wait on queue " + keys.queue(),
-          jedis -> jedis.blmpop(blockMs / 1000.0, ListDirection.LEFT, want, c.key));
+      KeyValue<String, List<String>> got =
+          redis.block(
+              "wait on queue " + keys.queue(),
+              jedis -> jedis.blmpop(blockMs / 1000.0, ListDirection.LEFT, want, c.key));
       popped = got == null ? 0 : got.getValue().size();
     } finally {
       c.lock.lock();
@@ -85,8 +93,9 @@ final class SharedWaits {
   }
 
   /**
-   * Passes a wakeup on: to a follower when wakeups are left over, or so that one takes the lead. Each follower that
-   * leaves does the same, so all wakeups popped reach a follower one after the other.
+   * Passes a wakeup on: to a follower when wakeups are left over, or so that one takes the lead.
+   * Each follower that leaves does the same, so all wakeups popped reach a follower one after the
+   * other.
    */
   private static void handOn(Channel c) {
     if (c.followers > 0 && (c.tokens > 0 || !c.leading)) {
@@ -97,9 +106,10 @@ final class SharedWaits {
   }
 
   /**
-   * A claim of {@code keys}' queue came back full, so more tasks may be ready: wakes one idle dequeue of this
-   * instance, which claims in turn. Enqueues push at most 64 wakeups per call, so this is what lets a large batch
-   * reach every idle worker without each sitting out its block timeout.
+   * A claim of {@code keys}' queue came back full, so more tasks may be ready: wakes one idle
+   * dequeue of this instance, which claims in turn. Enqueues push at most 64 wakeups per call, so
+   * this is what lets a large batch reach every idle worker without each sitting out its block
+   * timeout.
    */
   void more(RedisKeys keys) {
     Channel c = channels.get(keys.wakeups());
@@ -134,10 +144,13 @@ final class SharedWaits {
     final String key;
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
+
     /** Wakeups popped from Redis (or hinted) that no follower has taken yet. */
     int tokens;
+
     /** Whether a leader is blocked in Redis for this queue. */
     boolean leading;
+
     int followers;
 
     Channel(String key) {

@@ -18,11 +18,14 @@ import java.util.Map;
 /**
  * The wire format of a task (version 1), documented in {@code docs/redis-data-model.md}:
  *
- * <pre>{"v":1,"id":"..","queue":"..","type":"..","payload_b64":"..","headers":{"k":"v"},"created_at_ms":0,"attempt":1}</pre>
+ * <pre>
+ * {"v":1,"id":"..","queue":"..","type":"..","payload_b64":"..","headers":{"k":"v"},"created_at_ms":0,"attempt":1}
+ * </pre>
  *
- * <p>Decoding reads a JSON tree and picks known fields by name: no polymorphic typing, no class name from Redis, no
- * Java serialization. Unknown fields are ignored so that v1 writers may add some. Anything else that is wrong throws
- * {@link UndecodableTaskException} with a reason fit for the dead-letter queue.
+ * <p>Decoding reads a JSON tree and picks known fields by name: no polymorphic typing, no class
+ * name from Redis, no Java serialization. Unknown fields are ignored so that v1 writers may add
+ * some. Anything else that is wrong throws {@link UndecodableTaskException} with a reason fit for
+ * the dead-letter queue.
  */
 final class TaskCodec {
   static final int VERSION = 1;
@@ -49,7 +52,8 @@ final class TaskCodec {
   }
 
   /**
-   * @param attemptField the hash's {@code attempt}, which overrides the JSON's after retries; null if absent
+   * @param attemptField the hash's {@code attempt}, which overrides the JSON's after retries; null
+   *     if absent
    * @throws UndecodableTaskException with the reason
    */
   Task decode(String data, String id, String queue, String attemptField) {
@@ -64,15 +68,18 @@ final class TaskCodec {
     }
     JsonNode v = n.get("v");
     if (v == null || !v.isInt() || v.intValue() != VERSION) {
-      throw new UndecodableTaskException("unknown format version " + v + " (this reader knows " + VERSION + ")");
+      throw new UndecodableTaskException(
+          "unknown format version " + v + " (this reader knows " + VERSION + ")");
     }
     String jsonId = text(n, "id");
     if (!jsonId.equals(id)) {
-      throw new UndecodableTaskException("id field \"" + abbreviate(jsonId) + "\" differs from the key's id");
+      throw new UndecodableTaskException(
+          "id field \"" + abbreviate(jsonId) + "\" differs from the key's id");
     }
     String jsonQueue = text(n, "queue");
     if (!jsonQueue.equals(queue)) {
-      throw new UndecodableTaskException("queue field \"" + abbreviate(jsonQueue) + "\" differs from the key's queue");
+      throw new UndecodableTaskException(
+          "queue field \"" + abbreviate(jsonQueue) + "\" differs from the key's queue");
     }
     byte[] payload;
     try {
@@ -82,8 +89,15 @@ final class TaskCodec {
     }
     int attempt = attemptField != null ? parseAttempt(attemptField) : intField(n, "attempt");
     try {
-      Task task = new Task(new TaskId(id), queue, text(n, "type"), Payload.of(payload), headers(n),
-          Instant.ofEpochMilli(longField(n, "created_at_ms")), attempt);
+      Task task =
+          new Task(
+              new TaskId(id),
+              queue,
+              text(n, "type"),
+              Payload.of(payload),
+              headers(n),
+              Instant.ofEpochMilli(longField(n, "created_at_ms")),
+              attempt);
       limits.check(task);
       return task;
     } catch (InvalidTaskException e) {
@@ -104,8 +118,11 @@ final class TaskCodec {
   Failure decodeFailure(String json) {
     try {
       JsonNode n = JSON.readTree(json == null ? "{}" : json);
-      return new Failure(n.path("error_type").asText("unknown"), n.path("message").asText(""),
-          n.path("attempts").asInt(0), Instant.ofEpochMilli(n.path("failed_at_ms").asLong(0)));
+      return new Failure(
+          n.path("error_type").asText("unknown"),
+          n.path("message").asText(""),
+          n.path("attempts").asInt(0),
+          Instant.ofEpochMilli(n.path("failed_at_ms").asLong(0)));
     } catch (JsonProcessingException e) {
       return new Failure("unknown", "failure record is not JSON", 0, Instant.EPOCH);
     }
@@ -122,7 +139,8 @@ final class TaskCodec {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : h.properties()) {
       if (!e.getValue().isTextual()) {
-        throw new UndecodableTaskException("header \"" + abbreviate(e.getKey()) + "\" is not a string");
+        throw new UndecodableTaskException(
+            "header \"" + abbreviate(e.getKey()) + "\" is not a string");
       }
       out.put(e.getKey(), e.getValue().textValue());
     }
@@ -168,6 +186,7 @@ final class TaskCodec {
   /** Why an entry read from Redis is not a task this reader accepts. */
   static final class UndecodableTaskException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
     /** {@link dev.dq.core.port.Failure#errorType()} of an entry that could not be decoded. */
     static final String ERROR_TYPE = "dq.undecodable";
 

@@ -16,15 +16,14 @@ import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Follows docs/redis-data-model.md "Enqueue by hand" with raw Redis commands, as a producer in another language would,
- * and checks that the broker delivers what was written.
+ * Follows docs/redis-data-model.md "Enqueue by hand" with raw Redis commands, as a producer in
+ * another language would, and checks that the broker delivers what was written.
  */
 final class HandWrittenTaskIT {
-  static final String DATA = "{\"v\":1,\"id\":\"hand-1\",\"queue\":\"default\",\"type\":\"email\","
-      + "\"payload_b64\":\"aGVsbG8=\",\"headers\":{\"trace\":\"abc\"},\"created_at_ms\":1767225600000,\"attempt\":1}";
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
-
+  static final String DATA =
+      "{\"v\":1,\"id\":\"hand-1\",\"queue\":\"default\",\"type\":\"email\","
+          + "\"payload_b64\":\"aGVsbG8=\",\"headers\":{\"trace\":\"abc\"},\"created_at_ms\":1767225600000,\"attempt\":1}";
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
 
   @Test
   void plainCommandsInMulti_taskIsDeliveredAndAcked() throws Exception {
@@ -39,7 +38,8 @@ final class HandWrittenTaskIT {
     }
 
     try (RedisBroker broker = redis.broker(100)) {
-      Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+      Lease lease =
+          broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
 
       assertThat(lease.task().id().value()).isEqualTo("hand-1");
       assertThat(lease.task().type()).isEqualTo("email");
@@ -55,13 +55,20 @@ final class HandWrittenTaskIT {
   void enqueueScriptWithDocumentedArgs_taskIsDelivered() throws Exception {
     RedisClient raw = redis.admin();
     raw.sadd("dq:queues", "default");
-    Object reply = raw.eval(script("enqueue"),
-        List.of("dq:{default}:ready", "dq:{default}:delayed", "dq:{default}:notify", "dq:{default}:task:hand-1"),
-        List.of("hand-1", DATA, "1", "", "100000", "", ""));
+    Object reply =
+        raw.eval(
+            script("enqueue"),
+            List.of(
+                "dq:{default}:ready",
+                "dq:{default}:delayed",
+                "dq:{default}:notify",
+                "dq:{default}:task:hand-1"),
+            List.of("hand-1", DATA, "1", "", "100000", "", ""));
     assertThat(reply).isEqualTo("OK");
 
     try (RedisBroker broker = redis.broker(100)) {
-      Lease lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+      Lease lease =
+          broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
 
       assertThat(lease.task().id().value()).isEqualTo("hand-1");
       assertThat(lease.task().attempt()).isEqualTo(1);
@@ -78,12 +85,14 @@ final class HandWrittenTaskIT {
     }
 
     try (RedisBroker broker = redis.broker(100)) {
-      assertThat(broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(30))).isPresent();
+      assertThat(broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(30)))
+          .isPresent();
     }
   }
 
   private static String script(String name) throws IOException {
-    try (InputStream in = HandWrittenTaskIT.class.getResourceAsStream("/dev/dq/redis/" + name + ".lua")) {
+    try (InputStream in =
+        HandWrittenTaskIT.class.getResourceAsStream("/dev/dq/redis/" + name + ".lua")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

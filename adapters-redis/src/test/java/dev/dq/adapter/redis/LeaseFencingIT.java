@@ -26,21 +26,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 
-/** Lease fencing under faults, on real time (the Redis server's TIME): fencing, clock skew, reclaim races. */
+/**
+ * Lease fencing under faults, on real time (the Redis server's TIME): fencing, clock skew, reclaim
+ * races.
+ */
 final class LeaseFencingIT {
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
-
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
 
   static List<Task> tasks(String prefix, int n) {
     List<Task> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(Task.builder("work").id(prefix + i).payload("p" + i).createdAt(Instant.EPOCH).build());
+      out.add(
+          Task.builder("work").id(prefix + i).payload("p" + i).createdAt(Instant.EPOCH).build());
     }
     return out;
   }
 
-  static List<Lease> takeAll(RedisBroker broker, int n, Duration lease) throws InterruptedException {
+  static List<Lease> takeAll(RedisBroker broker, int n, Duration lease)
+      throws InterruptedException {
     List<Lease> leases = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       leases.add(broker.dequeue("default", lease, Duration.ofSeconds(10)).orElseThrow());
@@ -48,14 +51,20 @@ final class LeaseFencingIT {
     return leases;
   }
 
-  /** 2: a worker whose lease was lost acks late; the ack is refused and counted, the new owner's result stands. */
+  /**
+   * 2: a worker whose lease was lost acks late; the ack is refused and counted, the new owner's
+   * result stands.
+   */
   @Test
   void lateSettle_afterLeaseLost_isRefusedCountedAndChangesNothing() throws Exception {
     int n = 50;
-    try (RedisBroker slow = redis.broker(1000); RedisBroker fast = redis.broker(1000)) {
+    try (RedisBroker slow = redis.broker(1000);
+        RedisBroker fast = redis.broker(1000)) {
       slow.enqueueAll(tasks("t", n), Duration.ZERO);
       List<Lease> stale = takeAll(slow, n, Duration.ofMillis(300));
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> fast.reclaimExpiredLeases() > 0 && fast.stats("default").ready() == n);
 
       List<Lease> fresh = takeAll(fast, n, Duration.ofMinutes(5));
@@ -68,10 +77,13 @@ final class LeaseFencingIT {
       }
       int refused = 0;
       for (Lease lease : stale) {
-        for (Runnable late : List.<Runnable>of(() -> slow.ack(lease),
-            () -> slow.retryLater(lease, Duration.ZERO), () -> slow.release(lease, Duration.ZERO),
-            () -> slow.deadLetter(lease, new Failure("late", "", 1, Instant.EPOCH)),
-            () -> slow.extend(lease, Duration.ofMinutes(1)))) {
+        for (Runnable late :
+            List.<Runnable>of(
+                () -> slow.ack(lease),
+                () -> slow.retryLater(lease, Duration.ZERO),
+                () -> slow.release(lease, Duration.ZERO),
+                () -> slow.deadLetter(lease, new Failure("late", "", 1, Instant.EPOCH)),
+                () -> slow.extend(lease, Duration.ofMinutes(1)))) {
           assertThatThrownBy(late::run).isInstanceOf(LeaseLostException.class);
           refused++;
         }
@@ -81,38 +93,47 @@ final class LeaseFencingIT {
       var stats = fast.stats("default");
       long lost = n - (n / 2) - dead;
       new Figures("late-ack-after-lease-lost", n, n / 2, dead, lost, 0, null).print();
-      System.out.printf("FAULT late-ack-after-lease-lost refused=%d leaseLostCount=%d%n", refused,
-          slow.leaseLostCount());
+      System.out.printf(
+          "FAULT late-ack-after-lease-lost refused=%d leaseLostCount=%d%n",
+          refused, slow.leaseLostCount());
       assertThat(slow.leaseLostCount()).isEqualTo(refused).isEqualTo(5L * n);
       assertThat(dead).isEqualTo(n / 2);
-      assertThat(fast.deadLetterQueue().list("default", 0, n)).allSatisfy(
-          d -> assertThat(d.failure().message()).isEqualTo("new owner gave up"));
+      assertThat(fast.deadLetterQueue().list("default", 0, n))
+          .allSatisfy(d -> assertThat(d.failure().message()).isEqualTo("new owner gave up"));
       assertThat(stats.ready() + stats.inFlight() + stats.delayed()).isZero();
       assertThat(lost).isZero();
     }
   }
 
   /**
-   * 5: a worker (or reclaimer) whose clock is 5 minutes ahead causes no early redelivery, because scripts read the
-   * Redis server's TIME. The control shows the same scenario with the JVM clock as time source does redeliver early.
+   * 5: a worker (or reclaimer) whose clock is 5 minutes ahead causes no early redelivery, because
+   * scripts read the Redis server's TIME. The control shows the same scenario with the JVM clock as
+   * time source does redeliver early.
    */
   @Test
   void skewedWorkerClock_causesNoEarlyRedelivery() throws Exception {
     InstantSource fiveMinutesAhead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5));
     int n = 20;
-    try (RedisBroker worker = redis.broker(1000); RedisBroker skewedReclaimer = redis.broker(1000)) {
+    try (RedisBroker worker = redis.broker(1000);
+        RedisBroker skewedReclaimer = redis.broker(1000)) {
       worker.enqueueAll(tasks("t", n), Duration.ZERO);
       long serverNowMs = serverTimeMs();
       List<Lease> leases = takeAll(worker, n, Duration.ofSeconds(30));
 
-      assertThat(leases).allSatisfy(l -> assertThat(l.expiresAt().toEpochMilli())
-          .isBetween(serverNowMs + 30_000 - 5_000, serverNowMs + 30_000 + 5_000));
-      // The skewed host reclaims, and a worker there dequeues, over and over for a while: nothing comes back early.
+      assertThat(leases)
+          .allSatisfy(
+              l ->
+                  assertThat(l.expiresAt().toEpochMilli())
+                      .isBetween(serverNowMs + 30_000 - 5_000, serverNowMs + 30_000 + 5_000));
+      // The skewed host reclaims, and a worker there dequeues, over and over for a while: nothing
+      // comes back early.
       int early = 0;
       long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
       while (System.nanoTime() < until) {
         early += skewedReclaimer.reclaimExpiredLeases();
-        if (skewedReclaimer.dequeue("default", Duration.ofSeconds(30), Duration.ofMillis(100)).isPresent()) {
+        if (skewedReclaimer
+            .dequeue("default", Duration.ofSeconds(30), Duration.ofMillis(100))
+            .isPresent()) {
           early++;
         }
       }
@@ -131,13 +152,18 @@ final class LeaseFencingIT {
       takeAll(worker, n, Duration.ofSeconds(30));
 
       int early = javaClockReclaimer.reclaimExpiredLeases();
-      System.out.printf("FAULT skewed-worker-clock control: with the JVM clock as time source %d of %d "
-          + "tasks were redelivered early%n", early, n);
+      System.out.printf(
+          "FAULT skewed-worker-clock control: with the JVM clock as time source %d of %d "
+              + "tasks were redelivered early%n",
+          early, n);
       assertThat(early).as("control: the test detects early redelivery").isEqualTo(n);
     }
   }
 
-  /** Retry delays, like lease expiry, are counted from the server's TIME: the worker sends a delay, not a time. */
+  /**
+   * Retry delays, like lease expiry, are counted from the server's TIME: the worker sends a delay,
+   * not a time.
+   */
   @Test
   void retryLater_dueTimeIsServerTimePlusTheDelay() throws Exception {
     try (RedisBroker worker = redis.broker(1000)) {
@@ -148,7 +174,8 @@ final class LeaseFencingIT {
       worker.retryLater(lease, Duration.ofMinutes(10));
 
       long after = serverTimeMs();
-      Double due = redis.admin().zscore(RedisKeys.of("default").delayed(), lease.task().id().value());
+      Double due =
+          redis.admin().zscore(RedisKeys.of("default").delayed(), lease.task().id().value());
       assertThat(due).isNotNull();
       assertThat(due.longValue()).isBetween(before + 600_000, after + 600_000);
     }
@@ -168,8 +195,11 @@ final class LeaseFencingIT {
     int reclaimers = 8;
     try (RedisBroker worker = redis.broker(10_000)) {
       worker.enqueueAll(tasks("t", n), Duration.ZERO);
-      long lastExpiry = takeAll(worker, n, Duration.ofMillis(200)).stream()
-          .mapToLong(l -> l.expiresAt().toEpochMilli()).max().orElseThrow();
+      long lastExpiry =
+          takeAll(worker, n, Duration.ofMillis(200)).stream()
+              .mapToLong(l -> l.expiresAt().toEpochMilli())
+              .max()
+              .orElseThrow();
       // The leases expire on the server's clock; nothing has reclaimed them yet.
       await().atMost(Duration.ofSeconds(30)).until(() -> serverTimeMs() > lastExpiry);
       List<RedisBroker> brokers = new ArrayList<>();
@@ -180,14 +210,16 @@ final class LeaseFencingIT {
         for (int i = 0; i < reclaimers; i++) {
           RedisBroker b = RedisBroker.connect(redis.config().reclaimBatch(7).build());
           brokers.add(b);
-          counts.add(pool.submit(() -> {
-            go.await();
-            int sum = 0;
-            for (int round = 0; round < 5; round++) {
-              sum += b.reclaimExpiredLeases();
-            }
-            return sum;
-          }));
+          counts.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    int sum = 0;
+                    for (int round = 0; round < 5; round++) {
+                      sum += b.reclaimExpiredLeases();
+                    }
+                    return sum;
+                  }));
         }
         go.countDown();
         int total = 0;
@@ -197,7 +229,14 @@ final class LeaseFencingIT {
 
         List<String> ready = redis.admin().lrange(RedisKeys.of("default").ready(), 0, -1);
         Set<String> distinct = new HashSet<>(ready);
-        new Figures("concurrent-reclaimers(x8)", n, 0, 0, n - distinct.size(), ready.size() - distinct.size(), null)
+        new Figures(
+                "concurrent-reclaimers(x8)",
+                n,
+                0,
+                0,
+                n - distinct.size(),
+                ready.size() - distinct.size(),
+                null)
             .print();
         assertThat(total).isEqualTo(n);
         assertThat(ready).hasSize(n);

@@ -20,28 +20,27 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * An enqueue whose reply is lost (the script ran, the connection was cut before the
- * answer came back), through a {@link ReplyCuttingProxy} in front of a real redis-server.
+ * An enqueue whose reply is lost (the script ran, the connection was cut before the answer came
+ * back), through a {@link ReplyCuttingProxy} in front of a real redis-server.
  */
 final class LostEnqueueReplyIT {
   private static final String QUEUE = "lost";
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
   ReplyCuttingProxy proxy;
   RedisBroker producer;
   RedisBroker worker;
   final List<String> ran = new CopyOnWriteArrayList<>();
-
 
   @BeforeEach
   void connect() throws Exception {
     proxy = ReplyCuttingProxy.to(redis.port());
     producer = RedisBroker.connect(RedisBrokerConfig.builder(proxy.url()).build());
     worker = redis.broker(100_000);
-    // Loads the scripts and registers the queue, so the request the proxy cuts is the enqueue itself.
+    // Loads the scripts and registers the queue, so the request the proxy cuts is the enqueue
+    // itself.
     producer.enqueue(aTask("warm-up").queue(QUEUE).build(), TIMEOUT);
     producer.enqueueAll(List.of(aTask("warm-up-batch").queue(QUEUE).build()), TIMEOUT);
     runAll();
@@ -68,7 +67,8 @@ final class LostEnqueueReplyIT {
   }
 
   @Test
-  void enqueueAll_replyLostAndFirstTaskAckedBeforeRetry_runsEachOnceAndReportsSuccess() throws Exception {
+  void enqueueAll_replyLostAndFirstTaskAckedBeforeRetry_runsEachOnceAndReportsSuccess()
+      throws Exception {
     proxy.cutNextReplyTo("b1", this::runOne);
 
     producer.enqueueAll(List.of(task("b1"), task("b2"), task("b3")), TIMEOUT);
@@ -97,13 +97,19 @@ final class LostEnqueueReplyIT {
 
     producer.enqueue(task("t1"), Duration.ofSeconds(5));
 
-    List<redis.clients.jedis.resps.Tuple> proofs = redis.admin().zrangeWithScores(calls, 0, -1).stream()
-        .filter(t -> !earlier.contains(t.getElement())).toList();
+    List<redis.clients.jedis.resps.Tuple> proofs =
+        redis.admin().zrangeWithScores(calls, 0, -1).stream()
+            .filter(t -> !earlier.contains(t.getElement()))
+            .toList();
     assertThat(proofs).as("one proof for the call").hasSize(1);
-    assertThat((long) proofs.get(0).getScore()).as("expiry, Redis time before the call: %d", before)
-        .isBetween(before + 5_000, before + 5_000 + 15_000 + 5_000); // timeout + margin, + slack for the call
+    assertThat((long) proofs.get(0).getScore())
+        .as("expiry, Redis time before the call: %d", before)
+        .isBetween(
+            before + 5_000,
+            before + 5_000 + 15_000 + 5_000); // timeout + margin, + slack for the call
     assertThat(redis.admin().pttl(calls)).as("the set itself expires when idle").isPositive();
-    assertThat(redis.admin().hkeys("dq:{" + QUEUE + "}:task:t1")).containsExactlyInAnyOrder("data", "attempt");
+    assertThat(redis.admin().hkeys("dq:{" + QUEUE + "}:task:t1"))
+        .containsExactlyInAnyOrder("data", "attempt");
   }
 
   @Test
@@ -117,12 +123,14 @@ final class LostEnqueueReplyIT {
   }
 
   @Test
-  void enqueueAll_everyReplyLost_throwsOutcomeUnknownNamingTheTasksWhichAreQueued() throws Exception {
+  void enqueueAll_everyReplyLost_throwsOutcomeUnknownNamingTheTasksWhichAreQueued()
+      throws Exception {
     proxy.cutEveryReplyTo("{" + QUEUE + "}:ready");
     List<Task> batch = List.of(task("u1"), task("u2"));
 
     assertThatThrownBy(() -> producer.enqueueAll(batch, Duration.ofSeconds(1)))
-        .isInstanceOfSatisfying(OutcomeUnknownException.class,
+        .isInstanceOfSatisfying(
+            OutcomeUnknownException.class,
             e -> assertThat(e.ids()).containsExactly(new TaskId("u1"), new TaskId("u2")))
         .hasMessageContaining("outcome unknown");
     assertThat(proxy.cuts()).isPositive();
@@ -134,19 +142,23 @@ final class LostEnqueueReplyIT {
     proxy.cutEveryReplyTo("{" + QUEUE + "}:ready");
 
     assertThatThrownBy(() -> producer.enqueue(task("u1"), Duration.ofMillis(500)))
-        .isInstanceOfSatisfying(OutcomeUnknownException.class,
+        .isInstanceOfSatisfying(
+            OutcomeUnknownException.class,
             e -> assertThat(e.ids()).containsExactly(new TaskId("u1")));
   }
 
   @Test
   void enqueue_replyLostThenRedisOutOfMemory_throwsOutcomeUnknownNotBrokerFull() throws Exception {
-    // The first try is applied, then Redis runs out of memory before the reply arrives: every retry is refused unread
-    // (enqueue.lua may not run at maxmemory), which says nothing about the first try. "Nothing was enqueued" would be
+    // The first try is applied, then Redis runs out of memory before the reply arrives: every retry
+    // is refused unread
+    // (enqueue.lua may not run at maxmemory), which says nothing about the first try. "Nothing was
+    // enqueued" would be
     // a lie that invites a duplicate publish.
     proxy.cutNextReplyTo("o1", () -> redis.admin().configSet("maxmemory", "1"));
     try {
       assertThatThrownBy(() -> producer.enqueue(task("o1"), Duration.ofSeconds(1)))
-          .isInstanceOfSatisfying(OutcomeUnknownException.class,
+          .isInstanceOfSatisfying(
+              OutcomeUnknownException.class,
               e -> assertThat(e.ids()).containsExactly(new TaskId("o1")));
     } finally {
       redis.admin().configSet("maxmemory", "0");
@@ -156,8 +168,9 @@ final class LostEnqueueReplyIT {
 
   @Test
   void enqueue_redisDownFromTheStart_throwsBrokerUnavailable() throws Exception {
-    try (RedisBroker down = RedisBroker.connect(
-        RedisBrokerConfig.builder("redis://127.0.0.1:" + TestRedis.freePort()).build())) {
+    try (RedisBroker down =
+        RedisBroker.connect(
+            RedisBrokerConfig.builder("redis://127.0.0.1:" + TestRedis.freePort()).build())) {
       assertThatThrownBy(() -> down.enqueueAll(List.of(task("d1")), Duration.ofMillis(300)))
           .isExactlyInstanceOf(BrokerUnavailableException.class);
     }
@@ -170,12 +183,16 @@ final class LostEnqueueReplyIT {
     RuntimeException cut = failureOf(RedisClient.create("127.0.0.1", proxy.port()));
 
     assertThat(RedisErrors.isBeforeSending(refused)).as("refused: %s", refused).isTrue();
-    assertThat(RedisErrors.isBeforeSending(new BrokerUnavailableException("wrapped", refused))).isTrue();
+    assertThat(RedisErrors.isBeforeSending(new BrokerUnavailableException("wrapped", refused)))
+        .isTrue();
     assertThat(RedisErrors.isBeforeSending(cut)).as("cut: %s", cut).isFalse();
     assertThat(RedisErrors.mayHaveRun(refused)).isFalse();
     assertThat(RedisErrors.mayHaveRun(new BrokerUnavailableException("wrapped", cut))).isTrue();
-    assertThat(RedisErrors.mayHaveRun(new JedisDataException("OOM command not allowed when used memory > 'maxmemory'.")))
-        .as("an error reply is an answer").isFalse();
+    assertThat(
+            RedisErrors.mayHaveRun(
+                new JedisDataException("OOM command not allowed when used memory > 'maxmemory'.")))
+        .as("an error reply is an answer")
+        .isFalse();
   }
 
   private static RuntimeException failureOf(RedisClient client) {
@@ -188,8 +205,11 @@ final class LostEnqueueReplyIT {
   }
 
   private static long redisMillis() {
-    return (Long) redis.admin().eval(
-        "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
+    return (Long)
+        redis
+            .admin()
+            .eval(
+                "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
   }
 
   private Task task(String id) {

@@ -17,23 +17,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Writes whose reply is lost after Redis applied them: the broker talks to Redis through a
- * {@link ReplyLosingProxy}, and the test reads Redis directly to see what really happened.
+ * Writes whose reply is lost after Redis applied them: the broker talks to Redis through a {@link
+ * ReplyLosingProxy}, and the test reads Redis directly to see what really happened.
  */
 final class LostReplyIT {
   private static final String QUEUE = "default";
   private static final RedisKeys KEYS = RedisKeys.of(QUEUE);
   private static final Duration LEASE = Duration.ofMinutes(1);
 
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
   private ReplyLosingProxy proxy;
   private RedisBroker broker;
 
   @BeforeEach
   void connectThroughProxy() {
     proxy = ReplyLosingProxy.to(redis);
-    broker = RedisBroker.connect(RedisBrokerConfig.builder(proxy.url()).blockTimeout(Duration.ofMillis(500)).build());
+    broker =
+        RedisBroker.connect(
+            RedisBrokerConfig.builder(proxy.url()).blockTimeout(Duration.ofMillis(500)).build());
   }
 
   @AfterEach
@@ -56,7 +57,10 @@ final class LostReplyIT {
     return leases.stream().map(l -> l.task().id().value()).toList();
   }
 
-  /** Runs a task through claim, load and ack once, so that every script is cached and called by its SHA1. */
+  /**
+   * Runs a task through claim, load and ack once, so that every script is cached and called by its
+   * SHA1.
+   */
   private void warmUp() throws InterruptedException {
     broker.enqueue(task("warm-up").toBuilder().queue("warm-up").build(), Duration.ZERO);
     assertThat(broker.ackAll(broker.dequeueBatch("warm-up", 1, LEASE, Duration.ZERO))).isEmpty();
@@ -75,7 +79,9 @@ final class LostReplyIT {
     assertThat(proxy.lostReplies()).isEqualTo(1);
     assertThat(ids(batch)).containsExactly("t1", "t2");
     RedisClient admin = redis.admin();
-    assertThat(admin.zrange(KEYS.active(), 0, -1)).as("no id stranded in active").containsExactly("t1", "t2");
+    assertThat(admin.zrange(KEYS.active(), 0, -1))
+        .as("no id stranded in active")
+        .containsExactly("t1", "t2");
     assertThat(admin.lrange(KEYS.ready(), 0, -1)).containsExactly("t3");
     assertThat(broker.ackAll(batch)).isEmpty();
     assertThat(ids(broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO))).containsExactly("t3");
@@ -89,15 +95,21 @@ final class LostReplyIT {
     Lease third = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
     proxy.loseNextReplyToThenGoDown(Script.ACK_BATCH.sha1());
 
-    assertThatThrownBy(() -> broker.ackAll(batch)).isInstanceOf(BrokerUnavailableException.class)
-        .hasMessageContaining("t1").hasMessageContaining("t2");
-    assertThat(redis.admin().zrange(KEYS.active(), 0, -1)).as("the lost call did ack").containsExactly("t3");
+    assertThatThrownBy(() -> broker.ackAll(batch))
+        .isInstanceOf(BrokerUnavailableException.class)
+        .hasMessageContaining("t1")
+        .hasMessageContaining("t2");
+    assertThat(redis.admin().zrange(KEYS.active(), 0, -1))
+        .as("the lost call did ack")
+        .containsExactly("t3");
 
     proxy.up();
     assertThat(broker.ackAll(batch)).as("the same leases again").isEmpty();
     List<Lease> more = new ArrayList<>(batch);
     more.add(third);
-    assertThat(broker.ackAll(more)).as("with one more, as a worker retrying with later successes does").isEmpty();
+    assertThat(broker.ackAll(more))
+        .as("with one more, as a worker retrying with later successes does")
+        .isEmpty();
     assertThat(broker.leaseLostCount()).isZero();
     assertThat(broker.stats(QUEUE).inFlight()).isZero();
   }
@@ -124,7 +136,8 @@ final class LostReplyIT {
     assertThat(broker.ackAll(broker.dequeueBatch(QUEUE, 1, LEASE, Duration.ZERO))).isEmpty();
     long afterAckAll = redis.admin().pttl(KEYS.acked());
 
-    // An idle queue must not keep its last window of remembered acks forever: the set expires with its last entry,
+    // An idle queue must not keep its last window of remembered acks forever: the set expires with
+    // its last entry,
     // three lease times here (each lease had about a minute left).
     long threeLeases = 3 * LEASE.toMillis();
     assertThat(afterAck).as("after ack").isBetween(threeLeases - 10_000, threeLeases);

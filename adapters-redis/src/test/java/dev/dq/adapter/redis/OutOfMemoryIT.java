@@ -15,17 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Redis at {@code maxmemory} (policy noeviction). extend.lua used to be refused (its first
- * write, ZADD XX, is deny-oom) while claims went on, so running tasks lost their leases and ran twice. Now every script
- * that settles or renews held tasks runs (allow-oom), and the ones that add work are refused up front with a
- * {@link BrokerFullException} that says what to do.
+ * Redis at {@code maxmemory} (policy noeviction). extend.lua used to be refused (its first write,
+ * ZADD XX, is deny-oom) while claims went on, so running tasks lost their leases and ran twice. Now
+ * every script that settles or renews held tasks runs (allow-oom), and the ones that add work are
+ * refused up front with a {@link BrokerFullException} that says what to do.
  */
 final class OutOfMemoryIT {
   private static final String QUEUE = "oom";
   private static final Duration LEASE = Duration.ofSeconds(30);
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
-
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
 
   @Test
   void atMaxmemory_renewalsAndSettlesWork_newWorkIsRefusedUntilMemoryIsFreed() throws Exception {
@@ -35,7 +33,8 @@ final class OutOfMemoryIT {
       }
       List<Lease> held = broker.dequeueBatch(QUEUE, 6, LEASE, Duration.ZERO);
       assertThat(held).hasSize(6);
-      broker.deadLetter(held.get(5), new Failure("test", "dead before the memory ran out", 1, Instant.now()));
+      broker.deadLetter(
+          held.get(5), new Failure("test", "dead before the memory ran out", 1, Instant.now()));
       redis.runOutOfMemory();
 
       Lease extended = broker.extend(held.get(0), LEASE.multipliedBy(2));
@@ -47,20 +46,30 @@ final class OutOfMemoryIT {
       broker.retryLater(held.get(2), Duration.ZERO);
       broker.release(held.get(3), Duration.ZERO);
       assertThat(broker.reclaimExpiredLeases()).isZero();
-      assertThat(broker.deadLetterQueue().purge(QUEUE)).as("dq dlq purge frees memory at maxmemory").isEqualTo(1);
+      assertThat(broker.deadLetterQueue().purge(QUEUE))
+          .as("dq dlq purge frees memory at maxmemory")
+          .isEqualTo(1);
 
       assertThatThrownBy(() -> broker.dequeue(QUEUE, LEASE, Duration.ZERO))
           .isInstanceOf(BrokerFullException.class)
-          .hasMessageContaining("lack of memory").hasMessageContaining("maxmemory");
+          .hasMessageContaining("lack of memory")
+          .hasMessageContaining("maxmemory");
       assertThatThrownBy(() -> broker.enqueue(aTask("new").queue(QUEUE).build(), Duration.ZERO))
-          .isInstanceOf(BrokerFullException.class).hasMessageContaining("maxmemory");
-      assertThatThrownBy(() -> broker.enqueueAll(List.of(aTask("new2").queue(QUEUE).build()), Duration.ZERO))
-          .isInstanceOf(BrokerFullException.class).hasMessageContaining("maxmemory");
-      assertThat(broker.stats(QUEUE).ready()).as("t2 retried, t3 released, t6 and t7 never claimed").isEqualTo(4);
+          .isInstanceOf(BrokerFullException.class)
+          .hasMessageContaining("maxmemory");
+      assertThatThrownBy(
+              () -> broker.enqueueAll(List.of(aTask("new2").queue(QUEUE).build()), Duration.ZERO))
+          .isInstanceOf(BrokerFullException.class)
+          .hasMessageContaining("maxmemory");
+      assertThat(broker.stats(QUEUE).ready())
+          .as("t2 retried, t3 released, t6 and t7 never claimed")
+          .isEqualTo(4);
 
       redis.dropFillers();
       List<Lease> rest = broker.dequeueBatch(QUEUE, 10, LEASE, Duration.ZERO);
-      assertThat(rest).extracting(l -> l.task().id().value()).containsExactlyInAnyOrder("t2", "t3", "t6", "t7");
+      assertThat(rest)
+          .extracting(l -> l.task().id().value())
+          .containsExactlyInAnyOrder("t2", "t3", "t6", "t7");
       assertThat(broker.ackAll(rest)).isEmpty();
       assertThat(broker.ackAll(List.of(held.get(4)))).isEmpty();
       assertThat(broker.leaseLostCount()).isZero();

@@ -26,10 +26,8 @@ import redis.clients.jedis.RedisClient;
 
 /** Entries written straight into Redis that are not valid tasks. */
 final class PoisonEntryIT {
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
   static final RedisKeys KEYS = RedisKeys.of("default");
-
 
   @BeforeEach
   void resetTripwire() {
@@ -57,33 +55,58 @@ final class PoisonEntryIT {
       broker.enqueue(goodTask(good++), Duration.ZERO);
       writeRaw(raw, "java-blob", javaSerialized(new Tripwire()));
       broker.enqueue(goodTask(good++), Duration.ZERO);
-      writeRaw(raw, "huge", ("{\"v\":1,\"id\":\"huge\",\"queue\":\"default\",\"type\":\"x\",\"payload_b64\":\""
-          + "A".repeat(3 << 20) + "\",\"headers\":{},\"created_at_ms\":0,\"attempt\":1}").getBytes(StandardCharsets.UTF_8));
+      writeRaw(
+          raw,
+          "huge",
+          ("{\"v\":1,\"id\":\"huge\",\"queue\":\"default\",\"type\":\"x\",\"payload_b64\":\""
+                  + "A".repeat(3 << 20)
+                  + "\",\"headers\":{},\"created_at_ms\":0,\"attempt\":1}")
+              .getBytes(StandardCharsets.UTF_8));
       broker.enqueue(goodTask(good++), Duration.ZERO);
       writeRaw(raw, "v99", "{\"v\":99,\"id\":\"v99\"}".getBytes(StandardCharsets.UTF_8));
-      writeRaw(raw, "wrong-fields", ("{\"v\":1,\"id\":\"wrong-fields\",\"queue\":\"default\",\"type\":42,"
-          + "\"payload_b64\":\"\",\"created_at_ms\":0,\"attempt\":1}").getBytes(StandardCharsets.UTF_8));
+      writeRaw(
+          raw,
+          "wrong-fields",
+          ("{\"v\":1,\"id\":\"wrong-fields\",\"queue\":\"default\",\"type\":42,"
+                  + "\"payload_b64\":\"\",\"created_at_ms\":0,\"attempt\":1}")
+              .getBytes(StandardCharsets.UTF_8));
       raw.rpush(KEYS.ready(), "no-hash");
       broker.enqueue(goodTask(good++), Duration.ZERO);
 
       List<String> delivered = new ArrayList<>();
       Optional<Lease> lease;
-      while ((lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ZERO)).isPresent()) {
+      while ((lease = broker.dequeue("default", Duration.ofSeconds(30), Duration.ZERO))
+          .isPresent()) {
         delivered.add(lease.get().task().id().value());
         broker.ack(lease.get());
       }
 
-      Map<String, DeadLetter> dead = broker.deadLetterQueue().list("default", 0, 100).stream()
-          .collect(Collectors.toMap(d -> d.task().id().value(), d -> d));
-      dead.forEach((id, d) -> System.out.printf("FAULT poison %-12s -> %s: %s%n", id, d.failure().errorType(),
-          d.failure().message()));
-      new Figures("poison-entries", good + 6, delivered.size(), dead.size(), good - delivered.size(), 0, null).print();
+      Map<String, DeadLetter> dead =
+          broker.deadLetterQueue().list("default", 0, 100).stream()
+              .collect(Collectors.toMap(d -> d.task().id().value(), d -> d));
+      dead.forEach(
+          (id, d) ->
+              System.out.printf(
+                  "FAULT poison %-12s -> %s: %s%n",
+                  id, d.failure().errorType(), d.failure().message()));
+      new Figures(
+              "poison-entries",
+              good + 6,
+              delivered.size(),
+              dead.size(),
+              good - delivered.size(),
+              0,
+              null)
+          .print();
       assertThat(delivered).containsExactly("good0", "good1", "good2", "good3", "good4");
-      assertThat(dead).containsOnlyKeys("bad-json", "java-blob", "huge", "v99", "wrong-fields", "no-hash");
-      assertThat(dead.values()).allSatisfy(d -> {
-        assertThat(d.failure().errorType()).isEqualTo("dq.undecodable");
-        assertThat(d.task().type()).isEqualTo(RedisDeadLetterQueue.UNDECODABLE_TYPE);
-      });
+      assertThat(dead)
+          .containsOnlyKeys("bad-json", "java-blob", "huge", "v99", "wrong-fields", "no-hash");
+      assertThat(dead.values())
+          .allSatisfy(
+              d -> {
+                assertThat(d.failure().errorType()).isEqualTo("dq.undecodable");
+                assertThat(d.task().type()).isEqualTo(RedisDeadLetterQueue.UNDECODABLE_TYPE);
+              });
       assertThat(dead.get("bad-json").failure().message()).startsWith("not JSON");
       assertThat(dead.get("java-blob").failure().message()).startsWith("not JSON");
       assertThat(dead.get("huge").failure().message()).contains("exceeds the limit");
@@ -98,10 +121,12 @@ final class PoisonEntryIT {
 
   /** A task key of another type than hash used to fail the whole claim batch, again and again. */
   @Test
-  void dequeueBatch_taskKeysOfWrongTypes_deadLettersEachWithReason_andItsNeighboursRun() throws Exception {
+  void dequeueBatch_taskKeysOfWrongTypes_deadLettersEachWithReason_andItsNeighboursRun()
+      throws Exception {
     RedisClient raw = redis.admin();
-    String json = "{\"v\":1,\"id\":\"as-string\",\"queue\":\"default\",\"type\":\"work\",\"payload_b64\":\"\","
-        + "\"headers\":{},\"created_at_ms\":0,\"attempt\":1}";
+    String json =
+        "{\"v\":1,\"id\":\"as-string\",\"queue\":\"default\",\"type\":\"work\",\"payload_b64\":\"\","
+            + "\"headers\":{},\"created_at_ms\":0,\"attempt\":1}";
     try (RedisBroker broker = redis.broker(1000)) {
       raw.set(KEYS.task("as-string"), json);
       raw.rpush(KEYS.ready(), "as-string");
@@ -115,20 +140,28 @@ final class PoisonEntryIT {
 
       List<String> delivered = new ArrayList<>();
       List<Lease> batch;
-      while (!(batch = broker.dequeueBatch("default", 4, Duration.ofSeconds(30), Duration.ZERO)).isEmpty()) {
+      while (!(batch = broker.dequeueBatch("default", 4, Duration.ofSeconds(30), Duration.ZERO))
+          .isEmpty()) {
         batch.forEach(l -> delivered.add(l.task().id().value()));
         assertThat(broker.ackAll(batch)).isEmpty();
       }
 
       assertThat(delivered).containsExactly("good0", "good1", "good2");
-      Map<String, DeadLetter> dead = broker.deadLetterQueue().list("default", 0, 100).stream()
-          .collect(Collectors.toMap(d -> d.task().id().value(), d -> d));
+      Map<String, DeadLetter> dead =
+          broker.deadLetterQueue().list("default", 0, 100).stream()
+              .collect(Collectors.toMap(d -> d.task().id().value(), d -> d));
       assertThat(dead).containsOnlyKeys("as-string", "as-list", "as-zset");
-      assertThat(dead.values()).allSatisfy(d -> assertThat(d.failure().errorType()).isEqualTo("dq.undecodable"));
-      assertThat(dead.get("as-string").failure().message()).isEqualTo("task key is a string, not a hash");
-      assertThat(dead.get("as-list").failure().message()).startsWith("task key is a list, not a hash");
-      assertThat(dead.get("as-zset").failure().message()).startsWith("task key is a zset, not a hash");
-      assertThat(raw.hget(KEYS.task("as-string"), "data")).as("the string kept for inspection").isEqualTo(json);
+      assertThat(dead.values())
+          .allSatisfy(d -> assertThat(d.failure().errorType()).isEqualTo("dq.undecodable"));
+      assertThat(dead.get("as-string").failure().message())
+          .isEqualTo("task key is a string, not a hash");
+      assertThat(dead.get("as-list").failure().message())
+          .startsWith("task key is a list, not a hash");
+      assertThat(dead.get("as-zset").failure().message())
+          .startsWith("task key is a zset, not a hash");
+      assertThat(raw.hget(KEYS.task("as-string"), "data"))
+          .as("the string kept for inspection")
+          .isEqualTo(json);
       assertThat(broker.deadLetterQueue().get("default", new TaskId("as-list"))).isPresent();
       assertThat(broker.poisonCount()).isEqualTo(3);
       assertThat(broker.stats("default").inFlight()).isZero();
@@ -152,7 +185,10 @@ final class PoisonEntryIT {
   }
 
   private static void writeRaw(RedisClient raw, String id, byte[] data) {
-    raw.hset(KEYS.task(id).getBytes(StandardCharsets.UTF_8), "data".getBytes(StandardCharsets.UTF_8), data);
+    raw.hset(
+        KEYS.task(id).getBytes(StandardCharsets.UTF_8),
+        "data".getBytes(StandardCharsets.UTF_8),
+        data);
     raw.rpush(KEYS.ready(), id);
   }
 

@@ -18,11 +18,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@link RedisBroker} passes the shared contract, plus Redis-specific cases: tokens, scripts, wakeups, close. */
+/**
+ * {@link RedisBroker} passes the shared contract, plus Redis-specific cases: tokens, scripts,
+ * wakeups, close.
+ */
 final class RedisBrokerIT extends BrokerContract {
   @RegisterExtension // createBroker flushes it, also for a second broker made mid-test
   static final TestRedis redis = TestRedis.plain().keepingData();
-
 
   @Override
   protected Broker createBroker(InstantSource clock, int capacityPerQueue) {
@@ -30,7 +32,10 @@ final class RedisBrokerIT extends BrokerContract {
     return redis.broker(clock, capacityPerQueue);
   }
 
-  /** A dequeue waiting in Redis (BLMPOP) is RUNNABLE in a socket read, not parked, so look for the wait on its stack. */
+  /**
+   * A dequeue waiting in Redis (BLMPOP) is RUNNABLE in a socket read, not parked, so look for the
+   * wait on its stack.
+   */
   @Override
   protected void awaitBlocked(BackgroundCall<?> call) {
     await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
@@ -45,7 +50,8 @@ final class RedisBrokerIT extends BrokerContract {
   void enqueueIn_realTime_dueAtRedisTimePlusDelay() throws Exception {
     try (RedisBroker real = redis.broker(100)) {
       long before = redisMillis();
-      real.enqueueIn(aTask("t1").queue("real-time").build(), Duration.ofSeconds(300), Duration.ZERO);
+      real.enqueueIn(
+          aTask("t1").queue("real-time").build(), Duration.ofSeconds(300), Duration.ZERO);
       long after = redisMillis();
 
       Double due = redis.admin().zscore("dq:{real-time}:delayed", "t1");
@@ -55,8 +61,11 @@ final class RedisBrokerIT extends BrokerContract {
   }
 
   private static long redisMillis() {
-    return (Long) redis.admin().eval(
-        "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
+    return (Long)
+        redis
+            .admin()
+            .eval(
+                "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)");
   }
 
   @Test
@@ -67,7 +76,9 @@ final class RedisBrokerIT extends BrokerContract {
     broker.reclaimExpiredLeases();
     Lease second = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
 
-    assertThatThrownBy(() -> broker.ack(first)).isInstanceOf(LeaseLostException.class).hasMessageContaining("t1");
+    assertThatThrownBy(() -> broker.ack(first))
+        .isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("t1");
     broker.ack(second);
 
     assertThat(redisBroker().leaseLostCount()).isEqualTo(1);
@@ -91,7 +102,10 @@ final class RedisBrokerIT extends BrokerContract {
 
   /** EVALSHA and EVAL calls the server has answered so far. */
   private static long scriptCalls() {
-    return redis.admin().info("commandstats").lines()
+    return redis
+        .admin()
+        .info("commandstats")
+        .lines()
         .filter(l -> l.startsWith("cmdstat_evalsha:") || l.startsWith("cmdstat_eval:"))
         .mapToLong(l -> Long.parseLong(l.replaceAll("^[^:]+:calls=(\\d+),.*", "$1")))
         .sum();
@@ -109,7 +123,8 @@ final class RedisBrokerIT extends BrokerContract {
 
   @Test
   void dequeue_waiting_wakesOnEnqueueByAnotherProcess() throws Exception {
-    try (RedisBroker consumer = redis.broker(100); RedisBroker producer = redis.broker(100)) {
+    try (RedisBroker consumer = redis.broker(100);
+        RedisBroker producer = redis.broker(100)) {
       BackgroundCall<Optional<Lease>> waiting =
           BackgroundCall.call("consumer", () -> consumer.dequeue("q", LEASE, BLOCK));
       awaitBlocked(waiting);
@@ -173,12 +188,14 @@ final class RedisBrokerIT extends BrokerContract {
   void close_withDequeueWaiting_returnsWithinBlockTimeoutBound() throws Exception {
     BackgroundCall<Optional<Lease>> waiting =
         BackgroundCall.call("consumer", () -> broker.dequeue("idle", LEASE, BLOCK));
-    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached its wait yet.
+    // Not awaitBlocked: a thread parked on its way (class loading, the pool) has not reached its
+    // wait yet.
     await().atMost(PATIENCE).until(() -> TestRedis.isAwaitingWakeup(waiting));
 
     broker.close();
 
-    // close() returns once the BLPOP ended; the woken dequeue then makes one last claim before it throws, so wait
+    // close() returns once the BLPOP ended; the woken dequeue then makes one last claim before it
+    // throws, so wait
     // for it (well below BLOCK, which it would otherwise sit out).
     assertThat(waiting.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
   }

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adapter on a real 3-node Redis Cluster. The shared contract suites run unchanged (their
- * queues {@code default} and {@code other} live on different nodes), then producers and a worker pool use queues
- * spread over all three nodes. Every script declares all its keys and all of a queue's keys share one slot, so no
- * command may fail with CROSSSLOT and nothing may be lost.
+ * queues {@code default} and {@code other} live on different nodes), then producers and a worker
+ * pool use queues spread over all three nodes. Every script declares all its keys and all of a
+ * queue's keys share one slot, so no command may fail with CROSSSLOT and nothing may be lost.
  */
 final class RedisClusterIT {
   static TestRedisCluster cluster;
@@ -76,7 +76,8 @@ final class RedisClusterIT {
 
   @Test
   void contractQueues_liveOnDifferentNodes() {
-    assertThat(TestRedisCluster.nodeOf(Task.DEFAULT_QUEUE)).isNotEqualTo(TestRedisCluster.nodeOf("other"));
+    assertThat(TestRedisCluster.nodeOf(Task.DEFAULT_QUEUE))
+        .isNotEqualTo(TestRedisCluster.nodeOf("other"));
   }
 
   @Test
@@ -89,26 +90,37 @@ final class RedisClusterIT {
     Set<String> acked = ConcurrentHashMap.newKeySet();
     AtomicLong handled = new AtomicLong();
     List<String> trouble = Collections.synchronizedList(new ArrayList<>());
-    try (RedisBroker producer = cluster.broker(100_000); RedisBroker consumer = cluster.broker(100_000)) {
-      WorkerPoolConfig.Builder config = WorkerPoolConfig.builder().workers(6).leaseTime(Duration.ofSeconds(8));
+    try (RedisBroker producer = cluster.broker(100_000);
+        RedisBroker consumer = cluster.broker(100_000)) {
+      WorkerPoolConfig.Builder config =
+          WorkerPoolConfig.builder().workers(6).leaseTime(Duration.ofSeconds(8));
       queues.forEach(config::queue);
-      WorkerPool pool = WorkerPool.builder(consumer).config(config.build())
-          .handler("work", task -> handled.incrementAndGet())
-          .listener(event -> {
-            if (event instanceof TaskEvent.Succeeded s) {
-              acked.add(s.task().id().value());
-            } else if (event instanceof TaskEvent.Failed || event instanceof TaskEvent.DeadLettered) {
-              trouble.add(event.toString());
-            }
-          })
-          .build();
+      WorkerPool pool =
+          WorkerPool.builder(consumer)
+              .config(config.build())
+              .handler("work", task -> handled.incrementAndGet())
+              .listener(
+                  event -> {
+                    if (event instanceof TaskEvent.Succeeded s) {
+                      acked.add(s.task().id().value());
+                    } else if (event instanceof TaskEvent.Failed
+                        || event instanceof TaskEvent.DeadLettered) {
+                      trouble.add(event.toString());
+                    }
+                  })
+              .build();
       pool.start();
       try {
         for (String queue : queues) {
           List<Task> batch = new ArrayList<>();
           for (int i = 0; i < perQueue; i++) {
-            Task task = Task.builder("work").queue(queue).id(queue + "-" + i).payload("p").createdAt(Instant.EPOCH)
-                .build();
+            Task task =
+                Task.builder("work")
+                    .queue(queue)
+                    .id(queue + "-" + i)
+                    .payload("p")
+                    .createdAt(Instant.EPOCH)
+                    .build();
             if (i % 2 == 0) {
               producer.enqueue(task, Duration.ofSeconds(30)); // one script per task
               accepted.add(task.id().value());
@@ -119,15 +131,24 @@ final class RedisClusterIT {
           producer.enqueueAll(batch, Duration.ofSeconds(30));
           batch.forEach(t -> accepted.add(t.id().value()));
         }
-        await("every accepted task acked").atMost(Duration.ofMinutes(2)).until(() -> acked.containsAll(accepted));
+        await("every accepted task acked")
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> acked.containsAll(accepted));
       } finally {
         assertThat(pool.stop(Duration.ofSeconds(30))).isTrue();
       }
 
       Set<String> lost = new HashSet<>(accepted);
       lost.removeAll(acked);
-      new Figures("cluster-multi-queue", accepted.size(), acked.size(), 0, lost.size(),
-          handled.get() - acked.size(), null).print();
+      new Figures(
+              "cluster-multi-queue",
+              accepted.size(),
+              acked.size(),
+              0,
+              lost.size(),
+              handled.get() - acked.size(),
+              null)
+          .print();
       assertThat(accepted).hasSize(queues.size() * perQueue);
       assertThat(lost).isEmpty();
       assertThat(trouble).isEmpty();
@@ -138,12 +159,15 @@ final class RedisClusterIT {
       }
       assertThat(consumer.deadLetterQueue().size(queues.get(0))).isZero();
       for (TestRedis node : cluster.nodes()) {
-        assertThat(node.admin().dbSize()).as("keys on node %s", node.port()).isPositive(); // the queues spread
+        assertThat(node.admin().dbSize())
+            .as("keys on node %s", node.port())
+            .isPositive(); // the queues spread
       }
     } finally {
       detach(logs);
     }
-    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
         .noneMatch(m -> m.contains("CROSSSLOT") || m.contains("same hashslot"));
   }
 

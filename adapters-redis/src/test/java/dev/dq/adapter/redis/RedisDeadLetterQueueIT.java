@@ -17,18 +17,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * {@link RedisDeadLetterQueue} passes the shared contract, and copes with dead entries written straight into Redis
- * that dq itself never writes: ids that are not valid task ids, and scores shared by many entries.
+ * {@link RedisDeadLetterQueue} passes the shared contract, and copes with dead entries written
+ * straight into Redis that dq itself never writes: ids that are not valid task ids, and scores
+ * shared by many entries.
  */
 final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
   static final RedisKeys KEYS = RedisKeys.of(QUEUE);
-  static final String FAILURE = "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,"
-      + "\"failed_at_ms\":1767225600000}";
+  static final String FAILURE =
+      "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,"
+          + "\"failed_at_ms\":1767225600000}";
   static final String SPACED = "has space";
   static final String LONG = "x".repeat(300);
   @RegisterExtension // create flushes it, also for the pair useCapacity makes mid-test
   static final TestRedis redis = TestRedis.plain().keepingData();
-
 
   @Override
   protected BrokerAndDeadLetters create(InstantSource clock, int capacityPerQueue) {
@@ -48,9 +49,13 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
     TaskId spaced = listed.get(0).task().id();
     TaskId longId = listed.get(1).task().id();
     assertThat(spaced).isNotEqualTo(longId);
-    assertThat(listed).allSatisfy(d -> assertThat(d.task().type()).isEqualTo(RedisDeadLetterQueue.UNDECODABLE_TYPE));
-    assertThat(listed.get(0).task().headers()).containsEntry(RedisDeadLetterQueue.RAW_ID_HEADER, SPACED);
-    assertThat(listed.get(1).task().headers().get(RedisDeadLetterQueue.RAW_ID_HEADER)).startsWith("xxxx");
+    assertThat(listed)
+        .allSatisfy(
+            d -> assertThat(d.task().type()).isEqualTo(RedisDeadLetterQueue.UNDECODABLE_TYPE));
+    assertThat(listed.get(0).task().headers())
+        .containsEntry(RedisDeadLetterQueue.RAW_ID_HEADER, SPACED);
+    assertThat(listed.get(1).task().headers().get(RedisDeadLetterQueue.RAW_ID_HEADER))
+        .startsWith("xxxx");
     assertThat(listed.get(1).task().payload().asUtf8()).isEqualTo("not json");
 
     assertThat(deadLetters.get(QUEUE, spaced)).contains(listed.get(0));
@@ -90,8 +95,12 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
 
     assertThat(deadLetters.requeueAll(QUEUE)).isEqualTo(1);
 
-    assertThat(deadLetters.list(QUEUE, 0, 10)).singleElement()
-        .satisfies(d -> assertThat(d.task().headers()).containsEntry(RedisDeadLetterQueue.RAW_ID_HEADER, SPACED));
+    assertThat(deadLetters.list(QUEUE, 0, 10))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.task().headers())
+                    .containsEntry(RedisDeadLetterQueue.RAW_ID_HEADER, SPACED));
     assertThat(redis.admin().lrange(KEYS.ready(), 0, -1)).containsExactly("fine");
   }
 
@@ -100,13 +109,14 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
     writeDead(SPACED, 1, "{\"v\":1}");
     String listed = deadLetters.list(QUEUE, 0, 1).get(0).task().id().value();
     TaskId otherScore = new TaskId(listed.replaceFirst(":1:", ":2:"));
-    TaskId otherHash = new TaskId(listed.substring(0, listed.length() - 1)
-        + (listed.endsWith("0") ? "1" : "0"));
+    TaskId otherHash =
+        new TaskId(listed.substring(0, listed.length() - 1) + (listed.endsWith("0") ? "1" : "0"));
 
     for (TaskId id : List.of(otherScore, otherHash)) {
       assertThat(deadLetters.get(QUEUE, id)).as(id.value()).isEmpty();
       assertThat(deadLetters.delete(QUEUE, id)).as(id.value()).isFalse();
-      assertThatThrownBy(() -> deadLetters.requeue(QUEUE, id)).isInstanceOf(TaskNotFoundException.class);
+      assertThatThrownBy(() -> deadLetters.requeue(QUEUE, id))
+          .isInstanceOf(TaskNotFoundException.class);
     }
     assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
   }

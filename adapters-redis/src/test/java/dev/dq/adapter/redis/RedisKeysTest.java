@@ -13,8 +13,18 @@ final class RedisKeysTest {
   void everyKey_sharesTheQueueHashTag() {
     RedisKeys k = RedisKeys.of("mail");
 
-    assertThat(List.of(k.ready(), k.delayed(), k.active(), k.leases(), k.tokenSeq(), k.wakeups(), k.dead(),
-        k.deadSeq(), k.task("t1"))).allSatisfy(key -> assertThat(key).startsWith("dq:{mail}:"));
+    assertThat(
+            List.of(
+                k.ready(),
+                k.delayed(),
+                k.active(),
+                k.leases(),
+                k.tokenSeq(),
+                k.wakeups(),
+                k.dead(),
+                k.deadSeq(),
+                k.task("t1")))
+        .allSatisfy(key -> assertThat(key).startsWith("dq:{mail}:"));
     assertThat(k.task("t1")).isEqualTo("dq:{mail}:task:t1");
     assertThat(k.ready()).isEqualTo("dq:{mail}:ready");
   }

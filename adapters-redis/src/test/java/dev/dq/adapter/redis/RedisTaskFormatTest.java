@@ -13,7 +13,8 @@ final class RedisTaskFormatTest {
 
   @Test
   void encodeThenDecode_returnsTheSameTask_asTheBrokersCodecStoresIt() {
-    Task task = Task.builder("echo").payload("hello").header("k", "v").createdAt(Instant.EPOCH).build();
+    Task task =
+        Task.builder("echo").payload("hello").header("k", "v").createdAt(Instant.EPOCH).build();
 
     String json = format.encode(task);
 

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code rediss://} with hostname verification against a redis-server that listens only with TLS
- * and knows one ACL user limited to {@code ~dq:*} (the default user is off). The CA and the server certificate (for
- * {@code localhost} only) are made at test time. Wrong password and wrong hostname fail at once with a clear error, and
- * no secret shows in exceptions, {@code toString} or logs (captured at DEBUG, Jedis included). A redis-server without
- * TLS support fails this test with a message saying so; it is never skipped.
+ * and knows one ACL user limited to {@code ~dq:*} (the default user is off). The CA and the server
+ * certificate (for {@code localhost} only) are made at test time. Wrong password and wrong hostname
+ * fail at once with a clear error, and no secret shows in exceptions, {@code toString} or logs
+ * (captured at DEBUG, Jedis included). A redis-server without TLS support fails this test with a
+ * message saying so; it is never skipped.
  */
 final class RedisTlsAclIT {
   private static final Duration FAIL_FAST = Duration.ofSeconds(30);
@@ -60,11 +61,31 @@ final class RedisTlsAclIT {
   @BeforeAll
   static void startTlsRedis() throws Exception {
     certs = TestCertificates.create();
-    redis = TestRedis.startTls(dir -> List.of("--appendonly", "no",
-        "--tls-cert-file", certs.serverCertPem().toString(), "--tls-key-file", certs.serverKeyPem().toString(),
-        "--tls-ca-cert-file", certs.caPem().toString(), "--tls-auth-clients", "no",
-        "--user", "default", "off",
-        "--user", "dq", "on", ">" + PASSWORD, "~dq:*", "&*", "+@all", "-@dangerous"));
+    redis =
+        TestRedis.startTls(
+            dir ->
+                List.of(
+                    "--appendonly",
+                    "no",
+                    "--tls-cert-file",
+                    certs.serverCertPem().toString(),
+                    "--tls-key-file",
+                    certs.serverKeyPem().toString(),
+                    "--tls-ca-cert-file",
+                    certs.caPem().toString(),
+                    "--tls-auth-clients",
+                    "no",
+                    "--user",
+                    "default",
+                    "off",
+                    "--user",
+                    "dq",
+                    "on",
+                    ">" + PASSWORD,
+                    "~dq:*",
+                    "&*",
+                    "+@all",
+                    "-@dangerous"));
     requireTls();
   }
 
@@ -95,27 +116,36 @@ final class RedisTlsAclIT {
     root.setLevel(levelsBefore[0]);
     logger("redis.clients").setLevel(levelsBefore[1]);
     for (ILoggingEvent e : logs.list) {
-      String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
-          : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      String text =
+          e.getFormattedMessage()
+              + (e.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(e.getThrowableProxy()));
       assertNoSecret(text);
     }
   }
 
   @Test
   void rightUserAndPassword_localhost_enqueuesAndProcessesATask() throws Exception {
-    RedisBrokerConfig config = config("localhost", PASSWORD, RedisTrust.trustStore(certs.trustStore(),
-        certs.trustStorePassword()));
+    RedisBrokerConfig config =
+        config(
+            "localhost",
+            PASSWORD,
+            RedisTrust.trustStore(certs.trustStore(), certs.trustStorePassword()));
     Set<String> acked = ConcurrentHashMap.newKeySet();
     try (RedisBroker broker = RedisBroker.connect(config)) {
-      WorkerPool pool = WorkerPool.builder(broker)
-          .config(WorkerPoolConfig.builder().workers(2).leaseTime(Duration.ofSeconds(8)).build())
-          .handler("work", task -> { })
-          .listener(event -> {
-            if (event instanceof TaskEvent.Succeeded s) {
-              acked.add(s.task().id().value());
-            }
-          })
-          .build();
+      WorkerPool pool =
+          WorkerPool.builder(broker)
+              .config(
+                  WorkerPoolConfig.builder().workers(2).leaseTime(Duration.ofSeconds(8)).build())
+              .handler("work", task -> {})
+              .listener(
+                  event -> {
+                    if (event instanceof TaskEvent.Succeeded s) {
+                      acked.add(s.task().id().value());
+                    }
+                  })
+              .build();
       pool.start();
       try {
         broker.enqueue(task("tls-1"), LONG_TIMEOUT);
@@ -131,10 +161,12 @@ final class RedisTlsAclIT {
 
   @Test
   void pemCaFile_trustsTheServer() throws Exception {
-    try (RedisBroker broker = RedisBroker.connect(config("localhost", PASSWORD,
-        RedisTrust.caCertificates(certs.caPem())))) {
+    try (RedisBroker broker =
+        RedisBroker.connect(
+            config("localhost", PASSWORD, RedisTrust.caCertificates(certs.caPem())))) {
       broker.enqueue(task("pem-1"), LONG_TIMEOUT);
-      Lease lease = broker.dequeue(Task.DEFAULT_QUEUE, Duration.ofSeconds(30), LONG_TIMEOUT).orElseThrow();
+      Lease lease =
+          broker.dequeue(Task.DEFAULT_QUEUE, Duration.ofSeconds(30), LONG_TIMEOUT).orElseThrow();
       broker.ack(lease);
       assertThat(lease.task().id().value()).isEqualTo("pem-1");
     }
@@ -142,16 +174,29 @@ final class RedisTlsAclIT {
 
   @Test
   void wrongPassword_failsFast_withAClearErrorWithoutThePassword() {
-    try (RedisBroker broker = RedisBroker.connect(config("localhost", WRONG_PASSWORD, trustStore()))) {
-      RedisAccessException enqueue = assertTimeoutPreemptively(FAIL_FAST,
-          () -> assertThrows(RedisAccessException.class, () -> broker.enqueue(task("never"), LONG_TIMEOUT)));
-      RedisAccessException dequeue = assertTimeoutPreemptively(FAIL_FAST,
-          () -> assertThrows(RedisAccessException.class,
-              () -> broker.dequeue(Task.DEFAULT_QUEUE, Duration.ofSeconds(30), LONG_TIMEOUT)));
+    try (RedisBroker broker =
+        RedisBroker.connect(config("localhost", WRONG_PASSWORD, trustStore()))) {
+      RedisAccessException enqueue =
+          assertTimeoutPreemptively(
+              FAIL_FAST,
+              () ->
+                  assertThrows(
+                      RedisAccessException.class,
+                      () -> broker.enqueue(task("never"), LONG_TIMEOUT)));
+      RedisAccessException dequeue =
+          assertTimeoutPreemptively(
+              FAIL_FAST,
+              () ->
+                  assertThrows(
+                      RedisAccessException.class,
+                      () ->
+                          broker.dequeue(
+                              Task.DEFAULT_QUEUE, Duration.ofSeconds(30), LONG_TIMEOUT)));
 
       System.out.println("TLS-ACL wrong password -> " + enqueue.getMessage());
-      assertThat(enqueue).hasMessageContaining("refused the credentials").hasMessageContaining("localhost:"
-          + redis.port());
+      assertThat(enqueue)
+          .hasMessageContaining("refused the credentials")
+          .hasMessageContaining("localhost:" + redis.port());
       assertNoSecret(everything(enqueue) + everything(dequeue) + broker);
     }
   }
@@ -159,11 +204,18 @@ final class RedisTlsAclIT {
   @Test
   void hostNotInCertificate_failsFast_withATlsErrorWithoutThePassword() {
     try (RedisBroker broker = RedisBroker.connect(config("127.0.0.1", PASSWORD, trustStore()))) {
-      RedisAccessException e = assertTimeoutPreemptively(FAIL_FAST,
-          () -> assertThrows(RedisAccessException.class, () -> broker.enqueue(task("never"), LONG_TIMEOUT)));
+      RedisAccessException e =
+          assertTimeoutPreemptively(
+              FAIL_FAST,
+              () ->
+                  assertThrows(
+                      RedisAccessException.class,
+                      () -> broker.enqueue(task("never"), LONG_TIMEOUT)));
 
       System.out.println("TLS-ACL host not in certificate -> " + e.getMessage());
-      assertThat(e).hasMessageContaining("TLS").hasMessageContaining("certificate")
+      assertThat(e)
+          .hasMessageContaining("TLS")
+          .hasMessageContaining("certificate")
           .hasMessageContaining("127.0.0.1:" + redis.port());
       assertNoSecret(everything(e));
     }
@@ -173,8 +225,13 @@ final class RedisTlsAclIT {
   void noConfiguredTrust_usesTheJvmDefault_whichDoesNotKnowTheTestCa() {
     RedisBrokerConfig config = RedisBrokerConfig.builder(url("localhost", PASSWORD)).build();
     try (RedisBroker broker = RedisBroker.connect(config)) {
-      RedisAccessException e = assertTimeoutPreemptively(FAIL_FAST,
-          () -> assertThrows(RedisAccessException.class, () -> broker.enqueue(task("never"), LONG_TIMEOUT)));
+      RedisAccessException e =
+          assertTimeoutPreemptively(
+              FAIL_FAST,
+              () ->
+                  assertThrows(
+                      RedisAccessException.class,
+                      () -> broker.enqueue(task("never"), LONG_TIMEOUT)));
 
       assertThat(e).hasMessageContaining("TLS");
       assertNoSecret(everything(e));
@@ -186,14 +243,20 @@ final class RedisTlsAclIT {
     RedisTrust trust = trustStore();
     RedisBrokerConfig config = config("localhost", PASSWORD, trust);
 
-    assertThat(trust.toString() + config).doesNotContain(certs.trustStorePassword()).contains("truststore.p12");
+    assertThat(trust.toString() + config)
+        .doesNotContain(certs.trustStorePassword())
+        .contains("truststore.p12");
     assertNoSecret(config.toString());
     assertThatThrownBy(() -> RedisBrokerConfig.builder("redis://localhost:1").trust(trust))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rediss://");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rediss://");
   }
 
   private static RedisBrokerConfig config(String host, String password, RedisTrust trust) {
-    return RedisBrokerConfig.builder(url(host, password)).trust(trust).blockTimeout(Duration.ofMillis(500)).build();
+    return RedisBrokerConfig.builder(url(host, password))
+        .trust(trust)
+        .blockTimeout(Duration.ofMillis(500))
+        .build();
   }
 
   private static String url(String host, String password) {
@@ -209,7 +272,9 @@ final class RedisTlsAclIT {
   }
 
   private static void assertNoSecret(String text) {
-    assertThat(text).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD)
+    assertThat(text)
+        .doesNotContain(PASSWORD)
+        .doesNotContain(WRONG_PASSWORD)
         .doesNotContain(certs.trustStorePassword());
   }
 
@@ -224,26 +289,39 @@ final class RedisTlsAclIT {
     return (Logger) LoggerFactory.getLogger(name);
   }
 
-  /** Fails (never skips) when the redis-server in use does not complete a TLS handshake on its TLS port. */
+  /**
+   * Fails (never skips) when the redis-server in use does not complete a TLS handshake on its TLS
+   * port.
+   */
   private static void requireTls() throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(certs.trustStore())) {
       store.load(in, certs.trustStorePassword().toCharArray());
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", redis.port())) {
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("localhost", redis.port())) {
       SSLParameters params = socket.getSSLParameters();
       params.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(params);
       socket.setSoTimeout(10_000);
       socket.startHandshake();
     } catch (java.io.IOException e) {
-      fail("redis-server " + TestRedis.binary() + " did not complete a TLS handshake on --tls-port " + redis.port()
-          + " (" + e + "). It needs TLS support (Debian's redis-server has it; .ci/run installs it): install it or"
-          + " point $REDIS_SERVER at a TLS-capable build. Server log:\n" + redis.log(), e);
+      fail(
+          "redis-server "
+              + TestRedis.binary()
+              + " did not complete a TLS handshake on --tls-port "
+              + redis.port()
+              + " ("
+              + e
+              + "). It needs TLS support (Debian's redis-server has it; .ci/run installs it): install it or"
+              + " point $REDIS_SERVER at a TLS-capable build. Server log:\n"
+              + redis.log(),
+          e);
     }
   }
 }

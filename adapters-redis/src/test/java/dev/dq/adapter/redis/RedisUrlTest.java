@@ -43,18 +43,24 @@ final class RedisUrlTest {
   void toString_withPassword_masksIt() {
     RedisUrl url = RedisUrl.parse("redis://worker:s3cret@localhost:7000/1");
 
-    assertThat(url.toString()).isEqualTo("redis://worker:***@localhost:7000/1").doesNotContain("s3cret");
+    assertThat(url.toString())
+        .isEqualTo("redis://worker:***@localhost:7000/1")
+        .doesNotContain("s3cret");
     assertThat(RedisBrokerConfig.builder("redis://worker:s3cret@localhost:7000").build().toString())
         .doesNotContain("s3cret");
   }
 
   @Test
   void parse_badUrls_failWithoutEchoingThePassword() {
-    assertThatThrownBy(() -> RedisUrl.parse("http://u:s3cret@localhost")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("redis://").hasMessageNotContaining("s3cret");
-    assertThatThrownBy(() -> RedisUrl.parse("redis://u:s3cret@localhost/x")).hasMessageContaining("database")
+    assertThatThrownBy(() -> RedisUrl.parse("http://u:s3cret@localhost"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("redis://")
         .hasMessageNotContaining("s3cret");
-    assertThatThrownBy(() -> RedisUrl.parse("redis://u:s3c ret@local host")).hasMessageNotContaining("s3c");
+    assertThatThrownBy(() -> RedisUrl.parse("redis://u:s3cret@localhost/x"))
+        .hasMessageContaining("database")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis://u:s3c ret@local host"))
+        .hasMessageNotContaining("s3c");
     assertThatThrownBy(() -> RedisUrl.parse("")).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -62,16 +68,20 @@ final class RedisUrlTest {
   void builder_badValues_failWithTheValue() {
     var builder = RedisBrokerConfig.builder("redis://localhost");
 
-    assertThatThrownBy(() -> builder.capacityPerQueue(0)).hasMessage("capacityPerQueue must be >= 1: 0");
+    assertThatThrownBy(() -> builder.capacityPerQueue(0))
+        .hasMessage("capacityPerQueue must be >= 1: 0");
     assertThatThrownBy(() -> builder.poolSize(-1)).hasMessage("poolSize must be >= 1: -1");
-    assertThatThrownBy(() -> builder.blockTimeout(Duration.ofMinutes(1))).hasMessageContaining("PT1M");
+    assertThatThrownBy(() -> builder.blockTimeout(Duration.ofMinutes(1)))
+        .hasMessageContaining("PT1M");
   }
 
   @Test
   void build_clusterWithDatabase_failsWithoutThePassword() {
     var builder = RedisBrokerConfig.builder("redis://u:s3cret@localhost:7000/2").cluster(true);
 
-    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("database 0 only").hasMessageNotContaining("s3cret");
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("database 0 only")
+        .hasMessageNotContaining("s3cret");
   }
 }

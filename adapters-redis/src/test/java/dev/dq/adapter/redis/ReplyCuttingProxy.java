@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A TCP proxy on a loopback port in front of a test redis-server that loses replies the way a cut connection does:
- * the request reaches Redis and runs, but the client never sees the answer. A connection whose request contains a
- * marker (a task id, a key) is closed as soon as Redis answers, and the answer is dropped. Everything else passes
- * through unchanged.
+ * A TCP proxy on a loopback port in front of a test redis-server that loses replies the way a cut
+ * connection does: the request reaches Redis and runs, but the client never sees the answer. A
+ * connection whose request contains a marker (a task id, a key) is closed as soon as Redis answers,
+ * and the answer is dropped. Everything else passes through unchanged.
  *
- * <p>The marker is matched on the raw RESP bytes, so it must be text that the request carries as one argument, or a
- * contiguous part of one (an id, {@code {queue}:ready}). Errors of a {@code beforeCut} action are kept for {@link
- * #failures()}, since it runs on the proxy's own thread.
+ * <p>The marker is matched on the raw RESP bytes, so it must be text that the request carries as
+ * one argument, or a contiguous part of one (an id, {@code {queue}:ready}). Errors of a {@code
+ * beforeCut} action are kept for {@link #failures()}, since it runs on the proxy's own thread.
  */
 public final class ReplyCuttingProxy implements AutoCloseable {
   private static final int CHUNK = 64 * 1024;
@@ -59,14 +59,16 @@ public final class ReplyCuttingProxy implements AutoCloseable {
   }
 
   /**
-   * Drops the reply to the next request that contains {@code marker}, after Redis ran it: runs {@code beforeCut}
-   * (while the client still waits) and then closes the client's connection.
+   * Drops the reply to the next request that contains {@code marker}, after Redis ran it: runs
+   * {@code beforeCut} (while the client still waits) and then closes the client's connection.
    */
   public void cutNextReplyTo(String marker, Runnable beforeCut) {
     rule.set(new Rule(marker, beforeCut, true));
   }
 
-  /** Drops the reply to every request that contains {@code marker}, closing each such connection. */
+  /**
+   * Drops the reply to every request that contains {@code marker}, closing each such connection.
+   */
   public void cutEveryReplyTo(String marker) {
     rule.set(new Rule(marker, () -> {}, false));
   }
@@ -97,19 +99,27 @@ public final class ReplyCuttingProxy implements AutoCloseable {
     }
   }
 
-  /** Client to Redis: forwards every byte, arming the connection first when a request carries the marker. */
+  /**
+   * Client to Redis: forwards every byte, arming the connection first when a request carries the
+   * marker.
+   */
   private void requests(Socket client, Socket upstream, AtomicReference<Rule> armed) {
     byte[] buf = new byte[CHUNK];
     String tail = "";
-    try (InputStream in = client.getInputStream(); OutputStream out = upstream.getOutputStream()) {
+    try (InputStream in = client.getInputStream();
+        OutputStream out = upstream.getOutputStream()) {
       for (int n; (n = in.read(buf)) > 0; ) {
         String seen = tail + new String(buf, 0, n, StandardCharsets.ISO_8859_1);
         Rule r = rule.get();
-        if (r != null && armed.get() == null && seen.contains(r.marker())
+        if (r != null
+            && armed.get() == null
+            && seen.contains(r.marker())
             && (!r.once() || rule.compareAndSet(r, null))) {
           armed.set(r);
         }
-        tail = seen.substring(Math.max(0, seen.length() - 256)); // a marker split across two reads still matches
+        tail =
+            seen.substring(
+                Math.max(0, seen.length() - 256)); // a marker split across two reads still matches
         out.write(buf, 0, n);
         out.flush();
       }
@@ -120,10 +130,14 @@ public final class ReplyCuttingProxy implements AutoCloseable {
     }
   }
 
-  /** Redis to client: forwards replies, or drops the one to an armed request and cuts the connection. */
+  /**
+   * Redis to client: forwards replies, or drops the one to an armed request and cuts the
+   * connection.
+   */
   private void replies(Socket upstream, Socket client, AtomicReference<Rule> armed) {
     byte[] buf = new byte[CHUNK];
-    try (InputStream in = upstream.getInputStream(); OutputStream out = client.getOutputStream()) {
+    try (InputStream in = upstream.getInputStream();
+        OutputStream out = client.getOutputStream()) {
       for (int n; (n = in.read(buf)) > 0; ) {
         Rule r = armed.get();
         if (r != null) {

@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A TCP proxy on a free loopback port in front of a {@link TestRedis}, which can lose the reply to one command: the
- * command reaches Redis and runs, then the proxy drops its reply and cuts that connection, as a network failure or a
- * Redis crash right after the write would. It may then stay down (every connection cut, new ones refused) until
- * {@link #up()}, so that the client's immediate retry fails too.
+ * A TCP proxy on a free loopback port in front of a {@link TestRedis}, which can lose the reply to
+ * one command: the command reaches Redis and runs, then the proxy drops its reply and cuts that
+ * connection, as a network failure or a Redis crash right after the write would. It may then stay
+ * down (every connection cut, new ones refused) until {@link #up()}, so that the client's immediate
+ * retry fails too.
  *
- * <p>The command is recognised by a marker in its request bytes, e.g. a script's SHA1 (so the script must have been
- * loaded already, else the reply lost is the NOSCRIPT error). Clients send one command at a time per connection.
+ * <p>The command is recognised by a marker in its request bytes, e.g. a script's SHA1 (so the
+ * script must have been loaded already, else the reply lost is the NOSCRIPT error). Clients send
+ * one command at a time per connection.
  */
 final class ReplyLosingProxy implements AutoCloseable {
   private final int target;
@@ -51,12 +53,18 @@ final class ReplyLosingProxy implements AutoCloseable {
     return "redis://127.0.0.1:" + server.getLocalPort();
   }
 
-  /** The next command containing {@code marker} runs, but its reply is lost and its connection cut. Once. */
+  /**
+   * The next command containing {@code marker} runs, but its reply is lost and its connection cut.
+   * Once.
+   */
   void loseNextReplyTo(String marker) {
     armed.set(new Fault(marker.getBytes(StandardCharsets.UTF_8), false));
   }
 
-  /** As {@link #loseNextReplyTo}, then goes down: cuts every connection and refuses new ones until {@link #up()}. */
+  /**
+   * As {@link #loseNextReplyTo}, then goes down: cuts every connection and refuses new ones until
+   * {@link #up()}.
+   */
   void loseNextReplyToThenGoDown(String marker) {
     armed.set(new Fault(marker.getBytes(StandardCharsets.UTF_8), true));
   }
@@ -122,7 +130,8 @@ final class ReplyLosingProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean requests) {
       byte[] buf = new byte[64 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      try (InputStream in = from.getInputStream();
+          OutputStream out = to.getOutputStream()) {
         for (int n; (n = in.read(buf)) >= 0; ) {
           if (requests) {
             inspect(buf, n);
@@ -140,7 +149,10 @@ final class ReplyLosingProxy implements AutoCloseable {
       }
     }
 
-    /** Arms this connection if the request bytes (with the end of the previous read) hold the armed marker. */
+    /**
+     * Arms this connection if the request bytes (with the end of the previous read) hold the armed
+     * marker.
+     */
     private void inspect(byte[] buf, int n) {
       Fault fault = armed.get();
       if (fault == null) {
@@ -149,7 +161,8 @@ final class ReplyLosingProxy implements AutoCloseable {
       byte[] seen = new byte[tail.length + n];
       System.arraycopy(tail, 0, seen, 0, tail.length);
       System.arraycopy(buf, 0, seen, tail.length, n);
-      tail = Arrays.copyOfRange(seen, Math.max(0, seen.length - fault.marker().length), seen.length);
+      tail =
+          Arrays.copyOfRange(seen, Math.max(0, seen.length - fault.marker().length), seen.length);
       if (contains(seen, fault.marker()) && armed.compareAndSet(fault, null)) {
         loseReply = fault;
       }

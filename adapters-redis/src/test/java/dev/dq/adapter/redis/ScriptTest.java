@@ -14,16 +14,20 @@ final class ScriptTest {
 
   @Test
   void compose_shebang_staysTheFirstLine() {
-    String composed = Script.compose("#!lua flags=allow-oom\n-- x\nreturn 1\n", Fragment.NOW, Fragment.LEASE);
+    String composed =
+        Script.compose("#!lua flags=allow-oom\n-- x\nreturn 1\n", Fragment.NOW, Fragment.LEASE);
 
     assertThat(composed).startsWith("#!lua flags=allow-oom\n-- _now:");
-    assertThat(composed.indexOf("local function server_now")).isLessThan(composed.indexOf("local function lease_expiry"));
+    assertThat(composed.indexOf("local function server_now"))
+        .isLessThan(composed.indexOf("local function lease_expiry"));
     assertThat(composed).endsWith("end\n-- x\nreturn 1\n");
   }
 
   @Test
   void compose_noShebang_putsFragmentsFirst() {
-    assertThat(Script.compose("return 1\n", Fragment.NOW)).startsWith("-- _now:").endsWith("end\nreturn 1\n");
+    assertThat(Script.compose("return 1\n", Fragment.NOW))
+        .startsWith("-- _now:")
+        .endsWith("end\nreturn 1\n");
     assertThat(Script.compose("return 1\n")).isEqualTo("return 1\n");
   }
 
@@ -34,14 +38,17 @@ final class ScriptTest {
       String source = script.source();
 
       if (file.startsWith("#!")) {
-        assertThat(source.lines().findFirst()).as(script.name()).isEqualTo(file.lines().findFirst());
+        assertThat(source.lines().findFirst())
+            .as(script.name())
+            .isEqualTo(file.lines().findFirst());
         assertThat(source).as(script.name()).endsWith(file.substring(file.indexOf('\n') + 1));
       } else {
         assertThat(source).as(script.name()).endsWith(file);
       }
       for (String function : new String[] {"server_now", "lease_expiry"}) {
         int definitions = source.split("local function " + function + "\\(", -1).length - 1;
-        assertThat(definitions).as(script.name() + " defines " + function)
+        assertThat(definitions)
+            .as(script.name() + " defines " + function)
             .isEqualTo(file.contains(function + "(") ? 1 : 0);
       }
     }
@@ -52,7 +59,10 @@ final class ScriptTest {
     for (Script script : Script.values()) {
       String file = read(script.file());
       if (script != Script.ENQUEUE) {
-        assertThat(file).as(script.file()).doesNotContain("redis.call('TIME')").doesNotContain("tonumber(exp) <= now");
+        assertThat(file)
+            .as(script.file())
+            .doesNotContain("redis.call('TIME')")
+            .doesNotContain("tonumber(exp) <= now");
       }
     }
     assertThat(read("/dev/dq/redis/_now.lua")).contains("redis.call('TIME')");
@@ -61,11 +71,15 @@ final class ScriptTest {
 
   @Test
   void sha1_coversTheComposedText() throws Exception {
-    assertThat(Script.ACK.sha1()).isEqualTo(sha1(Script.ACK.source())).isNotEqualTo(sha1(read(Script.ACK.file())));
+    assertThat(Script.ACK.sha1())
+        .isEqualTo(sha1(Script.ACK.source()))
+        .isNotEqualTo(sha1(read(Script.ACK.file())));
   }
 
   private static String sha1(String text) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String read(String file) throws IOException {

@@ -11,13 +11,22 @@ import org.junit.jupiter.api.Test;
 
 final class TaskCodecTest {
   final TaskCodec codec = new TaskCodec(TaskLimits.DEFAULT);
-  final Task task = Task.builder("email").id("t1").queue("mail").payload(new byte[] {0, 1, (byte) 0xff})
-      .header("tenant", "acme").createdAt(Instant.ofEpochMilli(1_700_000_000_123L)).attempt(2).build();
+  final Task task =
+      Task.builder("email")
+          .id("t1")
+          .queue("mail")
+          .payload(new byte[] {0, 1, (byte) 0xff})
+          .header("tenant", "acme")
+          .createdAt(Instant.ofEpochMilli(1_700_000_000_123L))
+          .attempt(2)
+          .build();
 
   @Test
   void encode_writesDocumentedFormat() {
-    assertThat(codec.encode(task)).isEqualTo("{\"v\":1,\"id\":\"t1\",\"queue\":\"mail\",\"type\":\"email\","
-        + "\"payload_b64\":\"AAH/\",\"headers\":{\"tenant\":\"acme\"},\"created_at_ms\":1700000000123,\"attempt\":2}");
+    assertThat(codec.encode(task))
+        .isEqualTo(
+            "{\"v\":1,\"id\":\"t1\",\"queue\":\"mail\",\"type\":\"email\","
+                + "\"payload_b64\":\"AAH/\",\"headers\":{\"tenant\":\"acme\"},\"created_at_ms\":1700000000123,\"attempt\":2}");
   }
 
   @Test
@@ -40,15 +49,25 @@ final class TaskCodecTest {
   @Test
   void decode_badEntries_throwWithReason() {
     assertThatThrownBy(() -> codec.decode("{not json", "t1", "mail", null))
-        .isInstanceOf(UndecodableTaskException.class).hasMessageStartingWith("not JSON");
-    assertThatThrownBy(() -> codec.decode(codec.encode(task).replace("\"v\":1", "\"v\":2"), "t1", "mail", null))
+        .isInstanceOf(UndecodableTaskException.class)
+        .hasMessageStartingWith("not JSON");
+    assertThatThrownBy(
+            () ->
+                codec.decode(codec.encode(task).replace("\"v\":1", "\"v\":2"), "t1", "mail", null))
         .hasMessageContaining("unknown format version 2");
-    assertThatThrownBy(() -> codec.decode(codec.encode(task), "t2", "mail", null)).hasMessageContaining("id field");
-    assertThatThrownBy(() -> codec.decode(codec.encode(task), "t1", "other", null)).hasMessageContaining("queue");
-    assertThatThrownBy(() -> codec.decode("[1]", "t1", "mail", null)).hasMessageContaining("not a JSON object");
-    assertThatThrownBy(() -> codec.decode(codec.encode(task).replace("AAH/", "!!"), "t1", "mail", null))
+    assertThatThrownBy(() -> codec.decode(codec.encode(task), "t2", "mail", null))
+        .hasMessageContaining("id field");
+    assertThatThrownBy(() -> codec.decode(codec.encode(task), "t1", "other", null))
+        .hasMessageContaining("queue");
+    assertThatThrownBy(() -> codec.decode("[1]", "t1", "mail", null))
+        .hasMessageContaining("not a JSON object");
+    assertThatThrownBy(
+            () -> codec.decode(codec.encode(task).replace("AAH/", "!!"), "t1", "mail", null))
         .hasMessageContaining("base64");
-    assertThatThrownBy(() -> codec.decode(codec.encode(task).replace("\"email\"", "\"bad type\""), "t1", "mail", null))
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    codec.encode(task).replace("\"email\"", "\"bad type\""), "t1", "mail", null))
         .hasMessageContaining("task type");
   }
 
@@ -57,6 +76,7 @@ final class TaskCodecTest {
     TaskCodec strict = new TaskCodec(TaskLimits.DEFAULT.withMaxPayloadBytes(2));
 
     assertThatThrownBy(() -> strict.decode(codec.encode(task), "t1", "mail", null))
-        .isInstanceOf(UndecodableTaskException.class).hasMessageContaining("exceeds the limit");
+        .isInstanceOf(UndecodableTaskException.class)
+        .hasMessageContaining("exceeds the limit");
   }
 }

@@ -29,24 +29,31 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * A real {@code redis-server} for one test class, on a free loopback port with its own directory, never the shared
- * 6379. The binary is {@code $REDIS_SERVER}, else {@code redis-server} on PATH, else the static Redis 7.0.15 inside the
- * {@code org.signal:embedded-redis} jar, extracted once. It can be killed with kill -9 and restarted on the same port
- * and directory (so with {@code appendonly yes} it comes back with its data). Public because it ships in this module's
- * test-jar: the app's tests run the real dq jar against it.
+ * A real {@code redis-server} for one test class, on a free loopback port with its own directory,
+ * never the shared 6379. The binary is {@code $REDIS_SERVER}, else {@code redis-server} on PATH,
+ * else the static Redis 7.0.15 inside the {@code org.signal:embedded-redis} jar, extracted once. It
+ * can be killed with kill -9 and restarted on the same port and directory (so with {@code
+ * appendonly yes} it comes back with its data). Public because it ships in this module's test-jar:
+ * the app's tests run the real dq jar against it.
  *
  * <p>Also a JUnit 5 extension, so a test class need not start, flush and close it by hand:
+ *
  * <pre>{@code
  * @RegisterExtension static final TestRedis redis = TestRedis.plain();  // one server per class, flushed before each test
  * @RegisterExtension final TestRedis redis = TestRedis.durable();       // instance field: a new server for each test
  * }</pre>
- * Registered in a static field it starts before the class's first test, is flushed before each test (unless TLS-only
- * or built with {@link #keepingData()}), and is closed after the last; in an instance field it starts before each test
- * and is closed after it. {@link #start()} and the other {@code start*} factories return a server already running, for
- * callers that manage it themselves.
+ *
+ * Registered in a static field it starts before the class's first test, is flushed before each test
+ * (unless TLS-only or built with {@link #keepingData()}), and is closed after the last; in an
+ * instance field it starts before each test and is closed after it. {@link #start()} and the other
+ * {@code start*} factories return a server already running, for callers that manage it themselves.
  */
 public final class TestRedis
-    implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+    implements AutoCloseable,
+        BeforeAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
+        AfterAllCallback {
   private static final Duration STARTUP = Duration.ofSeconds(30);
   private static Path extracted;
 
@@ -59,7 +66,8 @@ public final class TestRedis
   private RedisClient admin;
   private boolean perTest;
 
-  private TestRedis(Path dir, int port, List<String> extraArgs, boolean tls, boolean flushBeforeEach) {
+  private TestRedis(
+      Path dir, int port, List<String> extraArgs, boolean tls, boolean flushBeforeEach) {
     this.dir = dir;
     this.port = port;
     this.extraArgs = extraArgs;
@@ -72,12 +80,17 @@ public final class TestRedis
     return create(dir -> List.of("--appendonly", "no"), false);
   }
 
-  /** For {@code @RegisterExtension}: a server that fsyncs every write before the reply, started by JUnit. */
+  /**
+   * For {@code @RegisterExtension}: a server that fsyncs every write before the reply, started by
+   * JUnit.
+   */
   public static TestRedis durable() {
     return create(dir -> List.of("--appendonly", "yes", "--appendfsync", "always"), false);
   }
 
-  /** This server, but JUnit does not flush it before each test (the test sets up its data itself). */
+  /**
+   * This server, but JUnit does not flush it before each test (the test sets up its data itself).
+   */
   public TestRedis keepingData() {
     return new TestRedis(dir, port, extraArgs, tls, false);
   }
@@ -102,8 +115,9 @@ public final class TestRedis
   }
 
   /**
-   * Starts a server that listens only with TLS ({@code --port 0 --tls-port N}); {@code extraArgs} must name its
-   * certificate files. Ready once the port accepts connections; {@link #admin()} is not available.
+   * Starts a server that listens only with TLS ({@code --port 0 --tls-port N}); {@code extraArgs}
+   * must name its certificate files. Ready once the port accepts connections; {@link #admin()} is
+   * not available.
    */
   static TestRedis startTls(Function<Path, List<String>> extraArgs) {
     return start(extraArgs, true);
@@ -130,7 +144,10 @@ public final class TestRedis
     launch();
   }
 
-  /** Flushes a per-class server; starts a per-test one (an instance field gets no {@link #beforeAll} call). */
+  /**
+   * Flushes a per-class server; starts a per-test one (an instance field gets no {@link #beforeAll}
+   * call).
+   */
   @Override
   public void beforeEach(ExtensionContext context) {
     boolean running;
@@ -165,7 +182,10 @@ public final class TestRedis
     return "redis://127.0.0.1:" + port;
   }
 
-  /** A client for raw commands (FLUSHALL, CLIENT KILL, hand-written entries); closed with this server. */
+  /**
+   * A client for raw commands (FLUSHALL, CLIENT KILL, hand-written entries); closed with this
+   * server.
+   */
   public synchronized RedisClient admin() {
     if (tls) {
       throw new IllegalStateException("no plain-text admin client for a TLS-only server");
@@ -220,16 +240,29 @@ public final class TestRedis
   }
 
   private synchronized void launch() {
-    List<String> ports = tls ? List.of("--port", "0", "--tls-port", Integer.toString(port))
-        : List.of("--port", Integer.toString(port));
+    List<String> ports =
+        tls
+            ? List.of("--port", "0", "--tls-port", Integer.toString(port))
+            : List.of("--port", Integer.toString(port));
     List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--bind", "127.0.0.1"));
     cmd.addAll(ports);
-    cmd.addAll(List.of("--dir", dir.toString(), "--save", "", "--daemonize", "no",
-        "--logfile", dir.resolve("redis.log").toString()));
+    cmd.addAll(
+        List.of(
+            "--dir",
+            dir.toString(),
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            dir.resolve("redis.log").toString()));
     cmd.addAll(extraArgs);
     try {
-      process = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+      process =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }
@@ -242,8 +275,8 @@ public final class TestRedis
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + dir + ":\n"
-            + log());
+        throw new IllegalStateException(
+            "redis-server exited with " + process.exitValue() + "; see " + dir + ":\n" + log());
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -267,7 +300,8 @@ public final class TestRedis
         throw new IllegalStateException("interrupted while starting redis", e);
       }
     }
-    throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + STARTUP);
+    throw new IllegalStateException(
+        "redis-server on port " + port + " did not answer PING within " + STARTUP);
   }
 
   /** The server's log so far, for failure messages. */
@@ -281,10 +315,11 @@ public final class TestRedis
   }
 
   /**
-   * Puts the server out of memory: writes 2 MB of filler strings ({@code filler:<n>}), then sets the noeviction
-   * policy and a {@code maxmemory} 1 MB below the memory now used, so that Redis refuses every deny-oom command with a
-   * margin that the server's own small fluctuations cannot cross. {@link #dropFillers()} brings it back under the
-   * limit, as an operator freeing memory would; {@link #liftMemoryLimit()} removes the limit.
+   * Puts the server out of memory: writes 2 MB of filler strings ({@code filler:<n>}), then sets
+   * the noeviction policy and a {@code maxmemory} 1 MB below the memory now used, so that Redis
+   * refuses every deny-oom command with a margin that the server's own small fluctuations cannot
+   * cross. {@link #dropFillers()} brings it back under the limit, as an operator freeing memory
+   * would; {@link #liftMemoryLimit()} removes the limit.
    */
   public void runOutOfMemory() {
     String filler = "x".repeat(16 * 1024);
@@ -316,37 +351,52 @@ public final class TestRedis
   }
 
   private long usedMemory() {
-    return admin().info("memory").lines()
+    return admin()
+        .info("memory")
+        .lines()
         .filter(l -> l.startsWith("used_memory:"))
         .mapToLong(l -> Long.parseLong(l.substring("used_memory:".length()).trim()))
         .findFirst()
         .orElseThrow();
   }
 
-  /** Whether {@code call} waits in Redis (BLMPOP): RUNNABLE in a socket read, not parked, so look on its stack. */
+  /**
+   * Whether {@code call} waits in Redis (BLMPOP): RUNNABLE in a socket read, not parked, so look on
+   * its stack.
+   */
   static boolean isWaitingInRedis(BackgroundCall<?> call) {
     return call.isDone() || call.isParked() || isAwaitingWakeup(call);
   }
 
-  /** Whether {@code call} is inside the claimer's wait for a wakeup right now (not merely parked on its way). */
+  /**
+   * Whether {@code call} is inside the claimer's wait for a wakeup right now (not merely parked on
+   * its way).
+   */
   static boolean isAwaitingWakeup(BackgroundCall<?> call) {
     return isAwaitingWakeup(call.thread());
   }
 
-  /** Whether {@code thread} is inside the claimer's wait for a wakeup right now (its stack shows it). */
+  /**
+   * Whether {@code thread} is inside the claimer's wait for a wakeup right now (its stack shows
+   * it).
+   */
   static boolean isAwaitingWakeup(Thread thread) {
     return Arrays.stream(thread.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(Claimer.class.getName()) && f.getMethodName().equals("awaitWakeup"));
+        .anyMatch(
+            f ->
+                f.getClassName().equals(Claimer.class.getName())
+                    && f.getMethodName().equals("awaitWakeup"));
   }
 
   /**
-   * How many clients {@code CLIENT LIST} shows blocked ({@code flags} has {@code b}) in {@code command}, e.g.
-   * {@code "blmpop"}: proof from the server's side that a wait has reached Redis.
+   * How many clients {@code CLIENT LIST} shows blocked ({@code flags} has {@code b}) in {@code
+   * command}, e.g. {@code "blmpop"}: proof from the server's side that a wait has reached Redis.
    */
   @SuppressWarnings("deprecation")
   long clientsBlockedIn(String command) {
     Object list = admin().sendCommand(Protocol.Command.CLIENT, "LIST");
-    return new String((byte[]) list, StandardCharsets.UTF_8).lines()
+    return new String((byte[]) list, StandardCharsets.UTF_8)
+        .lines()
         .filter(l -> l.contains(" cmd=" + command + " "))
         .filter(l -> l.matches(".* flags=[a-zA-Z]*b[a-zA-Z]* .*"))
         .count();
@@ -385,14 +435,18 @@ public final class TestRedis
 
   /** The static binary shipped in org.signal:embedded-redis, copied out once per JVM. */
   private static Path extractBundled() {
-    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "darwin" : "linux";
+    String os =
+        System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "darwin" : "linux";
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
     String cpu = arch.contains("aarch64") || arch.contains("arm64") ? "arm64" : "amd64";
     String resource = "/redis-server-7.0.15-" + os + "-" + cpu;
     try (InputStream in = TestRedis.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("no redis-server: set $REDIS_SERVER, put it on PATH, or keep "
-            + "org.signal:embedded-redis (resource " + resource + ") on the test classpath");
+        throw new IllegalStateException(
+            "no redis-server: set $REDIS_SERVER, put it on PATH, or keep "
+                + "org.signal:embedded-redis (resource "
+                + resource
+                + ") on the test classpath");
       }
       Path dir = Files.createTempDirectory("dq-redis-bin-");
       Path bin = dir.resolve("redis-server");

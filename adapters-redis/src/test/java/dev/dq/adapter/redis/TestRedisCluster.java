@@ -11,13 +11,15 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * A real 3-node Redis Cluster for one test class, built without {@code redis-cli}: three {@link TestRedis} servers with
- * {@code --cluster-enabled yes} on free loopback ports, slots assigned with {@code CLUSTER ADDSLOTSRANGE}, nodes joined
- * with {@code CLUSTER MEET}, ready once every node's {@code CLUSTER INFO} says {@code cluster_state:ok}. No replicas.
+ * A real 3-node Redis Cluster for one test class, built without {@code redis-cli}: three {@link
+ * TestRedis} servers with {@code --cluster-enabled yes} on free loopback ports, slots assigned with
+ * {@code CLUSTER ADDSLOTSRANGE}, nodes joined with {@code CLUSTER MEET}, ready once every node's
+ * {@code CLUSTER INFO} says {@code cluster_state:ok}. No replicas.
  */
 final class TestRedisCluster implements AutoCloseable {
   /** Slot ranges of the three nodes, as {@code redis-cli --cluster create} would split them. */
   static final int[][] SLOTS = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+
   private static final Duration FORMING = Duration.ofSeconds(60);
 
   private final List<TestRedis> nodes;
@@ -30,8 +32,18 @@ final class TestRedisCluster implements AutoCloseable {
     List<TestRedis> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < SLOTS.length; i++) {
-        nodes.add(TestRedis.start(dir -> List.of("--appendonly", "no", "--cluster-enabled", "yes",
-            "--cluster-config-file", dir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "5000")));
+        nodes.add(
+            TestRedis.start(
+                dir ->
+                    List.of(
+                        "--appendonly",
+                        "no",
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        dir.resolve("nodes.conf").toString(),
+                        "--cluster-node-timeout",
+                        "5000")));
       }
       TestRedisCluster cluster = new TestRedisCluster(nodes);
       cluster.form();
@@ -44,23 +56,39 @@ final class TestRedisCluster implements AutoCloseable {
 
   private void form() {
     for (int i = 0; i < nodes.size(); i++) {
-      nodes.get(i).admin().sendCommand(Protocol.Command.CLUSTER, "ADDSLOTSRANGE", Integer.toString(SLOTS[i][0]),
-          Integer.toString(SLOTS[i][1]));
+      nodes
+          .get(i)
+          .admin()
+          .sendCommand(
+              Protocol.Command.CLUSTER,
+              "ADDSLOTSRANGE",
+              Integer.toString(SLOTS[i][0]),
+              Integer.toString(SLOTS[i][1]));
     }
     RedisClient first = nodes.get(0).admin();
     for (TestRedis other : nodes.subList(1, nodes.size())) {
-      first.sendCommand(Protocol.Command.CLUSTER, "MEET", "127.0.0.1", Integer.toString(other.port()));
+      first.sendCommand(
+          Protocol.Command.CLUSTER, "MEET", "127.0.0.1", Integer.toString(other.port()));
     }
-    await("cluster_state:ok on every node").atMost(FORMING).pollInterval(Duration.ofMillis(100)).until(() ->
-        nodes.stream().allMatch(n -> {
-          String info = clusterInfo(n);
-          return info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + nodes.size());
-        }));
+    await("cluster_state:ok on every node")
+        .atMost(FORMING)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                nodes.stream()
+                    .allMatch(
+                        n -> {
+                          String info = clusterInfo(n);
+                          return info.contains("cluster_state:ok")
+                              && info.contains("cluster_known_nodes:" + nodes.size());
+                        }));
   }
 
   private static String clusterInfo(TestRedis node) {
     Object reply = node.admin().sendCommand(Protocol.Command.CLUSTER, "INFO");
-    return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(reply);
+    return reply instanceof byte[] b
+        ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+        : String.valueOf(reply);
   }
 
   /** The seed URL; the client discovers the other nodes from it. */

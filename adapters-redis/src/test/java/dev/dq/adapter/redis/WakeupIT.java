@@ -17,20 +17,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Idle workers are woken for every task made ready, not only by enqueues: tasks made ready by a
- * reclaim or by a claim's promotion of due delayed tasks reach waiters blocked on the queue at once, not after their
- * block timeout. Each waiter has a broker of its own, as workers in separate processes do.
+ * reclaim or by a claim's promotion of due delayed tasks reach waiters blocked on the queue at
+ * once, not after their block timeout. Each waiter has a broker of its own, as workers in separate
+ * processes do.
  */
 final class WakeupIT {
-  /** Far longer than the bound the waiters must be served within: only a wake-up can serve them in time. */
+  /**
+   * Far longer than the bound the waiters must be served within: only a wake-up can serve them in
+   * time.
+   */
   private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
-  /** For all waiters together: a functional bound, clearly below the block timeout, generous for a loaded machine. */
+
+  /**
+   * For all waiters together: a functional bound, clearly below the block timeout, generous for a
+   * loaded machine.
+   */
   private static final Duration SERVED_WITHIN = Duration.ofSeconds(5);
+
   private static final Duration LEASE = Duration.ofMinutes(1);
   private static final int WAITERS = 3;
   private static final String QUEUE = "default";
 
-  @RegisterExtension
-  static final TestRedis redis = TestRedis.plain();
+  @RegisterExtension static final TestRedis redis = TestRedis.plain();
   private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
   private final List<RedisBroker> brokers = new ArrayList<>();
 
@@ -40,7 +48,8 @@ final class WakeupIT {
   }
 
   private RedisBroker broker() {
-    RedisBroker broker = RedisBroker.connect(redis.config().testClock(clock).blockTimeout(BLOCK_TIMEOUT).build());
+    RedisBroker broker =
+        RedisBroker.connect(redis.config().testClock(clock).blockTimeout(BLOCK_TIMEOUT).build());
     brokers.add(broker);
     return broker;
   }
@@ -49,14 +58,20 @@ final class WakeupIT {
     return Task.builder("work").id("t" + i).payload("p").createdAt(Instant.EPOCH).build();
   }
 
-  /** {@link #WAITERS} dequeues, each on its own broker, blocked on the empty queue's wake-up list. */
+  /**
+   * {@link #WAITERS} dequeues, each on its own broker, blocked on the empty queue's wake-up list.
+   */
   private List<BackgroundCall<Optional<Lease>>> blockedWaiters() {
     List<BackgroundCall<Optional<Lease>>> waiters = new ArrayList<>();
     for (int i = 0; i < WAITERS; i++) {
       RedisBroker broker = broker();
-      waiters.add(BackgroundCall.call("waiter-" + i, () -> broker.dequeue(QUEUE, LEASE, Duration.ofSeconds(30))));
+      waiters.add(
+          BackgroundCall.call(
+              "waiter-" + i, () -> broker.dequeue(QUEUE, LEASE, Duration.ofSeconds(30))));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> waiters.stream().allMatch(TestRedis::isAwaitingWakeup));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> waiters.stream().allMatch(TestRedis::isAwaitingWakeup));
     return waiters;
   }
 
@@ -76,7 +91,8 @@ final class WakeupIT {
     for (int i = 0; i < WAITERS; i++) {
       owner.enqueue(task(i), Duration.ZERO);
     }
-    assertThat(owner.dequeueBatch(QUEUE, WAITERS, LEASE, Duration.ZERO)).hasSize(WAITERS); // never settled
+    assertThat(owner.dequeueBatch(QUEUE, WAITERS, LEASE, Duration.ZERO))
+        .hasSize(WAITERS); // never settled
     List<BackgroundCall<Optional<Lease>>> waiters = blockedWaiters();
 
     clock.advance(LEASE.multipliedBy(2));
@@ -91,11 +107,15 @@ final class WakeupIT {
     for (int i = 0; i <= WAITERS; i++) {
       trigger.enqueueAt(task(i), clock.instant().plus(Duration.ofHours(1)), Duration.ZERO);
     }
-    redis.admin().del(RedisKeys.of(QUEUE).wakeups()); // the enqueues' wake-ups: the waiters must not see them
+    redis
+        .admin()
+        .del(
+            RedisKeys.of(QUEUE).wakeups()); // the enqueues' wake-ups: the waiters must not see them
     List<BackgroundCall<Optional<Lease>>> waiters = blockedWaiters();
 
     clock.advance(Duration.ofHours(2));
-    Lease first = trigger.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow(); // promotes all, takes one
+    Lease first =
+        trigger.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow(); // promotes all, takes one
 
     assertThat(first.task().id().value()).isEqualTo("t0");
     assertEachServed(waiters);

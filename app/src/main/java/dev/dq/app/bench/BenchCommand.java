@@ -23,12 +23,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dq bench}: throughput and latency of a backend with no-op handlers, in a table or as JSON lines. */
+/**
+ * {@code dq bench}: throughput and latency of a backend with no-op handlers, in a table or as JSON
+ * lines.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    header = "Measures a backend with no-op handlers: batch enqueue, processing, enqueue-to-start latency.",
+    header =
+        "Measures a backend with no-op handlers: batch enqueue, processing, enqueue-to-start latency.",
     description = {
       "Each mode runs on a fresh queue that must start empty; the process mode fails (exit 1) if any task ran other "
           + "than exactly once. On the memory backend a ThreadPoolExecutor with as many threads runs the same number "
@@ -45,10 +49,16 @@ public final class BenchCommand implements Callable<Integer> {
   private final Backends backends;
   @Spec CommandSpec spec;
 
-  @Option(names = "--backend", paramLabel = "NAME", description = "memory or redis (default: --broker / DQ_BROKER).")
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
+      description = "memory or redis (default: --broker / DQ_BROKER).")
   String backend;
 
-  @Option(names = "--mode", paramLabel = "MODE", description = "enqueue, process, latency or all (default all).")
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description = "enqueue, process, latency or all (default all).")
   String mode;
 
   @Option(names = "--tasks", paramLabel = "N", description = "Tasks per mode (default 100000).")
@@ -57,23 +67,36 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default 8).")
   String workers;
 
-  @Option(names = "--payload-bytes", paramLabel = "N", description = "Payload size of every task (default 100).")
+  @Option(
+      names = "--payload-bytes",
+      paramLabel = "N",
+      description = "Payload size of every task (default 100).")
   String payloadBytes;
 
-  @Option(names = "--prefetch", paramLabel = "N", description = "Tasks a worker claims per call (default 16).")
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      description = "Tasks a worker claims per call (default 16).")
   String prefetch;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Tasks per enqueue call (default 1000).")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Tasks per enqueue call (default 1000).")
   String batch;
 
-  @Option(names = "--latency-samples", paramLabel = "N", description = "Tasks sent one at a time (default 2000).")
+  @Option(
+      names = "--latency-samples",
+      paramLabel = "N",
+      description = "Tasks sent one at a time (default 2000).")
   String latencySamples;
 
   @Option(names = "--json", description = "Print one JSON object per result instead of a table.")
   boolean json;
 
   /**
-   * @param app the shared settings of the root command, resolved (and logging configured) when this command runs
+   * @param app the shared settings of the root command, resolved (and logging configured) when this
+   *     command runs
    * @param backends the brokers a bench can measure
    */
   public BenchCommand(SettingResolver env, Supplier<AppSettings> app, Backends backends) {
@@ -87,18 +110,32 @@ public final class BenchCommand implements Callable<Integer> {
     AppSettings shared = app.get();
     String name = env.choice(backend, "--backend", "DQ_BROKER", shared.broker(), backends.names());
     String chosen = env.choice(mode, "--mode", "DQ_BENCH_MODE", "all", MODES);
-    BenchSettings settings = new BenchSettings(
-        env.intInRange(tasks, "--tasks", "DQ_BENCH_TASKS", 100_000, 1, 50_000_000),
-        env.intInRange(workers, "--workers", "DQ_BENCH_WORKERS", 8, 1, WorkerSettings.MAX_WORKERS),
-        env.intInRange(payloadBytes, "--payload-bytes", "DQ_BENCH_PAYLOAD_BYTES", 100, 0, 1 << 20),
-        env.intInRange(prefetch, "--prefetch", "DQ_BENCH_PREFETCH", 16, 1, 10_000),
-        env.intInRange(batch, "--batch", "DQ_BENCH_BATCH", 1000, 1, 100_000),
-        env.intInRange(latencySamples, "--latency-samples", "DQ_BENCH_LATENCY_SAMPLES", 2000, 1, 1_000_000),
-        chosen.equals("all") ? EnumSet.allOf(Mode.class) : EnumSet.of(Mode.valueOf(chosen.toUpperCase(Locale.ROOT))));
+    BenchSettings settings =
+        new BenchSettings(
+            env.intInRange(tasks, "--tasks", "DQ_BENCH_TASKS", 100_000, 1, 50_000_000),
+            env.intInRange(
+                workers, "--workers", "DQ_BENCH_WORKERS", 8, 1, WorkerSettings.MAX_WORKERS),
+            env.intInRange(
+                payloadBytes, "--payload-bytes", "DQ_BENCH_PAYLOAD_BYTES", 100, 0, 1 << 20),
+            env.intInRange(prefetch, "--prefetch", "DQ_BENCH_PREFETCH", 16, 1, 10_000),
+            env.intInRange(batch, "--batch", "DQ_BENCH_BATCH", 1000, 1, 100_000),
+            env.intInRange(
+                latencySamples,
+                "--latency-samples",
+                "DQ_BENCH_LATENCY_SAMPLES",
+                2000,
+                1,
+                1_000_000),
+            chosen.equals("all")
+                ? EnumSet.allOf(Mode.class)
+                : EnumSet.of(Mode.valueOf(chosen.toUpperCase(Locale.ROOT))));
     IntFunction<Broker> brokers =
-        capacity -> backends.open(name, shared.redisUrl(), capacity, settings.workers() + SPARE_CONNECTIONS);
-    BenchRunner runner = new BenchRunner(name, brokers, BenchCommand::usedMemoryBytes, BenchCommand::deleteQueue,
-        settings);
+        capacity ->
+            backends.open(
+                name, shared.redisUrl(), capacity, settings.workers() + SPARE_CONNECTIONS);
+    BenchRunner runner =
+        new BenchRunner(
+            name, brokers, BenchCommand::usedMemoryBytes, BenchCommand::deleteQueue, settings);
     List<BenchResult> results;
     try {
       results = new ArrayList<>(runner.run());
@@ -117,12 +154,18 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The store's memory use, so the enqueue mode can report bytes per queued task; -1 if it cannot tell. */
+  /**
+   * The store's memory use, so the enqueue mode can report bytes per queued task; -1 if it cannot
+   * tell.
+   */
   private static long usedMemoryBytes(Broker broker) {
     return broker instanceof QueueAdmin admin ? admin.usedMemoryBytes() : -1;
   }
 
-  /** Removes what an emptied bench queue leaves in a shared store; a broker that cannot has nothing to remove. */
+  /**
+   * Removes what an emptied bench queue leaves in a shared store; a broker that cannot has nothing
+   * to remove.
+   */
   private static void deleteQueue(Broker broker, String queue) {
     if (broker instanceof QueueAdmin admin) {
       admin.deleteQueue(queue);

@@ -13,7 +13,12 @@ import java.util.Optional;
  * @param notes extra figures (heap, Redis memory per task), in insertion order
  */
 record BenchResult(
-    String backend, String name, long tasks, double seconds, Optional<Latencies> latency, Map<String, Object> notes) {
+    String backend,
+    String name,
+    long tasks,
+    double seconds,
+    Optional<Latencies> latency,
+    Map<String, Object> notes) {
 
   public BenchResult {
     notes = Map.copyOf(notes);

@@ -27,9 +27,10 @@ import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 
 /**
- * Measures a broker with no-op handlers: batch enqueue rate, processing rate of a pre-filled queue, and latency from
- * enqueue to handler start with one task in flight at a time. Every mode runs on a queue of its own that must be
- * empty at the start, and the process mode checks that every task ran exactly once.
+ * Measures a broker with no-op handlers: batch enqueue rate, processing rate of a pre-filled queue,
+ * and latency from enqueue to handler start with one task in flight at a time. Every mode runs on a
+ * queue of its own that must be empty at the start, and the process mode checks that every task ran
+ * exactly once.
  */
 final class BenchRunner {
   private static final String TYPE = "bench";
@@ -48,10 +49,15 @@ final class BenchRunner {
   /**
    * @param brokers opens a broker whose queues hold at least the given number of tasks
    * @param storeBytes bytes the broker's store uses now, or -1 if it cannot tell
-   * @param dropQueue removes what an emptied bench queue leaves in a shared store (its keys, its name)
+   * @param dropQueue removes what an emptied bench queue leaves in a shared store (its keys, its
+   *     name)
    */
-  public BenchRunner(String backend, IntFunction<Broker> brokers, ToLongFunction<Broker> storeBytes,
-      BiConsumer<Broker, String> dropQueue, BenchSettings settings) {
+  public BenchRunner(
+      String backend,
+      IntFunction<Broker> brokers,
+      ToLongFunction<Broker> storeBytes,
+      BiConsumer<Broker, String> dropQueue,
+      BenchSettings settings) {
     this.backend = backend;
     this.brokers = brokers;
     this.storeBytes = storeBytes;
@@ -69,11 +75,12 @@ final class BenchRunner {
         }
         String queue = "bench-" + runId + "-" + mode.name().toLowerCase(java.util.Locale.ROOT);
         requireEmpty(broker, queue);
-        results.add(switch (mode) {
-          case ENQUEUE -> enqueue(broker, queue);
-          case PROCESS -> process(broker, queue);
-          case LATENCY -> latency(broker, queue);
-        });
+        results.add(
+            switch (mode) {
+              case ENQUEUE -> enqueue(broker, queue);
+              case PROCESS -> process(broker, queue);
+              case LATENCY -> latency(broker, queue);
+            });
         requireEmpty(broker, queue);
         dropQueue.accept(broker, queue);
       }
@@ -81,11 +88,19 @@ final class BenchRunner {
     return results;
   }
 
-  /** The same number of no-op tasks through a {@link ThreadPoolExecutor} with as many threads: the in-JVM ceiling. */
+  /**
+   * The same number of no-op tasks through a {@link ThreadPoolExecutor} with as many threads: the
+   * in-JVM ceiling.
+   */
   public BenchResult threadPoolBaseline() throws InterruptedException {
     int n = settings.tasks();
-    var executor = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>());
+    var executor =
+        new ThreadPoolExecutor(
+            settings.workers(),
+            settings.workers(),
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>());
     executor.prestartAllCoreThreads();
     try {
       var done = new CountDownLatch(n);
@@ -94,7 +109,8 @@ final class BenchRunner {
         executor.execute(done::countDown);
       }
       done.await();
-      return new BenchResult("jdk", "ThreadPoolExecutor", n, seconds(start), Optional.empty(), Map.of());
+      return new BenchResult(
+          "jdk", "ThreadPoolExecutor", n, seconds(start), Optional.empty(), Map.of());
     } finally {
       executor.shutdownNow();
     }
@@ -121,15 +137,21 @@ final class BenchRunner {
     var runs = new AtomicIntegerArray(n);
     var done = new CountDownLatch(n);
     long heapBefore = usedHeapAfterGc();
-    WorkerPool pool = pool(broker, queue, settings.prefetch(), task -> {
-      runs.incrementAndGet(index(task));
-      done.countDown();
-    });
+    WorkerPool pool =
+        pool(
+            broker,
+            queue,
+            settings.prefetch(),
+            task -> {
+              runs.incrementAndGet(index(task));
+              done.countDown();
+            });
     long start = System.nanoTime();
     pool.start();
     try {
       if (!done.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new BenchFailedException("process: " + done.getCount() + " of " + n + " tasks never ran");
+        throw new BenchFailedException(
+            "process: " + done.getCount() + " of " + n + " tasks never ran");
       }
     } finally {
       pool.stop(Duration.ofSeconds(10));
@@ -137,7 +159,8 @@ final class BenchRunner {
     double seconds = seconds(start);
     for (int i = 0; i < n; i++) {
       if (runs.get(i) != 1) {
-        throw new BenchFailedException("process: task " + i + " ran " + runs.get(i) + " times, expected once");
+        throw new BenchFailedException(
+            "process: task " + i + " ran " + runs.get(i) + " times, expected once");
       }
     }
     requireEmpty(broker, queue);
@@ -150,21 +173,27 @@ final class BenchRunner {
   }
 
   /**
-   * Sends tasks one at a time and records enqueue-to-start. The first {@link #LATENCY_WARMUP} (at most) are not
-   * recorded: they measure class loading and JIT, not the queue.
+   * Sends tasks one at a time and records enqueue-to-start. The first {@link #LATENCY_WARMUP} (at
+   * most) are not recorded: they measure class loading and JIT, not the queue.
    */
   private BenchResult latency(Broker broker, String queue) throws InterruptedException {
     int n = settings.latencySamples();
     int warmup = Math.min(LATENCY_WARMUP, n);
     int total = warmup + n;
-    var enqueuedAt = new java.util.concurrent.atomic.AtomicLongArray(total); // read on the worker's thread
+    var enqueuedAt =
+        new java.util.concurrent.atomic.AtomicLongArray(total); // read on the worker's thread
     long[] latencies = new long[total];
     var started = new Semaphore(0);
-    WorkerPool pool = pool(broker, queue, 1, task -> {
-      int i = index(task);
-      latencies[i] = System.nanoTime() - enqueuedAt.get(i);
-      started.release();
-    });
+    WorkerPool pool =
+        pool(
+            broker,
+            queue,
+            1,
+            task -> {
+              int i = index(task);
+              latencies[i] = System.nanoTime() - enqueuedAt.get(i);
+              started.release();
+            });
     pool.start();
     long start = 0;
     try {
@@ -184,19 +213,25 @@ final class BenchRunner {
     }
     double seconds = seconds(start);
     long[] measured = java.util.Arrays.copyOfRange(latencies, warmup, total);
-    return new BenchResult(backend, "latency", n, seconds, Optional.of(Latencies.of(measured)),
+    return new BenchResult(
+        backend,
+        "latency",
+        n,
+        seconds,
+        Optional.of(Latencies.of(measured)),
         Map.of("workers", settings.workers(), "warmup", warmup));
   }
 
-
-  private WorkerPool pool(Broker broker, String queue, int prefetch, dev.dq.core.worker.TaskHandler handler) {
-    WorkerPoolConfig config = WorkerPoolConfig.builder()
-        .workers(settings.workers())
-        .queue(queue)
-        .prefetch(prefetch)
-        .ackBatch(prefetch)
-        .workerName("dq-bench")
-        .build();
+  private WorkerPool pool(
+      Broker broker, String queue, int prefetch, dev.dq.core.worker.TaskHandler handler) {
+    WorkerPoolConfig config =
+        WorkerPoolConfig.builder()
+            .workers(settings.workers())
+            .queue(queue)
+            .prefetch(prefetch)
+            .ackBatch(prefetch)
+            .workerName("dq-bench")
+            .build();
     return WorkerPool.builder(broker).config(config).handler(TYPE, handler).clock(clock).build();
   }
 
@@ -204,14 +239,22 @@ final class BenchRunner {
     List<Task> tasks = new ArrayList<>(n);
     var now = clock.instant();
     for (int i = 0; i < n; i++) {
-      tasks.add(Task.builder(TYPE).id(runId + "-" + i).queue(queue).payload(payload).createdAt(now).build());
+      tasks.add(
+          Task.builder(TYPE)
+              .id(runId + "-" + i)
+              .queue(queue)
+              .payload(payload)
+              .createdAt(now)
+              .build());
     }
     return tasks;
   }
 
   private void fill(Broker broker, List<Task> tasks) throws InterruptedException {
     for (int from = 0; from < tasks.size(); from += settings.batch()) {
-      broker.enqueueAll(tasks.subList(from, Math.min(tasks.size(), from + settings.batch())), Duration.ofSeconds(30));
+      broker.enqueueAll(
+          tasks.subList(from, Math.min(tasks.size(), from + settings.batch())),
+          Duration.ofSeconds(30));
     }
   }
 
@@ -219,9 +262,12 @@ final class BenchRunner {
   private void drain(Broker broker, String queue, int n) throws InterruptedException {
     int left = n;
     while (left > 0) {
-      var leases = broker.dequeueBatch(queue, Math.min(left, 1000), Duration.ofMinutes(1), Duration.ofSeconds(5));
+      var leases =
+          broker.dequeueBatch(
+              queue, Math.min(left, 1000), Duration.ofMinutes(1), Duration.ofSeconds(5));
       if (leases.isEmpty()) {
-        throw new BenchFailedException("enqueue: " + left + " of " + n + " tasks were not in the queue");
+        throw new BenchFailedException(
+            "enqueue: " + left + " of " + n + " tasks were not in the queue");
       }
       broker.ackAll(leases);
       left -= leases.size();

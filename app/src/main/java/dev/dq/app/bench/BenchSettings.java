@@ -8,12 +8,19 @@ import java.util.Set;
  * @param tasks tasks per mode
  * @param workers worker threads of the pool (process and latency modes)
  * @param payloadBytes payload size of every task
- * @param prefetch tasks a worker claims per broker call in the process mode (latency always claims one)
+ * @param prefetch tasks a worker claims per broker call in the process mode (latency always claims
+ *     one)
  * @param batch tasks per enqueue call when filling a queue
  * @param latencySamples tasks sent one at a time in the latency mode
  */
 record BenchSettings(
-    int tasks, int workers, int payloadBytes, int prefetch, int batch, int latencySamples, Set<Mode> modes) {
+    int tasks,
+    int workers,
+    int payloadBytes,
+    int prefetch,
+    int batch,
+    int latencySamples,
+    Set<Mode> modes) {
 
   /** What can be measured. */
   public enum Mode {

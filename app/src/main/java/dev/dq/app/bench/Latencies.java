@@ -16,8 +16,12 @@ record Latencies(int samples, double p50, double p90, double p99, double max) {
     }
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
-    return new Latencies(sorted.length, millis(rank(sorted, 0.50)), millis(rank(sorted, 0.90)),
-        millis(rank(sorted, 0.99)), millis(sorted[sorted.length - 1]));
+    return new Latencies(
+        sorted.length,
+        millis(rank(sorted, 0.50)),
+        millis(rank(sorted, 0.90)),
+        millis(rank(sorted, 0.99)),
+        millis(sorted[sorted.length - 1]));
   }
 
   private static long rank(long[] sorted, double quantile) {

@@ -21,7 +21,8 @@ public record AppSettings(String broker, LogFormat logFormat, String redisUrl, i
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(redisUrl, "redisUrl");
     if (queueCapacity < 1 || queueCapacity > MAX_QUEUE_CAPACITY) {
-      throw new IllegalArgumentException("queueCapacity must be 1.." + MAX_QUEUE_CAPACITY + ": " + queueCapacity);
+      throw new IllegalArgumentException(
+          "queueCapacity must be 1.." + MAX_QUEUE_CAPACITY + ": " + queueCapacity);
     }
   }
 

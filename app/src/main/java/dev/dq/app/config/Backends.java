@@ -4,8 +4,8 @@ import dev.dq.core.port.Broker;
 import java.util.Set;
 
 /**
- * What commands may ask about the broker backends, without knowing any of them: the one implementation is the
- * registry in {@code app.wiring}, the only place that names a backend.
+ * What commands may ask about the broker backends, without knowing any of them: the one
+ * implementation is the registry in {@code app.wiring}, the only place that names a backend.
  */
 public interface Backends {
 
@@ -15,10 +15,15 @@ public interface Backends {
   /** The backend used when neither {@code --broker} nor {@code DQ_BROKER} names one. */
   String defaultName();
 
-  /** Whether the backend lives inside this process, so that other dq processes cannot see its tasks. */
+  /**
+   * Whether the backend lives inside this process, so that other dq processes cannot see its tasks.
+   */
   boolean inProcess(String name);
 
-  /** Checks the settings the backend reads (its URL); throws IAE with a message that is safe to print. */
+  /**
+   * Checks the settings the backend reads (its URL); throws IAE with a message that is safe to
+   * print.
+   */
   void check(String name, String url);
 
   /**

@@ -6,23 +6,32 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The duration syntax of every flag, variable and the built-in sleep handler: {@code 250ms}, {@code 30s}, ISO-8601. */
+/**
+ * The duration syntax of every flag, variable and the built-in sleep handler: {@code 250ms}, {@code
+ * 30s}, ISO-8601.
+ */
 public final class Durations {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
   private Durations() {}
 
-  /** Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601; throws IAE otherwise. */
+  /**
+   * Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601; throws IAE otherwise.
+   */
   public static Duration parse(String raw) {
     String s = raw.trim().toLowerCase(Locale.ROOT);
     Matcher m = SHORT_DURATION.matcher(s);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       switch (m.group(2)) {
-        case "ms": return Duration.ofMillis(n);
-        case "s": return Duration.ofSeconds(n);
-        case "m": return Duration.ofMinutes(n);
-        default: return Duration.ofHours(n);
+        case "ms":
+          return Duration.ofMillis(n);
+        case "s":
+          return Duration.ofSeconds(n);
+        case "m":
+          return Duration.ofMinutes(n);
+        default:
+          return Duration.ofHours(n);
       }
     }
     try {

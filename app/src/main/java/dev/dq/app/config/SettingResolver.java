@@ -14,8 +14,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Resolves one setting from a flag, else an environment variable, else a default. Injected as a plain map so tests
- * need no real environment. An empty variable counts as unset, as shells make it easy to export one by accident.
+ * Resolves one setting from a flag, else an environment variable, else a default. Injected as a
+ * plain map so tests need no real environment. An empty variable counts as unset, as shells make it
+ * easy to export one by accident.
  */
 public record SettingResolver(Map<String, String> vars) {
   private static final int MAX_QUOTED = 40;
@@ -24,8 +25,12 @@ public record SettingResolver(Map<String, String> vars) {
     vars = Map.copyOf(Objects.requireNonNull(vars, "vars"));
   }
 
-  /** A whole number within {@code [min, max]}; the error names the flag if it was given, else the variable. */
-  public int intInRange(String flagValue, String flag, String variable, int defaultValue, int min, int max) {
+  /**
+   * A whole number within {@code [min, max]}; the error names the flag if it was given, else the
+   * variable.
+   */
+  public int intInRange(
+      String flagValue, String flag, String variable, int defaultValue, int min, int max) {
     String source = flagValue != null ? flag : variable;
     String raw = flagValue != null ? flagValue : vars.get(variable);
     if (raw == null || raw.isBlank()) {
@@ -43,32 +48,60 @@ public record SettingResolver(Map<String, String> vars) {
   }
 
   /** One of {@code names}, case-insensitive, returned in lower case; the error lists them. */
-  public String choice(String flagValue, String flag, String variable, String defaultName, Set<String> names) {
+  public String choice(
+      String flagValue, String flag, String variable, String defaultName, Set<String> names) {
     String source = flagValue != null ? flag : variable;
     String raw = flagValue != null ? flagValue : vars.get(variable);
     String name = raw == null || raw.isBlank() ? defaultName : raw.trim().toLowerCase(Locale.ROOT);
     if (!names.contains(name)) {
-      throw bad(source, raw, "one of " + names.stream().sorted().collect(Collectors.joining(" | ")));
+      throw bad(
+          source, raw, "one of " + names.stream().sorted().collect(Collectors.joining(" | ")));
     }
     return name;
   }
 
-  /** A duration within {@code [min, max]}: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
+  /**
+   * A duration within {@code [min, max]}: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or
+   * ISO-8601 {@code PT30S}.
+   */
   public Duration duration(
-      String flagValue, String flag, String variable, Duration defaultValue, Duration min, Duration max) {
-    String expected = "a duration from " + Durations.format(min) + " to " + Durations.format(max) + " (e.g. 500ms, 30s, 5m)";
-    return value(flagValue, flag, variable, defaultValue, expected, raw -> {
-      Duration d = Durations.parse(raw);
-      return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
-    });
+      String flagValue,
+      String flag,
+      String variable,
+      Duration defaultValue,
+      Duration min,
+      Duration max) {
+    String expected =
+        "a duration from "
+            + Durations.format(min)
+            + " to "
+            + Durations.format(max)
+            + " (e.g. 500ms, 30s, 5m)";
+    return value(
+        flagValue,
+        flag,
+        variable,
+        defaultValue,
+        expected,
+        raw -> {
+          Duration d = Durations.parse(raw);
+          return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
+        });
   }
 
   /** A number within {@code [min, max]}, such as a probability. */
-  public double decimal(String flagValue, String flag, String variable, double defaultValue, double min, double max) {
-    return value(flagValue, flag, variable, defaultValue, "a number from " + min + " to " + max, raw -> {
-      double d = Double.parseDouble(raw);
-      return d >= min && d <= max ? d : null;
-    });
+  public double decimal(
+      String flagValue, String flag, String variable, double defaultValue, double min, double max) {
+    return value(
+        flagValue,
+        flag,
+        variable,
+        defaultValue,
+        "a number from " + min + " to " + max,
+        raw -> {
+          double d = Double.parseDouble(raw);
+          return d >= min && d <= max ? d : null;
+        });
   }
 
   /** Free text (an address, a URL); unset or blank gives the default. */
@@ -77,9 +110,16 @@ public record SettingResolver(Map<String, String> vars) {
     return raw == null || raw.isBlank() ? defaultValue : raw.trim();
   }
 
-  /** A repeatable flag, else the variable's comma-separated items, else {@code defaults}; each item checked. */
+  /**
+   * A repeatable flag, else the variable's comma-separated items, else {@code defaults}; each item
+   * checked.
+   */
   public <T> List<T> list(
-      List<String> flagValues, String flag, String variable, List<T> defaults, String expected,
+      List<String> flagValues,
+      String flag,
+      String variable,
+      List<T> defaults,
+      String expected,
       Function<String, T> parser) {
     boolean fromFlags = flagValues != null && !flagValues.isEmpty();
     String source = fromFlags ? flag : variable;
@@ -94,33 +134,52 @@ public record SettingResolver(Map<String, String> vars) {
     return List.copyOf(values);
   }
 
-  /** {@code type=value} pairs from a repeatable flag or the variable's comma-separated list; later pairs win. */
+  /**
+   * {@code type=value} pairs from a repeatable flag or the variable's comma-separated list; later
+   * pairs win.
+   */
   public <T> Map<String, T> pairs(
-      List<String> flagValues, String flag, String variable, String expected, Function<String, T> valueParser) {
+      List<String> flagValues,
+      String flag,
+      String variable,
+      String expected,
+      Function<String, T> valueParser) {
     List<Map.Entry<String, T>> entries =
-        list(flagValues, flag, variable, List.of(), "TYPE=" + expected, item -> {
-          int eq = item.indexOf('=');
-          if (eq < 1) {
-            return null;
-          }
-          String type = item.substring(0, eq).trim();
-          T value = valueParser.apply(item.substring(eq + 1).trim());
-          return value == null || !isName(type) ? null : Map.entry(type, value);
-        });
+        list(
+            flagValues,
+            flag,
+            variable,
+            List.of(),
+            "TYPE=" + expected,
+            item -> {
+              int eq = item.indexOf('=');
+              if (eq < 1) {
+                return null;
+              }
+              String type = item.substring(0, eq).trim();
+              T value = valueParser.apply(item.substring(eq + 1).trim());
+              return value == null || !isName(type) ? null : Map.entry(type, value);
+            });
     Map<String, T> map = new LinkedHashMap<>();
     entries.forEach(e -> map.put(e.getKey(), e.getValue()));
     return Map.copyOf(map);
   }
 
   private <T> T value(
-      String flagValue, String flag, String variable, T defaultValue, String expected, Function<String, T> parser) {
+      String flagValue,
+      String flag,
+      String variable,
+      T defaultValue,
+      String expected,
+      Function<String, T> parser) {
     String source = flagValue != null ? flag : variable;
     String raw = flagValue != null ? flagValue : vars.get(variable);
     return raw == null || raw.isBlank() ? defaultValue : parse(source, raw, expected, parser);
   }
 
   /** {@code parser} returns null or throws IAE (NumberFormatException included) for a bad value. */
-  private static <T> T parse(String source, String raw, String expected, Function<String, T> parser) {
+  private static <T> T parse(
+      String source, String raw, String expected, Function<String, T> parser) {
     T value;
     try {
       value = parser.apply(raw.trim());
@@ -135,13 +194,23 @@ public record SettingResolver(Map<String, String> vars) {
 
   /** A queue name (core's naming rule), else {@code defaultValue}. */
   public String queue(String flagValue, String flag, String variable, String defaultValue) {
-    return value(flagValue, flag, variable, defaultValue, "a queue name of 1-128 characters [A-Za-z0-9._:-]",
+    return value(
+        flagValue,
+        flag,
+        variable,
+        defaultValue,
+        "a queue name of 1-128 characters [A-Za-z0-9._:-]",
         raw -> isName(raw) ? raw : null);
   }
 
-  /** Queue names from a repeatable flag or the variable's comma-separated list, else {@code defaults}. */
-  public List<String> queues(List<String> flagValues, String flag, String variable, List<String> defaults) {
-    return list(flagValues, flag, variable, defaults, "a queue name", raw -> isName(raw) ? raw : null);
+  /**
+   * Queue names from a repeatable flag or the variable's comma-separated list, else {@code
+   * defaults}.
+   */
+  public List<String> queues(
+      List<String> flagValues, String flag, String variable, List<String> defaults) {
+    return list(
+        flagValues, flag, variable, defaults, "a queue name", raw -> isName(raw) ? raw : null);
   }
 
   /** Whether {@code value} is a valid task type or queue name (core's one rule). */
@@ -158,19 +227,31 @@ public record SettingResolver(Map<String, String> vars) {
     if (raw == null || raw.isBlank()) {
       return List.of();
     }
-    return List.of(raw.split(",")).stream().map(String::trim).filter(item -> !item.isEmpty()).toList();
+    return List.of(raw.split(",")).stream()
+        .map(String::trim)
+        .filter(item -> !item.isEmpty())
+        .toList();
   }
 
   public static BadSettingException bad(String source, String raw, String expected) {
-    return new BadSettingException(source + " must be " + expected + ", got \"" + printable(raw) + "\"");
+    return new BadSettingException(
+        source + " must be " + expected + ", got \"" + printable(raw) + "\"");
   }
 
-  /** Keeps the error on one short line whatever the value holds (newlines, escape sequences, a pasted file). */
+  /**
+   * Keeps the error on one short line whatever the value holds (newlines, escape sequences, a
+   * pasted file).
+   */
   public static String printable(String raw) {
     StringBuilder sb = new StringBuilder();
     raw.codePoints()
         .limit(MAX_QUOTED)
-        .forEach(c -> sb.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+        .forEach(
+            c ->
+                sb.append(
+                    Character.isISOControl(c)
+                        ? String.format("\\u%04x", c)
+                        : Character.toString(c)));
     return raw.codePointCount(0, raw.length()) > MAX_QUOTED ? sb + "..." : sb.toString();
   }
 }

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** The Maven project version, written into {@code version.properties} by resource filtering at build time. */
+/**
+ * The Maven project version, written into {@code version.properties} by resource filtering at build
+ * time.
+ */
 public final class VersionProvider implements IVersionProvider {
   static final String RESOURCE = "/dev/dq/app/version.properties";
 
@@ -18,7 +21,8 @@ public final class VersionProvider implements IVersionProvider {
   static String version() {
     try (InputStream in = VersionProvider.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + RESOURCE + ": was the jar built by Maven?");
+        throw new IllegalStateException(
+            "missing resource " + RESOURCE + ": was the jar built by Maven?");
       }
       Properties p = new Properties();
       p.load(in);

@@ -26,6 +26,7 @@ public record WorkerSettings(
     int prefetch) {
   /** Most worker threads of one pool. */
   public static final int MAX_WORKERS = 1024;
+
   /** Most attempts per task that a command accepts. */
   public static final int MAX_ATTEMPTS = 100;
 
@@ -34,7 +35,8 @@ public record WorkerSettings(
       throw new IllegalArgumentException("prefetch must be >= 1: " + prefetch);
     }
     if (workers < 1 || maxAttempts < 1) {
-      throw new IllegalArgumentException("workers and maxAttempts must be >= 1: " + workers + ", " + maxAttempts);
+      throw new IllegalArgumentException(
+          "workers and maxAttempts must be >= 1: " + workers + ", " + maxAttempts);
     }
     Objects.requireNonNull(grace, "grace");
     queues = List.copyOf(queues);
@@ -47,6 +49,13 @@ public record WorkerSettings(
 
   /** The demo's settings: the default queue, no timeouts, no per-type limits. */
   public WorkerSettings(int workers, int maxAttempts, Duration grace) {
-    this(workers, maxAttempts, grace, List.of(dev.dq.core.task.Task.DEFAULT_QUEUE), Map.of(), Map.of(), 1);
+    this(
+        workers,
+        maxAttempts,
+        grace,
+        List.of(dev.dq.core.task.Task.DEFAULT_QUEUE),
+        Map.of(),
+        Map.of(),
+        1);
   }
 }

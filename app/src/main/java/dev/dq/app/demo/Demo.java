@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code dq demo}: publishes tasks, lets the pool work through them with retries and dead letters, and prints a
- * summary when every task has succeeded or is dead, or when a signal asks it to stop.
+ * {@code dq demo}: publishes tasks, lets the pool work through them with retries and dead letters,
+ * and prints a summary when every task has succeeded or is dead, or when a signal asks it to stop.
  */
 public final class Demo {
   /** The task types the demo publishes, one {@link SimulatedWork} handler each. */
@@ -29,6 +29,7 @@ public final class Demo {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration PUBLISH_TIMEOUT = Duration.ofMillis(100);
+
   /** Beyond the pool's grace: time for the broker to close and the summary to print. */
   private static final Duration HOOK_SLACK = Duration.ofSeconds(3);
 
@@ -42,7 +43,9 @@ public final class Demo {
   private final InstantSource clock;
   private final Lifecycle lifecycle;
   private final String runPrefix =
-      "demo-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36) + "-";
+      "demo-"
+          + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36)
+          + "-";
 
   private Demo(DemoSession session, DemoSettings settings, PrintStream out) {
     this.settings = settings;
@@ -62,7 +65,10 @@ public final class Demo {
             grace.plus(HOOK_SLACK));
   }
 
-  /** Runs the demo on the objects wiring built for it, to the end (or to a stop signal); returns the exit code. */
+  /**
+   * Runs the demo on the objects wiring built for it, to the end (or to a stop signal); returns the
+   * exit code.
+   */
   public static int run(DemoSession session, DemoSettings settings, PrintStream out) {
     return new Demo(session, settings, out).run();
   }
@@ -70,7 +76,10 @@ public final class Demo {
   private int run() {
     log.info(
         "demo: {} tasks, {} workers, {} attempts, broker {}, seed {}",
-        settings.tasks(), settings.pool().workers(), settings.pool().maxAttempts(), broker.getClass().getSimpleName(),
+        settings.tasks(),
+        settings.pool().workers(),
+        settings.pool().maxAttempts(),
+        broker.getClass().getSimpleName(),
         settings.seed());
     Instant start = clock.instant();
     boolean interrupted = false;
@@ -109,7 +118,8 @@ public final class Demo {
   private Task task(int n) {
     String type = TYPES.get((n - 1) % TYPES.size());
     String payload = type.equals("email") ? "user" + n + "@example.com" : "image-" + n + ".png";
-    // The id is unique per run, so that runs on a shared broker never collide with an earlier run's tasks or dead
+    // The id is unique per run, so that runs on a shared broker never collide with an earlier run's
+    // tasks or dead
     // letters; the outcome follows the sequence number, so a seed still reproduces a run.
     return Task.builder(type)
         .id(runPrefix + n)
@@ -157,7 +167,11 @@ public final class Demo {
       out.printf(
           Locale.ROOT,
           "  %s  %s  attempts=%d  %s: %s%n",
-          d.task().id(), d.task().type(), d.failure().attempts(), d.failure().errorType(), d.failure().message());
+          d.task().id(),
+          d.task().type(),
+          d.failure().attempts(),
+          d.failure().errorType(),
+          d.failure().message());
     }
     out.flush();
   }

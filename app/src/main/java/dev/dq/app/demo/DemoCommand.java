@@ -11,7 +11,10 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code dq demo}: the Go study's demo, on the broker chosen by {@code --broker} / {@code DQ_BROKER}. */
+/**
+ * {@code dq demo}: the Go study's demo, on the broker chosen by {@code --broker} / {@code
+ * DQ_BROKER}.
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -35,7 +38,10 @@ public final class DemoCommand implements Callable<Integer> {
   static final int MAX_TASKS = 1_000_000;
   public static final Duration GRACE = Duration.ofSeconds(5);
 
-  /** Runs the demo with resolved settings and returns the exit code; tests replace it to inspect the settings. */
+  /**
+   * Runs the demo with resolved settings and returns the exit code; tests replace it to inspect the
+   * settings.
+   */
   @FunctionalInterface
   public interface Launcher {
     int launch(AppSettings app, DemoSettings demo);
@@ -45,10 +51,16 @@ public final class DemoCommand implements Callable<Integer> {
   private final Supplier<AppSettings> app;
   private final Launcher launcher;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Worker threads (env WORKERS, default 3).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Worker threads (env WORKERS, default 3).")
   String workers;
 
-  @Option(names = "--tasks", paramLabel = "N", description = "Tasks to publish (env TASKS, default 10).")
+  @Option(
+      names = "--tasks",
+      paramLabel = "N",
+      description = "Tasks to publish (env TASKS, default 10).")
   String tasks;
 
   @Option(
@@ -60,10 +72,13 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--seed",
       paramLabel = "LONG",
-      description = "Makes durations and failures reproducible (default: random, printed in the summary).")
+      description =
+          "Makes durations and failures reproducible (default: random, printed in the summary).")
   Long seed;
 
-  /** @param app the shared settings of the root command, resolved when this command runs */
+  /**
+   * @param app the shared settings of the root command, resolved when this command runs
+   */
   public DemoCommand(SettingResolver env, Supplier<AppSettings> app, Launcher launcher) {
     this.env = env;
     this.app = app;
@@ -78,7 +93,9 @@ public final class DemoCommand implements Callable<Integer> {
   DemoSettings settings() {
     int w = env.intInRange(workers, "--workers", "WORKERS", 3, 1, MAX_WORKERS);
     int t = env.intInRange(tasks, "--tasks", "TASKS", 10, 1, MAX_TASKS);
-    int a = env.intInRange(maxAttempts, "--max-attempts", "MAX_ATTEMPTS", 3, 1, WorkerSettings.MAX_ATTEMPTS);
+    int a =
+        env.intInRange(
+            maxAttempts, "--max-attempts", "MAX_ATTEMPTS", 3, 1, WorkerSettings.MAX_ATTEMPTS);
     long s = seed != null ? seed : ThreadLocalRandom.current().nextLong();
     return new DemoSettings(new WorkerSettings(w, a, GRACE), t, s);
   }

@@ -7,8 +7,8 @@ import dev.dq.core.worker.WorkerPool;
 import java.time.InstantSource;
 
 /**
- * What {@code dq demo} works with, built by wiring: nothing started yet. {@link Demo} starts the pool and closes the
- * broker.
+ * What {@code dq demo} works with, built by wiring: nothing started yet. {@link Demo} starts the
+ * pool and closes the broker.
  */
 public record DemoSession(
     Broker broker,

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param pool how the worker pool runs
  * @param tasks tasks to publish
- * @param seed drives the simulated durations and failures: the same seed gives each task the same outcome
+ * @param seed drives the simulated durations and failures: the same seed gives each task the same
+ *     outcome
  */
 public record DemoSettings(WorkerSettings pool, int tasks, long seed) {
   public DemoSettings {

@@ -4,7 +4,10 @@ import dev.dq.core.worker.TaskEvent;
 import dev.dq.core.worker.TaskEventListener;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts the demo's task events for its summary. Thread-safe, lock-free: it runs on every worker thread. */
+/**
+ * Counts the demo's task events for its summary. Thread-safe, lock-free: it runs on every worker
+ * thread.
+ */
 public final class DemoStats implements TaskEventListener {
   private final LongAdder enqueued = new LongAdder();
   private final LongAdder succeeded = new LongAdder();

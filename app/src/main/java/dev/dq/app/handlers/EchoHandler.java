@@ -5,7 +5,10 @@ import dev.dq.core.worker.NamedTaskHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Built-in {@code echo}: logs its payload (the first 200 characters, control characters escaped) at INFO. */
+/**
+ * Built-in {@code echo}: logs its payload (the first 200 characters, control characters escaped) at
+ * INFO.
+ */
 public final class EchoHandler implements NamedTaskHandler {
   private static final Logger log = LoggerFactory.getLogger("dev.dq.handlers.echo");
   private static final int MAX_CHARS = 200;

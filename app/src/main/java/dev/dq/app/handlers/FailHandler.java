@@ -4,7 +4,10 @@ import dev.dq.core.task.Task;
 import dev.dq.core.worker.NamedTaskHandler;
 import dev.dq.core.worker.NonRetryableException;
 
-/** Built-in {@code fail}: always fails without retries, so the task goes straight to the dead-letter queue. */
+/**
+ * Built-in {@code fail}: always fails without retries, so the task goes straight to the dead-letter
+ * queue.
+ */
 public final class FailHandler implements NamedTaskHandler {
 
   @Override

@@ -5,15 +5,18 @@ import dev.dq.core.worker.NamedTaskHandler;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Built-in {@code flaky}: fails (retryably) with a probability taken from the payload ({@code 0.3}), or from {@code
- * --flaky-rate} when the payload is empty.
+ * Built-in {@code flaky}: fails (retryably) with a probability taken from the payload ({@code
+ * 0.3}), or from {@code --flaky-rate} when the payload is empty.
  */
 public final class FlakyHandler implements NamedTaskHandler, Configurable {
   public static final double DEFAULT_RATE = 0.5;
 
   private final double defaultRate;
 
-  /** For {@link java.util.ServiceLoader}: fails half of the attempts unless the payload says otherwise. */
+  /**
+   * For {@link java.util.ServiceLoader}: fails half of the attempts unless the payload says
+   * otherwise.
+   */
   public FlakyHandler() {
     this(DEFAULT_RATE);
   }

@@ -6,7 +6,10 @@ import dev.dq.core.worker.NamedTaskHandler;
 import dev.dq.core.worker.NonRetryableException;
 import java.time.Duration;
 
-/** Built-in {@code sleep}: waits for the duration in the payload ({@code 250ms}, {@code 2s}; empty: 100 ms). */
+/**
+ * Built-in {@code sleep}: waits for the duration in the payload ({@code 250ms}, {@code 2s}; empty:
+ * 100 ms).
+ */
 public final class SleepHandler implements NamedTaskHandler {
   static final Duration DEFAULT = Duration.ofMillis(100);
 

@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts services in order and stops them in reverse order, once, whether the command finishes or the JVM is asked
- * to exit (Ctrl+C, SIGTERM).
+ * Starts services in order and stops them in reverse order, once, whether the command finishes or
+ * the JVM is asked to exit (Ctrl+C, SIGTERM).
  *
- * <p>On a signal the shutdown hook only asks the command to stop ({@link #awaitStopRequest}) and waits, bounded, for
- * it to {@link #close}: the command thread stops the services and prints its summary itself. If it has not finished
- * in time, the hook stops the services so the JVM still exits within a bounded time.
+ * <p>On a signal the shutdown hook only asks the command to stop ({@link #awaitStopRequest}) and
+ * waits, bounded, for it to {@link #close}: the command thread stops the services and prints its
+ * summary itself. If it has not finished in time, the hook stops the services so the JVM still
+ * exits within a bounded time.
  */
 public final class Lifecycle implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
@@ -33,13 +34,19 @@ public final class Lifecycle implements AutoCloseable {
   private final Thread hook = new Thread(this::onSignal, "dq-shutdown");
   private volatile int exitStatus = -1;
 
-  /** @param hookWait how long the shutdown hook waits for the command to finish before stopping services itself */
+  /**
+   * @param hookWait how long the shutdown hook waits for the command to finish before stopping
+   *     services itself
+   */
   public Lifecycle(List<Service> services, Duration hookWait) {
     this.services = List.copyOf(services);
     this.hookWait = hookWait;
   }
 
-  /** Registers the shutdown hook and starts every service; if one fails, the started ones are stopped. */
+  /**
+   * Registers the shutdown hook and starts every service; if one fails, the started ones are
+   * stopped.
+   */
   public synchronized void start() {
     Runtime.getRuntime().addShutdownHook(hook);
     for (Service s : services) {
@@ -55,9 +62,10 @@ public final class Lifecycle implements AutoCloseable {
   }
 
   /**
-   * For commands that a signal ends ({@code dq run}, {@code stats --watch}): starts the services, runs {@code tick}
-   * now and every {@code every} until SIGTERM or SIGINT, then stops the services and lets the JVM exit with 0 (see
-   * {@link #close(int)}). A service that fails to start propagates, after the started ones were stopped.
+   * For commands that a signal ends ({@code dq run}, {@code stats --watch}): starts the services,
+   * runs {@code tick} now and every {@code every} until SIGTERM or SIGINT, then stops the services
+   * and lets the JVM exit with 0 (see {@link #close(int)}). A service that fails to start
+   * propagates, after the started ones were stopped.
    */
   public void runUntilStopped(Duration every, Runnable tick) {
     try {
@@ -82,7 +90,10 @@ public final class Lifecycle implements AutoCloseable {
     return stopRequested.getCount() == 0;
   }
 
-  /** Stops the started services in reverse order. Idempotent; a failing stop is logged and the rest still run. */
+  /**
+   * Stops the started services in reverse order. Idempotent; a failing stop is logged and the rest
+   * still run.
+   */
   public void stopAll() {
     if (!stopping.compareAndSet(false, true)) {
       return;
@@ -100,7 +111,10 @@ public final class Lifecycle implements AutoCloseable {
     }
   }
 
-  /** Stops what is still running and removes the shutdown hook; a hook waiting for the command may now let go. */
+  /**
+   * Stops what is still running and removes the shutdown hook; a hook waiting for the command may
+   * now let go.
+   */
   @Override
   public void close() {
     stopAll();
@@ -113,9 +127,10 @@ public final class Lifecycle implements AutoCloseable {
   }
 
   /**
-   * Like {@link #close()}, for a command for which a signal is the normal end ({@code dq run}, {@code stats
-   * --watch}): if a signal started the JVM's shutdown, the hook ends the JVM with {@code exitStatus} once the command
-   * has finished, instead of the 128 + signal number the JVM would report.
+   * Like {@link #close()}, for a command for which a signal is the normal end ({@code dq run},
+   * {@code stats --watch}): if a signal started the JVM's shutdown, the hook ends the JVM with
+   * {@code exitStatus} once the command has finished, instead of the 128 + signal number the JVM
+   * would report.
    */
   public void close(int exitStatus) {
     this.exitStatus = exitStatus;

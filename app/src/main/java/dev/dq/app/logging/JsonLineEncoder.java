@@ -16,16 +16,18 @@ import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * Writes each event as one JSON object per line: {@code timestamp} (ISO-8601, UTC, milliseconds), {@code level},
- * {@code logger}, {@code thread}, {@code message}, then the MDC keys at the top level ({@code task_id}, {@code
- * task_type}, {@code queue}, {@code attempt}, {@code duration_ms}, {@code worker}; {@code attempt} and {@code
- * duration_ms} as numbers), SLF4J key-value pairs, and {@code exception} with the stack trace. Logback's own
- * JsonEncoder writes epoch milliseconds and nests the MDC, which log pipelines then have to reshape.
+ * Writes each event as one JSON object per line: {@code timestamp} (ISO-8601, UTC, milliseconds),
+ * {@code level}, {@code logger}, {@code thread}, {@code message}, then the MDC keys at the top
+ * level ({@code task_id}, {@code task_type}, {@code queue}, {@code attempt}, {@code duration_ms},
+ * {@code worker}; {@code attempt} and {@code duration_ms} as numbers), SLF4J key-value pairs, and
+ * {@code exception} with the stack trace. Logback's own JsonEncoder writes epoch milliseconds and
+ * nests the MDC, which log pipelines then have to reshape.
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> NUMERIC = Set.of("attempt", "duration_ms");
-  private static final Set<String> RESERVED = Set.of("timestamp", "level", "logger", "thread", "message", "exception");
+  private static final Set<String> RESERVED =
+      Set.of("timestamp", "level", "logger", "thread", "message", "exception");
 
   @Override
   public byte[] headerBytes() {
@@ -42,7 +44,9 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (JsonGenerator json = JSON.createGenerator(bytes)) {
       json.writeStartObject();
-      json.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(event.getInstant().truncatedTo(ChronoUnit.MILLIS)));
+      json.writeStringField(
+          "timestamp",
+          DateTimeFormatter.ISO_INSTANT.format(event.getInstant().truncatedTo(ChronoUnit.MILLIS)));
       json.writeStringField("level", event.getLevel().toString());
       json.writeStringField("logger", event.getLoggerName());
       json.writeStringField("thread", event.getThreadName());

@@ -9,13 +9,14 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the logback configuration for a {@link LogFormat}. Called before the first logger is created, it only sets
- * {@code logback.configurationFile}, so logback configures itself once; called later (several commands run in one
- * JVM, as in tests), it reconfigures the running context. A configuration file given by the user with {@code
- * -Dlogback.configurationFile} always wins.
+ * Chooses the logback configuration for a {@link LogFormat}. Called before the first logger is
+ * created, it only sets {@code logback.configurationFile}, so logback configures itself once;
+ * called later (several commands run in one JVM, as in tests), it reconfigures the running context.
+ * A configuration file given by the user with {@code -Dlogback.configurationFile} always wins.
  */
 public final class Logging {
   static final String CONFIG_FILE_PROPERTY = "logback.configurationFile";
+
   /** Each of our configurations sets this context property to its format's name. */
   static final String FORMAT_PROPERTY = "dq.log.format";
 
@@ -37,12 +38,14 @@ public final class Logging {
   }
 
   /**
-   * For the short commands (publish, dlq, stats), whose result is their stdout: only warnings and errors go to
-   * stderr, not the broker's connect and close lines. Leaves a user's own logback configuration alone.
+   * For the short commands (publish, dlq, stats), whose result is their stdout: only warnings and
+   * errors go to stderr, not the broker's connect and close lines. Leaves a user's own logback
+   * configuration alone.
    */
   public static void warningsOnly() {
     String current = System.getProperty(CONFIG_FILE_PROPERTY);
-    if ((current == null || isOurs(current)) && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+    if ((current == null || isOurs(current))
+        && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
     }
   }

@@ -4,9 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps a label's values to a bounded set, so that no producer can blow up the number of time series: the known values
- * (registered task types, served queues) pass, the first {@code cap} unknown ones pass too, and every later unknown
- * value becomes {@value #OTHER}. Thread-safe.
+ * Keeps a label's values to a bounded set, so that no producer can blow up the number of time
+ * series: the known values (registered task types, served queues) pass, the first {@code cap}
+ * unknown ones pass too, and every later unknown value becomes {@value #OTHER}. Thread-safe.
  */
 public final class BoundedLabels {
   public static final String OTHER = "other";
@@ -23,7 +23,10 @@ public final class BoundedLabels {
     this.cap = cap;
   }
 
-  /** {@code value} itself if known or admitted (admitting it while there is room), else {@value #OTHER}. */
+  /**
+   * {@code value} itself if known or admitted (admitting it while there is room), else {@value
+   * #OTHER}.
+   */
   public String label(String value) {
     if (known.contains(value) || admitted.contains(value)) {
       return value;

@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 when healthy, else 503 naming the problem:
- * broker unreachable, lease renewals failing) on one address. Any other path is 404.
+ * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 when healthy, else 503
+ * naming the problem: broker unreachable, lease renewals failing) on one address. Any other path is
+ * 404.
  */
 public final class MetricsServer implements AutoCloseable {
   private final HTTPServer server;
@@ -27,7 +28,10 @@ public final class MetricsServer implements AutoCloseable {
    * @param port TCP port; 0 picks a free one (see {@link #port()})
    * @throws UncheckedIOException the address cannot be bound (in use, not local, no permission)
    */
-  /** @param problem what makes this process unhealthy now, or empty; called per {@code /health} request */
+  /**
+   * @param problem what makes this process unhealthy now, or empty; called per {@code /health}
+   *     request
+   */
   public static MetricsServer start(
       String bind, int port, PrometheusRegistry registry, Supplier<Optional<String>> problem) {
     try {
@@ -40,7 +44,8 @@ public final class MetricsServer implements AutoCloseable {
               .defaultHandler(exchange -> other(exchange, problem))
               .buildAndStart());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + bind + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot serve metrics on " + bind + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -53,12 +58,15 @@ public final class MetricsServer implements AutoCloseable {
     server.close();
   }
 
-  private static void other(HttpExchange exchange, Supplier<Optional<String>> problem) throws IOException {
+  private static void other(HttpExchange exchange, Supplier<Optional<String>> problem)
+      throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/health")) {
         Optional<String> trouble = problem.get();
-        respond(exchange, trouble.isEmpty() ? 200 : 503,
+        respond(
+            exchange,
+            trouble.isEmpty() ? 200 : 503,
             trouble.map(p -> "unavailable: " + p + "\n").orElse("ok: broker reachable\n"));
       } else {
         respond(exchange, 404, "not found; try /metrics or /health\n");

@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gauges read at scrape time: per queue ready, in flight, delayed and dead (from {@link Broker#stats} and {@link
- * DeadLetterQueue#size}), broker reachability, and the pool's busy, idle and abandoned workers.
+ * Gauges read at scrape time: per queue ready, in flight, delayed and dead (from {@link
+ * Broker#stats} and {@link DeadLetterQueue#size}), broker reachability, and the pool's busy, idle
+ * and abandoned workers.
  *
- * <p>One scrape reads the broker once: the first gauge takes a snapshot that the others reuse for a short while. When
- * the broker cannot be reached the queue gauges are left out of that scrape, {@code dq_broker_up} is 0, and the error
- * is logged at most every few seconds.
+ * <p>One scrape reads the broker once: the first gauge takes a snapshot that the others reuse for a
+ * short while. When the broker cannot be reached the queue gauges are left out of that scrape,
+ * {@code dq_broker_up} is 0, and the error is logged at most every few seconds.
  */
 public final class StateGauges {
   private static final Logger log = LoggerFactory.getLogger(StateGauges.class);
@@ -45,7 +46,11 @@ public final class StateGauges {
   private long snapshotNanos;
 
   private StateGauges(
-      Broker broker, DeadLetterQueue deadLetters, List<String> served, BoundedLabels queues, InstantSource clock) {
+      Broker broker,
+      DeadLetterQueue deadLetters,
+      List<String> served,
+      BoundedLabels queues,
+      InstantSource clock) {
     this.broker = broker;
     this.deadLetters = deadLetters;
     this.served = List.copyOf(served);
@@ -53,14 +58,30 @@ public final class StateGauges {
     this.errors = new RateLimitedLog(log, clock, Duration.ofSeconds(5));
   }
 
-  /** Registers the queue and broker gauges of {@code served} queues plus any other queue the broker knows. */
+  /**
+   * Registers the queue and broker gauges of {@code served} queues plus any other queue the broker
+   * knows.
+   */
   public static StateGauges register(
-      PrometheusRegistry registry, Broker broker, DeadLetterQueue deadLetters, List<String> served,
-      BoundedLabels queues, InstantSource clock) {
+      PrometheusRegistry registry,
+      Broker broker,
+      DeadLetterQueue deadLetters,
+      List<String> served,
+      BoundedLabels queues,
+      InstantSource clock) {
     StateGauges gauges = new StateGauges(broker, deadLetters, served, queues, clock);
-    gauges.queueGauge(registry, "dq_queue_ready", "Tasks ready to be taken now.", c -> c.stats().ready());
-    gauges.queueGauge(registry, "dq_queue_in_flight", "Tasks delivered and not yet settled.", c -> c.stats().inFlight());
-    gauges.queueGauge(registry, "dq_queue_delayed", "Tasks waiting for a retry or a delay.", c -> c.stats().delayed());
+    gauges.queueGauge(
+        registry, "dq_queue_ready", "Tasks ready to be taken now.", c -> c.stats().ready());
+    gauges.queueGauge(
+        registry,
+        "dq_queue_in_flight",
+        "Tasks delivered and not yet settled.",
+        c -> c.stats().inFlight());
+    gauges.queueGauge(
+        registry,
+        "dq_queue_delayed",
+        "Tasks waiting for a retry or a delay.",
+        c -> c.stats().delayed());
     gauges.queueGauge(registry, "dq_queue_dead", "Tasks in the dead-letter queue.", Counts::dead);
     GaugeWithCallback.builder()
         .name("dq_broker_up")
@@ -71,9 +92,9 @@ public final class StateGauges {
   }
 
   /**
-   * Registers {@code dq_workers_busy}, {@code dq_workers_idle}, {@code dq_workers_abandoned} and the health of the
-   * pool's periodic work: {@code dq_lease_renewals_failing}, {@code dq_lease_renewal_failures_total} and {@code
-   * dq_reaper_failures_total}.
+   * Registers {@code dq_workers_busy}, {@code dq_workers_idle}, {@code dq_workers_abandoned} and
+   * the health of the pool's periodic work: {@code dq_lease_renewals_failing}, {@code
+   * dq_lease_renewal_failures_total} and {@code dq_reaper_failures_total}.
    */
   public static void registerPool(PrometheusRegistry registry, WorkerPool pool, int workers) {
     GaugeWithCallback.builder()
@@ -93,7 +114,8 @@ public final class StateGauges {
         .register(registry);
     GaugeWithCallback.builder()
         .name("dq_lease_renewals_failing")
-        .help("1 while this pool's lease renewal is failing (held tasks may run again elsewhere), else 0.")
+        .help(
+            "1 while this pool's lease renewal is failing (held tasks may run again elsewhere), else 0.")
         .callback(cb -> cb.call(pool.renewalsFailing() ? 1 : 0))
         .register(registry);
     CounterWithCallback.builder()
@@ -118,7 +140,10 @@ public final class StateGauges {
         .register(registry);
   }
 
-  /** Counts per queue label, at most {@link #SNAPSHOT_TTL} old; empty when the broker could not be read. */
+  /**
+   * Counts per queue label, at most {@link #SNAPSHOT_TTL} old; empty when the broker could not be
+   * read.
+   */
   synchronized Map<String, Counts> counts() {
     long now = System.nanoTime();
     if (snapshot == null || now - snapshotNanos > SNAPSHOT_TTL.toNanos()) {
@@ -134,7 +159,8 @@ public final class StateGauges {
       names.addAll(broker.queues());
       Map<String, Counts> counts = new LinkedHashMap<>();
       for (String queue : new ArrayList<>(names)) {
-        // A queue beyond the label cap is left out: folding gauges of several queues into one would mislead.
+        // A queue beyond the label cap is left out: folding gauges of several queues into one would
+        // mislead.
         if (queues.label(queue).equals(queue)) {
           counts.put(queue, new Counts(broker.stats(queue), deadLetters.size(queue)));
         }
@@ -147,8 +173,8 @@ public final class StateGauges {
   }
 
   /**
-   * For {@code /health}: what makes this worker unhealthy now (the broker does not answer, or the pool's lease
-   * renewals are failing, so its tasks may run again elsewhere), or empty.
+   * For {@code /health}: what makes this worker unhealthy now (the broker does not answer, or the
+   * pool's lease renewals are failing, so its tasks may run again elsewhere), or empty.
    */
   public static Supplier<Optional<String>> health(StateGauges gauges, WorkerPool pool) {
     return () -> {

@@ -10,14 +10,20 @@ import java.time.Duration;
 import java.time.InstantSource;
 
 /**
- * Turns {@link TaskEvent}s into Prometheus counters and histograms labelled by {@code queue} and {@code type}. Label
- * values go through {@link BoundedLabels}; task ids and payloads never become labels. Lock-free apart from the first
- * sighting of a label value, so it is cheap on the worker threads that call it.
+ * Turns {@link TaskEvent}s into Prometheus counters and histograms labelled by {@code queue} and
+ * {@code type}. Label values go through {@link BoundedLabels}; task ids and payloads never become
+ * labels. Lock-free apart from the first sighting of a label value, so it is cheap on the worker
+ * threads that call it.
  */
 public final class TaskMetrics implements TaskEventListener {
   /** Seconds: from a 5 ms handler to a five-minute one. */
-  static final double[] DURATION_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
-  /** Seconds: queue wait and end-to-end latency include backoff and backlog, so they reach further. */
+  static final double[] DURATION_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
+  };
+
+  /**
+   * Seconds: queue wait and end-to-end latency include backoff and backlog, so they reach further.
+   */
   static final double[] LATENCY_BUCKETS = {0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600};
 
   private final BoundedLabels queues;
@@ -37,26 +43,48 @@ public final class TaskMetrics implements TaskEventListener {
   private final Histogram queueWait;
   private final Histogram latency;
 
-  public TaskMetrics(PrometheusRegistry registry, BoundedLabels queues, BoundedLabels types, InstantSource clock) {
+  public TaskMetrics(
+      PrometheusRegistry registry, BoundedLabels queues, BoundedLabels types, InstantSource clock) {
     this.queues = queues;
     this.types = types;
     this.clock = clock;
     enqueued = counter(registry, "dq_tasks_enqueued", "Tasks accepted by the broker.");
     started = counter(registry, "dq_tasks_started", "Handler attempts started.");
     succeeded = counter(registry, "dq_tasks_succeeded", "Handler attempts that succeeded.");
-    failed = counter(registry, "dq_tasks_failed", "Handler attempts that failed (timeouts included).");
-    retried = counter(registry, "dq_tasks_retried", "Failed attempts for which a retry was scheduled.");
-    deadLettered = counter(registry, "dq_tasks_dead_lettered", "Tasks moved to the dead-letter queue.");
-    timedOut = counter(registry, "dq_tasks_timed_out", "Handler attempts interrupted for overrunning their timeout.");
-    leaseLost = counter(registry, "dq_tasks_lease_lost", "Settles refused because the lease was lost (late acks).");
+    failed =
+        counter(registry, "dq_tasks_failed", "Handler attempts that failed (timeouts included).");
+    retried =
+        counter(registry, "dq_tasks_retried", "Failed attempts for which a retry was scheduled.");
+    deadLettered =
+        counter(registry, "dq_tasks_dead_lettered", "Tasks moved to the dead-letter queue.");
+    timedOut =
+        counter(
+            registry,
+            "dq_tasks_timed_out",
+            "Handler attempts interrupted for overrunning their timeout.");
+    leaseLost =
+        counter(
+            registry,
+            "dq_tasks_lease_lost",
+            "Settles refused because the lease was lost (late acks).");
     leaseExpired =
-        counter(registry, "dq_tasks_lease_expired",
+        counter(
+            registry,
+            "dq_tasks_lease_expired",
             "Leases that expired while this pool held the task, before a renewal got through; it may run again.");
-    released = counter(registry, "dq_tasks_released", "Tasks handed back without spending an attempt.");
+    released =
+        counter(registry, "dq_tasks_released", "Tasks handed back without spending an attempt.");
     handlerDuration =
-        histogram(registry, "dq_task_handler_duration_seconds", "Time a handler ran, per attempt.", DURATION_BUCKETS);
+        histogram(
+            registry,
+            "dq_task_handler_duration_seconds",
+            "Time a handler ran, per attempt.",
+            DURATION_BUCKETS);
     queueWait =
-        histogram(registry, "dq_task_queue_wait_seconds", "From task creation to the start of an attempt.",
+        histogram(
+            registry,
+            "dq_task_queue_wait_seconds",
+            "From task creation to the start of an attempt.",
             LATENCY_BUCKETS);
     latency =
         Histogram.builder()
@@ -104,7 +132,10 @@ public final class TaskMetrics implements TaskEventListener {
     return seconds(Duration.between(task.createdAt(), clock.instant()));
   }
 
-  /** Negative spans (producer and worker clocks disagree) count as zero rather than corrupting the histogram. */
+  /**
+   * Negative spans (producer and worker clocks disagree) count as zero rather than corrupting the
+   * histogram.
+   */
   private static double seconds(Duration d) {
     return d.isNegative() ? 0 : d.toNanos() / 1e9;
   }
@@ -113,7 +144,8 @@ public final class TaskMetrics implements TaskEventListener {
     return Counter.builder().name(name).help(help).labelNames("queue", "type").register(registry);
   }
 
-  private static Histogram histogram(PrometheusRegistry registry, String name, String help, double[] buckets) {
+  private static Histogram histogram(
+      PrometheusRegistry registry, String name, String help, double[] buckets) {
     return Histogram.builder()
         .name(name)
         .help(help)

@@ -18,13 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code dq dlq}: inspect and repair the dead-letter queue of one queue. */
 @Command(
@@ -32,14 +32,19 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     header = "Inspects and repairs the dead-letter queue: list, show, requeue, delete, purge.",
-    description = "Every subcommand takes --queue (default: default) and --json. Exits 1 when an entry is not found.")
+    description =
+        "Every subcommand takes --queue (default: default) and --json. Exits 1 when an entry is not found.")
 public final class DlqCommand implements Callable<Integer> {
   static final int MAX_LIMIT = 10_000;
 
   @Spec CommandSpec spec;
 
-  /** The {@code dlq} command with its subcommands; {@code app} and {@code sessions} as for {@link PublishCommand}. */
-  public static CommandLine commandLine(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
+  /**
+   * The {@code dlq} command with its subcommands; {@code app} and {@code sessions} as for {@link
+   * PublishCommand}.
+   */
+  public static CommandLine commandLine(
+      SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
     CommandLine dlq = new CommandLine(new DlqCommand());
     dlq.addSubcommand("list", new ListCommand(env, app, sessions));
     dlq.addSubcommand("show", new ShowCommand(env, app, sessions));
@@ -58,7 +63,10 @@ public final class DlqCommand implements Callable<Integer> {
 
   /** Options every dlq subcommand takes. */
   static final class Options {
-    @Option(names = "--queue", paramLabel = "NAME", description = "Queue (env DQ_QUEUE, default: default).")
+    @Option(
+        names = "--queue",
+        paramLabel = "NAME",
+        description = "Queue (env DQ_QUEUE, default: default).")
     String queue;
 
     @Option(names = "--json", description = "Print JSON instead of text.")
@@ -88,8 +96,11 @@ public final class DlqCommand implements Callable<Integer> {
       try {
         return new TaskId(raw);
       } catch (InvalidTaskException e) {
-        throw SettingResolver.bad("ID", raw, "a task id of 1-128 characters [A-Za-z0-9._:-] (an entry stored under another id "
-            + "is listed by dq dlq list under an id that works here)");
+        throw SettingResolver.bad(
+            "ID",
+            raw,
+            "a task id of 1-128 characters [A-Za-z0-9._:-] (an entry stored under another id "
+                + "is listed by dq dlq list under an id that works here)");
       }
     }
 
@@ -117,7 +128,9 @@ public final class DlqCommand implements Callable<Integer> {
       }
     }
 
-    /** Checks the arguments before the broker is opened, so a usage error is the only line printed. */
+    /**
+     * Checks the arguments before the broker is opened, so a usage error is the only line printed.
+     */
     void check() {}
 
     abstract int run(DeadLetterQueue dead, String queue);
@@ -127,12 +140,18 @@ public final class DlqCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, header = "Lists dead letters, oldest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      header = "Lists dead letters, oldest first.")
   static final class ListCommand extends Sub {
     @Option(names = "--limit", paramLabel = "N", description = "At most N entries (default 100).")
     String limit;
 
-    @Option(names = "--offset", paramLabel = "N", description = "Skip the N oldest entries (default 0).")
+    @Option(
+        names = "--offset",
+        paramLabel = "N",
+        description = "Skip the N oldest entries (default 0).")
     String offset;
 
     ListCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
@@ -156,13 +175,30 @@ public final class DlqCommand implements Callable<Integer> {
       json.put("total", total);
       json.put("entries", entries.stream().map(d -> Json.deadLetter(d, false)).toList());
       StringBuilder text = new StringBuilder();
-      text.append(String.format(Locale.ROOT, "%-36s  %-16s  %8s  %-24s  %s%n", "ID", "TYPE", "ATTEMPTS",
-          "FAILED_AT", "ERROR"));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "%-36s  %-16s  %8s  %-24s  %s%n",
+              "ID",
+              "TYPE",
+              "ATTEMPTS",
+              "FAILED_AT",
+              "ERROR"));
       for (DeadLetter d : entries) {
-        text.append(String.format(Locale.ROOT, "%-36s  %-16s  %8d  %-24s  %s: %s%n", d.task().id(), d.task().type(),
-            d.failure().attempts(), d.failure().failedAt(), d.failure().errorType(), oneLine(d.failure().message())));
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%-36s  %-16s  %8d  %-24s  %s: %s%n",
+                d.task().id(),
+                d.task().type(),
+                d.failure().attempts(),
+                d.failure().failedAt(),
+                d.failure().errorType(),
+                oneLine(d.failure().message())));
       }
-      text.append(String.format(Locale.ROOT, "%d of %d dead letters in queue %s", entries.size(), total, queue));
+      text.append(
+          String.format(
+              Locale.ROOT, "%d of %d dead letters in queue %s", entries.size(), total, queue));
       print(json, text.toString());
       return 0;
     }
@@ -190,7 +226,10 @@ public final class DlqCommand implements Callable<Integer> {
     abstract int run(DeadLetterQueue dead, String queue, TaskId taskId);
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, header = "Shows one dead letter with its payload.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      header = "Shows one dead letter with its payload.")
   static final class ShowCommand extends OneEntry {
     ShowCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
       super(env, app, sessions);
@@ -217,8 +256,9 @@ public final class DlqCommand implements Callable<Integer> {
 
     @Option(
         names = "--all",
-        description = "Requeue the entries present now, oldest first, each once, while the queue has room; entries "
-            + "that die again meanwhile stay for a later call.")
+        description =
+            "Requeue the entries present now, oldest first, each once, while the queue has room; entries "
+                + "that die again meanwhile stay for a later call.")
     boolean all;
 
     RequeueCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
@@ -269,7 +309,10 @@ public final class DlqCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "purge", mixinStandardHelpOptions = true, header = "Deletes the dead letters of the queue present when it starts.")
+  @Command(
+      name = "purge",
+      mixinStandardHelpOptions = true,
+      header = "Deletes the dead letters of the queue present when it starts.")
   static final class PurgeCommand extends Sub {
     PurgeCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
       super(env, app, sessions);

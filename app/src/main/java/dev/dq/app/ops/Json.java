@@ -11,7 +11,10 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON the commands print with {@code --json}: one object or array per line, field names in snake_case. */
+/**
+ * The JSON the commands print with {@code --json}: one object or array per line, field names in
+ * snake_case.
+ */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
 
@@ -36,7 +39,10 @@ final class Json {
     return m;
   }
 
-  /** A dead letter; the payload only when {@code withPayload} (as UTF-8 text, which is what dq's tools publish). */
+  /**
+   * A dead letter; the payload only when {@code withPayload} (as UTF-8 text, which is what dq's
+   * tools publish).
+   */
   static Map<String, Object> deadLetter(DeadLetter d, boolean withPayload) {
     Task t = d.task();
     Map<String, Object> m = new LinkedHashMap<>();

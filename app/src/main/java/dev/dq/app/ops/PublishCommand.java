@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
           + "task per line of stdin, as UTF-8 JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", "
           + "\"id\", \"headers\", all strings; a payload that is not a string is published as its JSON text).",
       "Every task is checked before the first is sent (stdin is spooled to a temporary file meanwhile, so memory stays "
-          + "bounded), and tasks go to the broker in atomic batches of " + PublishCommand.BATCH + ": a rejected task "
+          + "bounded), and tasks go to the broker in atomic batches of "
+          + PublishCommand.BATCH
+          + ": a rejected task "
           + "(too large, bad type, invalid UTF-8) publishes nothing. Exits 1 with one line on stderr when a task is "
           + "rejected, the queue stays full for --timeout, or the broker is unreachable; when a reply was lost and the "
           + "outcome is unknown, that line says so and the ids in doubt follow on stderr."
@@ -59,10 +61,16 @@ public final class PublishCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--type", paramLabel = "TYPE", description = "Task type; without it, tasks are read from stdin.")
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      description = "Task type; without it, tasks are read from stdin.")
   String type;
 
-  @Option(names = "--queue", paramLabel = "NAME", description = "Queue (env DQ_QUEUE, default: default).")
+  @Option(
+      names = "--queue",
+      paramLabel = "NAME",
+      description = "Queue (env DQ_QUEUE, default: default).")
   String queue;
 
   @Option(names = "--payload", paramLabel = "TEXT", description = "Payload text (UTF-8).")
@@ -71,30 +79,39 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(names = "--payload-file", paramLabel = "PATH", description = "Payload bytes from a file.")
   Path payloadFile;
 
-  @Option(names = "--count", paramLabel = "N", description = "How many tasks to publish with --type (default 1).")
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "How many tasks to publish with --type (default 1).")
   String count;
 
   @Option(
       names = "--delay",
       paramLabel = "DURATION",
-      description = "Make the tasks ready only after this long, measured on the broker's clock (the Redis server's "
-          + "TIME), not this host's (default 0). Delayed tasks are sent one by one.")
+      description =
+          "Make the tasks ready only after this long, measured on the broker's clock (the Redis server's "
+              + "TIME), not this host's (default 0). Delayed tasks are sent one by one.")
   String delay;
 
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
-      description = "How long to wait for room in a full queue (env DQ_PUBLISH_TIMEOUT, default 5s).")
+      description =
+          "How long to wait for room in a full queue (env DQ_PUBLISH_TIMEOUT, default 5s).")
   String timeout;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print only how many tasks were published, not their ids.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print only how many tasks were published, not their ids.")
   boolean quiet;
 
   /**
-   * @param app the shared settings of the root command, resolved (and logging configured) when this command runs
+   * @param app the shared settings of the root command, resolved (and logging configured) when this
+   *     command runs
    * @param sessions opens the broker once the settings are known
    */
-  public PublishCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions, InputStream in) {
+  public PublishCommand(
+      SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions, InputStream in) {
     this.env = env;
     this.app = app;
     this.sessions = sessions;
@@ -131,14 +148,27 @@ public final class PublishCommand implements Callable<Integer> {
       throw SettingResolver.bad("--payload-file", payloadFile.toString(), "a readable file");
     }
     int n = env.intInRange(count, "--count", "DQ_PUBLISH_COUNT", 1, 1, MAX_COUNT);
-    Duration d = env.duration(delay, "--delay", "DQ_PUBLISH_DELAY", Duration.ZERO, Duration.ZERO, Duration.ofDays(30));
+    Duration d =
+        env.duration(
+            delay,
+            "--delay",
+            "DQ_PUBLISH_DELAY",
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofDays(30));
     Duration t =
-        env.duration(timeout, "--timeout", "DQ_PUBLISH_TIMEOUT", Duration.ofSeconds(5), Duration.ZERO,
+        env.duration(
+            timeout,
+            "--timeout",
+            "DQ_PUBLISH_TIMEOUT",
+            Duration.ofSeconds(5),
+            Duration.ZERO,
             Duration.ofMinutes(10));
     return new PublishSettings(q, type, payload, payloadFile, n, d, t);
   }
 
-  private void publish(Broker broker, PublishSource tasks, PublishSettings settings, int batchSize) {
+  private void publish(
+      Broker broker, PublishSource tasks, PublishSettings settings, int batchSize) {
     PrintWriter out = spec.commandLine().getOut();
     int published = 0;
     String sending = settings.queue(); // queue of the call in flight
@@ -151,7 +181,8 @@ public final class PublishCommand implements Callable<Integer> {
           published += printed(out, batch);
         }
       } else {
-        // A relative delay, resolved on the broker's clock: a producer whose clock is off does not move it.
+        // A relative delay, resolved on the broker's clock: a producer whose clock is off does not
+        // move it.
         for (Task task; (task = tasks.next()) != null; ) {
           sending = task.queue();
           broker.enqueueIn(task, settings.delay(), settings.timeout());
@@ -162,7 +193,9 @@ public final class PublishCommand implements Callable<Integer> {
       out.flush();
       throw unknown(e, published, tasks.size(), sending);
     } catch (QueueFullException e) {
-      throw failed("queue " + settings.queue() + " still full after " + Durations.format(settings.timeout()), published,
+      throw failed(
+          "queue " + settings.queue() + " still full after " + Durations.format(settings.timeout()),
+          published,
           tasks.size());
     } catch (BrokerUnavailableException e) {
       throw failed("broker unavailable: " + e.getMessage(), published, tasks.size());
@@ -187,7 +220,10 @@ public final class PublishCommand implements Callable<Integer> {
     return batch.size();
   }
 
-  /** Consecutive tasks of one queue, at most {@link #BATCH} per batch (a broker batch names one queue). */
+  /**
+   * Consecutive tasks of one queue, at most {@link #BATCH} per batch (a broker batch names one
+   * queue).
+   */
   static List<List<Task>> batches(List<Task> tasks) {
     Iterator<Task> it = tasks.iterator();
     Batches batches = new Batches(() -> it.hasNext() ? it.next() : null, BATCH);
@@ -198,13 +234,18 @@ public final class PublishCommand implements Callable<Integer> {
     return all;
   }
 
-  /** Cuts a stream of tasks into batches of consecutive tasks of one queue, holding one batch at a time. */
+  /**
+   * Cuts a stream of tasks into batches of consecutive tasks of one queue, holding one batch at a
+   * time.
+   */
   static final class Batches {
     private final Supplier<Task> source;
     private final int size;
     private Task carried;
 
-    /** @param source the next task, or null after the last */
+    /**
+     * @param source the next task, or null after the last
+     */
     Batches(Supplier<Task> source, int size) {
       this.source = source;
       this.size = size;
@@ -235,34 +276,56 @@ public final class PublishCommand implements Callable<Integer> {
   }
 
   /**
-   * The broker may or may not have taken the batch in flight: say so, with its ids (printed by {@link Main}), so that
-   * nobody publishes them again blindly.
+   * The broker may or may not have taken the batch in flight: say so, with its ids (printed by
+   * {@link Main}), so that nobody publishes them again blindly.
    */
-  private static OutcomeUnknownException unknown(OutcomeUnknownException e, int published, int total, String queue) {
+  private static OutcomeUnknownException unknown(
+      OutcomeUnknownException e, int published, int total, String queue) {
     int doubtful = e.ids().size();
     int unsent = total - published - doubtful;
-    String sure = published == 0 ? "" : "; " + published + " of " + total + " were published for sure (ids on stdout)";
-    return new OutcomeUnknownException("outcome unknown for " + doubtful + " tasks (ids below), which may or may not "
-        + "have been published: " + e.getMessage() + sure + (unsent > 0 ? "; " + unsent + " were not sent" : "")
-        + "; check with `dq stats --queue " + queue + "` (or look for their ids) before publishing them again",
-        e.ids(), e);
+    String sure =
+        published == 0
+            ? ""
+            : "; " + published + " of " + total + " were published for sure (ids on stdout)";
+    return new OutcomeUnknownException(
+        "outcome unknown for "
+            + doubtful
+            + " tasks (ids below), which may or may not "
+            + "have been published: "
+            + e.getMessage()
+            + sure
+            + (unsent > 0 ? "; " + unsent + " were not sent" : "")
+            + "; check with `dq stats --queue "
+            + queue
+            + "` (or look for their ids) before publishing them again",
+        e.ids(),
+        e);
   }
 
   private static CommandFailedException failed(String why, int published, int total) {
     return new CommandFailedException(
-        why + (published == 0
-            ? "; nothing was published"
-            : "; published " + published + " of " + total + " tasks (their ids are above)"));
+        why
+            + (published == 0
+                ? "; nothing was published"
+                : "; published " + published + " of " + total + " tasks (their ids are above)"));
   }
 
-  /** Reads a payload file after checking its size, so that a huge file is rejected without being loaded. */
+  /**
+   * Reads a payload file after checking its size, so that a huge file is rejected without being
+   * loaded.
+   */
   static byte[] readPayload(Path file) {
     try {
       long size = Files.size(file);
       if (size > TaskLimits.DEFAULT.maxPayloadBytes()) {
         throw new CommandFailedException(
-            "--payload-file " + file + ": " + size + " bytes exceed the payload limit of "
-                + TaskLimits.DEFAULT.maxPayloadBytes() + " bytes; nothing was published");
+            "--payload-file "
+                + file
+                + ": "
+                + size
+                + " bytes exceed the payload limit of "
+                + TaskLimits.DEFAULT.maxPayloadBytes()
+                + " bytes; nothing was published");
       }
       return Files.readAllBytes(file);
     } catch (IOException e) {

@@ -28,14 +28,22 @@ import java.util.function.Supplier;
  * @param timeout how long to wait for room in a full queue
  */
 record PublishSettings(
-    String queue, String type, String payload, Path payloadFile, int count, Duration delay, Duration timeout) {
+    String queue,
+    String type,
+    String payload,
+    Path payloadFile,
+    int count,
+    Duration delay,
+    Duration timeout) {
 
   /**
-   * Checks every task before anything is published (a bad one fails the whole command), then hands them out one at a
-   * time. The caller closes the source.
+   * Checks every task before anything is published (a bad one fails the whole command), then hands
+   * them out one at a time. The caller closes the source.
    */
   PublishSource tasks(InputStream stdin, InstantSource clock) {
-    return type != null ? fromFlags(clock) : PublishSource.spool(stdin, (line, where) -> fromJson(line, where, clock));
+    return type != null
+        ? fromFlags(clock)
+        : PublishSource.spool(stdin, (line, where) -> fromJson(line, where, clock));
   }
 
   private PublishSource fromFlags(InstantSource clock) {
@@ -43,7 +51,8 @@ record PublishSettings(
         payloadFile != null
             ? PublishCommand.readPayload(payloadFile)
             : (payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8);
-    Supplier<Task> make = () -> Task.builder(type).queue(queue).payload(bytes).createdAt(clock.instant()).build();
+    Supplier<Task> make =
+        () -> Task.builder(type).queue(queue).payload(bytes).createdAt(clock.instant()).build();
     try {
       make.get(); // the tasks differ only in their ids: one that passes means all pass
     } catch (InvalidTaskException e) {
@@ -57,7 +66,8 @@ record PublishSettings(
     try {
       node = Json.MAPPER.readTree(line);
     } catch (JsonProcessingException e) {
-      throw new CommandFailedException(where + "not JSON (" + e.getOriginalMessage() + "); nothing was published");
+      throw new CommandFailedException(
+          where + "not JSON (" + e.getOriginalMessage() + "); nothing was published");
     }
     if (node == null || !node.isObject() || !node.path("type").isTextual()) {
       throw new CommandFailedException(
@@ -65,7 +75,9 @@ record PublishSettings(
     }
     try {
       Task.Builder b =
-          Task.builder(node.get("type").asText()).queue(text(node, "queue", queue, where)).createdAt(clock.instant());
+          Task.builder(node.get("type").asText())
+              .queue(text(node, "queue", queue, where))
+              .createdAt(clock.instant());
       String id = text(node, "id", null, where);
       if (id != null) {
         b.id(id);
@@ -81,7 +93,10 @@ record PublishSettings(
     }
   }
 
-  /** A string field, or {@code fallback} if absent or null; any other JSON type is rejected, never converted. */
+  /**
+   * A string field, or {@code fallback} if absent or null; any other JSON type is rejected, never
+   * converted.
+   */
   private static String text(JsonNode node, String field, String fallback, String where) {
     JsonNode value = node.path(field);
     if (value.isMissingNode() || value.isNull()) {
@@ -89,12 +104,20 @@ record PublishSettings(
     }
     if (!value.isTextual()) {
       throw new CommandFailedException(
-          where + "\"" + field + "\" must be a string, not " + kind(value) + "; nothing was published");
+          where
+              + "\""
+              + field
+              + "\" must be a string, not "
+              + kind(value)
+              + "; nothing was published");
     }
     return value.asText();
   }
 
-  /** Headers are strings to strings: a number or object is rejected rather than turned into its text. */
+  /**
+   * Headers are strings to strings: a number or object is rejected rather than turned into its
+   * text.
+   */
   private static Map<String, String> headers(JsonNode node, String where) {
     JsonNode headers = node.path("headers");
     if (headers.isMissingNode() || headers.isNull()) {
@@ -102,13 +125,21 @@ record PublishSettings(
     }
     if (!headers.isObject()) {
       throw new CommandFailedException(
-          where + "\"headers\" must be an object of strings, not " + kind(headers) + "; nothing was published");
+          where
+              + "\"headers\" must be an object of strings, not "
+              + kind(headers)
+              + "; nothing was published");
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> h : headers.properties()) {
       if (!h.getValue().isTextual()) {
-        throw new CommandFailedException(where + "header \"" + SettingResolver.printable(h.getKey()) + "\" must be a string, not "
-            + kind(h.getValue()) + " (quote it to send it as text); nothing was published");
+        throw new CommandFailedException(
+            where
+                + "header \""
+                + SettingResolver.printable(h.getKey())
+                + "\" must be a string, not "
+                + kind(h.getValue())
+                + " (quote it to send it as text); nothing was published");
       }
       out.put(h.getKey(), h.getValue().asText());
     }

@@ -15,12 +15,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The tasks of one {@code dq publish}, every one checked before the first is handed out, then handed out one at a time
- * so that memory stays bounded whatever their number. Tasks from flags are all alike, so one check covers them; stdin
- * lines are checked as they are read and spooled to a private temporary file, which {@link #close()} deletes.
+ * The tasks of one {@code dq publish}, every one checked before the first is handed out, then
+ * handed out one at a time so that memory stays bounded whatever their number. Tasks from flags are
+ * all alike, so one check covers them; stdin lines are checked as they are read and spooled to a
+ * private temporary file, which {@link #close()} deletes.
  */
 abstract class PublishSource implements Closeable {
-  /** Longest stdin line: a task at the payload limit, JSON-escaped, with headers, fits well within it. */
+  /**
+   * Longest stdin line: a task at the payload limit, JSON-escaped, with headers, fits well within
+   * it.
+   */
   static final int MAX_LINE_BYTES = 16 << 20;
 
   /** How many tasks there are. */
@@ -50,9 +54,9 @@ abstract class PublishSource implements Closeable {
   }
 
   /**
-   * Reads every line of {@code stdin}, checks each non-blank one with {@code parse} (which throws a {@link
-   * CommandFailedException} naming the line), and keeps the lines in a temporary file; {@link #next()} parses them
-   * again from there, in order.
+   * Reads every line of {@code stdin}, checks each non-blank one with {@code parse} (which throws a
+   * {@link CommandFailedException} naming the line), and keeps the lines in a temporary file;
+   * {@link #next()} parses them again from there, in order.
    *
    * @param parse builds the task of a line; the second argument names the line for messages
    */
@@ -74,8 +78,12 @@ abstract class PublishSource implements Closeable {
       return new Spooled(file, count, line -> parse.task(line, ""));
     } catch (IOException e) {
       delete(file);
-      throw new CommandFailedException("could not read stdin or spool it to " + file + " (" + e.getMessage()
-          + "); nothing was published");
+      throw new CommandFailedException(
+          "could not read stdin or spool it to "
+              + file
+              + " ("
+              + e.getMessage()
+              + "); nothing was published");
     } catch (RuntimeException e) {
       delete(file);
       throw e;
@@ -90,10 +98,13 @@ abstract class PublishSource implements Closeable {
 
   private static Path createSpool() {
     try {
-      return Files.createTempFile("dq-publish-", ".jsonl"); // owner-only on POSIX: payloads may be private
+      return Files.createTempFile(
+          "dq-publish-", ".jsonl"); // owner-only on POSIX: payloads may be private
     } catch (IOException e) {
-      throw new CommandFailedException("could not create a temporary file to check stdin before publishing ("
-          + e.getMessage() + "; set java.io.tmpdir); nothing was published");
+      throw new CommandFailedException(
+          "could not create a temporary file to check stdin before publishing ("
+              + e.getMessage()
+              + "; set java.io.tmpdir); nothing was published");
     }
   }
 

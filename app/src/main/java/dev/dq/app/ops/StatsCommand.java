@@ -47,7 +47,10 @@ public final class StatsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--queue", paramLabel = "NAME", description = "Queue to show; repeatable (env DQ_QUEUES).")
+  @Option(
+      names = "--queue",
+      paramLabel = "NAME",
+      description = "Queue to show; repeatable (env DQ_QUEUES).")
   List<String> queues;
 
   @Option(names = "--json", description = "Print one JSON object per line instead of a table.")
@@ -63,7 +66,8 @@ public final class StatsCommand implements Callable<Integer> {
   String interval;
 
   /**
-   * @param app the shared settings of the root command, resolved (and logging configured) when this command runs
+   * @param app the shared settings of the root command, resolved (and logging configured) when this
+   *     command runs
    * @param sessions opens the broker once the settings are known
    */
   public StatsCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
@@ -77,7 +81,12 @@ public final class StatsCommand implements Callable<Integer> {
     AppSettings shared = app.get();
     List<String> named = env.queues(queues, "--queue", "DQ_QUEUES", List.of());
     Duration every =
-        env.duration(interval, "--interval", "DQ_STATS_INTERVAL", Duration.ofSeconds(2), Duration.ofMillis(100),
+        env.duration(
+            interval,
+            "--interval",
+            "DQ_STATS_INTERVAL",
+            Duration.ofSeconds(2),
+            Duration.ofMillis(100),
             Duration.ofHours(1));
     BrokerSession session = BrokerSession.open(sessions, shared);
     if (!watch) {
@@ -89,18 +98,25 @@ public final class StatsCommand implements Callable<Integer> {
     return watch(session, named, every);
   }
 
-  /** Prints until a signal; broker errors are logged (rate-limited) and the next refresh tries again. */
+  /**
+   * Prints until a signal; broker errors are logged (rate-limited) and the next refresh tries
+   * again.
+   */
   private int watch(BrokerSession session, List<String> named, Duration every) {
     Lifecycle lifecycle =
-        new Lifecycle(List.of(new Lifecycle.Service("broker", () -> {}, session::close)), Duration.ofSeconds(5));
+        new Lifecycle(
+            List.of(new Lifecycle.Service("broker", () -> {}, session::close)),
+            Duration.ofSeconds(5));
     RateLimitedLog errors = new RateLimitedLog(log, session.clock(), Duration.ofSeconds(5));
-    lifecycle.runUntilStopped(every, () -> {
-      try {
-        print(session.broker(), session.deadLetters(), session.clock(), named);
-      } catch (TaskQueueException e) {
-        errors.warn("reading queue counts failed", e);
-      }
-    });
+    lifecycle.runUntilStopped(
+        every,
+        () -> {
+          try {
+            print(session.broker(), session.deadLetters(), session.clock(), named);
+          } catch (TaskQueueException e) {
+            errors.warn("reading queue counts failed", e);
+          }
+        });
     return 0;
   }
 
@@ -127,10 +143,23 @@ public final class StatsCommand implements Callable<Integer> {
     if (watch) {
       out.println(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
-    out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s%n", "QUEUE", "READY", "IN_FLIGHT", "DELAYED", "DEAD");
+    out.printf(
+        Locale.ROOT,
+        "%-24s %10s %10s %10s %10s%n",
+        "QUEUE",
+        "READY",
+        "IN_FLIGHT",
+        "DELAYED",
+        "DEAD");
     for (Map<String, Object> r : rows) {
-      out.printf(Locale.ROOT, "%-24s %10d %10d %10d %10d%n", r.get("queue"), r.get("ready"), r.get("in_flight"),
-          r.get("delayed"), r.get("dead"));
+      out.printf(
+          Locale.ROOT,
+          "%-24s %10d %10d %10d %10d%n",
+          r.get("queue"),
+          r.get("ready"),
+          r.get("in_flight"),
+          r.get("delayed"),
+          r.get("dead"));
     }
     out.flush();
   }

@@ -11,17 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads lines of strict UTF-8 from a stream, one at a time. A line that is not valid UTF-8 is reported with its number
- * instead of being decoded with U+FFFD replacements, so that no byte is ever changed silently; decoding line by line
- * (not in read-ahead chunks) is what lets the error name the right line. A line ends at {@code \n}, and a {@code \r}
- * before it is dropped.
+ * Reads lines of strict UTF-8 from a stream, one at a time. A line that is not valid UTF-8 is
+ * reported with its number instead of being decoded with U+FFFD replacements, so that no byte is
+ * ever changed silently; decoding line by line (not in read-ahead chunks) is what lets the error
+ * name the right line. A line ends at {@code \n}, and a {@code \r} before it is dropped.
  */
 final class Utf8Lines {
   private final InputStream in;
   private final int maxLineBytes;
-  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder decoder =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
   private final byte[] chunk = new byte[64 * 1024];
   private int chunkStart;
   private int chunkEnd;
@@ -29,7 +31,9 @@ final class Utf8Lines {
   private int lineLength;
   private int number;
 
-  /** @param maxLineBytes longest line accepted, so that one huge line cannot exhaust the heap */
+  /**
+   * @param maxLineBytes longest line accepted, so that one huge line cannot exhaust the heap
+   */
   Utf8Lines(InputStream in, int maxLineBytes) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
@@ -73,8 +77,12 @@ final class Utf8Lines {
 
   private void append(int n) {
     if (lineLength + n > maxLineBytes) {
-      throw new CommandFailedException("stdin line " + (number + 1) + ": longer than " + maxLineBytes
-          + " bytes, more than any valid task; nothing was published");
+      throw new CommandFailedException(
+          "stdin line "
+              + (number + 1)
+              + ": longer than "
+              + maxLineBytes
+              + " bytes, more than any valid task; nothing was published");
     }
     if (lineLength + n > line.length) {
       line = Arrays.copyOf(line, Math.max(lineLength + n, Math.min(maxLineBytes, line.length * 2)));
@@ -90,7 +98,9 @@ final class Utf8Lines {
       return decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
     } catch (CharacterCodingException e) {
       throw new CommandFailedException(
-          "stdin line " + number + ": not valid UTF-8 (JSON text must be UTF-8); nothing was published");
+          "stdin line "
+              + number
+              + ": not valid UTF-8 (JSON text must be UTF-8); nothing was published");
     }
   }
 }

@@ -8,10 +8,14 @@ import java.util.Objects;
  *
  * @param pool how the worker pool runs
  * @param metrics where /metrics and /health listen
- * @param flakyRate failure probability of the built-in {@code flaky} handler when a payload names none
+ * @param flakyRate failure probability of the built-in {@code flaky} handler when a payload names
+ *     none
  */
 public record RunSettings(WorkerSettings pool, MetricsSettings metrics, double flakyRate) {
-  /** Unregistered task types (and queues beyond those served) that still get their own metric label value. */
+  /**
+   * Unregistered task types (and queues beyond those served) that still get their own metric label
+   * value.
+   */
   public static final int LABEL_CAP = 20;
 
   public RunSettings {

@@ -25,18 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code dq run}: checks that the broker answers, starts the metrics server and the pool, waits for SIGTERM or SIGINT,
- * then stops the pool within its grace, the server and the broker, and exits 0.
+ * {@code dq run}: checks that the broker answers, starts the metrics server and the pool, waits for
+ * SIGTERM or SIGINT, then stops the pool within its grace, the server and the broker, and exits 0.
  */
 final class WorkerProcess {
   private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
   /** Beyond the pool's grace: time for the server and the broker to close. */
   private static final Duration HOOK_SLACK = Duration.ofSeconds(5);
+
   private static final Duration IDLE_WAIT = Duration.ofDays(1);
 
   private WorkerProcess() {}
 
-  static int run(WorkerSession session, AppSettings app, RunSettings settings, Map<String, TaskHandler> handlers) {
+  static int run(
+      WorkerSession session,
+      AppSettings app,
+      RunSettings settings,
+      Map<String, TaskHandler> handlers) {
     Broker broker = session.broker();
     DeadLetterQueue deadLetters = session.deadLetters();
     WorkerPool pool = session.pool();
@@ -44,7 +50,11 @@ final class WorkerProcess {
     List<String> queues = settings.pool().queues();
     StateGauges gauges =
         StateGauges.register(
-            registry, broker, deadLetters, queues, new BoundedLabels(Set.copyOf(queues), RunSettings.LABEL_CAP),
+            registry,
+            broker,
+            deadLetters,
+            queues,
+            new BoundedLabels(Set.copyOf(queues), RunSettings.LABEL_CAP),
             session.clock());
     StateGauges.registerPool(registry, pool, settings.pool().workers());
     JvmMetrics.builder().register(registry);
@@ -52,12 +62,15 @@ final class WorkerProcess {
     AtomicReference<MetricsServer> server = new AtomicReference<>();
     Duration grace = settings.pool().grace();
     List<Lifecycle.Service> services = new ArrayList<>();
-    services.add(new Lifecycle.Service("broker", () -> checkReachable(broker, queues), broker::close));
+    services.add(
+        new Lifecycle.Service("broker", () -> checkReachable(broker, queues), broker::close));
     if (settings.metrics().enabled()) {
       services.add(
           new Lifecycle.Service(
               "metrics server",
-              () -> server.set(startServer(settings.metrics(), registry, StateGauges.health(gauges, pool))),
+              () ->
+                  server.set(
+                      startServer(settings.metrics(), registry, StateGauges.health(gauges, pool))),
               () -> server.get().close()));
     }
     services.add(new Lifecycle.Service("worker pool", pool::start, () -> stopPool(pool, grace)));
@@ -65,14 +78,22 @@ final class WorkerProcess {
     services.add(
         new Lifecycle.Service(
             "announcement",
-            () -> log.info("serving task types {} on queues {} with {} workers; broker {}", handlers.keySet(), queues,
-                settings.pool().workers(), app.broker()),
+            () ->
+                log.info(
+                    "serving task types {} on queues {} with {} workers; broker {}",
+                    handlers.keySet(),
+                    queues,
+                    settings.pool().workers(),
+                    app.broker()),
             () -> {}));
     new Lifecycle(services, grace.plus(HOOK_SLACK)).runUntilStopped(IDLE_WAIT, () -> {});
     return 0;
   }
 
-  /** Fails fast at start-up: a worker that cannot reach its broker says so once, rather than retrying silently. */
+  /**
+   * Fails fast at start-up: a worker that cannot reach its broker says so once, rather than
+   * retrying silently.
+   */
   private static void checkReachable(Broker broker, List<String> queues) {
     broker.stats(queues.get(0));
   }

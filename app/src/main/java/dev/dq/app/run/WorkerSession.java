@@ -7,8 +7,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.InstantSource;
 
 /**
- * What {@code dq run} works with, built by wiring: a pool whose handlers and listeners (task metrics included) are
- * in place, nothing started yet.
+ * What {@code dq run} works with, built by wiring: a pool whose handlers and listeners (task
+ * metrics included) are in place, nothing started yet.
  */
 public record WorkerSession(
-    Broker broker, DeadLetterQueue deadLetters, WorkerPool pool, PrometheusRegistry registry, InstantSource clock) {}
+    Broker broker,
+    DeadLetterQueue deadLetters,
+    WorkerPool pool,
+    PrometheusRegistry registry,
+    InstantSource clock) {}

@@ -15,10 +15,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The one place that knows each broker backend: its name for {@code --broker} / {@code DQ_BROKER}, its Guice module,
- * the check of its settings, and how a tool opens it directly. Adding a backend is its module plus one entry here;
- * nothing else compares backend names or casts to an adapter class. The modules stay free of conditionals (Guice: no
- * {@code if} in a module).
+ * The one place that knows each broker backend: its name for {@code --broker} / {@code DQ_BROKER},
+ * its Guice module, the check of its settings, and how a tool opens it directly. Adding a backend
+ * is its module plus one entry here; nothing else compares backend names or casts to an adapter
+ * class. The modules stay free of conditionals (Guice: no {@code if} in a module).
  */
 public final class BrokerRegistry implements Backends {
 
@@ -32,27 +32,36 @@ public final class BrokerRegistry implements Backends {
    * One backend.
    *
    * @param inProcess the broker lives in this JVM only
-   * @param module the Guice module binding {@code Broker} and {@code DeadLetterQueue}, from the shared settings
+   * @param module the Guice module binding {@code Broker} and {@code DeadLetterQueue}, from the
+   *     shared settings
    * @param checkUrl throws IAE (a message safe to print) if the backend cannot use the URL
    */
   record Backend(
-      String name, boolean inProcess, Function<AppSettings, Module> module, Consumer<String> checkUrl, Opener opener) {}
+      String name,
+      boolean inProcess,
+      Function<AppSettings, Module> module,
+      Consumer<String> checkUrl,
+      Opener opener) {}
 
-  private static final Map<String, Backend> BY_NAME = byName(
-      new Backend(
-          "memory",
-          true,
-          app -> new InMemoryBrokerModule(app.queueCapacity()),
-          url -> {},
-          (url, capacity, connections) -> InMemoryBroker.builder().capacity(capacity).build()),
-      new Backend(
-          "redis",
-          false,
-          app -> new RedisBrokerModule(app.redisUrl(), app.queueCapacity()),
-          RedisUrl::parse,
-          (url, capacity, connections) ->
-              RedisBroker.connect(
-                  RedisBrokerConfig.builder(url).capacityPerQueue(capacity).poolSize(connections).build())));
+  private static final Map<String, Backend> BY_NAME =
+      byName(
+          new Backend(
+              "memory",
+              true,
+              app -> new InMemoryBrokerModule(app.queueCapacity()),
+              url -> {},
+              (url, capacity, connections) -> InMemoryBroker.builder().capacity(capacity).build()),
+          new Backend(
+              "redis",
+              false,
+              app -> new RedisBrokerModule(app.redisUrl(), app.queueCapacity()),
+              RedisUrl::parse,
+              (url, capacity, connections) ->
+                  RedisBroker.connect(
+                      RedisBrokerConfig.builder(url)
+                          .capacityPerQueue(capacity)
+                          .poolSize(connections)
+                          .build())));
 
   /** The registry of every backend dq ships. */
   public static final BrokerRegistry INSTANCE = new BrokerRegistry();

@@ -25,9 +25,10 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
- * Wires core, which carries no DI annotations, with {@code @Provides} methods. Needs a {@link Broker} from a broker
- * module and the {@link InstantSource} of {@link ClockModule} (both added by {@link Wiring}). Handlers are contributed with a {@link MapBinder} keyed by task type, listeners with a {@link Multibinder};
- * every listener receives every event, after the logging one.
+ * Wires core, which carries no DI annotations, with {@code @Provides} methods. Needs a {@link
+ * Broker} from a broker module and the {@link InstantSource} of {@link ClockModule} (both added by
+ * {@link Wiring}). Handlers are contributed with a {@link MapBinder} keyed by task type, listeners
+ * with a {@link Multibinder}; every listener receives every event, after the logging one.
  */
 final class CoreModule extends AbstractModule {
   private final WorkerSettings settings;
@@ -38,7 +39,8 @@ final class CoreModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    // Declared here so that the pool can be built even when no module contributes a handler or listener.
+    // Declared here so that the pool can be built even when no module contributes a handler or
+    // listener.
     MapBinder.newMapBinder(binder(), String.class, TaskHandler.class);
     Multibinder.newSetBinder(binder(), TaskEventListener.class);
   }
@@ -46,7 +48,10 @@ final class CoreModule extends AbstractModule {
   @Provides
   @Singleton
   RetryPolicy retryPolicy() {
-    return RetryPolicy.builder().maxAttempts(settings.maxAttempts()).backoff(ExponentialBackoff.DEFAULT).build();
+    return RetryPolicy.builder()
+        .maxAttempts(settings.maxAttempts())
+        .backoff(ExponentialBackoff.DEFAULT)
+        .build();
   }
 
   @Provides

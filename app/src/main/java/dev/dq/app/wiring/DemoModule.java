@@ -19,7 +19,8 @@ final class DemoModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    MapBinder<String, TaskHandler> handlers = MapBinder.newMapBinder(binder(), String.class, TaskHandler.class);
+    MapBinder<String, TaskHandler> handlers =
+        MapBinder.newMapBinder(binder(), String.class, TaskHandler.class);
     Demo.TYPES.forEach(type -> handlers.addBinding(type).toInstance(new SimulatedWork(seed)));
     bind(DemoStats.class).toInstance(new DemoStats());
     Multibinder.newSetBinder(binder(), TaskEventListener.class).addBinding().to(DemoStats.class);

@@ -8,11 +8,16 @@ import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import java.time.InstantSource;
 
-/** {@code DQ_BROKER=memory}: one {@link InMemoryBroker} in this JVM, serving as {@link Broker} and its DLQ. */
+/**
+ * {@code DQ_BROKER=memory}: one {@link InMemoryBroker} in this JVM, serving as {@link Broker} and
+ * its DLQ.
+ */
 final class InMemoryBrokerModule extends AbstractModule {
   private final int capacity;
 
-  /** @param capacity most waiting tasks per queue, already checked */
+  /**
+   * @param capacity most waiting tasks per queue, already checked
+   */
   InMemoryBrokerModule(int capacity) {
     this.capacity = capacity;
   }

@@ -9,15 +9,17 @@ import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 
 /**
- * {@code DQ_BROKER=redis}: a {@link RedisBroker} on {@code DQ_REDIS_URL} serving as {@link Broker} and its DLQ. Building
- * it does not connect; the first command does (and fails with {@code BrokerUnavailableException} if Redis is down).
+ * {@code DQ_BROKER=redis}: a {@link RedisBroker} on {@code DQ_REDIS_URL} serving as {@link Broker}
+ * and its DLQ. Building it does not connect; the first command does (and fails with {@code
+ * BrokerUnavailableException} if Redis is down).
  */
 final class RedisBrokerModule extends AbstractModule {
   private final String url;
   private final int capacity;
 
   /**
-   * @param url {@code redis://[user:password@]host:port/db} or {@code rediss://...}, already checked
+   * @param url {@code redis://[user:password@]host:port/db} or {@code rediss://...}, already
+   *     checked
    * @param capacity most waiting tasks per queue, for all producers together, already checked
    */
   RedisBrokerModule(String url, int capacity) {

@@ -14,7 +14,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.InstantSource;
 import java.util.Map;
 
-/** {@code dq run}: the handlers found on the classpath, and task metrics as one more event listener. */
+/**
+ * {@code dq run}: the handlers found on the classpath, and task metrics as one more event listener.
+ */
 final class RunModule extends AbstractModule {
   private final RunSettings settings;
   private final Map<String, TaskHandler> handlers;
@@ -26,11 +28,15 @@ final class RunModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    MapBinder<String, TaskHandler> binder = MapBinder.newMapBinder(binder(), String.class, TaskHandler.class);
+    MapBinder<String, TaskHandler> binder =
+        MapBinder.newMapBinder(binder(), String.class, TaskHandler.class);
     handlers.forEach((type, handler) -> binder.addBinding(type).toInstance(handler));
   }
 
-  /** Our own registry, not the global default, so that tests and several commands in one JVM do not collide. */
+  /**
+   * Our own registry, not the global default, so that tests and several commands in one JVM do not
+   * collide.
+   */
   @Provides
   @Singleton
   PrometheusRegistry registry() {

@@ -23,9 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds each command's object graph, once, from its settings: the only place an injector is created and asked for
- * objects. A command receives the result (a session record) and never sees Guice. Building connects nothing and
- * starts no thread; the command starts the services it was given.
+ * Builds each command's object graph, once, from its settings: the only place an injector is
+ * created and asked for objects. A command receives the result (a session record) and never sees
+ * Guice. Building connects nothing and starts no thread; the command starts the services it was
+ * given.
  */
 public final class Wiring {
   private final BrokerRegistry registry = BrokerRegistry.INSTANCE;
@@ -35,9 +36,13 @@ public final class Wiring {
     return registry;
   }
 
-  /** {@code dq run}: the pool serving {@code handlers}, with task metrics on a registry of its own. */
-  public WorkerSession worker(AppSettings app, RunSettings settings, Map<String, TaskHandler> handlers) {
-    Injector injector = createInjector(app, new CoreModule(settings.pool()), new RunModule(settings, handlers));
+  /**
+   * {@code dq run}: the pool serving {@code handlers}, with task metrics on a registry of its own.
+   */
+  public WorkerSession worker(
+      AppSettings app, RunSettings settings, Map<String, TaskHandler> handlers) {
+    Injector injector =
+        createInjector(app, new CoreModule(settings.pool()), new RunModule(settings, handlers));
     return new WorkerSession(
         injector.getInstance(Broker.class),
         injector.getInstance(DeadLetterQueue.class),
@@ -46,7 +51,9 @@ public final class Wiring {
         injector.getInstance(InstantSource.class));
   }
 
-  /** {@code dq publish}, {@code dlq}, {@code stats}: a broker and its dead-letter queue, no pool. */
+  /**
+   * {@code dq publish}, {@code dlq}, {@code stats}: a broker and its dead-letter queue, no pool.
+   */
   public BrokerSession session(AppSettings app) {
     Injector injector = createInjector(app);
     return new BrokerSession(
@@ -58,7 +65,8 @@ public final class Wiring {
 
   /** {@code dq demo}: the pool with the demo's simulated handlers and its event counter. */
   public DemoSession demo(AppSettings app, DemoSettings settings) {
-    Injector injector = createInjector(app, new CoreModule(settings.pool()), new DemoModule(settings.seed()));
+    Injector injector =
+        createInjector(app, new CoreModule(settings.pool()), new DemoModule(settings.seed()));
     return new DemoSession(
         injector.getInstance(Broker.class),
         injector.getInstance(DeadLetterQueue.class),

@@ -10,7 +10,10 @@ final class LatenciesTest {
 
   @Test
   void of_hundredSamples_takesNearestRankPercentilesInMillis() {
-    long[] nanos = LongStream.rangeClosed(1, 100).map(i -> i * 1_000_000).toArray(); // 1..100 ms, shuffled below
+    long[] nanos =
+        LongStream.rangeClosed(1, 100)
+            .map(i -> i * 1_000_000)
+            .toArray(); // 1..100 ms, shuffled below
     for (int i = 0; i < nanos.length; i += 2) {
       long t = nanos[i];
       nanos[i] = nanos[nanos.length - 1 - i];
@@ -24,11 +27,13 @@ final class LatenciesTest {
 
   @Test
   void of_oneSample_isEveryPercentile() {
-    assertThat(Latencies.of(new long[] {2_500_000})).isEqualTo(new Latencies(1, 2.5, 2.5, 2.5, 2.5));
+    assertThat(Latencies.of(new long[] {2_500_000}))
+        .isEqualTo(new Latencies(1, 2.5, 2.5, 2.5, 2.5));
   }
 
   @Test
   void of_noSamples_isRejected() {
-    assertThatThrownBy(() -> Latencies.of(new long[0])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Latencies.of(new long[0]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -10,7 +10,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 final class SettingResolverTest {
-  private final SettingResolver env = new SettingResolver(Map.of("N", " 12 ", "BAD", "x", "CHOICE", "Json"));
+  private final SettingResolver env =
+      new SettingResolver(Map.of("N", " 12 ", "BAD", "x", "CHOICE", "Json"));
 
   @Test
   void intInRange_paddedVariable_isParsed() {
@@ -55,7 +56,10 @@ final class SettingResolverTest {
 
   @Test
   void duration_outOfRange_namesFlagAndValue() {
-    assertThatThrownBy(() -> env.duration("2h", "--grace", "DQ_GRACE", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
+    assertThatThrownBy(
+            () ->
+                env.duration(
+                    "2h", "--grace", "DQ_GRACE", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))
         .isInstanceOf(BadSettingException.class)
         .hasMessageStartingWith("--grace must be a duration from 0ms to 60m")
         .hasMessageEndingWith("got \"2h\"");
@@ -65,26 +69,34 @@ final class SettingResolverTest {
   void list_variableIsCommaSeparated_flagWins() {
     SettingResolver e = new SettingResolver(Map.of("QUEUES", "a, b,,c"));
 
-    assertThat(e.list(null, "--queue", "QUEUES", List.of("default"), "a name", s -> s)).containsExactly("a", "b", "c");
-    assertThat(e.list(List.of("x"), "--queue", "QUEUES", List.of("default"), "a name", s -> s)).containsExactly("x");
-    assertThat(e.list(null, "--queue", "NONE", List.of("default"), "a name", s -> s)).containsExactly("default");
+    assertThat(e.list(null, "--queue", "QUEUES", List.of("default"), "a name", s -> s))
+        .containsExactly("a", "b", "c");
+    assertThat(e.list(List.of("x"), "--queue", "QUEUES", List.of("default"), "a name", s -> s))
+        .containsExactly("x");
+    assertThat(e.list(null, "--queue", "NONE", List.of("default"), "a name", s -> s))
+        .containsExactly("default");
   }
 
   @Test
   void pairs_typeEqualsValue_parsedAndBadPairNamed() {
     SettingResolver e = new SettingResolver(Map.of("C", "email=2,resize=1"));
 
-    assertThat(e.pairs(null, "--concurrency", "C", "N", Integer::parseInt)).containsEntry("email", 2).containsEntry("resize", 1);
-    assertThatThrownBy(() -> e.pairs(List.of("email"), "--concurrency", "C", "N", Integer::parseInt))
+    assertThat(e.pairs(null, "--concurrency", "C", "N", Integer::parseInt))
+        .containsEntry("email", 2)
+        .containsEntry("resize", 1);
+    assertThatThrownBy(
+            () -> e.pairs(List.of("email"), "--concurrency", "C", "N", Integer::parseInt))
         .isInstanceOf(BadSettingException.class)
         .hasMessage("--concurrency must be TYPE=N, got \"email\"");
-    assertThatThrownBy(() -> e.pairs(List.of("a b=1"), "--concurrency", "C", "N", Integer::parseInt))
+    assertThatThrownBy(
+            () -> e.pairs(List.of("a b=1"), "--concurrency", "C", "N", Integer::parseInt))
         .isInstanceOf(BadSettingException.class);
   }
 
   @Test
   void decimal_outOfRange_isRejected() {
     assertThat(env.decimal("0.25", "--p", "P", 0.5, 0, 1)).isEqualTo(0.25);
-    assertThatThrownBy(() -> env.decimal("1.5", "--p", "P", 0.5, 0, 1)).isInstanceOf(BadSettingException.class);
+    assertThatThrownBy(() -> env.decimal("1.5", "--p", "P", 0.5, 0, 1))
+        .isInstanceOf(BadSettingException.class);
   }
 }

@@ -21,7 +21,8 @@ final class DemoTest {
   private static String runDemo() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> env = Map.of("WORKERS", "3", "TASKS", "" + TASKS, "MAX_ATTEMPTS", "" + MAX_ATTEMPTS);
+    Map<String, String> env =
+        Map.of("WORKERS", "3", "TASKS", "" + TASKS, "MAX_ATTEMPTS", "" + MAX_ATTEMPTS);
 
     int code =
         Main.run(
@@ -63,15 +64,20 @@ final class DemoTest {
     assertThat(succeeded + dead).isEqualTo(TASKS);
     assertThat(dead).isEqualTo(expectedDead);
     assertThat(count(summary, "retried")).isEqualTo(expectedRetries);
-    assertThat(summary).contains("published      10 of 10", "seed           42").doesNotContain("unfinished");
+    assertThat(summary)
+        .contains("published      10 of 10", "seed           42")
+        .doesNotContain("unfinished");
     assertThat(summary).contains("dead-letter queue (" + dead + ")");
-    assertThat(summary.lines().filter(l -> l.matches("  demo-\\d+  (email|resize)  attempts=3  .*"))).hasSize((int) dead);
+    assertThat(
+            summary.lines().filter(l -> l.matches("  demo-\\d+  (email|resize)  attempts=3  .*")))
+        .hasSize((int) dead);
   }
 
   @Test
   void outcome_sameSeed_isReproducible() {
     for (int attempt = 1; attempt <= 3; attempt++) {
-      assertThat(SimulatedWork.outcome(7, "demo-1", attempt)).isEqualTo(SimulatedWork.outcome(7, "demo-1", attempt));
+      assertThat(SimulatedWork.outcome(7, "demo-1", attempt))
+          .isEqualTo(SimulatedWork.outcome(7, "demo-1", attempt));
     }
     long failures = 0;
     for (int n = 0; n < 10_000; n++) {

@@ -12,12 +12,14 @@ final class LifecycleTest {
   private final List<String> calls = new ArrayList<>();
 
   private Lifecycle.Service service(String name) {
-    return new Lifecycle.Service(name, () -> calls.add("start " + name), () -> calls.add("stop " + name));
+    return new Lifecycle.Service(
+        name, () -> calls.add("start " + name), () -> calls.add("stop " + name));
   }
 
   @Test
   void close_stopsInReverseOrderOnce() {
-    Lifecycle lifecycle = new Lifecycle(List.of(service("broker"), service("pool")), Duration.ofSeconds(1));
+    Lifecycle lifecycle =
+        new Lifecycle(List.of(service("broker"), service("pool")), Duration.ofSeconds(1));
 
     lifecycle.start();
     lifecycle.stopAll();
@@ -28,9 +30,13 @@ final class LifecycleTest {
 
   @Test
   void start_failingService_stopsTheStartedOnes() {
-    Lifecycle.Service failing = new Lifecycle.Service("bad", () -> {
-      throw new IllegalStateException("boom");
-    }, () -> calls.add("stop bad"));
+    Lifecycle.Service failing =
+        new Lifecycle.Service(
+            "bad",
+            () -> {
+              throw new IllegalStateException("boom");
+            },
+            () -> calls.add("stop bad"));
     Lifecycle lifecycle = new Lifecycle(List.of(service("broker"), failing), Duration.ofSeconds(1));
 
     assertThatThrownBy(lifecycle::start).hasMessage("boom");
@@ -41,9 +47,13 @@ final class LifecycleTest {
 
   @Test
   void stopAll_failingStop_stillStopsTheRest() {
-    Lifecycle.Service failing = new Lifecycle.Service("bad", () -> {}, () -> {
-      throw new IllegalStateException("boom");
-    });
+    Lifecycle.Service failing =
+        new Lifecycle.Service(
+            "bad",
+            () -> {},
+            () -> {
+              throw new IllegalStateException("boom");
+            });
     Lifecycle lifecycle = new Lifecycle(List.of(service("broker"), failing), Duration.ofSeconds(1));
 
     lifecycle.start();

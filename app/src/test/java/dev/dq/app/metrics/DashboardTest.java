@@ -25,9 +25,15 @@ final class DashboardTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     InstantSource clock = InstantSource.system();
     try (InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build()) {
-      new TaskMetrics(registry, new BoundedLabels(Set.of(), 0), new BoundedLabels(Set.of(), 0), clock);
-      StateGauges.register(registry, broker, broker.deadLetterQueue(), List.of("default"),
-          new BoundedLabels(Set.of("default"), 0), clock);
+      new TaskMetrics(
+          registry, new BoundedLabels(Set.of(), 0), new BoundedLabels(Set.of(), 0), clock);
+      StateGauges.register(
+          registry,
+          broker,
+          broker.deadLetterQueue(),
+          List.of("default"),
+          new BoundedLabels(Set.of("default"), 0),
+          clock);
       StateGauges.registerPool(registry, WorkerPool.builder(broker).build(), 1);
     }
     Set<String> exposed = new TreeSet<>();

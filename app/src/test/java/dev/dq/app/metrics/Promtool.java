@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code promtool check metrics} (Debian package {@code prometheus}) on an exposition when promtool is installed;
- * callers assert the families and labels themselves as well, so the check still means something without it.
+ * Runs {@code promtool check metrics} (Debian package {@code prometheus}) on an exposition when
+ * promtool is installed; callers assert the families and labels themselves as well, so the check
+ * still means something without it.
  */
 public final class Promtool {
   private Promtool() {}
@@ -36,7 +37,10 @@ public final class Promtool {
       System.err.println("promtool not found on PATH: only the metric families were checked");
       return false;
     }
-    Process p = new ProcessBuilder(promtool.get().toString(), "check", "metrics").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(promtool.get().toString(), "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(exposition.getBytes(StandardCharsets.UTF_8));
     }

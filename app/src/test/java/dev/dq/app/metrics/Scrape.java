@@ -23,9 +23,13 @@ final class Scrape {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** The value of the sample {@code name{labels}} (labels exactly as written, e.g. {@code queue="q",type="t"}). */
+  /**
+   * The value of the sample {@code name{labels}} (labels exactly as written, e.g. {@code
+   * queue="q",type="t"}).
+   */
   static double value(String text, String name, String labels) {
-    String selector = labels.isEmpty() ? Pattern.quote(name) : Pattern.quote(name + "{" + labels + "}");
+    String selector =
+        labels.isEmpty() ? Pattern.quote(name) : Pattern.quote(name + "{" + labels + "}");
     Matcher m = Pattern.compile("(?m)^" + selector + " (\\S+)$").matcher(text);
     if (!m.find()) {
       throw new AssertionError("no sample " + name + "{" + labels + "} in\n" + text);

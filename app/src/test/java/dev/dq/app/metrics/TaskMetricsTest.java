@@ -19,7 +19,9 @@ final class TaskMetricsTest {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final TaskMetrics metrics =
       new TaskMetrics(
-          registry, new BoundedLabels(Set.of("q"), 0), new BoundedLabels(Set.of("email"), 1),
+          registry,
+          new BoundedLabels(Set.of("q"), 0),
+          new BoundedLabels(Set.of("email"), 1),
           InstantSource.fixed(NOW));
 
   private static Task task(String type) {
@@ -32,7 +34,9 @@ final class TaskMetricsTest {
 
     metrics.on(new TaskEvent.Enqueued(t));
     metrics.on(new TaskEvent.Started(t, "w-1", Duration.ofMillis(300)));
-    metrics.on(new TaskEvent.Failed(t, "w-1", Duration.ofMillis(20), "E", "m", Optional.of(Duration.ofSeconds(1))));
+    metrics.on(
+        new TaskEvent.Failed(
+            t, "w-1", Duration.ofMillis(20), "E", "m", Optional.of(Duration.ofSeconds(1))));
     metrics.on(new TaskEvent.TimedOut(t, "w-1", Duration.ofSeconds(1)));
     metrics.on(new TaskEvent.Started(t.withAttempt(2), "w-1", Duration.ofMillis(1300)));
     metrics.on(new TaskEvent.Succeeded(t.withAttempt(2), "w-1", Duration.ofMillis(40)));
@@ -52,10 +56,13 @@ final class TaskMetricsTest {
     assertThat(Scrape.value(text, "dq_tasks_released_total", l)).isEqualTo(1);
     assertThat(Scrape.value(text, "dq_tasks_dead_lettered_total", l)).isEqualTo(1);
     assertThat(Scrape.value(text, "dq_task_handler_duration_seconds_count", l)).isEqualTo(2);
-    assertThat(Scrape.value(text, "dq_task_handler_duration_seconds_sum", l)).isEqualTo(0.06, within());
+    assertThat(Scrape.value(text, "dq_task_handler_duration_seconds_sum", l))
+        .isEqualTo(0.06, within());
     assertThat(Scrape.value(text, "dq_task_queue_wait_seconds_count", l)).isEqualTo(2);
-    assertThat(Scrape.value(text, "dq_task_latency_seconds_sum", "outcome=\"succeeded\"," + l)).isEqualTo(10);
-    assertThat(Scrape.value(text, "dq_task_latency_seconds_count", "outcome=\"dead\"," + l)).isEqualTo(1);
+    assertThat(Scrape.value(text, "dq_task_latency_seconds_sum", "outcome=\"succeeded\"," + l))
+        .isEqualTo(10);
+    assertThat(Scrape.value(text, "dq_task_latency_seconds_count", "outcome=\"dead\"," + l))
+        .isEqualTo(1);
   }
 
   @Test
@@ -78,8 +85,10 @@ final class TaskMetricsTest {
     metrics.on(new TaskEvent.Enqueued(task("third")));
 
     String text = Scrape.text(registry);
-    assertThat(Scrape.value(text, "dq_tasks_enqueued_total", "queue=\"q\",type=\"first\"")).isEqualTo(1);
-    assertThat(Scrape.value(text, "dq_tasks_enqueued_total", "queue=\"q\",type=\"other\"")).isEqualTo(2);
+    assertThat(Scrape.value(text, "dq_tasks_enqueued_total", "queue=\"q\",type=\"first\""))
+        .isEqualTo(1);
+    assertThat(Scrape.value(text, "dq_tasks_enqueued_total", "queue=\"q\",type=\"other\""))
+        .isEqualTo(2);
     assertThat(text).doesNotContain("t-first", "t-second", "third");
   }
 

@@ -43,13 +43,26 @@ final class OpsCommandsTest {
   void dlqList_limitAboveMaximum_exits2_andTheReadmeStatesThatMaximum() throws Exception {
     String range = "from 1 to " + DlqCommand.MAX_LIMIT;
 
-    assertThat(cli.execute(Map.of(), "", "dlq", "list", "--limit", "" + (DlqCommand.MAX_LIMIT + 1))).isEqualTo(2);
+    assertThat(cli.execute(Map.of(), "", "dlq", "list", "--limit", "" + (DlqCommand.MAX_LIMIT + 1)))
+        .isEqualTo(2);
 
-    assertThat(cli.err().lines()).singleElement().asString().startsWith("dq: --limit").contains(range);
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: --limit")
+        .contains(range);
     Path readme = Path.of(System.getProperty("basedir", ".")).resolve("../README.md").normalize();
     List<String> lines = Files.readAllLines(readme);
-    assertThat(lines).filteredOn(l -> l.startsWith("| `dq dlq list` |")).singleElement().asString().contains(range);
-    assertThat(lines).filteredOn(l -> l.startsWith("| `DQ_DLQ_LIMIT`")).singleElement().asString().contains(range);
+    assertThat(lines)
+        .filteredOn(l -> l.startsWith("| `dq dlq list` |"))
+        .singleElement()
+        .asString()
+        .contains(range);
+    assertThat(lines)
+        .filteredOn(l -> l.startsWith("| `DQ_DLQ_LIMIT`"))
+        .singleElement()
+        .asString()
+        .contains(range);
   }
 
   @Test
@@ -75,12 +88,14 @@ final class OpsCommandsTest {
 
     assertThat(cli.execute(Map.of(), stdin, "publish")).isEqualTo(1);
 
-    assertThat(cli.err()).contains("stdin line 1: ", "exceeds the limit of 1048576 bytes", "nothing was published");
+    assertThat(cli.err())
+        .contains("stdin line 1: ", "exceeds the limit of 1048576 bytes", "nothing was published");
   }
 
   @Test
   void publish_jsonLines_printsOneIdPerTask() {
-    String stdin = "{\"type\":\"echo\",\"payload\":\"a\",\"id\":\"t-1\"}\n{\"type\":\"sleep\",\"payload\":{\"ms\":1}}\n";
+    String stdin =
+        "{\"type\":\"echo\",\"payload\":\"a\",\"id\":\"t-1\"}\n{\"type\":\"sleep\",\"payload\":{\"ms\":1}}\n";
 
     assertThat(cli.execute(Map.of(), stdin, "publish")).isZero();
 
@@ -89,8 +104,20 @@ final class OpsCommandsTest {
 
   @Test
   void publish_queueCapacityFlag_limitsTheMemoryBroker() {
-    assertThat(cli.execute(Map.of(), "", "--queue-capacity", "2", "publish", "--type", "echo", "--count", "3",
-        "--timeout", "0ms")).isEqualTo(1);
+    assertThat(
+            cli.execute(
+                Map.of(),
+                "",
+                "--queue-capacity",
+                "2",
+                "publish",
+                "--type",
+                "echo",
+                "--count",
+                "3",
+                "--timeout",
+                "0ms"))
+        .isEqualTo(1);
 
     assertThat(cli.err()).contains("dq: queue default still full after 0ms", "published 2 of 3");
     assertThat(cli.out().lines()).hasSize(2);
@@ -98,28 +125,57 @@ final class OpsCommandsTest {
 
   @Test
   void publish_queueCapacityVariable_isUsedAndFlagWins() {
-    assertThat(cli.execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "publish", "--type", "echo", "--count", "2",
-        "--timeout", "0ms")).isEqualTo(1);
-    assertThat(cli.execute(Map.of("DQ_QUEUE_CAPACITY", "1"), "", "--queue-capacity", "5", "publish", "--type", "echo",
-        "--count", "2", "--timeout", "0ms")).isZero();
+    assertThat(
+            cli.execute(
+                Map.of("DQ_QUEUE_CAPACITY", "1"),
+                "",
+                "publish",
+                "--type",
+                "echo",
+                "--count",
+                "2",
+                "--timeout",
+                "0ms"))
+        .isEqualTo(1);
+    assertThat(
+            cli.execute(
+                Map.of("DQ_QUEUE_CAPACITY", "1"),
+                "",
+                "--queue-capacity",
+                "5",
+                "publish",
+                "--type",
+                "echo",
+                "--count",
+                "2",
+                "--timeout",
+                "0ms"))
+        .isZero();
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "{\"type\":\"echo\",\"queue\":7}|\"queue\" must be a string, not a number",
-      "{\"type\":\"echo\",\"id\":42}|\"id\" must be a string, not a number",
-      "{\"type\":\"echo\",\"headers\":[\"a\"]}|\"headers\" must be an object of strings, not an array",
-      "{\"type\":\"echo\",\"headers\":{\"on\":true}}|header \"on\" must be a string, not a boolean"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"type\":\"echo\",\"queue\":7}|\"queue\" must be a string, not a number",
+        "{\"type\":\"echo\",\"id\":42}|\"id\" must be a string, not a number",
+        "{\"type\":\"echo\",\"headers\":[\"a\"]}|\"headers\" must be an object of strings, not an array",
+        "{\"type\":\"echo\",\"headers\":{\"on\":true}}|header \"on\" must be a string, not a boolean"
+      })
   void publish_nonStringField_exits1NamingItAndPublishesNothing(String line, String message) {
-    assertThat(cli.execute(Map.of(), "{\"type\":\"echo\"}\n" + line + "\n", "publish")).isEqualTo(1);
+    assertThat(cli.execute(Map.of(), "{\"type\":\"echo\"}\n" + line + "\n", "publish"))
+        .isEqualTo(1);
 
-    assertThat(cli.err()).startsWith("dq: stdin line 2: " + message).contains("nothing was published");
+    assertThat(cli.err())
+        .startsWith("dq: stdin line 2: " + message)
+        .contains("nothing was published");
     assertThat(cli.out()).isEmpty();
   }
 
   @Test
   void publish_quietCount_printsTheCount() {
-    assertThat(cli.execute(Map.of(), "", "publish", "--type", "echo", "--count", "1200", "--quiet")).isZero();
+    assertThat(cli.execute(Map.of(), "", "publish", "--type", "echo", "--count", "1200", "--quiet"))
+        .isZero();
 
     assertThat(cli.out().strip()).isEqualTo("published 1200");
   }

@@ -30,12 +30,14 @@ final class Utf8LinesTest {
   void next_crlfAndMissingLastNewline_keepsEveryLineWhole() throws IOException {
     String text = "é€😀\r\n\nlast";
 
-    assertThat(all(of(text.getBytes(StandardCharsets.UTF_8), 100))).containsExactly("é€😀", "", "last");
+    assertThat(all(of(text.getBytes(StandardCharsets.UTF_8), 100)))
+        .containsExactly("é€😀", "", "last");
   }
 
   @Test
   void next_linesLongerThanTheReadChunk_areJoinedAcrossReads() throws IOException {
-    String longLine = "ü".repeat(100_000); // 200,000 bytes: spans several reads, a character split between two
+    String longLine =
+        "ü".repeat(100_000); // 200,000 bytes: spans several reads, a character split between two
     byte[] bytes = (longLine + "\n" + longLine + "\n").getBytes(StandardCharsets.UTF_8);
 
     assertThat(all(of(bytes, 1 << 20))).containsExactly(longLine, longLine);
@@ -50,7 +52,8 @@ final class Utf8LinesTest {
 
     assertThat(lines.next()).isEqualTo("ok");
     assertThat(lines.next()).isEqualTo("ok");
-    assertThatThrownBy(lines::next).isInstanceOf(CommandFailedException.class)
+    assertThatThrownBy(lines::next)
+        .isInstanceOf(CommandFailedException.class)
         .hasMessageStartingWith("stdin line 3: not valid UTF-8");
   }
 
@@ -59,7 +62,8 @@ final class Utf8LinesTest {
     byte[] bytes = ("short\n" + "x".repeat(11) + "\n").getBytes(StandardCharsets.UTF_8);
     Utf8Lines lines = of(bytes, 10);
 
-    assertThatThrownBy(() -> all(lines)).isInstanceOf(CommandFailedException.class)
+    assertThatThrownBy(() -> all(lines))
+        .isInstanceOf(CommandFailedException.class)
         .hasMessageStartingWith("stdin line 2: longer than 10 bytes");
   }
 }

@@ -17,7 +17,9 @@ final class HandlersTest {
 
   private static RunSettings settings(double flakyRate) {
     return new RunSettings(
-        new WorkerSettings(1, 1, Duration.ofSeconds(1)), new MetricsSettings("127.0.0.1", 0), flakyRate);
+        new WorkerSettings(1, 1, Duration.ofSeconds(1)),
+        new MetricsSettings("127.0.0.1", 0),
+        flakyRate);
   }
 
   @Test
@@ -36,6 +38,7 @@ final class HandlersTest {
     for (int i = 0; i < 50; i++) {
       never.handle(task);
     }
-    assertThatThrownBy(() -> always.handle(task)).hasMessageStartingWith("flaky failure on attempt");
+    assertThatThrownBy(() -> always.handle(task))
+        .hasMessageStartingWith("flaky failure on attempt");
   }
 }

@@ -32,22 +32,46 @@ final class RunCommandTest {
     assertThat(s.pool().maxAttempts()).isEqualTo(3);
     assertThat(s.pool().grace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.pool().prefetch()).isEqualTo(4);
-    assertThat(s.metrics()).isEqualTo(new MetricsSettings("127.0.0.1", RunCommand.DEFAULT_METRICS_PORT));
+    assertThat(s.metrics())
+        .isEqualTo(new MetricsSettings("127.0.0.1", RunCommand.DEFAULT_METRICS_PORT));
     assertThat(s.flakyRate()).isEqualTo(FlakyHandler.DEFAULT_RATE);
   }
 
   @Test
   void run_environment_isRead() {
     var env =
-        Map.of("DQ_WORKERS", "8", "DQ_QUEUES", "a,b", "DQ_TASK_TIMEOUTS", "sleep=2s", "DQ_CONCURRENCY", "sleep=1",
-            "DQ_GRACE", "500ms", "DQ_METRICS_PORT", "0", "DQ_METRICS_BIND", "0.0.0.0", "DQ_FLAKY_RATE", "0.1",
-            "DQ_PREFETCH", "16");
+        Map.of(
+            "DQ_WORKERS",
+            "8",
+            "DQ_QUEUES",
+            "a,b",
+            "DQ_TASK_TIMEOUTS",
+            "sleep=2s",
+            "DQ_CONCURRENCY",
+            "sleep=1",
+            "DQ_GRACE",
+            "500ms",
+            "DQ_METRICS_PORT",
+            "0",
+            "DQ_METRICS_BIND",
+            "0.0.0.0",
+            "DQ_FLAKY_RATE",
+            "0.1",
+            "DQ_PREFETCH",
+            "16");
 
     RunSettings s = runSettings(env, "run");
 
-    assertThat(s.pool()).isEqualTo(
-        new WorkerSettings(8, 3, Duration.ofMillis(500), List.of("a", "b"), Map.of("sleep", Duration.ofSeconds(2)),
-            Map.of("sleep", 1), 16));
+    assertThat(s.pool())
+        .isEqualTo(
+            new WorkerSettings(
+                8,
+                3,
+                Duration.ofMillis(500),
+                List.of("a", "b"),
+                Map.of("sleep", Duration.ofSeconds(2)),
+                Map.of("sleep", 1),
+                16));
     assertThat(s.metrics()).isEqualTo(new MetricsSettings("0.0.0.0", 0));
     assertThat(s.metrics().enabled()).isFalse();
     assertThat(s.flakyRate()).isEqualTo(0.1);
@@ -56,8 +80,21 @@ final class RunCommandTest {
   @Test
   void run_flagsWinOverEnvironment() {
     RunSettings s =
-        runSettings(Map.of("DQ_WORKERS", "abc", "DQ_QUEUES", "a"), "run", "--workers", "2", "--queue", "x",
-            "--queue", "y", "--task-timeout", "echo=1m", "--max-attempts", "5", "--metrics-port", "9999");
+        runSettings(
+            Map.of("DQ_WORKERS", "abc", "DQ_QUEUES", "a"),
+            "run",
+            "--workers",
+            "2",
+            "--queue",
+            "x",
+            "--queue",
+            "y",
+            "--task-timeout",
+            "echo=1m",
+            "--max-attempts",
+            "5",
+            "--metrics-port",
+            "9999");
 
     assertThat(s.pool().workers()).isEqualTo(2);
     assertThat(s.pool().queues()).containsExactly("x", "y");
@@ -82,6 +119,10 @@ final class RunCommandTest {
   void run_badVariable_exits2WithOneLineNamingIt(String variable, String value) {
     assertThat(cli.execute(Map.of(variable, value), "", "run")).isEqualTo(2);
 
-    assertThat(cli.err().lines()).singleElement().asString().startsWith("dq: " + variable).contains('"' + value + '"');
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: " + variable)
+        .contains('"' + value + '"');
   }
 }

@@ -21,7 +21,8 @@ final class WiringTest {
   private static final WorkerSettings SETTINGS = new WorkerSettings(4, 5, Duration.ofSeconds(1));
 
   private static Injector injector() {
-    return Wiring.createInjector(new AppSettings("memory", LogFormat.TEXT), new CoreModule(SETTINGS), new DemoModule(1));
+    return Wiring.createInjector(
+        new AppSettings("memory", LogFormat.TEXT), new CoreModule(SETTINGS), new DemoModule(1));
   }
 
   @Test
@@ -29,7 +30,9 @@ final class WiringTest {
     Injector injector = injector();
 
     Broker broker = injector.getInstance(Broker.class);
-    assertThat(broker).isInstanceOf(InMemoryBroker.class).isSameAs(injector.getInstance(InMemoryBroker.class));
+    assertThat(broker)
+        .isInstanceOf(InMemoryBroker.class)
+        .isSameAs(injector.getInstance(InMemoryBroker.class));
     assertThat(injector.getInstance(DeadLetterQueue.class))
         .isSameAs(((InMemoryBroker) broker).deadLetterQueue());
     broker.close();
@@ -38,11 +41,16 @@ final class WiringTest {
   @Test
   void redis_bindsOneRedisBrokerAsBrokerAndDeadLetterQueue_withoutConnecting() {
     Injector injector =
-        Wiring.createInjector(new AppSettings("redis", LogFormat.TEXT, "redis://127.0.0.1:1"), new CoreModule(SETTINGS));
+        Wiring.createInjector(
+            new AppSettings("redis", LogFormat.TEXT, "redis://127.0.0.1:1"),
+            new CoreModule(SETTINGS));
 
     Broker broker = injector.getInstance(Broker.class);
-    assertThat(broker).isInstanceOf(RedisBroker.class).isSameAs(injector.getInstance(RedisBroker.class));
-    assertThat(injector.getInstance(DeadLetterQueue.class)).isSameAs(((RedisBroker) broker).deadLetterQueue());
+    assertThat(broker)
+        .isInstanceOf(RedisBroker.class)
+        .isSameAs(injector.getInstance(RedisBroker.class));
+    assertThat(injector.getInstance(DeadLetterQueue.class))
+        .isSameAs(((RedisBroker) broker).deadLetterQueue());
     broker.close();
   }
 
@@ -58,18 +66,26 @@ final class WiringTest {
   void services_areSingletons() {
     Injector injector = injector();
 
-    assertThat(injector.getInstance(WorkerPool.class)).isSameAs(injector.getInstance(WorkerPool.class));
+    assertThat(injector.getInstance(WorkerPool.class))
+        .isSameAs(injector.getInstance(WorkerPool.class));
     assertThat(injector.getInstance(Producer.class)).isSameAs(injector.getInstance(Producer.class));
-    assertThat(injector.getInstance(DemoStats.class)).isSameAs(injector.getInstance(DemoStats.class));
+    assertThat(injector.getInstance(DemoStats.class))
+        .isSameAs(injector.getInstance(DemoStats.class));
   }
 
   @Test
   void createInjector_startsNoThread() {
-    long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dq-")).count();
+    long before =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("dq-"))
+            .count();
 
     injector().getInstance(WorkerPool.class);
 
-    long after = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dq-")).count();
+    long after =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("dq-"))
+            .count();
     assertThat(after).isEqualTo(before);
   }
 
@@ -77,7 +93,9 @@ final class WiringTest {
   void everyBrokerName_hasAModule() {
     BrokerRegistry registry = BrokerRegistry.INSTANCE;
     assertThat(registry.names()).containsOnly("memory", "redis");
-    registry.names()
-        .forEach(name -> assertThat(registry.module(new AppSettings(name, LogFormat.TEXT))).isNotNull());
+    registry
+        .names()
+        .forEach(
+            name -> assertThat(registry.module(new AppSettings(name, LogFormat.TEXT))).isNotNull());
   }
 }

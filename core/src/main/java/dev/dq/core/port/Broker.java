@@ -10,27 +10,31 @@ import java.util.Optional;
 /**
  * Holds tasks between producers and workers, on named queues, with <b>at-least-once</b> delivery.
  *
- * <p><b>Lifecycle of a task.</b> {@link #enqueue} makes it <i>ready</i> (or <i>delayed</i> until a not-before time).
- * {@link #dequeue} hands it to one worker under a {@link Lease}: it is then <i>in flight</i> and no other dequeue sees
- * it. The worker settles the lease exactly once: {@link #ack} (done, forgotten), {@link #retryLater} (delayed, next
- * attempt), {@link #release} (back, same attempt) or {@link #deadLetter} (given up). A lease that is neither settled
- * nor {@link #extend extended} before it expires, for instance because its worker died, is taken back by {@link
- * #reclaimExpiredLeases} and the task becomes ready again with the same attempt number. Nothing accepted is ever
- * dropped silently: a task leaves the broker only through {@code ack} or the dead-letter queue.
+ * <p><b>Lifecycle of a task.</b> {@link #enqueue} makes it <i>ready</i> (or <i>delayed</i> until a
+ * not-before time). {@link #dequeue} hands it to one worker under a {@link Lease}: it is then <i>in
+ * flight</i> and no other dequeue sees it. The worker settles the lease exactly once: {@link #ack}
+ * (done, forgotten), {@link #retryLater} (delayed, next attempt), {@link #release} (back, same
+ * attempt) or {@link #deadLetter} (given up). A lease that is neither settled nor {@link #extend
+ * extended} before it expires, for instance because its worker died, is taken back by {@link
+ * #reclaimExpiredLeases} and the task becomes ready again with the same attempt number. Nothing
+ * accepted is ever dropped silently: a task leaves the broker only through {@code ack} or the
+ * dead-letter queue.
  *
- * <p><b>Ordering.</b> Each queue is FIFO for ready tasks. A released task goes back to the head; a retried or reclaimed
- * one to the tail once due.
+ * <p><b>Ordering.</b> Each queue is FIFO for ready tasks. A released task goes back to the head; a
+ * retried or reclaimed one to the tail once due.
  *
- * <p><b>Capacity.</b> Each queue holds at most a configured number of waiting (ready + delayed) tasks. Producers block
- * while it is full; settling calls ({@code retryLater}, {@code release}) and reclaims never block and never fail for
- * capacity, so a queue may briefly exceed it rather than lose a task.
+ * <p><b>Capacity.</b> Each queue holds at most a configured number of waiting (ready + delayed)
+ * tasks. Producers block while it is full; settling calls ({@code retryLater}, {@code release}) and
+ * reclaims never block and never fail for capacity, so a queue may briefly exceed it rather than
+ * lose a task.
  *
- * <p><b>Threads.</b> Implementations are safe for use by any number of threads and processes at once. Blocking calls
- * are bounded by their timeout and respond to interruption by throwing {@link InterruptedException} with nothing
- * changed.
+ * <p><b>Threads.</b> Implementations are safe for use by any number of threads and processes at
+ * once. Blocking calls are bounded by their timeout and respond to interruption by throwing {@link
+ * InterruptedException} with nothing changed.
  *
- * <p><b>Errors.</b> {@link BrokerUnavailableException} when the backing store cannot be reached (transient), {@link
- * BrokerClosedException} after {@link #close}, {@link LeaseLostException} when a lease is no longer valid.
+ * <p><b>Errors.</b> {@link BrokerUnavailableException} when the backing store cannot be reached
+ * (transient), {@link BrokerClosedException} after {@link #close}, {@link LeaseLostException} when
+ * a lease is no longer valid.
  */
 public interface Broker extends AutoCloseable {
 
@@ -43,25 +47,27 @@ public interface Broker extends AutoCloseable {
    * @throws InvalidTaskException the task breaks the broker's size limits
    * @throws BrokerClosedException after {@link #close}
    * @throws BrokerUnavailableException the backing store could not be reached; nothing was enqueued
-   * @throws OutcomeUnknownException a try may have been applied but its reply was lost, and no later try got an answer
-   *     within {@code timeout} (or the wait was interrupted, with the flag kept): the task may or may not be held.
-   *     Retries within one call are exact (an applied try is never applied twice); a new call is not
+   * @throws OutcomeUnknownException a try may have been applied but its reply was lost, and no
+   *     later try got an answer within {@code timeout} (or the wait was interrupted, with the flag
+   *     kept): the task may or may not be held. Retries within one call are exact (an applied try
+   *     is never applied twice); a new call is not
    * @throws InterruptedException interrupted while waiting; nothing was enqueued
    */
   void enqueue(Task task, Duration timeout) throws InterruptedException;
 
   /**
-   * Adds a task that becomes ready at {@code notBefore} (immediately if that is not in the future). Counts against
-   * capacity like {@link #enqueue}.
+   * Adds a task that becomes ready at {@code notBefore} (immediately if that is not in the future).
+   * Counts against capacity like {@link #enqueue}.
    */
   void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException;
 
   /**
-   * Adds a task that becomes ready once {@code delay} has passed <b>on the broker's clock</b>: a relative delay, so a
-   * producer whose clock is off neither hastens nor postpones it (unlike {@link #enqueueAt}, whose time is absolute).
-   * Counts against capacity like {@link #enqueue}, and fails like it. Each broker resolves the delay on the clock it
-   * reads lease expiry from (the Redis server's TIME, an injected clock): there is no default, since this JVM's clock
-   * is exactly the producer's clock that must not count.
+   * Adds a task that becomes ready once {@code delay} has passed <b>on the broker's clock</b>: a
+   * relative delay, so a producer whose clock is off neither hastens nor postpones it (unlike
+   * {@link #enqueueAt}, whose time is absolute). Counts against capacity like {@link #enqueue}, and
+   * fails like it. Each broker resolves the delay on the clock it reads lease expiry from (the
+   * Redis server's TIME, an injected clock): there is no default, since this JVM's clock is exactly
+   * the producer's clock that must not count.
    *
    * @throws IllegalArgumentException {@code delay} is negative
    */
@@ -70,28 +76,31 @@ public interface Broker extends AutoCloseable {
   /**
    * Adds a batch to one queue atomically: all tasks or none. Blocks until the whole batch fits.
    *
-   * @throws IllegalArgumentException the tasks name more than one queue, or the batch can never fit (larger than
-   *     the capacity)
-   * @throws InvalidTaskException a task breaks the size limits (the message names it); nothing was enqueued
+   * @throws IllegalArgumentException the tasks name more than one queue, or the batch can never fit
+   *     (larger than the capacity)
+   * @throws InvalidTaskException a task breaks the size limits (the message names it); nothing was
+   *     enqueued
    * @throws DuplicateTaskException an id is held already or appears twice; nothing was enqueued
    * @throws OutcomeUnknownException as for {@link #enqueue}; the whole batch is either held or not
    */
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException;
 
   /**
-   * Takes the oldest ready task of {@code queue}, waiting up to {@code wait} for one. Due delayed tasks are made
-   * ready first.
+   * Takes the oldest ready task of {@code queue}, waiting up to {@code wait} for one. Due delayed
+   * tasks are made ready first.
    *
    * @param leaseTime how long the returned lease lasts unless extended
    * @return the lease, or empty if nothing became ready within {@code wait}
    * @throws BrokerClosedException the broker was closed and {@code queue} has no ready task left
    */
-  Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException;
+  Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
+      throws InterruptedException;
 
   /**
-   * Takes up to {@code max} ready tasks of {@code queue} in one step, waiting up to {@code wait} for the first; the
-   * rest are only those ready at once. Each comes with its own lease, as from {@link #dequeue}. Brokers that can claim
-   * several tasks in one round trip override this; the default calls {@link #dequeue} repeatedly.
+   * Takes up to {@code max} ready tasks of {@code queue} in one step, waiting up to {@code wait}
+   * for the first; the rest are only those ready at once. Each comes with its own lease, as from
+   * {@link #dequeue}. Brokers that can claim several tasks in one round trip override this; the
+   * default calls {@link #dequeue} repeatedly.
    *
    * @return between 0 and {@code max} leases, oldest task first
    * @throws IllegalArgumentException {@code max < 1}
@@ -119,23 +128,29 @@ public interface Broker extends AutoCloseable {
     } catch (BrokerClosedException drained) {
       // closed and now empty: return what was taken
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // leases already taken must reach the caller; it sees the flag
+      Thread.currentThread()
+          .interrupt(); // leases already taken must reach the caller; it sees the flag
     }
     return leases;
   }
 
-  /** Marks the task done and forgets it. @throws LeaseLostException the lease is not valid; nothing changed */
+  /**
+   * Marks the task done and forgets it. @throws LeaseLostException the lease is not valid; nothing
+   * changed
+   */
   void ack(Lease lease);
 
   /**
-   * Acks several leases in one step; each is judged on its own, as by {@link #ack}. Brokers that can ack in one round
-   * trip override this; the default calls {@link #ack} for each.
+   * Acks several leases in one step; each is judged on its own, as by {@link #ack}. Brokers that
+   * can ack in one round trip override this; the default calls {@link #ack} for each.
    *
-   * <p><b>Unknown outcomes.</b> A {@link BrokerUnavailableException} leaves it unknown which acks landed. Calling
-   * {@code ackAll} again with the same leases is safe and answers exactly: a lease the earlier call acked is reported
-   * acked, not lost. Callers settle the doubt that way instead of guessing.
+   * <p><b>Unknown outcomes.</b> A {@link BrokerUnavailableException} leaves it unknown which acks
+   * landed. Calling {@code ackAll} again with the same leases is safe and answers exactly: a lease
+   * the earlier call acked is reported acked, not lost. Callers settle the doubt that way instead
+   * of guessing.
    *
-   * @return the leases that were not valid (nothing changed for those), in the order given; empty when all were acked
+   * @return the leases that were not valid (nothing changed for those), in the order given; empty
+   *     when all were acked
    */
   default List<Lease> ackAll(List<Lease> leases) {
     List<Lease> lost = new java.util.ArrayList<>();
@@ -158,12 +173,13 @@ public interface Broker extends AutoCloseable {
   Lease extend(Lease lease, Duration leaseTime);
 
   /**
-   * Extends several leases in one step; each is judged on its own, as by {@link #extend}. Brokers that can extend in
-   * one round trip override this; the default calls {@link #extend} for each.
+   * Extends several leases in one step; each is judged on its own, as by {@link #extend}. Brokers
+   * that can extend in one round trip override this; the default calls {@link #extend} for each.
    *
-   * @return one entry per lease given, in order: the extended lease, or empty if that lease was not valid (nothing
-   *     changed for it)
-   * @throws BrokerUnavailableException the broker could not be reached; some leases may have been extended
+   * @return one entry per lease given, in order: the extended lease, or empty if that lease was not
+   *     valid (nothing changed for it)
+   * @throws BrokerUnavailableException the broker could not be reached; some leases may have been
+   *     extended
    */
   default List<Optional<Lease>> extendAll(List<Lease> leases, Duration leaseTime) {
     List<Optional<Lease>> out = new java.util.ArrayList<>(leases.size());
@@ -178,16 +194,18 @@ public interface Broker extends AutoCloseable {
   }
 
   /**
-   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready once {@code delay} has passed on
-   * the broker's clock (a relative delay, so a worker's skewed clock neither hastens nor postpones it).
+   * Schedules the next attempt: the task comes back with {@code attempt + 1}, ready once {@code
+   * delay} has passed on the broker's clock (a relative delay, so a worker's skewed clock neither
+   * hastens nor postpones it).
    *
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
   void retryLater(Lease lease, Duration delay);
 
   /**
-   * Hands the task back without spending an attempt (shutdown, interrupted handler, no local capacity). It becomes
-   * ready once {@code delay} has passed on the broker's clock; with a zero delay, at once at the head of its queue.
+   * Hands the task back without spending an attempt (shutdown, interrupted handler, no local
+   * capacity). It becomes ready once {@code delay} has passed on the broker's clock; with a zero
+   * delay, at once at the head of its queue.
    *
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
@@ -201,8 +219,8 @@ public interface Broker extends AutoCloseable {
   void deadLetter(Lease lease, Failure failure);
 
   /**
-   * Makes every task whose lease has expired ready again (same attempt). Safe to run from many places at once: each
-   * expired delivery is reclaimed exactly once.
+   * Makes every task whose lease has expired ready again (same attempt). Safe to run from many
+   * places at once: each expired delivery is reclaimed exactly once.
    *
    * @return how many tasks were reclaimed by this call
    */
@@ -212,17 +230,19 @@ public interface Broker extends AutoCloseable {
   QueueStats stats(String queue);
 
   /**
-   * Names of the queues this broker has seen used, sorted, for operators' tools (stats, dashboards). Best effort: a
-   * queue nobody has enqueued to may be missing. The default knows none.
+   * Names of the queues this broker has seen used, sorted, for operators' tools (stats,
+   * dashboards). Best effort: a queue nobody has enqueued to may be missing. The default knows
+   * none.
    */
   default List<String> queues() {
     return List.of();
   }
 
   /**
-   * Stops accepting tasks. Idempotent. Tasks already ready can still be dequeued; in-flight leases can still be
-   * settled. Releases the resources this instance holds; what happens to tasks still held depends on the adapter's
-   * durability (the in-memory broker loses them with the process, a durable one keeps them).
+   * Stops accepting tasks. Idempotent. Tasks already ready can still be dequeued; in-flight leases
+   * can still be settled. Releases the resources this instance holds; what happens to tasks still
+   * held depends on the adapter's durability (the in-memory broker loses them with the process, a
+   * durable one keeps them).
    */
   @Override
   void close();

@@ -8,33 +8,34 @@ import java.util.Optional;
 /**
  * Tasks given up on, per queue, oldest first, kept until an operator requeues or deletes them.
  *
- * <p>Implementations are thread-safe. Every method is a single atomic step: a requeue either moves the entry back to
- * its queue or leaves it where it was.
+ * <p>Implementations are thread-safe. Every method is a single atomic step: a requeue either moves
+ * the entry back to its queue or leaves it where it was.
  */
 public interface DeadLetterQueue {
 
   /**
-   * Adds an entry directly (for instance a task that could not even be decoded). Adding an id that is already dead in
-   * the entry's queue replaces that entry, which then counts as the newest. Dead-lettering a live task goes through
-   * {@link Broker#deadLetter} with its lease instead.
+   * Adds an entry directly (for instance a task that could not even be decoded). Adding an id that
+   * is already dead in the entry's queue replaces that entry, which then counts as the newest.
+   * Dead-lettering a live task goes through {@link Broker#deadLetter} with its lease instead.
    *
-   * @throws DuplicateTaskException the entry's queue holds a live task (ready, delayed or in flight) with that id;
-   *     nothing changed
+   * @throws DuplicateTaskException the entry's queue holds a live task (ready, delayed or in
+   *     flight) with that id; nothing changed
    */
   void add(DeadLetter entry);
 
   /**
    * Up to {@code limit} entries of {@code queue} from {@code offset}, oldest first.
    *
-   * <p>Every entry is listed under an id that {@link #get} and {@link #delete} accept. An adapter whose store can hold
-   * an entry under an id that is not a valid {@link TaskId} (written there by hand) lists it under a stand-in id that
-   * it maps back to the stored one, and says how in its documentation.
+   * <p>Every entry is listed under an id that {@link #get} and {@link #delete} accept. An adapter
+   * whose store can hold an entry under an id that is not a valid {@link TaskId} (written there by
+   * hand) lists it under a stand-in id that it maps back to the stored one, and says how in its
+   * documentation.
    */
   List<DeadLetter> list(String queue, int offset, int limit);
 
   /**
-   * The entry listed as {@code id} in {@code queue}, if it is still dead; empty for an id that is live, unknown, or
-   * dead in another queue. Reads only.
+   * The entry listed as {@code id} in {@code queue}, if it is still dead; empty for an id that is
+   * live, unknown, or dead in another queue. Reads only.
    */
   Optional<DeadLetter> get(String queue, TaskId id);
 
@@ -43,33 +44,36 @@ public interface DeadLetterQueue {
    *
    * @throws TaskNotFoundException no such entry
    * @throws QueueFullException the queue has no room; the entry stays dead
-   * @throws InvalidTaskException the entry can never run as a task (it is stored under an id that is not a valid task
-   *     id); the entry stays dead, and the message says why
+   * @throws InvalidTaskException the entry can never run as a task (it is stored under an id that
+   *     is not a valid task id); the entry stays dead, and the message says why
    */
   void requeue(String queue, TaskId id);
 
   /**
-   * Moves the entries that were dead when the call started back to their queue as fresh tasks, oldest first, each at
-   * most once, while the queue has room.
+   * Moves the entries that were dead when the call started back to their queue as fresh tasks,
+   * oldest first, each at most once, while the queue has room.
    *
-   * <p>The call acts on a snapshot: an entry that dies again while it runs (a worker failed a task it just moved) or
-   * that arrives after it started is left for a later call. So the call ends however fast workers send tasks back,
-   * and a bulk action acts on what its caller saw. An implementation that works in steps may take the snapshot as the
-   * highest death sequence present at the start and move only entries at or below it: a new death gets a higher one.
-   * The call as a whole is not atomic; each entry's move is. Entries that {@link #requeue} would refuse as invalid
-   * stay dead and are not counted.
+   * <p>The call acts on a snapshot: an entry that dies again while it runs (a worker failed a task
+   * it just moved) or that arrives after it started is left for a later call. So the call ends
+   * however fast workers send tasks back, and a bulk action acts on what its caller saw. An
+   * implementation that works in steps may take the snapshot as the highest death sequence present
+   * at the start and move only entries at or below it: a new death gets a higher one. The call as a
+   * whole is not atomic; each entry's move is. Entries that {@link #requeue} would refuse as
+   * invalid stay dead and are not counted.
    *
    * @return how many were moved, each counted once
    */
   int requeueAll(String queue);
 
-  /** @return whether an entry was deleted */
+  /**
+   * @return whether an entry was deleted
+   */
   boolean delete(String queue, TaskId id);
 
   /**
-   * Deletes the entries of {@code queue} that were dead when the call started, on the same snapshot as {@link
-   * #requeueAll}: an entry that dies while it runs is kept, so the call ends however fast tasks die, and nothing an
-   * operator has not seen yet is deleted.
+   * Deletes the entries of {@code queue} that were dead when the call started, on the same snapshot
+   * as {@link #requeueAll}: an entry that dies while it runs is kept, so the call ends however fast
+   * tasks die, and nothing an operator has not seen yet is deleted.
    *
    * @return how many were deleted
    */

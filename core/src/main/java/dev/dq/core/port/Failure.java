@@ -19,6 +19,7 @@ public record Failure(String errorType, String message, int attempts, Instant fa
   }
 
   public static Failure of(Throwable error, int attempts, Instant failedAt) {
-    return new Failure(error.getClass().getName(), String.valueOf(error.getMessage()), attempts, failedAt);
+    return new Failure(
+        error.getClass().getName(), String.valueOf(error.getMessage()), attempts, failedAt);
   }
 }

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Proof that one worker holds one delivery of a task until {@code expiresAt}. Settle it exactly once with {@link
- * Broker#ack}, {@link Broker#retryLater}, {@link Broker#release} or {@link Broker#deadLetter}, or extend it.
+ * Proof that one worker holds one delivery of a task until {@code expiresAt}. Settle it exactly
+ * once with {@link Broker#ack}, {@link Broker#retryLater}, {@link Broker#release} or {@link
+ * Broker#deadLetter}, or extend it.
  *
  * @param task the task as delivered ({@link Task#attempt()} is this delivery's attempt number)
- * @param token fencing token: unique per delivery, so a settle from an older delivery of the same task is refused
+ * @param token fencing token: unique per delivery, so a settle from an older delivery of the same
+ *     task is refused
  * @param expiresAt when the broker may reclaim the task and deliver it again (broker's clock)
  */
 public record Lease(Task task, long token, Instant expiresAt) {

@@ -5,10 +5,11 @@ import dev.dq.core.task.TaskQueueException;
 import java.util.List;
 
 /**
- * A write may or may not have been applied: the request reached the broker's connection, but the reply was lost
- * (connection cut, backing store down) and no later try got an answer before the timeout. Unlike {@link
- * BrokerUnavailableException}, "nothing happened" cannot be assumed: sending the same tasks again may create
- * duplicates. {@link #ids()} names the tasks whose fate is unknown, so the caller can check them.
+ * A write may or may not have been applied: the request reached the broker's connection, but the
+ * reply was lost (connection cut, backing store down) and no later try got an answer before the
+ * timeout. Unlike {@link BrokerUnavailableException}, "nothing happened" cannot be assumed: sending
+ * the same tasks again may create duplicates. {@link #ids()} names the tasks whose fate is unknown,
+ * so the caller can check them.
  */
 public final class OutcomeUnknownException extends TaskQueueException {
   private static final long serialVersionUID = 1L;

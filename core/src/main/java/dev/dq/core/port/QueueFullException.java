@@ -2,7 +2,10 @@ package dev.dq.core.port;
 
 import dev.dq.core.task.TaskQueueException;
 
-/** The queue stayed at capacity for the whole enqueue timeout; nothing of the rejected call was enqueued. Back off and retry, or shed load. */
+/**
+ * The queue stayed at capacity for the whole enqueue timeout; nothing of the rejected call was
+ * enqueued. Back off and retry, or shed load.
+ */
 public final class QueueFullException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,8 @@
 package dev.dq.core.port;
 
 /**
- * A snapshot of one queue's counts; the three are read together but may be stale by the time they are used.
+ * A snapshot of one queue's counts; the three are read together but may be stale by the time they
+ * are used.
  *
  * @param ready waiting to be dequeued now
  * @param inFlight delivered and not yet settled

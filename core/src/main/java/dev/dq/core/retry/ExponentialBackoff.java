@@ -5,10 +5,12 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * {@code base * multiplier^(failedAttempt - 1)}, capped at {@code max}, then reduced by up to {@code jitter} of
- * itself at random (0 = none, 1 = "full jitter") so that retries of many tasks that failed together spread out.
+ * {@code base * multiplier^(failedAttempt - 1)}, capped at {@code max}, then reduced by up to
+ * {@code jitter} of itself at random (0 = none, 1 = "full jitter") so that retries of many tasks
+ * that failed together spread out.
  */
-public record ExponentialBackoff(Duration base, double multiplier, Duration max, double jitter) implements Backoff {
+public record ExponentialBackoff(Duration base, double multiplier, Duration max, double jitter)
+    implements Backoff {
 
   /** The default: 50 ms, doubling, capped at 1 s, no jitter. */
   public static final ExponentialBackoff DEFAULT =

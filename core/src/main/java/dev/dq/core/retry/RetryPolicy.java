@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * How many attempts a task gets in total and how long to wait between them, with optional per-type overrides.
- * Immutable and thread-safe.
+ * How many attempts a task gets in total and how long to wait between them, with optional per-type
+ * overrides. Immutable and thread-safe.
  */
 public final class RetryPolicy {
   /** Three attempts in total, {@link ExponentialBackoff#DEFAULT} between them. */
@@ -36,7 +36,8 @@ public final class RetryPolicy {
   }
 
   /**
-   * The delay before retrying {@code task} after its current attempt failed, or empty when that was its last one.
+   * The delay before retrying {@code task} after its current attempt failed, or empty when that was
+   * its last one.
    */
   public Optional<Duration> retryDelay(Task task, RandomGenerator random) {
     Rule rule = rule(task.type());
@@ -71,7 +72,9 @@ public final class RetryPolicy {
 
     /** Overrides both values for one task type. */
     public Builder forType(String type, int maxAttempts, Backoff backoff) {
-      byType.put(Names.check("task type", type), new Rule(checkAttempts(maxAttempts), Objects.requireNonNull(backoff)));
+      byType.put(
+          Names.check("task type", type),
+          new Rule(checkAttempts(maxAttempts), Objects.requireNonNull(backoff)));
       return this;
     }
 

@@ -13,12 +13,20 @@ public final class Names {
     }
     if (!isValid(value)) {
       throw new InvalidTaskException(
-          what + " must be 1.." + MAX_LENGTH + " characters of [A-Za-z0-9._:-]: \"" + abbreviate(value) + "\"");
+          what
+              + " must be 1.."
+              + MAX_LENGTH
+              + " characters of [A-Za-z0-9._:-]: \""
+              + abbreviate(value)
+              + "\"");
     }
     return value;
   }
 
-  /** A plain loop rather than a regex: every task checks three names, so this is on the producer's hot path. */
+  /**
+   * A plain loop rather than a regex: every task checks three names, so this is on the producer's
+   * hot path.
+   */
   private static boolean isValid(String value) {
     int n = value.length();
     if (n == 0 || n > MAX_LENGTH) {
@@ -26,8 +34,14 @@ public final class Names {
     }
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == ':' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
       if (!ok) {
         return false;
       }

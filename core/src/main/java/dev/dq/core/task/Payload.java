@@ -3,7 +3,10 @@ package dev.dq.core.task;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Immutable task payload bytes. Copies in and out, so no caller can change a task after it was built. */
+/**
+ * Immutable task payload bytes. Copies in and out, so no caller can change a task after it was
+ * built.
+ */
 public final class Payload {
   public static final Payload EMPTY = new Payload(new byte[0]);
 

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param payload opaque bytes for the handler
  * @param headers small string metadata (trace ids, tenant, ...), insertion-ordered, unmodifiable
  * @param createdAt when the producer built it
- * @param attempt which attempt the next delivery is, starting at 1; a failure that is retried adds one
+ * @param attempt which attempt the next delivery is, starting at 1; a failure that is retried adds
+ *     one
  */
 public record Task(
     TaskId id,
@@ -50,7 +51,13 @@ public record Task(
 
   /** A builder that starts from this task's values. */
   public Builder toBuilder() {
-    Builder b = new Builder(type).id(id).queue(queue).payload(payload).createdAt(createdAt).attempt(attempt);
+    Builder b =
+        new Builder(type)
+            .id(id)
+            .queue(queue)
+            .payload(payload)
+            .createdAt(createdAt)
+            .attempt(attempt);
     b.headers.putAll(headers);
     return b;
   }
@@ -63,7 +70,8 @@ public record Task(
     headers.forEach(
         (k, v) -> {
           if (k == null || k.isEmpty() || v == null) {
-            throw new InvalidTaskException("task " + id + ": header keys must be non-empty and values non-null");
+            throw new InvalidTaskException(
+                "task " + id + ": header keys must be non-empty and values non-null");
           }
           copy.put(k, v);
         });
@@ -141,7 +149,9 @@ public record Task(
       if (createdAt == null) {
         throw new IllegalStateException("createdAt is required: pass clock.instant()");
       }
-      Task task = new Task(id == null ? TaskId.random() : id, queue, type, payload, headers, createdAt, attempt);
+      Task task =
+          new Task(
+              id == null ? TaskId.random() : id, queue, type, payload, headers, createdAt, attempt);
       limits.check(task);
       return task;
     }

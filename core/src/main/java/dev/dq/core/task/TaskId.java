@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A task's identity: unique, opaque, 1..128 characters of {@code [A-Za-z0-9._:-]}. */
 public record TaskId(String value) {
   /**
-   * Ids are a per-process random 64-bit prefix plus a counter: unique within a process by construction, and across
-   * processes unless two of them draw the same prefix (odds of 2^-64 per pair). {@link UUID#randomUUID()} would cost
-   * a shared {@link SecureRandom} draw per task, the most expensive step of building a task.
+   * Ids are a per-process random 64-bit prefix plus a counter: unique within a process by
+   * construction, and across processes unless two of them draw the same prefix (odds of 2^-64 per
+   * pair). {@link UUID#randomUUID()} would cost a shared {@link SecureRandom} draw per task, the
+   * most expensive step of building a task.
    */
   private static final long PREFIX = new SecureRandom().nextLong();
 

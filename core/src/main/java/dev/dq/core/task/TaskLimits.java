@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Size limits a task must respect. Brokers check them on enqueue so that one oversized task cannot exhaust memory;
- * the builder checks them so that a producer learns early.
+ * Size limits a task must respect. Brokers check them on enqueue so that one oversized task cannot
+ * exhaust memory; the builder checks them so that a producer learns early.
  *
  * @param maxPayloadBytes largest payload in bytes (default 1 MiB)
  * @param maxHeaders most headers on one task (default 32)
@@ -34,8 +34,13 @@ public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes
   public void check(Task task) {
     if (task.payload().size() > maxPayloadBytes) {
       throw new InvalidTaskException(
-          "task " + task.id() + ": payload of " + task.payload().size() + " bytes exceeds the limit of "
-              + maxPayloadBytes + " bytes");
+          "task "
+              + task.id()
+              + ": payload of "
+              + task.payload().size()
+              + " bytes exceeds the limit of "
+              + maxPayloadBytes
+              + " bytes");
     }
     checkHeaders(task.id(), task.headers());
   }
@@ -46,9 +51,15 @@ public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes
           "task " + id + ": " + headers.size() + " headers exceed the limit of " + maxHeaders);
     }
     for (Map.Entry<String, String> header : headers.entrySet()) {
-      if (utf8Length(header.getKey()) > maxHeaderBytes || utf8Length(header.getValue()) > maxHeaderBytes) {
+      if (utf8Length(header.getKey()) > maxHeaderBytes
+          || utf8Length(header.getValue()) > maxHeaderBytes) {
         throw new InvalidTaskException(
-            "task " + id + ": header \"" + Names.abbreviate(header.getKey()) + "\" exceeds " + maxHeaderBytes
+            "task "
+                + id
+                + ": header \""
+                + Names.abbreviate(header.getKey())
+                + "\" exceeds "
+                + maxHeaderBytes
                 + " bytes");
       }
     }

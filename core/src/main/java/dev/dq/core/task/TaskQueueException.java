@@ -1,6 +1,9 @@
 package dev.dq.core.task;
 
-/** Root of every exception dq throws on purpose. All are unchecked; see the subclasses for what each means. */
+/**
+ * Root of every exception dq throws on purpose. All are unchecked; see the subclasses for what each
+ * means.
+ */
 public class TaskQueueException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

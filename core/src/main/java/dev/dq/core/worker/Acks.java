@@ -14,11 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles a pool's successes with the broker in batches, and settles the doubt when an ack gets no answer: the
- * executions stay awaiting their ack (their leases renewed by the heartbeat) and the same ack is asked again, which the
- * broker answers exactly ({@link dev.dq.core.port.Broker#ackAll}), until it answers or the leases have certainly
- * expired. Each execution's outcome is then reported once (Succeeded, or LeaseLost "ack"), and every log line about
- * an unknown outcome names the task ids. Called by the thread that owns the executions' backlog.
+ * Settles a pool's successes with the broker in batches, and settles the doubt when an ack gets no
+ * answer: the executions stay awaiting their ack (their leases renewed by the heartbeat) and the
+ * same ack is asked again, which the broker answers exactly ({@link
+ * dev.dq.core.port.Broker#ackAll}), until it answers or the leases have certainly expired. Each
+ * execution's outcome is then reported once (Succeeded, or LeaseLost "ack"), and every log line
+ * about an unknown outcome names the task ids. Called by the thread that owns the executions'
+ * backlog.
  */
 final class Acks {
   private static final Logger log = LoggerFactory.getLogger(Acks.class);
@@ -28,7 +30,9 @@ final class Acks {
   private final Set<Execution> held;
   private final Runnable onSettled;
 
-  /** @param onSettled runs after executions left {@code held}, to wake a stop waiting for them */
+  /**
+   * @param onSettled runs after executions left {@code held}, to wake a stop waiting for them
+   */
   Acks(PoolServices services, Set<Execution> held, Runnable onSettled) {
     this.services = services;
     this.held = held;
@@ -36,10 +40,10 @@ final class Acks {
   }
 
   /**
-   * Sends the acks of successful executions in one broker call and reports each answered one, removing it from {@code
-   * pending}. Without an answer (the ack may or may not have landed) they stay in {@code pending}, awaiting their ack
-   * with leases renewed, for the caller to ask again about the same leases; those whose leases have certainly expired
-   * meanwhile are given up.
+   * Sends the acks of successful executions in one broker call and reports each answered one,
+   * removing it from {@code pending}. Without an answer (the ack may or may not have landed) they
+   * stay in {@code pending}, awaiting their ack with leases renewed, for the caller to ask again
+   * about the same leases; those whose leases have certainly expired meanwhile are given up.
    *
    * @return true if the broker answered
    */
@@ -76,7 +80,8 @@ final class Acks {
     for (int i = 0; i < pending.size(); i++) {
       Execution e = pending.get(i);
       if (e.isAckInDoubt()) {
-        settledLate.add(e.task().id().value() + (lost.contains(leases.get(i)) ? " (lease lost)" : " (acked)"));
+        settledLate.add(
+            e.task().id().value() + (lost.contains(leases.get(i)) ? " (lease lost)" : " (acked)"));
       }
       e.acked(lost.contains(leases.get(i)));
       held.remove(e);
@@ -97,7 +102,10 @@ final class Acks {
       }
     }
     if (!fresh.isEmpty()) {
-      log.warn("ack of tasks {} got no answer ({}); asking the broker again until it answers", fresh, error.toString());
+      log.warn(
+          "ack of tasks {} got no answer ({}); asking the broker again until it answers",
+          fresh,
+          error.toString());
     } else {
       services.brokerErrors().warn("asking again about the ack of tasks " + ids(pending), error);
     }
@@ -109,8 +117,10 @@ final class Acks {
       }
     }
     if (!expired.isEmpty()) {
-      log.warn("gave up asking whether tasks {} were acked: no answer came before their leases certainly expired; "
-          + "unless the ack landed they run again", ids(expired));
+      log.warn(
+          "gave up asking whether tasks {} were acked: no answer came before their leases certainly expired; "
+              + "unless the ack landed they run again",
+          ids(expired));
       pending.removeAll(expired);
       for (Execution e : expired) {
         e.ackAbandoned();
@@ -121,15 +131,18 @@ final class Acks {
   }
 
   /**
-   * A worker's last acks before it leaves its slot: asks until the broker answers, the leases have certainly expired or
-   * {@code deadline} (System.nanoTime()) has passed, then gives up on the rest, naming them.
+   * A worker's last acks before it leaves its slot: asks until the broker answers, the leases have
+   * certainly expired or {@code deadline} (System.nanoTime()) has passed, then gives up on the
+   * rest, naming them.
    */
   void flushBeforeExit(List<Execution> unacked, long deadline) {
     while (!unacked.isEmpty() && !ackAll(unacked) && !unacked.isEmpty()) {
       long left = deadline - System.nanoTime();
       if (left <= 0 || !pauseBeforeAsking(left)) {
-        log.warn("shutdown: no answer yet about the ack of tasks {}; unless it landed they run again once their "
-            + "leases expire", ids(unacked));
+        log.warn(
+            "shutdown: no answer yet about the ack of tasks {}; unless it landed they run again once their "
+                + "leases expire",
+            ids(unacked));
         for (Execution e : unacked) {
           e.ackUnconfirmed();
           held.remove(e);

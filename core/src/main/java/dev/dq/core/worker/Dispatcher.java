@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Enforces per-type concurrency limits. A task whose type is at its limit is parked (its lease kept and renewed) and
- * the worker moves on to other tasks, so a saturated type never blocks the others (no head-of-line blocking). When a
- * task of a limited type finishes, the worker that ran it takes a parked task of that type next.
+ * Enforces per-type concurrency limits. A task whose type is at its limit is parked (its lease kept
+ * and renewed) and the worker moves on to other tasks, so a saturated type never blocks the others
+ * (no head-of-line blocking). When a task of a limited type finishes, the worker that ran it takes
+ * a parked task of that type next.
  *
  * <p>Types without a limit never touch the lock: the common case costs one map lookup.
  */
@@ -65,8 +66,8 @@ final class Dispatcher {
   }
 
   /**
-   * A task of {@code type} stopped running. Returns a parked task that may run now (already counted as running), or
-   * null.
+   * A task of {@code type} stopped running. Returns a parked task that may run now (already counted
+   * as running), or null.
    */
   Execution finish(String type) {
     if (!limits.containsKey(type)) {

@@ -14,12 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-// Over 300 lines: one delivery's state machine (run, timeout, hand-back, lease loss, ack doubt) kept in one class, so
+// Over 300 lines: one delivery's state machine (run, timeout, hand-back, lease loss, ack doubt)
+// kept in one class, so
 // every compare-and-set on its state is read next to the others.
 /**
- * One delivery of one task through a handler. Exactly one of three parties settles it with the broker: the handler's
- * thread when it returns, the timer when it overruns its timeout, or the pool's stop when the grace period is over.
- * The state CAS decides which; the losers write nothing.
+ * One delivery of one task through a handler. Exactly one of three parties settles it with the
+ * broker: the handler's thread when it returns, the timer when it overruns its timeout, or the
+ * pool's stop when the grace period is over. The state CAS decides which; the losers write nothing.
  */
 final class Execution {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
@@ -27,7 +28,10 @@ final class Execution {
   enum State {
     PENDING,
     RUNNING,
-    /** The handler succeeded; the ack is batched with others and not sent yet. The lease is still renewed. */
+    /**
+     * The handler succeeded; the ack is batched with others and not sent yet. The lease is still
+     * renewed.
+     */
     AWAITING_ACK,
     FINISHED,
     TIMED_OUT,
@@ -47,17 +51,33 @@ final class Execution {
   private volatile Duration took = Duration.ZERO;
   private volatile String workerName;
   private Scheduler.Handle timeout;
-  /** This pool's time when the broker last granted or extended the lease: it expires a lease time later at most. */
+
+  /**
+   * This pool's time when the broker last granted or extended the lease: it expires a lease time
+   * later at most.
+   */
   private volatile Instant leaseConfirmedAt;
-  /** The lease expired while this pool held the task: a late result of the handler must not be settled. */
+
+  /**
+   * The lease expired while this pool held the task: a late result of the handler must not be
+   * settled.
+   */
   private volatile boolean leaseLost;
+
   private final AtomicBoolean lossReported = new AtomicBoolean();
+
   /** An ack of this success was sent but no answer came: it may have landed. */
   private volatile boolean ackInDoubt;
 
-  /** @param claimedAt this pool's time when the broker's reply granting {@code lease} arrived */
+  /**
+   * @param claimedAt this pool's time when the broker's reply granting {@code lease} arrived
+   */
   Execution(
-      PoolServices services, Lease lease, Instant claimedAt, TaskHandler handler, Consumer<Execution> onSlotLeft) {
+      PoolServices services,
+      Lease lease,
+      Instant claimedAt,
+      TaskHandler handler,
+      Consumer<Execution> onSlotLeft) {
     this.services = services;
     this.lease = lease;
     this.leaseConfirmedAt = claimedAt;
@@ -81,7 +101,10 @@ final class Execution {
     return state.get();
   }
 
-  /** Called by the pool when the dispatcher admitted this execution to run: its end must be reported once. */
+  /**
+   * Called by the pool when the dispatcher admitted this execution to run: its end must be reported
+   * once.
+   */
   void admitted() {
     counted = true;
   }
@@ -92,29 +115,34 @@ final class Execution {
     return !leaseLost && (s == State.PENDING || s == State.RUNNING || s == State.AWAITING_ACK);
   }
 
-  /** Heartbeat: replaces the lease with its extension, which the broker granted before {@code now}. */
+  /**
+   * Heartbeat: replaces the lease with its extension, which the broker granted before {@code now}.
+   */
   void extended(Lease extendedLease, Instant now) {
     this.lease = extendedLease;
     this.leaseConfirmedAt = now;
   }
 
   /**
-   * Whether the lease has expired for certain by {@code now}: no grant or extension has been confirmed for a whole
-   * lease time. Measured on this pool's clock from the arrival of the broker's last confirming reply, which came after
-   * the broker set the expiry, so only the two clocks' rates need to agree, not their readings. A renewal whose reply
-   * was lost counts as not applied.
+   * Whether the lease has expired for certain by {@code now}: no grant or extension has been
+   * confirmed for a whole lease time. Measured on this pool's clock from the arrival of the
+   * broker's last confirming reply, which came after the broker set the expiry, so only the two
+   * clocks' rates need to agree, not their readings. A renewal whose reply was lost counts as not
+   * applied.
    */
   boolean leaseCertainlyExpired(Instant now) {
     return !now.isBefore(leaseConfirmedAt.plus(services.config().leaseTime()));
   }
 
   /**
-   * Heartbeat: the lease expired while this pool held the task (the broker refused to extend it, or no renewal got
-   * through for a whole lease time), so the broker may deliver it again. A task not started yet is dropped here; a
-   * running handler goes on, but its result will not be settled, since the broker's fencing would refuse it anyway. A
-   * success awaiting its ack is left to the ack's answer, which tells whether the ack landed first.
+   * Heartbeat: the lease expired while this pool held the task (the broker refused to extend it, or
+   * no renewal got through for a whole lease time), so the broker may deliver it again. A task not
+   * started yet is dropped here; a running handler goes on, but its result will not be settled,
+   * since the broker's fencing would refuse it anyway. A success awaiting its ack is left to the
+   * ack's answer, which tells whether the ack landed first.
    *
-   * @return true if this call made the loss known ({@link TaskEvent.LeaseLost} "renew" emitted): log it
+   * @return true if this call made the loss known ({@link TaskEvent.LeaseLost} "renew" emitted):
+   *     log it
    */
   boolean leaseExpiredWhileHeld() {
     State s = state.get();
@@ -138,9 +166,10 @@ final class Execution {
   }
 
   /**
-   * Runs the handler on the calling worker thread and settles the outcome; a success goes to {@code acks}, which acks
-   * it, alone or in a batch, and then calls {@link #acked}. If the timeout fires first, {@code onAbandoned} runs on
-   * the timer thread: the caller's thread is then given up on and must not take more work.
+   * Runs the handler on the calling worker thread and settles the outcome; a success goes to {@code
+   * acks}, which acks it, alone or in a batch, and then calls {@link #acked}. If the timeout fires
+   * first, {@code onAbandoned} runs on the timer thread: the caller's thread is then given up on
+   * and must not take more work.
    */
   void execute(Runnable onAbandoned, java.util.function.Consumer<Execution> acks) {
     this.onAbandoned = onAbandoned;
@@ -157,11 +186,16 @@ final class Execution {
           var c = MDC.putCloseable("queue", task().queue());
           var d = MDC.putCloseable("attempt", Integer.toString(task().attempt()))) {
         // "worker" is in the MDC for the whole life of the worker thread (see Worker.run)
-        emit(new TaskEvent.Started(task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
+        emit(
+            new TaskEvent.Started(
+                task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
         Throwable error = invokeHandler();
         if (leaseLost && state.compareAndSet(State.RUNNING, State.FINISHED)) {
-          cancelTimeout(); // reported when the lease was found lost; another delivery owns the task now
-          log.debug("task {}: handler ended after its lease expired; its result is not settled", task().id());
+          cancelTimeout(); // reported when the lease was found lost; another delivery owns the task
+          // now
+          log.debug(
+              "task {}: handler ended after its lease expired; its result is not settled",
+              task().id());
         } else if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
           cancelTimeout();
           took = Duration.between(startedAt, services.clock().instant());
@@ -176,16 +210,18 @@ final class Execution {
         services.abandonedHandlers().decrementAndGet();
       }
       thread = null;
-      // An interrupt left here was aimed at this task (timeout or stop), not at the next one this thread runs.
+      // An interrupt left here was aimed at this task (timeout or stop), not at the next one this
+      // thread runs.
       Thread.interrupted();
       leaveSlot();
     }
   }
 
   /**
-   * Every throwable fails the attempt, errors included: a payload that overflows the stack then goes through retries
-   * to the dead-letter queue instead of killing one worker after another. (An OutOfMemoryError may recur elsewhere,
-   * but spending an attempt on it is still what bounds the damage.)
+   * Every throwable fails the attempt, errors included: a payload that overflows the stack then
+   * goes through retries to the dead-letter queue instead of killing one worker after another. (An
+   * OutOfMemoryError may recur elsewhere, but spending an attempt on it is still what bounds the
+   * damage.)
    */
   private Throwable invokeHandler() {
     try {
@@ -196,9 +232,14 @@ final class Execution {
     }
   }
 
-  /** Timer: the handler overran; interrupt it, fail the attempt, free the slot even if the handler never returns. */
+  /**
+   * Timer: the handler overran; interrupt it, fail the attempt, free the slot even if the handler
+   * never returns.
+   */
   void onTimeout(Duration limit) {
-    services.abandonedHandlers().incrementAndGet(); // before the CAS, so the worker's decrement never comes first
+    services
+        .abandonedHandlers()
+        .incrementAndGet(); // before the CAS, so the worker's decrement never comes first
     if (!state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
       services.abandonedHandlers().decrementAndGet();
       return;
@@ -208,14 +249,16 @@ final class Execution {
       t.interrupt();
     }
     emit(new TaskEvent.TimedOut(task(), workerName(t), limit));
-    settle(new TaskTimeoutException("task " + task().id() + ": handler exceeded its timeout of " + limit));
+    settle(
+        new TaskTimeoutException(
+            "task " + task().id() + ": handler exceeded its timeout of " + limit));
     leaveSlot();
     onAbandoned.run();
   }
 
   /**
-   * Hands the task back without spending an attempt, ready again after {@code delay}; interrupts a running handler.
-   * Used by stop, and for a parked task no longer wanted.
+   * Hands the task back without spending an attempt, ready again after {@code delay}; interrupts a
+   * running handler. Used by stop, and for a parked task no longer wanted.
    */
   boolean handBack(String reason, Duration delay) {
     if (!giveUp()) {
@@ -231,14 +274,17 @@ final class Execution {
     leaveSlot();
   }
 
-  /** After {@link #giveUp}: leaves the lease to expire (stop ran out of time to call the broker). */
+  /**
+   * After {@link #giveUp}: leaves the lease to expire (stop ran out of time to call the broker).
+   */
   void dropGivenUp() {
     leaveSlot();
   }
 
   /**
-   * Gives the delivery up without telling the broker: its lease was lost already, or stop ran out of time to call
-   * the broker. The lease then expires and the task is delivered again (at-least-once).
+   * Gives the delivery up without telling the broker: its lease was lost already, or stop ran out
+   * of time to call the broker. The lease then expires and the task is delivered again
+   * (at-least-once).
    */
   boolean abandonLease() {
     if (!giveUp()) {
@@ -249,14 +295,16 @@ final class Execution {
   }
 
   /**
-   * Takes the delivery away from whoever would settle it (a not yet started or running one); interrupts a running
-   * handler. The caller then {@linkplain #releaseGivenUp releases} or {@linkplain #dropGivenUp drops} it.
+   * Takes the delivery away from whoever would settle it (a not yet started or running one);
+   * interrupts a running handler. The caller then {@linkplain #releaseGivenUp releases} or
+   * {@linkplain #dropGivenUp drops} it.
    *
    * @return false if it was settled, or is awaiting its ack, already
    */
   boolean giveUp() {
     State from = state.get();
-    if ((from != State.PENDING && from != State.RUNNING) || !state.compareAndSet(from, State.RELEASED)) {
+    if ((from != State.PENDING && from != State.RUNNING)
+        || !state.compareAndSet(from, State.RELEASED)) {
       return false;
     }
     cancelTimeout();
@@ -275,7 +323,8 @@ final class Execution {
         try {
           timeout = services.scheduler().schedule(() -> onTimeout(d), d);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-          // The pool's scheduler is shut down: stop is past its grace and hands this task back itself.
+          // The pool's scheduler is shut down: stop is past its grace and hands this task back
+          // itself.
         }
       }
     }
@@ -288,8 +337,8 @@ final class Execution {
   }
 
   /**
-   * The batched ack was sent: {@code lost} tells whether the broker refused it. Called by the worker that ran this,
-   * or by whichever thread flushes that worker's acks.
+   * The batched ack was sent: {@code lost} tells whether the broker refused it. Called by the
+   * worker that ran this, or by whichever thread flushes that worker's acks.
    */
   void acked(boolean lost) {
     if (!state.compareAndSet(State.AWAITING_ACK, State.FINISHED)) {
@@ -303,8 +352,8 @@ final class Execution {
   }
 
   /**
-   * The ack was sent but no answer came: it may have landed. The execution stays awaiting its ack, lease renewed, and
-   * the same ack is asked again, which the broker answers exactly.
+   * The ack was sent but no answer came: it may have landed. The execution stays awaiting its ack,
+   * lease renewed, and the same ack is asked again, which the broker answers exactly.
    *
    * @return true the first time, so that the caller names it once
    */
@@ -321,7 +370,8 @@ final class Execution {
   }
 
   /**
-   * No answer about the ack came before the lease certainly expired: the task may run again, so it counts as lost.
+   * No answer about the ack came before the lease certainly expired: the task may run again, so it
+   * counts as lost.
    */
   void ackAbandoned() {
     if (state.compareAndSet(State.AWAITING_ACK, State.FINISHED)) {
@@ -352,7 +402,9 @@ final class Execution {
       } else {
         services.broker().deadLetter(lease, Failure.of(error, task().attempt(), now));
       }
-      emit(new TaskEvent.Failed(task(), worker, took, error.getClass().getName(), error.getMessage(), retryIn));
+      emit(
+          new TaskEvent.Failed(
+              task(), worker, took, error.getClass().getName(), error.getMessage(), retryIn));
       if (retryIn.isEmpty()) {
         emit(new TaskEvent.DeadLettered(task(), Failure.of(error, task().attempt(), now)));
       }

@@ -13,14 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renews the lease of every task a pool holds (running, claimed and waiting, parked, or awaiting its batched ack), so
- * that only the tasks of a pool that died are delivered again, however long its handlers take. Runs every third of the
- * lease time on the pool's {@link Scheduler} (a thread of its own by default), and renews up to {@value #CHUNK} leases
- * per broker call: a pool holding thousands of prefetched tasks renews them all in a few round trips, well within a
- * lease.
+ * Renews the lease of every task a pool holds (running, claimed and waiting, parked, or awaiting
+ * its batched ack), so that only the tasks of a pool that died are delivered again, however long
+ * its handlers take. Runs every third of the lease time on the pool's {@link Scheduler} (a thread
+ * of its own by default), and renews up to {@value #CHUNK} leases per broker call: a pool holding
+ * thousands of prefetched tasks renews them all in a few round trips, well within a lease.
  *
- * <p>A lease found lost (the broker refused to extend it, or no renewal got through for a whole lease time) is logged
- * at WARN with the task ids and reported as {@link TaskEvent.LeaseLost} "renew": the task may run again elsewhere.
+ * <p>A lease found lost (the broker refused to extend it, or no renewal got through for a whole
+ * lease time) is logged at WARN with the task ids and reported as {@link TaskEvent.LeaseLost}
+ * "renew": the task may run again elsewhere.
  */
 final class Heartbeat implements Periodic.Job {
   static final int CHUNK = 500;
@@ -44,7 +45,8 @@ final class Heartbeat implements Periodic.Job {
     }
     boolean ok = true;
     List<String> lost = new ArrayList<>();
-    // One call per queue: a queue whose renewal fails (its cluster node fails over, say) must not keep the leases of
+    // One call per queue: a queue whose renewal fails (its cluster node fails over, say) must not
+    // keep the leases of
     // the other queues from being renewed, or from being seen as renewed.
     for (List<Execution> queue : byQueue(live)) {
       for (int from = 0; from < queue.size(); from += CHUNK) {
@@ -52,9 +54,13 @@ final class Heartbeat implements Periodic.Job {
       }
     }
     if (lost.size() == 1) {
-      log.warn("lease of task {} expired before it could be renewed; it may run again elsewhere", lost.get(0));
+      log.warn(
+          "lease of task {} expired before it could be renewed; it may run again elsewhere",
+          lost.get(0));
     } else if (!lost.isEmpty()) {
-      log.warn("leases of tasks {} expired before they could be renewed; they may run again elsewhere", lost);
+      log.warn(
+          "leases of tasks {} expired before they could be renewed; they may run again elsewhere",
+          lost);
     }
     return ok;
   }
@@ -86,7 +92,8 @@ final class Heartbeat implements Periodic.Job {
       return false;
     }
     if (renewed.size() != chunk.size()) {
-      throw new IllegalStateException("broker answered " + renewed.size() + " renewals for " + chunk.size() + " leases");
+      throw new IllegalStateException(
+          "broker answered " + renewed.size() + " renewals for " + chunk.size() + " leases");
     }
     Instant now = services.clock().instant();
     for (int i = 0; i < chunk.size(); i++) {
@@ -106,7 +113,8 @@ final class Heartbeat implements Periodic.Job {
       lost.add(e.task().id().value());
     }
     if (e.state() == Execution.State.RELEASED) {
-      held.remove(e); // dropped before it started; a running one leaves the held set when its handler ends
+      held.remove(
+          e); // dropped before it started; a running one leaves the held set when its handler ends
     }
   }
 }

@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one pool holds, shared by its workers and its stop: every execution whose lease it holds (running, claimed,
- * parked or awaiting its ack), the parked ones that may run now, the per-type {@link Dispatcher}, the batched {@link
- * Acks}, and the wait of a stop for running handlers to end. Workers take tasks from here and give back what they
- * cannot run; stop drains it. Thread-safe.
+ * What one pool holds, shared by its workers and its stop: every execution whose lease it holds
+ * (running, claimed, parked or awaiting its ack), the parked ones that may run now, the per-type
+ * {@link Dispatcher}, the batched {@link Acks}, and the wait of a stop for running handlers to end.
+ * Workers take tasks from here and give back what they cannot run; stop drains it. Thread-safe.
  */
 final class HeldTasks {
-  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class); // its lines are the pool's
+  private static final Logger log =
+      LoggerFactory.getLogger(WorkerPool.class); // its lines are the pool's
 
   private final PoolServices services;
   private final Lifecycle lifecycle;
@@ -37,7 +38,8 @@ final class HeldTasks {
     this.services = services;
     this.lifecycle = lifecycle;
     this.handlers = Map.copyOf(handlers);
-    this.dispatcher = new Dispatcher(services.config().concurrency(), services.config().maxDeferred());
+    this.dispatcher =
+        new Dispatcher(services.config().concurrency(), services.config().maxDeferred());
     this.acks = new Acks(services, held, this::signalIfStopping);
   }
 
@@ -45,7 +47,10 @@ final class HeldTasks {
     return lifecycle.isRunning();
   }
 
-  /** The live set of held executions, for the heartbeat, which renews them and drops those found lost. */
+  /**
+   * The live set of held executions, for the heartbeat, which renews them and drops those found
+   * lost.
+   */
   Set<Execution> executions() {
     return held;
   }
@@ -87,8 +92,8 @@ final class HeldTasks {
   }
 
   /**
-   * Wraps a fresh lease for running later and adds it to {@code claimed}; a task of a type nobody handles is
-   * dead-lettered instead.
+   * Wraps a fresh lease for running later and adds it to {@code claimed}; a task of a type nobody
+   * handles is dead-lettered instead.
    */
   void wrap(Lease lease, Queue<Execution> claimed) {
     TaskHandler handler = handlers.get(lease.task().type());
@@ -96,12 +101,16 @@ final class HeldTasks {
       deadLetterUnknownType(lease);
       return;
     }
-    Execution execution = new Execution(services, lease, services.clock().instant(), handler, this::ended);
+    Execution execution =
+        new Execution(services, lease, services.clock().instant(), handler, this::ended);
     held.add(execution);
     claimed.add(execution);
   }
 
-  /** Decides whether a claimed task runs now on the caller's thread (returned), waits parked, or goes back. */
+  /**
+   * Decides whether a claimed task runs now on the caller's thread (returned), waits parked, or
+   * goes back.
+   */
   Execution admit(Execution execution) {
     if (!isRunning()) {
       handBack(execution, "shutdown", Duration.ZERO);
@@ -123,7 +132,9 @@ final class HeldTasks {
     }
   }
 
-  /** Acks successes in one broker call; see {@link Acks#ackAll}. @return true if the broker answered */
+  /**
+   * Acks successes in one broker call; see {@link Acks#ackAll}. @return true if the broker answered
+   */
   boolean ackAll(List<Execution> pending) {
     return acks.ackAll(pending);
   }
@@ -131,10 +142,15 @@ final class HeldTasks {
   /** A worker's last acks before it leaves its slot; see {@link Acks#flushBeforeExit}. */
   void flushBeforeExit(List<Execution> unacked) {
     acks.flushBeforeExit(
-        unacked, isRunning() ? System.nanoTime() + WorkerPool.STOP_BOUND.toNanos() : lifecycle.stopDeadline());
+        unacked,
+        isRunning()
+            ? System.nanoTime() + WorkerPool.STOP_BOUND.toNanos()
+            : lifecycle.stopDeadline());
   }
 
-  /** A slot is given up for good: acks its waiting successes and hands back the tasks it claimed. */
+  /**
+   * A slot is given up for good: acks its waiting successes and hands back the tasks it claimed.
+   */
   void settleBacklog(Worker.Backlog backlog) {
     flushBeforeExit(backlog.unacked);
     for (Execution e; (e = backlog.claimed.poll()) != null; ) {
@@ -150,8 +166,8 @@ final class HeldTasks {
   }
 
   /**
-   * Stop: admits nothing more and forgets the parked tasks and those that may run now; they are held too, still
-   * pending, and stop hands them back with the other unstarted ones.
+   * Stop: admits nothing more and forgets the parked tasks and those that may run now; they are
+   * held too, still pending, and stop hands them back with the other unstarted ones.
    */
   void closeForStop() {
     dispatcher.closeAndDrain();
@@ -159,12 +175,16 @@ final class HeldTasks {
   }
 
   /**
-   * Hands back each execution not started yet while {@code deadline} has not passed, after it leaves it to expire.
-   * One broker call each; the state CAS keeps a worker that meets one of them later from running it.
+   * Hands back each execution not started yet while {@code deadline} has not passed, after it
+   * leaves it to expire. One broker call each; the state CAS keeps a worker that meets one of them
+   * later from running it.
    */
   void handBackUntil(List<Execution> executions, long deadline) {
     for (Execution e : executions) {
-      boolean done = System.nanoTime() - deadline < 0 ? e.handBack("shutdown", Duration.ZERO) : e.abandonLease();
+      boolean done =
+          System.nanoTime() - deadline < 0
+              ? e.handBack("shutdown", Duration.ZERO)
+              : e.abandonLease();
       if (done) {
         held.remove(e);
       }
@@ -174,7 +194,9 @@ final class HeldTasks {
   /** An admitted execution stopped running (finished, timed out or handed back). */
   private void ended(Execution execution) {
     if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(execution); // a success awaiting its batched ack stays held, so its lease is still renewed
+      held.remove(
+          execution); // a success awaiting its batched ack stays held, so its lease is still
+      // renewed
     }
     Execution next = dispatcher.finish(execution.type());
     if (next != null) {
@@ -201,7 +223,11 @@ final class HeldTasks {
   private void deadLetterUnknownType(Lease lease) {
     String type = lease.task().type();
     Failure failure =
-        new Failure("no-handler", "no handler for type " + type, lease.task().attempt(), services.clock().instant());
+        new Failure(
+            "no-handler",
+            "no handler for type " + type,
+            lease.task().attempt(),
+            services.clock().instant());
     try {
       services.broker().deadLetter(lease, failure);
       services.listener().on(new TaskEvent.DeadLettered(lease.task(), failure));

@@ -1,8 +1,9 @@
 package dev.dq.core.worker;
 
 /**
- * A pool's lifecycle: {@code NEW -> RUNNING -> STOPPING -> STOPPED}, or {@code NEW -> STOPPED} when stopped before
- * it started. Only a running pool takes tasks; every other state means "hand back what you meet". Thread-safe.
+ * A pool's lifecycle: {@code NEW -> RUNNING -> STOPPING -> STOPPED}, or {@code NEW -> STOPPED} when
+ * stopped before it started. Only a running pool takes tasks; every other state means "hand back
+ * what you meet". Thread-safe.
  */
 final class Lifecycle {
   enum State {
@@ -24,10 +25,16 @@ final class Lifecycle {
   }
 
   private volatile State state = State.NEW;
-  /** System.nanoTime() by which stop gives up on the broker; set before the state leaves RUNNING is visible. */
+
+  /**
+   * System.nanoTime() by which stop gives up on the broker; set before the state leaves RUNNING is
+   * visible.
+   */
   private volatile long stopDeadline;
 
-  /** @throws IllegalStateException if the pool was started (or stopped) before */
+  /**
+   * @throws IllegalStateException if the pool was started (or stopped) before
+   */
   synchronized void start() {
     if (!state.canMoveTo(State.RUNNING)) {
       throw new IllegalStateException("pool was started before");
@@ -36,8 +43,8 @@ final class Lifecycle {
   }
 
   /**
-   * Stop begins: a running pool moves to STOPPING with {@code deadline} (System.nanoTime()) as its stop deadline, a new
-   * one straight to STOPPED; a stopping or stopped one stays as it is.
+   * Stop begins: a running pool moves to STOPPING with {@code deadline} (System.nanoTime()) as its
+   * stop deadline, a new one straight to STOPPED; a stopping or stopped one stays as it is.
    *
    * @return the state stop found
    */
@@ -72,7 +79,10 @@ final class Lifecycle {
     return state == State.RUNNING;
   }
 
-  /** System.nanoTime() by which stop gives up on the broker; meaningful once the pool is no longer running. */
+  /**
+   * System.nanoTime() by which stop gives up on the broker; meaningful once the pool is no longer
+   * running.
+   */
   long stopDeadline() {
     return stopDeadline;
   }

@@ -7,9 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Logs one line per {@link TaskEvent} with the MDC keys {@code task_id}, {@code task_type}, {@code queue}, {@code
- * attempt} and, where known, {@code worker} and {@code duration_ms}. Enqueue, start and success are DEBUG-worthy in
- * a busy system but the lifecycle story of a task is what operators read, so they log at INFO; failures WARN.
+ * Logs one line per {@link TaskEvent} with the MDC keys {@code task_id}, {@code task_type}, {@code
+ * queue}, {@code attempt} and, where known, {@code worker} and {@code duration_ms}. Enqueue, start
+ * and success are DEBUG-worthy in a busy system but the lifecycle story of a task is what operators
+ * read, so they log at INFO; failures WARN.
  */
 public final class LoggingTaskEventListener implements TaskEventListener {
   private static final Logger log = LoggerFactory.getLogger("dev.dq.tasks");
@@ -24,7 +25,10 @@ public final class LoggingTaskEventListener implements TaskEventListener {
       if (event instanceof TaskEvent.Enqueued) {
         log.info("enqueued");
       } else if (event instanceof TaskEvent.Started e) {
-        withWorker(e.worker(), null, () -> log.info("started after {} ms in queue", e.queueWait().toMillis()));
+        withWorker(
+            e.worker(),
+            null,
+            () -> log.info("started after {} ms in queue", e.queueWait().toMillis()));
       } else if (event instanceof TaskEvent.Succeeded e) {
         withWorker(e.worker(), e.duration(), () -> log.info("succeeded"));
       } else if (event instanceof TaskEvent.Failed e) {
@@ -32,7 +36,10 @@ public final class LoggingTaskEventListener implements TaskEventListener {
       } else if (event instanceof TaskEvent.TimedOut e) {
         withWorker(e.worker(), e.timeout(), () -> log.warn("timed out after {}", e.timeout()));
       } else if (event instanceof TaskEvent.DeadLettered e) {
-        log.warn("dead-lettered after {} attempts: {}: {}", e.failure().attempts(), e.failure().errorType(),
+        log.warn(
+            "dead-lettered after {} attempts: {}: {}",
+            e.failure().attempts(),
+            e.failure().errorType(),
             e.failure().message());
       } else if (event instanceof TaskEvent.Released e) {
         log.info("handed back to the broker ({})", e.reason());
@@ -44,7 +51,11 @@ public final class LoggingTaskEventListener implements TaskEventListener {
 
   private static void logFailure(TaskEvent.Failed e) {
     if (e.retryIn().isPresent()) {
-      log.warn("failed: {}: {}; retry in {} ms", e.errorType(), e.message(), e.retryIn().get().toMillis());
+      log.warn(
+          "failed: {}: {}; retry in {} ms",
+          e.errorType(),
+          e.message(),
+          e.retryIn().get().toMillis());
     } else {
       log.warn("failed: {}: {}; no attempts left", e.errorType(), e.message());
     }

@@ -5,17 +5,19 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs one of a pool's periodic jobs (heartbeat, reaper) so that no throwable ends it: a scheduled task that throws is
- * never run again by the default {@link Scheduler} ({@link
- * java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay}), which would stop lease renewal for good,
- * silently. Every failed run is counted, logged (rate-limited) and reflected in {@link
- * #healthy} for a while.
+ * Runs one of a pool's periodic jobs (heartbeat, reaper) so that no throwable ends it: a scheduled
+ * task that throws is never run again by the default {@link Scheduler} ({@link
+ * java.util.concurrent.ScheduledExecutorService#scheduleWithFixedDelay}), which would stop lease
+ * renewal for good, silently. Every failed run is counted, logged (rate-limited) and reflected in
+ * {@link #healthy} for a while.
  */
 final class Periodic implements Runnable {
   /** One run of the job. */
   @FunctionalInterface
   interface Job {
-    /** @return false if part of the run failed (the job logged why) */
+    /**
+     * @return false if part of the run failed (the job logged why)
+     */
     boolean runOnce();
   }
 
@@ -29,10 +31,11 @@ final class Periodic implements Runnable {
   private volatile Instant lastSuccess;
 
   /**
-   * @param staleAfter how long a failed run counts as unhealthy, and how long without a successful run does too (so
-   *     that a run stuck in the broker is seen, not only one that failed)
+   * @param staleAfter how long a failed run counts as unhealthy, and how long without a successful
+   *     run does too (so that a run stuck in the broker is seen, not only one that failed)
    */
-  Periodic(String name, Job job, PoolServices services, RateLimitedLog errors, Duration staleAfter) {
+  Periodic(
+      String name, Job job, PoolServices services, RateLimitedLog errors, Duration staleAfter) {
     this.name = name;
     this.job = job;
     this.services = services;
@@ -51,7 +54,8 @@ final class Periodic implements Runnable {
     boolean ok = false;
     try {
       ok = job.runOnce();
-    } catch (Throwable unexpected) { // errors included: whatever it was, the next run must still happen
+    } catch (
+        Throwable unexpected) { // errors included: whatever it was, the next run must still happen
       errors.error(name + " failed; it runs again at its next turn", unexpected);
     }
     if (ok) {
@@ -68,8 +72,9 @@ final class Periodic implements Runnable {
   }
 
   /**
-   * False if a run failed within {@code staleAfter} (a run with nothing to do does not clear it: with leases, a failing
-   * renewal may just have given up the last held task), or none has succeeded for that long.
+   * False if a run failed within {@code staleAfter} (a run with nothing to do does not clear it:
+   * with leases, a failing renewal may just have given up the last held task), or none has
+   * succeeded for that long.
    */
   boolean healthy() {
     Instant now = services.clock().instant();

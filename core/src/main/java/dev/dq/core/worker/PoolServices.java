@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
- * The services, settings and counters that every part of one pool (workers, executions, heartbeat, reaper, acks)
- * shares: its broker, config, clock, event listener and jitter source, its scheduler (for timeouts), its rate-limited
- * log of broker errors, and its count of abandoned handlers.
+ * The services, settings and counters that every part of one pool (workers, executions, heartbeat,
+ * reaper, acks) shares: its broker, config, clock, event listener and jitter source, its scheduler
+ * (for timeouts), its rate-limited log of broker errors, and its count of abandoned handlers.
  */
 record PoolServices(
     Broker broker,

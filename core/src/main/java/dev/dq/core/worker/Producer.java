@@ -24,7 +24,8 @@ public final class Producer {
   }
 
   /** See {@link Broker#enqueueAt}. */
-  public void publishAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+  public void publishAt(Task task, Instant notBefore, Duration timeout)
+      throws InterruptedException {
     broker.enqueueAt(task, notBefore, timeout);
     listener.on(new TaskEvent.Enqueued(task));
   }

@@ -6,9 +6,10 @@ import java.time.InstantSource;
 import org.slf4j.Logger;
 
 /**
- * Logs a repeated problem at most once per interval, with how many were suppressed in between, so a broker outage
- * produces a line every few seconds instead of a flood. Thread-safe. Public so that the app's own broker calls
- * (health checks, gauges, {@code stats --watch}) throttle the same way as the pool.
+ * Logs a repeated problem at most once per interval, with how many were suppressed in between, so a
+ * broker outage produces a line every few seconds instead of a flood. Thread-safe. Public so that
+ * the app's own broker calls (health checks, gauges, {@code stats --watch}) throttle the same way
+ * as the pool.
  */
 public final class RateLimitedLog {
   private final Logger log;
@@ -31,7 +32,10 @@ public final class RateLimitedLog {
     }
   }
 
-  /** Logs {@code what} and the error's stack trace at ERROR unless a line was logged less than the interval ago. */
+  /**
+   * Logs {@code what} and the error's stack trace at ERROR unless a line was logged less than the
+   * interval ago.
+   */
   public void error(String what, Throwable error) {
     long skipped = admit();
     if (skipped >= 0) {
@@ -39,7 +43,9 @@ public final class RateLimitedLog {
     }
   }
 
-  /** @return how many lines were suppressed since the last one, or -1 if this one is suppressed too */
+  /**
+   * @return how many lines were suppressed since the last one, or -1 if this one is suppressed too
+   */
   private synchronized long admit() {
     Instant now = clock.instant();
     if (now.isBefore(next)) {

@@ -4,8 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the broker to take back tasks whose leases expired, from any pool, so that a dead worker's tasks run again.
- * Every pool runs one; the broker makes concurrent reclaims safe (each expired task is re-queued once).
+ * Asks the broker to take back tasks whose leases expired, from any pool, so that a dead worker's
+ * tasks run again. Every pool runs one; the broker makes concurrent reclaims safe (each expired
+ * task is re-queued once).
  */
 final class Reaper implements Periodic.Job {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);

@@ -3,14 +3,15 @@ package dev.dq.core.worker;
 import java.time.Duration;
 
 /**
- * Runs a pool's timed work: the timeout of each running handler, and the periodic jobs (lease renewal, reaping). The
- * pool takes one from {@link WorkerPool.Builder#scheduler}, the way Caffeine takes a {@code Scheduler} and a {@code
- * Ticker}, so that a test can drive the pool's time by hand, with a fake clock, instead of sleeping. The default,
- * {@link #threads}, uses real threads.
+ * Runs a pool's timed work: the timeout of each running handler, and the periodic jobs (lease
+ * renewal, reaping). The pool takes one from {@link WorkerPool.Builder#scheduler}, the way Caffeine
+ * takes a {@code Scheduler} and a {@code Ticker}, so that a test can drive the pool's time by hand,
+ * with a fake clock, instead of sleeping. The default, {@link #threads}, uses real threads.
  *
- * <p>Contract: thread-safe (workers schedule timeouts while jobs run); a task never runs before its delay has passed
- * on the clock the pool reads; and a run of one periodic job never holds up a one-shot task or another job, since the
- * pool's timeouts must fire while its heartbeat is stuck in a slow broker. Tasks do not throw (the pool's never do).
+ * <p>Contract: thread-safe (workers schedule timeouts while jobs run); a task never runs before its
+ * delay has passed on the clock the pool reads; and a run of one periodic job never holds up a
+ * one-shot task or another job, since the pool's timeouts must fire while its heartbeat is stuck in
+ * a slow broker. Tasks do not throw (the pool's never do).
  */
 public interface Scheduler {
   /** A scheduled task or job. */
@@ -27,15 +28,17 @@ public interface Scheduler {
   Handle schedule(Runnable task, Duration delay);
 
   /**
-   * Runs {@code job} first {@code initialDelay} from now, then {@code delay} after each run ends, until cancelled.
+   * Runs {@code job} first {@code initialDelay} from now, then {@code delay} after each run ends,
+   * until cancelled.
    *
    * @param name what the job is ("heartbeat", "reaper"), for thread names and diagnostics
    */
   Handle scheduleWithFixedDelay(String name, Runnable job, Duration initialDelay, Duration delay);
 
   /**
-   * Real threads, named after {@code prefix}: one-shot tasks on a timer of their own (two threads, so one slow
-   * timeout handling never delays the next), and each periodic job on a thread of its own.
+   * Real threads, named after {@code prefix}: one-shot tasks on a timer of their own (two threads,
+   * so one slow timeout handling never delays the next), and each periodic job on a thread of its
+   * own.
    */
   static Scheduler threads(String prefix) {
     return new ThreadScheduler(prefix);

@@ -5,38 +5,53 @@ import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Something that happened to a task; the pool and {@link Producer} report them to a {@link TaskEventListener}. */
+/**
+ * Something that happened to a task; the pool and {@link Producer} report them to a {@link
+ * TaskEventListener}.
+ */
 public sealed interface TaskEvent {
   Task task();
 
   /** Accepted by the broker. */
   record Enqueued(Task task) implements TaskEvent {}
 
-  /** A handler started on it; {@code queueWait} is from creation to start (producer's and pool's clocks). */
+  /**
+   * A handler started on it; {@code queueWait} is from creation to start (producer's and pool's
+   * clocks).
+   */
   record Started(Task task, String worker, Duration queueWait) implements TaskEvent {}
 
   record Succeeded(Task task, String worker, Duration duration) implements TaskEvent {}
 
   /**
-   * The attempt failed. {@code retryIn} is present when another attempt is scheduled; when empty, a {@link
-   * DeadLettered} follows.
+   * The attempt failed. {@code retryIn} is present when another attempt is scheduled; when empty, a
+   * {@link DeadLettered} follows.
    */
-  record Failed(Task task, String worker, Duration duration, String errorType, String message,
-      Optional<Duration> retryIn) implements TaskEvent {}
+  record Failed(
+      Task task,
+      String worker,
+      Duration duration,
+      String errorType,
+      String message,
+      Optional<Duration> retryIn)
+      implements TaskEvent {}
 
   /** The handler overran its timeout and was interrupted; a {@link Failed} follows. */
   record TimedOut(Task task, String worker, Duration timeout) implements TaskEvent {}
 
   record DeadLettered(Task task, Failure failure) implements TaskEvent {}
 
-  /** Handed back to the broker without spending an attempt (shutdown, or its type was saturated). */
+  /**
+   * Handed back to the broker without spending an attempt (shutdown, or its type was saturated).
+   */
   record Released(Task task, String reason) implements TaskEvent {}
 
   /**
-   * This delivery's lease was lost: another delivery may own the task now. Emitted once per delivery, by whoever finds
-   * out first: {@code operation} "renew" when the heartbeat found the lease expired while the pool held the task (the
-   * handler's late result is then not settled), else the settle that was refused ("ack", "fail", "release",
-   * "dead-letter"); "ack" also when an ack got no answer before the lease certainly expired.
+   * This delivery's lease was lost: another delivery may own the task now. Emitted once per
+   * delivery, by whoever finds out first: {@code operation} "renew" when the heartbeat found the
+   * lease expired while the pool held the task (the handler's late result is then not settled),
+   * else the settle that was refused ("ack", "fail", "release", "dead-letter"); "ack" also when an
+   * ack got no answer before the lease certainly expired.
    */
   record LeaseLost(Task task, String operation) implements TaskEvent {}
 }

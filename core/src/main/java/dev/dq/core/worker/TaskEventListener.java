@@ -3,8 +3,8 @@ package dev.dq.core.worker;
 import java.util.List;
 
 /**
- * Receives {@link TaskEvent}s synchronously on the thread where they happen, so it must be fast, thread-safe and not
- * throw (an exception is logged and ignored).
+ * Receives {@link TaskEvent}s synchronously on the thread where they happen, so it must be fast,
+ * thread-safe and not throw (an exception is logged and ignored).
  */
 @FunctionalInterface
 public interface TaskEventListener {

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default {@link Scheduler}: one-shot tasks (task timeouts) on a timer of their own, and each periodic job on a
- * thread of its own, because the heartbeat and the reaper call the broker, which may be slow, and must never hold up a
- * timeout. Daemon threads named {@code prefix-timer-N}, {@code prefix-<job>-1}.
+ * The default {@link Scheduler}: one-shot tasks (task timeouts) on a timer of their own, and each
+ * periodic job on a thread of its own, because the heartbeat and the reaper call the broker, which
+ * may be slow, and must never hold up a timeout. Daemon threads named {@code prefix-timer-N},
+ * {@code prefix-<job>-1}.
  */
 final class ThreadScheduler implements Scheduler {
   private final String prefix;
@@ -23,7 +24,8 @@ final class ThreadScheduler implements Scheduler {
   ThreadScheduler(String prefix) {
     this.prefix = prefix;
     this.timer = new ScheduledThreadPoolExecutor(2, daemonThreads(prefix + "-timer"));
-    // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it would have fired.
+    // A cancelled timeout (the usual case: the handler finished) must not sit in the queue until it
+    // would have fired.
     timer.setRemoveOnCancelPolicy(true);
   }
 
@@ -34,13 +36,17 @@ final class ThreadScheduler implements Scheduler {
   }
 
   @Override
-  public Handle scheduleWithFixedDelay(String name, Runnable job, Duration initialDelay, Duration delay) {
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(daemonThreads(prefix + "-" + name));
+  public Handle scheduleWithFixedDelay(
+      String name, Runnable job, Duration initialDelay, Duration delay) {
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads(prefix + "-" + name));
     jobs.add(thread);
     if (timer.isShutdown()) {
       thread.shutdownNow(); // shut down meanwhile: the line below then rejects the job
     }
-    var future = thread.scheduleWithFixedDelay(job, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
+    var future =
+        thread.scheduleWithFixedDelay(
+            job, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }
 

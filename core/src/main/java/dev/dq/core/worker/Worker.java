@@ -13,23 +13,28 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One worker slot's loop, on its own thread: take a task (a parked one that may run now first, then one it claimed
- * earlier, else a new batch from the broker), run its handler on this thread, repeat. No hand-off between threads on
- * the hot path. Successes are acked in batches of {@link WorkerPoolConfig#ackBatch()}, and always before the worker
- * blocks in the broker or exits.
+ * One worker slot's loop, on its own thread: take a task (a parked one that may run now first, then
+ * one it claimed earlier, else a new batch from the broker), run its handler on this thread,
+ * repeat. No hand-off between threads on the hot path. Successes are acked in batches of {@link
+ * WorkerPoolConfig#ackBatch()}, and always before the worker blocks in the broker or exits.
  *
- * <p>If a handler overruns its timeout, or stop's grace ends, while it runs, the slot, with its claimed tasks and
- * unsent acks, may be taken from this thread (by the timer, which gives it to a fresh thread, or by stop, which settles
- * it); this thread then touches the slot no more and exits whenever the handler returns. Only stop ends a worker: an
- * interrupt that reaches the thread between tasks from anywhere else is ignored, as {@link
- * java.util.concurrent.ThreadPoolExecutor} does, so the pool never silently loses a slot.
+ * <p>If a handler overruns its timeout, or stop's grace ends, while it runs, the slot, with its
+ * claimed tasks and unsent acks, may be taken from this thread (by the timer, which gives it to a
+ * fresh thread, or by stop, which settles it); this thread then touches the slot no more and exits
+ * whenever the handler returns. Only stop ends a worker: an interrupt that reaches the thread
+ * between tasks from anywhere else is ignored, as {@link java.util.concurrent.ThreadPoolExecutor}
+ * does, so the pool never silently loses a slot.
  */
 final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
   /** {@link #inHandler} once the slot was taken from this thread. */
   private static final Object TAKEN = new Object();
 
-  /** What a slot holds, handed from an abandoned thread to its replacement. Touched by one thread at a time. */
+  /**
+   * What a slot holds, handed from an abandoned thread to its replacement. Touched by one thread at
+   * a time.
+   */
   static final class Backlog {
     final ArrayDeque<Execution> claimed = new ArrayDeque<>();
     final List<Execution> unacked = new ArrayList<>();
@@ -43,14 +48,20 @@ final class Worker implements Runnable {
   private final List<String> queues;
   private final Object fetchLock = new Object();
   private boolean fetching; // guarded by fetchLock
+
   /**
-   * The execution whose handler runs on this thread, null between tasks, or {@link #TAKEN}. Whoever moves it away from
-   * an execution first owns the backlog: this thread when the handler returns, else the timer or stop.
+   * The execution whose handler runs on this thread, null between tasks, or {@link #TAKEN}. Whoever
+   * moves it away from an execution first owns the backlog: this thread when the handler returns,
+   * else the timer or stop.
    */
   private final AtomicReference<Object> inHandler = new AtomicReference<>();
 
-  /** @param replace gives the slot of a worker whose handler overran to a fresh thread (or settles it when stopping) */
-  Worker(HeldTasks tasks, PoolServices services, int slot, Backlog backlog, Consumer<Worker> replace) {
+  /**
+   * @param replace gives the slot of a worker whose handler overran to a fresh thread (or settles
+   *     it when stopping)
+   */
+  Worker(
+      HeldTasks tasks, PoolServices services, int slot, Backlog backlog, Consumer<Worker> replace) {
     this.tasks = tasks;
     this.services = services;
     this.replace = replace;
@@ -69,11 +80,13 @@ final class Worker implements Runnable {
 
   @Override
   public void run() {
-    // Set once per thread rather than per task: MDC puts are a measurable share of a no-op task's cost.
+    // Set once per thread rather than per task: MDC puts are a measurable share of a no-op task's
+    // cost.
     try (var worker = MDC.putCloseable("worker", Thread.currentThread().getName())) {
       loop();
     } catch (RuntimeException | Error unexpected) {
-      // A bug or a broken broker client, not a handler (handlers' throwables fail their attempt): keep the slot.
+      // A bug or a broken broker client, not a handler (handlers' throwables fail their attempt):
+      // keep the slot.
       log.error("worker {} failed; a fresh thread takes its slot", slot, unexpected);
       Object current = inHandler.get();
       if (current != TAKEN && inHandler.compareAndSet(current, TAKEN)) {
@@ -106,7 +119,9 @@ final class Worker implements Runnable {
       inHandler.set(running);
       running.execute(() -> handOver(running), backlog.unacked::add);
       if (running.state() == Execution.State.TIMED_OUT) {
-        handOver(running); // the timer's interrupt may still be on its way: this thread takes no more work
+        handOver(
+            running); // the timer's interrupt may still be on its way: this thread takes no more
+        // work
         return;
       }
       if (!inHandler.compareAndSet(running, null)) {
@@ -118,7 +133,10 @@ final class Worker implements Runnable {
     }
   }
 
-  /** The handler of {@code e} overran: gives the slot to a fresh thread unless this thread has it back already. */
+  /**
+   * The handler of {@code e} overran: gives the slot to a fresh thread unless this thread has it
+   * back already.
+   */
   private void handOver(Execution e) {
     if (inHandler.compareAndSet(e, TAKEN)) {
       replace.accept(this);
@@ -131,8 +149,8 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Stop: takes the slot from this thread, whose handler of {@code e} was given up and has not returned. The caller
-   * then owns the backlog; this thread exits without touching it.
+   * Stop: takes the slot from this thread, whose handler of {@code e} was given up and has not
+   * returned. The caller then owns the backlog; this thread exits without touching it.
    */
   boolean takeOver(Execution e) {
     return inHandler.compareAndSet(e, TAKEN);
@@ -147,7 +165,10 @@ final class Worker implements Runnable {
     }
   }
 
-  /** The first claimed task that may run now; claimed tasks of saturated types are parked on the way. */
+  /**
+   * The first claimed task that may run now; claimed tasks of saturated types are parked on the
+   * way.
+   */
   private Execution admitClaimed() {
     for (Execution e; (e = backlog.claimed.poll()) != null; ) {
       Execution admitted = tasks.admit(e);
@@ -159,8 +180,9 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Acks the successes so far. Those whose ack gets no answer stay awaiting it (leases renewed) and the next flush asks
-   * again about the same leases, until the broker answers or their leases have certainly expired.
+   * Acks the successes so far. Those whose ack gets no answer stay awaiting it (leases renewed) and
+   * the next flush asks again about the same leases, until the broker answers or their leases have
+   * certainly expired.
    */
   private void flushAcks() {
     if (!backlog.unacked.isEmpty()) {
@@ -169,14 +191,16 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Claims a batch, trying every served queue without waiting before blocking on this slot's own queue.
+   * Claims a batch, trying every served queue without waiting before blocking on this slot's own
+   * queue.
    *
    * @return false when this worker should end (stopped, or the broker closed)
    */
   private boolean fetch() {
     synchronized (fetchLock) {
       if (!tasks.isRunning()) {
-        return false; // stop has run interruptIfFetching already: do not block in the broker after it
+        return false; // stop has run interruptIfFetching already: do not block in the broker after
+        // it
       }
       fetching = true;
     }
@@ -186,8 +210,14 @@ final class Worker implements Runnable {
       for (int i = 0; i < queues.size() && leases.isEmpty(); i++) {
         boolean last = i == queues.size() - 1;
         WorkerPoolConfig config = services.config();
-        leases = services.broker().dequeueBatch(queues.get(i), config.prefetch(), config.leaseTime(),
-            last ? config.pollWait() : Duration.ZERO);
+        leases =
+            services
+                .broker()
+                .dequeueBatch(
+                    queues.get(i),
+                    config.prefetch(),
+                    config.leaseTime(),
+                    last ? config.pollWait() : Duration.ZERO);
       }
     } catch (InterruptedException e) {
       goOn = strayInterrupt(); // stop's wake-up ends the loop; any other interrupt does not
@@ -209,8 +239,9 @@ final class Worker implements Runnable {
   }
 
   /**
-   * This thread was interrupted (its flag is now clear). Only stop ends a worker, and stop always changes the pool's
-   * state first: while the pool runs, the interrupt came from elsewhere and is ignored.
+   * This thread was interrupted (its flag is now clear). Only stop ends a worker, and stop always
+   * changes the pool's state first: while the pool runs, the interrupt came from elsewhere and is
+   * ignored.
    *
    * @return true if the worker goes on (a stray interrupt), false if the pool is stopping
    */
@@ -218,7 +249,8 @@ final class Worker implements Runnable {
     if (!tasks.isRunning()) {
       return false;
     }
-    log.warn("worker {} was interrupted between tasks, not by stop; ignored, the worker goes on", slot);
+    log.warn(
+        "worker {} was interrupted between tasks, not by stop; ignored, the worker goes on", slot);
     return true;
   }
 
@@ -236,7 +268,8 @@ final class Worker implements Runnable {
     int start = by % n;
     var rotated = new ArrayList<String>(n);
     for (int i = 1; i <= n; i++) {
-      rotated.add(queues.get((start + i) % n)); // own queue (index start) last: that is where it blocks
+      rotated.add(
+          queues.get((start + i) % n)); // own queue (index start) last: that is where it blocks
     }
     return List.copyOf(rotated);
   }

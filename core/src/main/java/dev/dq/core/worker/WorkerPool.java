@@ -19,39 +19,46 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Over 300 lines: its bounded stop needs the worker threads, the held tasks and the lifecycle together (the rest of
+// Over 300 lines: its bounded stop needs the worker threads, the held tasks and the lifecycle
+// together (the rest of
 // what it holds is in HeldTasks), and its Builder is public API.
 /**
- * A fixed number of worker slots that take tasks from a {@link Broker} and run them through the handler registered
- * for their type.
+ * A fixed number of worker slots that take tasks from a {@link Broker} and run them through the
+ * handler registered for their type.
  *
  * <ul>
- *   <li>Each slot is a thread that dequeues and runs the handler itself: no hand-off between threads per task. Idle
- *       workers block in the broker. Only {@link #stop} ends a worker; a stray interrupt between tasks is ignored.
- *   <li>A handler that overruns its timeout is interrupted and its slot given to a fresh thread, even if the handler
- *       never returns ({@link #abandonedHandlers()} counts those still running).
- *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back to the broker
- *       with a not-before time: no thread waits out a backoff.
- *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time, many per broker
- *       call, so only tasks of a dead pool are delivered again; a reaper reclaims expired leases of any pool. Both run
- *       on the pool's {@link Scheduler}, each on a thread of its own by default, and timeouts on a timer of their own,
- *       so a slow broker call of either never delays them. Neither job ever stops for a throwable: failures are
- *       counted ({@link #heartbeatFailures()}, {@link #reaperFailures()}) and logged, and {@link #renewalsFailing()}
- *       tells whether leases are being renewed.
- *   <li>A lease that expires while the pool holds its task (no renewal got through in time) is logged at WARN with the
- *       task id and reported as {@link TaskEvent.LeaseLost} "renew"; the late result of its handler is not settled.
- *   <li>An ack whose outcome is unknown (no reply) is asked again with the same leases, which the broker answers
- *       exactly, until an answer comes or the leases have certainly expired; meanwhile the leases are renewed.
+ *   <li>Each slot is a thread that dequeues and runs the handler itself: no hand-off between
+ *       threads per task. Idle workers block in the broker. Only {@link #stop} ends a worker; a
+ *       stray interrupt between tasks is ignored.
+ *   <li>A handler that overruns its timeout is interrupted and its slot given to a fresh thread,
+ *       even if the handler never returns ({@link #abandonedHandlers()} counts those still
+ *       running).
+ *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back
+ *       to the broker with a not-before time: no thread waits out a backoff.
+ *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time,
+ *       many per broker call, so only tasks of a dead pool are delivered again; a reaper reclaims
+ *       expired leases of any pool. Both run on the pool's {@link Scheduler}, each on a thread of
+ *       its own by default, and timeouts on a timer of their own, so a slow broker call of either
+ *       never delays them. Neither job ever stops for a throwable: failures are counted ({@link
+ *       #heartbeatFailures()}, {@link #reaperFailures()}) and logged, and {@link
+ *       #renewalsFailing()} tells whether leases are being renewed.
+ *   <li>A lease that expires while the pool holds its task (no renewal got through in time) is
+ *       logged at WARN with the task id and reported as {@link TaskEvent.LeaseLost} "renew"; the
+ *       late result of its handler is not settled.
+ *   <li>An ack whose outcome is unknown (no reply) is asked again with the same leases, which the
+ *       broker answers exactly, until an answer comes or the leases have certainly expired;
+ *       meanwhile the leases are renewed.
  * </ul>
  *
- * <p>Thread-safe. {@link #start()} once; {@link #stop(Duration)} is idempotent and returns within its grace plus
- * {@link #STOP_BOUND}.
+ * <p>Thread-safe. {@link #start()} once; {@link #stop(Duration)} is idempotent and returns within
+ * its grace plus {@link #STOP_BOUND}.
  */
 public final class WorkerPool implements AutoCloseable {
   /**
-   * How long {@link #stop(Duration)} may take beyond its grace: for interrupting overrunning handlers, acking the
-   * successes waiting for a batch, handing back tasks not started and waiting for worker threads. What does not fit is
-   * left to lease expiry (the tasks run again later: at-least-once, nothing lost).
+   * How long {@link #stop(Duration)} may take beyond its grace: for interrupting overrunning
+   * handlers, acking the successes waiting for a batch, handing back tasks not started and waiting
+   * for worker threads. What does not fit is left to lease expiry (the tasks run again later:
+   * at-least-once, nothing lost).
    */
   public static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
@@ -63,8 +70,10 @@ public final class WorkerPool implements AutoCloseable {
   private final Map<Worker, Thread> workers = new ConcurrentHashMap<>();
   private final ThreadFactory threads;
   private final Scheduler scheduler;
+
   /** The default scheduler, which this pool made and shuts down; null if it was given one. */
   private final ThreadScheduler ownScheduler;
+
   private final Periodic heartbeat;
   private final Periodic reaper;
   private final List<Scheduler.Handle> jobs = new CopyOnWriteArrayList<>();
@@ -87,10 +96,20 @@ public final class WorkerPool implements AutoCloseable {
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong());
     this.tasks = new HeldTasks(services, lifecycle, b.handlers);
-    this.heartbeat = new Periodic("lease renewal", new Heartbeat(services, tasks.executions()), services,
-        new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.leaseTime());
-    this.reaper = new Periodic("reaper", new Reaper(services), services,
-        new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)), config.reapInterval().multipliedBy(3));
+    this.heartbeat =
+        new Periodic(
+            "lease renewal",
+            new Heartbeat(services, tasks.executions()),
+            services,
+            new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
+            config.leaseTime());
+    this.reaper =
+        new Periodic(
+            "reaper",
+            new Reaper(services),
+            services,
+            new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
+            config.reapInterval().multipliedBy(3));
   }
 
   public static Builder builder(Broker broker) {
@@ -114,15 +133,15 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Takes no new tasks and hands back the claimed ones not started yet, waits up to {@code grace} for running
-   * handlers, then interrupts the rest and hands their tasks back to the broker without spending an attempt. Successes
-   * waiting for a batched ack are acked first, also those of a handler's worker that ignores the interrupt. Does not
-   * close the broker.
+   * Takes no new tasks and hands back the claimed ones not started yet, waits up to {@code grace}
+   * for running handlers, then interrupts the rest and hands their tasks back to the broker without
+   * spending an attempt. Successes waiting for a batched ack are acked first, also those of a
+   * handler's worker that ignores the interrupt. Does not close the broker.
    *
-   * <p>Returns within {@code grace} plus {@link #STOP_BOUND}, even if handlers ignore interrupts or the broker is slow:
-   * the work runs on a thread of its own, and what it has not done by then is left to lease expiry. A later or
-   * concurrent call waits for the first one to finish, up to its own {@code grace} plus the bound, and returns its
-   * result (false if its bound passed first).
+   * <p>Returns within {@code grace} plus {@link #STOP_BOUND}, even if handlers ignore interrupts or
+   * the broker is slow: the work runs on a thread of its own, and what it has not done by then is
+   * left to lease expiry. A later or concurrent call waits for the first one to finish, up to its
+   * own {@code grace} plus the bound, and returns its result (false if its bound passed first).
    *
    * @return true if every handler finished within {@code grace} and stop finished within its bound
    */
@@ -133,7 +152,8 @@ public final class WorkerPool implements AutoCloseable {
     Lifecycle.State was = lifecycle.beginStop(began + bound);
     if (was == Lifecycle.State.RUNNING) {
       workers.forEach(Worker::interruptIfFetching);
-      Thread stopper = new Thread(() -> shutDown(grace, began), services.config().workerName() + "-stop");
+      Thread stopper =
+          new Thread(() -> shutDown(grace, began), services.config().workerName() + "-stop");
       stopper.setDaemon(true);
       stopper.start();
     } else if (was == Lifecycle.State.NEW) {
@@ -149,7 +169,8 @@ public final class WorkerPool implements AutoCloseable {
       if (stopped.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         return stopResult;
       }
-      log.warn("stop did not finish within its bound; what it has not handed back runs again after lease expiry");
+      log.warn(
+          "stop did not finish within its bound; what it has not handed back runs again after lease expiry");
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,7 +184,8 @@ public final class WorkerPool implements AutoCloseable {
     long stopDeadline = lifecycle.stopDeadline();
     boolean clean = false;
     try {
-      tasks.closeForStop(); // parked tasks are held too: handed back below with the other unstarted ones
+      tasks.closeForStop(); // parked tasks are held too: handed back below with the other unstarted
+      // ones
       List<Execution> unstarted = tasks.inState(Execution.State.PENDING);
       if (!unstarted.isEmpty()) {
         log.info("stopping: handing back {} prefetched tasks not started", unstarted.size());
@@ -176,12 +198,15 @@ public final class WorkerPool implements AutoCloseable {
       tasks.handBackUntil(tasks.inState(Execution.State.PENDING), stopDeadline);
       joinWorkers();
       if (tasks.size() > 0) {
-        log.warn("stop bound reached with tasks {} still held; they run again once their leases expire",
+        log.warn(
+            "stop bound reached with tasks {} still held; they run again once their leases expire",
             Acks.ids(tasks.executions()));
       }
     } catch (RuntimeException | Error e) {
       clean = false;
-      log.error("stopping the worker pool failed; unfinished tasks run again once their leases expire", e);
+      log.error(
+          "stopping the worker pool failed; unfinished tasks run again once their leases expire",
+          e);
     } finally {
       shutDownTimers();
       log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
@@ -192,9 +217,10 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Grace is over: interrupts every running handler, takes the slots of those that do not return and acks their
-   * workers' waiting successes (a success left unacked would run again), then hands the interrupted tasks back. Their
-   * claimed tasks, still held and not started, go back with the others after this.
+   * Grace is over: interrupts every running handler, takes the slots of those that do not return
+   * and acks their workers' waiting successes (a success left unacked would run again), then hands
+   * the interrupted tasks back. Their claimed tasks, still held and not started, go back with the
+   * others after this.
    */
   private void interruptOverrunning(Duration grace) {
     List<Execution> interrupted = new ArrayList<>();
@@ -213,7 +239,8 @@ public final class WorkerPool implements AutoCloseable {
         interrupted.add(e); // started after the loop above saw its worker
       }
     }
-    log.warn("shutdown grace {} exceeded: interrupting {} running handlers", grace, interrupted.size());
+    log.warn(
+        "shutdown grace {} exceeded: interrupting {} running handlers", grace, interrupted.size());
     for (Worker w : taken) {
       workers.remove(w);
       tasks.flushBeforeExit(w.backlog().unacked);
@@ -239,7 +266,10 @@ public final class WorkerPool implements AutoCloseable {
     return services.abandonedHandlers().get();
   }
 
-  /** Heartbeat runs that failed, in part (a broker call) or whole (any throwable), since the pool started. */
+  /**
+   * Heartbeat runs that failed, in part (a broker call) or whole (any throwable), since the pool
+   * started.
+   */
   public long heartbeatFailures() {
     return heartbeat.failures();
   }
@@ -250,14 +280,17 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * True while lease renewal is failing: its last run failed, or none has succeeded for a lease time (stuck in the
-   * broker). Held tasks may then lose their leases and run again elsewhere.
+   * True while lease renewal is failing: its last run failed, or none has succeeded for a lease
+   * time (stuck in the broker). Held tasks may then lose their leases and run again elsewhere.
    */
   public boolean renewalsFailing() {
     return lifecycle.isRunning() && !heartbeat.healthy();
   }
 
-  /** Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers - busy}. */
+  /**
+   * Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers -
+   * busy}.
+   */
   public int busyWorkers() {
     return tasks.running();
   }
@@ -283,7 +316,10 @@ public final class WorkerPool implements AutoCloseable {
     thread.start();
   }
 
-  /** Waits for the worker threads (they ack and hand back what they hold as they exit) until stop's deadline. */
+  /**
+   * Waits for the worker threads (they ack and hand back what they hold as they exit) until stop's
+   * deadline.
+   */
   private void joinWorkers() {
     for (Thread thread : workers.values()) {
       long left = lifecycle.stopDeadline() - System.nanoTime();
@@ -296,12 +332,16 @@ public final class WorkerPool implements AutoCloseable {
         return;
       }
       if (thread.isAlive()) {
-        log.debug("worker {} still blocked in the broker; it hands back anything it receives", thread.getName());
+        log.debug(
+            "worker {} still blocked in the broker; it hands back anything it receives",
+            thread.getName());
       }
     }
   }
 
-  /** Ends the heartbeat and the reaper, and pending timeouts too if the scheduler is the pool's own. */
+  /**
+   * Ends the heartbeat and the reaper, and pending timeouts too if the scheduler is the pool's own.
+   */
   private void shutDownTimers() {
     jobs.forEach(Scheduler.Handle::cancel);
     if (ownScheduler != null) {
@@ -328,9 +368,13 @@ public final class WorkerPool implements AutoCloseable {
       return this;
     }
 
-    /** Registers the handler of one task type; a later registration of the same type replaces it. */
+    /**
+     * Registers the handler of one task type; a later registration of the same type replaces it.
+     */
     public Builder handler(String type, TaskHandler handler) {
-      handlers.put(dev.dq.core.task.Names.check("task type", type), Objects.requireNonNull(handler, "handler"));
+      handlers.put(
+          dev.dq.core.task.Names.check("task type", type),
+          Objects.requireNonNull(handler, "handler"));
       return this;
     }
 
@@ -351,9 +395,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Where the pool runs its timeouts, heartbeat and reaper (default {@link Scheduler#threads}, named after {@link
-     * WorkerPoolConfig#workerName()}). The pool cancels its jobs when it stops but does not shut a given scheduler
-     * down.
+     * Where the pool runs its timeouts, heartbeat and reaper (default {@link Scheduler#threads},
+     * named after {@link WorkerPoolConfig#workerName()}). The pool cancels its jobs when it stops
+     * but does not shut a given scheduler down.
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

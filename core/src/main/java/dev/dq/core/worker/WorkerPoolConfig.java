@@ -11,28 +11,32 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Settings of a {@link WorkerPool}. Immutable; build with {@link #builder()}, whose setters reject a bad value at
- * once with the value in the message.
+ * Settings of a {@link WorkerPool}. Immutable; build with {@link #builder()}, whose setters reject
+ * a bad value at once with the value in the message.
  *
  * @param workers handlers that may run at once (worker slots)
  * @param queues queues to take tasks from, each with its own poller
  * @param retryPolicy attempts and backoff
- * @param leaseTime how long a delivery is held before the broker may give it to another worker; the pool renews
- *     leases of running tasks every third of it, so only a dead worker's tasks are delivered again
+ * @param leaseTime how long a delivery is held before the broker may give it to another worker; the
+ *     pool renews leases of running tasks every third of it, so only a dead worker's tasks are
+ *     delivered again
  * @param pollWait longest single blocking dequeue; bounds how long stop waits for pollers
  * @param reapInterval how often this pool asks the broker to reclaim expired leases
  * @param defaultTimeout handler time limit for types without their own; empty = none
  * @param timeouts handler time limit per type
- * @param concurrency most handlers of one type at once, per type; a handler abandoned after its timeout no longer
- *     counts, so a type whose handlers ignore interrupts can briefly exceed its limit
- * @param maxDeferred tasks of saturated types this pool may hold (leased) while waiting for a slot of their type;
- *     past it they go back to the broker for {@code saturatedRequeueDelay}
+ * @param concurrency most handlers of one type at once, per type; a handler abandoned after its
+ *     timeout no longer counts, so a type whose handlers ignore interrupts can briefly exceed its
+ *     limit
+ * @param maxDeferred tasks of saturated types this pool may hold (leased) while waiting for a slot
+ *     of their type; past it they go back to the broker for {@code saturatedRequeueDelay}
  * @param saturatedRequeueDelay delay before a task handed back for a saturated type is ready again
  * @param workerName prefix of worker thread names and of the {@code worker} log field
- * @param prefetch tasks a worker claims per broker call and keeps leased until it runs them (1 = one at a time);
- *     more saves round trips to a remote broker at the cost of tasks waiting behind a busy worker
- * @param ackBatch successes a worker acknowledges per broker call; it also flushes whenever it runs out of claimed
- *     tasks, so an ack waits at most for the rest of one prefetched batch (leases stay renewed meanwhile)
+ * @param prefetch tasks a worker claims per broker call and keeps leased until it runs them (1 =
+ *     one at a time); more saves round trips to a remote broker at the cost of tasks waiting behind
+ *     a busy worker
+ * @param ackBatch successes a worker acknowledges per broker call; it also flushes whenever it runs
+ *     out of claimed tasks, so an ack waits at most for the rest of one prefetched batch (leases
+ *     stay renewed meanwhile)
  */
 public record WorkerPoolConfig(
     int workers,

@@ -20,14 +20,17 @@ final class ExponentialBackoffTest {
   @Test
   void delay_default_doublesFrom50msAndCapsAt1s() {
     List<Long> millis =
-        IntStream.rangeClosed(1, 7).mapToObj(a -> ExponentialBackoff.DEFAULT.delay(a, NO_RANDOM).toMillis()).toList();
+        IntStream.rangeClosed(1, 7)
+            .mapToObj(a -> ExponentialBackoff.DEFAULT.delay(a, NO_RANDOM).toMillis())
+            .toList();
 
     assertThat(millis).containsExactly(50L, 100L, 200L, 400L, 800L, 1000L, 1000L);
   }
 
   @Test
   void delay_hugeAttempt_staysAtMax() {
-    assertThat(ExponentialBackoff.DEFAULT.delay(10_000, NO_RANDOM)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(ExponentialBackoff.DEFAULT.delay(10_000, NO_RANDOM))
+        .isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -48,9 +51,11 @@ final class ExponentialBackoffTest {
     ExponentialBackoff backoff = ExponentialBackoff.DEFAULT.withJitter(1.0);
     SplittableRandom random = new SplittableRandom(7);
 
-    List<Duration> delays = IntStream.range(0, 1_000).mapToObj(i -> backoff.delay(7, random)).toList();
+    List<Duration> delays =
+        IntStream.range(0, 1_000).mapToObj(i -> backoff.delay(7, random)).toList();
 
-    assertThat(delays).allSatisfy(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(1)));
+    assertThat(delays)
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(1)));
     assertThat(delays).anySatisfy(d -> assertThat(d).isLessThan(Duration.ofMillis(250)));
     assertThat(delays).anySatisfy(d -> assertThat(d).isGreaterThan(Duration.ofMillis(750)));
   }
@@ -59,7 +64,8 @@ final class ExponentialBackoffTest {
   void delay_sameSeed_sameDelays() {
     ExponentialBackoff backoff = ExponentialBackoff.DEFAULT.withJitter(0.3);
 
-    assertThat(backoff.delay(4, new SplittableRandom(1))).isEqualTo(backoff.delay(4, new SplittableRandom(1)));
+    assertThat(backoff.delay(4, new SplittableRandom(1)))
+        .isEqualTo(backoff.delay(4, new SplittableRandom(1)));
   }
 
   @Test

@@ -39,7 +39,8 @@ final class RetryPolicyTest {
   void retryDelay_typeOverride_usesOverrideOnlyForThatType() {
     Backoff fixed = (failedAttempt, r) -> Duration.ofSeconds(7);
     RetryPolicy policy = RetryPolicy.builder().maxAttempts(2).forType("email", 5, fixed).build();
-    Task email = Task.builder("email").id("e1").createdAt(attempt(1).createdAt()).attempt(4).build();
+    Task email =
+        Task.builder("email").id("e1").createdAt(attempt(1).createdAt()).attempt(4).build();
 
     assertThat(policy.maxAttempts("email")).isEqualTo(5);
     assertThat(policy.maxAttempts("test")).isEqualTo(2);
@@ -50,7 +51,10 @@ final class RetryPolicyTest {
 
   @Test
   void builder_customBackoff_usedForEveryType() {
-    RetryPolicy policy = RetryPolicy.builder().backoff((failedAttempt, r) -> Duration.ofMillis(failedAttempt)).build();
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .backoff((failedAttempt, r) -> Duration.ofMillis(failedAttempt))
+            .build();
 
     assertThat(policy.retryDelay(attempt(2), random)).contains(Duration.ofMillis(2));
   }
@@ -63,7 +67,8 @@ final class RetryPolicyTest {
     assertThatThrownBy(() -> RetryPolicy.builder().forType("email", 0, ExponentialBackoff.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxAttempts must be >= 1: 0");
-    assertThatThrownBy(() -> RetryPolicy.builder().forType("bad type", 3, ExponentialBackoff.DEFAULT))
+    assertThatThrownBy(
+            () -> RetryPolicy.builder().forType("bad type", 3, ExponentialBackoff.DEFAULT))
         .isInstanceOf(InvalidTaskException.class);
     assertThatThrownBy(() -> RetryPolicy.builder().backoff(null))
         .isInstanceOf(NullPointerException.class)

@@ -88,7 +88,9 @@ final class TaskTest {
   void payload_sameBytes_equalAcrossCopies() {
     Payload payload = Payload.of(new byte[] {1, 2});
 
-    assertThat(payload).isEqualTo(Payload.of(new byte[] {1, 2})).hasSameHashCodeAs(Payload.of(new byte[] {1, 2}));
+    assertThat(payload)
+        .isEqualTo(Payload.of(new byte[] {1, 2}))
+        .hasSameHashCodeAs(Payload.of(new byte[] {1, 2}));
     assertThat(aTask("t1").payload("x").build()).isEqualTo(aTask("t1").payload("x").build());
   }
 
@@ -105,7 +107,8 @@ final class TaskTest {
   void payload_atLimit_accepted() {
     TaskLimits limits = TaskLimits.DEFAULT.withMaxPayloadBytes(10);
 
-    assertThat(aTask("t1").limits(limits).payload(new byte[10]).build().payload().size()).isEqualTo(10);
+    assertThat(aTask("t1").limits(limits).payload(new byte[10]).build().payload().size())
+        .isEqualTo(10);
   }
 
   @Test
@@ -131,19 +134,23 @@ final class TaskTest {
 
   @Test
   void headers_emptyKeyOrNullValue_throws() {
-    assertThatThrownBy(() -> aTask("h1").header("", "v").build()).isInstanceOf(InvalidTaskException.class);
-    assertThatThrownBy(() -> aTask("h1").header("k", null).build()).isInstanceOf(InvalidTaskException.class);
+    assertThatThrownBy(() -> aTask("h1").header("", "v").build())
+        .isInstanceOf(InvalidTaskException.class);
+    assertThatThrownBy(() -> aTask("h1").header("k", null).build())
+        .isInstanceOf(InvalidTaskException.class);
   }
 
   @Test
   void headers_sourceMapChanged_taskUnchangedAndUnmodifiable() {
     Map<String, String> source = new HashMap<>(Map.of("k", "v"));
-    Task task = new Task(new TaskId("t1"), "default", "test", Payload.EMPTY, source, TaskFixtures.EPOCH, 1);
+    Task task =
+        new Task(new TaskId("t1"), "default", "test", Payload.EMPTY, source, TaskFixtures.EPOCH, 1);
 
     source.put("k2", "v2");
 
     assertThat(task.headers()).containsExactly(Map.entry("k", "v"));
-    assertThatThrownBy(() -> task.headers().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> task.headers().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -17,12 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link Broker} decorator for pool tests: counts the round trips of the calls a pool makes in the background, runs
- * a hook before chosen ones (to slow them down, block them or throw, {@link Error}s included), and can lose the reply
- * of an {@code ackAll} after applying it. Thread-safe.
+ * A {@link Broker} decorator for pool tests: counts the round trips of the calls a pool makes in
+ * the background, runs a hook before chosen ones (to slow them down, block them or throw, {@link
+ * Error}s included), and can lose the reply of an {@code ackAll} after applying it. Thread-safe.
  *
- * <p>Lost ack replies follow the port's promise for unknown outcomes: asking {@code ackAll} again about the same
- * leases answers exactly, so a lease acked by the call whose reply was lost is reported acked, not lost.
+ * <p>Lost ack replies follow the port's promise for unknown outcomes: asking {@code ackAll} again
+ * about the same leases answers exactly, so a lease acked by the call whose reply was lost is
+ * reported acked, not lost.
  */
 final class HookedBroker implements Broker {
   enum Op {
@@ -45,7 +46,8 @@ final class HookedBroker implements Broker {
   private final AtomicInteger ackRepliesToLose = new AtomicInteger();
   private final Set<String> unreachableQueues = ConcurrentHashMap.newKeySet();
   private final Set<Long> ackedTokens = ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.atomic.AtomicLong renewed = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong renewed =
+      new java.util.concurrent.atomic.AtomicLong();
 
   HookedBroker(Broker delegate) {
     this.delegate = delegate;
@@ -63,8 +65,9 @@ final class HookedBroker implements Broker {
   }
 
   /**
-   * Every later ackAll or extendAll call that names a lease of {@code queue} fails as if that queue's part of the
-   * backing store were unreachable (a cluster node failing over), before anything is applied.
+   * Every later ackAll or extendAll call that names a lease of {@code queue} fails as if that
+   * queue's part of the backing store were unreachable (a cluster node failing over), before
+   * anything is applied.
    */
   HookedBroker failCallsNaming(String queue) {
     unreachableQueues.add(queue);
@@ -74,7 +77,8 @@ final class HookedBroker implements Broker {
   private void failIfNaming(List<Lease> leases, Op op) {
     for (Lease lease : leases) {
       if (unreachableQueues.contains(lease.task().queue())) {
-        throw new BrokerUnavailableException("injected: " + op + " of queue " + lease.task().queue() + " failed");
+        throw new BrokerUnavailableException(
+            "injected: " + op + " of queue " + lease.task().queue() + " failed");
       }
     }
   }
@@ -143,7 +147,8 @@ final class HookedBroker implements Broker {
       }
     }
     if (ackRepliesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new BrokerUnavailableException("injected: reply of an ackAll lost after it was applied");
+      throw new BrokerUnavailableException(
+          "injected: reply of an ackAll lost after it was applied");
     }
     return lost;
   }
@@ -189,7 +194,8 @@ final class HookedBroker implements Broker {
   }
 
   @Override
-  public void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
+  public void enqueueAt(Task task, Instant notBefore, Duration timeout)
+      throws InterruptedException {
     delegate.enqueueAt(task, notBefore, timeout);
   }
 
@@ -204,7 +210,8 @@ final class HookedBroker implements Broker {
   }
 
   @Override
-  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait) throws InterruptedException {
+  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
+      throws InterruptedException {
     return delegate.dequeue(queue, leaseTime, wait);
   }
 

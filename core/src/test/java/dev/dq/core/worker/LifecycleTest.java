@@ -28,7 +28,8 @@ final class LifecycleTest {
     assertThat(lifecycle.beginStop(1)).isEqualTo(State.NEW);
     assertThat(lifecycle.state()).isEqualTo(State.STOPPED);
 
-    assertThatThrownBy(lifecycle::start).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(lifecycle::start)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("pool was started before");
   }
 
@@ -48,7 +49,8 @@ final class LifecycleTest {
   void start_twice_isRefused() {
     lifecycle.start();
 
-    assertThatThrownBy(lifecycle::start).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(lifecycle::start)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("pool was started before");
   }
 

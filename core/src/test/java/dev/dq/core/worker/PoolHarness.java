@@ -20,20 +20,28 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pool on a {@link FakeBroker} seen through a {@link HookedBroker}, with its events and its warnings recorded.
- * Tasks are enqueued straight into the broker, so a test can fill the queue before the pool starts.
+ * One pool on a {@link FakeBroker} seen through a {@link HookedBroker}, with its events and its
+ * warnings recorded. Tasks are enqueued straight into the broker, so a test can fill the queue
+ * before the pool starts.
  *
- * <p>{@link #onFakeTime()}: the pool, the broker and the scheduler share one {@link FakeClock}, and the pool's
- * timeouts, heartbeat and reaper run only when the test calls {@code scheduler.advance(..)}, on the test's thread.
- * {@link #onRealTime()}: the system clock and the pool's own scheduler threads, for what only real threads can show.
- * Either way the workers are real threads, and stop's grace and bound are real time, as in production.
+ * <p>{@link #onFakeTime()}: the pool, the broker and the scheduler share one {@link FakeClock}, and
+ * the pool's timeouts, heartbeat and reaper run only when the test calls {@code
+ * scheduler.advance(..)}, on the test's thread. {@link #onRealTime()}: the system clock and the
+ * pool's own scheduler threads, for what only real threads can show. Either way the workers are
+ * real threads, and stop's grace and bound are real time, as in production.
  */
 final class PoolHarness implements AutoCloseable {
   final RecordingListener events = new RecordingListener();
+
   /** The harness's fake clock; null on real time. */
   final FakeClock clock;
-  /** Drives the pool's timeouts, heartbeat and reaper; null on real time (the pool's own threads do). */
+
+  /**
+   * Drives the pool's timeouts, heartbeat and reaper; null on real time (the pool's own threads
+   * do).
+   */
   final ManualScheduler scheduler;
+
   final FakeBroker broker;
   final HookedBroker hooked;
   private final InstantSource time;
@@ -60,16 +68,27 @@ final class PoolHarness implements AutoCloseable {
     return new PoolHarness(InstantSource.system(), null, null);
   }
 
-  /** Builds and starts the pool: 4 workers polling every 50 ms unless {@code config} says otherwise. */
-  WorkerPool start(Consumer<WorkerPoolConfig.Builder> config, Consumer<WorkerPool.Builder> handlers) {
+  /**
+   * Builds and starts the pool: 4 workers polling every 50 ms unless {@code config} says otherwise.
+   */
+  WorkerPool start(
+      Consumer<WorkerPoolConfig.Builder> config, Consumer<WorkerPool.Builder> handlers) {
     return start(hooked, config, handlers);
   }
 
   /** Same, on {@code target} (a decorator of {@link #broker}) instead of {@link #hooked}. */
-  WorkerPool start(Broker target, Consumer<WorkerPoolConfig.Builder> config, Consumer<WorkerPool.Builder> handlers) {
+  WorkerPool start(
+      Broker target,
+      Consumer<WorkerPoolConfig.Builder> config,
+      Consumer<WorkerPool.Builder> handlers) {
     var cfg = WorkerPoolConfig.builder().workers(4).pollWait(Duration.ofMillis(50));
     config.accept(cfg);
-    var builder = WorkerPool.builder(target).config(cfg.build()).clock(time).listener(events).random(new Random(7));
+    var builder =
+        WorkerPool.builder(target)
+            .config(cfg.build())
+            .clock(time)
+            .listener(events)
+            .random(new Random(7));
     if (scheduler != null) {
       builder.scheduler(scheduler);
     }

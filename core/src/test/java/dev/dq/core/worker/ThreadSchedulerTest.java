@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The default scheduler on real threads: its isolation is what keeps timeouts firing while the broker is slow. */
+/**
+ * The default scheduler on real threads: its isolation is what keeps timeouts firing while the
+ * broker is slow.
+ */
 final class ThreadSchedulerTest {
   private final ThreadScheduler scheduler = new ThreadScheduler("test");
   private final CountDownLatch unblock = new CountDownLatch(1);
@@ -27,10 +30,12 @@ final class ThreadSchedulerTest {
   void schedule_runsTheTaskOnceOnATimerThread() throws Exception {
     var ran = new CountDownLatch(1);
     var thread = new AtomicReference<String>();
-    scheduler.schedule(() -> {
-      thread.set(Thread.currentThread().getName());
-      ran.countDown();
-    }, Duration.ofMillis(10));
+    scheduler.schedule(
+        () -> {
+          thread.set(Thread.currentThread().getName());
+          ran.countDown();
+        },
+        Duration.ofMillis(10));
 
     assertThat(ran.await(20, SECONDS)).isTrue();
     assertThat(thread.get()).isEqualTo("test-timer-1");
@@ -42,14 +47,19 @@ final class ThreadSchedulerTest {
     var reaperRan = new CountDownLatch(2);
     var timeoutFired = new CountDownLatch(1);
     var names = new AtomicReference<String>();
-    scheduler.scheduleWithFixedDelay("heartbeat", () -> {
-      names.set(Thread.currentThread().getName());
-      heartbeatStuck.countDown();
-      awaitUninterruptibly(unblock); // stuck in a slow broker
-    }, Duration.ZERO, Duration.ofMillis(1));
+    scheduler.scheduleWithFixedDelay(
+        "heartbeat",
+        () -> {
+          names.set(Thread.currentThread().getName());
+          heartbeatStuck.countDown();
+          awaitUninterruptibly(unblock); // stuck in a slow broker
+        },
+        Duration.ZERO,
+        Duration.ofMillis(1));
     assertThat(heartbeatStuck.await(20, SECONDS)).isTrue();
 
-    scheduler.scheduleWithFixedDelay("reaper", reaperRan::countDown, Duration.ZERO, Duration.ofMillis(1));
+    scheduler.scheduleWithFixedDelay(
+        "reaper", reaperRan::countDown, Duration.ZERO, Duration.ofMillis(1));
     scheduler.schedule(timeoutFired::countDown, Duration.ofMillis(1));
 
     assertThat(timeoutFired.await(20, SECONDS)).isTrue();
@@ -62,7 +72,8 @@ final class ThreadSchedulerTest {
     var cancelledRan = new AtomicBoolean();
     var later = new CountDownLatch(1);
     scheduler.schedule(() -> cancelledRan.set(true), Duration.ofMillis(50)).cancel();
-    scheduler.schedule(later::countDown, Duration.ofMillis(100)); // due after the cancelled one would have been
+    scheduler.schedule(
+        later::countDown, Duration.ofMillis(100)); // due after the cancelled one would have been
 
     assertThat(later.await(20, SECONDS)).isTrue();
     assertThat(cancelledRan).isFalse();
@@ -74,7 +85,10 @@ final class ThreadSchedulerTest {
 
     assertThatThrownBy(() -> scheduler.schedule(() -> {}, Duration.ZERO))
         .isInstanceOf(RejectedExecutionException.class);
-    assertThatThrownBy(() -> scheduler.scheduleWithFixedDelay("job", () -> {}, Duration.ZERO, Duration.ofMillis(1)))
+    assertThatThrownBy(
+            () ->
+                scheduler.scheduleWithFixedDelay(
+                    "job", () -> {}, Duration.ZERO, Duration.ofMillis(1)))
         .isInstanceOf(RejectedExecutionException.class);
   }
 

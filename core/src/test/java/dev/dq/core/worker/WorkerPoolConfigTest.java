@@ -50,11 +50,14 @@ final class WorkerPoolConfigTest {
 
   @Test
   void timeoutFor_typeOverride_winsOverTheDefault() {
-    WorkerPoolConfig config = WorkerPoolConfig.builder()
-        .defaultTimeout(Duration.ofSeconds(30))
-        .timeout("resize", Duration.ofSeconds(2))
-        .queue("a").queue("b").queue("a")
-        .build();
+    WorkerPoolConfig config =
+        WorkerPoolConfig.builder()
+            .defaultTimeout(Duration.ofSeconds(30))
+            .timeout("resize", Duration.ofSeconds(2))
+            .queue("a")
+            .queue("b")
+            .queue("a")
+            .build();
 
     assertThat(config.timeoutFor("resize")).contains(Duration.ofSeconds(2));
     assertThat(config.timeoutFor("email")).contains(Duration.ofSeconds(30));

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pool against {@link dev.dq.testing.FakeBroker}, on a fake clock: leases, heartbeats, retries and timeouts move
- * only when a test advances the {@link dev.dq.testing.ManualScheduler}, so no test waits out real time for them.
+ * The pool against {@link dev.dq.testing.FakeBroker}, on a fake clock: leases, heartbeats, retries
+ * and timeouts move only when a test advances the {@link dev.dq.testing.ManualScheduler}, so no
+ * test waits out real time for them.
  */
 final class WorkerPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -52,8 +53,12 @@ final class WorkerPoolTest {
   void start_registeredHandler_acksEveryTaskOnce() throws Exception {
     h = PoolHarness.onFakeTime();
     ConcurrentHashMap<TaskId, AtomicInteger> seen = new ConcurrentHashMap<TaskId, AtomicInteger>();
-    h.start(c -> {}, b -> b.handler("test",
-        t -> seen.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet()));
+    h.start(
+        c -> {},
+        b ->
+            b.handler(
+                "test",
+                t -> seen.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet()));
 
     for (int i = 0; i < 200; i++) {
       h.enqueue(aTask("t" + i).build());
@@ -66,13 +71,19 @@ final class WorkerPoolTest {
   }
 
   @Test
-  void stop_handlersStillRunningAfterGrace_handsTasksBackWithoutSpendingAnAttempt() throws Exception {
+  void stop_handlersStillRunningAfterGrace_handsTasksBackWithoutSpendingAnAttempt()
+      throws Exception {
     h = PoolHarness.onFakeTime();
     var started = new CountDownLatch(2);
-    h.start(c -> c.workers(2), b -> b.handler("test", t -> {
-      started.countDown();
-      blockUntilInterrupted(); // by stop
-    }));
+    h.start(
+        c -> c.workers(2),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  blockUntilInterrupted(); // by stop
+                }));
     h.enqueue(aTask("a").build());
     h.enqueue(aTask("b").build());
     assertThat(started.await(20, SECONDS)).isTrue();
@@ -82,7 +93,8 @@ final class WorkerPoolTest {
     assertThat(clean).isFalse();
     assertThat(stats().ready()).isEqualTo(2);
     assertThat(stats().inFlight()).isZero();
-    var again = h.broker.dequeue(Task.DEFAULT_QUEUE, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
+    var again =
+        h.broker.dequeue(Task.DEFAULT_QUEUE, Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
     assertThat(again.task().attempt()).isEqualTo(1);
     h.broker.ack(again);
     assertThat(h.events.all(TaskEvent.Released.class)).hasSize(2);
@@ -94,17 +106,25 @@ final class WorkerPoolTest {
     h = PoolHarness.onFakeTime();
     var started = new CountDownLatch(1);
     var release = new AtomicBoolean();
-    h.start(c -> c.workers(1), b -> b.handler("test", t -> {
-      started.countDown();
-      while (!release.get()) {
-        Thread.onSpinWait(); // a badly behaved handler: never looks at its interrupt flag
-      }
-    }));
+    h.start(
+        c -> c.workers(1),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  while (!release.get()) {
+                    Thread
+                        .onSpinWait(); // a badly behaved handler: never looks at its interrupt flag
+                  }
+                }));
     h.enqueue(aTask("stubborn").build());
     assertThat(started.await(20, SECONDS)).isTrue();
 
     try {
-      boolean clean = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> h.pool.stop(Duration.ofMillis(100)));
+      boolean clean =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(10), () -> h.pool.stop(Duration.ofMillis(100)));
       assertThat(clean).isFalse();
       assertThat(stats().ready()).isEqualTo(1);
     } finally {
@@ -117,10 +137,15 @@ final class WorkerPoolTest {
     h = PoolHarness.onFakeTime();
     var started = new CountDownLatch(3);
     var finish = new CountDownLatch(1);
-    h.start(c -> c.workers(3), b -> b.handler("test", t -> {
-      started.countDown();
-      finish.await();
-    }));
+    h.start(
+        c -> c.workers(3),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  finish.await();
+                }));
     for (int i = 0; i < 3; i++) {
       h.enqueue(aTask("g" + i).build());
     }
@@ -148,22 +173,28 @@ final class WorkerPoolTest {
   @Test
   void failingHandler_retriesWithExponentialBackoffThenDeadLetters() throws Exception {
     h = PoolHarness.onFakeTime();
-    h.start(c -> c.retryPolicy(RetryPolicy.builder().maxAttempts(3).build()),
-        b -> b.handler("test", t -> {
-          throw new IllegalStateException("boom " + t.attempt());
-        }));
+    h.start(
+        c -> c.retryPolicy(RetryPolicy.builder().maxAttempts(3).build()),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  throw new IllegalStateException("boom " + t.attempt());
+                }));
     TaskId id = new TaskId("r1");
     h.enqueue(aTask("r1").build());
 
     await().atMost(WAIT).until(() -> h.events.of(TaskEvent.Failed.class, id).size() == 1);
-    assertThat(h.events.of(TaskEvent.Failed.class, id).get(0).retryIn()).contains(Duration.ofMillis(50));
+    assertThat(h.events.of(TaskEvent.Failed.class, id).get(0).retryIn())
+        .contains(Duration.ofMillis(50));
     assertThat(stats().delayed()).isEqualTo(1);
 
     h.scheduler.advance(Duration.ofMillis(49));
     assertThat(h.broker.stats(Task.DEFAULT_QUEUE).delayed()).isEqualTo(1);
     h.scheduler.advance(Duration.ofMillis(1));
     await().atMost(WAIT).until(() -> h.events.of(TaskEvent.Failed.class, id).size() == 2);
-    assertThat(h.events.of(TaskEvent.Failed.class, id).get(1).retryIn()).contains(Duration.ofMillis(100));
+    assertThat(h.events.of(TaskEvent.Failed.class, id).get(1).retryIn())
+        .contains(Duration.ofMillis(100));
 
     h.scheduler.advance(Duration.ofMillis(100));
     await().atMost(WAIT).until(() -> h.events.of(TaskEvent.DeadLettered.class, id).size() == 1);
@@ -179,18 +210,31 @@ final class WorkerPoolTest {
   @Test
   void handlerThrowsAnError_failsTheAttemptAndTheWorkerKeepsGoing() throws Exception {
     h = PoolHarness.onFakeTime();
-    h.start(c -> c.workers(1).retryPolicy(RetryPolicy.builder().maxAttempts(2)
-            .backoff((attempt, r) -> Duration.ZERO).build()),
-        b -> b.handler("test", t -> {
-          if (t.id().value().equals("deep")) {
-            throw new StackOverflowError("simulated deep recursion");
-          }
-        }));
+    h.start(
+        c ->
+            c.workers(1)
+                .retryPolicy(
+                    RetryPolicy.builder()
+                        .maxAttempts(2)
+                        .backoff((attempt, r) -> Duration.ZERO)
+                        .build()),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  if (t.id().value().equals("deep")) {
+                    throw new StackOverflowError("simulated deep recursion");
+                  }
+                }));
     h.enqueue(aTask("deep").build());
     h.enqueue(aTask("fine").build());
 
-    await().atMost(WAIT).until(() -> h.broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1
-        && h.events.all(TaskEvent.Succeeded.class).size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1
+                    && h.events.all(TaskEvent.Succeeded.class).size() == 1);
     DeadLetter dead = h.broker.deadLetter(Task.DEFAULT_QUEUE, new TaskId("deep")).orElseThrow();
     assertThat(dead.failure().errorType()).isEqualTo(StackOverflowError.class.getName());
     assertThat(dead.failure().attempts()).isEqualTo(2);
@@ -213,10 +257,15 @@ final class WorkerPoolTest {
   void stop_calledConcurrently_secondCallWaitsForTheFirstAndSharesItsResult() throws Exception {
     h = PoolHarness.onFakeTime();
     var started = new CountDownLatch(1);
-    h.start(c -> c.workers(1), b -> b.handler("test", t -> {
-      started.countDown();
-      blockUntilInterrupted();
-    }));
+    h.start(
+        c -> c.workers(1),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  blockUntilInterrupted();
+                }));
     h.enqueue(aTask("s1").build());
     assertThat(started.await(20, SECONDS)).isTrue();
 
@@ -226,15 +275,21 @@ final class WorkerPoolTest {
 
     assertThat(first.get(20, SECONDS)).isFalse();
     assertThat(second).isFalse();
-    assertThat(stats().ready()).isEqualTo(1); // handed back by the first stop, not lost by the second
+    assertThat(stats().ready())
+        .isEqualTo(1); // handed back by the first stop, not lost by the second
   }
 
   @Test
   void nonRetryableException_deadLettersAfterTheFirstAttempt() throws Exception {
     h = PoolHarness.onFakeTime();
-    h.start(c -> {}, b -> b.handler("test", t -> {
-      throw new NonRetryableException("bad payload");
-    }));
+    h.start(
+        c -> {},
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  throw new NonRetryableException("bad payload");
+                }));
     h.enqueue(aTask("n1").build());
 
     await().atMost(WAIT).until(() -> h.broker.deadLetters(Task.DEFAULT_QUEUE).size() == 1);
@@ -260,16 +315,22 @@ final class WorkerPoolTest {
     h = PoolHarness.onFakeTime();
     var started = new CountDownLatch(1);
     var interrupted = new CountDownLatch(1);
-    h.start(c -> c.timeout("test", Duration.ofMillis(100)).retryPolicy(RetryPolicy.builder().maxAttempts(1).build()),
-        b -> b.handler("test", t -> {
-          started.countDown();
-          try {
-            blockUntilInterrupted();
-          } catch (InterruptedException e) {
-            interrupted.countDown();
-            throw e;
-          }
-        }));
+    h.start(
+        c ->
+            c.timeout("test", Duration.ofMillis(100))
+                .retryPolicy(RetryPolicy.builder().maxAttempts(1).build()),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  try {
+                    blockUntilInterrupted();
+                  } catch (InterruptedException e) {
+                    interrupted.countDown();
+                    throw e;
+                  }
+                }));
     h.enqueue(aTask("slow").build());
     assertThat(started.await(20, SECONDS)).isTrue();
 
@@ -291,20 +352,29 @@ final class WorkerPoolTest {
     var release = new AtomicBoolean();
     var stuck = new CountDownLatch(1);
     var done = ConcurrentHashMap.<String>newKeySet();
-    h.start(c -> c.workers(1).timeout("stuck", Duration.ofMillis(100))
-            .retryPolicy(RetryPolicy.builder().maxAttempts(1).build()),
-        b -> b.handler("stuck", t -> {
-          stuck.countDown();
-          while (!release.get()) {
-            Thread.onSpinWait();
-          }
-        }).handler("test", t -> done.add(t.id().value())));
+    h.start(
+        c ->
+            c.workers(1)
+                .timeout("stuck", Duration.ofMillis(100))
+                .retryPolicy(RetryPolicy.builder().maxAttempts(1).build()),
+        b ->
+            b.handler(
+                    "stuck",
+                    t -> {
+                      stuck.countDown();
+                      while (!release.get()) {
+                        Thread.onSpinWait();
+                      }
+                    })
+                .handler("test", t -> done.add(t.id().value())));
     try {
       h.enqueue(Task.builder("stuck").id("s1").createdAt(java.time.Instant.EPOCH).build());
       h.enqueue(aTask("after").build());
       assertThat(stuck.await(20, SECONDS)).isTrue();
 
-      h.scheduler.advance(Duration.ofMillis(100)); // the timeout fires; the one worker's slot goes to a fresh thread
+      h.scheduler.advance(
+          Duration.ofMillis(
+              100)); // the timeout fires; the one worker's slot goes to a fresh thread
 
       await().atMost(WAIT).until(() -> done.contains("after"));
       assertThat(h.pool.abandonedHandlers()).isEqualTo(1);
@@ -322,16 +392,20 @@ final class WorkerPoolTest {
     var current = new AtomicInteger();
     var peak = new AtomicInteger();
     var others = new AtomicInteger();
-    h.start(c -> c.workers(4).concurrency("email", 1), b -> b
-        .handler("email", t -> {
-          peak.accumulateAndGet(current.incrementAndGet(), Math::max);
-          try {
-            gate.await();
-          } finally {
-            current.decrementAndGet();
-          }
-        })
-        .handler("test", t -> others.incrementAndGet()));
+    h.start(
+        c -> c.workers(4).concurrency("email", 1),
+        b ->
+            b.handler(
+                    "email",
+                    t -> {
+                      peak.accumulateAndGet(current.incrementAndGet(), Math::max);
+                      try {
+                        gate.await();
+                      } finally {
+                        current.decrementAndGet();
+                      }
+                    })
+                .handler("test", t -> others.incrementAndGet()));
 
     for (int i = 0; i < 6; i++) {
       h.enqueue(Task.builder("email").id("e" + i).createdAt(java.time.Instant.EPOCH).build());
@@ -350,25 +424,38 @@ final class WorkerPoolTest {
 
   @Test
   void concurrencyLimit_noRoomToPark_handsTasksBackAndStillRunsThemAll() throws Exception {
-    // Real time: a task handed back for being saturated is ready again 5 ms later on the broker's clock.
+    // Real time: a task handed back for being saturated is ready again 5 ms later on the broker's
+    // clock.
     h = PoolHarness.onRealTime();
     var current = new AtomicInteger();
     var peak = new AtomicInteger();
     var handedBack = new CountDownLatch(1);
-    h.start(c -> c.workers(3).concurrency("email", 1).maxDeferred(0).saturatedRequeueDelay(Duration.ofMillis(5)),
-        b -> b.listener(e -> {
-          h.events.on(e);
-          if (e instanceof TaskEvent.Released) {
-            handedBack.countDown();
-          }
-        }).handler("email", t -> {
-          peak.accumulateAndGet(current.incrementAndGet(), Math::max);
-          try {
-            handedBack.await(); // runs until another worker met the limit and handed its task back
-          } finally {
-            current.decrementAndGet();
-          }
-        }));
+    h.start(
+        c ->
+            c.workers(3)
+                .concurrency("email", 1)
+                .maxDeferred(0)
+                .saturatedRequeueDelay(Duration.ofMillis(5)),
+        b ->
+            b.listener(
+                    e -> {
+                      h.events.on(e);
+                      if (e instanceof TaskEvent.Released) {
+                        handedBack.countDown();
+                      }
+                    })
+                .handler(
+                    "email",
+                    t -> {
+                      peak.accumulateAndGet(current.incrementAndGet(), Math::max);
+                      try {
+                        handedBack
+                            .await(); // runs until another worker met the limit and handed its task
+                        // back
+                      } finally {
+                        current.decrementAndGet();
+                      }
+                    }));
     for (int i = 0; i < 10; i++) {
       h.enqueue(Task.builder("email").id("e" + i).createdAt(java.time.Instant.EPOCH).build());
     }
@@ -376,7 +463,9 @@ final class WorkerPoolTest {
     await().atMost(WAIT).until(() -> h.events.all(TaskEvent.Succeeded.class).size() == 10);
     assertThat(peak.get()).isEqualTo(1);
     assertThat(h.events.all(TaskEvent.Released.class)).isNotEmpty();
-    assertThat(h.events.all(TaskEvent.Started.class)).extracting(s -> s.task().attempt()).containsOnly(1);
+    assertThat(h.events.all(TaskEvent.Started.class))
+        .extracting(s -> s.task().attempt())
+        .containsOnly(1);
   }
 
   @Test
@@ -385,16 +474,21 @@ final class WorkerPoolTest {
     var runs = new AtomicInteger();
     var started = new CountDownLatch(1);
     var finish = new CountDownLatch(1);
-    h.start(c -> c.leaseTime(Duration.ofMillis(300)).reapInterval(Duration.ofMillis(20)),
-        b -> b.handler("test", t -> {
-          runs.incrementAndGet();
-          started.countDown();
-          finish.await();
-        }));
+    h.start(
+        c -> c.leaseTime(Duration.ofMillis(300)).reapInterval(Duration.ofMillis(20)),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  runs.incrementAndGet();
+                  started.countDown();
+                  finish.await();
+                }));
     h.enqueue(aTask("long").build());
     assertThat(started.await(20, SECONDS)).isTrue();
 
-    h.scheduler.advance(Duration.ofMillis(1_500)); // five lease times, the reaper running every 20 ms
+    h.scheduler.advance(
+        Duration.ofMillis(1_500)); // five lease times, the reaper running every 20 ms
     finish.countDown();
 
     await().atMost(WAIT).until(() -> h.events.all(TaskEvent.Succeeded.class).size() == 1);
@@ -409,15 +503,24 @@ final class WorkerPoolTest {
     var started = new Semaphore(0);
     var finish = new Semaphore(0);
     for (int i = 0; i < 4; i++) {
-      h.enqueue(aTask("p" + i).build()); // before the start: the worker claims all four in one batch
+      h.enqueue(
+          aTask("p" + i).build()); // before the start: the worker claims all four in one batch
     }
-    h.start(c -> c.workers(1).prefetch(4).ackBatch(4).leaseTime(Duration.ofMillis(300))
-            .reapInterval(Duration.ofMillis(20)),
-        b -> b.handler("test", t -> {
-          runs.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet();
-          started.release();
-          finish.acquire();
-        }));
+    h.start(
+        c ->
+            c.workers(1)
+                .prefetch(4)
+                .ackBatch(4)
+                .leaseTime(Duration.ofMillis(300))
+                .reapInterval(Duration.ofMillis(20)),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  runs.computeIfAbsent(t.id(), id -> new AtomicInteger()).incrementAndGet();
+                  started.release();
+                  finish.acquire();
+                }));
 
     for (int i = 0; i < 4; i++) {
       assertThat(started.tryAcquire(20, SECONDS)).isTrue();
@@ -433,13 +536,19 @@ final class WorkerPoolTest {
   }
 
   @Test
-  void stop_withPrefetchedTasks_handsBackTheClaimedOnesAtOnceWithoutSpendingAttempts() throws Exception {
+  void stop_withPrefetchedTasks_handsBackTheClaimedOnesAtOnceWithoutSpendingAttempts()
+      throws Exception {
     h = PoolHarness.onFakeTime();
     var started = new CountDownLatch(1);
-    h.start(c -> c.workers(1).prefetch(8), b -> b.handler("test", t -> {
-      started.countDown();
-      blockUntilInterrupted();
-    }));
+    h.start(
+        c -> c.workers(1).prefetch(8),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  blockUntilInterrupted();
+                }));
     for (int i = 0; i < 8; i++) {
       h.enqueue(aTask("c" + i).build());
     }
