@@ -12,10 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8 item 1 through the jar: {@code run --workers 64 --prefetch 1} on 1000 tasks of 200 ms
- * used to starve the Redis connection pool (16): idle workers held every connection in BLPOP, acks
- * and renewals failed with "Could not get a resource from the pool", and tasks ran twice. A ledger
- * of the processed ids must hold each published id once.
+ * Many workers on one connection pool, through the jar: {@code run --workers 64 --prefetch 1} on
+ * 1000 tasks of 200 ms used to starve the Redis connection pool (16): idle workers held every
+ * connection in BLPOP, acks and renewals failed with "Could not get a resource from the pool", and
+ * tasks ran twice. A ledger of the processed ids must hold each published id once.
  */
 final class ManyWorkersIT extends WithRedis {
   private final ObjectMapper json = new ObjectMapper();

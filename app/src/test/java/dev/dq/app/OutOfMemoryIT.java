@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8 item 7: Redis at {@code maxmemory} refuses new work; {@code dq publish} used to call that
- * "broker unavailable". It must say that Redis is out of memory and how to fix it.
+ * Redis at {@code maxmemory} refuses new work; {@code dq publish} used to call that "broker
+ * unavailable". It must say that Redis is out of memory and how to fix it.
  */
 final class OutOfMemoryIT extends WithRedis {
 

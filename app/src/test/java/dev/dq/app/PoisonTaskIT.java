@@ -13,8 +13,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Entries written straight into Redis that are not valid tasks, met by {@code dq run} (issue 8 item
- * 2).
+ * Entries written straight into Redis that are not valid tasks, met by {@code dq run}: each goes to
+ * the dead-letter queue alone, and the tasks claimed with it run.
  */
 final class PoisonTaskIT extends WithRedis {
   private final HttpClient http = HttpClient.newHttpClient();

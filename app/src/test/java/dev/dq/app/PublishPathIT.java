@@ -13,9 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code dq publish} through the jar against real Redis, for items 6, 8, 10 and 17 of issue 8:
- * strict stdin, bounded memory, the queue capacity setting, delays on Redis time, and replies lost
- * on the way back.
+ * {@code dq publish} through the jar against real Redis: strict stdin, bounded memory, the queue
+ * capacity setting, delays on Redis time, and replies lost on the way back.
  */
 final class PublishPathIT extends WithRedis {
   private static final int LARGE = 200_000;

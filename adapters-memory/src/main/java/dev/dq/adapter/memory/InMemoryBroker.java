@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+// Over 300 lines: each Broker operation is a few lines under the store lock; state is in Store.
 /**
  * A {@link Broker} held in this JVM's memory: for tests, demos and single-process use. Tasks do not
  * survive the process. Time (lease expiry, delayed tasks) comes only from the injected clock, so

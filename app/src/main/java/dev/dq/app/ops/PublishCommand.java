@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+// Over 300 lines: flag checks, batching and the messages saying exactly what was published.
 /** {@code dq publish}: enqueues tasks given by flags, or one per JSON line on stdin. */
 @Command(
     name = "publish",

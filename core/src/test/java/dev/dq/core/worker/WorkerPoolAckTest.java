@@ -15,10 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * Batched acks whose outcome is unknown: the reply was lost, so the pool asks again (issue 8, item
- * 4).
- */
+/** Batched acks whose outcome is unknown: the reply was lost, so the pool asks again. */
 final class WorkerPoolAckTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final List<String> IDS = List.of("a1", "a2", "a3", "a4");

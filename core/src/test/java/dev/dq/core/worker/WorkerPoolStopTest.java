@@ -14,10 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * {@code stop}: what it counts, what it settles, and how long it may take (issue 8, items 9, 14 and
- * 15).
- */
+/** {@code stop}: what it counts, what it settles, and how long it may take. */
 final class WorkerPoolStopTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
