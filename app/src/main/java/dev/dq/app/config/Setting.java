@@ -1,0 +1,138 @@
+package dev.dq.app.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * One row of a command's settings: its environment variable, its default and the rule its value
+ * follows (type and range), written once. An option names its row as its converter ({@code
+ * converter = Rows.Timeout.class}); its flag is the option's name, and {@link EnvironmentDefaults}
+ * feeds it the variable when the flag is not given. A blank value, on the command line or in the
+ * environment, counts as unset.
+ */
+public abstract class Setting<T> implements ITypeConverter<T> {
+  private final String variable;
+  private final String defaultValue;
+  private final Rule<T> rule;
+
+  /**
+   * @param defaultValue the default as the user would write it, shown by {@code ${DEFAULT-VALUE}};
+   *     null for none
+   */
+  protected Setting(String variable, String defaultValue, Rule<T> rule) {
+    this.variable = Objects.requireNonNull(variable, "variable");
+    this.defaultValue = defaultValue;
+    this.rule = Objects.requireNonNull(rule, "rule");
+  }
+
+  public final String variable() {
+    return variable;
+  }
+
+  public final String defaultValue() {
+    return defaultValue;
+  }
+
+  public final String expected() {
+    return rule.expected();
+  }
+
+  /** Converts a flag's value; a rejected value names no source, {@link #message} adds it. */
+  @Override
+  public final T convert(String raw) {
+    T value = parse(raw.isBlank() && defaultValue != null ? defaultValue : raw);
+    if (value == null) {
+      throw new Rejected(rule.expected());
+    }
+    return value;
+  }
+
+  /** The value, or null if {@code raw} breaks the rule. */
+  final T parse(String raw) {
+    try {
+      return rule.parser().apply(raw.trim());
+    } catch (IllegalArgumentException e) {
+      return null; // NumberFormatException included; reported by the caller with the value
+    }
+  }
+
+  /** The row that converts {@code arg}, or null if it is not a setting. */
+  static Setting<?> of(ArgSpec arg) {
+    for (ITypeConverter<?> converter : arg.converters()) {
+      if (converter instanceof Setting<?> setting) {
+        return setting;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The one-line message for a flag value a row rejected, in the words {@link SettingResolver} uses
+   * ({@code --count must be a whole number from 1 to 10, got "0"}); null for any other error.
+   */
+  public static String message(ParameterException e) {
+    if (!(e.getCause() instanceof Rejected rejected) || e.getArgSpec() == null) {
+      return null;
+    }
+    ArgSpec arg = e.getArgSpec();
+    String flag =
+        arg.isOption()
+            ? ((picocli.CommandLine.Model.OptionSpec) arg).longestName()
+            : arg.paramLabel();
+    return SettingResolver.bad(flag, String.valueOf(e.getValue()), rejected.expected).getMessage();
+  }
+
+  /**
+   * What a value must be, in words for the error, and its parser, which returns null or throws
+   * {@link IllegalArgumentException} for a bad value. The value reaches the parser trimmed.
+   */
+  public record Rule<T>(String expected, Function<String, T> parser) {
+    public Rule {
+      Objects.requireNonNull(expected, "expected");
+      Objects.requireNonNull(parser, "parser");
+    }
+
+    public static Rule<Integer> wholeNumber(int min, int max) {
+      return new Rule<>(
+          "a whole number from " + min + " to " + max,
+          raw -> {
+            int value = Integer.parseInt(raw);
+            return value >= min && value <= max ? value : null;
+          });
+    }
+
+    public static Rule<Duration> duration(Duration min, Duration max) {
+      return new Rule<>(
+          "a duration from "
+              + Durations.format(min)
+              + " to "
+              + Durations.format(max)
+              + " (e.g. 500ms, 30s, 5m)",
+          raw -> {
+            Duration d = Durations.parse(raw);
+            return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
+          });
+    }
+
+    /** A queue name (core's naming rule), described as {@code expected}. */
+    public static Rule<String> queueName(String expected) {
+      return new Rule<>(expected, raw -> SettingResolver.isName(raw) ? raw : null);
+    }
+  }
+
+  /** A value a row rejected; the source (flag or variable) is added by whoever knows it. */
+  static final class Rejected extends TypeConversionException {
+    private static final long serialVersionUID = 1L;
+    private final transient String expected;
+
+    Rejected(String expected) {
+      super("must be " + expected);
+      this.expected = expected;
+    }
+  }
+}
