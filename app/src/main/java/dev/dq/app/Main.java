@@ -3,6 +3,8 @@ package dev.dq.app;
 import dev.dq.app.bench.BenchCommand;
 import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.EnvironmentDefaults;
+import dev.dq.app.config.Setting;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.app.demo.Demo;
 import dev.dq.app.demo.DemoCommand;
@@ -91,16 +93,22 @@ public final class Main {
     // demo launcher does itself.
     cl.addSubcommand("demo", new DemoCommand(env, root::settings, launcher));
     cl.addSubcommand("run", new RunCommand(env, root::configure, WIRING::worker));
-    cl.addSubcommand("publish", new PublishCommand(env, root::configure, WIRING::session, in));
-    cl.addSubcommand("dlq", DlqCommand.commandLine(env, root::configure, WIRING::session));
-    cl.addSubcommand("stats", new StatsCommand(env, root::configure, WIRING::session));
+    cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
+    cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
+    cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
     cl.addSubcommand("bench", new BenchCommand(env, root::configure, WIRING.backends()));
+    // Typed options whose converter is a setting row take their DQ_* variable when not given.
+    EnvironmentDefaults.install(cl, env);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the
     // code, humans
     // the line, and nobody needs a stack trace or the full usage to see which value was wrong.
-    cl.setParameterExceptionHandler((ex, args) -> oneLine(ex.getCommandLine(), ex.getMessage()));
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          String rejected = Setting.message(ex);
+          return oneLine(ex.getCommandLine(), rejected != null ? rejected : ex.getMessage());
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof BadSettingException) {
