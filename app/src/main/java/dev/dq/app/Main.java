@@ -91,7 +91,7 @@ public final class Main {
     // The shared options are parsed into root before a subcommand runs; configure() also sets up
     // logging, which the
     // demo launcher does itself.
-    cl.addSubcommand("demo", new DemoCommand(env, root::settings, launcher));
+    cl.addSubcommand("demo", new DemoCommand(root::settings, launcher));
     cl.addSubcommand("run", new RunCommand(env, root::configure, WIRING::worker));
     cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
