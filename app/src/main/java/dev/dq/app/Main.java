@@ -92,7 +92,7 @@ public final class Main {
     // logging, which the
     // demo launcher does itself.
     cl.addSubcommand("demo", new DemoCommand(root::settings, launcher));
-    cl.addSubcommand("run", new RunCommand(env, root::configure, WIRING::worker));
+    cl.addSubcommand("run", new RunCommand(root::configure, WIRING::worker));
     cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));

@@ -1,6 +1,9 @@
 package dev.dq.app.config;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
@@ -61,6 +64,15 @@ public abstract class Setting<T> implements ITypeConverter<T> {
     }
   }
 
+  /** The pairs of a {@link Rule#pair} option as a map; a later pair of a type wins. */
+  public static <T> Map<String, T> asMap(List<Map.Entry<String, T>> pairs) {
+    Map<String, T> map = new LinkedHashMap<>();
+    if (pairs != null) {
+      pairs.forEach(e -> map.put(e.getKey(), e.getValue()));
+    }
+    return Map.copyOf(map);
+  }
+
   /** The row that converts {@code arg}, or null if it is not a setting. */
   static Setting<?> of(ArgSpec arg) {
     for (ITypeConverter<?> converter : arg.converters()) {
@@ -116,6 +128,39 @@ public abstract class Setting<T> implements ITypeConverter<T> {
           raw -> {
             Duration d = Durations.parse(raw);
             return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
+          });
+    }
+
+    /** A number within {@code [min, max]}, such as a probability. */
+    public static Rule<Double> decimal(double min, double max) {
+      return new Rule<>(
+          "a number from " + min + " to " + max,
+          raw -> {
+            double d = Double.parseDouble(raw);
+            return d >= min && d <= max ? d : null;
+          });
+    }
+
+    /** Free text (an address); only a blank value is replaced, by the default. */
+    public static Rule<String> text() {
+      return new Rule<>("text", raw -> raw);
+    }
+
+    /**
+     * {@code TYPE=value}, the type a valid task type and the value following {@code value}; the
+     * option collects the pairs and {@link #asMap} keeps the last of each type.
+     */
+    public static <T> Rule<Map.Entry<String, T>> pair(Rule<T> value) {
+      return new Rule<>(
+          "TYPE=" + value.expected(),
+          raw -> {
+            int eq = raw.indexOf('=');
+            if (eq < 1) {
+              return null;
+            }
+            String type = raw.substring(0, eq).trim();
+            T v = value.parser().apply(raw.substring(eq + 1).trim());
+            return v == null || !SettingResolver.isName(type) ? null : Map.entry(type, v);
           });
     }
 
