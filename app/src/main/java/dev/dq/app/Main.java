@@ -1,6 +1,7 @@
 package dev.dq.app;
 
 import dev.dq.app.bench.BenchCommand;
+import dev.dq.app.config.Backends;
 import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.EnvironmentDefaults;
@@ -86,8 +87,8 @@ public final class Main {
       PrintStream out,
       PrintStream err,
       DemoCommand.Launcher launcher) {
-    DqCommand root = new DqCommand(env, WIRING.backends());
-    CommandLine cl = new CommandLine(root);
+    DqCommand root = new DqCommand(WIRING.backends());
+    CommandLine cl = new CommandLine(root, new RowFactory(WIRING.backends()));
     // The shared options are parsed into root before a subcommand runs; configure() also sets up
     // logging, which the
     // demo launcher does itself.
@@ -129,6 +130,20 @@ public final class Main {
           throw ex;
         });
     return cl;
+  }
+
+  /**
+   * Makes the setting rows that need the backend registry (its names and default); anything else as
+   * picocli would.
+   */
+  private record RowFactory(Backends backends) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == DqCommand.Broker.class) {
+        return cls.cast(new DqCommand.Broker(backends));
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
   }
 
   /** A usage error: bad flag, bad variable, unknown command. */

@@ -3,9 +3,12 @@ package dev.dq.app.config;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.ParameterException;
@@ -161,6 +164,16 @@ public abstract class Setting<T> implements ITypeConverter<T> {
             String type = raw.substring(0, eq).trim();
             T v = value.parser().apply(raw.substring(eq + 1).trim());
             return v == null || !SettingResolver.isName(type) ? null : Map.entry(type, v);
+          });
+    }
+
+    /** One of {@code names}, case-insensitive, given in lower case; the error lists them. */
+    public static Rule<String> choice(Set<String> names) {
+      return new Rule<>(
+          "one of " + names.stream().sorted().collect(Collectors.joining(" | ")),
+          raw -> {
+            String name = raw.toLowerCase(Locale.ROOT);
+            return names.contains(name) ? name : null;
           });
     }
 
