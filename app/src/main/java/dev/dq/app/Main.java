@@ -21,6 +21,7 @@ import dev.dq.core.task.TaskQueueException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -97,7 +98,7 @@ public final class Main {
     cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
-    cl.addSubcommand("bench", new BenchCommand(env, root::configure, WIRING.backends()));
+    cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.
     EnvironmentDefaults.install(cl, env);
     cl.setOut(new PrintWriter(out, true));
@@ -133,16 +134,20 @@ public final class Main {
   }
 
   /**
-   * Makes the setting rows that need the backend registry (its names and default); anything else as
-   * picocli would.
+   * Makes the setting rows that need the backend registry (its names and default), those with a
+   * constructor taking {@link Backends}; anything else as picocli would.
    */
   private record RowFactory(Backends backends) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
-      if (cls == DqCommand.Broker.class) {
-        return cls.cast(new DqCommand.Broker(backends));
+      Constructor<K> needsBackends;
+      try {
+        needsBackends = cls.getDeclaredConstructor(Backends.class);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
       }
-      return CommandLine.defaultFactory().create(cls);
+      needsBackends.setAccessible(true); // rows are package-private, next to their command
+      return needsBackends.newInstance(backends);
     }
   }
 
