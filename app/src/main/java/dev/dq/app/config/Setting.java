@@ -11,15 +11,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * One row of a command's settings: its environment variable, its default and the rule its value
  * follows (type and range), written once. An option names its row as its converter ({@code
- * converter = Rows.Timeout.class}); its flag is the option's name, and {@link EnvironmentDefaults}
- * feeds it the variable when the flag is not given. A blank value, on the command line or in the
- * environment, counts as unset.
+ * converter = PublishTimeout.class}); its flag is the option's name, and {@link
+ * EnvironmentDefaults} feeds it the variable when the flag is not given. A blank value, on the
+ * command line or in the environment, counts as unset.
  */
 public abstract class Setting<T> implements ITypeConverter<T> {
   private final String variable;
@@ -95,10 +96,7 @@ public abstract class Setting<T> implements ITypeConverter<T> {
       return null;
     }
     ArgSpec arg = e.getArgSpec();
-    String flag =
-        arg.isOption()
-            ? ((picocli.CommandLine.Model.OptionSpec) arg).longestName()
-            : arg.paramLabel();
+    String flag = arg.isOption() ? ((OptionSpec) arg).longestName() : arg.paramLabel();
     return SettingResolver.bad(flag, String.valueOf(e.getValue()), rejected.expected).getMessage();
   }
 
