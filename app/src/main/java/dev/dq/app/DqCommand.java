@@ -3,7 +3,8 @@ package dev.dq.app;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
 import dev.dq.app.config.BadSettingException;
-import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.Setting;
+import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.logging.LogFormat;
 import dev.dq.app.logging.Logging;
@@ -25,14 +26,13 @@ import picocli.CommandLine.Spec;
         "A task queue for the JVM: at-least-once delivery, retries, dead letters, backpressure.",
     footerHeading = "%nEnvironment:%n",
     footer = {
-      "  DQ_BROKER       broker: memory (default) | redis",
-      "  DQ_REDIS_URL    redis://[user:password@]host:port/db or rediss://... (default redis://127.0.0.1:6379)",
-      "  DQ_LOG_FORMAT   log format on stderr: text (default) | json",
-      "  DQ_QUEUE_CAPACITY  most waiting tasks per queue (default 100000)",
+      "  DQ_BROKER       broker: memory | redis",
+      "  DQ_REDIS_URL    redis://[user:password@]host:port/db or rediss://...",
+      "  DQ_LOG_FORMAT   log format on stderr: text | json",
+      "  DQ_QUEUE_CAPACITY  most waiting tasks per queue",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 final class DqCommand implements Callable<Integer> {
-  private final SettingResolver env;
   private final Backends backends;
 
   @Spec CommandSpec spec;
@@ -40,31 +40,35 @@ final class DqCommand implements Callable<Integer> {
   @Option(
       names = "--broker",
       paramLabel = "NAME",
-      description = "Broker to use: memory | redis (env DQ_BROKER, default memory).")
+      converter = Broker.class,
+      description = "Broker to use: memory | redis (env DQ_BROKER, default ${DEFAULT-VALUE}).")
   String broker;
 
   @Option(
       names = "--redis-url",
       paramLabel = "URL",
-      description = "Redis of the redis broker (env DQ_REDIS_URL, default redis://127.0.0.1:6379).")
+      converter = RedisUrl.class,
+      description = "Redis of the redis broker (env DQ_REDIS_URL, default ${DEFAULT-VALUE}).")
   String redisUrl;
 
   @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
-      description = "Log format on stderr: text | json (env DQ_LOG_FORMAT, default text).")
+      converter = Format.class,
+      description =
+          "Log format on stderr: text | json (env DQ_LOG_FORMAT, default ${DEFAULT-VALUE}).")
   String logFormat;
 
   @Option(
       names = "--queue-capacity",
       paramLabel = "N",
+      converter = QueueCapacity.class,
       description =
           "Most waiting (ready + delayed) tasks per queue; publishers wait while it is full "
-              + "(env DQ_QUEUE_CAPACITY, default 100000).")
-  String queueCapacity;
+              + "(env DQ_QUEUE_CAPACITY, default ${DEFAULT-VALUE}).")
+  int queueCapacity;
 
-  DqCommand(SettingResolver env, Backends backends) {
-    this.env = env;
+  DqCommand(Backends backends) {
     this.backends = backends;
   }
 
@@ -85,26 +89,42 @@ final class DqCommand implements Callable<Integer> {
   }
 
   AppSettings settings() {
-    String brokerName =
-        env.choice(broker, "--broker", "DQ_BROKER", backends.defaultName(), backends.names());
-    String format =
-        env.choice(logFormat, "--log-format", "DQ_LOG_FORMAT", "text", LogFormat.BY_NAME.keySet());
-    String url = env.text(redisUrl, "DQ_REDIS_URL", AppSettings.DEFAULT_REDIS_URL);
     try {
-      backends.check(brokerName, url);
+      backends.check(broker, redisUrl);
     } catch (IllegalArgumentException e) {
       // The backend's message masks a password; the raw value is never echoed.
+      boolean flag = spec.commandLine().getParseResult().hasMatchedOption("--redis-url");
       throw new BadSettingException(
-          (redisUrl != null ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
+          (flag ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
     }
-    int capacity =
-        env.intInRange(
-            queueCapacity,
-            "--queue-capacity",
-            "DQ_QUEUE_CAPACITY",
-            AppSettings.DEFAULT_QUEUE_CAPACITY,
-            1,
-            AppSettings.MAX_QUEUE_CAPACITY);
-    return new AppSettings(brokerName, LogFormat.BY_NAME.get(format), url, capacity);
+    return new AppSettings(broker, LogFormat.BY_NAME.get(logFormat), redisUrl, queueCapacity);
+  }
+
+  /** The backend, one of the registry's; picocli makes it through {@code Main}'s factory. */
+  static final class Broker extends Setting<String> {
+    Broker(Backends backends) {
+      super("DQ_BROKER", backends.defaultName(), Rule.choice(backends.names()));
+    }
+  }
+
+  static final class RedisUrl extends Setting<String> {
+    RedisUrl() {
+      super("DQ_REDIS_URL", AppSettings.DEFAULT_REDIS_URL, Rule.text());
+    }
+  }
+
+  static final class Format extends Setting<String> {
+    Format() {
+      super("DQ_LOG_FORMAT", "text", Rule.choice(LogFormat.BY_NAME.keySet()));
+    }
+  }
+
+  static final class QueueCapacity extends Setting<Integer> {
+    QueueCapacity() {
+      super(
+          "DQ_QUEUE_CAPACITY",
+          String.valueOf(AppSettings.DEFAULT_QUEUE_CAPACITY),
+          Rule.wholeNumber(1, AppSettings.MAX_QUEUE_CAPACITY));
+    }
   }
 }

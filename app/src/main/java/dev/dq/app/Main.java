@@ -1,8 +1,11 @@
 package dev.dq.app;
 
 import dev.dq.app.bench.BenchCommand;
+import dev.dq.app.config.Backends;
 import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.EnvironmentDefaults;
+import dev.dq.app.config.Setting;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.app.demo.Demo;
 import dev.dq.app.demo.DemoCommand;
@@ -18,6 +21,7 @@ import dev.dq.core.task.TaskQueueException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -84,23 +88,29 @@ public final class Main {
       PrintStream out,
       PrintStream err,
       DemoCommand.Launcher launcher) {
-    DqCommand root = new DqCommand(env, WIRING.backends());
-    CommandLine cl = new CommandLine(root);
+    DqCommand root = new DqCommand(WIRING.backends());
+    CommandLine cl = new CommandLine(root, new RowFactory(WIRING.backends()));
     // The shared options are parsed into root before a subcommand runs; configure() also sets up
     // logging, which the
     // demo launcher does itself.
-    cl.addSubcommand("demo", new DemoCommand(env, root::settings, launcher));
-    cl.addSubcommand("run", new RunCommand(env, root::configure, WIRING::worker));
-    cl.addSubcommand("publish", new PublishCommand(env, root::configure, WIRING::session, in));
-    cl.addSubcommand("dlq", DlqCommand.commandLine(env, root::configure, WIRING::session));
-    cl.addSubcommand("stats", new StatsCommand(env, root::configure, WIRING::session));
-    cl.addSubcommand("bench", new BenchCommand(env, root::configure, WIRING.backends()));
+    cl.addSubcommand("demo", new DemoCommand(root::settings, launcher));
+    cl.addSubcommand("run", new RunCommand(root::configure, WIRING::worker));
+    cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
+    cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
+    cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
+    cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
+    // Typed options whose converter is a setting row take their DQ_* variable when not given.
+    EnvironmentDefaults.install(cl, env);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     // Every usage error, picocli's or ours, is one line on stderr and exit code 2: scripts read the
     // code, humans
     // the line, and nobody needs a stack trace or the full usage to see which value was wrong.
-    cl.setParameterExceptionHandler((ex, args) -> oneLine(ex.getCommandLine(), ex.getMessage()));
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          String rejected = Setting.message(ex);
+          return oneLine(ex.getCommandLine(), rejected != null ? rejected : ex.getMessage());
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof BadSettingException) {
@@ -121,6 +131,24 @@ public final class Main {
           throw ex;
         });
     return cl;
+  }
+
+  /**
+   * Makes the setting rows that need the backend registry (its names and default), those with a
+   * constructor taking {@link Backends}; anything else as picocli would.
+   */
+  private record RowFactory(Backends backends) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      Constructor<K> needsBackends;
+      try {
+        needsBackends = cls.getDeclaredConstructor(Backends.class);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+      needsBackends.setAccessible(true); // rows are package-private, next to their command
+      return needsBackends.newInstance(backends);
+    }
   }
 
   /** A usage error: bad flag, bad variable, unknown command. */

@@ -4,7 +4,8 @@ import dev.dq.app.bench.BenchSettings.Mode;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
 import dev.dq.app.config.CommandFailedException;
-import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.Setting;
+import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.config.WorkerSettings;
 import dev.dq.core.port.Broker;
@@ -44,7 +45,6 @@ public final class BenchCommand implements Callable<Integer> {
   /** Connections beyond one per worker: producers, the heartbeat and the reaper. */
   private static final int SPARE_CONNECTIONS = 8;
 
-  private final SettingResolver env;
   private final Supplier<AppSettings> app;
   private final Backends backends;
   @Spec CommandSpec spec;
@@ -52,44 +52,58 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--backend",
       paramLabel = "NAME",
+      converter = Backend.class,
       description = "memory or redis (default: --broker / DQ_BROKER).")
   String backend;
 
   @Option(
       names = "--mode",
       paramLabel = "MODE",
-      description = "enqueue, process, latency or all (default all).")
+      converter = ModeName.class,
+      description = "enqueue, process, latency or all (default ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per mode (default 100000).")
-  String tasks;
+  @Option(
+      names = "--tasks",
+      paramLabel = "N",
+      converter = Tasks.class,
+      description = "Tasks per mode (default ${DEFAULT-VALUE}).")
+  int tasks;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Worker threads (default 8).")
-  String workers;
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      converter = Workers.class,
+      description = "Worker threads (default ${DEFAULT-VALUE}).")
+  int workers;
 
   @Option(
       names = "--payload-bytes",
       paramLabel = "N",
-      description = "Payload size of every task (default 100).")
-  String payloadBytes;
+      converter = PayloadBytes.class,
+      description = "Payload size of every task (default ${DEFAULT-VALUE}).")
+  int payloadBytes;
 
   @Option(
       names = "--prefetch",
       paramLabel = "N",
-      description = "Tasks a worker claims per call (default 16).")
-  String prefetch;
+      converter = Prefetch.class,
+      description = "Tasks a worker claims per call (default ${DEFAULT-VALUE}).")
+  int prefetch;
 
   @Option(
       names = "--batch",
       paramLabel = "N",
-      description = "Tasks per enqueue call (default 1000).")
-  String batch;
+      converter = Batch.class,
+      description = "Tasks per enqueue call (default ${DEFAULT-VALUE}).")
+  int batch;
 
   @Option(
       names = "--latency-samples",
       paramLabel = "N",
-      description = "Tasks sent one at a time (default 2000).")
-  String latencySamples;
+      converter = LatencySamples.class,
+      description = "Tasks sent one at a time (default ${DEFAULT-VALUE}).")
+  int latencySamples;
 
   @Option(names = "--json", description = "Print one JSON object per result instead of a table.")
   boolean json;
@@ -99,8 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
    *     command runs
    * @param backends the brokers a bench can measure
    */
-  public BenchCommand(SettingResolver env, Supplier<AppSettings> app, Backends backends) {
-    this.env = env;
+  public BenchCommand(Supplier<AppSettings> app, Backends backends) {
     this.app = app;
     this.backends = backends;
   }
@@ -108,27 +121,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     AppSettings shared = app.get();
-    String name = env.choice(backend, "--backend", "DQ_BROKER", shared.broker(), backends.names());
-    String chosen = env.choice(mode, "--mode", "DQ_BENCH_MODE", "all", MODES);
+    String name = backend != null ? backend : shared.broker();
     BenchSettings settings =
         new BenchSettings(
-            env.intInRange(tasks, "--tasks", "DQ_BENCH_TASKS", 100_000, 1, 50_000_000),
-            env.intInRange(
-                workers, "--workers", "DQ_BENCH_WORKERS", 8, 1, WorkerSettings.MAX_WORKERS),
-            env.intInRange(
-                payloadBytes, "--payload-bytes", "DQ_BENCH_PAYLOAD_BYTES", 100, 0, 1 << 20),
-            env.intInRange(prefetch, "--prefetch", "DQ_BENCH_PREFETCH", 16, 1, 10_000),
-            env.intInRange(batch, "--batch", "DQ_BENCH_BATCH", 1000, 1, 100_000),
-            env.intInRange(
-                latencySamples,
-                "--latency-samples",
-                "DQ_BENCH_LATENCY_SAMPLES",
-                2000,
-                1,
-                1_000_000),
-            chosen.equals("all")
+            tasks,
+            workers,
+            payloadBytes,
+            prefetch,
+            batch,
+            latencySamples,
+            mode.equals("all")
                 ? EnumSet.allOf(Mode.class)
-                : EnumSet.of(Mode.valueOf(chosen.toUpperCase(Locale.ROOT))));
+                : EnumSet.of(Mode.valueOf(mode.toUpperCase(Locale.ROOT))));
     IntFunction<Broker> brokers =
         capacity ->
             backends.open(
@@ -169,6 +173,55 @@ public final class BenchCommand implements Callable<Integer> {
   private static void deleteQueue(Broker broker, String queue) {
     if (broker instanceof QueueAdmin admin) {
       admin.deleteQueue(queue);
+    }
+  }
+
+  /** The backend, one of the registry's; without it, the root's broker. */
+  static final class Backend extends Setting<String> {
+    Backend(Backends backends) {
+      super("DQ_BROKER", null, Rule.choice(backends.names()));
+    }
+  }
+
+  static final class ModeName extends Setting<String> {
+    ModeName() {
+      super("DQ_BENCH_MODE", "all", Rule.choice(MODES));
+    }
+  }
+
+  static final class Tasks extends Setting<Integer> {
+    Tasks() {
+      super("DQ_BENCH_TASKS", "100000", Rule.wholeNumber(1, 50_000_000));
+    }
+  }
+
+  static final class Workers extends Setting<Integer> {
+    Workers() {
+      super("DQ_BENCH_WORKERS", "8", Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS));
+    }
+  }
+
+  static final class PayloadBytes extends Setting<Integer> {
+    PayloadBytes() {
+      super("DQ_BENCH_PAYLOAD_BYTES", "100", Rule.wholeNumber(0, 1 << 20));
+    }
+  }
+
+  static final class Prefetch extends Setting<Integer> {
+    Prefetch() {
+      super("DQ_BENCH_PREFETCH", "16", Rule.wholeNumber(1, 10_000));
+    }
+  }
+
+  static final class Batch extends Setting<Integer> {
+    Batch() {
+      super("DQ_BENCH_BATCH", "1000", Rule.wholeNumber(1, 100_000));
+    }
+  }
+
+  static final class LatencySamples extends Setting<Integer> {
+    LatencySamples() {
+      super("DQ_BENCH_LATENCY_SAMPLES", "2000", Rule.wholeNumber(1, 1_000_000));
     }
   }
 }

@@ -1,22 +1,23 @@
 package dev.dq.app.config;
 
+import dev.dq.app.config.Setting.Rule;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Names;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * Resolves one setting from a flag, else an environment variable, else a default. Injected as a
- * plain map so tests need no real environment. An empty variable counts as unset, as shells make it
- * easy to export one by accident.
+ * The environment the command line reads, injected as a plain map so tests need no real
+ * environment, with the wording of every setting error ({@link #bad}). Commands declare typed
+ * options whose {@link Setting} rows read it through {@link EnvironmentDefaults}; the methods that
+ * resolve one setting by hand (flag, else variable, else default) apply the same {@link
+ * Setting.Rule}s. An empty variable counts as unset, as shells make it easy to export one by
+ * accident.
  */
 public record SettingResolver(Map<String, String> vars) {
   private static final int MAX_QUOTED = 40;
@@ -31,33 +32,13 @@ public record SettingResolver(Map<String, String> vars) {
    */
   public int intInRange(
       String flagValue, String flag, String variable, int defaultValue, int min, int max) {
-    String source = flagValue != null ? flag : variable;
-    String raw = flagValue != null ? flagValue : vars.get(variable);
-    if (raw == null || raw.isBlank()) {
-      return defaultValue;
-    }
-    try {
-      int value = Integer.parseInt(raw.trim());
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below, with the same message as an out-of-range value
-    }
-    throw bad(source, raw, "a whole number from " + min + " to " + max);
+    return value(flagValue, flag, variable, defaultValue, Rule.wholeNumber(min, max));
   }
 
   /** One of {@code names}, case-insensitive, returned in lower case; the error lists them. */
   public String choice(
       String flagValue, String flag, String variable, String defaultName, Set<String> names) {
-    String source = flagValue != null ? flag : variable;
-    String raw = flagValue != null ? flagValue : vars.get(variable);
-    String name = raw == null || raw.isBlank() ? defaultName : raw.trim().toLowerCase(Locale.ROOT);
-    if (!names.contains(name)) {
-      throw bad(
-          source, raw, "one of " + names.stream().sorted().collect(Collectors.joining(" | ")));
-    }
-    return name;
+    return value(flagValue, flag, variable, defaultName, Rule.choice(names));
   }
 
   /**
@@ -71,37 +52,13 @@ public record SettingResolver(Map<String, String> vars) {
       Duration defaultValue,
       Duration min,
       Duration max) {
-    String expected =
-        "a duration from "
-            + Durations.format(min)
-            + " to "
-            + Durations.format(max)
-            + " (e.g. 500ms, 30s, 5m)";
-    return value(
-        flagValue,
-        flag,
-        variable,
-        defaultValue,
-        expected,
-        raw -> {
-          Duration d = Durations.parse(raw);
-          return d.compareTo(min) >= 0 && d.compareTo(max) <= 0 ? d : null;
-        });
+    return value(flagValue, flag, variable, defaultValue, Rule.duration(min, max));
   }
 
   /** A number within {@code [min, max]}, such as a probability. */
   public double decimal(
       String flagValue, String flag, String variable, double defaultValue, double min, double max) {
-    return value(
-        flagValue,
-        flag,
-        variable,
-        defaultValue,
-        "a number from " + min + " to " + max,
-        raw -> {
-          double d = Double.parseDouble(raw);
-          return d >= min && d <= max ? d : null;
-        });
+    return value(flagValue, flag, variable, defaultValue, Rule.decimal(min, max));
   }
 
   /** Free text (an address, a URL); unset or blank gives the default. */
@@ -121,6 +78,11 @@ public record SettingResolver(Map<String, String> vars) {
       List<T> defaults,
       String expected,
       Function<String, T> parser) {
+    return list(flagValues, flag, variable, defaults, new Rule<>(expected, parser));
+  }
+
+  private <T> List<T> list(
+      List<String> flagValues, String flag, String variable, List<T> defaults, Rule<T> rule) {
     boolean fromFlags = flagValues != null && !flagValues.isEmpty();
     String source = fromFlags ? flag : variable;
     List<String> raw = fromFlags ? flagValues : split(vars.get(variable));
@@ -129,7 +91,7 @@ public record SettingResolver(Map<String, String> vars) {
     }
     List<T> values = new ArrayList<>();
     for (String item : raw) {
-      values.add(parse(source, item, expected, parser));
+      values.add(parse(source, item, rule));
     }
     return List.copyOf(values);
   }
@@ -144,50 +106,27 @@ public record SettingResolver(Map<String, String> vars) {
       String variable,
       String expected,
       Function<String, T> valueParser) {
-    List<Map.Entry<String, T>> entries =
-        list(
-            flagValues,
-            flag,
-            variable,
-            List.of(),
-            "TYPE=" + expected,
-            item -> {
-              int eq = item.indexOf('=');
-              if (eq < 1) {
-                return null;
-              }
-              String type = item.substring(0, eq).trim();
-              T value = valueParser.apply(item.substring(eq + 1).trim());
-              return value == null || !isName(type) ? null : Map.entry(type, value);
-            });
-    Map<String, T> map = new LinkedHashMap<>();
-    entries.forEach(e -> map.put(e.getKey(), e.getValue()));
-    return Map.copyOf(map);
+    return Setting.asMap(
+        list(flagValues, flag, variable, List.of(), Rule.pair(new Rule<>(expected, valueParser))));
   }
 
   private <T> T value(
-      String flagValue,
-      String flag,
-      String variable,
-      T defaultValue,
-      String expected,
-      Function<String, T> parser) {
+      String flagValue, String flag, String variable, T defaultValue, Rule<T> rule) {
     String source = flagValue != null ? flag : variable;
     String raw = flagValue != null ? flagValue : vars.get(variable);
-    return raw == null || raw.isBlank() ? defaultValue : parse(source, raw, expected, parser);
+    return raw == null || raw.isBlank() ? defaultValue : parse(source, raw, rule);
   }
 
-  /** {@code parser} returns null or throws IAE (NumberFormatException included) for a bad value. */
-  private static <T> T parse(
-      String source, String raw, String expected, Function<String, T> parser) {
+  /** The rule's parser returns null or throws IAE (NumberFormatException included) when bad. */
+  private static <T> T parse(String source, String raw, Rule<T> rule) {
     T value;
     try {
-      value = parser.apply(raw.trim());
+      value = rule.parser().apply(raw.trim());
     } catch (IllegalArgumentException e) {
       value = null;
     }
     if (value == null) {
-      throw bad(source, raw, expected);
+      throw bad(source, raw, rule.expected());
     }
     return value;
   }
@@ -199,8 +138,7 @@ public record SettingResolver(Map<String, String> vars) {
         flag,
         variable,
         defaultValue,
-        "a queue name of 1-128 characters [A-Za-z0-9._:-]",
-        raw -> isName(raw) ? raw : null);
+        Rule.queueName("a queue name of 1-128 characters [A-Za-z0-9._:-]"));
   }
 
   /**
@@ -209,8 +147,7 @@ public record SettingResolver(Map<String, String> vars) {
    */
   public List<String> queues(
       List<String> flagValues, String flag, String variable, List<String> defaults) {
-    return list(
-        flagValues, flag, variable, defaults, "a queue name", raw -> isName(raw) ? raw : null);
+    return list(flagValues, flag, variable, defaults, Rule.queueName("a queue name"));
   }
 
   /** Whether {@code value} is a valid task type or queue name (core's one rule). */

@@ -1,7 +1,8 @@
 package dev.dq.app.demo;
 
 import dev.dq.app.config.AppSettings;
-import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.Setting;
+import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.config.WorkerSettings;
 import java.time.Duration;
@@ -28,9 +29,9 @@ import picocli.CommandLine.Option;
     },
     footerHeading = "%nEnvironment:%n",
     footer = {
-      "  WORKERS         worker threads (default 3)",
-      "  TASKS           tasks to publish (default 10)",
-      "  MAX_ATTEMPTS    attempts per task (default 3)",
+      "  WORKERS         worker threads",
+      "  TASKS           tasks to publish",
+      "  MAX_ATTEMPTS    attempts per task",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -47,27 +48,30 @@ public final class DemoCommand implements Callable<Integer> {
     int launch(AppSettings app, DemoSettings demo);
   }
 
-  private final SettingResolver env;
   private final Supplier<AppSettings> app;
   private final Launcher launcher;
 
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = "Worker threads (env WORKERS, default 3).")
-  String workers;
+      converter = Workers.class,
+      description = "Worker threads (env WORKERS, default ${DEFAULT-VALUE}).")
+  int workers;
 
   @Option(
       names = "--tasks",
       paramLabel = "N",
-      description = "Tasks to publish (env TASKS, default 10).")
-  String tasks;
+      converter = Tasks.class,
+      description = "Tasks to publish (env TASKS, default ${DEFAULT-VALUE}).")
+  int tasks;
 
   @Option(
       names = "--max-attempts",
       paramLabel = "N",
-      description = "Attempts per task before the dead-letter queue (env MAX_ATTEMPTS, default 3).")
-  String maxAttempts;
+      converter = MaxAttempts.class,
+      description =
+          "Attempts per task before the dead-letter queue (env MAX_ATTEMPTS, default ${DEFAULT-VALUE}).")
+  int maxAttempts;
 
   @Option(
       names = "--seed",
@@ -79,8 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
   /**
    * @param app the shared settings of the root command, resolved when this command runs
    */
-  public DemoCommand(SettingResolver env, Supplier<AppSettings> app, Launcher launcher) {
-    this.env = env;
+  public DemoCommand(Supplier<AppSettings> app, Launcher launcher) {
     this.app = app;
     this.launcher = launcher;
   }
@@ -91,12 +94,25 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   DemoSettings settings() {
-    int w = env.intInRange(workers, "--workers", "WORKERS", 3, 1, MAX_WORKERS);
-    int t = env.intInRange(tasks, "--tasks", "TASKS", 10, 1, MAX_TASKS);
-    int a =
-        env.intInRange(
-            maxAttempts, "--max-attempts", "MAX_ATTEMPTS", 3, 1, WorkerSettings.MAX_ATTEMPTS);
     long s = seed != null ? seed : ThreadLocalRandom.current().nextLong();
-    return new DemoSettings(new WorkerSettings(w, a, GRACE), t, s);
+    return new DemoSettings(new WorkerSettings(workers, maxAttempts, GRACE), tasks, s);
+  }
+
+  static final class Workers extends Setting<Integer> {
+    Workers() {
+      super("WORKERS", "3", Rule.wholeNumber(1, MAX_WORKERS));
+    }
+  }
+
+  static final class Tasks extends Setting<Integer> {
+    Tasks() {
+      super("TASKS", "10", Rule.wholeNumber(1, MAX_TASKS));
+    }
+  }
+
+  static final class MaxAttempts extends Setting<Integer> {
+    MaxAttempts() {
+      super("MAX_ATTEMPTS", "3", Rule.wholeNumber(1, WorkerSettings.MAX_ATTEMPTS));
+    }
   }
 }

@@ -9,7 +9,6 @@ import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.TaskNotFoundException;
 import dev.dq.core.task.InvalidTaskException;
-import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -44,14 +43,13 @@ public final class DlqCommand implements Callable<Integer> {
    * The {@code dlq} command with its subcommands; {@code app} and {@code sessions} as for {@link
    * PublishCommand}.
    */
-  public static CommandLine commandLine(
-      SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
+  public static CommandLine commandLine(Supplier<AppSettings> app, BrokerSessions sessions) {
     CommandLine dlq = new CommandLine(new DlqCommand());
-    dlq.addSubcommand("list", new ListCommand(env, app, sessions));
-    dlq.addSubcommand("show", new ShowCommand(env, app, sessions));
-    dlq.addSubcommand("requeue", new RequeueCommand(env, app, sessions));
-    dlq.addSubcommand("delete", new DeleteCommand(env, app, sessions));
-    dlq.addSubcommand("purge", new PurgeCommand(env, app, sessions));
+    dlq.addSubcommand("list", new ListCommand(app, sessions));
+    dlq.addSubcommand("show", new ShowCommand(app, sessions));
+    dlq.addSubcommand("requeue", new RequeueCommand(app, sessions));
+    dlq.addSubcommand("delete", new DeleteCommand(app, sessions));
+    dlq.addSubcommand("purge", new PurgeCommand(app, sessions));
     return dlq;
   }
 
@@ -67,7 +65,8 @@ public final class DlqCommand implements Callable<Integer> {
     @Option(
         names = "--queue",
         paramLabel = "NAME",
-        description = "Queue (env DQ_QUEUE, default: default).")
+        converter = OpsSettings.Queue.class,
+        description = "Queue (env DQ_QUEUE, default: ${DEFAULT-VALUE}).")
     String queue;
 
     @Option(names = "--json", description = "Print JSON instead of text.")
@@ -76,21 +75,15 @@ public final class DlqCommand implements Callable<Integer> {
 
   /** What every subcommand shares: settings, the broker session, output. */
   abstract static class Sub implements Callable<Integer> {
-    final SettingResolver env;
     private final Supplier<AppSettings> app;
     private final BrokerSessions sessions;
 
     @Spec CommandSpec spec;
     @Mixin Options options;
 
-    Sub(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      this.env = env;
+    Sub(Supplier<AppSettings> app, BrokerSessions sessions) {
       this.app = app;
       this.sessions = sessions;
-    }
-
-    String queue() {
-      return env.queue(options.queue, "--queue", "DQ_QUEUE", Task.DEFAULT_QUEUE);
     }
 
     static TaskId id(String raw) {
@@ -122,10 +115,9 @@ public final class DlqCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
       AppSettings shared = app.get();
-      String queue = queue();
       check();
       try (BrokerSession session = BrokerSession.open(sessions, shared)) {
-        return run(session.deadLetters(), queue);
+        return run(session.deadLetters(), options.queue);
       }
     }
 
@@ -146,30 +138,27 @@ public final class DlqCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       header = "Lists dead letters, oldest first.")
   static final class ListCommand extends Sub {
-    @Option(names = "--limit", paramLabel = "N", description = "At most N entries (default 100).")
-    String limit;
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        converter = OpsSettings.DlqLimit.class,
+        description = "At most N entries (default ${DEFAULT-VALUE}).")
+    int limit;
 
     @Option(
         names = "--offset",
         paramLabel = "N",
-        description = "Skip the N oldest entries (default 0).")
-    String offset;
+        converter = OpsSettings.DlqOffset.class,
+        description = "Skip the N oldest entries (default ${DEFAULT-VALUE}).")
+    int offset;
 
-    ListCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      super(env, app, sessions);
-    }
-
-    @Override
-    void check() {
-      env.intInRange(limit, "--limit", "DQ_DLQ_LIMIT", 100, 1, MAX_LIMIT);
-      env.intInRange(offset, "--offset", "DQ_DLQ_OFFSET", 0, 0, Integer.MAX_VALUE);
+    ListCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
+      super(app, sessions);
     }
 
     @Override
     int run(DeadLetterQueue dead, String queue) {
-      int n = env.intInRange(limit, "--limit", "DQ_DLQ_LIMIT", 100, 1, MAX_LIMIT);
-      int from = env.intInRange(offset, "--offset", "DQ_DLQ_OFFSET", 0, 0, Integer.MAX_VALUE);
-      List<DeadLetter> entries = dead.list(queue, from, n);
+      List<DeadLetter> entries = dead.list(queue, offset, limit);
       long total = dead.size(queue);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("queue", queue);
@@ -210,8 +199,8 @@ public final class DlqCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "Task id.")
     String id;
 
-    OneEntry(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      super(env, app, sessions);
+    OneEntry(Supplier<AppSettings> app, BrokerSessions sessions) {
+      super(app, sessions);
     }
 
     @Override
@@ -232,8 +221,8 @@ public final class DlqCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       header = "Shows one dead letter with its payload.")
   static final class ShowCommand extends OneEntry {
-    ShowCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      super(env, app, sessions);
+    ShowCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
+      super(app, sessions);
     }
 
     @Override
@@ -262,8 +251,8 @@ public final class DlqCommand implements Callable<Integer> {
                 + "that die again meanwhile stay for a later call.")
     boolean all;
 
-    RequeueCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      super(env, app, sessions);
+    RequeueCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
+      super(app, sessions);
     }
 
     @Override
@@ -296,8 +285,8 @@ public final class DlqCommand implements Callable<Integer> {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, header = "Deletes one dead letter.")
   static final class DeleteCommand extends OneEntry {
-    DeleteCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      super(env, app, sessions);
+    DeleteCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
+      super(app, sessions);
     }
 
     @Override
@@ -315,8 +304,8 @@ public final class DlqCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       header = "Deletes the dead letters of the queue present when it starts.")
   static final class PurgeCommand extends Sub {
-    PurgeCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-      super(env, app, sessions);
+    PurgeCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
+      super(app, sessions);
     }
 
     @Override

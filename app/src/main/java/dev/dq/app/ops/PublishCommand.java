@@ -55,7 +55,6 @@ public final class PublishCommand implements Callable<Integer> {
   static final int BATCH = 500;
   static final int MAX_COUNT = 1_000_000;
 
-  private final SettingResolver env;
   private final Supplier<AppSettings> app;
   private final BrokerSessions sessions;
   private final InputStream in;
@@ -71,7 +70,8 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--queue",
       paramLabel = "NAME",
-      description = "Queue (env DQ_QUEUE, default: default).")
+      converter = OpsSettings.Queue.class,
+      description = "Queue (env DQ_QUEUE, default: ${DEFAULT-VALUE}).")
   String queue;
 
   @Option(names = "--payload", paramLabel = "TEXT", description = "Payload text (UTF-8).")
@@ -83,23 +83,26 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--count",
       paramLabel = "N",
-      description = "How many tasks to publish with --type (default 1).")
-  String count;
+      converter = OpsSettings.PublishCount.class,
+      description = "How many tasks to publish with --type (default ${DEFAULT-VALUE}).")
+  int count;
 
   @Option(
       names = "--delay",
       paramLabel = "DURATION",
+      converter = OpsSettings.PublishDelay.class,
       description =
           "Make the tasks ready only after this long, measured on the broker's clock (the Redis server's "
-              + "TIME), not this host's (default 0). Delayed tasks are sent one by one.")
-  String delay;
+              + "TIME), not this host's (default ${DEFAULT-VALUE}). Delayed tasks are sent one by one.")
+  Duration delay;
 
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
+      converter = OpsSettings.PublishTimeout.class,
       description =
-          "How long to wait for room in a full queue (env DQ_PUBLISH_TIMEOUT, default 5s).")
-  String timeout;
+          "How long to wait for room in a full queue (env DQ_PUBLISH_TIMEOUT, default ${DEFAULT-VALUE}).")
+  Duration timeout;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -111,9 +114,7 @@ public final class PublishCommand implements Callable<Integer> {
    *     command runs
    * @param sessions opens the broker once the settings are known
    */
-  public PublishCommand(
-      SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions, InputStream in) {
-    this.env = env;
+  public PublishCommand(Supplier<AppSettings> app, BrokerSessions sessions, InputStream in) {
     this.app = app;
     this.sessions = sessions;
     this.in = in;
@@ -135,11 +136,11 @@ public final class PublishCommand implements Callable<Integer> {
   }
 
   PublishSettings settings() {
-    String q = env.queue(queue, "--queue", "DQ_QUEUE", Task.DEFAULT_QUEUE);
     if (type != null && !SettingResolver.isName(type)) {
       throw SettingResolver.bad("--type", type, "a task type of 1-128 characters [A-Za-z0-9._:-]");
     }
-    if (type == null && (payload != null || payloadFile != null || count != null)) {
+    boolean countGiven = spec.commandLine().getParseResult().hasMatchedOption("--count");
+    if (type == null && (payload != null || payloadFile != null || countGiven)) {
       throw new BadSettingException("--payload, --payload-file and --count need --type");
     }
     if (payload != null && payloadFile != null) {
@@ -148,24 +149,7 @@ public final class PublishCommand implements Callable<Integer> {
     if (payloadFile != null && !Files.isReadable(payloadFile)) {
       throw SettingResolver.bad("--payload-file", payloadFile.toString(), "a readable file");
     }
-    int n = env.intInRange(count, "--count", "DQ_PUBLISH_COUNT", 1, 1, MAX_COUNT);
-    Duration d =
-        env.duration(
-            delay,
-            "--delay",
-            "DQ_PUBLISH_DELAY",
-            Duration.ZERO,
-            Duration.ZERO,
-            Duration.ofDays(30));
-    Duration t =
-        env.duration(
-            timeout,
-            "--timeout",
-            "DQ_PUBLISH_TIMEOUT",
-            Duration.ofSeconds(5),
-            Duration.ZERO,
-            Duration.ofMinutes(10));
-    return new PublishSettings(q, type, payload, payloadFile, n, d, t);
+    return new PublishSettings(queue, type, payload, payloadFile, count, delay, timeout);
   }
 
   private void publish(

@@ -1,7 +1,7 @@
 package dev.dq.app.ops;
 
 import dev.dq.app.config.AppSettings;
-import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.EnvironmentDefaults;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.lifecycle.Lifecycle;
 import dev.dq.core.port.Broker;
@@ -41,7 +41,6 @@ import picocli.CommandLine.Spec;
 public final class StatsCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(StatsCommand.class);
 
-  private final SettingResolver env;
   private final Supplier<AppSettings> app;
   private final BrokerSessions sessions;
 
@@ -50,6 +49,9 @@ public final class StatsCommand implements Callable<Integer> {
   @Option(
       names = "--queue",
       paramLabel = "NAME",
+      converter = OpsSettings.Queues.class,
+      split = EnvironmentDefaults.ITEMS,
+      hideParamSyntax = true,
       description = "Queue to show; repeatable (env DQ_QUEUES).")
   List<String> queues;
 
@@ -62,16 +64,17 @@ public final class StatsCommand implements Callable<Integer> {
   @Option(
       names = "--interval",
       paramLabel = "DURATION",
-      description = "Refresh interval of --watch (env DQ_STATS_INTERVAL, default 2s).")
-  String interval;
+      converter = OpsSettings.StatsInterval.class,
+      description =
+          "Refresh interval of --watch (env DQ_STATS_INTERVAL, default ${DEFAULT-VALUE}).")
+  Duration interval;
 
   /**
    * @param app the shared settings of the root command, resolved (and logging configured) when this
    *     command runs
    * @param sessions opens the broker once the settings are known
    */
-  public StatsCommand(SettingResolver env, Supplier<AppSettings> app, BrokerSessions sessions) {
-    this.env = env;
+  public StatsCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
     this.app = app;
     this.sessions = sessions;
   }
@@ -79,15 +82,8 @@ public final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AppSettings shared = app.get();
-    List<String> named = env.queues(queues, "--queue", "DQ_QUEUES", List.of());
-    Duration every =
-        env.duration(
-            interval,
-            "--interval",
-            "DQ_STATS_INTERVAL",
-            Duration.ofSeconds(2),
-            Duration.ofMillis(100),
-            Duration.ofHours(1));
+    List<String> named = queues == null ? List.of() : List.copyOf(queues);
+    Duration every = interval;
     BrokerSession session = BrokerSession.open(sessions, shared);
     if (!watch) {
       try (session) {

@@ -2,12 +2,16 @@ package dev.dq.app.run;
 
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Durations;
-import dev.dq.app.config.SettingResolver;
+import dev.dq.app.config.EnvironmentDefaults;
+import dev.dq.app.config.Setting;
+import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.config.WorkerSettings;
 import dev.dq.app.handlers.FlakyHandler;
+import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -45,88 +49,104 @@ public final class RunCommand implements Callable<Integer> {
   static final Duration MAX_GRACE = Duration.ofHours(1);
   static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
-  private final SettingResolver env;
   private final Supplier<AppSettings> app;
   private final WorkerWiring wiring;
 
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = "Worker threads (env DQ_WORKERS, default 4).")
-  String workers;
+      converter = Workers.class,
+      description = "Worker threads (env DQ_WORKERS, default ${DEFAULT-VALUE}).")
+  int workers;
 
   @Option(
       names = "--queue",
       paramLabel = "NAME",
+      converter = Queues.class,
+      split = EnvironmentDefaults.ITEMS,
+      hideParamSyntax = true,
+      defaultValue = Task.DEFAULT_QUEUE,
       description =
-          "Queue to serve; repeatable (env DQ_QUEUES, comma-separated; default: default).")
+          "Queue to serve; repeatable (env DQ_QUEUES, comma-separated; default: ${DEFAULT-VALUE}).")
   List<String> queues;
 
   @Option(
       names = "--max-attempts",
       paramLabel = "N",
+      converter = MaxAttempts.class,
       description =
-          "Attempts per task before the dead-letter queue (env DQ_MAX_ATTEMPTS, default 3).")
-  String maxAttempts;
+          "Attempts per task before the dead-letter queue (env DQ_MAX_ATTEMPTS, default ${DEFAULT-VALUE}).")
+  int maxAttempts;
 
   @Option(
       names = "--task-timeout",
       paramLabel = "TYPE=DURATION",
+      converter = TaskTimeouts.class,
+      split = EnvironmentDefaults.ITEMS,
+      hideParamSyntax = true,
       description =
           "Handler time limit for a task type, e.g. email=30s; repeatable (env DQ_TASK_TIMEOUTS).")
-  List<String> timeouts;
+  List<Map.Entry<String, Duration>> timeouts;
 
   @Option(
       names = "--concurrency",
       paramLabel = "TYPE=N",
+      converter = Concurrency.class,
+      split = EnvironmentDefaults.ITEMS,
+      hideParamSyntax = true,
       description =
           "Most handlers of a task type at once, e.g. email=2; repeatable (env DQ_CONCURRENCY).")
-  List<String> concurrency;
+  List<Map.Entry<String, Integer>> concurrency;
 
   @Option(
       names = "--grace",
       paramLabel = "DURATION",
+      converter = Grace.class,
       description =
-          "How long a stop waits for running handlers before interrupting them (env DQ_GRACE, default 30s).")
-  String grace;
+          "How long a stop waits for running handlers before interrupting them (env DQ_GRACE, "
+              + "default ${DEFAULT-VALUE}).")
+  Duration grace;
 
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
+      converter = MetricsPort.class,
       description =
-          "Port of /metrics and /health; 0 turns them off (env DQ_METRICS_PORT, default 9400).")
-  String metricsPort;
+          "Port of /metrics and /health; 0 turns them off (env DQ_METRICS_PORT, default ${DEFAULT-VALUE}).")
+  int metricsPort;
 
   @Option(
       names = "--metrics-bind",
       paramLabel = "ADDRESS",
+      converter = MetricsBind.class,
       description =
-          "Address /metrics and /health listen on (env DQ_METRICS_BIND, default 127.0.0.1).")
+          "Address /metrics and /health listen on (env DQ_METRICS_BIND, default ${DEFAULT-VALUE}).")
   String metricsBind;
 
   @Option(
       names = "--prefetch",
       paramLabel = "N",
+      converter = Prefetch.class,
       description =
           "Tasks a worker claims per broker call and successes it acks per call; more saves round trips "
-              + "to Redis (env DQ_PREFETCH, default 4).")
-  String prefetch;
+              + "to Redis (env DQ_PREFETCH, default ${DEFAULT-VALUE}).")
+  int prefetch;
 
   @Option(
       names = "--flaky-rate",
       paramLabel = "P",
+      converter = FlakyRate.class,
       description =
           "Failure probability of the flaky handler when its payload names none (env DQ_FLAKY_RATE, "
-              + "default 0.5).")
-  String flakyRate;
+              + "default ${DEFAULT-VALUE}).")
+  double flakyRate;
 
   /**
    * @param app the shared settings of the root command, resolved (and logging configured) when this
    *     command runs
    * @param wiring builds the pool and what it needs once the settings are known
    */
-  public RunCommand(SettingResolver env, Supplier<AppSettings> app, WorkerWiring wiring) {
-    this.env = env;
+  public RunCommand(Supplier<AppSettings> app, WorkerWiring wiring) {
     this.app = app;
     this.wiring = wiring;
   }
@@ -140,44 +160,92 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   RunSettings settings() {
-    int w = env.intInRange(workers, "--workers", "DQ_WORKERS", 4, 1, WorkerSettings.MAX_WORKERS);
-    List<String> q =
-        env.queues(queues, "--queue", "DQ_QUEUES", List.of(dev.dq.core.task.Task.DEFAULT_QUEUE));
-    int a =
-        env.intInRange(
-            maxAttempts, "--max-attempts", "DQ_MAX_ATTEMPTS", 3, 1, WorkerSettings.MAX_ATTEMPTS);
-    var t =
-        env.pairs(
-            timeouts,
-            "--task-timeout",
-            "DQ_TASK_TIMEOUTS",
-            "DURATION",
-            raw -> {
-              Duration d = Durations.parse(raw);
-              return d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0 ? null : d;
-            });
-    var c =
-        env.pairs(
-            concurrency,
-            "--concurrency",
-            "DQ_CONCURRENCY",
-            "N (1-" + WorkerSettings.MAX_WORKERS + ")",
-            raw -> {
-              int n = Integer.parseInt(raw);
-              return n >= 1 && n <= WorkerSettings.MAX_WORKERS ? n : null;
-            });
-    Duration g =
-        env.duration(
-            grace, "--grace", "DQ_GRACE", Duration.ofSeconds(30), Duration.ZERO, MAX_GRACE);
-    int port =
-        env.intInRange(
-            metricsPort, "--metrics-port", "DQ_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535);
-    String bind = env.text(metricsBind, "DQ_METRICS_BIND", "127.0.0.1");
-    double rate =
-        env.decimal(flakyRate, "--flaky-rate", "DQ_FLAKY_RATE", FlakyHandler.DEFAULT_RATE, 0, 1);
-    int p =
-        env.intInRange(prefetch, "--prefetch", "DQ_PREFETCH", DEFAULT_PREFETCH, 1, MAX_PREFETCH);
     return new RunSettings(
-        new WorkerSettings(w, a, g, q, t, c, p), new MetricsSettings(bind, port), rate);
+        new WorkerSettings(
+            workers,
+            maxAttempts,
+            grace,
+            List.copyOf(queues),
+            Setting.asMap(timeouts),
+            Setting.asMap(concurrency),
+            prefetch),
+        new MetricsSettings(metricsBind, metricsPort),
+        flakyRate);
+  }
+
+  static final class Workers extends Setting<Integer> {
+    Workers() {
+      super("DQ_WORKERS", "4", Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS));
+    }
+  }
+
+  /** One queue; the variable is a comma-separated list, the default is the option's. */
+  static final class Queues extends Setting<String> {
+    Queues() {
+      super("DQ_QUEUES", null, Rule.queueName("a queue name"));
+    }
+  }
+
+  static final class MaxAttempts extends Setting<Integer> {
+    MaxAttempts() {
+      super("DQ_MAX_ATTEMPTS", "3", Rule.wholeNumber(1, WorkerSettings.MAX_ATTEMPTS));
+    }
+  }
+
+  static final class TaskTimeouts extends Setting<Map.Entry<String, Duration>> {
+    TaskTimeouts() {
+      super(
+          "DQ_TASK_TIMEOUTS",
+          null,
+          Rule.pair(
+              new Rule<>(
+                  "DURATION",
+                  raw -> {
+                    Duration d = Durations.parse(raw);
+                    return d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0 ? null : d;
+                  })));
+    }
+  }
+
+  static final class Concurrency extends Setting<Map.Entry<String, Integer>> {
+    Concurrency() {
+      super(
+          "DQ_CONCURRENCY",
+          null,
+          Rule.pair(
+              new Rule<>(
+                  "N (1-" + WorkerSettings.MAX_WORKERS + ")",
+                  Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS).parser())));
+    }
+  }
+
+  static final class Grace extends Setting<Duration> {
+    Grace() {
+      super("DQ_GRACE", "30s", Rule.duration(Duration.ZERO, MAX_GRACE));
+    }
+  }
+
+  static final class MetricsPort extends Setting<Integer> {
+    MetricsPort() {
+      super("DQ_METRICS_PORT", String.valueOf(DEFAULT_METRICS_PORT), Rule.wholeNumber(0, 65535));
+    }
+  }
+
+  static final class MetricsBind extends Setting<String> {
+    MetricsBind() {
+      super("DQ_METRICS_BIND", "127.0.0.1", Rule.text());
+    }
+  }
+
+  static final class Prefetch extends Setting<Integer> {
+    Prefetch() {
+      super("DQ_PREFETCH", String.valueOf(DEFAULT_PREFETCH), Rule.wholeNumber(1, MAX_PREFETCH));
+    }
+  }
+
+  static final class FlakyRate extends Setting<Double> {
+    FlakyRate() {
+      super("DQ_FLAKY_RATE", String.valueOf(FlakyHandler.DEFAULT_RATE), Rule.decimal(0, 1));
+    }
   }
 }

@@ -1,0 +1,83 @@
+package dev.dq.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dq.app.Cli;
+import dev.dq.app.config.WorkerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The typed options of run: pairs, lists, blanks and the help, beyond RunCommandTest. */
+final class RunOptionsTest {
+  private final Cli cli = new Cli();
+
+  private RunSettings runSettings(Map<String, String> env, String... args) {
+    List<CommandLine> parsed = cli.commandLine(env, "").parseArgs(args).asCommandLineList();
+    return ((RunCommand) parsed.get(parsed.size() - 1).getCommand()).settings();
+  }
+
+  @Test
+  void pairs_laterPairOfATypeWins_onTheCommandLineAndInTheVariable() {
+    RunSettings fromFlags =
+        runSettings(
+            Map.of(),
+            "run",
+            "--concurrency",
+            "a=1",
+            "--concurrency",
+            "b=2",
+            "--concurrency",
+            "a=3");
+    RunSettings fromEnv = runSettings(Map.of("DQ_TASK_TIMEOUTS", "a=1s, b=2s,,a=3s"), "run");
+
+    assertThat(fromFlags.pool().concurrency()).isEqualTo(Map.of("a", 3, "b", 2));
+    assertThat(fromEnv.pool().timeouts())
+        .isEqualTo(Map.of("a", Duration.ofSeconds(3), "b", Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void blankVariables_countAsUnset() {
+    RunSettings s =
+        runSettings(
+            Map.of("DQ_QUEUES", " , ", "DQ_METRICS_BIND", " ", "DQ_CONCURRENCY", ""), "run");
+
+    assertThat(s.pool().queues()).containsExactly("default");
+    assertThat(s.metrics().bind()).isEqualTo("127.0.0.1");
+    assertThat(s.pool().concurrency()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "--concurrency, email, 'TYPE=N (1-" + WorkerSettings.MAX_WORKERS + ")'",
+    "--concurrency, a b=1, 'TYPE=N (1-" + WorkerSettings.MAX_WORKERS + ")'",
+    "--task-timeout, echo=0s, TYPE=DURATION",
+    "--flaky-rate, 1.5, a number from 0.0 to 1.0",
+    "--queue, '', a queue name",
+  })
+  void badFlag_exits2WithTheMessageOfTheResolver(String flag, String value, String expected) {
+    assertThat(cli.execute(Map.of(), "", "run", flag, value)).isEqualTo(2);
+
+    assertThat(cli.err().strip())
+        .isEqualTo("dq: " + flag + " must be " + expected + ", got \"" + value + "\"");
+  }
+
+  @Test
+  void help_withBadVariables_isPrintedWithTheDefaults() {
+    Map<String, String> env = Map.of("DQ_WORKERS", "0", "DQ_QUEUES", "a b", "DQ_GRACE", "1s");
+
+    assertThat(cli.execute(env, "", "run", "--help")).isZero();
+
+    assertThat(cli.out().replaceAll("\\s+", " "))
+        .contains(
+            "(env DQ_WORKERS, default 4)",
+            "(env DQ_QUEUES, comma-separated; default: default)",
+            "(env DQ_GRACE, default 30s)",
+            "(env DQ_METRICS_PORT, default " + RunCommand.DEFAULT_METRICS_PORT + ")");
+    assertThat(cli.err()).isEmpty();
+  }
+}
