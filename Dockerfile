@@ -6,6 +6,7 @@ WORKDIR /src
 # Dependencies first, so that a source change does not download the world again.
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
+COPY bom/pom.xml bom/
 COPY core/pom.xml core/
 COPY adapters-memory/pom.xml adapters-memory/
 COPY adapters-redis/pom.xml adapters-redis/

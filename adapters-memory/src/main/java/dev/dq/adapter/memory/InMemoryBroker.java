@@ -43,6 +43,12 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
     this.deadLetters = new InMemoryDeadLetterQueue(store);
   }
 
+  /**
+   * A builder whose defaults are the system clock, room for 10,000 waiting tasks per queue and
+   * {@link TaskLimits#DEFAULT}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -50,6 +56,8 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
   /**
    * This broker's dead-letter queue: {@link #deadLetter} moves tasks into it, and its requeues come
    * back here.
+   *
+   * @return the dead-letter queue that shares this broker's state
    */
   public InMemoryDeadLetterQueue deadLetterQueue() {
     return deadLetters;
@@ -409,13 +417,24 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
 
     private Builder() {}
 
-    /** Source of time for lease expiry and delayed tasks (default the system clock). */
+    /**
+     * Source of time for lease expiry and delayed tasks (default the system clock).
+     *
+     * @param clock the clock to read
+     * @return this builder
+     */
     public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Most waiting (ready + delayed) tasks per queue (default 10,000). */
+    /**
+     * Most waiting (ready + delayed) tasks per queue (default 10,000).
+     *
+     * @param perQueue the capacity of each queue, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code perQueue} is below 1
+     */
     public Builder capacity(int perQueue) {
       if (perQueue < 1) {
         throw new IllegalArgumentException("capacity must be >= 1: " + perQueue);
@@ -424,12 +443,22 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
       return this;
     }
 
-    /** Size limits checked on enqueue (default {@link TaskLimits#DEFAULT}). */
+    /**
+     * Size limits checked on enqueue (default {@link TaskLimits#DEFAULT}).
+     *
+     * @param limits the limits a task must keep to
+     * @return this builder
+     */
     public Builder limits(TaskLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
+    /**
+     * Builds a new, empty broker with its own dead-letter queue.
+     *
+     * @return the broker
+     */
     public InMemoryBroker build() {
       return new InMemoryBroker(this);
     }

@@ -12,6 +12,12 @@ import dev.dq.core.task.TaskQueueException;
 public final class RedisAccessException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refusal, described by {@code message}.
+   *
+   * @param message the endpoint and the reason, never a password
+   * @param cause what the client reported
+   */
   public RedisAccessException(String message, Throwable cause) {
     super(message, cause);
   }

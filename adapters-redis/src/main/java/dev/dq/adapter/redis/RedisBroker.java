@@ -63,6 +63,9 @@ public final class RedisBroker implements Broker, QueueAdmin {
    * RedisBrokerConfig#poolSize()} for commands and, apart from it, one connection per queue this
    * instance is waiting on and a few for lease renewals (each opened on first use). Does not
    * connect yet.
+   *
+   * @param config the settings
+   * @return the broker
    */
   public static RedisBroker connect(RedisBrokerConfig config) {
     return new RedisBroker(RedisConnections.create(config), true, config);
@@ -72,12 +75,20 @@ public final class RedisBroker implements Broker, QueueAdmin {
    * A broker on a client the caller owns (and closes after this broker). Every call uses that
    * client, blocking waits too: one connection per queue this instance is waiting on, however many
    * dequeues wait.
+   *
+   * @param jedis the client to use
+   * @param config the settings
+   * @return the broker
    */
   public static RedisBroker using(UnifiedJedis jedis, RedisBrokerConfig config) {
     return new RedisBroker(jedis, false, config);
   }
 
-  /** The dead-letter queue of the same Redis, with the same capacity and limits. */
+  /**
+   * The dead-letter queue of the same Redis, with the same capacity and limits.
+   *
+   * @return the dead-letter queue
+   */
   public RedisDeadLetterQueue deadLetterQueue() {
     return deadLetters;
   }
@@ -85,17 +96,27 @@ public final class RedisBroker implements Broker, QueueAdmin {
   /**
    * Settles refused because their lease was no longer valid (late acks of a lost lease, among
    * others).
+   *
+   * @return the count since this broker was created
    */
   public long leaseLostCount() {
     return settler.leaseLostCount();
   }
 
-  /** Entries that claim moved to the dead set because they could not be decoded. */
+  /**
+   * Entries that claim moved to the dead set because they could not be decoded.
+   *
+   * @return the count since this broker was created
+   */
   public long poisonCount() {
     return claimer.poisonCount();
   }
 
-  /** Times a script had to be sent again after NOSCRIPT. */
+  /**
+   * Times a script had to be sent again after NOSCRIPT.
+   *
+   * @return the count since this broker was created
+   */
   public long scriptReloadCount() {
     return redis.scriptReloads();
   }

@@ -46,6 +46,23 @@ public record RedisBrokerConfig(
     Optional<RedisTrust> trust,
     Optional<InstantSource> testClock) {
 
+  /**
+   * Checks the settings; each is described on the record above.
+   *
+   * @param url where Redis is
+   * @param capacityPerQueue most waiting tasks per queue
+   * @param limits size limits of a task
+   * @param blockTimeout longest single blocking wait
+   * @param connectTimeout TCP connect timeout
+   * @param socketTimeout read timeout of ordinary commands
+   * @param poolSize most connections held for commands
+   * @param reclaimBatch most expired leases one reclaim moves
+   * @param cluster whether {@code url} names a node of a Redis Cluster
+   * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default
+   * @param testClock test hook only: the clock scripts read instead of the server's TIME
+   * @throws IllegalArgumentException if {@code cluster} is set and {@code url} names a database
+   *     other than 0
+   */
   public RedisBrokerConfig {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(limits, "limits");
@@ -59,6 +76,15 @@ public record RedisBrokerConfig(
     }
   }
 
+  /**
+   * A builder of settings for the Redis at {@code url}, with the defaults: capacity 100,000 per
+   * queue, {@link TaskLimits#DEFAULT}, block timeout 1 s, connect and socket timeouts 2 s, a pool
+   * of 16 connections, reclaim batches of 100, no cluster, the JVM's default trust.
+   *
+   * @param url a {@code redis://} or {@code rediss://} URL; see {@link RedisUrl}
+   * @return a new builder
+   * @throws IllegalArgumentException if {@code url} is not a valid Redis URL
+   */
   public static Builder builder(String url) {
     return new Builder(RedisUrl.parse(url));
   }
@@ -73,6 +99,7 @@ public record RedisBrokerConfig(
     return payload + headers + 4096;
   }
 
+  /** Builds a {@link RedisBrokerConfig}; each setter checks its value at once. */
   public static final class Builder {
     private final RedisUrl url;
     private int capacityPerQueue = 100_000;
@@ -90,6 +117,13 @@ public record RedisBrokerConfig(
       this.url = url;
     }
 
+    /**
+     * Most waiting (ready + delayed) tasks per queue, for all producers together.
+     *
+     * @param capacity at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
     public Builder capacityPerQueue(int capacity) {
       if (capacity < 1) {
         throw new IllegalArgumentException("capacityPerQueue must be >= 1: " + capacity);
@@ -98,14 +132,24 @@ public record RedisBrokerConfig(
       return this;
     }
 
+    /**
+     * Size limits checked on enqueue, and on claim against entries written by other producers.
+     *
+     * @param limits the limits a task must keep to
+     * @return this builder
+     */
     public Builder limits(TaskLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
     /**
-     * At least 10 ms (Redis blocks in milliseconds) and at most 10 s (so close and interrupts stay
-     * prompt).
+     * Longest single blocking wait on Redis: at least 10 ms (Redis blocks in milliseconds) and at
+     * most 10 s (so close and interrupts stay prompt).
+     *
+     * @param timeout from 10 ms to 10 s
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null or out of that range
      */
     public Builder blockTimeout(Duration timeout) {
       if (timeout == null
@@ -117,16 +161,38 @@ public record RedisBrokerConfig(
       return this;
     }
 
+    /**
+     * TCP connect timeout.
+     *
+     * @param timeout from 1 ms to {@link Integer#MAX_VALUE} ms
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null or out of that range
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positiveMillis("connectTimeout", timeout);
       return this;
     }
 
+    /**
+     * Read timeout of ordinary commands; blocking waits get the block timeout on top.
+     *
+     * @param timeout from 1 ms to {@link Integer#MAX_VALUE} ms
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null or out of that range
+     */
     public Builder socketTimeout(Duration timeout) {
       this.socketTimeout = positiveMillis("socketTimeout", timeout);
       return this;
     }
 
+    /**
+     * Most connections held for commands (claims, acks, enqueues); blocking waits and lease
+     * renewals have connections of their own.
+     *
+     * @param size at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code size} is below 1
+     */
     public Builder poolSize(int size) {
       if (size < 1) {
         throw new IllegalArgumentException("poolSize must be >= 1: " + size);
@@ -135,6 +201,13 @@ public record RedisBrokerConfig(
       return this;
     }
 
+    /**
+     * Most expired leases one reclaim script moves; reclaims loop until none is left.
+     *
+     * @param batch at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code batch} is below 1
+     */
     public Builder reclaimBatch(int batch) {
       if (batch < 1) {
         throw new IllegalArgumentException("reclaimBatch must be >= 1: " + batch);
@@ -147,6 +220,9 @@ public record RedisBrokerConfig(
      * Treats the URL's host and port as a seed node of a Redis Cluster: the client reads the slot
      * map from it and routes every command to the node that owns its key. All keys of one queue
      * share one slot (see {@link RedisKeys}), so every script runs on one node.
+     *
+     * @param cluster whether the URL names a node of a Redis Cluster
+     * @return this builder
      */
     public Builder cluster(boolean cluster) {
       this.cluster = cluster;
@@ -156,6 +232,10 @@ public record RedisBrokerConfig(
     /**
      * The CAs to trust for {@code rediss://}; see {@link RedisTrust}. Rejected for a plain {@code
      * redis://} URL.
+     *
+     * @param trust the CAs to trust
+     * @return this builder
+     * @throws IllegalArgumentException if the URL is not {@code rediss://}
      */
     public Builder trust(RedisTrust trust) {
       Objects.requireNonNull(trust, "trust");
@@ -170,12 +250,21 @@ public record RedisBrokerConfig(
      * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis
      * server's TIME, so contract tests can move time with a fake clock. Never set it in production:
      * lease expiry would then depend on worker clocks agreeing.
+     *
+     * @param clock the clock scripts read instead of the server's TIME
+     * @return this builder
      */
     public Builder testClock(InstantSource clock) {
       this.testClock = Objects.requireNonNull(clock, "testClock");
       return this;
     }
 
+    /**
+     * Builds the settings.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException if cluster is set and the URL names a database other than 0
+     */
     public RedisBrokerConfig build() {
       return new RedisBrokerConfig(
           url,

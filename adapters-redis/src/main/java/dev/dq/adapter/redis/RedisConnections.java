@@ -44,6 +44,12 @@ public final class RedisConnections {
 
   private RedisConnections() {}
 
+  /**
+   * Builds the pooled client {@code config} describes; the caller closes it.
+   *
+   * @param config the settings
+   * @return a standalone or cluster client
+   */
   public static UnifiedJedis create(RedisBrokerConfig config) {
     return create(config, poolConfig(config));
   }

@@ -22,50 +22,94 @@ public final class RedisKeys {
     this.prefix = "dq:{" + queue + "}:";
   }
 
+  /**
+   * The keys of a queue.
+   *
+   * @param queue the queue's name
+   * @return its keys
+   * @throws dev.dq.core.task.InvalidTaskException if {@code queue} is not a valid queue name
+   */
   public static RedisKeys of(String queue) {
     return new RedisKeys(queue);
   }
 
+  /**
+   * The name of the queue these keys belong to.
+   *
+   * @return the queue's name
+   */
   public String queue() {
     return queue;
   }
 
-  /** List of task ids ready now, oldest at the head. */
+  /**
+   * List of task ids ready now, oldest at the head.
+   *
+   * @return the key
+   */
   public String ready() {
     return prefix + "ready";
   }
 
-  /** Sorted set: task id to the epoch millis at which it becomes ready. */
+  /**
+   * Sorted set: task id to the epoch millis at which it becomes ready.
+   *
+   * @return the key
+   */
   public String delayed() {
     return prefix + "delayed";
   }
 
-  /** Sorted set: task id to the epoch millis at which its lease expires. */
+  /**
+   * Sorted set: task id to the epoch millis at which its lease expires.
+   *
+   * @return the key
+   */
   public String active() {
     return prefix + "active";
   }
 
-  /** Hash: task id to the fencing token of its current delivery. */
+  /**
+   * Hash: task id to the fencing token of its current delivery.
+   *
+   * @return the key
+   */
   public String leases() {
     return prefix + "leases";
   }
 
-  /** Counter from which every delivery draws its fencing token. */
+  /**
+   * Counter from which every delivery draws its fencing token.
+   *
+   * @return the key
+   */
   public String tokenSeq() {
     return prefix + "token-seq";
   }
 
-  /** List that enqueues push to and idle workers BLPOP on; its elements carry no meaning. */
+  /**
+   * List that enqueues push to and idle workers BLPOP on; its elements carry no meaning.
+   *
+   * @return the key
+   */
   public String wakeups() {
     return prefix + "notify";
   }
 
-  /** Sorted set: dead task id to the sequence number of its death (oldest first). */
+  /**
+   * Sorted set: dead task id to the sequence number of its death (oldest first).
+   *
+   * @return the key
+   */
   public String dead() {
     return prefix + "dead";
   }
 
-  /** Counter behind {@link #dead()}'s scores. */
+  /**
+   * Counter behind {@link #dead()}'s scores.
+   *
+   * @return the key
+   */
   public String deadSeq() {
     return prefix + "dead-seq";
   }
@@ -73,6 +117,9 @@ public final class RedisKeys {
   /**
    * String: the reply of the claim call with this nonce, kept for one lease time so a retry gets
    * the same leases.
+   *
+   * @param nonce the nonce of the claim call
+   * @return the key
    */
   public String claimReply(String nonce) {
     return prefix + "claim:" + nonce;
@@ -82,6 +129,8 @@ public final class RedisKeys {
    * Sorted set: the fencing token of each recent ack (and {@code call:<nonce>} of each recent
    * single ack) to the epoch millis until which it is remembered, so that an ack repeated after a
    * lost reply is answered exactly.
+   *
+   * @return the key
    */
   public String acked() {
     return prefix + "acked";
@@ -91,12 +140,19 @@ public final class RedisKeys {
    * Sorted set: id of a recent enqueue call to the epoch millis at which its proof expires. A retry
    * after a lost reply finds its call here and answers "done", even when the tasks have run and
    * been acked since.
+   *
+   * @return the key
    */
   public String enqueued() {
     return prefix + "enqueued";
   }
 
-  /** Hash of one task: {@code data} (JSON), {@code attempt}, and {@code failure} once dead. */
+  /**
+   * Hash of one task: {@code data} (JSON), {@code attempt}, and {@code failure} once dead.
+   *
+   * @param id the task's id
+   * @return the key
+   */
   public String task(String id) {
     return prefix + "task:" + id;
   }

@@ -12,11 +12,21 @@ import java.util.Objects;
 public final class RedisTaskFormat {
   private final TaskCodec codec;
 
+  /**
+   * A codec that checks tasks against {@code limits}.
+   *
+   * @param limits the size limits a task must keep to
+   */
   public RedisTaskFormat(TaskLimits limits) {
     this.codec = new TaskCodec(Objects.requireNonNull(limits, "limits"));
   }
 
-  /** The task as stored; its id, queue and attempt are stored in the JSON too. */
+  /**
+   * The task as stored; its id, queue and attempt are stored in the JSON too.
+   *
+   * @param task the task to encode
+   * @return its JSON
+   */
   public String encode(Task task) {
     return codec.encode(task);
   }
@@ -25,6 +35,10 @@ public final class RedisTaskFormat {
    * The task stored as {@code data} under {@code id} in {@code queue}, with the attempt the JSON
    * holds.
    *
+   * @param data the JSON stored as {@code data}
+   * @param id the task id it is stored under
+   * @param queue the queue it is stored in
+   * @return the task
    * @throws IllegalArgumentException the data is not a task this reader accepts; the message says
    *     why
    */

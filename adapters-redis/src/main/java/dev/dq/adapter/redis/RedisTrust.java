@@ -25,20 +25,41 @@ public final class RedisTrust {
   /**
    * A key store file of trusted certificates; {@code password} may be empty for a store without
    * integrity check.
+   *
+   * @param file a readable PKCS12 or JKS key store
+   * @param password the key store's password
+   * @return the trust
+   * @throws IllegalArgumentException if {@code file} is not a readable file
    */
   public static RedisTrust trustStore(Path file, String password) {
     return new RedisTrust(file, Objects.requireNonNull(password, "trust store password"), false);
   }
 
-  /** A PEM file holding one or more CA certificates ({@code -----BEGIN CERTIFICATE-----}). */
+  /**
+   * A PEM file holding one or more CA certificates ({@code -----BEGIN CERTIFICATE-----}).
+   *
+   * @param pemFile a readable PEM file
+   * @return the trust
+   * @throws IllegalArgumentException if {@code pemFile} is not a readable file
+   */
   public static RedisTrust caCertificates(Path pemFile) {
     return new RedisTrust(pemFile, "", true);
   }
 
+  /**
+   * The key store or PEM file.
+   *
+   * @return the file
+   */
   public Path file() {
     return file;
   }
 
+  /**
+   * Whether {@link #file()} is a PEM file of CA certificates rather than a key store.
+   *
+   * @return true for a PEM file
+   */
   public boolean pem() {
     return pem;
   }

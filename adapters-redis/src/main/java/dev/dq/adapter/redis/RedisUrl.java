@@ -27,6 +27,11 @@ public final class RedisUrl {
   }
 
   /**
+   * Parses a Redis URL. The port defaults to 6379 and the database to 0; a user info without a
+   * colon is a password alone, as {@code redis-cli -u} reads it.
+   *
+   * @param url {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...}
+   * @return the parsed URL
    * @throws IllegalArgumentException the URL is malformed; the message shows it with any password
    *     masked
    */
@@ -90,18 +95,38 @@ public final class RedisUrl {
     return url.replaceFirst("//.*@", "//***@");
   }
 
+  /**
+   * Whether the scheme is {@code rediss://}: TLS with hostname verification.
+   *
+   * @return true for {@code rediss://}
+   */
   public boolean tls() {
     return tls;
   }
 
+  /**
+   * The host to connect to.
+   *
+   * @return the host
+   */
   public String host() {
     return host;
   }
 
+  /**
+   * The port to connect to (6379 if the URL names none).
+   *
+   * @return the port
+   */
   public int port() {
     return port;
   }
 
+  /**
+   * The ACL user, if the URL names one.
+   *
+   * @return the user, or empty for the default user
+   */
   public Optional<String> user() {
     return Optional.ofNullable(user);
   }
@@ -113,11 +138,20 @@ public final class RedisUrl {
     return Optional.ofNullable(password);
   }
 
+  /**
+   * The database number (0 if the URL names none).
+   *
+   * @return the database
+   */
   public int database() {
     return database;
   }
 
-  /** {@code host:port}, safe for messages. */
+  /**
+   * {@code host:port}, safe for messages.
+   *
+   * @return the endpoint
+   */
   public String endpoint() {
     return host + ":" + port;
   }

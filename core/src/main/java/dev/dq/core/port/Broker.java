@@ -41,6 +41,7 @@ public interface Broker extends AutoCloseable {
   /**
    * Adds a task, blocking while its queue is full.
    *
+   * @param task the task; its queue is {@link Task#queue()}
    * @param timeout how long to wait for room; zero fails at once when full
    * @throws QueueFullException still full after {@code timeout}; nothing was enqueued
    * @throws DuplicateTaskException the queue holds a task with the same id already
@@ -57,7 +58,12 @@ public interface Broker extends AutoCloseable {
 
   /**
    * Adds a task that becomes ready at {@code notBefore} (immediately if that is not in the future).
-   * Counts against capacity like {@link #enqueue}.
+   * Counts against capacity like {@link #enqueue}, and fails like it.
+   *
+   * @param task the task
+   * @param notBefore when it becomes ready
+   * @param timeout how long to wait for room; zero fails at once when full
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
    */
   void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException;
 
@@ -69,19 +75,26 @@ public interface Broker extends AutoCloseable {
    * Redis server's TIME, an injected clock): there is no default, since this JVM's clock is exactly
    * the producer's clock that must not count.
    *
+   * @param task the task
+   * @param delay how long after its arrival on the broker's clock it becomes ready
+   * @param timeout how long to wait for room; zero fails at once when full
    * @throws IllegalArgumentException {@code delay} is negative
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
    */
   void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException;
 
   /**
    * Adds a batch to one queue atomically: all tasks or none. Blocks until the whole batch fits.
    *
+   * @param tasks the tasks, all of one queue
+   * @param timeout how long to wait for room for the whole batch
    * @throws IllegalArgumentException the tasks name more than one queue, or the batch can never fit
    *     (larger than the capacity)
    * @throws InvalidTaskException a task breaks the size limits (the message names it); nothing was
    *     enqueued
    * @throws DuplicateTaskException an id is held already or appears twice; nothing was enqueued
    * @throws OutcomeUnknownException as for {@link #enqueue}; the whole batch is either held or not
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
    */
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException;
 
@@ -89,9 +102,12 @@ public interface Broker extends AutoCloseable {
    * Takes the oldest ready task of {@code queue}, waiting up to {@code wait} for one. Due delayed
    * tasks are made ready first.
    *
+   * @param queue the queue to take from
    * @param leaseTime how long the returned lease lasts unless extended
+   * @param wait how long to wait for a ready task; zero does not wait
    * @return the lease, or empty if nothing became ready within {@code wait}
    * @throws BrokerClosedException the broker was closed and {@code queue} has no ready task left
+   * @throws InterruptedException interrupted while waiting
    */
   Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
       throws InterruptedException;
@@ -102,9 +118,15 @@ public interface Broker extends AutoCloseable {
    * {@link #dequeue}. Brokers that can claim several tasks in one round trip override this; the
    * default calls {@link #dequeue} repeatedly.
    *
+   * @param queue the queue to take from
+   * @param max most tasks to take, at least 1
+   * @param leaseTime how long each lease lasts unless extended
+   * @param wait how long to wait for the first ready task
    * @return between 0 and {@code max} leases, oldest task first
    * @throws IllegalArgumentException {@code max < 1}
    * @throws BrokerClosedException the broker was closed and {@code queue} has no ready task left
+   * @throws InterruptedException interrupted while waiting for the first task (an interrupt after
+   *     it returns the leases taken, with the flag set)
    */
   default List<Lease> dequeueBatch(String queue, int max, Duration leaseTime, Duration wait)
       throws InterruptedException {
@@ -135,8 +157,10 @@ public interface Broker extends AutoCloseable {
   }
 
   /**
-   * Marks the task done and forgets it. @throws LeaseLostException the lease is not valid; nothing
-   * changed
+   * Marks the task done and forgets it.
+   *
+   * @param lease the lease of the delivery
+   * @throws LeaseLostException the lease is not valid; nothing changed
    */
   void ack(Lease lease);
 
@@ -149,6 +173,7 @@ public interface Broker extends AutoCloseable {
    * the earlier call acked is reported acked, not lost. Callers settle the doubt that way instead
    * of guessing.
    *
+   * @param leases the leases to ack
    * @return the leases that were not valid (nothing changed for those), in the order given; empty
    *     when all were acked
    */
@@ -167,6 +192,8 @@ public interface Broker extends AutoCloseable {
   /**
    * Pushes the lease's expiry to {@code leaseTime} from now (broker's clock).
    *
+   * @param lease the lease to extend
+   * @param leaseTime how long it lasts from now
    * @return the extended lease, which replaces the old one
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
@@ -176,6 +203,8 @@ public interface Broker extends AutoCloseable {
    * Extends several leases in one step; each is judged on its own, as by {@link #extend}. Brokers
    * that can extend in one round trip override this; the default calls {@link #extend} for each.
    *
+   * @param leases the leases to extend
+   * @param leaseTime how long each lasts from now
    * @return one entry per lease given, in order: the extended lease, or empty if that lease was not
    *     valid (nothing changed for it)
    * @throws BrokerUnavailableException the broker could not be reached; some leases may have been
@@ -198,6 +227,8 @@ public interface Broker extends AutoCloseable {
    * delay} has passed on the broker's clock (a relative delay, so a worker's skewed clock neither
    * hastens nor postpones it).
    *
+   * @param lease the lease of the failed delivery
+   * @param delay how long until the next attempt is ready
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
   void retryLater(Lease lease, Duration delay);
@@ -207,6 +238,8 @@ public interface Broker extends AutoCloseable {
    * capacity). It becomes ready once {@code delay} has passed on the broker's clock; with a zero
    * delay, at once at the head of its queue.
    *
+   * @param lease the lease of the delivery
+   * @param delay how long until the task is ready again
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
   void release(Lease lease, Duration delay);
@@ -214,6 +247,8 @@ public interface Broker extends AutoCloseable {
   /**
    * Moves the task to the dead-letter queue with {@code failure}.
    *
+   * @param lease the lease of the delivery
+   * @param failure why the task is given up
    * @throws LeaseLostException the lease is not valid; nothing changed
    */
   void deadLetter(Lease lease, Failure failure);
@@ -226,13 +261,20 @@ public interface Broker extends AutoCloseable {
    */
   int reclaimExpiredLeases();
 
-  /** Current counts of {@code queue}; an unknown queue has all zeros. */
+  /**
+   * Current counts of {@code queue}; an unknown queue has all zeros.
+   *
+   * @param queue the queue
+   * @return its counts
+   */
   QueueStats stats(String queue);
 
   /**
    * Names of the queues this broker has seen used, sorted, for operators' tools (stats,
    * dashboards). Best effort: a queue nobody has enqueued to may be missing. The default knows
    * none.
+   *
+   * @return the queue names, sorted
    */
   default List<String> queues() {
     return List.of();

@@ -13,6 +13,12 @@ import dev.dq.core.task.TaskQueueException;
 public final class BrokerFullException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what happened
+   * @param cause what caused it
+   */
   public BrokerFullException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -6,10 +6,21 @@ import dev.dq.core.task.TaskQueueException;
 public final class BrokerUnavailableException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened
+   */
   public BrokerUnavailableException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what happened
+   * @param cause what caused it
+   */
   public BrokerUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

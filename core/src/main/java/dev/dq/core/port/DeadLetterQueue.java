@@ -18,6 +18,7 @@ public interface DeadLetterQueue {
    * is already dead in the entry's queue replaces that entry, which then counts as the newest.
    * Dead-lettering a live task goes through {@link Broker#deadLetter} with its lease instead.
    *
+   * @param entry the entry to add
    * @throws DuplicateTaskException the entry's queue holds a live task (ready, delayed or in
    *     flight) with that id; nothing changed
    */
@@ -30,18 +31,29 @@ public interface DeadLetterQueue {
    * whose store can hold an entry under an id that is not a valid {@link TaskId} (written there by
    * hand) lists it under a stand-in id that it maps back to the stored one, and says how in its
    * documentation.
+   *
+   * @param queue the queue whose entries to list
+   * @param offset how many of the oldest entries to skip
+   * @param limit most entries to return
+   * @return the entries, oldest first
    */
   List<DeadLetter> list(String queue, int offset, int limit);
 
   /**
    * The entry listed as {@code id} in {@code queue}, if it is still dead; empty for an id that is
    * live, unknown, or dead in another queue. Reads only.
+   *
+   * @param queue the queue
+   * @param id the id the entry is listed as
+   * @return the entry, or empty
    */
   Optional<DeadLetter> get(String queue, TaskId id);
 
   /**
    * Moves one entry back to its queue as a fresh task (attempt 1), ready now.
    *
+   * @param queue the queue
+   * @param id the id the entry is listed as
    * @throws TaskNotFoundException no such entry
    * @throws QueueFullException the queue has no room; the entry stays dead
    * @throws InvalidTaskException the entry can never run as a task (it is stored under an id that
@@ -61,11 +73,16 @@ public interface DeadLetterQueue {
    * whole is not atomic; each entry's move is. Entries that {@link #requeue} would refuse as
    * invalid stay dead and are not counted.
    *
+   * @param queue the queue whose entries to move
    * @return how many were moved, each counted once
    */
   int requeueAll(String queue);
 
   /**
+   * Deletes one entry.
+   *
+   * @param queue the queue
+   * @param id the id the entry is listed as
    * @return whether an entry was deleted
    */
   boolean delete(String queue, TaskId id);
@@ -75,10 +92,16 @@ public interface DeadLetterQueue {
    * as {@link #requeueAll}: an entry that dies while it runs is kept, so the call ends however fast
    * tasks die, and nothing an operator has not seen yet is deleted.
    *
+   * @param queue the queue whose entries to delete
    * @return how many were deleted
    */
   long purge(String queue);
 
-  /** How many entries of {@code queue} are dead now; 0 for a queue never used. Reads only. */
+  /**
+   * How many entries of {@code queue} are dead now; 0 for a queue never used. Reads only.
+   *
+   * @param queue the queue
+   * @return the number of entries
+   */
   long size(String queue);
 }

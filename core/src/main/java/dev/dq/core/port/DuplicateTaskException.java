@@ -9,10 +9,21 @@ import dev.dq.core.task.TaskQueueException;
 public final class DuplicateTaskException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened
+   */
   public DuplicateTaskException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what happened
+   * @param cause what caused it
+   */
   public DuplicateTaskException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -15,6 +15,13 @@ import java.util.Objects;
  * @param expiresAt when the broker may reclaim the task and deliver it again (broker's clock)
  */
 public record Lease(Task task, long token, Instant expiresAt) {
+  /**
+   * Checks that the task and the expiry are present.
+   *
+   * @param task the task as delivered
+   * @param token fencing token of the delivery
+   * @param expiresAt when the broker may reclaim the task
+   */
   public Lease {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(expiresAt, "expiresAt");

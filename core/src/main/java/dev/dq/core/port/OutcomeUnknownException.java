@@ -16,12 +16,23 @@ public final class OutcomeUnknownException extends TaskQueueException {
 
   private final transient List<TaskId> ids;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened
+   * @param ids the tasks whose fate is unknown
+   * @param cause the error of the last try
+   */
   public OutcomeUnknownException(String message, List<TaskId> ids, Throwable cause) {
     super(message, cause);
     this.ids = List.copyOf(ids);
   }
 
-  /** The tasks that may or may not have been accepted, in the order they were given. */
+  /**
+   * The tasks that may or may not have been accepted, in the order they were given.
+   *
+   * @return their ids
+   */
   public List<TaskId> ids() {
     return ids;
   }

@@ -11,6 +11,7 @@ public interface QueueAdmin {
    * Removes every trace of {@code queue} if it holds no task at all (none ready, delayed, in flight
    * or dead). Atomic: a task enqueued concurrently is never deleted.
    *
+   * @param queue the queue to delete
    * @throws IllegalStateException the queue still holds tasks (the message gives the counts);
    *     nothing changed
    */
@@ -18,6 +19,8 @@ public interface QueueAdmin {
 
   /**
    * Bytes the backing store uses now, for capacity planning and benchmarks; -1 when it cannot tell.
+   *
+   * @return the bytes used, or -1
    */
   long usedMemoryBytes();
 }

@@ -7,8 +7,11 @@ import java.util.random.RandomGenerator;
 @FunctionalInterface
 public interface Backoff {
   /**
+   * The delay before the attempt after {@code failedAttempt}.
+   *
    * @param failedAttempt the attempt that just failed, from 1
    * @param random source for jitter; implementations without jitter ignore it
+   * @return the delay, never negative
    */
   Duration delay(int failedAttempt, RandomGenerator random);
 }

@@ -16,6 +16,15 @@ public record ExponentialBackoff(Duration base, double multiplier, Duration max,
   public static final ExponentialBackoff DEFAULT =
       new ExponentialBackoff(Duration.ofMillis(50), 2.0, Duration.ofSeconds(1), 0.0);
 
+  /**
+   * Checks the parameters.
+   *
+   * @param base delay after the first failed attempt, at least 0
+   * @param multiplier growth per further attempt, finite and at least 1
+   * @param max longest delay, at least {@code base}
+   * @param jitter share of the delay taken off at random, from 0 to 1
+   * @throws IllegalArgumentException if a parameter is out of its range
+   */
   public ExponentialBackoff {
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(max, "max");
@@ -33,6 +42,12 @@ public record ExponentialBackoff(Duration base, double multiplier, Duration max,
     }
   }
 
+  /**
+   * This backoff with another jitter.
+   *
+   * @param jitter share of the delay taken off at random, from 0 to 1
+   * @return the new backoff
+   */
   public ExponentialBackoff withJitter(double jitter) {
     return new ExponentialBackoff(base, multiplier, max, jitter);
   }

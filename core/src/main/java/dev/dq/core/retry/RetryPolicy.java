@@ -27,10 +27,21 @@ public final class RetryPolicy {
     this.byType = Map.copyOf(b.byType);
   }
 
+  /**
+   * A builder whose defaults are 3 attempts and {@link ExponentialBackoff#DEFAULT}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * Attempts in total a task of {@code type} gets, the first included.
+   *
+   * @param type the task type
+   * @return the attempts, at least 1
+   */
   public int maxAttempts(String type) {
     return rule(type).maxAttempts();
   }
@@ -38,6 +49,10 @@ public final class RetryPolicy {
   /**
    * The delay before retrying {@code task} after its current attempt failed, or empty when that was
    * its last one.
+   *
+   * @param task the task whose current attempt failed
+   * @param random source for the backoff's jitter
+   * @return the delay, or empty
    */
   public Optional<Duration> retryDelay(Task task, RandomGenerator random) {
     Rule rule = rule(task.type());
@@ -59,18 +74,38 @@ public final class RetryPolicy {
 
     private Builder() {}
 
-    /** Attempts in total, the first included; 1 means never retry. */
+    /**
+     * Attempts in total, the first included; 1 means never retry.
+     *
+     * @param maxAttempts at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxAttempts} is below 1
+     */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = checkAttempts(maxAttempts);
       return this;
     }
 
+    /**
+     * How long to wait before each retry.
+     *
+     * @param backoff the backoff
+     * @return this builder
+     */
     public Builder backoff(Backoff backoff) {
       this.backoff = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
-    /** Overrides both values for one task type. */
+    /**
+     * Overrides both values for one task type.
+     *
+     * @param type the task type
+     * @param maxAttempts attempts in total for that type, at least 1
+     * @param backoff the backoff for that type
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxAttempts} is below 1
+     */
     public Builder forType(String type, int maxAttempts, Backoff backoff) {
       byType.put(
           Names.check("task type", type),
@@ -78,6 +113,11 @@ public final class RetryPolicy {
       return this;
     }
 
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     */
     public RetryPolicy build() {
       return new RetryPolicy(this);
     }

@@ -8,6 +8,11 @@ package dev.dq.core.task;
 public final class InvalidTaskException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened
+   */
   public InvalidTaskException(String message) {
     super(message);
   }

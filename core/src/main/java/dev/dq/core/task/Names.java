@@ -2,11 +2,19 @@ package dev.dq.core.task;
 
 /** The one rule for task type and queue names: 1..128 characters of {@code [A-Za-z0-9._:-]}. */
 public final class Names {
+  /** Longest valid name, in characters. */
   public static final int MAX_LENGTH = 128;
 
   private Names() {}
 
-  /** Returns {@code value} if it is a valid name, else throws naming {@code what} and the value. */
+  /**
+   * Returns {@code value} if it is a valid name, else throws naming {@code what} and the value.
+   *
+   * @param what what the name is of, for the message ({@code "queue"}, {@code "type"})
+   * @param value the name to check
+   * @return {@code value}
+   * @throws InvalidTaskException if {@code value} is null or not a valid name
+   */
   public static String check(String what, String value) {
     if (value == null) {
       throw new InvalidTaskException(what + " must not be null");

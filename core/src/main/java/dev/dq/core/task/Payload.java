@@ -8,6 +8,7 @@ import java.util.Arrays;
  * built.
  */
 public final class Payload {
+  /** The payload of no bytes. */
   public static final Payload EMPTY = new Payload(new byte[0]);
 
   private final byte[] bytes;
@@ -16,6 +17,13 @@ public final class Payload {
     this.bytes = bytes;
   }
 
+  /**
+   * A payload of a copy of {@code bytes}.
+   *
+   * @param bytes the bytes
+   * @return the payload
+   * @throws InvalidTaskException if {@code bytes} is null
+   */
   public static Payload of(byte[] bytes) {
     if (bytes == null) {
       throw new InvalidTaskException("payload must not be null");
@@ -23,6 +31,13 @@ public final class Payload {
     return bytes.length == 0 ? EMPTY : new Payload(bytes.clone());
   }
 
+  /**
+   * A payload of {@code text} encoded as UTF-8.
+   *
+   * @param text the text
+   * @return the payload
+   * @throws InvalidTaskException if {@code text} is null
+   */
   public static Payload ofUtf8(String text) {
     if (text == null) {
       throw new InvalidTaskException("payload text must not be null");
@@ -30,16 +45,29 @@ public final class Payload {
     return text.isEmpty() ? EMPTY : new Payload(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A copy of the bytes. */
+  /**
+   * A copy of the bytes.
+   *
+   * @return the bytes
+   */
   public byte[] bytes() {
     return bytes.clone();
   }
 
+  /**
+   * The number of bytes.
+   *
+   * @return the size in bytes
+   */
   public int size() {
     return bytes.length;
   }
 
-  /** The bytes decoded as UTF-8 (malformed sequences become U+FFFD). */
+  /**
+   * The bytes decoded as UTF-8 (malformed sequences become U+FFFD).
+   *
+   * @return the text
+   */
   public String asUtf8() {
     return new String(bytes, StandardCharsets.UTF_8);
   }

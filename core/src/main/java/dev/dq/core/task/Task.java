@@ -26,8 +26,21 @@ public record Task(
     Instant createdAt,
     int attempt) {
 
+  /** The queue of a task that names none. */
   public static final String DEFAULT_QUEUE = "default";
 
+  /**
+   * Checks the values and copies the headers.
+   *
+   * @param id unique identity
+   * @param queue the queue it travels on
+   * @param type selects the handler
+   * @param payload opaque bytes for the handler
+   * @param headers small string metadata; copied
+   * @param createdAt when the producer built it
+   * @param attempt which attempt the next delivery is, from 1
+   * @throws InvalidTaskException if a name, a header or the attempt is invalid
+   */
   public Task {
     Objects.requireNonNull(id, "id");
     Names.check("queue", queue);
@@ -40,16 +53,32 @@ public record Task(
     headers = copyHeaders(id, headers);
   }
 
+  /**
+   * A builder of a task of {@code type}.
+   *
+   * @param type selects the handler
+   * @return a new builder
+   * @throws InvalidTaskException if {@code type} is not a valid name
+   */
   public static Builder builder(String type) {
     return new Builder(type);
   }
 
-  /** This task, to be delivered as attempt {@code next}. */
+  /**
+   * This task, to be delivered as attempt {@code next}.
+   *
+   * @param next the attempt number, from 1
+   * @return the task with that attempt
+   */
   public Task withAttempt(int next) {
     return new Task(id, queue, type, payload, headers, createdAt, next);
   }
 
-  /** A builder that starts from this task's values. */
+  /**
+   * A builder that starts from this task's values.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b =
         new Builder(type)
@@ -93,44 +122,101 @@ public record Task(
       this.type = Names.check("task type", type);
     }
 
+    /**
+     * The task's id (default a new {@link TaskId#random()}).
+     *
+     * @param id the id
+     * @return this builder
+     */
     public Builder id(TaskId id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;
     }
 
+    /**
+     * The task's id, as text.
+     *
+     * @param id the id
+     * @return this builder
+     * @throws InvalidTaskException if {@code id} is not a valid name
+     */
     public Builder id(String id) {
       return id(new TaskId(id));
     }
 
+    /**
+     * The queue (default {@value Task#DEFAULT_QUEUE}).
+     *
+     * @param queue the queue's name
+     * @return this builder
+     * @throws InvalidTaskException if {@code queue} is not a valid name
+     */
     public Builder queue(String queue) {
       this.queue = Names.check("queue", queue);
       return this;
     }
 
+    /**
+     * The payload (default empty).
+     *
+     * @param payload the payload
+     * @return this builder
+     */
     public Builder payload(Payload payload) {
       this.payload = Objects.requireNonNull(payload, "payload");
       return this;
     }
 
+    /**
+     * The payload, as a copy of {@code bytes}.
+     *
+     * @param bytes the bytes
+     * @return this builder
+     */
     public Builder payload(byte[] bytes) {
       return payload(Payload.of(bytes));
     }
 
+    /**
+     * The payload, as {@code utf8} encoded in UTF-8.
+     *
+     * @param utf8 the text
+     * @return this builder
+     */
     public Builder payload(String utf8) {
       return payload(Payload.ofUtf8(utf8));
     }
 
+    /**
+     * Adds a header, or replaces the value of {@code key}; checked at {@link #build()}.
+     *
+     * @param key the header's name, non-empty
+     * @param value its value, non-null
+     * @return this builder
+     */
     public Builder header(String key, String value) {
       headers.put(key, value);
       return this;
     }
 
-    /** Creation time: pass {@code clock.instant()} from the producer's clock. */
+    /**
+     * Creation time: pass {@code clock.instant()} from the producer's clock.
+     *
+     * @param createdAt when the producer built the task
+     * @return this builder
+     */
     public Builder createdAt(Instant createdAt) {
       this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
       return this;
     }
 
+    /**
+     * The attempt the next delivery is (default 1).
+     *
+     * @param attempt from 1
+     * @return this builder
+     * @throws InvalidTaskException if {@code attempt} is below 1
+     */
     public Builder attempt(int attempt) {
       if (attempt < 1) {
         throw new InvalidTaskException("attempt must be >= 1: " + attempt);
@@ -139,12 +225,24 @@ public record Task(
       return this;
     }
 
-    /** Limits to check at {@link #build()} (default {@link TaskLimits#DEFAULT}). */
+    /**
+     * Limits to check at {@link #build()} (default {@link TaskLimits#DEFAULT}).
+     *
+     * @param limits the limits
+     * @return this builder
+     */
     public Builder limits(TaskLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
+    /**
+     * Builds the task.
+     *
+     * @return the task
+     * @throws IllegalStateException if no creation time was set
+     * @throws InvalidTaskException if the task breaks its limits or a header is invalid
+     */
     public Task build() {
       if (createdAt == null) {
         throw new IllegalStateException("createdAt is required: pass clock.instant()");

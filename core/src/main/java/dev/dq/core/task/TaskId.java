@@ -16,11 +16,21 @@ public record TaskId(String value) {
 
   private static final AtomicLong COUNTER = new AtomicLong(new SecureRandom().nextLong());
 
+  /**
+   * Checks the id.
+   *
+   * @param value the id's text
+   * @throws InvalidTaskException if {@code value} is null or not a valid name
+   */
   public TaskId {
     Names.check("task id", value);
   }
 
-  /** A new id, in the textual form of a UUID, without coordination between producers. */
+  /**
+   * A new id, in the textual form of a UUID, without coordination between producers.
+   *
+   * @return the id
+   */
   public static TaskId random() {
     return new TaskId(new UUID(PREFIX, COUNTER.getAndIncrement()).toString());
   }

@@ -12,8 +12,17 @@ import java.util.Map;
  * @param maxHeaderBytes largest header key or value, UTF-8 bytes (default 1 KiB)
  */
 public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes) {
+  /** The defaults: 1 MiB of payload, 32 headers of at most 1 KiB each. */
   public static final TaskLimits DEFAULT = new TaskLimits(1 << 20, 32, 1024);
 
+  /**
+   * Checks the limits.
+   *
+   * @param maxPayloadBytes largest payload in bytes, at least 0
+   * @param maxHeaders most headers on one task, at least 0
+   * @param maxHeaderBytes largest header key or value in UTF-8 bytes, at least 1
+   * @throws IllegalArgumentException if a limit is below its minimum
+   */
   public TaskLimits {
     if (maxPayloadBytes < 0) {
       throw new IllegalArgumentException("maxPayloadBytes must be >= 0: " + maxPayloadBytes);
@@ -26,11 +35,21 @@ public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes
     }
   }
 
+  /**
+   * These limits with another payload limit.
+   *
+   * @param bytes largest payload in bytes
+   * @return the new limits
+   */
   public TaskLimits withMaxPayloadBytes(int bytes) {
     return new TaskLimits(bytes, maxHeaders, maxHeaderBytes);
   }
 
-  /** Throws {@link InvalidTaskException} naming the task and the first limit it breaks. */
+  /**
+   * Throws {@link InvalidTaskException} naming the task and the first limit it breaks.
+   *
+   * @param task the task to check
+   */
   public void check(Task task) {
     if (task.payload().size() > maxPayloadBytes) {
       throw new InvalidTaskException(

@@ -17,6 +17,8 @@ public interface NamedTaskHandler extends TaskHandler {
   /**
    * The task type this handler serves: 1..128 characters of {@code [A-Za-z0-9._:-]}, constant for
    * the instance.
+   *
+   * @return the task type
    */
   String type();
 }

@@ -12,25 +12,50 @@ public final class Producer {
   private final Broker broker;
   private final TaskEventListener listener;
 
+  /**
+   * A producer on {@code broker}.
+   *
+   * @param broker where tasks go
+   * @param listener told of each task the broker accepted
+   */
   public Producer(Broker broker, TaskEventListener listener) {
     this.broker = Objects.requireNonNull(broker, "broker");
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
-  /** See {@link Broker#enqueue}. */
+  /**
+   * See {@link Broker#enqueue}.
+   *
+   * @param task the task
+   * @param timeout how long to wait for room
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
+   */
   public void publish(Task task, Duration timeout) throws InterruptedException {
     broker.enqueue(task, timeout);
     listener.on(new TaskEvent.Enqueued(task));
   }
 
-  /** See {@link Broker#enqueueAt}. */
+  /**
+   * See {@link Broker#enqueueAt}.
+   *
+   * @param task the task
+   * @param notBefore when it becomes ready
+   * @param timeout how long to wait for room
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
+   */
   public void publishAt(Task task, Instant notBefore, Duration timeout)
       throws InterruptedException {
     broker.enqueueAt(task, notBefore, timeout);
     listener.on(new TaskEvent.Enqueued(task));
   }
 
-  /** See {@link Broker#enqueueAll}. */
+  /**
+   * See {@link Broker#enqueueAll}.
+   *
+   * @param tasks the tasks, all of one queue
+   * @param timeout how long to wait for room for the whole batch
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
+   */
   public void publishAll(List<Task> tasks, Duration timeout) throws InterruptedException {
     broker.enqueueAll(tasks, timeout);
     tasks.forEach(t -> listener.on(new TaskEvent.Enqueued(t)));

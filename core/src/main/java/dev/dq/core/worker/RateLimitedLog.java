@@ -18,13 +18,25 @@ public final class RateLimitedLog {
   private Instant next = Instant.MIN;
   private long suppressed;
 
+  /**
+   * A log that writes at most one line per {@code interval} to {@code log}.
+   *
+   * @param log where lines go
+   * @param clock the clock the interval is measured on
+   * @param interval least time between two lines
+   */
   public RateLimitedLog(Logger log, InstantSource clock, Duration interval) {
     this.log = log;
     this.clock = clock;
     this.interval = interval;
   }
 
-  /** Logs {@code what: error} at WARN unless a line was logged less than the interval ago. */
+  /**
+   * Logs {@code what: error} at WARN unless a line was logged less than the interval ago.
+   *
+   * @param what what failed
+   * @param error how
+   */
   public void warn(String what, Throwable error) {
     long skipped = admit();
     if (skipped >= 0) {
@@ -35,6 +47,9 @@ public final class RateLimitedLog {
   /**
    * Logs {@code what} and the error's stack trace at ERROR unless a line was logged less than the
    * interval ago.
+   *
+   * @param what what failed
+   * @param error how
    */
   public void error(String what, Throwable error) {
     long skipped = admit();

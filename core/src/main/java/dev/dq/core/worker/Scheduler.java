@@ -23,6 +23,9 @@ public interface Scheduler {
   /**
    * Runs {@code task} once, {@code delay} from now.
    *
+   * @param task what to run
+   * @param delay how long from now
+   * @return a handle that cancels it
    * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   Handle schedule(Runnable task, Duration delay);
@@ -32,6 +35,10 @@ public interface Scheduler {
    * until cancelled.
    *
    * @param name what the job is ("heartbeat", "reaper"), for thread names and diagnostics
+   * @param job what to run
+   * @param initialDelay how long from now the first run starts
+   * @param delay how long after each run ends the next starts
+   * @return a handle that cancels the job
    */
   Handle scheduleWithFixedDelay(String name, Runnable job, Duration initialDelay, Duration delay);
 
@@ -39,6 +46,9 @@ public interface Scheduler {
    * Real threads, named after {@code prefix}: one-shot tasks on a timer of their own (two threads,
    * so one slow timeout handling never delays the next), and each periodic job on a thread of its
    * own.
+   *
+   * @param prefix start of the threads' names
+   * @return the scheduler
    */
   static Scheduler threads(String prefix) {
     return new ThreadScheduler(prefix);

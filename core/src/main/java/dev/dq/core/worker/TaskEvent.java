@@ -10,6 +10,11 @@ import java.util.Optional;
  * TaskEventListener}.
  */
 public sealed interface TaskEvent {
+  /**
+   * The task the event is about.
+   *
+   * @return the task
+   */
   Task task();
 
   /** Accepted by the broker. */
@@ -21,6 +26,7 @@ public sealed interface TaskEvent {
    */
   record Started(Task task, String worker, Duration queueWait) implements TaskEvent {}
 
+  /** The attempt succeeded; {@code duration} is the handler's run time. */
   record Succeeded(Task task, String worker, Duration duration) implements TaskEvent {}
 
   /**
@@ -39,6 +45,7 @@ public sealed interface TaskEvent {
   /** The handler overran its timeout and was interrupted; a {@link Failed} follows. */
   record TimedOut(Task task, String worker, Duration timeout) implements TaskEvent {}
 
+  /** Moved to the dead-letter queue with {@code failure}. */
   record DeadLettered(Task task, Failure failure) implements TaskEvent {}
 
   /**

@@ -8,11 +8,22 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface TaskEventListener {
+  /** A listener that ignores every event. */
   TaskEventListener NONE = event -> {};
 
+  /**
+   * Receives one event.
+   *
+   * @param event what happened
+   */
   void on(TaskEvent event);
 
-  /** A listener that forwards to each of {@code listeners} in order. */
+  /**
+   * A listener that forwards to each of {@code listeners} in order.
+   *
+   * @param listeners the listeners
+   * @return the forwarding listener
+   */
   static TaskEventListener all(List<TaskEventListener> listeners) {
     List<TaskEventListener> copy = List.copyOf(listeners);
     return event -> copy.forEach(l -> l.on(event));

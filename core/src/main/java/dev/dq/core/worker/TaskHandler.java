@@ -16,5 +16,11 @@ import dev.dq.core.task.Task;
  */
 @FunctionalInterface
 public interface TaskHandler {
+  /**
+   * Runs the task.
+   *
+   * @param task the task, as delivered (its attempt number included)
+   * @throws Exception to fail the attempt
+   */
   void handle(Task task) throws Exception;
 }

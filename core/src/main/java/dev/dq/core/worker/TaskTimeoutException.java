@@ -6,6 +6,11 @@ import dev.dq.core.task.TaskQueueException;
 public final class TaskTimeoutException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened
+   */
   public TaskTimeoutException(String message) {
     super(message);
   }

@@ -112,11 +112,21 @@ public final class WorkerPool implements AutoCloseable {
             config.reapInterval().multipliedBy(3));
   }
 
+  /**
+   * A builder of a pool that takes tasks from {@code broker}.
+   *
+   * @param broker where tasks come from and are settled
+   * @return a new builder
+   */
   public static Builder builder(Broker broker) {
     return new Builder(broker);
   }
 
-  /** Starts the workers, heartbeat and reaper. @throws IllegalStateException if started before */
+  /**
+   * Starts the workers, heartbeat and reaper.
+   *
+   * @throws IllegalStateException if started before
+   */
   public void start() {
     lifecycle.start();
     WorkerPoolConfig config = services.config();
@@ -143,6 +153,7 @@ public final class WorkerPool implements AutoCloseable {
    * left to lease expiry. A later or concurrent call waits for the first one to finish, up to its
    * own {@code grace} plus the bound, and returns its result (false if its bound passed first).
    *
+   * @param grace how long to wait for running handlers before interrupting them
    * @return true if every handler finished within {@code grace} and stop finished within its bound
    */
   public boolean stop(Duration grace) {
@@ -261,7 +272,11 @@ public final class WorkerPool implements AutoCloseable {
     stop(Duration.ofSeconds(10));
   }
 
-  /** Handlers that overran their timeout and have not returned yet. */
+  /**
+   * Handlers that overran their timeout and have not returned yet.
+   *
+   * @return their number
+   */
   public long abandonedHandlers() {
     return services.abandonedHandlers().get();
   }
@@ -269,12 +284,18 @@ public final class WorkerPool implements AutoCloseable {
   /**
    * Heartbeat runs that failed, in part (a broker call) or whole (any throwable), since the pool
    * started.
+   *
+   * @return their number
    */
   public long heartbeatFailures() {
     return heartbeat.failures();
   }
 
-  /** Reaper runs that failed since the pool started. */
+  /**
+   * Reaper runs that failed since the pool started.
+   *
+   * @return their number
+   */
   public long reaperFailures() {
     return reaper.failures();
   }
@@ -282,6 +303,8 @@ public final class WorkerPool implements AutoCloseable {
   /**
    * True while lease renewal is failing: its last run failed, or none has succeeded for a lease
    * time (stuck in the broker). Held tasks may then lose their leases and run again elsewhere.
+   *
+   * @return whether renewals are failing
    */
   public boolean renewalsFailing() {
     return lifecycle.isRunning() && !heartbeat.healthy();
@@ -290,12 +313,18 @@ public final class WorkerPool implements AutoCloseable {
   /**
    * Worker slots running a handler right now (a snapshot, for gauges); idle = {@code workers -
    * busy}.
+   *
+   * @return their number
    */
   public int busyWorkers() {
     return tasks.running();
   }
 
-  /** Tasks this pool holds right now (running, claimed or parked, or awaiting their ack). */
+  /**
+   * Tasks this pool holds right now (running, claimed or parked, or awaiting their ack).
+   *
+   * @return their number
+   */
   public int heldTasks() {
     return tasks.size();
   }
@@ -363,6 +392,12 @@ public final class WorkerPool implements AutoCloseable {
       this.broker = Objects.requireNonNull(broker, "broker");
     }
 
+    /**
+     * The pool's settings (default {@code WorkerPoolConfig.builder().build()}).
+     *
+     * @param config the settings
+     * @return this builder
+     */
     public Builder config(WorkerPoolConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
@@ -370,6 +405,10 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Registers the handler of one task type; a later registration of the same type replaces it.
+     *
+     * @param type the task type
+     * @param handler its handler
+     * @return this builder
      */
     public Builder handler(String type, TaskHandler handler) {
       handlers.put(
@@ -378,17 +417,34 @@ public final class WorkerPool implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The clock the pool reads (default the system clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /**
+     * Told of every {@link TaskEvent} of the pool (default {@link TaskEventListener#NONE}).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(TaskEventListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
-    /** Source of backoff jitter; must be thread-safe (default {@link Random}). */
+    /**
+     * Source of backoff jitter; must be thread-safe (default {@link Random}).
+     *
+     * @param random the source
+     * @return this builder
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -398,12 +454,20 @@ public final class WorkerPool implements AutoCloseable {
      * Where the pool runs its timeouts, heartbeat and reaper (default {@link Scheduler#threads},
      * named after {@link WorkerPoolConfig#workerName()}). The pool cancels its jobs when it stops
      * but does not shut a given scheduler down.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
+    /**
+     * Builds the pool, not started yet.
+     *
+     * @return the pool
+     */
     public WorkerPool build() {
       return new WorkerPool(this);
     }

@@ -54,22 +54,54 @@ public record WorkerPoolConfig(
     int prefetch,
     int ackBatch) {
 
+  /**
+   * Copies the lists and maps; {@link #builder()} checks the values.
+   *
+   * @param workers handlers that may run at once
+   * @param queues queues to take tasks from
+   * @param retryPolicy attempts and backoff
+   * @param leaseTime how long a delivery is held
+   * @param pollWait longest single blocking dequeue
+   * @param reapInterval how often expired leases are reclaimed
+   * @param defaultTimeout handler time limit for types without their own
+   * @param timeouts handler time limit per type
+   * @param concurrency most handlers of one type at once, per type
+   * @param maxDeferred tasks of saturated types held while waiting for a slot
+   * @param saturatedRequeueDelay delay of a task handed back for a saturated type
+   * @param workerName prefix of worker thread names
+   * @param prefetch tasks a worker claims per broker call
+   * @param ackBatch successes a worker acknowledges per broker call
+   */
   public WorkerPoolConfig {
     queues = List.copyOf(queues);
     timeouts = Map.copyOf(timeouts);
     concurrency = Map.copyOf(concurrency);
   }
 
+  /**
+   * A builder with the defaults: 3 workers, queue {@code default}, {@link RetryPolicy#DEFAULT},
+   * leases of 8 s, polls of 1 s, reaping every 1 s, no timeouts or concurrency limits, 4 deferred
+   * tasks per worker, 100 ms before a saturated type's task is ready again, workers named {@code
+   * dq-worker}, prefetch 1 and ack batches of 1.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Time limit for one attempt of {@code type}, if any. */
+  /**
+   * Time limit for one attempt of {@code type}, if any.
+   *
+   * @param type the task type
+   * @return its own limit, else the default limit, else empty
+   */
   public Optional<Duration> timeoutFor(String type) {
     Duration d = timeouts.get(type);
     return d != null ? Optional.of(d) : defaultTimeout;
   }
 
+  /** Builds a {@link WorkerPoolConfig}; each setter checks its value at once. */
   public static final class Builder {
     private int workers = 3;
     private final List<String> queues = new ArrayList<>();
@@ -88,12 +120,24 @@ public record WorkerPoolConfig(
 
     private Builder() {}
 
+    /**
+     * Handlers that may run at once (default 3).
+     *
+     * @param workers at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if it is below 1
+     */
     public Builder workers(int workers) {
       this.workers = atLeastOne("workers", workers);
       return this;
     }
 
-    /** Adds a queue to serve; when none is added the pool serves {@code default}. */
+    /**
+     * Adds a queue to serve; when none is added the pool serves {@code default}.
+     *
+     * @param queue the queue's name
+     * @return this builder
+     */
     public Builder queue(String queue) {
       String name = Names.check("queue", queue);
       if (!queues.contains(name)) {
@@ -102,41 +146,98 @@ public record WorkerPoolConfig(
       return this;
     }
 
+    /**
+     * Attempts and backoff (default {@link RetryPolicy#DEFAULT}).
+     *
+     * @param retryPolicy the policy
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
       return this;
     }
 
+    /**
+     * How long a delivery is held before the broker may give it to another worker (default 8 s).
+     *
+     * @param leaseTime positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
     public Builder leaseTime(Duration leaseTime) {
       this.leaseTime = positive("leaseTime", leaseTime);
       return this;
     }
 
+    /**
+     * Longest single blocking dequeue (default 1 s).
+     *
+     * @param pollWait positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
     public Builder pollWait(Duration pollWait) {
       this.pollWait = positive("pollWait", pollWait);
       return this;
     }
 
+    /**
+     * How often this pool asks the broker to reclaim expired leases (default 1 s).
+     *
+     * @param reapInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
     public Builder reapInterval(Duration reapInterval) {
       this.reapInterval = positive("reapInterval", reapInterval);
       return this;
     }
 
+    /**
+     * Handler time limit for types without their own (default none).
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
     public Builder defaultTimeout(Duration timeout) {
       this.defaultTimeout = positive("defaultTimeout", timeout);
       return this;
     }
 
+    /**
+     * Handler time limit for {@code type}.
+     *
+     * @param type the task type
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
     public Builder timeout(String type, Duration timeout) {
       timeouts.put(Names.check("task type", type), positive("timeout of " + type, timeout));
       return this;
     }
 
+    /**
+     * Most handlers of {@code type} at once.
+     *
+     * @param type the task type
+     * @param limit at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
     public Builder concurrency(String type, int limit) {
       concurrency.put(Names.check("task type", type), atLeastOne("concurrency of " + type, limit));
       return this;
     }
 
+    /**
+     * Tasks of saturated types this pool may hold while waiting for a slot (default 4 per worker).
+     *
+     * @param maxDeferred at least 0
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative
+     */
     public Builder maxDeferred(int maxDeferred) {
       if (maxDeferred < 0) {
         throw new IllegalArgumentException("maxDeferred must be >= 0: " + maxDeferred);
@@ -145,6 +246,13 @@ public record WorkerPoolConfig(
       return this;
     }
 
+    /**
+     * Delay before a task handed back for a saturated type is ready again (default 100 ms).
+     *
+     * @param delay zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative
+     */
     public Builder saturatedRequeueDelay(Duration delay) {
       Objects.requireNonNull(delay, "saturatedRequeueDelay");
       if (delay.isNegative()) {
@@ -154,21 +262,47 @@ public record WorkerPoolConfig(
       return this;
     }
 
+    /**
+     * Prefix of worker thread names and of the {@code worker} log field (default {@code
+     * dq-worker}).
+     *
+     * @param workerName a valid name
+     * @return this builder
+     */
     public Builder workerName(String workerName) {
       this.workerName = Names.check("workerName", workerName);
       return this;
     }
 
+    /**
+     * Tasks a worker claims per broker call (default 1).
+     *
+     * @param prefetch at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if it is below 1
+     */
     public Builder prefetch(int prefetch) {
       this.prefetch = atLeastOne("prefetch", prefetch);
       return this;
     }
 
+    /**
+     * Successes a worker acknowledges per broker call (default 1).
+     *
+     * @param ackBatch at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if it is below 1
+     */
     public Builder ackBatch(int ackBatch) {
       this.ackBatch = atLeastOne("ackBatch", ackBatch);
       return this;
     }
 
+    /**
+     * Builds the settings.
+     *
+     * @return the settings
+     */
     public WorkerPoolConfig build() {
       return new WorkerPoolConfig(
           workers,
