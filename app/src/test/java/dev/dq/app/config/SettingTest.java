@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dq.app.config.Setting.Rule;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,5 +118,31 @@ final class SettingTest {
     assertThat(level.variable()).isEqualTo("DQ_LEVEL");
     assertThat(level.defaultValue()).isEqualTo("3");
     assertThat(level.expected()).isEqualTo("a whole number from 1 to 10");
+  }
+
+  @Test
+  void choice_isCaseInsensitive() {
+    assertThat(Rule.choice(Set.of("text", "json")).parser().apply("Json")).isEqualTo("json");
+  }
+
+  @Test
+  void decimal_outOfRange_isRejected() {
+    Rule<Double> rate = Rule.decimal(0, 1);
+    assertThat(rate.parser().apply("0.25")).isEqualTo(0.25);
+    assertThat(rate.parser().apply("1.5")).isNull();
+  }
+
+  @Test
+  void pair_typeEqualsValue_parsedAndBadPairNamed() {
+    Rule<Map.Entry<String, Integer>> pair = Rule.pair(new Rule<>("N", Integer::parseInt));
+
+    assertThat(
+            Setting.asMap(List.of(pair.parser().apply("email=2"), pair.parser().apply("resize=1"))))
+        .containsEntry("email", 2)
+        .containsEntry("resize", 1);
+    assertThat(pair.parser().apply("email")).isNull();
+    assertThat(SettingResolver.bad("--concurrency", "email", pair.expected()))
+        .hasMessage("--concurrency must be TYPE=N, got \"email\"");
+    assertThat(pair.parser().apply("a b=1")).isNull();
   }
 }
