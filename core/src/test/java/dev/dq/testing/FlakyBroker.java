@@ -4,10 +4,11 @@ import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
-import dev.dq.core.port.QueueStats;
+import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * BrokerUnavailableException} before they reach the real broker, as an outage would (asynq's
  * TestBroker). Thread-safe.
  */
-public final class FlakyBroker implements Broker {
+public final class FlakyBroker extends ForwardingBroker {
   /** Operations that can be made to fail. */
   public enum Op {
     ENQUEUE,
@@ -32,11 +33,10 @@ public final class FlakyBroker implements Broker {
     RECLAIM
   }
 
-  private final Broker delegate;
   private final Map<Op, AtomicInteger> failures = new ConcurrentHashMap<>();
 
   public FlakyBroker(Broker delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** The next {@code n} calls of {@code op} fail without reaching the broker. */
@@ -109,6 +109,22 @@ public final class FlakyBroker implements Broker {
     return delegate.extend(lease, leaseTime);
   }
 
+  /**
+   * One {@link #extend} per lease, as the port's default does, so each renewal can be made to fail.
+   */
+  @Override
+  public List<Optional<Lease>> extendAll(List<Lease> leases, Duration leaseTime) {
+    List<Optional<Lease>> out = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      try {
+        out.add(Optional.of(extend(lease, leaseTime)));
+      } catch (LeaseLostException e) {
+        out.add(Optional.empty());
+      }
+    }
+    return out;
+  }
+
   @Override
   public void retryLater(Lease lease, Duration delay) {
     maybeFail(Op.RETRY);
@@ -131,20 +147,5 @@ public final class FlakyBroker implements Broker {
   public int reclaimExpiredLeases() {
     maybeFail(Op.RECLAIM);
     return delegate.reclaimExpiredLeases();
-  }
-
-  @Override
-  public QueueStats stats(String queue) {
-    return delegate.stats(queue);
-  }
-
-  @Override
-  public List<String> queues() {
-    return delegate.queues();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -2,12 +2,10 @@ package dev.dq.core.worker;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
-import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
-import dev.dq.core.port.QueueStats;
-import dev.dq.core.task.Task;
+import dev.dq.core.port.LeaseLostException;
+import dev.dq.testing.ForwardingBroker;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * about the same leases answers exactly, so a lease acked by the call whose reply was lost is
  * reported acked, not lost.
  */
-final class HookedBroker implements Broker {
+final class HookedBroker extends ForwardingBroker {
   enum Op {
     ACK_ALL,
     EXTEND,
@@ -40,7 +38,6 @@ final class HookedBroker implements Broker {
     void run() throws Exception;
   }
 
-  private final Broker delegate;
   private final Map<Op, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<Op, Hook> hooks = new ConcurrentHashMap<>();
   private final AtomicInteger ackRepliesToLose = new AtomicInteger();
@@ -50,7 +47,7 @@ final class HookedBroker implements Broker {
       new java.util.concurrent.atomic.AtomicLong();
 
   HookedBroker(Broker delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Runs {@code hook} before every later call of {@code op}; replaces an earlier hook. */
@@ -157,7 +154,7 @@ final class HookedBroker implements Broker {
   public void ack(Lease lease) {
     List<Lease> lost = ackAll(List.of(lease));
     if (!lost.isEmpty()) {
-      throw new dev.dq.core.port.LeaseLostException("task " + lease.task().id() + ": lease lost");
+      throw new LeaseLostException("task " + lease.task().id() + ": lease lost");
     }
   }
 
@@ -186,63 +183,5 @@ final class HookedBroker implements Broker {
   public int reclaimExpiredLeases() {
     enter(Op.RECLAIM);
     return delegate.reclaimExpiredLeases();
-  }
-
-  @Override
-  public void enqueue(Task task, Duration timeout) throws InterruptedException {
-    delegate.enqueue(task, timeout);
-  }
-
-  @Override
-  public void enqueueAt(Task task, Instant notBefore, Duration timeout)
-      throws InterruptedException {
-    delegate.enqueueAt(task, notBefore, timeout);
-  }
-
-  @Override
-  public void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
-    delegate.enqueueIn(task, delay, timeout);
-  }
-
-  @Override
-  public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
-    delegate.enqueueAll(tasks, timeout);
-  }
-
-  @Override
-  public Optional<Lease> dequeue(String queue, Duration leaseTime, Duration wait)
-      throws InterruptedException {
-    return delegate.dequeue(queue, leaseTime, wait);
-  }
-
-  @Override
-  public List<Lease> dequeueBatch(String queue, int max, Duration leaseTime, Duration wait)
-      throws InterruptedException {
-    return delegate.dequeueBatch(queue, max, leaseTime, wait);
-  }
-
-  @Override
-  public void retryLater(Lease lease, Duration delay) {
-    delegate.retryLater(lease, delay);
-  }
-
-  @Override
-  public void deadLetter(Lease lease, Failure failure) {
-    delegate.deadLetter(lease, failure);
-  }
-
-  @Override
-  public QueueStats stats(String queue) {
-    return delegate.stats(queue);
-  }
-
-  @Override
-  public List<String> queues() {
-    return delegate.queues();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
