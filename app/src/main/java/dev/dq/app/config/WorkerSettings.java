@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param timeouts handler time limit per task type
  * @param concurrency most handlers of one task type at once, per type
  * @param prefetch tasks a worker claims per broker call, and successes it acks per call
+ * @param leaseTime how long a delivery is held before another worker may take it; leases of running
+ *     tasks are renewed every third of it, so it bounds how soon a dead worker's tasks run again
  */
 public record WorkerSettings(
     int workers,
@@ -23,7 +25,11 @@ public record WorkerSettings(
     List<String> queues,
     Map<String, Duration> timeouts,
     Map<String, Integer> concurrency,
-    int prefetch) {
+    int prefetch,
+    Duration leaseTime) {
+  /** The lease time of the worker pool's default. */
+  public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(8);
+
   /** Most worker threads of one pool. */
   public static final int MAX_WORKERS = 1024;
 
@@ -39,6 +45,9 @@ public record WorkerSettings(
           "workers and maxAttempts must be >= 1: " + workers + ", " + maxAttempts);
     }
     Objects.requireNonNull(grace, "grace");
+    if (leaseTime.isNegative() || leaseTime.isZero()) {
+      throw new IllegalArgumentException("leaseTime must be positive: " + leaseTime);
+    }
     queues = List.copyOf(queues);
     if (queues.isEmpty()) {
       throw new IllegalArgumentException("queues must not be empty");
@@ -56,6 +65,7 @@ public record WorkerSettings(
         List.of(dev.dq.core.task.Task.DEFAULT_QUEUE),
         Map.of(),
         Map.of(),
-        1);
+        1,
+        DEFAULT_LEASE_TIME);
   }
 }

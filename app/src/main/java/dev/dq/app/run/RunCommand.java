@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  DQ_WORKERS, DQ_QUEUES (comma-separated), DQ_MAX_ATTEMPTS, DQ_TASK_TIMEOUTS (type=dur,...),",
-      "  DQ_CONCURRENCY (type=N,...), DQ_GRACE, DQ_PREFETCH, DQ_METRICS_PORT, DQ_METRICS_BIND, DQ_FLAKY_RATE",
+      "  DQ_CONCURRENCY (type=N,...), DQ_GRACE, DQ_LEASE_TIME, DQ_PREFETCH, DQ_METRICS_PORT, DQ_METRICS_BIND, DQ_FLAKY_RATE",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 public final class RunCommand implements Callable<Integer> {
@@ -48,6 +48,8 @@ public final class RunCommand implements Callable<Integer> {
   static final int DEFAULT_METRICS_PORT = 9400;
   static final Duration MAX_GRACE = Duration.ofHours(1);
   static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  static final Duration MIN_LEASE = Duration.ofMillis(300);
+  static final Duration MAX_LEASE = Duration.ofHours(1);
 
   private final Supplier<AppSettings> app;
   private final WorkerWiring wiring;
@@ -106,6 +108,16 @@ public final class RunCommand implements Callable<Integer> {
           "How long a stop waits for running handlers before interrupting them (env DQ_GRACE, "
               + "default ${DEFAULT-VALUE}).")
   Duration grace;
+
+  @Option(
+      names = "--lease-time",
+      paramLabel = "DURATION",
+      converter = LeaseTime.class,
+      description =
+          "How long a task is held before another worker may take it; running tasks renew it every "
+              + "third of it, so it bounds how soon a dead worker's tasks run again (env "
+              + "DQ_LEASE_TIME, default ${DEFAULT-VALUE}).")
+  Duration leaseTime;
 
   @Option(
       names = "--metrics-port",
@@ -168,7 +180,8 @@ public final class RunCommand implements Callable<Integer> {
             List.copyOf(queues),
             Setting.asMap(timeouts),
             Setting.asMap(concurrency),
-            prefetch),
+            prefetch,
+            leaseTime),
         new MetricsSettings(metricsBind, metricsPort),
         flakyRate);
   }
@@ -222,6 +235,12 @@ public final class RunCommand implements Callable<Integer> {
   static final class Grace extends Setting<Duration> {
     Grace() {
       super("DQ_GRACE", "30s", Rule.duration(Duration.ZERO, MAX_GRACE));
+    }
+  }
+
+  static final class LeaseTime extends Setting<Duration> {
+    LeaseTime() {
+      super("DQ_LEASE_TIME", "8s", Rule.duration(MIN_LEASE, MAX_LEASE));
     }
   }
 

@@ -61,6 +61,7 @@ final class CoreModule extends AbstractModule {
         WorkerPoolConfig.builder()
             .workers(settings.workers())
             .retryPolicy(retryPolicy)
+            .leaseTime(settings.leaseTime())
             .prefetch(settings.prefetch())
             .ackBatch(settings.prefetch());
     settings.queues().forEach(builder::queue);

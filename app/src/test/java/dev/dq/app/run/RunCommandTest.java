@@ -32,6 +32,7 @@ final class RunCommandTest {
     assertThat(s.pool().maxAttempts()).isEqualTo(3);
     assertThat(s.pool().grace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.pool().prefetch()).isEqualTo(4);
+    assertThat(s.pool().leaseTime()).isEqualTo(WorkerSettings.DEFAULT_LEASE_TIME);
     assertThat(s.metrics())
         .isEqualTo(new MetricsSettings("127.0.0.1", RunCommand.DEFAULT_METRICS_PORT));
     assertThat(s.flakyRate()).isEqualTo(FlakyHandler.DEFAULT_RATE);
@@ -40,25 +41,17 @@ final class RunCommandTest {
   @Test
   void run_environment_isRead() {
     var env =
-        Map.of(
-            "DQ_WORKERS",
-            "8",
-            "DQ_QUEUES",
-            "a,b",
-            "DQ_TASK_TIMEOUTS",
-            "sleep=2s",
-            "DQ_CONCURRENCY",
-            "sleep=1",
-            "DQ_GRACE",
-            "500ms",
-            "DQ_METRICS_PORT",
-            "0",
-            "DQ_METRICS_BIND",
-            "0.0.0.0",
-            "DQ_FLAKY_RATE",
-            "0.1",
-            "DQ_PREFETCH",
-            "16");
+        Map.ofEntries(
+            Map.entry("DQ_WORKERS", "8"),
+            Map.entry("DQ_QUEUES", "a,b"),
+            Map.entry("DQ_TASK_TIMEOUTS", "sleep=2s"),
+            Map.entry("DQ_CONCURRENCY", "sleep=1"),
+            Map.entry("DQ_GRACE", "500ms"),
+            Map.entry("DQ_METRICS_PORT", "0"),
+            Map.entry("DQ_METRICS_BIND", "0.0.0.0"),
+            Map.entry("DQ_FLAKY_RATE", "0.1"),
+            Map.entry("DQ_PREFETCH", "16"),
+            Map.entry("DQ_LEASE_TIME", "3s"));
 
     RunSettings s = runSettings(env, "run");
 
@@ -71,7 +64,8 @@ final class RunCommandTest {
                 List.of("a", "b"),
                 Map.of("sleep", Duration.ofSeconds(2)),
                 Map.of("sleep", 1),
-                16));
+                16,
+                Duration.ofSeconds(3)));
     assertThat(s.metrics()).isEqualTo(new MetricsSettings("0.0.0.0", 0));
     assertThat(s.metrics().enabled()).isFalse();
     assertThat(s.flakyRate()).isEqualTo(0.1);
@@ -115,6 +109,8 @@ final class RunCommandTest {
     "DQ_METRICS_PORT, 70000",
     "DQ_FLAKY_RATE, 2",
     "DQ_PREFETCH, 0",
+    "DQ_LEASE_TIME, 100ms",
+    "DQ_LEASE_TIME, 2h",
   })
   void run_badVariable_exits2WithOneLineNamingIt(String variable, String value) {
     assertThat(cli.execute(Map.of(variable, value), "", "run")).isEqualTo(2);

@@ -15,6 +15,8 @@ import dev.dq.core.worker.Producer;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class WiringTest {
@@ -60,6 +62,26 @@ final class WiringTest {
 
     assertThat(config.workers()).isEqualTo(4);
     assertThat(config.retryPolicy().maxAttempts("email")).isEqualTo(5);
+    assertThat(config.leaseTime()).isEqualTo(WorkerSettings.DEFAULT_LEASE_TIME);
+  }
+
+  @Test
+  void coreModule_givesThePoolTheLeaseTimeOfTheSettings() {
+    WorkerSettings settings =
+        new WorkerSettings(
+            4,
+            5,
+            Duration.ofSeconds(1),
+            List.of("q"),
+            Map.of(),
+            Map.of(),
+            1,
+            Duration.ofSeconds(3));
+    WorkerPoolConfig config =
+        Wiring.createInjector(new AppSettings("memory", LogFormat.TEXT), new CoreModule(settings))
+            .getInstance(WorkerPoolConfig.class);
+
+    assertThat(config.leaseTime()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
