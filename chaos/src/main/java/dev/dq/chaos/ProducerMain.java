@@ -1,0 +1,172 @@
+package dev.dq.chaos;
+
+import dev.dq.adapter.redis.RedisBroker;
+import dev.dq.adapter.redis.RedisBrokerConfig;
+import dev.dq.chaos.ledger.LedgerEntry;
+import dev.dq.chaos.ledger.LedgerEntry.Kind;
+import dev.dq.chaos.ledger.LedgerWriter;
+import dev.dq.core.port.DuplicateTaskException;
+import dev.dq.core.port.OutcomeUnknownException;
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskQueueException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A producer process of the harness: enqueues uniquely named {@code chaos} tasks at a steady rate
+ * for a while, every fourth send a batch, and records each id in its ledger before the enqueue
+ * ({@code A}) and once the broker accepted it ({@code K}).
+ *
+ * <p>A send that fails is retried with the same ids until it gets a definite answer, and no new ids
+ * are made meanwhile, as a producer that blocks would. An id that a retry finds held already
+ * ({@link DuplicateTaskException}) was accepted by an earlier try whose reply was lost: it counts
+ * as acknowledged. Ids still unresolved when the producer's time is up stay "unknown".
+ *
+ * <p>Arguments: {@code URL LEDGER_DIR NAME RATE SECONDS MAX_WORK_MS SEED}.
+ */
+public final class ProducerMain {
+  /** The queue every chaos task goes to. */
+  public static final String QUEUE = "chaos";
+
+  /** Printed once the producer is about to produce. */
+  public static final String READY = "producer ready";
+
+  private static final int BATCH = 10;
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration RESOLVE_BOUND = Duration.ofSeconds(10);
+
+  private final RedisBroker broker;
+  private final LedgerWriter ledger;
+  private final long pid = ProcessHandle.current().pid();
+  private final Map<String, Integer> tries = new HashMap<>();
+  private final Clock clock = Clock.systemUTC();
+
+  private ProducerMain(RedisBroker broker, LedgerWriter ledger) {
+    this.broker = broker;
+    this.ledger = ledger;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String url = args[0];
+    Path dir = Path.of(args[1]);
+    String name = args[2];
+    double rate = Double.parseDouble(args[3]);
+    long seconds = Long.parseLong(args[4]);
+    int maxWork = Integer.parseInt(args[5]);
+    SplittableRandom random = new SplittableRandom(Long.parseLong(args[6]));
+    RedisBrokerConfig config =
+        RedisBrokerConfig.builder(url)
+            .capacityPerQueue(1_000_000)
+            .socketTimeout(Duration.ofSeconds(1))
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
+    try (LedgerWriter ledger = LedgerWriter.open(dir.resolve("producer-" + name + ".log"));
+        RedisBroker broker = RedisBroker.connect(config)) {
+      ProducerMain producer = new ProducerMain(broker, ledger);
+      System.out.println(READY);
+      int[] counts = producer.run(name, rate, Duration.ofSeconds(seconds), maxWork, random);
+      System.out.println("producer " + name + ": sent " + counts[0] + ", unresolved " + counts[1]);
+    }
+  }
+
+  /** Returns {sent ids, unresolved ids}. */
+  private int[] run(String name, double rate, Duration length, int maxWork, SplittableRandom random)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    long paceFrom = start;
+    long madeSincePace = 0;
+    int seq = 0;
+    int sends = 0;
+    List<Task> pending = new ArrayList<>();
+    while (System.nanoTime() < end) {
+      if (!pending.isEmpty()) {
+        if (send(pending)) {
+          pending.clear();
+          // do not burst to catch up with the time the broker was unavailable
+          paceFrom = System.nanoTime();
+          madeSincePace = 0;
+        } else {
+          Thread.sleep(100);
+        }
+        continue;
+      }
+      long due = (long) ((System.nanoTime() - paceFrom) / 1e9 * rate) - madeSincePace;
+      if (due <= 0) {
+        Thread.sleep(2);
+        continue;
+      }
+      int n = sends++ % 4 == 3 ? BATCH : 1;
+      for (int i = 0; i < n; i++) {
+        String id = name + "-" + seq++;
+        pending.add(
+            Task.builder(ChaosHandler.TYPE)
+                .id(id)
+                .queue(QUEUE)
+                .payload(Integer.toString(1 + random.nextInt(maxWork)))
+                .createdAt(clock.instant())
+                .build());
+        ledger.record(new LedgerEntry(Kind.ATTEMPTED, id, 0, pid, System.currentTimeMillis()));
+      }
+      madeSincePace += n;
+      if (send(pending)) {
+        pending.clear();
+      }
+    }
+    long resolveEnd = System.nanoTime() + RESOLVE_BOUND.toNanos();
+    while (!pending.isEmpty() && System.nanoTime() < resolveEnd) {
+      if (send(pending)) {
+        pending.clear();
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    return new int[] {seq, pending.size()};
+  }
+
+  /** One try; true once the answer is definite (accepted or refused for good). */
+  private boolean send(List<Task> tasks) throws InterruptedException {
+    boolean retry = tasks.stream().anyMatch(t -> tries.containsKey(t.id().value()));
+    tasks.forEach(t -> tries.merge(t.id().value(), 1, Integer::sum));
+    try {
+      if (tasks.size() == 1) {
+        broker.enqueue(tasks.get(0), TIMEOUT);
+      } else {
+        broker.enqueueAll(tasks, TIMEOUT);
+      }
+      record(tasks, Kind.ACKNOWLEDGED);
+      return true;
+    } catch (DuplicateTaskException e) {
+      if (!retry) {
+        record(tasks, Kind.REJECTED); // fresh ids cannot be held already: say so loudly
+        System.out.println("unexpected duplicate on a first try: " + e.getMessage());
+        return true;
+      }
+      // an earlier try was applied; a batch is all or nothing, so the whole batch is held
+      record(tasks, Kind.ACKNOWLEDGED);
+      return true;
+    } catch (OutcomeUnknownException e) {
+      record(tasks, Kind.UNKNOWN);
+      return false;
+    } catch (InvalidTaskException e) {
+      record(tasks, Kind.REJECTED);
+      return true;
+    } catch (TaskQueueException e) {
+      return false; // unavailable, full, closed: nothing enqueued, try again
+    }
+  }
+
+  private void record(List<Task> tasks, Kind kind) {
+    long now = System.currentTimeMillis();
+    for (Task t : tasks) {
+      ledger.record(new LedgerEntry(kind, t.id().value(), 0, pid, now));
+    }
+  }
+}

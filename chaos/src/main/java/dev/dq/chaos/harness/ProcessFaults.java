@@ -1,0 +1,89 @@
+package dev.dq.chaos.harness;
+
+import dev.dq.chaos.ledger.FaultWindow;
+import dev.dq.chaos.process.JvmProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
+
+/** Faults of whole processes: kill -9, SIGSTOP, and Redis's own CLIENT KILL. */
+final class ProcessFaults {
+  private ProcessFaults() {}
+
+  /** SIGKILL of a random worker at a random point of its work; it is started again at once. */
+  static Fault killWorker() {
+    return new Fault(
+        "kill-worker",
+        (rig, random) -> {
+          JvmProcess victim = pick(rig.workers(), random);
+          long at = System.currentTimeMillis();
+          victim.kill9();
+          rig.restart(victim);
+          return new FaultWindow("kill -9 " + victim.name(), at, at);
+        });
+  }
+
+  /** SIGSTOP of a random worker for longer than a lease, then SIGCONT: its leases are lost. */
+  static Fault pauseWorker(Duration length) {
+    return new Fault(
+        "pause-worker",
+        (rig, random) -> {
+          JvmProcess victim = pick(rig.workers(), random);
+          long at = System.currentTimeMillis();
+          victim.pause();
+          Thread.sleep(length.toMillis());
+          victim.unpause();
+          return new FaultWindow(
+              "SIGSTOP " + victim.name() + " " + length.toMillis() + " ms",
+              at,
+              System.currentTimeMillis());
+        });
+  }
+
+  /** SIGKILL of Redis, down for {@code down}, then restarted on the same port and directory. */
+  static Fault killRedis(Duration down) {
+    return new Fault(
+        "kill-redis",
+        (rig, random) -> {
+          long at = System.currentTimeMillis();
+          rig.redis().kill9();
+          Thread.sleep(down.toMillis());
+          rig.redis().restart();
+          return new FaultWindow("kill -9 redis", at, System.currentTimeMillis());
+        });
+  }
+
+  /** SIGSTOP of Redis for {@code length}: every call hangs until its socket timeout. */
+  static Fault pauseRedis(Duration length) {
+    return new Fault(
+        "pause-redis",
+        (rig, random) -> {
+          long at = System.currentTimeMillis();
+          rig.redis().pause();
+          Thread.sleep(length.toMillis());
+          rig.redis().unpause();
+          return new FaultWindow(
+              "SIGSTOP redis " + length.toMillis() + " ms", at, System.currentTimeMillis());
+        });
+  }
+
+  /** {@code CLIENT KILL TYPE normal}: Redis drops every client connection but the harness's. */
+  static Fault clientKill() {
+    return new Fault(
+        "client-kill",
+        (rig, random) -> {
+          long at = System.currentTimeMillis();
+          try (Jedis admin = rig.redis().admin()) {
+            admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.NORMAL));
+          }
+          return new FaultWindow("CLIENT KILL TYPE normal", at, at);
+        });
+  }
+
+  static <T> T pick(List<T> from, SplittableRandom random) {
+    return from.get(random.nextInt(from.size()));
+  }
+}

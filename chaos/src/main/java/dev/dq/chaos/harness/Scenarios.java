@@ -1,0 +1,147 @@
+package dev.dq.chaos.harness;
+
+import dev.dq.chaos.process.Persistence;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The catalogue of scenarios, in the order a full run takes them. */
+public final class Scenarios {
+  private static final Duration WARM = Duration.ofSeconds(2);
+  private static final Duration PHASE = Duration.ofSeconds(8);
+  private static final Duration COOL = Duration.ofSeconds(2);
+
+  private Scenarios() {}
+
+  /**
+   * Every scenario, sized for a run of a few minutes.
+   *
+   * @param lease the workers' lease time; stops last longer than it
+   * @return the scenarios
+   */
+  public static List<Scenario> all(Duration lease) {
+    Duration overLease = lease.plus(Duration.ofSeconds(1));
+    List<Scenario> all = new ArrayList<>();
+    all.add(
+        scenario(
+            "baseline", "no fault: the control run", Persistence.AOF_ALWAYS, false, List.of()));
+    all.add(
+        scenario(
+            "worker-kill",
+            "kill -9 of a worker at a random point, restarted at once",
+            Persistence.AOF_ALWAYS,
+            false,
+            List.of(ProcessFaults.killWorker()),
+            ms(500),
+            ms(1500)));
+    all.add(
+        scenario(
+            "worker-stop",
+            "SIGSTOP of a worker for longer than a lease, then SIGCONT",
+            Persistence.AOF_ALWAYS,
+            false,
+            List.of(ProcessFaults.pauseWorker(overLease))));
+    all.add(
+        scenario(
+            "redis-kill-always",
+            "kill -9 of Redis (appendfsync always), restarted after 1 s",
+            Persistence.AOF_ALWAYS,
+            false,
+            List.of(ProcessFaults.killRedis(Duration.ofSeconds(1)))));
+    all.add(
+        scenario(
+            "redis-kill-everysec",
+            "kill -9 of Redis (appendfsync everysec), restarted after 1 s",
+            Persistence.AOF_EVERYSEC,
+            false,
+            List.of(ProcessFaults.killRedis(Duration.ofSeconds(1)))));
+    all.add(
+        scenario(
+            "redis-stop",
+            "SIGSTOP of Redis for longer than a lease, then SIGCONT",
+            Persistence.AOF_ALWAYS,
+            false,
+            List.of(ProcessFaults.pauseRedis(overLease))));
+    all.add(
+        scenario(
+            "client-kill",
+            "CLIENT KILL TYPE normal: Redis drops every dq connection",
+            Persistence.AOF_ALWAYS,
+            false,
+            List.of(ProcessFaults.clientKill()),
+            ms(300),
+            ms(1200)));
+    return List.copyOf(all);
+  }
+
+  /**
+   * The scenario of that name.
+   *
+   * @param name its name
+   * @param lease the workers' lease time
+   * @return it, or empty
+   */
+  public static Optional<Scenario> named(String name, Duration lease) {
+    return all(lease).stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * One long scenario drawing from every fault kind of every scenario that runs on AOF always.
+   *
+   * @param lease the workers' lease time
+   * @param length the fault phase
+   * @return the soak scenario
+   */
+  public static Scenario soak(Duration lease, Duration length) {
+    List<Fault> faults = new ArrayList<>();
+    boolean proxied = false;
+    for (Scenario s : all(lease)) {
+      if (s.persistence() == Persistence.AOF_ALWAYS) {
+        faults.addAll(s.faults());
+        proxied |= s.proxied();
+      }
+    }
+    return new Scenario(
+        "soak",
+        "every fault kind at random, appendfsync always",
+        Persistence.AOF_ALWAYS,
+        proxied,
+        faults,
+        WARM,
+        length,
+        Duration.ofSeconds(5),
+        ms(1000),
+        ms(4000));
+  }
+
+  private static Scenario scenario(
+      String name, String description, Persistence p, boolean proxied, List<Fault> faults) {
+    return scenario(name, description, p, proxied, faults, ms(1000), ms(2500));
+  }
+
+  private static Scenario scenario(
+      String name,
+      String description,
+      Persistence p,
+      boolean proxied,
+      List<Fault> faults,
+      Duration minGap,
+      Duration maxGap) {
+    return new Scenario(
+        name,
+        description,
+        p,
+        proxied,
+        faults,
+        WARM,
+        faults.isEmpty() ? Duration.ZERO : PHASE,
+        COOL,
+        minGap,
+        maxGap);
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+}

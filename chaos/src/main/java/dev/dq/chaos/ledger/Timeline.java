@@ -1,0 +1,154 @@
+package dev.dq.chaos.ledger;
+
+import dev.dq.chaos.ledger.LedgerEntry.Kind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Time figures of one scenario, from its ledger and the faults it injected.
+ *
+ * <ul>
+ *   <li><b>recovery</b> of a fault: from its start until every task that was running when it
+ *       started (started, not yet finished anywhere) has finished somewhere, for instance again on
+ *       another worker once the lease of a killed one expired. One figure per fault that caught
+ *       tasks in flight.
+ *   <li><b>resume</b> of a fault: from the moment it was lifted until a handler starts a task that
+ *       it had not run before, i.e. until new work flows again.
+ *   <li><b>throughput</b>: tasks finished for the first time per second before the first fault,
+ *       from the first fault's start to the last fault's end, and after it until the load stopped.
+ * </ul>
+ *
+ * @param recoveryMillis one figure per fault with tasks in flight, in fault order
+ * @param resumeMillis one figure per fault, in fault order; a fault after which nothing new started
+ *     is left out
+ * @param before tasks/s before the first fault (or over the whole load without faults)
+ * @param during tasks/s while faults were being injected
+ * @param after tasks/s after the last fault until the load stopped
+ */
+public record Timeline(
+    List<Long> recoveryMillis,
+    List<Long> resumeMillis,
+    double before,
+    double during,
+    double after) {
+
+  /** Copies the lists. */
+  public Timeline {
+    recoveryMillis = List.copyOf(recoveryMillis);
+    resumeMillis = List.copyOf(resumeMillis);
+  }
+
+  /**
+   * Computes the figures.
+   *
+   * @param ledger the scenario's entries
+   * @param faults the injected faults, in start order
+   * @param loadStart when the producers started
+   * @param loadEnd when the producers stopped
+   * @return the figures
+   */
+  public static Timeline of(Ledger ledger, List<FaultWindow> faults, long loadStart, long loadEnd) {
+    List<LedgerEntry> finishes = ledger.of(Kind.FINISHED).toList();
+    List<LedgerEntry> starts = ledger.of(Kind.STARTED).toList();
+    List<Long> recovery = new ArrayList<>();
+    List<Long> resume = new ArrayList<>();
+    for (FaultWindow fault : faults) {
+      recoveryOf(ledger, fault.startMillis()).ifPresent(recovery::add);
+      resumeOf(starts, fault.endMillis()).ifPresent(resume::add);
+    }
+    List<Long> firsts = firstFinishes(finishes);
+    if (faults.isEmpty()) {
+      return new Timeline(recovery, resume, rate(firsts, loadStart, loadEnd), 0, 0);
+    }
+    long firstFault = faults.get(0).startMillis();
+    long lastFault = faults.stream().mapToLong(FaultWindow::endMillis).max().orElseThrow();
+    return new Timeline(
+        recovery,
+        resume,
+        rate(firsts, loadStart, firstFault),
+        rate(firsts, firstFault, Math.max(lastFault, firstFault + 1)),
+        rate(firsts, lastFault, loadEnd));
+  }
+
+  /** Until every task in flight at {@code at} finished somewhere; empty if none was in flight. */
+  private static OptionalLong recoveryOf(Ledger ledger, long at) {
+    Set<String> inFlight = new HashSet<>();
+    Map<String, Long> finishedAfter = new HashMap<>();
+    for (LedgerEntry e : ledger.entries()) {
+      if (e.atMillis() < at) {
+        if (e.kind() == Kind.STARTED) {
+          inFlight.add(e.id());
+        } else if (e.kind() == Kind.FINISHED) {
+          inFlight.remove(e.id());
+        }
+      } else if (e.kind() == Kind.FINISHED) {
+        finishedAfter.putIfAbsent(e.id(), e.atMillis());
+      }
+    }
+    if (inFlight.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long last = at;
+    for (String id : inFlight) {
+      Long done = finishedAfter.get(id);
+      if (done == null) {
+        return OptionalLong.empty(); // never finished: lost or dead-lettered, counted elsewhere
+      }
+      last = Math.max(last, done);
+    }
+    return OptionalLong.of(last - at);
+  }
+
+  /** Until a handler starts an id it had not started before {@code at}. */
+  private static OptionalLong resumeOf(List<LedgerEntry> starts, long at) {
+    Set<String> seen = new HashSet<>();
+    for (LedgerEntry e : starts) {
+      if (e.atMillis() < at) {
+        seen.add(e.id());
+      } else if (!seen.contains(e.id())) {
+        return OptionalLong.of(e.atMillis() - at);
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private static List<Long> firstFinishes(List<LedgerEntry> finishes) {
+    Set<String> seen = new HashSet<>();
+    List<Long> times = new ArrayList<>();
+    for (LedgerEntry e : finishes) {
+      if (seen.add(e.id())) {
+        times.add(e.atMillis());
+      }
+    }
+    return times;
+  }
+
+  private static double rate(List<Long> times, long from, long to) {
+    if (to <= from) {
+      return 0;
+    }
+    long n = times.stream().filter(t -> t >= from && t < to).count();
+    return n * 1000.0 / (to - from);
+  }
+
+  /**
+   * The p-th percentile (nearest rank) of {@code values}.
+   *
+   * @param values the figures
+   * @param p 0..100
+   * @return the percentile, or empty for no values
+   */
+  public static OptionalLong percentile(List<Long> values, double p) {
+    if (values.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return OptionalLong.of(sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))));
+  }
+}
