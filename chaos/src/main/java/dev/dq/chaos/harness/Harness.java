@@ -7,6 +7,7 @@ import dev.dq.chaos.ProducerMain;
 import dev.dq.chaos.ledger.FaultWindow;
 import dev.dq.chaos.ledger.Ledger;
 import dev.dq.chaos.ledger.Timeline;
+import dev.dq.chaos.ledger.Timeline.Phases;
 import dev.dq.chaos.ledger.Verdict;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.QueueStats;
@@ -57,6 +58,7 @@ public final class Harness {
       rig.startProducers(scenario.load());
       long loadStart = System.currentTimeMillis();
       Thread.sleep(scenario.warmUp().toMillis());
+      long faultStart = System.currentTimeMillis();
       long faultEnd = loadStart + scenario.warmUp().plus(scenario.faultPhase()).toMillis();
       while (!scenario.faults().isEmpty() && System.currentTimeMillis() < faultEnd) {
         Fault fault = scenario.faults().get(random.nextInt(scenario.faults().size()));
@@ -68,6 +70,7 @@ public final class Harness {
                 + random.nextLong(scenario.maxGap().toMillis() - scenario.minGap().toMillis() + 1);
         Thread.sleep(Math.max(0, Math.min(gap, faultEnd - System.currentTimeMillis())));
       }
+      faultEnd = Math.max(faultStart, System.currentTimeMillis());
       List<String> failed = rig.awaitProducers(PRODUCER_BOUND.plus(scenario.load()));
       failed.forEach(p -> problems.add("producer " + p));
       long loadEnd = System.currentTimeMillis();
@@ -80,7 +83,8 @@ public final class Harness {
       Leftovers left = leftovers(rig);
       Ledger ledger = Ledger.read(rig.ledgerDir());
       Verdict verdict = Verdict.of(ledger, left.dead(), left.residue());
-      Timeline timeline = Timeline.of(ledger, faults, loadStart, loadEnd);
+      Timeline timeline =
+          Timeline.of(ledger, faults, new Phases(loadStart, faultStart, faultEnd, loadEnd));
       return new ScenarioResult(scenario, verdict, timeline, faults, problems);
     }
   }

@@ -19,16 +19,16 @@ import java.util.Set;
  *       tasks in flight.
  *   <li><b>resume</b> of a fault: from the moment it was lifted until a handler starts a task that
  *       it had not run before, i.e. until new work flows again.
- *   <li><b>throughput</b>: tasks finished for the first time per second before the first fault,
- *       from the first fault's start to the last fault's end, and after it until the load stopped.
+ *   <li><b>throughput</b>: tasks finished for the first time per second in the three phases of the
+ *       load: before the faults, while they are injected, and after them until the load stopped.
  * </ul>
  *
  * @param recoveryMillis one figure per fault with tasks in flight, in fault order
  * @param resumeMillis one figure per fault, in fault order; a fault after which nothing new started
  *     is left out
- * @param before tasks/s before the first fault (or over the whole load without faults)
- * @param during tasks/s while faults were being injected
- * @param after tasks/s after the last fault until the load stopped
+ * @param before tasks/s in the warm-up (or over the whole load without faults)
+ * @param during tasks/s in the fault phase
+ * @param after tasks/s from the end of the fault phase until the load stopped
  */
 public record Timeline(
     List<Long> recoveryMillis,
@@ -48,12 +48,10 @@ public record Timeline(
    *
    * @param ledger the scenario's entries
    * @param faults the injected faults, in start order
-   * @param loadStart when the producers started
-   * @param loadEnd when the producers stopped
+   * @param phases when the load started, the fault phase started and ended, and the load stopped
    * @return the figures
    */
-  public static Timeline of(Ledger ledger, List<FaultWindow> faults, long loadStart, long loadEnd) {
-    List<LedgerEntry> finishes = ledger.of(Kind.FINISHED).toList();
+  public static Timeline of(Ledger ledger, List<FaultWindow> faults, Phases phases) {
     List<LedgerEntry> starts = ledger.of(Kind.STARTED).toList();
     List<Long> recovery = new ArrayList<>();
     List<Long> resume = new ArrayList<>();
@@ -61,19 +59,28 @@ public record Timeline(
       recoveryOf(ledger, fault.startMillis()).ifPresent(recovery::add);
       resumeOf(starts, fault.endMillis()).ifPresent(resume::add);
     }
-    List<Long> firsts = firstFinishes(finishes);
+    List<Long> firsts = firstFinishes(ledger.of(Kind.FINISHED).toList());
     if (faults.isEmpty()) {
-      return new Timeline(recovery, resume, rate(firsts, loadStart, loadEnd), 0, 0);
+      return new Timeline(
+          recovery, resume, rate(firsts, phases.loadStart(), phases.loadEnd()), 0, 0);
     }
-    long firstFault = faults.get(0).startMillis();
-    long lastFault = faults.stream().mapToLong(FaultWindow::endMillis).max().orElseThrow();
     return new Timeline(
         recovery,
         resume,
-        rate(firsts, loadStart, firstFault),
-        rate(firsts, firstFault, Math.max(lastFault, firstFault + 1)),
-        rate(firsts, lastFault, loadEnd));
+        rate(firsts, phases.loadStart(), phases.faultStart()),
+        rate(firsts, phases.faultStart(), phases.faultEnd()),
+        rate(firsts, phases.faultEnd(), phases.loadEnd()));
   }
+
+  /**
+   * The phases of a scenario's load, in epoch milliseconds.
+   *
+   * @param loadStart the producers started
+   * @param faultStart the warm-up ended and the first fault began
+   * @param faultEnd the fault phase ended (the last fault was lifted)
+   * @param loadEnd the producers stopped
+   */
+  public record Phases(long loadStart, long faultStart, long faultEnd, long loadEnd) {}
 
   /** Until every task in flight at {@code at} finished somewhere; empty if none was in flight. */
   private static OptionalLong recoveryOf(Ledger ledger, long at) {

@@ -15,8 +15,13 @@ final class TimelineTest {
   }
 
   private Timeline timeline(List<FaultWindow> faults, long loadStart, long loadEnd) {
+    long faultStart = faults.isEmpty() ? loadStart : faults.get(0).startMillis();
+    long faultEnd = faults.isEmpty() ? loadStart : faults.get(faults.size() - 1).endMillis();
     entries.sort(java.util.Comparator.comparingLong(LedgerEntry::atMillis));
-    return Timeline.of(new Ledger(entries, 0), faults, loadStart, loadEnd);
+    return Timeline.of(
+        new Ledger(entries, 0),
+        faults,
+        new Timeline.Phases(loadStart, faultStart, faultEnd, loadEnd));
   }
 
   @Test
