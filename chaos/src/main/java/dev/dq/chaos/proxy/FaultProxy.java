@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -193,7 +194,11 @@ public final class FaultProxy implements AutoCloseable {
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     try {
       for (Thread t : threads) {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          break;
+        }
+        t.join(left);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -214,7 +219,12 @@ public final class FaultProxy implements AutoCloseable {
       // after the mode changed: a pump that taints its connection later sees the change itself
       connections.stream().filter(Connection::tainted).forEach(c -> c.close(false));
     }
-    log.info("proxy {}: {}", name, next.kind() == Kind.LATENCY ? "latency " + next.delay() : next);
+    log.info(
+        "proxy {}: {}",
+        name,
+        next.kind() == Kind.LATENCY
+            ? "latency " + next.delay()
+            : next.kind().name().toLowerCase(Locale.ROOT));
   }
 
   private void acceptLoop() {
