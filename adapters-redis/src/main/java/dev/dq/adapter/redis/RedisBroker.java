@@ -15,6 +15,7 @@ import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +39,7 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisBroker implements Broker, QueueAdmin {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+  private static final Map<String, String> DIGESTS = Script.digests();
 
   private final RedisGateway redis;
   private final RedisBrokerConfig config;
@@ -82,6 +84,20 @@ public final class RedisBroker implements Broker, QueueAdmin {
    */
   public static RedisBroker using(UnifiedJedis jedis, RedisBrokerConfig config) {
     return new RedisBroker(jedis, false, config);
+  }
+
+  /**
+   * The SHA1 of each Lua script this broker runs, by the script's file name without extension
+   * ({@code "enqueue"}, {@code "claim"}, {@code "load"}, {@code "ack"}, ...; see {@code
+   * dev/dq/redis/*.lua}). Redis knows a script by this digest: it is the first argument of the
+   * {@code EVALSHA} calls the broker sends, and what {@code SLOWLOG GET}, {@code MONITOR} and
+   * {@code SCRIPT EXISTS} show, so operators and fault-injection tools can tell which transition a
+   * call is. Computed locally from the script text shipped in this jar; no connection needed.
+   *
+   * @return an unmodifiable map from script name to lower-case hex SHA1, in a stable order
+   */
+  public static Map<String, String> scriptDigests() {
+    return DIGESTS;
   }
 
   /**

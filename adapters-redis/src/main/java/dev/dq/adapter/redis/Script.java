@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The Lua scripts in {@code dev/dq/redis}, one per state transition; each file's header lists KEYS,
@@ -51,18 +54,37 @@ enum Script {
     }
   }
 
+  private final String scriptName;
   private final String file;
   private final String source;
   private final String sha1;
 
   Script(String name, Fragment... fragments) {
+    this.scriptName = name;
     this.file = "/dev/dq/redis/" + name + ".lua";
     this.source = compose(read(file), fragments);
     this.sha1 = sha1(source);
   }
 
+  /** The file's name without directory and extension, e.g. {@code "ack"} or {@code "dlq-add"}. */
+  String scriptName() {
+    return scriptName;
+  }
+
   String file() {
     return file;
+  }
+
+  /**
+   * Each script's name mapped to its SHA1, in declaration order: what {@code EVALSHA}, {@code
+   * SLOWLOG} and {@code SCRIPT EXISTS} show of a script.
+   */
+  static Map<String, String> digests() {
+    Map<String, String> digests = new LinkedHashMap<>();
+    for (Script s : values()) {
+      digests.put(s.scriptName, s.sha1);
+    }
+    return Collections.unmodifiableMap(digests);
   }
 
   /**

@@ -1,13 +1,16 @@
 package dev.dq.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dq.adapter.redis.Script.Fragment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class ScriptTest {
@@ -74,6 +77,25 @@ final class ScriptTest {
     assertThat(Script.ACK.sha1())
         .isEqualTo(sha1(Script.ACK.source()))
         .isNotEqualTo(sha1(read(Script.ACK.file())));
+  }
+
+  @Test
+  void scriptDigests_everyScript_mapsItsFileNameToTheSha1OfTheTextSentToRedis() throws Exception {
+    Map<String, String> digests = RedisBroker.scriptDigests();
+
+    assertThat(digests.keySet())
+        .containsExactly(
+            Arrays.stream(Script.values())
+                .map(s -> s.file().replaceFirst("^.*/", "").replaceFirst("\\.lua$", ""))
+                .toArray(String[]::new));
+    for (Script script : Script.values()) {
+      assertThat(digests.get(script.scriptName()))
+          .as(script.name())
+          .isEqualTo(sha1(script.source()));
+    }
+    assertThat(digests).containsKeys("enqueue", "claim", "load", "ack", "dlq-add");
+    assertThatThrownBy(() -> digests.put("ack", "x"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   private static String sha1(String text) throws Exception {
