@@ -1,16 +1,19 @@
 package dev.dq.chaos.harness;
 
+import dev.dq.chaos.proxy.FaultProxy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * How each client process reaches Redis: straight to its port, or through a fault proxy of its own
- * so that network faults can hit one process or all.
+ * How each client process reaches Redis: straight to its port, or through a {@link FaultProxy} of
+ * its own so that network faults can hit one process or all.
  */
 public final class Links implements AutoCloseable {
   private final int redisPort;
   private final boolean proxied;
-  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
 
   private Links(int redisPort, boolean proxied) {
     this.redisPort = redisPort;
@@ -18,25 +21,54 @@ public final class Links implements AutoCloseable {
   }
 
   static Links create(int redisPort, boolean proxied) {
-    if (proxied) {
-      throw new UnsupportedOperationException("fault proxies are not wired yet");
-    }
     return new Links(redisPort, proxied);
   }
 
   /**
-   * The Redis URL process {@code name} connects to.
+   * The Redis URL process {@code name} connects to; the first call makes its proxy.
    *
    * @param name the process
    * @return its URL
    */
-  String url(String name) {
-    return "redis://127.0.0.1:" + ports.computeIfAbsent(name, n -> redisPort);
+  synchronized String url(String name) {
+    if (!proxied) {
+      return "redis://127.0.0.1:" + redisPort;
+    }
+    FaultProxy proxy = proxies.computeIfAbsent(name, n -> FaultProxy.start(n, redisPort));
+    return "redis://127.0.0.1:" + proxy.port();
+  }
+
+  /**
+   * The proxy of process {@code name}.
+   *
+   * @param name the process
+   * @return its proxy
+   * @throws IllegalStateException if clients are not proxied or the process has none
+   */
+  synchronized FaultProxy of(String name) {
+    FaultProxy p = proxies.get(name);
+    if (p == null) {
+      throw new IllegalStateException("no fault proxy for " + name + " (proxied: " + proxied + ")");
+    }
+    return p;
+  }
+
+  /**
+   * Every proxy, workers' and producers'.
+   *
+   * @return the proxies
+   */
+  synchronized List<FaultProxy> all() {
+    return new ArrayList<>(proxies.values());
   }
 
   /** Lifts every network fault. */
-  void heal() {}
+  void heal() {
+    all().forEach(FaultProxy::pass);
+  }
 
   @Override
-  public void close() {}
+  public void close() {
+    all().forEach(FaultProxy::close);
+  }
 }

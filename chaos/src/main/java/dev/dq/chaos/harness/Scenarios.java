@@ -72,6 +72,49 @@ public final class Scenarios {
             List.of(ProcessFaults.clientKill()),
             ms(300),
             ms(1200)));
+    all.add(
+        scenario(
+            "worker-kill-at-step",
+            "kill -9 of a worker caught by its proxy between claim and load, between handler end"
+                + " and ack, or after Redis ran its claim or ack but before the reply",
+            Persistence.AOF_ALWAYS,
+            true,
+            List.of(NetworkFaults.killAtStep()),
+            ms(300),
+            ms(1000)));
+    all.add(
+        scenario(
+            "net-latency",
+            "20 ms each way on every connection for 3 s",
+            Persistence.AOF_ALWAYS,
+            true,
+            List.of(NetworkFaults.latency(ms(20), Duration.ofSeconds(3)))));
+    all.add(
+        scenario(
+            "net-blackhole",
+            "every connection forwards nothing for longer than a lease, then is closed",
+            Persistence.AOF_ALWAYS,
+            true,
+            List.of(NetworkFaults.blackhole(overLease))));
+    all.add(
+        scenario(
+            "net-reset",
+            "every connection reset (RST) at once",
+            Persistence.AOF_ALWAYS,
+            true,
+            List.of(NetworkFaults.reset()),
+            ms(300),
+            ms(1200)));
+    all.add(
+        scenario(
+            "net-cut-replies",
+            "on every connection, the next 3 commands run on Redis and the connection is closed"
+                + " before their reply: ambiguous enqueues, claims and acks",
+            Persistence.AOF_ALWAYS,
+            true,
+            List.of(NetworkFaults.cutReplies(3)),
+            ms(300),
+            ms(1000)));
     return List.copyOf(all);
   }
 

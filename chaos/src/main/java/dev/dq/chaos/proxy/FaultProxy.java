@@ -152,7 +152,8 @@ public final class FaultProxy implements AutoCloseable {
    * -9 the client. The connection closes when the client goes away or on {@link #close()}.
    *
    * @param match which command; a predicate that throws fails the future
-   * @return completes with the held command; fails if the proxy closes first
+   * @return completes with the held command; fails if the proxy closes first; cancelling it
+   *     withdraws the rule
    */
   public CompletableFuture<Command> holdNext(Predicate<Command> match) {
     return faults.addRule(Action.HOLD, match);
@@ -165,7 +166,8 @@ public final class FaultProxy implements AutoCloseable {
    * the command.
    *
    * @param match which command; a predicate that throws fails the future
-   * @return completes with the command; fails if the connection or proxy closes before its reply
+   * @return completes with the command; fails if the connection or proxy closes before its reply;
+   *     cancelling it withdraws the rule
    */
   public CompletableFuture<Command> swallowReplyOfNext(Predicate<Command> match) {
     return faults.addRule(Action.SWALLOW, match);

@@ -95,6 +95,13 @@ final class Faults {
   CompletableFuture<Command> addRule(Action action, Predicate<Command> match) {
     Rule rule = new Rule(action, match);
     rules.add(rule);
+    // a caller that gives up cancels the future: the rule must not fire later, unexpectedly
+    rule.done.whenComplete(
+        (command, error) -> {
+          if (rule.done.isCancelled()) {
+            rules.remove(rule);
+          }
+        });
     return rule.done;
   }
 

@@ -162,6 +162,17 @@ final class FaultProxyIT {
   }
 
   @Test
+  void holdNext_cancelled_withdrawsTheRule_soTheCommandPassesLater() throws Exception {
+    CompletableFuture<Command> held = proxy.holdNext(c -> c.is("SET", "late"));
+    held.cancel(false);
+    try (RespClient client = new RespClient(proxy.port(), TIMEOUT_MS)) {
+      assertThat(client.send(cmd("SET", "late", "1")).reply()).isEqualTo("+OK\r\n");
+    }
+    assertThat(direct.get("late")).isEqualTo("1");
+    assertThat(proxy.stats().held()).isZero();
+  }
+
+  @Test
   void swallowReplyOfNext_commandIsApplied_earlierRepliesPass_itsReplyNever() throws Exception {
     CompletableFuture<Command> swallowed = proxy.swallowReplyOfNext(c -> c.is("INCR"));
     try (RespClient client = new RespClient(proxy.port(), TIMEOUT_MS)) {
