@@ -39,9 +39,12 @@ public final class TestSentinel implements AutoCloseable {
     List<TestRedis> nodes = new ArrayList<>();
     List<TestRedis> sentinels = new ArrayList<>();
     try {
-      TestRedis primary = TestRedis.start(nodeArgs);
+      List<String> args = new ArrayList<>(nodeArgs);
+      // A replica (re)joining gets its full sync at once, not after the default 5 s delay.
+      args.addAll(List.of("--repl-diskless-sync-delay", "0"));
+      TestRedis primary = TestRedis.start(args);
       nodes.add(primary);
-      List<String> replicaArgs = new ArrayList<>(nodeArgs);
+      List<String> replicaArgs = new ArrayList<>(args);
       replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
       nodes.add(TestRedis.start(replicaArgs));
       String config =
