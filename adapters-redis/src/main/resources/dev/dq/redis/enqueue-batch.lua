@@ -14,7 +14,12 @@ local now = server_now(ARGV[2])
 local n = #KEYS - 4
 if n == 0 then return 'OK' end
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now) -- forget expired proofs
-if redis.call('ZSCORE', KEYS[4], ARGV[3]) then return 'OK' end
+if redis.call('ZSCORE', KEYS[4], ARGV[3]) then
+  -- A write (PEXPIRE to the same TTL), so that a WAIT on this connection covers the applied try too.
+  local left = redis.call('PTTL', KEYS[4])
+  if left > 0 then redis.call('PEXPIRE', KEYS[4], left) end
+  return 'OK'
+end
 local seen = {}
 for i = 1, n do
   local id = ARGV[5 + 4 * (i - 1)]

@@ -22,7 +22,12 @@ if ARGV[7] ~= '' then now = tonumber(ARGV[7]) else
 
 if proof then
   redis.call('ZREMRANGEBYSCORE', calls, '-inf', now) -- forget expired proofs
-  if redis.call('ZSCORE', calls, call) then return 'OK' end
+  if redis.call('ZSCORE', calls, call) then
+    -- A write (PEXPIRE to the same TTL), so that a WAIT on this connection covers the applied try too.
+    local left = redis.call('PTTL', calls)
+    if left > 0 then redis.call('PEXPIRE', calls, left) end
+    return 'OK'
+  end
 end
 if redis.call('EXISTS', KEYS[4]) == 1 then return 'DUPLICATE' end
 if redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'FULL' end

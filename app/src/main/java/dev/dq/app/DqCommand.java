@@ -3,11 +3,13 @@ package dev.dq.app;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
 import dev.dq.app.config.BadSettingException;
+import dev.dq.app.config.Durations;
 import dev.dq.app.config.Setting;
 import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.logging.LogFormat;
 import dev.dq.app.logging.Logging;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +29,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  DQ_BROKER       broker: memory | redis",
-      "  DQ_REDIS_URL    redis://[user:password@]host:port/db or rediss://...",
+      "  DQ_REDIS_URL    redis://[user:password@]host:port/db, rediss://..., or",
+      "                  redis-sentinel://[user:password@]host:port[,host:port]/master[/db]",
+      "  DQ_DURABLE_REPLICAS  replicas that must confirm each enqueue (WAIT), 0 = none",
+      "  DQ_DURABLE_TIMEOUT   longest wait for those confirmations",
       "  DQ_LOG_FORMAT   log format on stderr: text | json",
       "  DQ_QUEUE_CAPACITY  most waiting tasks per queue",
       "A flag wins over its environment variable. A bad value exits with code 2."
@@ -68,6 +73,25 @@ final class DqCommand implements Callable<Integer> {
               + "(env DQ_QUEUE_CAPACITY, default ${DEFAULT-VALUE}).")
   int queueCapacity;
 
+  @Option(
+      names = "--durable-replicas",
+      paramLabel = "N",
+      converter = DurableReplicas.class,
+      description =
+          "Redis only: acknowledge an enqueue (publish, bench) only once N replicas confirm it"
+              + " with WAIT; fewer in time = outcome unknown, exit 1 (env DQ_DURABLE_REPLICAS,"
+              + " default ${DEFAULT-VALUE} = no wait).")
+  int durableReplicas;
+
+  @Option(
+      names = "--durable-timeout",
+      paramLabel = "DURATION",
+      converter = DurableTimeout.class,
+      description =
+          "Longest wait for --durable-replicas confirmations (env DQ_DURABLE_TIMEOUT, default"
+              + " ${DEFAULT-VALUE}).")
+  Duration durableTimeout;
+
   DqCommand(Backends backends) {
     this.backends = backends;
   }
@@ -97,7 +121,21 @@ final class DqCommand implements Callable<Integer> {
       throw new BadSettingException(
           (flag ? "--redis-url" : "DQ_REDIS_URL") + ": " + e.getMessage());
     }
-    return new AppSettings(broker, LogFormat.BY_NAME.get(logFormat), redisUrl, queueCapacity);
+    if (durableReplicas > 0 && !backends.confirmsEnqueues(broker)) {
+      boolean flag = spec.commandLine().getParseResult().hasMatchedOption("--durable-replicas");
+      throw new BadSettingException(
+          (flag ? "--durable-replicas" : "DQ_DURABLE_REPLICAS")
+              + ": broker "
+              + broker
+              + " has no replicas to confirm an enqueue; use --broker=redis or 0");
+    }
+    return new AppSettings(
+        broker,
+        LogFormat.BY_NAME.get(logFormat),
+        redisUrl,
+        queueCapacity,
+        durableReplicas,
+        durableTimeout);
   }
 
   /** The backend, one of the registry's; picocli makes it through {@code Main}'s factory. */
@@ -116,6 +154,21 @@ final class DqCommand implements Callable<Integer> {
   static final class Format extends Setting<String> {
     Format() {
       super("DQ_LOG_FORMAT", "text", Rule.choice(LogFormat.BY_NAME.keySet()));
+    }
+  }
+
+  static final class DurableReplicas extends Setting<Integer> {
+    DurableReplicas() {
+      super("DQ_DURABLE_REPLICAS", "0", Rule.wholeNumber(0, AppSettings.MAX_DURABLE_REPLICAS));
+    }
+  }
+
+  static final class DurableTimeout extends Setting<Duration> {
+    DurableTimeout() {
+      super(
+          "DQ_DURABLE_TIMEOUT",
+          Durations.format(AppSettings.DEFAULT_DURABLE_TIMEOUT),
+          Rule.duration(Duration.ofMillis(1), AppSettings.MAX_DURABLE_TIMEOUT));
     }
   }
 

@@ -52,4 +52,42 @@ final class DqCommandTest {
 
     assertThat(cli.err().lines()).singleElement().asString().startsWith("dq: DQ_REDIS_URL: ");
   }
+
+  @Test
+  void durableReplicas_badVariable_exits2WithOneLineNamingIt() {
+    assertThat(cli.execute(Map.of("DQ_DURABLE_REPLICAS", "-1"), "", "stats")).isEqualTo(2);
+
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .contains("DQ_DURABLE_REPLICAS")
+        .contains("-1");
+  }
+
+  @Test
+  void durableTimeout_aboveMaximum_exits2NamingTheFlag() {
+    assertThat(cli.execute(Map.of(), "", "--durable-timeout", "5s", "stats")).isEqualTo(2);
+
+    assertThat(cli.err().lines()).singleElement().asString().contains("--durable-timeout");
+  }
+
+  @Test
+  void durableReplicas_onTheMemoryBroker_exits2NamingTheFlag() {
+    assertThat(cli.execute(Map.of(), "", "--durable-replicas", "1", "stats")).isEqualTo(2);
+
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: --durable-replicas: broker memory");
+  }
+
+  @Test
+  void help_listsTheDurableOptionsWithTheirVariables() {
+    assertThat(cli.execute(Map.of(), "", "--help")).isZero();
+
+    assertThat(cli.out().replaceAll("\\s+", " "))
+        .contains("(env DQ_DURABLE_REPLICAS, default 0 = no wait)")
+        .contains("(env DQ_DURABLE_TIMEOUT, default 500ms)")
+        .contains("redis-sentinel://");
+  }
 }

@@ -33,11 +33,13 @@ final class Enqueuer {
 
   private final RedisGateway redis;
   private final RedisBrokerConfig config;
+  private final DurableEnqueue durable;
   private final AtomicBoolean closed;
 
   Enqueuer(RedisGateway redis, AtomicBoolean closed) {
     this.redis = redis;
     this.config = redis.config();
+    this.durable = new DurableEnqueue(redis);
     this.closed = closed;
   }
 
@@ -66,6 +68,7 @@ final class Enqueuer {
     checkOpen();
     config.limits().check(task);
     RedisKeys keys = RedisKeys.of(task.queue());
+    durable.checkServer();
     redis.register(task.queue());
     String data = redis.codec().encode(task);
     List<String> keyList =
@@ -83,7 +86,7 @@ final class Enqueuer {
         List.of(task.id()),
         timeout,
         () ->
-            redis.script(
+            durable.run(
                 what,
                 Script.ENQUEUE,
                 keyList,
@@ -129,6 +132,7 @@ final class Enqueuer {
               + config.capacityPerQueue());
     }
     RedisKeys keys = RedisKeys.of(queue);
+    durable.checkServer();
     redis.register(queue);
     List<String> keyList = new ArrayList<>(tasks.size() + 4);
     keyList.add(keys.ready());
@@ -153,7 +157,7 @@ final class Enqueuer {
         timeout,
         () -> {
           args.set(1, redis.now());
-          return redis.script(what, Script.ENQUEUE_BATCH, keyList, args);
+          return durable.run(what, Script.ENQUEUE_BATCH, keyList, args);
         });
   }
 
@@ -174,7 +178,10 @@ final class Enqueuer {
    * first: after a lost reply, a retry answers OK if an earlier try was applied, even if the tasks
    * have run since. A try that failed after its request may have reached Redis leaves the outcome
    * in doubt until a later try gets any answer; if none does before the timeout, the call ends with
-   * {@link OutcomeUnknownException}, never with "nothing was enqueued".
+   * {@link OutcomeUnknownException}, never with "nothing was enqueued". So does a try that Redis
+   * applied but that the replicas did not confirm as {@link EnqueueDurability} asks: the tasks are
+   * on the primary, and a new call with the same ids answers {@link DuplicateTaskException} while
+   * they are held.
    */
   private void untilAccepted(
       String what, String queue, List<TaskId> ids, Duration timeout, Supplier<Object> call)
@@ -202,6 +209,11 @@ final class Enqueuer {
         } // else nothing was sent, or Redis refused this try (OOM, BUSY): no news about an earlier
         // one
         reply = null;
+      } catch (DurableEnqueue.NotConfirmedException e) {
+        throw new OutcomeUnknownException(
+            what + ": " + e.getMessage() + "; its " + ids.size() + " tasks are on the primary",
+            ids,
+            e);
       } catch (BrokerFullException e) {
         if (doubt == null) {
           throw e; // refused before it wrote anything, and no earlier try may have landed

@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code
  *     javax.net.ssl.trustStore} if set, else {@code cacerts}). The server certificate must also
  *     name the URL's host (hostname verification)
+ * @param durability when an enqueue counts as done: once the primary applied it, or only once
+ *     replicas ({@code WAIT}) and/or the primary's fsync ({@code WAITAOF}) confirm it; see {@link
+ *     EnqueueDurability}
  * @param testClock test hook only: when present, scripts read "now" from it instead of the Redis
  *     server's TIME, and the age of this instance's queue-registration hints is measured on it
  */
@@ -44,6 +47,7 @@ public record RedisBrokerConfig(
     int reclaimBatch,
     boolean cluster,
     Optional<RedisTrust> trust,
+    EnqueueDurability durability,
     Optional<InstantSource> testClock) {
 
   /**
@@ -59,9 +63,11 @@ public record RedisBrokerConfig(
    * @param reclaimBatch most expired leases one reclaim moves
    * @param cluster whether {@code url} names a node of a Redis Cluster
    * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default
+   * @param durability when an enqueue counts as done
    * @param testClock test hook only: the clock scripts read instead of the server's TIME
    * @throws IllegalArgumentException if {@code cluster} is set and {@code url} names a database
-   *     other than 0
+   *     other than 0 or is a Sentinel URL, if {@code cluster} is combined with a confirming
+   *     durability, or if the durability's timeout is not shorter than {@code socketTimeout}
    */
   public RedisBrokerConfig {
     Objects.requireNonNull(url, "url");
@@ -70,18 +76,38 @@ public record RedisBrokerConfig(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(socketTimeout, "socketTimeout");
     Objects.requireNonNull(trust, "trust");
+    Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(testClock, "testClock");
+    if (cluster && url.sentinel()) {
+      throw new IllegalArgumentException(
+          "cluster needs a redis:// or rediss:// seed node, not a sentinel url: " + url);
+    }
     if (cluster && url.database() != 0) {
       throw new IllegalArgumentException("redis cluster has database 0 only: " + url);
+    }
+    if (cluster && durability.confirms()) {
+      // A cluster pipeline does not follow MOVED/ASK redirections, and WAIT must share the write's
+      // connection; see README "Durable enqueue".
+      throw new IllegalArgumentException(
+          "durable enqueue (" + durability + ") is not supported with redis cluster: " + url);
+    }
+    if (durability.confirms() && durability.timeout().compareTo(socketTimeout) >= 0) {
+      throw new IllegalArgumentException(
+          "durable timeout "
+              + durability.timeout()
+              + " must be shorter than socketTimeout "
+              + socketTimeout
+              + ": WAIT blocks on the connection for up to that long");
     }
   }
 
   /**
    * A builder of settings for the Redis at {@code url}, with the defaults: capacity 100,000 per
    * queue, {@link TaskLimits#DEFAULT}, block timeout 1 s, connect and socket timeouts 2 s, a pool
-   * of 16 connections, reclaim batches of 100, no cluster, the JVM's default trust.
+   * of 16 connections, reclaim batches of 100, no cluster, the JVM's default trust, no durable
+   * enqueue ({@link EnqueueDurability#NONE}).
    *
-   * @param url a {@code redis://} or {@code rediss://} URL; see {@link RedisUrl}
+   * @param url a {@code redis://}, {@code rediss://} or Sentinel URL; see {@link RedisUrl}
    * @return a new builder
    * @throws IllegalArgumentException if {@code url} is not a valid Redis URL
    */
@@ -111,6 +137,7 @@ public record RedisBrokerConfig(
     private int reclaimBatch = 100;
     private boolean cluster;
     private RedisTrust trust;
+    private EnqueueDurability durability = EnqueueDurability.NONE;
     private InstantSource testClock;
 
     private Builder(RedisUrl url) {
@@ -247,6 +274,37 @@ public record RedisBrokerConfig(
     }
 
     /**
+     * Acknowledges an enqueue only once {@code replicas} replicas confirm it with {@code WAIT},
+     * within {@code timeout}; 0 turns the replica wait off. Fewer confirmations make the enqueue
+     * throw {@link dev.dq.core.port.OutcomeUnknownException}. See {@link EnqueueDurability}.
+     *
+     * @param replicas replicas that must acknowledge, 0 or more
+     * @param timeout longest wait, at least 1 ms and shorter than the socket timeout; also the
+     *     timeout of {@link #durableFsync}
+     * @return this builder
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public Builder durableReplicas(int replicas, Duration timeout) {
+      this.durability = new EnqueueDurability(replicas, durability.fsync(), timeout);
+      return this;
+    }
+
+    /**
+     * Acknowledges an enqueue only once the primary fsynced it to its append-only file ({@code
+     * WAITAOF 1 0}, and {@code WAITAOF 1 N} with {@link #durableReplicas}), within the timeout set
+     * by {@link #durableReplicas} (1 s by default). Needs Redis 7.2 or later with {@code appendonly
+     * yes}; an older server fails the enqueue with {@link RedisUnsupportedException} before it
+     * writes anything.
+     *
+     * @param fsync whether to wait for the fsync
+     * @return this builder
+     */
+    public Builder durableFsync(boolean fsync) {
+      this.durability = new EnqueueDurability(durability.replicas(), fsync, durability.timeout());
+      return this;
+    }
+
+    /**
      * <b>Test hook.</b> Makes every script use {@code clock}'s millis as "now" instead of the Redis
      * server's TIME, so contract tests can move time with a fake clock. Never set it in production:
      * lease expiry would then depend on worker clocks agreeing.
@@ -263,7 +321,8 @@ public record RedisBrokerConfig(
      * Builds the settings.
      *
      * @return the settings
-     * @throws IllegalArgumentException if cluster is set and the URL names a database other than 0
+     * @throws IllegalArgumentException if the settings do not go together; see {@link
+     *     RedisBrokerConfig#RedisBrokerConfig}
      */
     public RedisBrokerConfig build() {
       return new RedisBrokerConfig(
@@ -277,6 +336,7 @@ public record RedisBrokerConfig(
           reclaimBatch,
           cluster,
           Optional.ofNullable(trust),
+          durability,
           Optional.ofNullable(testClock));
     }
 

@@ -11,7 +11,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -20,15 +22,24 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.Delay;
 
 /**
  * Builds the one pooled client a broker uses, from a {@link RedisBrokerConfig}: a {@link
  * RedisClient} for a standalone server, a {@link RedisClusterClient} (one pool per node) when
- * {@link RedisBrokerConfig#cluster()} is set. Building a standalone client does not connect;
- * building a cluster client reads the slot map from the seed node.
+ * {@link RedisBrokerConfig#cluster()} is set, a {@link RedisSentinelClient} for a Sentinel URL.
+ * Building a standalone client does not connect; building a cluster client reads the slot map from
+ * the seed node; building a Sentinel client asks the sentinels where the primary is.
+ *
+ * <p>A Sentinel client follows a failover by itself: it subscribes to {@code +switch-master} on
+ * every sentinel (one connection and one daemon thread each, per client) and, when the primary
+ * changes, replaces its pool with one to the new primary. Calls that fail in between (the old
+ * primary is gone, or answers {@code READONLY} once demoted) are transient failures that callers
+ * retry like any other.
  */
 public final class RedisConnections {
   /** Redirections (MOVED/ASK) and reconnects a cluster command may go through before it fails. */
@@ -36,6 +47,9 @@ public final class RedisConnections {
 
   /** Connections of the renewal client (per node of a cluster). */
   private static final int RENEWAL_CONNECTIONS = 4;
+
+  /** How soon a Sentinel client's listener subscribes again after losing its sentinel. */
+  private static final Duration SENTINEL_RECONNECT = Duration.ofSeconds(1);
 
   /**
    * Protects nothing: the PEM trust store exists only in memory, and PKCS12 wants some password.
@@ -81,6 +95,9 @@ public final class RedisConnections {
   private static UnifiedJedis create(RedisBrokerConfig config, ConnectionPoolConfig pool) {
     RedisUrl url = config.url();
     JedisClientConfig client = clientConfig(config);
+    if (url.sentinel()) {
+      return sentinelClient(config, client, pool);
+    }
     if (config.cluster()) {
       return RedisClusterClient.builder()
           .nodes(Set.of(new HostAndPort(url.host(), url.port())))
@@ -97,6 +114,47 @@ public final class RedisConnections {
         .clientConfig(client)
         .poolConfig(pool)
         .build();
+  }
+
+  /**
+   * Asks the sentinels for the primary now, so a wrong master name or unreachable sentinels fail
+   * here, translated like any call.
+   */
+  private static UnifiedJedis sentinelClient(
+      RedisBrokerConfig config, JedisClientConfig client, ConnectionPoolConfig pool) {
+    RedisUrl url = config.url();
+    Set<HostAndPort> sentinels = new LinkedHashSet<>();
+    url.sentinels().forEach(s -> sentinels.add(new HostAndPort(s.host(), s.port())));
+    try {
+      return RedisSentinelClient.builder()
+          .masterName(url.masterName().orElseThrow())
+          .sentinels(sentinels)
+          .sentinelClientConfig(sentinelConfig(config))
+          // A listener that lost its sentinel subscribes again this soon; the other sentinels
+          // still report a failover meanwhile.
+          .sentinelReconnectDelay(Delay.constant(SENTINEL_RECONNECT))
+          .clientConfig(client)
+          .poolConfig(pool)
+          .build();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(e, "asking the sentinels for the primary", url.endpoint());
+    }
+  }
+
+  /**
+   * Sentinels are asked with the timeouts and TLS trust of the primary, but without credentials and
+   * database: the URL's user and password are the primary's.
+   */
+  private static JedisClientConfig sentinelConfig(RedisBrokerConfig config) {
+    DefaultJedisClientConfig.Builder sentinel =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis((int) config.connectTimeout().toMillis())
+            .socketTimeoutMillis((int) config.socketTimeout().toMillis())
+            .clientName("dq-sentinel-watch");
+    if (config.url().tls()) {
+      sentinel.ssl(true).sslOptions(sslOptions(config.trust()));
+    }
+    return sentinel.build();
   }
 
   private static JedisClientConfig clientConfig(RedisBrokerConfig config) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.Pool;
 
@@ -92,6 +93,31 @@ final class RedisGateway {
 
   Object script(String what, Script script, List<String> keys, List<String> args) {
     return call(what, () -> scripts.run(script, keys, args));
+  }
+
+  /**
+   * Like {@link #script}, then confirms the write on the same connection as {@code durability}
+   * asks; see {@link ScriptRunner#runConfirmed}.
+   */
+  ScriptRunner.Confirmed confirmedScript(
+      String what,
+      Script script,
+      List<String> keys,
+      List<String> args,
+      EnqueueDurability durability) {
+    return call(what, () -> scripts.runConfirmed(script, keys, args, durability));
+  }
+
+  /**
+   * The {@code redis_version} of the server {@link #jedis()} talks to (the primary, with Sentinel).
+   */
+  String serverVersion() {
+    String info = call("read the server version", () -> jedis.info("server"));
+    return info.lines()
+        .filter(l -> l.startsWith("redis_version:"))
+        .map(l -> l.substring("redis_version:".length()).strip())
+        .findFirst()
+        .orElse("unknown");
   }
 
   /** Like {@link #script}, but tries once more on a fresh connection after a connection failure. */
@@ -225,7 +251,8 @@ final class RedisGateway {
   }
 
   /**
-   * The client's connection pools: one for a standalone server, one per known node of a cluster.
+   * The client's connection pools: one for a standalone server or a Sentinel client's current
+   * primary, one per known node of a cluster.
    */
   private static Collection<? extends Pool<Connection>> pools(UnifiedJedis jedis) {
     if (jedis instanceof RedisClient client) {
@@ -233,6 +260,9 @@ final class RedisGateway {
     }
     if (jedis instanceof RedisClusterClient cluster) {
       return cluster.getClusterNodes().values();
+    }
+    if (jedis instanceof RedisSentinelClient sentinel) {
+      return sentinel.getPrimaryNodesConnectionMap().values(); // the current primary's pool
     }
     return List.of();
   }

@@ -4,8 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.KeyValue;
 
 /**
  * Runs the {@link Script}s by SHA. When Redis answers NOSCRIPT (after a restart or {@code SCRIPT
@@ -31,6 +34,57 @@ final class ScriptRunner {
     }
     return normalize(reply);
   }
+
+  /**
+   * Runs {@code script} and right after it, pipelined on the same connection, the confirmation
+   * {@code durability} asks for: {@code WAITAOF 1 replicas timeout} with fsync, else {@code WAIT
+   * replicas timeout}. WAIT and WAITAOF count the writes of the connection they run on, so they
+   * must share the script's; two calls through the pool could land on two connections.
+   *
+   * @param durability a durability that {@link EnqueueDurability#confirms()}
+   * @return the script's reply with the counts the server reported
+   */
+  Confirmed runConfirmed(
+      Script script, List<String> keys, List<String> args, EnqueueDurability durability) {
+    try (AbstractPipeline pipeline = jedis.pipelined()) {
+      Response<Object> reply = pipeline.evalsha(script.sha1(), keys, args);
+      Response<?> wait = confirm(pipeline, keys.get(0), durability);
+      pipeline.sync();
+      try {
+        return confirmed(reply.get(), wait.get(), durability);
+      } catch (JedisNoScriptException e) {
+        reloads.incrementAndGet();
+        reply = pipeline.eval(script.source(), keys, args);
+        wait = confirm(pipeline, keys.get(0), durability);
+        pipeline.sync();
+        return confirmed(reply.get(), wait.get(), durability);
+      }
+    }
+  }
+
+  private static Response<?> confirm(
+      AbstractPipeline pipeline, String sampleKey, EnqueueDurability durability) {
+    long timeout = durability.timeout().toMillis();
+    return durability.fsync()
+        ? pipeline.waitAOF(sampleKey, 1, durability.replicas(), timeout)
+        : pipeline.waitReplicas(sampleKey, durability.replicas(), timeout);
+  }
+
+  private static Confirmed confirmed(Object reply, Object wait, EnqueueDurability durability) {
+    if (wait instanceof KeyValue<?, ?> aof) {
+      return new Confirmed(normalize(reply), (Long) aof.getValue(), (Long) aof.getKey() > 0);
+    }
+    return new Confirmed(normalize(reply), (Long) wait, !durability.fsync());
+  }
+
+  /**
+   * A script's reply and the confirmation that followed it on the same connection.
+   *
+   * @param reply the script's reply, normalized as {@link #run}'s
+   * @param replicas replicas that acknowledged (WAIT) or fsynced (WAITAOF) the connection's writes
+   * @param fsynced whether the primary fsynced them (WAITAOF); true when fsync was not asked for
+   */
+  record Confirmed(Object reply, long replicas, boolean fsynced) {}
 
   /** How many times a script had to be sent again after NOSCRIPT. */
   long reloads() {

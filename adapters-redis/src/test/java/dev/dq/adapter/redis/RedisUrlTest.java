@@ -84,4 +84,75 @@ final class RedisUrlTest {
         .hasMessageContaining("database 0 only")
         .hasMessageNotContaining("s3cret");
   }
+
+  @Test
+  void parse_sentinelUrl_readsSentinelsMasterAndDatabase() {
+    RedisUrl url =
+        RedisUrl.parse(
+            "redis-sentinel://worker:s3cret@10.0.0.1:26380,sentinel-b,[::1]:5/mymaster/3");
+
+    assertThat(url.sentinel()).isTrue();
+    assertThat(url.tls()).isFalse();
+    assertThat(url.sentinels())
+        .containsExactly(
+            new RedisUrl.HostPort("10.0.0.1", 26380),
+            new RedisUrl.HostPort("sentinel-b", RedisUrl.SENTINEL_PORT),
+            new RedisUrl.HostPort("::1", 5));
+    assertThat(url.masterName()).contains("mymaster");
+    assertThat(url.database()).isEqualTo(3);
+    assertThat(url.user()).contains("worker");
+    assertThat(url.password()).contains("s3cret");
+    assertThat(url.toString())
+        .isEqualTo(
+            "redis-sentinel://worker:***@10.0.0.1:26380,sentinel-b:26379,[::1]:5/mymaster/3");
+    assertThat(url.endpoint())
+        .isEqualTo("mymaster via sentinels 10.0.0.1:26380,sentinel-b:26379,[::1]:5");
+  }
+
+  @Test
+  void parse_tlsSentinelUrl_isTlsWithDatabaseZero() {
+    RedisUrl url = RedisUrl.parse("rediss-sentinel://s3cr%40t@h:1/primary");
+
+    assertThat(url.tls()).isTrue();
+    assertThat(url.sentinel()).isTrue();
+    assertThat(url.password()).contains("s3cr@t");
+    assertThat(url.user()).isEmpty();
+    assertThat(url.database()).isZero();
+    assertThat(RedisUrl.parse("redis://h").sentinel()).isFalse();
+    assertThat(RedisUrl.parse("redis://h").sentinels()).isEmpty();
+    assertThat(RedisUrl.parse("redis://h").masterName()).isEmpty();
+  }
+
+  @Test
+  void parse_badSentinelUrls_nameTheBadPartWithoutThePassword() {
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://u:s3cret@h:1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("master")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://u:s3cret@/m"))
+        .hasMessageContaining("no sentinel")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://u:s3/cret@h:x/m"))
+        .hasMessageContaining("sentinel port must be a number: \"x\"")
+        .hasMessageNotContaining("s3");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://h:1,h:70000/m"))
+        .hasMessageContaining("sentinel port must be 1..65535: 70000");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://h:1,,h:2/m"))
+        .hasMessageContaining("sentinel address must be host[:port]: \"\"");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://u:s3cret@h/m/x"))
+        .hasMessageContaining("database must be a number: \"x\"")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-sentinel://h/m/1/2"))
+        .hasMessageContaining("/master-name[/db]");
+  }
+
+  @Test
+  void build_clusterWithSentinelUrl_fails() {
+    var builder = RedisBrokerConfig.builder("redis-sentinel://u:s3cret@h/m").cluster(true);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sentinel")
+        .hasMessageNotContaining("s3cret");
+  }
 }

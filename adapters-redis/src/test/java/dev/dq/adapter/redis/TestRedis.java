@@ -62,17 +62,27 @@ public final class TestRedis
   private final List<String> extraArgs;
   private final boolean tls;
   private final boolean flushBeforeEach;
+
+  /** Set for a sentinel: its config file, written once in {@code dir}. */
+  private final String sentinelConfig;
+
   private Process process;
   private RedisClient admin;
   private boolean perTest;
 
   private TestRedis(
-      Path dir, int port, List<String> extraArgs, boolean tls, boolean flushBeforeEach) {
+      Path dir,
+      int port,
+      List<String> extraArgs,
+      boolean tls,
+      boolean flushBeforeEach,
+      String sentinelConfig) {
     this.dir = dir;
     this.port = port;
     this.extraArgs = extraArgs;
     this.tls = tls;
-    this.flushBeforeEach = flushBeforeEach && !tls;
+    this.flushBeforeEach = flushBeforeEach && !tls && sentinelConfig == null;
+    this.sentinelConfig = sentinelConfig;
   }
 
   /** For {@code @RegisterExtension}: a server without persistence, started by JUnit. */
@@ -92,7 +102,7 @@ public final class TestRedis
    * This server, but JUnit does not flush it before each test (the test sets up its data itself).
    */
   public TestRedis keepingData() {
-    return new TestRedis(dir, port, extraArgs, tls, false);
+    return new TestRedis(dir, port, extraArgs, tls, false, sentinelConfig);
   }
 
   /** Starts a server without persistence. */
@@ -133,10 +143,32 @@ public final class TestRedis
   private static TestRedis create(Function<Path, List<String>> extraArgs, boolean tls) {
     try {
       Path dir = Files.createTempDirectory("dq-redis-");
-      return new TestRedis(dir, freePort(), List.copyOf(extraArgs.apply(dir)), tls, true);
+      return new TestRedis(dir, freePort(), List.copyOf(extraArgs.apply(dir)), tls, true, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Starts {@code redis-server <config> --sentinel} with {@code config} (the {@code sentinel ...}
+   * lines) as its config file, which the sentinel rewrites as it learns. Used by {@link
+   * TestSentinel}.
+   */
+  static TestRedis startSentinel(String config) {
+    try {
+      Path dir = Files.createTempDirectory("dq-sentinel-");
+      TestRedis sentinel = new TestRedis(dir, freePort(), List.of(), false, false, config);
+      Files.writeString(dir.resolve("sentinel.conf"), config);
+      sentinel.launch();
+      return sentinel;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The operating system's id of the running process. */
+  public synchronized long pid() {
+    return process.pid();
   }
 
   @Override
@@ -244,7 +276,11 @@ public final class TestRedis
         tls
             ? List.of("--port", "0", "--tls-port", Integer.toString(port))
             : List.of("--port", Integer.toString(port));
-    List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--bind", "127.0.0.1"));
+    List<String> cmd = new ArrayList<>(List.of(binary().toString()));
+    if (sentinelConfig != null) {
+      cmd.addAll(List.of(dir.resolve("sentinel.conf").toString(), "--sentinel"));
+    }
+    cmd.addAll(List.of("--bind", "127.0.0.1"));
     cmd.addAll(ports);
     cmd.addAll(
         List.of(

@@ -134,9 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
                 ? EnumSet.allOf(Mode.class)
                 : EnumSet.of(Mode.valueOf(mode.toUpperCase(Locale.ROOT))));
     IntFunction<Broker> brokers =
-        capacity ->
-            backends.open(
-                name, shared.redisUrl(), capacity, settings.workers() + SPARE_CONNECTIONS);
+        capacity -> backends.open(name, shared, capacity, settings.workers() + SPARE_CONNECTIONS);
     BenchRunner runner =
         new BenchRunner(
             name, brokers, BenchCommand::usedMemoryBytes, BenchCommand::deleteQueue, settings);

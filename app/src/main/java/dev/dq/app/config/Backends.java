@@ -29,8 +29,15 @@ public interface Backends {
   /**
    * Opens a broker of that backend outside any injector, for tools that size it themselves (bench).
    *
+   * @param app the shared settings: the backend's URL and durable enqueue
    * @param capacity most waiting tasks per queue
    * @param connections connections the caller's threads need at once
    */
-  Broker open(String name, String url, int capacity, int connections);
+  Broker open(String name, AppSettings app, int capacity, int connections);
+
+  /**
+   * Whether the backend can confirm enqueues with replicas (Redis WAIT), so that {@code
+   * --durable-replicas} means something.
+   */
+  boolean confirmsEnqueues(String name);
 }

@@ -3,7 +3,6 @@ package dev.dq.app.wiring;
 import com.google.inject.Module;
 import dev.dq.adapter.memory.InMemoryBroker;
 import dev.dq.adapter.redis.RedisBroker;
-import dev.dq.adapter.redis.RedisBrokerConfig;
 import dev.dq.adapter.redis.RedisUrl;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
@@ -25,7 +24,7 @@ public final class BrokerRegistry implements Backends {
   /** Opens a broker outside an injector, sized by the caller (bench). */
   @FunctionalInterface
   interface Opener {
-    Broker open(String url, int capacity, int connections);
+    Broker open(AppSettings app, int capacity, int connections);
   }
 
   /**
@@ -39,6 +38,7 @@ public final class BrokerRegistry implements Backends {
   record Backend(
       String name,
       boolean inProcess,
+      boolean confirmsEnqueues,
       Function<AppSettings, Module> module,
       Consumer<String> checkUrl,
       Opener opener) {}
@@ -48,17 +48,19 @@ public final class BrokerRegistry implements Backends {
           new Backend(
               "memory",
               true,
+              false,
               app -> new InMemoryBrokerModule(app.queueCapacity()),
               url -> {},
-              (url, capacity, connections) -> InMemoryBroker.builder().capacity(capacity).build()),
+              (app, capacity, connections) -> InMemoryBroker.builder().capacity(capacity).build()),
           new Backend(
               "redis",
               false,
-              app -> new RedisBrokerModule(app.redisUrl(), app.queueCapacity()),
+              true,
+              RedisBrokerModule::new,
               RedisUrl::parse,
-              (url, capacity, connections) ->
+              (app, capacity, connections) ->
                   RedisBroker.connect(
-                      RedisBrokerConfig.builder(url)
+                      RedisBrokerModule.config(app)
                           .capacityPerQueue(capacity)
                           .poolSize(connections)
                           .build())));
@@ -98,8 +100,13 @@ public final class BrokerRegistry implements Backends {
   }
 
   @Override
-  public Broker open(String name, String url, int capacity, int connections) {
-    return backend(name).opener().open(url, capacity, connections);
+  public Broker open(String name, AppSettings app, int capacity, int connections) {
+    return backend(name).opener().open(app, capacity, connections);
+  }
+
+  @Override
+  public boolean confirmsEnqueues(String name) {
+    return backend(name).confirmsEnqueues();
   }
 
   /** The module of the backend {@code app} names. */

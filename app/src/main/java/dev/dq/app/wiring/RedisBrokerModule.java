@@ -5,32 +5,41 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.dq.adapter.redis.RedisBroker;
 import dev.dq.adapter.redis.RedisBrokerConfig;
+import dev.dq.app.config.AppSettings;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 
 /**
  * {@code DQ_BROKER=redis}: a {@link RedisBroker} on {@code DQ_REDIS_URL} serving as {@link Broker}
- * and its DLQ. Building it does not connect; the first command does (and fails with {@code
- * BrokerUnavailableException} if Redis is down).
+ * and its DLQ, confirming enqueues with WAIT when {@code DQ_DURABLE_REPLICAS} is above 0. Building
+ * it does not connect; the first command does (and fails with {@code BrokerUnavailableException} if
+ * Redis is down).
  */
 final class RedisBrokerModule extends AbstractModule {
-  private final String url;
-  private final int capacity;
+  private final AppSettings app;
 
   /**
-   * @param url {@code redis://[user:password@]host:port/db} or {@code rediss://...}, already
-   *     checked
-   * @param capacity most waiting tasks per queue, for all producers together, already checked
+   * @param app the shared settings, already checked: the Redis URL ({@code redis://}, {@code
+   *     rediss://} or a Sentinel URL), the capacity per queue and durable enqueue
    */
-  RedisBrokerModule(String url, int capacity) {
-    this.url = url;
-    this.capacity = capacity;
+  RedisBrokerModule(AppSettings app) {
+    this.app = app;
+  }
+
+  /** The broker settings {@code app} gives, for callers that add their own (bench). */
+  static RedisBrokerConfig.Builder config(AppSettings app) {
+    RedisBrokerConfig.Builder config =
+        RedisBrokerConfig.builder(app.redisUrl()).capacityPerQueue(app.queueCapacity());
+    if (app.durableReplicas() > 0) {
+      config.durableReplicas(app.durableReplicas(), app.durableTimeout());
+    }
+    return config;
   }
 
   @Provides
   @Singleton
   RedisBroker redisBroker() {
-    return RedisBroker.connect(RedisBrokerConfig.builder(url).capacityPerQueue(capacity).build());
+    return RedisBroker.connect(config(app).build());
   }
 
   @Provides
