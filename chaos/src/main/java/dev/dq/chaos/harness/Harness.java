@@ -60,7 +60,8 @@ public final class Harness {
       Thread.sleep(scenario.warmUp().toMillis());
       long faultStart = System.currentTimeMillis();
       long faultEnd = loadStart + scenario.warmUp().plus(scenario.faultPhase()).toMillis();
-      while (!scenario.faults().isEmpty() && System.currentTimeMillis() < faultEnd) {
+      while (!scenario.faults().isEmpty()
+          && (System.currentTimeMillis() < faultEnd || faults.size() < scenario.minFaults())) {
         Fault fault = scenario.faults().get(random.nextInt(scenario.faults().size()));
         FaultWindow window = fault.inject(rig, random);
         faults.add(window);

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -112,17 +113,19 @@ final class NetworkFaults {
   }
 
   /**
-   * Kills a random worker with SIGKILL at a random step of the task protocol, caught by its proxy
-   * as the step's command goes by, and starts it again.
+   * Kills a random running worker with SIGKILL at a step of the task protocol, caught by its proxy
+   * as the step's command goes by, and starts a new one. The steps take turns, so a run of four
+   * faults covers each.
    */
   static Fault killAtStep() {
     Map<String, String> digests = RedisBroker.scriptDigests();
     Step[] steps = Step.values();
+    AtomicInteger turn = new AtomicInteger();
     return new Fault(
         "kill-at-step",
         (rig, random) -> {
-          Step step = steps[random.nextInt(steps.length)];
-          JvmProcess victim = ProcessFaults.pick(rig.workers(), random);
+          Step step = steps[turn.getAndIncrement() % steps.length];
+          JvmProcess victim = rig.pickReadyWorker(random);
           FaultProxy proxy = rig.links().of(victim.name());
           CompletableFuture<Command> caught =
               step.afterApply
@@ -138,7 +141,7 @@ final class NetworkFaults {
           }
           long at = System.currentTimeMillis();
           victim.kill9();
-          rig.restart(victim);
+          victim.restart();
           return new FaultWindow(outcome, at, at);
         });
   }

@@ -3,8 +3,6 @@ package dev.dq.chaos.harness;
 import dev.dq.chaos.ledger.FaultWindow;
 import dev.dq.chaos.process.JvmProcess;
 import java.time.Duration;
-import java.util.List;
-import java.util.SplittableRandom;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
@@ -13,15 +11,18 @@ import redis.clients.jedis.params.ClientKillParams;
 final class ProcessFaults {
   private ProcessFaults() {}
 
-  /** SIGKILL of a random worker at a random point of its work; it is started again at once. */
+  /**
+   * SIGKILL of a random running worker at a random point of its work; a new one starts at once (and
+   * takes a JVM start to serve).
+   */
   static Fault killWorker() {
     return new Fault(
         "kill-worker",
         (rig, random) -> {
-          JvmProcess victim = pick(rig.workers(), random);
+          JvmProcess victim = rig.pickReadyWorker(random);
           long at = System.currentTimeMillis();
           victim.kill9();
-          rig.restart(victim);
+          victim.restart();
           return new FaultWindow("kill -9 " + victim.name(), at, at);
         });
   }
@@ -31,7 +32,7 @@ final class ProcessFaults {
     return new Fault(
         "pause-worker",
         (rig, random) -> {
-          JvmProcess victim = pick(rig.workers(), random);
+          JvmProcess victim = rig.pickReadyWorker(random);
           long at = System.currentTimeMillis();
           victim.pause();
           Thread.sleep(length.toMillis());
@@ -81,9 +82,5 @@ final class ProcessFaults {
           }
           return new FaultWindow("CLIENT KILL TYPE normal", at, at);
         });
-  }
-
-  static <T> T pick(List<T> from, SplittableRandom random) {
-    return from.get(random.nextInt(from.size()));
   }
 }

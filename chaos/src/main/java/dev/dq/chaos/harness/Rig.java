@@ -139,24 +139,27 @@ public final class Rig implements AutoCloseable {
     return failed;
   }
 
-  /** Restarts every worker that was killed and waits until it serves again. */
+  /** Restarts every worker that was killed and waits until each serves again. */
   public void heal() {
     links.heal();
     for (JvmProcess w : workers) {
       if (!w.alive()) {
-        restart(w);
+        w.restart();
       }
     }
+    workers.forEach(Rig::awaitReady);
   }
 
   /**
-   * Starts a killed worker again and waits until its pool runs.
+   * A random worker, once every worker's pool runs: a worker killed by an earlier fault has started
+   * again, so one fault at a time takes a worker away and the others keep serving.
    *
-   * @param worker one of {@link #workers()}
+   * @param random picks it
+   * @return the worker
    */
-  public void restart(JvmProcess worker) {
-    worker.restart();
-    awaitReady(worker);
+  public JvmProcess pickReadyWorker(java.util.SplittableRandom random) {
+    workers.forEach(Rig::awaitReady);
+    return workers.get(random.nextInt(workers.size()));
   }
 
   private static void awaitReady(JvmProcess worker) {

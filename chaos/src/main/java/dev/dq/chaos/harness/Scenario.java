@@ -20,6 +20,8 @@ import java.util.List;
  * @param coolDown load after the last fault
  * @param minGap shortest pause after a fault
  * @param maxGap longest pause after a fault
+ * @param minFaults faults to inject however short the phase (so that each kind or step a scenario
+ *     cycles through is hit); 0 for a control run
  */
 public record Scenario(
     String name,
@@ -31,7 +33,8 @@ public record Scenario(
     Duration faultPhase,
     Duration coolDown,
     Duration minGap,
-    Duration maxGap) {
+    Duration maxGap,
+    int minFaults) {
 
   /** Copies the list. */
   public Scenario {
@@ -55,6 +58,16 @@ public record Scenario(
    */
   public Scenario withFaultPhase(Duration phase) {
     return new Scenario(
-        name, description, persistence, proxied, faults, warmUp, phase, coolDown, minGap, maxGap);
+        name,
+        description,
+        persistence,
+        proxied,
+        faults,
+        warmUp,
+        phase,
+        coolDown,
+        minGap,
+        maxGap,
+        minFaults);
   }
 }

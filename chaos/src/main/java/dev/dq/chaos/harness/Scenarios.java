@@ -81,7 +81,8 @@ public final class Scenarios {
             true,
             List.of(NetworkFaults.killAtStep()),
             ms(300),
-            ms(1000)));
+            ms(1000),
+            NetworkFaults.Step.values().length));
     all.add(
         scenario(
             "net-latency",
@@ -155,7 +156,8 @@ public final class Scenarios {
         length,
         Duration.ofSeconds(5),
         ms(1000),
-        ms(4000));
+        ms(4000),
+        1);
   }
 
   private static Scenario scenario(
@@ -171,6 +173,18 @@ public final class Scenarios {
       List<Fault> faults,
       Duration minGap,
       Duration maxGap) {
+    return scenario(name, description, p, proxied, faults, minGap, maxGap, 1);
+  }
+
+  private static Scenario scenario(
+      String name,
+      String description,
+      Persistence p,
+      boolean proxied,
+      List<Fault> faults,
+      Duration minGap,
+      Duration maxGap,
+      int minFaults) {
     return new Scenario(
         name,
         description,
@@ -181,7 +195,8 @@ public final class Scenarios {
         faults.isEmpty() ? Duration.ZERO : PHASE,
         COOL,
         minGap,
-        maxGap);
+        maxGap,
+        faults.isEmpty() ? 0 : minFaults);
   }
 
   private static Duration ms(long millis) {

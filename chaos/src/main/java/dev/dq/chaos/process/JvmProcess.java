@@ -91,6 +91,21 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
+   * Whether the current process runs and has printed {@code marker} since it started.
+   *
+   * @param marker text to look for
+   * @return true once printed
+   */
+  public boolean printed(String marker) {
+    try {
+      return process.isAlive()
+          && java.nio.file.Files.readString(output).indexOf(marker, outputMark) >= 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + output, e);
+    }
+  }
+
+  /**
    * Waits until the process's output contains {@code marker} (after its latest start).
    *
    * @param marker text to wait for
