@@ -37,7 +37,9 @@ public final class ChaosMain implements Callable<Integer> {
   @Option(
       names = "--scenario",
       paramLabel = "NAME",
-      description = "Scenario to run; repeatable (default: all of them; --list names them).")
+      description =
+          "Scenario to run; repeatable (default: all of them but the negative controls; --list"
+              + " names them).")
   List<String> scenarios = new ArrayList<>();
 
   @Option(names = "--list", description = "List the scenarios and exit.")
@@ -97,6 +99,8 @@ public final class ChaosMain implements Callable<Integer> {
     Duration lease = Duration.ofMillis(leaseMillis);
     if (list) {
       Scenarios.all(lease).forEach(s -> System.out.println(s.name() + "\t" + s.description()));
+      Scenarios.negativeControls()
+          .forEach(s -> System.out.println(s.name() + "\t" + s.description()));
       return 0;
     }
     List<Scenario> chosen = choose(lease);

@@ -120,14 +120,32 @@ public final class Scenarios {
   }
 
   /**
-   * The scenario of that name.
+   * Scenarios that must fail, run only by name: they show that the check catches a loss. Redis
+   * without persistence, killed and restarted, comes back empty.
+   *
+   * @return the negative controls
+   */
+  public static List<Scenario> negativeControls() {
+    return List.of(
+        scenario(
+            "redis-kill-nopersist",
+            "negative control, must FAIL: kill -9 of Redis without persistence loses its queue",
+            Persistence.NONE,
+            false,
+            List.of(ProcessFaults.killRedis(Duration.ofSeconds(1)))));
+  }
+
+  /**
+   * The scenario of that name, a negative control included.
    *
    * @param name its name
    * @param lease the workers' lease time
    * @return it, or empty
    */
   public static Optional<Scenario> named(String name, Duration lease) {
-    return all(lease).stream().filter(s -> s.name().equals(name)).findFirst();
+    return java.util.stream.Stream.concat(all(lease).stream(), negativeControls().stream())
+        .filter(s -> s.name().equals(name))
+        .findFirst();
   }
 
   /**
