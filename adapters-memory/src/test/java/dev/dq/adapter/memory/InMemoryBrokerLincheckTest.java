@@ -184,6 +184,9 @@ public class InMemoryBrokerLincheckTest {
   }
 
   private void check(Options<?, ?> options) {
+    if (SCALE < 1) {
+      throw new IllegalArgumentException("dq.lincheck.scale must be >= 1: " + SCALE);
+    }
     options.threads(2).actorsPerThread(3).actorsBefore(3).actorsAfter(2).check(getClass());
   }
 }
