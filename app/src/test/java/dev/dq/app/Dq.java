@@ -167,6 +167,10 @@ final class Dq {
       return process.pid();
     }
 
+    boolean alive() {
+      return process.isAlive();
+    }
+
     boolean hasErrLine(Predicate<String> p) {
       return err.stream().anyMatch(p);
     }

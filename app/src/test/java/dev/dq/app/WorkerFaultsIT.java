@@ -44,6 +44,33 @@ final class WorkerFaultsIT extends WithRedis {
   }
 
   @Test
+  void startedWhileRedisIsDown_waitsForIt_thenServes() throws Exception {
+    broker.close();
+    redis.kill9();
+    try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "1"), "run")) {
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  !run.alive()
+                      || run.hasErrLine(
+                          l -> l.contains("broker unavailable at start-up, waiting")));
+      assertThat(run.alive()).as("still running; stderr:%n%s", run.errText()).isTrue();
+
+      redis.restart();
+      broker =
+          dev.dq.adapter.redis.RedisBroker.connect(
+              dev.dq.adapter.redis.RedisBrokerConfig.builder(redis.url()).build());
+      publish("after-restart", "1ms");
+
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> run.hasErrLine(l -> l.contains("succeeded") && l.contains("after-restart")));
+      assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
+    }
+  }
+
+  @Test
   void sigtermPastTheGrace_logsRunningHandlersAndPrefetchedTasksApart() throws Exception {
     for (int i = 0; i < 8; i++) {
       publish("s-" + i, "60s");

@@ -7,6 +7,7 @@ import dev.dq.app.metrics.BoundedLabels;
 import dev.dq.app.metrics.MetricsServer;
 import dev.dq.app.metrics.StateGauges;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.worker.TaskHandler;
 import dev.dq.core.worker.WorkerPool;
@@ -33,6 +34,11 @@ final class WorkerProcess {
 
   /** Beyond the pool's grace: time for the server and the broker to close. */
   private static final Duration HOOK_SLACK = Duration.ofSeconds(5);
+
+  /** How long start-up waits for a broker that is briefly unavailable. */
+  static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+
+  private static final Duration STARTUP_RETRY = Duration.ofMillis(500);
 
   private static final Duration IDLE_WAIT = Duration.ofDays(1);
 
@@ -91,11 +97,37 @@ final class WorkerProcess {
   }
 
   /**
-   * Fails fast at start-up: a worker that cannot reach its broker says so once, rather than
-   * retrying silently.
+   * Waits at start-up, up to {@link #STARTUP_WAIT}, for a broker that is briefly unavailable (Redis
+   * restarting or loading its AOF, a container started before Redis), then fails with one line.
+   * Other errors (a wrong password, a refused command) fail at once.
    */
   private static void checkReachable(Broker broker, List<String> queues) {
-    broker.stats(queues.get(0));
+    long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
+    boolean warned = false;
+    while (true) {
+      try {
+        broker.stats(queues.get(0));
+        if (warned) {
+          log.info("broker reachable; starting");
+        }
+        return;
+      } catch (BrokerUnavailableException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        if (!warned) {
+          log.warn(
+              "broker unavailable at start-up, waiting up to {}: {}", STARTUP_WAIT, e.getMessage());
+          warned = true;
+        }
+      }
+      try {
+        Thread.sleep(STARTUP_RETRY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CommandFailedException("interrupted while waiting for the broker");
+      }
+    }
   }
 
   private static MetricsServer startServer(
