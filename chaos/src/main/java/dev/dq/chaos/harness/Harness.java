@@ -81,6 +81,7 @@ public final class Harness {
         problems.add("the queue did not drain within " + DRAIN_BOUND.toSeconds() + " s");
       }
       rig.stopWorkers(Duration.ofSeconds(15));
+      problems.addAll(rig.problems());
       Leftovers left = leftovers(rig);
       Ledger ledger = Ledger.read(rig.ledgerDir());
       Verdict verdict = Verdict.of(ledger, left.dead(), left.residue());

@@ -22,12 +22,16 @@ public final class Rig implements AutoCloseable {
   /** What {@code dq run} logs once its pool takes tasks. */
   private static final String WORKER_READY = "worker pool started";
 
+  /** Starts of one worker before the harness gives up on it. */
+  private static final int START_ATTEMPTS = 3;
+
   private final Options options;
   private final Path dir;
   private final RedisServer redis;
   private final Links links;
   private final List<JvmProcess> workers = new ArrayList<>();
   private final List<JvmProcess> producers = new ArrayList<>();
+  private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Rig(Options options, Path dir, RedisServer redis, Links links) {
     this.options = options;
@@ -54,7 +58,7 @@ public final class Rig implements AutoCloseable {
       for (int i = 1; i <= options.workers(); i++) {
         rig.workers.add(rig.startWorker("worker-" + i));
       }
-      rig.workers.forEach(Rig::awaitReady);
+      rig.workers.forEach(rig::awaitReady);
     } catch (java.io.IOException e) {
       rig.close();
       throw new java.io.UncheckedIOException(e);
@@ -147,7 +151,7 @@ public final class Rig implements AutoCloseable {
         w.restart();
       }
     }
-    workers.forEach(Rig::awaitReady);
+    workers.forEach(this::awaitReady);
   }
 
   /**
@@ -158,12 +162,37 @@ public final class Rig implements AutoCloseable {
    * @return the worker
    */
   public JvmProcess pickReadyWorker(java.util.SplittableRandom random) {
-    workers.forEach(Rig::awaitReady);
+    workers.forEach(this::awaitReady);
     return workers.get(random.nextInt(workers.size()));
   }
 
-  private static void awaitReady(JvmProcess worker) {
-    worker.awaitOutput(WORKER_READY, START_BOUND);
+  /**
+   * Waits until the worker's pool runs. A worker that exits during start-up is a finding, not the
+   * end of the run: it is recorded as a problem (which fails the scenario) and started again, as a
+   * supervisor would.
+   */
+  private void awaitReady(JvmProcess worker) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        worker.awaitOutput(WORKER_READY, START_BOUND);
+        return;
+      } catch (IllegalStateException e) {
+        if (worker.alive() || attempt == START_ATTEMPTS) {
+          throw e;
+        }
+        problems.add(e.getMessage());
+        worker.restart();
+      }
+    }
+  }
+
+  /**
+   * What went wrong with the processes themselves, e.g. a worker that exited while starting.
+   *
+   * @return the problems so far
+   */
+  public List<String> problems() {
+    return List.copyOf(problems);
   }
 
   /**
