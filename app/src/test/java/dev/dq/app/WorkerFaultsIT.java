@@ -71,6 +71,34 @@ final class WorkerFaultsIT extends WithRedis {
   }
 
   @Test
+  void sigtermWhileWaitingForRedisAtStartUp_stopsAtOnce() throws Exception {
+    broker.close();
+    redis.kill9();
+    try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "1"), "run")) {
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  !run.alive()
+                      || run.hasErrLine(
+                          l -> l.contains("broker unavailable at start-up, waiting")));
+      long before = System.nanoTime();
+
+      int code = run.terminate();
+
+      assertThat(Duration.ofNanos(System.nanoTime() - before))
+          .as("stopped before the start-up wait ran out; stderr:%n%s", run.errText())
+          .isLessThan(Duration.ofSeconds(20));
+      assertThat(code).as("a requested stop; stderr:%n%s", run.errText()).isZero();
+    } finally {
+      redis.restart();
+      broker =
+          dev.dq.adapter.redis.RedisBroker.connect(
+              dev.dq.adapter.redis.RedisBrokerConfig.builder(redis.url()).build());
+    }
+  }
+
+  @Test
   void sigtermPastTheGrace_logsRunningHandlersAndPrefetchedTasksApart() throws Exception {
     for (int i = 0; i < 8; i++) {
       publish("s-" + i, "60s");

@@ -246,6 +246,10 @@ public final class TestRedis
 
   /** kill -9: no shutdown, no final fsync. */
   public synchronized void kill9() {
+    if (admin != null) {
+      admin.close(); // its pooled connections die with the server; the next admin() starts afresh
+      admin = null;
+    }
     process.destroyForcibly();
     try {
       process.waitFor(30, TimeUnit.SECONDS);

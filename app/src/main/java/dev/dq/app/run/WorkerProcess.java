@@ -68,8 +68,10 @@ final class WorkerProcess {
     AtomicReference<MetricsServer> server = new AtomicReference<>();
     Duration grace = settings.pool().grace();
     List<Lifecycle.Service> services = new ArrayList<>();
+    AtomicReference<Lifecycle> lifecycle = new AtomicReference<>();
     services.add(
-        new Lifecycle.Service("broker", () -> checkReachable(broker, queues), broker::close));
+        new Lifecycle.Service(
+            "broker", () -> checkReachable(broker, queues, lifecycle.get()), broker::close));
     if (settings.metrics().enabled()) {
       services.add(
           new Lifecycle.Service(
@@ -92,16 +94,18 @@ final class WorkerProcess {
                     settings.pool().workers(),
                     app.broker()),
             () -> {}));
-    new Lifecycle(services, grace.plus(HOOK_SLACK)).runUntilStopped(IDLE_WAIT, () -> {});
+    lifecycle.set(new Lifecycle(services, grace.plus(HOOK_SLACK)));
+    lifecycle.get().runUntilStopped(IDLE_WAIT, () -> {});
     return 0;
   }
 
   /**
    * Waits at start-up, up to {@link #STARTUP_WAIT}, for a broker that is briefly unavailable (Redis
    * restarting or loading its AOF, a container started before Redis), then fails with one line.
-   * Other errors (a wrong password, a refused command) fail at once.
+   * Other errors (a wrong password, a refused command) fail at once, and so does a stop request
+   * (SIGTERM) meanwhile.
    */
-  private static void checkReachable(Broker broker, List<String> queues) {
+  private static void checkReachable(Broker broker, List<String> queues, Lifecycle lifecycle) {
     long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
     boolean warned = false;
     while (true) {
@@ -122,7 +126,9 @@ final class WorkerProcess {
         }
       }
       try {
-        Thread.sleep(STARTUP_RETRY.toMillis());
+        if (lifecycle.awaitStopRequest(STARTUP_RETRY)) {
+          throw new CommandFailedException("stopped while waiting for the broker");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CommandFailedException("interrupted while waiting for the broker");
