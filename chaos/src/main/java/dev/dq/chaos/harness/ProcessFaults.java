@@ -75,6 +75,7 @@ final class ProcessFaults {
           long failover = System.currentTimeMillis() - at;
           victim.restart();
           cluster.awaitHealthy();
+          long end = System.currentTimeMillis();
           return new FaultWindow(
               "kill -9 cluster primary "
                   + victim.port()
@@ -82,9 +83,11 @@ final class ProcessFaults {
                   + promoted.port()
                   + " promoted after "
                   + failover
+                  + " ms, healthy after "
+                  + (end - at)
                   + " ms",
               at,
-              System.currentTimeMillis());
+              end);
         });
   }
 

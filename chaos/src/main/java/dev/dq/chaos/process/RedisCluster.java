@@ -220,7 +220,7 @@ public final class RedisCluster implements RedisTopology {
    * One line of {@code CLUSTER NODES}: {@code id ip:port@bus flags primary ping pong epoch link
    * slot...}.
    */
-  private record Node(int port, String flags, List<Range> slots) {
+  record Node(int port, String flags, List<Range> slots) {
     static Node parse(String line) {
       String[] f = line.split(" ");
       String address = f[1].substring(0, f[1].indexOf('@'));
@@ -244,7 +244,7 @@ public final class RedisCluster implements RedisTopology {
   }
 
   /** Slots {@code from..to}, both included. */
-  private record Range(int from, int to) {}
+  record Range(int from, int to) {}
 
   private static String info(RedisServer node) {
     return cluster(node, "INFO");
