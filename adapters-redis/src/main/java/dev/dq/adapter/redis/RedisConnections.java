@@ -106,15 +106,20 @@ public final class RedisConnections {
       } else {
         seeds.add(new HostAndPort(url.host(), url.port()));
       }
-      return RedisClusterClient.builder()
-          .nodes(seeds)
-          .clientConfig(client)
-          .poolConfig(pool)
-          .maxAttempts(CLUSTER_MAX_ATTEMPTS)
-          // Bounds a command's redirections and reconnects like any other call.
-          .maxTotalRetriesDuration(
-              config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
-          .build();
+      try {
+        return RedisClusterClient.builder()
+            .nodes(seeds)
+            .clientConfig(client)
+            .poolConfig(pool)
+            .maxAttempts(CLUSTER_MAX_ATTEMPTS)
+            // Bounds a command's redirections and reconnects like any other call.
+            .maxTotalRetriesDuration(
+                config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
+            .build();
+      } catch (RuntimeException e) {
+        // Building reads the slot map; no reachable seed is an unreachable broker.
+        throw RedisErrors.translate(e, "reading the cluster's slot map", url.endpoint());
+      }
     }
     return RedisClient.builder()
         .hostAndPort(url.host(), url.port())
