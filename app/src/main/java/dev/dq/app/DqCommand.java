@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       "  DQ_BROKER       broker: memory | redis",
       "  DQ_REDIS_URL    redis://[user:password@]host:port/db, rediss://..., or",
       "                  redis-sentinel://[user:password@]host:port[,host:port]/master[/db]",
+      "                  redis-cluster://[user:password@]host:port[,host:port] (seed nodes)",
       "  DQ_DURABLE_REPLICAS  replicas that must confirm each enqueue (WAIT), 0 = none",
       "  DQ_DURABLE_TIMEOUT   longest wait for those confirmations",
       "  DQ_LOG_FORMAT   log format on stderr: text | json",

@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param reclaimBatch most expired leases one reclaim script moves; reclaims loop until none is
  *     left
  * @param cluster whether {@code url} names one node of a Redis Cluster (the others are discovered
- *     from it) rather than a standalone server; a cluster has database 0 only
+ *     from it) rather than a standalone server; a cluster has database 0 only. Always true for a
+ *     {@code redis-cluster://} URL
  * @param trust CAs a {@code rediss://} connection trusts; empty = the JVM default ({@code
  *     javax.net.ssl.trustStore} if set, else {@code cacerts}). The server certificate must also
  *     name the URL's host (hostname verification)
@@ -78,6 +79,7 @@ public record RedisBrokerConfig(
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(testClock, "testClock");
+    cluster |= url.cluster();
     if (cluster && url.sentinel()) {
       throw new IllegalArgumentException(
           "cluster needs a redis:// or rediss:// seed node, not a sentinel url: " + url);
@@ -105,8 +107,8 @@ public record RedisBrokerConfig(
    * A builder of settings for the Redis at {@code url}, with the defaults: capacity 100,000 per
    * queue, {@link TaskLimits#DEFAULT}, block timeout 1 s, connect and socket timeouts 2 s, a pool
    * of 16 connections, reclaim batches of 100, no cluster, the JVM's default trust, no durable
-   * enqueue ({@link EnqueueDurability#NONE}).
    *
+   * @param url a {@code redis://}, {@code rediss://}, Sentinel or Cluster URL; see {@link RedisUrl}
    * @param url a {@code redis://}, {@code rediss://} or Sentinel URL; see {@link RedisUrl}
    * @return a new builder
    * @throws IllegalArgumentException if {@code url} is not a valid Redis URL
@@ -246,7 +248,8 @@ public record RedisBrokerConfig(
     /**
      * Treats the URL's host and port as a seed node of a Redis Cluster: the client reads the slot
      * map from it and routes every command to the node that owns its key. All keys of one queue
-     * share one slot (see {@link RedisKeys}), so every script runs on one node.
+     * share one slot (see {@link RedisKeys}), so every script runs on one node. A {@code
+     * redis-cluster://} URL sets it by itself, and {@code cluster(false)} does not unset it.
      *
      * @param cluster whether the URL names a node of a Redis Cluster
      * @return this builder

@@ -31,9 +31,10 @@ import redis.clients.jedis.util.Delay;
 /**
  * Builds the one pooled client a broker uses, from a {@link RedisBrokerConfig}: a {@link
  * RedisClient} for a standalone server, a {@link RedisClusterClient} (one pool per node) when
- * {@link RedisBrokerConfig#cluster()} is set, a {@link RedisSentinelClient} for a Sentinel URL.
- * Building a standalone client does not connect; building a cluster client reads the slot map from
- * the seed node; building a Sentinel client asks the sentinels where the primary is.
+ * {@link RedisBrokerConfig#cluster()} is set (seeded with every node a Cluster URL lists), a {@link
+ * RedisSentinelClient} for a Sentinel URL. Building a standalone client does not connect; building
+ * a cluster client reads the slot map from the seed node; building a Sentinel client asks the
+ * sentinels where the primary is.
  *
  * <p>A Sentinel client follows a failover by itself: it subscribes to {@code +switch-master} on
  * every sentinel (one connection and one daemon thread each, per client) and, when the primary
@@ -99,15 +100,26 @@ public final class RedisConnections {
       return sentinelClient(config, client, pool);
     }
     if (config.cluster()) {
-      return RedisClusterClient.builder()
-          .nodes(Set.of(new HostAndPort(url.host(), url.port())))
-          .clientConfig(client)
-          .poolConfig(pool)
-          .maxAttempts(CLUSTER_MAX_ATTEMPTS)
-          // Bounds a command's redirections and reconnects like any other call.
-          .maxTotalRetriesDuration(
-              config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
-          .build();
+      Set<HostAndPort> seeds = new LinkedHashSet<>();
+      if (url.cluster()) {
+        url.clusterNodes().forEach(n -> seeds.add(new HostAndPort(n.host(), n.port())));
+      } else {
+        seeds.add(new HostAndPort(url.host(), url.port()));
+      }
+      try {
+        return RedisClusterClient.builder()
+            .nodes(seeds)
+            .clientConfig(client)
+            .poolConfig(pool)
+            .maxAttempts(CLUSTER_MAX_ATTEMPTS)
+            // Bounds a command's redirections and reconnects like any other call.
+            .maxTotalRetriesDuration(
+                config.socketTimeout().plus(config.connectTimeout()).multipliedBy(2))
+            .build();
+      } catch (RuntimeException e) {
+        // Building reads the slot map; no reachable seed is an unreachable broker.
+        throw RedisErrors.translate(e, "reading the cluster's slot map", url.endpoint());
+      }
     }
     return RedisClient.builder()
         .hostAndPort(url.host(), url.port())

@@ -15,8 +15,10 @@ import java.util.Optional;
  * redis-sentinel://[user:password@]host[:port][,host[:port]...]/master-name[/db]} (and {@code
  * rediss-sentinel://...} for TLS), which names the sentinels to ask where the primary of {@code
  * master-name} is. The user and password are those of the primary and its replicas; the sentinels
- * are asked without credentials (see {@link #sentinels()}). The password never appears in {@link
- * #toString()} or in any exception message.
+ * are asked without credentials (see {@link #sentinels()}). A Redis Cluster URL {@code
+ * redis-cluster://[user:password@]host[:port][,host[:port]...][/0]} (and {@code
+ * rediss-cluster://...} for TLS) names seed nodes of a cluster (see {@link #clusterNodes()}). The
+ * password never appears in {@link #toString()} or in any exception message.
  */
 public final class RedisUrl {
   /** The port of a sentinel the URL names without one. */
@@ -30,6 +32,7 @@ public final class RedisUrl {
   private final int database;
   private final List<HostPort> sentinels;
   private final String master;
+  private final List<HostPort> clusterNodes;
 
   private RedisUrl(
       boolean tls,
@@ -39,7 +42,8 @@ public final class RedisUrl {
       String password,
       int database,
       List<HostPort> sentinels,
-      String master) {
+      String master,
+      List<HostPort> clusterNodes) {
     this.tls = tls;
     this.host = host;
     this.port = port;
@@ -48,10 +52,11 @@ public final class RedisUrl {
     this.database = database;
     this.sentinels = sentinels;
     this.master = master;
+    this.clusterNodes = clusterNodes;
   }
 
   /**
-   * A host and port, as a Sentinel URL lists them.
+   * A host and port, as a Sentinel or Cluster URL lists them.
    *
    * @param host the host name or address (an IPv6 address without brackets)
    * @param port 1..65535
@@ -85,7 +90,9 @@ public final class RedisUrl {
    *
    * @param url {@code redis://[user:password@]host[:port][/db]}, {@code rediss://...}, {@code
    *     redis-sentinel://[user:password@]host[:port][,host[:port]...]/master-name[/db]} or {@code
-   *     rediss-sentinel://...}; a sentinel's port defaults to 26379
+   *     rediss-sentinel://...}; a sentinel's port defaults to 26379; or {@code
+   *     redis-cluster://[user:password@]host[:port][,host[:port]...][/0]} or {@code
+   *     rediss-cluster://...}, whose nodes' port defaults to 6379
    * @return the parsed URL
    * @throws IllegalArgumentException the URL is malformed; the message names the bad part and shows
    *     the URL with any password masked
@@ -98,6 +105,9 @@ public final class RedisUrl {
     if (lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")) {
       return parseSentinel(url.strip());
     }
+    if (lower.startsWith("redis-cluster://") || lower.startsWith("rediss-cluster://")) {
+      return parseCluster(url.strip());
+    }
     URI uri;
     try {
       uri = new URI(url.strip());
@@ -108,8 +118,8 @@ public final class RedisUrl {
     String scheme = uri.getScheme();
     if (!"redis".equalsIgnoreCase(scheme) && !"rediss".equalsIgnoreCase(scheme)) {
       throw new IllegalArgumentException(
-          "redis url must start with redis://, rediss://, redis-sentinel:// or"
-              + " rediss-sentinel://: "
+          "redis url must start with redis://, rediss://, redis-sentinel://,"
+              + " rediss-sentinel://, redis-cluster:// or rediss-cluster://: "
               + mask(url));
     }
     String host = uri.getHost();
@@ -131,7 +141,8 @@ public final class RedisUrl {
         credentials[1],
         db,
         List.of(),
-        null);
+        null,
+        List.of());
   }
 
   /**
@@ -139,22 +150,9 @@ public final class RedisUrl {
    * read a comma-separated host list as a server authority.
    */
   private static RedisUrl parseSentinel(String url) {
-    boolean tls = url.regionMatches(true, 0, "rediss-", 0, 7);
-    String rest = url.substring(url.indexOf("://") + 3);
-    // The last '@' ends the user info, so a password never leaks into a host or path message.
-    int at = rest.lastIndexOf('@');
-    String[] credentials = credentials(at < 0 ? null : decode(rest.substring(0, at)));
-    rest = rest.substring(at + 1);
-    int slash = rest.indexOf('/');
-    String hosts = slash < 0 ? rest : rest.substring(0, slash);
-    String path = slash < 0 ? "" : rest.substring(slash + 1);
-    if (hosts.isEmpty()) {
-      throw new IllegalArgumentException("sentinel url names no sentinel: " + mask(url));
-    }
-    List<HostPort> sentinels = new ArrayList<>();
-    for (String hostPort : hosts.split(",", -1)) {
-      sentinels.add(sentinel(hostPort));
-    }
+    HostList list = HostList.parse(url, "sentinel", SENTINEL_PORT);
+    List<HostPort> sentinels = list.hosts();
+    String path = list.path();
     String[] parts = path.split("/", -1);
     if (parts[0].isEmpty()) {
       throw new IllegalArgumentException(
@@ -165,16 +163,58 @@ public final class RedisUrl {
           "sentinel url path must be /master-name[/db]: \"/" + path + "\"");
     }
     int db = parts.length == 2 ? database(parts[1]) : 0;
-    HostPort first = sentinels.get(0);
-    return new RedisUrl(
-        tls,
-        first.host(),
-        first.port(),
-        credentials[0],
-        credentials[1],
-        db,
-        List.copyOf(sentinels),
-        parts[0]);
+    return list.toUrl(db, sentinels, parts[0], List.of());
+  }
+
+  /** Parses {@code redis[s]-cluster://[userinfo@]hosts[/0]}. */
+  private static RedisUrl parseCluster(String url) {
+    HostList list = HostList.parse(url, "cluster", 6379);
+    String path = list.path();
+    if (!path.isEmpty() && database(path) != 0) {
+      throw new IllegalArgumentException(
+          "redis cluster has database 0 only: \"/" + path + "\" in " + mask(url));
+    }
+    return list.toUrl(0, List.of(), null, list.hosts());
+  }
+
+  /**
+   * The parts of {@code scheme://[userinfo@]host[:port][,host[:port]...][/path]}, read by hand:
+   * {@link URI} does not read a comma-separated host list as a server authority.
+   *
+   * @param tls whether the scheme starts with {@code rediss-}
+   * @param user the user, or null
+   * @param password the password, or null
+   * @param hosts at least one
+   * @param path after the first '/' following the hosts, without it; empty if none
+   */
+  private record HostList(
+      boolean tls, String user, String password, List<HostPort> hosts, String path) {
+    static HostList parse(String url, String what, int defaultPort) {
+      boolean tls = url.regionMatches(true, 0, "rediss-", 0, 7);
+      String rest = url.substring(url.indexOf("://") + 3);
+      // The last '@' ends the user info, so a password never leaks into a host or path message.
+      int at = rest.lastIndexOf('@');
+      String[] credentials = credentials(at < 0 ? null : decode(rest.substring(0, at)));
+      rest = rest.substring(at + 1);
+      int slash = rest.indexOf('/');
+      String hosts = slash < 0 ? rest : rest.substring(0, slash);
+      String path = slash < 0 ? "" : rest.substring(slash + 1);
+      if (hosts.isEmpty()) {
+        throw new IllegalArgumentException(what + " url names no " + what + " node: " + mask(url));
+      }
+      List<HostPort> list = new ArrayList<>();
+      for (String hostPort : hosts.split(",", -1)) {
+        list.add(hostPort(hostPort, what, defaultPort));
+      }
+      return new HostList(tls, credentials[0], credentials[1], List.copyOf(list), path);
+    }
+
+    /** A URL whose host and port are the first listed. */
+    RedisUrl toUrl(int db, List<HostPort> sentinels, String master, List<HostPort> clusterNodes) {
+      HostPort first = hosts.get(0);
+      return new RedisUrl(
+          tls, first.host(), first.port(), user, password, db, sentinels, master, clusterNodes);
+    }
   }
 
   /** Percent-decodes a user info as {@link URI#getUserInfo()} does ('+' stays a plus). */
@@ -182,23 +222,23 @@ public final class RedisUrl {
     try {
       return URLDecoder.decode(userInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("sentinel url has a malformed %-escape in its user info");
+      throw new IllegalArgumentException("redis url has a malformed %-escape in its user info");
     }
   }
 
-  private static HostPort sentinel(String hostPort) {
+  private static HostPort hostPort(String hostPort, String what, int defaultPort) {
     String host = hostPort;
     String port = null;
     if (hostPort.startsWith("[")) {
       int close = hostPort.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException("sentinel address has no closing ]: " + hostPort);
+        throw new IllegalArgumentException(what + " address has no closing ]: " + hostPort);
       }
       host = hostPort.substring(1, close);
       String after = hostPort.substring(close + 1);
       if (!after.isEmpty()) {
         if (!after.startsWith(":")) {
-          throw new IllegalArgumentException("sentinel address is malformed: " + hostPort);
+          throw new IllegalArgumentException(what + " address is malformed: " + hostPort);
         }
         port = after.substring(1);
       }
@@ -208,18 +248,18 @@ public final class RedisUrl {
     }
     if (host.isBlank() || !host.matches("[A-Za-z0-9._:%-]+")) {
       throw new IllegalArgumentException(
-          "sentinel address must be host[:port]: \"" + hostPort + "\"");
+          what + " address must be host[:port]: \"" + hostPort + "\"");
     }
-    int p = SENTINEL_PORT;
+    int p = defaultPort;
     if (port != null) {
       try {
         p = Integer.parseInt(port);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "sentinel port must be a number: \"" + port + "\" in " + hostPort);
+            what + " port must be a number: \"" + port + "\" in " + hostPort);
       }
       if (p < 1 || p > 65535) {
-        throw new IllegalArgumentException("sentinel port must be 1..65535: " + p);
+        throw new IllegalArgumentException(what + " port must be 1..65535: " + p);
       }
     }
     return new HostPort(host, p);
@@ -266,8 +306,9 @@ public final class RedisUrl {
   }
 
   /**
-   * Whether the scheme is {@code rediss://} or {@code rediss-sentinel://}: TLS with hostname
-   * verification, to the sentinels as well as to the primary.
+   * Whether the scheme is {@code rediss://}, {@code rediss-sentinel://} or {@code
+   * rediss-cluster://}: TLS with hostname verification, to the sentinels as well as to the primary,
+   * and to every node of a cluster.
    *
    * @return true for TLS
    */
@@ -276,7 +317,8 @@ public final class RedisUrl {
   }
 
   /**
-   * The host to connect to; for a Sentinel URL, the first sentinel's.
+   * The host to connect to; for a Sentinel URL, the first sentinel's; for a Cluster URL, the first
+   * node's.
    *
    * @return the host
    */
@@ -285,7 +327,8 @@ public final class RedisUrl {
   }
 
   /**
-   * The port to connect to (6379 if the URL names none); for a Sentinel URL, the first sentinel's.
+   * The port to connect to (6379 if the URL names none); for a Sentinel URL, the first sentinel's;
+   * for a Cluster URL, the first node's.
    *
    * @return the port
    */
@@ -339,6 +382,25 @@ public final class RedisUrl {
   }
 
   /**
+   * Whether this is a Redis Cluster URL: {@link #clusterNodes()} are seed nodes, the client reads
+   * the slot map from them and finds the other nodes itself.
+   *
+   * @return true for {@code redis-cluster://} and {@code rediss-cluster://}
+   */
+  public boolean cluster() {
+    return !clusterNodes.isEmpty();
+  }
+
+  /**
+   * The seed nodes of a Cluster URL, in the URL's order; empty for any other URL.
+   *
+   * @return the seed nodes
+   */
+  public List<HostPort> clusterNodes() {
+    return clusterNodes;
+  }
+
+  /**
    * The name the sentinels monitor the primary under.
    *
    * @return the master name of a Sentinel URL, else empty
@@ -348,19 +410,23 @@ public final class RedisUrl {
   }
 
   /**
-   * {@code host:port}, or {@code master-name via sentinels host:port,...}; safe for messages.
+   * {@code host:port}, {@code master-name via sentinels host:port,...} or {@code cluster
+   * host:port,...}; safe for messages.
    *
    * @return the endpoint
    */
   public String endpoint() {
     if (sentinel()) {
-      return master + " via sentinels " + hosts();
+      return master + " via sentinels " + hosts(sentinels);
+    }
+    if (cluster()) {
+      return "cluster " + hosts(clusterNodes);
     }
     return host + ":" + port;
   }
 
-  private String hosts() {
-    return String.join(",", sentinels.stream().map(HostPort::toString).toList());
+  private static String hosts(List<HostPort> list) {
+    return String.join(",", list.stream().map(HostPort::toString).toList());
   }
 
   @Override
@@ -372,11 +438,14 @@ public final class RedisUrl {
     if (sentinel()) {
       return (tls ? "rediss-sentinel://" : "redis-sentinel://")
           + auth
-          + hosts()
+          + hosts(sentinels)
           + "/"
           + master
           + "/"
           + database;
+    }
+    if (cluster()) {
+      return (tls ? "rediss-cluster://" : "redis-cluster://") + auth + hosts(clusterNodes);
     }
     return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + "/" + database;
   }

@@ -81,6 +81,30 @@ final class RedisClusterIT {
   }
 
   @Test
+  void clusterUrl_firstSeedDown_reachesTheClusterThroughTheNextSeed() throws Exception {
+    cluster.flushAll();
+    String seeds =
+        "127.0.0.1:" + TestRedis.freePort() + ",127.0.0.1:" + cluster.nodes().get(1).port();
+    RedisBrokerConfig config = RedisBrokerConfig.builder("redis-cluster://" + seeds).build();
+    Task task =
+        Task.builder("work")
+            .queue("seeded")
+            .id("s-1")
+            .payload("p")
+            .createdAt(Instant.EPOCH)
+            .build();
+
+    try (RedisBroker broker = RedisBroker.connect(config)) {
+      broker.enqueue(task, Duration.ofSeconds(5));
+
+      assertThat(config.cluster()).isTrue();
+      assertThat(broker.stats("seeded").ready()).isEqualTo(1);
+    }
+    assertThat(cluster.nodes().get(TestRedisCluster.nodeOf("seeded")).admin().dbSize())
+        .isPositive();
+  }
+
+  @Test
   void manyQueuesOnEveryNode_enqueueAndProcess_noCrossSlotNothingLost() throws Exception {
     cluster.flushAll();
     List<String> queues = queuesOnEveryNode(2);

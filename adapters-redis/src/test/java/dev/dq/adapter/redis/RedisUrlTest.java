@@ -155,4 +155,59 @@ final class RedisUrlTest {
         .hasMessageContaining("sentinel")
         .hasMessageNotContaining("s3cret");
   }
+
+  @Test
+  void parse_clusterUrl_readsSeedNodesAndSelectsCluster() {
+    RedisUrl url = RedisUrl.parse("redis-cluster://worker:s3cret@10.0.0.1:7000,node-b,[::1]:7002");
+
+    assertThat(url.cluster()).isTrue();
+    assertThat(url.sentinel()).isFalse();
+    assertThat(url.tls()).isFalse();
+    assertThat(url.clusterNodes())
+        .containsExactly(
+            new RedisUrl.HostPort("10.0.0.1", 7000),
+            new RedisUrl.HostPort("node-b", 6379),
+            new RedisUrl.HostPort("::1", 7002));
+    assertThat(url.host()).isEqualTo("10.0.0.1");
+    assertThat(url.port()).isEqualTo(7000);
+    assertThat(url.database()).isZero();
+    assertThat(url.user()).contains("worker");
+    assertThat(url.password()).contains("s3cret");
+    assertThat(url.toString())
+        .isEqualTo("redis-cluster://worker:***@10.0.0.1:7000,node-b:6379,[::1]:7002");
+    assertThat(url.endpoint()).isEqualTo("cluster 10.0.0.1:7000,node-b:6379,[::1]:7002");
+    assertThat(RedisBrokerConfig.builder("redis-cluster://h:1").build().cluster()).isTrue();
+    assertThat(RedisBrokerConfig.builder("redis-cluster://h:1").cluster(false).build().cluster())
+        .isTrue();
+    assertThat(RedisUrl.parse("redis://h").cluster()).isFalse();
+    assertThat(RedisUrl.parse("redis://h").clusterNodes()).isEmpty();
+  }
+
+  @Test
+  void parse_tlsClusterUrlWithDatabaseZero_isTls() {
+    RedisUrl url = RedisUrl.parse("rediss-cluster://s3cr%40t@h:1/0");
+
+    assertThat(url.tls()).isTrue();
+    assertThat(url.cluster()).isTrue();
+    assertThat(url.password()).contains("s3cr@t");
+    assertThat(url.toString()).isEqualTo("rediss-cluster://:***@h:1");
+  }
+
+  @Test
+  void parse_badClusterUrls_nameTheBadPartWithoutThePassword() {
+    assertThatThrownBy(() -> RedisUrl.parse("redis-cluster://u:s3cret@h:1/2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("database 0 only")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-cluster://u:s3cret@"))
+        .hasMessageContaining("no cluster node")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-cluster://u:s3cret@h:1,h:x"))
+        .hasMessageContaining("cluster port must be a number: \"x\"")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-cluster://h:1,,h:2"))
+        .hasMessageContaining("cluster address must be host[:port]: \"\"");
+    assertThatThrownBy(() -> RedisUrl.parse("redis-cluster://h:1/x"))
+        .hasMessageContaining("database must be a number: \"x\"");
+  }
 }

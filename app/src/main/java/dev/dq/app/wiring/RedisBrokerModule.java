@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import dev.dq.adapter.redis.RedisBroker;
 import dev.dq.adapter.redis.RedisBrokerConfig;
 import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 
@@ -20,7 +21,7 @@ final class RedisBrokerModule extends AbstractModule {
 
   /**
    * @param app the shared settings, already checked: the Redis URL ({@code redis://}, {@code
-   *     rediss://} or a Sentinel URL), the capacity per queue and durable enqueue
+   *     rediss://}, a Sentinel or a Cluster URL), the capacity per queue and durable enqueue
    */
   RedisBrokerModule(AppSettings app) {
     this.app = app;
@@ -39,7 +40,14 @@ final class RedisBrokerModule extends AbstractModule {
   @Provides
   @Singleton
   RedisBroker redisBroker() {
-    return RedisBroker.connect(config(app).build());
+    RedisBrokerConfig config;
+    try {
+      config = config(app).build();
+    } catch (IllegalArgumentException e) {
+      // Settings that are each valid but do not go together, e.g. durable enqueue on a cluster.
+      throw new BadSettingException(e.getMessage());
+    }
+    return RedisBroker.connect(config);
   }
 
   @Provides

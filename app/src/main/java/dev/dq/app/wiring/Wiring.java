@@ -3,6 +3,7 @@ package dev.dq.app.wiring;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
 import dev.dq.app.demo.DemoSession;
@@ -44,11 +45,11 @@ public final class Wiring {
     Injector injector =
         createInjector(app, new CoreModule(settings.pool()), new RunModule(settings, handlers));
     return new WorkerSession(
-        injector.getInstance(Broker.class),
-        injector.getInstance(DeadLetterQueue.class),
-        injector.getInstance(WorkerPool.class),
-        injector.getInstance(PrometheusRegistry.class),
-        injector.getInstance(InstantSource.class));
+        get(injector, Broker.class),
+        get(injector, DeadLetterQueue.class),
+        get(injector, WorkerPool.class),
+        get(injector, PrometheusRegistry.class),
+        get(injector, InstantSource.class));
   }
 
   /**
@@ -57,9 +58,9 @@ public final class Wiring {
   public BrokerSession session(AppSettings app) {
     Injector injector = createInjector(app);
     return new BrokerSession(
-        injector.getInstance(Broker.class),
-        injector.getInstance(DeadLetterQueue.class),
-        injector.getInstance(InstantSource.class),
+        get(injector, Broker.class),
+        get(injector, DeadLetterQueue.class),
+        get(injector, InstantSource.class),
         registry.inProcess(app.broker()));
   }
 
@@ -68,12 +69,27 @@ public final class Wiring {
     Injector injector =
         createInjector(app, new CoreModule(settings.pool()), new DemoModule(settings.seed()));
     return new DemoSession(
-        injector.getInstance(Broker.class),
-        injector.getInstance(DeadLetterQueue.class),
-        injector.getInstance(WorkerPool.class),
-        injector.getInstance(Producer.class),
-        injector.getInstance(DemoStats.class),
-        injector.getInstance(InstantSource.class));
+        get(injector, Broker.class),
+        get(injector, DeadLetterQueue.class),
+        get(injector, WorkerPool.class),
+        get(injector, Producer.class),
+        get(injector, DemoStats.class),
+        get(injector, InstantSource.class));
+  }
+
+  /**
+   * The instance of {@code type}, with a provider's own exception unwrapped from Guice's {@link
+   * ProvisionException}, so that a command reports, say, an unreachable broker in one line.
+   */
+  private static <T> T get(Injector injector, Class<T> type) {
+    try {
+      return injector.getInstance(type);
+    } catch (ProvisionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** An injector with the clock, the broker module {@code app} names, and {@code modules}. */

@@ -1,15 +1,18 @@
 package dev.dq.app.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Injector;
 import dev.dq.adapter.memory.InMemoryBroker;
 import dev.dq.adapter.redis.RedisBroker;
 import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.WorkerSettings;
 import dev.dq.app.demo.DemoStats;
 import dev.dq.app.logging.LogFormat;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.worker.Producer;
 import dev.dq.core.worker.WorkerPool;
@@ -119,5 +122,24 @@ final class WiringTest {
         .names()
         .forEach(
             name -> assertThat(registry.module(new AppSettings(name, LogFormat.TEXT))).isNotNull());
+  }
+
+  @Test
+  void session_durableEnqueueOnCluster_failsAsABadSettingNotAGuiceError() {
+    AppSettings app =
+        new AppSettings(
+            "redis", LogFormat.TEXT, "redis-cluster://127.0.0.1:1", 10, 1, Duration.ofMillis(100));
+
+    assertThatThrownBy(() -> new Wiring().session(app))
+        .isInstanceOf(BadSettingException.class)
+        .hasMessageContaining("not supported with redis cluster");
+  }
+
+  @Test
+  void session_unreachableCluster_failsAsBrokerUnavailable() {
+    AppSettings app = new AppSettings("redis", LogFormat.TEXT, "redis-cluster://127.0.0.1:1");
+
+    assertThatThrownBy(() -> new Wiring().session(app))
+        .isInstanceOf(BrokerUnavailableException.class);
   }
 }

@@ -54,7 +54,8 @@ public final class Harness {
     List<String> problems = new ArrayList<>();
     java.nio.file.Path dir = options.dir().resolve(scenario.name());
     progress.accept(scenario.name() + ": starting redis and " + options.workers() + " workers");
-    try (Rig rig = Rig.start(options, dir, scenario.persistence(), scenario.proxied())) {
+    try (Rig rig =
+        Rig.start(options, dir, scenario.persistence(), scenario.topology(), scenario.proxied())) {
       rig.startProducers(scenario.load());
       long loadStart = System.currentTimeMillis();
       Thread.sleep(scenario.warmUp().toMillis());

@@ -1,5 +1,7 @@
 package dev.dq.chaos.harness;
 
+import dev.dq.chaos.process.RedisServer;
+import dev.dq.chaos.process.RedisTopology;
 import dev.dq.chaos.proxy.FaultProxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,17 +13,24 @@ import java.util.Map;
  * its own so that network faults can hit one process or all.
  */
 public final class Links implements AutoCloseable {
-  private final int redisPort;
+  private final RedisTopology redis;
   private final boolean proxied;
   private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
 
-  private Links(int redisPort, boolean proxied) {
-    this.redisPort = redisPort;
+  private Links(RedisTopology redis, boolean proxied) {
+    this.redis = redis;
     this.proxied = proxied;
   }
 
-  static Links create(int redisPort, boolean proxied) {
-    return new Links(redisPort, proxied);
+  /**
+   * @throws IllegalArgumentException if {@code proxied} and {@code redis} is not one server: a
+   *     proxy forwards to one port
+   */
+  static Links create(RedisTopology redis, boolean proxied) {
+    if (proxied && !(redis instanceof RedisServer)) {
+      throw new IllegalArgumentException("fault proxies need a single redis-server: " + redis);
+    }
+    return new Links(redis, proxied);
   }
 
   /**
@@ -32,9 +41,10 @@ public final class Links implements AutoCloseable {
    */
   synchronized String url(String name) {
     if (!proxied) {
-      return "redis://127.0.0.1:" + redisPort;
+      return redis.url();
     }
-    FaultProxy proxy = proxies.computeIfAbsent(name, n -> FaultProxy.start(n, redisPort));
+    int port = ((RedisServer) redis).port();
+    FaultProxy proxy = proxies.computeIfAbsent(name, n -> FaultProxy.start(n, port));
     return "redis://127.0.0.1:" + proxy.port();
   }
 

@@ -2,6 +2,8 @@ package dev.dq.chaos.harness;
 
 import dev.dq.chaos.ledger.FaultWindow;
 import dev.dq.chaos.process.JvmProcess;
+import dev.dq.chaos.process.RedisCluster;
+import dev.dq.chaos.process.RedisServer;
 import java.time.Duration;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
@@ -54,6 +56,39 @@ final class ProcessFaults {
           Thread.sleep(down.toMillis());
           rig.redis().restart();
           return new FaultWindow("kill -9 redis", at, System.currentTimeMillis());
+        });
+  }
+
+  /**
+   * SIGKILL of the cluster primary that holds the chaos queue; once its replica took over, it is
+   * restarted on its port and directory and rejoins as a replica of the new primary. The window
+   * spans the kill to the cluster being healthy again, the restarted node in sync.
+   */
+  static Fault killClusterPrimary() {
+    return new Fault(
+        "kill-cluster-primary",
+        (rig, random) -> {
+          RedisCluster cluster = rig.cluster();
+          RedisServer victim = cluster.holder(Rig.queueKey());
+          long at = System.currentTimeMillis();
+          victim.kill9();
+          RedisServer promoted = cluster.awaitFailover(Rig.queueKey(), victim);
+          long failover = System.currentTimeMillis() - at;
+          victim.restart();
+          cluster.awaitHealthy();
+          long end = System.currentTimeMillis();
+          return new FaultWindow(
+              "kill -9 cluster primary "
+                  + victim.port()
+                  + ", "
+                  + promoted.port()
+                  + " promoted after "
+                  + failover
+                  + " ms, healthy after "
+                  + (end - at)
+                  + " ms",
+              at,
+              end);
         });
   }
 

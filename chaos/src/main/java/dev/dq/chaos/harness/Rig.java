@@ -1,10 +1,14 @@
 package dev.dq.chaos.harness;
 
+import dev.dq.adapter.redis.RedisKeys;
 import dev.dq.chaos.ChaosHandler;
 import dev.dq.chaos.ProducerMain;
 import dev.dq.chaos.process.JvmProcess;
 import dev.dq.chaos.process.Persistence;
+import dev.dq.chaos.process.RedisCluster;
 import dev.dq.chaos.process.RedisServer;
+import dev.dq.chaos.process.RedisTopology;
+import dev.dq.chaos.process.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +31,17 @@ public final class Rig implements AutoCloseable {
 
   private final Options options;
   private final Path dir;
-  private final RedisServer redis;
+
+  /** A key of the chaos queue; all its keys share one hash tag, so one slot. */
+  private static final String QUEUE_KEY = RedisKeys.of(ProducerMain.QUEUE).ready();
+
+  private final RedisTopology redis;
   private final Links links;
   private final List<JvmProcess> workers = new ArrayList<>();
   private final List<JvmProcess> producers = new ArrayList<>();
   private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private Rig(Options options, Path dir, RedisServer redis, Links links) {
+  private Rig(Options options, Path dir, RedisTopology redis, Links links) {
     this.options = options;
     this.dir = dir;
     this.redis = redis;
@@ -46,13 +54,21 @@ public final class Rig implements AutoCloseable {
    * @param options sizes
    * @param dir the scenario's directory
    * @param persistence Redis's AOF policy
-   * @param proxied whether clients connect through fault proxies
+   * @param topology one server or a cluster
+   * @param proxied whether clients connect through fault proxies (one server only)
    * @return the running rig, without producers yet
    */
-  public static Rig start(Options options, Path dir, Persistence persistence, boolean proxied) {
-    RedisServer redis =
-        RedisServer.start(options.redisServer(), dir.resolve("redis"), persistence, List.of());
-    Rig rig = new Rig(options, dir, redis, Links.create(redis.port(), proxied));
+  public static Rig start(
+      Options options, Path dir, Persistence persistence, Topology topology, boolean proxied) {
+    RedisTopology redis = topology.start(options.redisServer(), dir.resolve("redis"), persistence);
+    Links links;
+    try {
+      links = Links.create(redis, proxied);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
+    Rig rig = new Rig(options, dir, redis, links);
     try {
       java.nio.file.Files.createDirectories(rig.ledgerDir());
       for (int i = 1; i <= options.workers(); i++) {
@@ -214,12 +230,35 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
-   * The Redis.
+   * The Redis server that holds the chaos queue now: the one server, or the cluster primary of the
+   * queue's slot.
    *
    * @return the server
    */
   public RedisServer redis() {
-    return redis;
+    return redis.holder(QUEUE_KEY);
+  }
+
+  /**
+   * The cluster the scenario runs on.
+   *
+   * @return the cluster
+   * @throws IllegalStateException if the scenario runs on one server
+   */
+  public RedisCluster cluster() {
+    if (redis instanceof RedisCluster c) {
+      return c;
+    }
+    throw new IllegalStateException("this scenario runs on one redis-server, not a cluster");
+  }
+
+  /**
+   * A key of the chaos queue, to find the server that holds the queue.
+   *
+   * @return the key
+   */
+  public static String queueKey() {
+    return QUEUE_KEY;
   }
 
   /**
@@ -246,7 +285,7 @@ public final class Rig implements AutoCloseable {
    * @return the URL
    */
   public String directUrl() {
-    return "redis://127.0.0.1:" + redis.port();
+    return redis.url();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.dq.chaos.harness;
 
 import dev.dq.chaos.process.Persistence;
+import dev.dq.chaos.process.Topology;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param name what the report calls it
  * @param description one line on what it shows
  * @param persistence Redis's AOF policy
+ * @param topology one server or a cluster
  * @param proxied whether clients connect through fault proxies
  * @param faults the kinds to draw from; empty = a control run without faults
  * @param warmUp load before the first fault
@@ -27,6 +29,7 @@ public record Scenario(
     String name,
     String description,
     Persistence persistence,
+    Topology topology,
     boolean proxied,
     List<Fault> faults,
     Duration warmUp,
@@ -51,7 +54,7 @@ public record Scenario(
   }
 
   /**
-   * The same scenario with its phases scaled, for a soak or a quick run.
+   * The same scenario with another fault phase, for a soak or a quick run.
    *
    * @param phase the new fault phase
    * @return the scenario with that fault phase
@@ -61,6 +64,7 @@ public record Scenario(
         name,
         description,
         persistence,
+        topology,
         proxied,
         faults,
         warmUp,

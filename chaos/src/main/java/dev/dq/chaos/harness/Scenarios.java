@@ -1,6 +1,7 @@
 package dev.dq.chaos.harness;
 
 import dev.dq.chaos.process.Persistence;
+import dev.dq.chaos.process.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,20 @@ public final class Scenarios {
             List.of(NetworkFaults.cutReplies(3)),
             ms(300),
             ms(1000)));
+    all.add(
+        new Scenario(
+            "cluster-failover",
+            "kill -9 of the Redis Cluster primary holding the queue (3 primaries, 3 replicas,"
+                + " appendfsync always); its replica takes over, the killed node rejoins as a replica",
+            Persistence.AOF_ALWAYS,
+            Topology.CLUSTER,
+            false,
+            List.of(ProcessFaults.killClusterPrimary()),
+            WARM,
+            PHASE,
+            COOL,
+            ms(2000),
+            ms(3000)));
     return List.copyOf(all);
   }
 
@@ -149,7 +164,8 @@ public final class Scenarios {
   }
 
   /**
-   * One long scenario drawing from every fault kind of every scenario that runs on AOF always.
+   * One long scenario drawing from every fault kind of every scenario that runs on one server with
+   * AOF always.
    *
    * @param lease the workers' lease time
    * @param length the fault phase
@@ -159,7 +175,7 @@ public final class Scenarios {
     List<Fault> faults = new ArrayList<>();
     boolean proxied = false;
     for (Scenario s : all(lease)) {
-      if (s.persistence() == Persistence.AOF_ALWAYS) {
+      if (s.persistence() == Persistence.AOF_ALWAYS && s.topology() == Topology.SERVER) {
         faults.addAll(s.faults());
         proxied |= s.proxied();
       }
@@ -168,6 +184,7 @@ public final class Scenarios {
         "soak",
         "every fault kind at random, appendfsync always",
         Persistence.AOF_ALWAYS,
+        Topology.SERVER,
         proxied,
         faults,
         WARM,
@@ -207,6 +224,7 @@ public final class Scenarios {
         name,
         description,
         p,
+        Topology.SERVER,
         proxied,
         faults,
         WARM,

@@ -16,7 +16,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * restart replays its AOF), {@code noeviction}. The harness kills it with SIGKILL, stops it with
  * SIGSTOP and restarts it on the same port.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements RedisTopology {
   private static final Duration START_BOUND = Duration.ofSeconds(15);
 
   private final Path binary;
@@ -90,6 +90,26 @@ public final class RedisServer implements AutoCloseable {
    */
   public long pid() {
     return process.pid();
+  }
+
+  @Override
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Every key is on this server. */
+  @Override
+  public RedisServer holder(String key) {
+    return this;
+  }
+
+  /**
+   * Whether the process runs (it may be stopped).
+   *
+   * @return true unless killed and not yet restarted
+   */
+  public boolean alive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown, no final fsync. Waits until the process is gone. */
