@@ -80,8 +80,8 @@ final class DqCommand implements Callable<Integer> {
       converter = DurableReplicas.class,
       description =
           "Redis only: acknowledge an enqueue (publish, bench) only once N replicas confirm it"
-              + " with WAIT; fewer in time = outcome unknown, exit 1 (env DQ_DURABLE_REPLICAS,"
-              + " default ${DEFAULT-VALUE} = no wait).")
+              + " with WAIT, 0 = no wait; fewer in time = outcome unknown, exit 1 (env"
+              + " DQ_DURABLE_REPLICAS, default ${DEFAULT-VALUE}).")
   int durableReplicas;
 
   @Option(

@@ -86,7 +86,7 @@ final class DqCommandTest {
     assertThat(cli.execute(Map.of(), "", "--help")).isZero();
 
     assertThat(cli.out().replaceAll("\\s+", " "))
-        .contains("(env DQ_DURABLE_REPLICAS, default 0 = no wait)")
+        .contains("0 = no wait", "(env DQ_DURABLE_REPLICAS, default 0)")
         .contains("(env DQ_DURABLE_TIMEOUT, default 500ms)")
         .contains("redis-sentinel://");
   }
