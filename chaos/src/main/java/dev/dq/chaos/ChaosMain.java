@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
       "Each scenario starts a fresh redis-server, --workers dq run processes and --producers producer "
           + "processes, injects its faults, drains the queue and checks a ledger kept outside the "
           + "processes it kills. Exits 1 if any scenario lost an acknowledged task, ran a task no "
-          + "one enqueued, or left anything in the broker."
+          + "one enqueued, left anything in the broker or dead-lettered a task; 2 on a bad option; "
+          + "3 if the harness itself failed."
     })
 public final class ChaosMain implements Callable<Integer> {
   @Option(
@@ -90,8 +91,23 @@ public final class ChaosMain implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the report here.")
   Path report;
 
+  /** Exit code when the harness itself failed (not the system under test). */
+  static final int HARNESS_ERROR = 3;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ChaosMain()).execute(args));
+    // Ctrl-C or a CI timeout must not leave redis-servers and workers behind, perhaps stopped.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
+                "dq-chaos-cleanup"));
+    CommandLine cli = new CommandLine(new ChaosMain());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("dq-chaos: harness error: " + e);
+          return HARNESS_ERROR;
+        });
+    System.exit(cli.execute(args));
   }
 
   @Override
@@ -106,28 +122,44 @@ public final class ChaosMain implements Callable<Integer> {
     List<Scenario> chosen = choose(lease);
     long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
     Path root = dir != null ? dir : Files.createTempDirectory("dq-chaos");
-    Options options =
-        new Options(
-            workers,
-            threads,
-            producers,
-            rate,
-            maxWorkMillis,
-            lease,
-            runSeed,
-            root,
-            System.getProperty("java.class.path"),
-            RedisServer.findBinary());
+    Options options;
+    try {
+      options =
+          new Options(
+              workers,
+              threads,
+              producers,
+              rate,
+              maxWorkMillis,
+              lease,
+              runSeed,
+              root,
+              System.getProperty("java.class.path"),
+              RedisServer.findBinary());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
     System.err.println("dq-chaos: seed " + runSeed + ", files in " + root);
     Harness harness = new Harness(options, line -> System.err.println("dq-chaos: " + line));
     List<ScenarioResult> results = new ArrayList<>();
-    for (int i = 0; i < chosen.size(); i++) {
-      results.add(harness.run(chosen.get(i), runSeed + i));
+    List<String> errors = new ArrayList<>();
+    for (Scenario scenario : chosen) {
+      try {
+        results.add(harness.run(scenario, options.seedOf(scenario.name())));
+      } catch (RuntimeException e) {
+        // one broken scenario (a Redis that would not restart) must not hide the others' figures
+        errors.add(scenario.name() + ": " + e);
+        System.err.println("dq-chaos: harness error in " + scenario.name() + ": " + e);
+      }
     }
-    String text = Report.markdown(results, reproduce(runSeed));
+    StringBuilder text = new StringBuilder(Report.markdown(results, reproduce(runSeed)));
+    errors.forEach(e -> text.append("\nHarness error (no figures): ").append(e).append('\n'));
     System.out.print(text);
     if (report != null) {
       Files.writeString(report, text);
+    }
+    if (!errors.isEmpty()) {
+      return HARNESS_ERROR;
     }
     return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
   }
@@ -159,6 +191,10 @@ public final class ChaosMain implements Callable<Integer> {
     }
     scenarios.forEach(s -> c.append(" --scenario ").append(s));
     c.append(" --seed ").append(runSeed);
+    c.append(" --workers ").append(workers).append(" --threads ").append(threads);
+    c.append(" --producers ").append(producers).append(" --rate ").append(rate);
+    c.append(" --max-work-ms ").append(maxWorkMillis);
+    c.append(" --lease-time-ms ").append(leaseMillis);
     return c.toString();
   }
 }

@@ -10,26 +10,27 @@ import dev.dq.core.port.OutcomeUnknownException;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskQueueException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * A producer process of the harness: enqueues uniquely named {@code chaos} tasks at a steady rate
- * for a while, every fourth send a batch, and records each id in its ledger before the enqueue
- * ({@code A}) and once the broker accepted it ({@code K}).
+ * until the harness creates its stop file (or a safety bound passes), every fourth send a batch,
+ * and records each id in its ledger before the enqueue ({@code A}) and once the broker accepted it
+ * ({@code K}).
  *
  * <p>A send that fails is retried with the same ids until it gets a definite answer, and no new ids
  * are made meanwhile, as a producer that blocks would. An id that a retry finds held already
  * ({@link DuplicateTaskException}) was accepted by an earlier try whose reply was lost: it counts
- * as acknowledged. Ids still unresolved when the producer's time is up stay "unknown".
+ * as acknowledged. Ids still unresolved when the producer's time is up stay "unknown". A brand-new
+ * id that the broker calls a duplicate is impossible: the producer says so and exits 3.
  *
- * <p>Arguments: {@code URL LEDGER_DIR NAME RATE SECONDS MAX_WORK_MS SEED}.
+ * <p>Arguments: {@code URL LEDGER_DIR NAME RATE MAX_SECONDS MAX_WORK_MS SEED STOP_FILE}.
  */
 public final class ProducerMain {
   /** The queue every chaos task goes to. */
@@ -45,7 +46,7 @@ public final class ProducerMain {
   private final RedisBroker broker;
   private final LedgerWriter ledger;
   private final long pid = ProcessHandle.current().pid();
-  private final Map<String, Integer> tries = new HashMap<>();
+  private boolean impossibleDuplicate;
   private final Clock clock = Clock.systemUTC();
 
   private ProducerMain(RedisBroker broker, LedgerWriter ledger) {
@@ -61,6 +62,7 @@ public final class ProducerMain {
     long seconds = Long.parseLong(args[4]);
     int maxWork = Integer.parseInt(args[5]);
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[6]));
+    Path stop = Path.of(args[7]);
     RedisBrokerConfig config =
         RedisBrokerConfig.builder(url)
             .capacityPerQueue(1_000_000)
@@ -71,24 +73,31 @@ public final class ProducerMain {
         RedisBroker broker = RedisBroker.connect(config)) {
       ProducerMain producer = new ProducerMain(broker, ledger);
       System.out.println(READY);
-      int[] counts = producer.run(name, rate, Duration.ofSeconds(seconds), maxWork, random);
-      System.out.println("producer " + name + ": sent " + counts[0] + ", unresolved " + counts[1]);
+      Sent sent = producer.run(name, rate, Duration.ofSeconds(seconds), maxWork, random, stop);
+      System.out.println(
+          "producer " + name + ": sent " + sent.ids() + ", unresolved " + sent.unresolved());
+      if (producer.impossibleDuplicate) {
+        System.exit(3);
+      }
     }
   }
 
-  /** Returns {sent ids, unresolved ids}. */
-  private int[] run(String name, double rate, Duration length, int maxWork, SplittableRandom random)
+  /** What a producer sent: ids made, and ids whose outcome stayed unknown. */
+  private record Sent(int ids, int unresolved) {}
+
+  private Sent run(
+      String name, double rate, Duration bound, int maxWork, SplittableRandom random, Path stop)
       throws InterruptedException {
     long start = System.nanoTime();
-    long end = start + length.toNanos();
+    long end = start + bound.toNanos();
     long paceFrom = start;
     long madeSincePace = 0;
     int seq = 0;
     int sends = 0;
     List<Task> pending = new ArrayList<>();
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end && !Files.exists(stop)) {
       if (!pending.isEmpty()) {
-        if (send(pending)) {
+        if (send(pending, true)) {
           pending.clear();
           // do not burst to catch up with the time the broker was unavailable
           paceFrom = System.nanoTime();
@@ -116,25 +125,27 @@ public final class ProducerMain {
         ledger.record(new LedgerEntry(Kind.ATTEMPTED, id, 0, pid, System.currentTimeMillis()));
       }
       madeSincePace += n;
-      if (send(pending)) {
+      if (send(pending, false)) {
         pending.clear();
       }
     }
     long resolveEnd = System.nanoTime() + RESOLVE_BOUND.toNanos();
     while (!pending.isEmpty() && System.nanoTime() < resolveEnd) {
-      if (send(pending)) {
+      if (send(pending, true)) {
         pending.clear();
       } else {
         Thread.sleep(100);
       }
     }
-    return new int[] {seq, pending.size()};
+    return new Sent(seq, pending.size());
   }
 
-  /** One try; true once the answer is definite (accepted or refused for good). */
-  private boolean send(List<Task> tasks) throws InterruptedException {
-    boolean retry = tasks.stream().anyMatch(t -> tries.containsKey(t.id().value()));
-    tasks.forEach(t -> tries.merge(t.id().value(), 1, Integer::sum));
+  /**
+   * One try; true once the answer is definite (accepted or refused for good).
+   *
+   * @param retry whether an earlier try sent these tasks
+   */
+  private boolean send(List<Task> tasks, boolean retry) throws InterruptedException {
     try {
       if (tasks.size() == 1) {
         broker.enqueue(tasks.get(0), TIMEOUT);
@@ -146,7 +157,8 @@ public final class ProducerMain {
     } catch (DuplicateTaskException e) {
       if (!retry) {
         record(tasks, Kind.REJECTED); // fresh ids cannot be held already: say so loudly
-        System.out.println("unexpected duplicate on a first try: " + e.getMessage());
+        System.out.println("impossible duplicate on a first try: " + e.getMessage());
+        impossibleDuplicate = true;
         return true;
       }
       // an earlier try was applied; a batch is all or nothing, so the whole batch is held

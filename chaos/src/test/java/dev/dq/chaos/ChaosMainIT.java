@@ -28,8 +28,13 @@ final class ChaosMainIT {
             .redirectOutput(out.toFile())
             .redirectError(dir.resolve("err.txt").toFile())
             .start();
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("dq-chaos finished").isTrue();
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    try {
+      assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("dq-chaos finished").isTrue();
+      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
   }
 
   private record Run(int code, String out) {}
@@ -57,6 +62,14 @@ final class ChaosMainIT {
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(Files.readString(dir.resolve("err.txt"))).contains("unknown scenario \"nope\"");
+  }
+
+  @Test
+  void badOption_exits2NamingTheValue() throws Exception {
+    Run r = run("--workers", "0", "--dir", dir.toString());
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("err.txt"))).contains("workers must be >= 1: 0");
   }
 
   @Test

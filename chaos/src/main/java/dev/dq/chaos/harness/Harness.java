@@ -11,6 +11,10 @@ import dev.dq.chaos.ledger.Timeline.Phases;
 import dev.dq.chaos.ledger.Verdict;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.QueueStats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,30 +56,34 @@ public final class Harness {
     SplittableRandom random = new SplittableRandom(seed);
     List<FaultWindow> faults = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    java.nio.file.Path dir = options.dir().resolve(scenario.name());
+    Path dir = freshDirectory(scenario.name());
     progress.accept(scenario.name() + ": starting redis and " + options.workers() + " workers");
     try (Rig rig =
         Rig.start(options, dir, scenario.persistence(), scenario.topology(), scenario.proxied())) {
-      rig.startProducers(scenario.load());
+      rig.startProducers(PRODUCER_BOUND.plus(scenario.load()));
       long loadStart = System.currentTimeMillis();
       Thread.sleep(scenario.warmUp().toMillis());
       long faultStart = System.currentTimeMillis();
-      long faultEnd = loadStart + scenario.warmUp().plus(scenario.faultPhase()).toMillis();
+      long phaseEnd = faultStart + scenario.faultPhase().toMillis();
       while (!scenario.faults().isEmpty()
-          && (System.currentTimeMillis() < faultEnd || faults.size() < scenario.minFaults())) {
+          && (System.currentTimeMillis() < phaseEnd || faults.size() < scenario.minFaults())) {
         Fault fault = scenario.faults().get(random.nextInt(scenario.faults().size()));
         FaultWindow window = fault.inject(rig, random);
         faults.add(window);
         progress.accept(scenario.name() + ": " + window.name());
+        if (!window.effective()) {
+          problems.add("a fault had no effect: " + window.name());
+        }
         long gap =
             scenario.minGap().toMillis()
                 + random.nextLong(scenario.maxGap().toMillis() - scenario.minGap().toMillis() + 1);
-        Thread.sleep(Math.max(0, Math.min(gap, faultEnd - System.currentTimeMillis())));
+        Thread.sleep(Math.max(0, Math.min(gap, phaseEnd - System.currentTimeMillis())));
       }
-      faultEnd = Math.max(faultStart, System.currentTimeMillis());
-      List<String> failed = rig.awaitProducers(PRODUCER_BOUND.plus(scenario.load()));
-      failed.forEach(p -> problems.add("producer " + p));
+      // the load goes on for the cool-down after the last fault, however long the faults took
+      long faultEnd = System.currentTimeMillis();
+      Thread.sleep(scenario.coolDown().toMillis());
       long loadEnd = System.currentTimeMillis();
+      rig.stopProducers(PRODUCER_BOUND).forEach(p -> problems.add("producer " + p));
       rig.heal();
       progress.accept(scenario.name() + ": load over, draining");
       if (!drained(rig)) {
@@ -89,6 +97,19 @@ public final class Harness {
       Timeline timeline =
           Timeline.of(ledger, faults, new Phases(loadStart, faultStart, faultEnd, loadEnd));
       return new ScenarioResult(scenario, verdict, timeline, faults, problems);
+    }
+  }
+
+  /**
+   * A new directory for one run of a scenario: a run never reads another run's ledger or replays
+   * its AOF, even with the same {@code --dir}.
+   */
+  private Path freshDirectory(String scenario) {
+    try {
+      Files.createDirectories(options.dir());
+      return Files.createTempDirectory(options.dir(), scenario + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory in " + options.dir(), e);
     }
   }
 
@@ -109,7 +130,10 @@ public final class Harness {
     return false;
   }
 
-  /** Dead letters, and everything else still in the broker. */
+  /**
+   * Dead letters, and everything else still in the broker: tasks ready, delayed or leased, plus
+   * task bodies that are not a dead letter's (after a drain nothing else may hold one).
+   */
   private Leftovers leftovers(Rig rig) {
     try (RedisBroker broker = inspector(rig)) {
       QueueStats s = broker.stats(ProducerMain.QUEUE);
@@ -117,23 +141,27 @@ public final class Harness {
       for (DeadLetter d : broker.deadLetterQueue().list(ProducerMain.QUEUE, 0, DEAD_LIST_LIMIT)) {
         dead.add(d.task().id().value());
       }
-      long bodies = countKeys(rig, RedisKeys.of(ProducerMain.QUEUE).task("*"));
-      long orphanBodies = Math.max(0, bodies - dead.size());
-      return new Leftovers(dead, s.ready() + s.delayed() + s.inFlight() + orphanBodies);
+      String prefix = RedisKeys.of(ProducerMain.QUEUE).task("");
+      Set<String> orphans = new HashSet<>();
+      for (String key : keys(rig, prefix + "*")) {
+        orphans.add(key.substring(prefix.length()));
+      }
+      orphans.removeAll(dead);
+      return new Leftovers(dead, s.ready() + s.delayed() + s.inFlight() + orphans.size());
     }
   }
 
-  private static long countKeys(Rig rig, String pattern) {
-    long n = 0;
+  private static List<String> keys(Rig rig, String pattern) {
+    List<String> keys = new ArrayList<>();
     try (Jedis j = rig.redis().admin()) {
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
         ScanResult<String> page = j.scan(cursor, new ScanParams().match(pattern).count(1000));
-        n += page.getResult().size();
+        keys.addAll(page.getResult());
         cursor = page.getCursor();
       } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
-    return n;
+    return keys;
   }
 
   private static RedisBroker inspector(Rig rig) {

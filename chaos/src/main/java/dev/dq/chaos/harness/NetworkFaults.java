@@ -42,8 +42,9 @@ final class NetworkFaults {
   }
 
   /**
-   * On every link, the next {@code commands} commands reach Redis and the connection is closed
-   * before their reply: ambiguous enqueues, claims, acks and renewals.
+   * On each link (each client process), the next {@code commands} commands, whichever they are,
+   * reach Redis and their connection is closed before the reply: ambiguous enqueues, claims, acks
+   * and renewals, as well as blocking waits.
    */
   static Fault cutReplies(int commands) {
     return everyLink(
@@ -131,18 +132,22 @@ final class NetworkFaults {
               step.afterApply
                   ? proxy.swallowReplyOfNext(c -> step.matches(c, digests))
                   : proxy.holdNext(c -> step.matches(c, digests));
-          String outcome;
+          String outcome = "kill -9 " + victim.name() + " " + step.label;
+          boolean caughtIt;
           try {
             caught.get(STEP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            outcome = "kill -9 " + victim.name() + " " + step.label;
-          } catch (TimeoutException | ExecutionException e) {
+            caughtIt = true;
+          } catch (TimeoutException e) {
             caught.cancel(false);
-            outcome = "kill -9 " + victim.name() + " (" + step.label + " not seen in time)";
+            caughtIt = false;
+            outcome += " (the step did not go by within " + STEP_WAIT.toSeconds() + " s)";
+          } catch (ExecutionException e) {
+            caughtIt = false;
+            outcome += " (the connection closed first: " + e.getCause().getMessage() + ")";
           }
           long at = System.currentTimeMillis();
-          victim.kill9();
-          victim.restart();
-          return new FaultWindow(outcome, at, at);
+          rig.killAndRestart(victim);
+          return new FaultWindow(outcome, at, at, caughtIt);
         });
   }
 }

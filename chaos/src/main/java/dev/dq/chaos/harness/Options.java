@@ -27,4 +27,34 @@ public record Options(
     long seed,
     Path dir,
     String classpath,
-    Path redisServer) {}
+    Path redisServer) {
+
+  /** Checks each value, naming the bad one. */
+  public Options {
+    atLeast("workers", workers, 1);
+    atLeast("threads", threads, 1);
+    atLeast("producers", producers, 1);
+    atLeast("rate", rate, 1);
+    atLeast("max work ms", maxWorkMillis, 1);
+    if (leaseTime.toMillis() < 300) {
+      throw new IllegalArgumentException("lease time must be >= 300 ms: " + leaseTime.toMillis());
+    }
+  }
+
+  private static void atLeast(String what, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(what + " must be >= " + min + ": " + value);
+    }
+  }
+
+  /**
+   * The seed of one scenario: the run's seed mixed with the scenario's name, so a scenario draws
+   * the same faults whichever other scenarios run with it.
+   *
+   * @param scenario the scenario's name
+   * @return its seed
+   */
+  public long seedOf(String scenario) {
+    return seed * 31 + scenario.hashCode();
+  }
+}

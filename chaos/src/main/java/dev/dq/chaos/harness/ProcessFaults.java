@@ -23,8 +23,7 @@ final class ProcessFaults {
         (rig, random) -> {
           JvmProcess victim = rig.pickReadyWorker(random);
           long at = System.currentTimeMillis();
-          victim.kill9();
-          victim.restart();
+          rig.killAndRestart(victim);
           return new FaultWindow("kill -9 " + victim.name(), at, at);
         });
   }

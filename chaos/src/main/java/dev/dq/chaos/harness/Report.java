@@ -64,6 +64,12 @@ public final class Report {
                 r.verdict().unknown(),
                 r.verdict().rejected()));
       }
+      if (r.timeline().unrecovered() > 0) {
+        out.append(" Faults left out of the recovery figures because some of their tasks never")
+            .append(" finished: ")
+            .append(r.timeline().unrecovered())
+            .append('.');
+      }
       if (r.verdict().unreadable() > 0) {
         out.append(" Unreadable ledger lines: ").append(r.verdict().unreadable()).append('.');
       }

@@ -5,15 +5,22 @@ import dev.dq.chaos.ChaosHandler;
 import dev.dq.chaos.ProducerMain;
 import dev.dq.chaos.process.JvmProcess;
 import dev.dq.chaos.process.Persistence;
+import dev.dq.chaos.process.ProcessExitedException;
 import dev.dq.chaos.process.RedisCluster;
 import dev.dq.chaos.process.RedisServer;
 import dev.dq.chaos.process.RedisTopology;
 import dev.dq.chaos.process.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What one scenario runs on: a Redis, the {@code dq run} workers and the producers, each client
@@ -39,7 +46,7 @@ public final class Rig implements AutoCloseable {
   private final Links links;
   private final List<JvmProcess> workers = new ArrayList<>();
   private final List<JvmProcess> producers = new ArrayList<>();
-  private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> problems = new CopyOnWriteArrayList<>();
 
   private Rig(Options options, Path dir, RedisTopology redis, Links links) {
     this.options = options;
@@ -57,9 +64,11 @@ public final class Rig implements AutoCloseable {
    * @param topology one server or a cluster
    * @param proxied whether clients connect through fault proxies (one server only)
    * @return the running rig, without producers yet
+   * @throws InterruptedException if interrupted while the workers start
    */
   public static Rig start(
-      Options options, Path dir, Persistence persistence, Topology topology, boolean proxied) {
+      Options options, Path dir, Persistence persistence, Topology topology, boolean proxied)
+      throws InterruptedException {
     RedisTopology redis = topology.start(options.redisServer(), dir.resolve("redis"), persistence);
     Links links;
     try {
@@ -70,15 +79,15 @@ public final class Rig implements AutoCloseable {
     }
     Rig rig = new Rig(options, dir, redis, links);
     try {
-      java.nio.file.Files.createDirectories(rig.ledgerDir());
+      Files.createDirectories(rig.ledgerDir());
       for (int i = 1; i <= options.workers(); i++) {
         rig.workers.add(rig.startWorker("worker-" + i));
       }
-      rig.workers.forEach(rig::awaitReady);
-    } catch (java.io.IOException e) {
+      rig.awaitAllReady();
+    } catch (IOException e) {
       rig.close();
-      throw new java.io.UncheckedIOException(e);
-    } catch (RuntimeException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException | InterruptedException e) {
       rig.close();
       throw e;
     }
@@ -113,12 +122,13 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
-   * Starts the producers and waits until each produces; each runs for {@code length} and then
-   * exits.
+   * Starts the producers and waits until each produces. They produce until {@link #stopProducers()}
+   * (or a safety bound of {@code bound}).
    *
-   * @param length how long they produce
+   * @param bound the longest a producer runs whatever happens
+   * @throws InterruptedException if interrupted while they start
    */
-  public void startProducers(Duration length) {
+  public void startProducers(Duration bound) throws InterruptedException {
     for (int i = 1; i <= options.producers(); i++) {
       String name = "producer-" + i;
       producers.add(
@@ -131,25 +141,35 @@ public final class Rig implements AutoCloseable {
                   ledgerDir().toString(),
                   "p" + i,
                   Integer.toString(options.rate()),
-                  Long.toString(length.toSeconds()),
+                  Long.toString(Math.max(1, bound.toSeconds())),
                   Integer.toString(options.maxWorkMillis()),
-                  Long.toString(options.seed() * 31 + i)),
+                  Long.toString(options.seed() * 31 + i),
+                  stopFile().toString()),
               Map.of(),
               dir));
     }
-    producers.forEach(p -> p.awaitOutput(ProducerMain.READY, START_BOUND));
+    for (JvmProcess p : producers) {
+      p.awaitOutput(ProducerMain.READY, START_BOUND);
+    }
   }
 
   /**
-   * Waits for every producer to exit.
+   * Tells the producers to stop making tasks (they still resolve what they sent) and waits until
+   * each has exited.
    *
    * @param bound longest wait for each
    * @return producers that did not exit 0
+   * @throws InterruptedException if interrupted
    */
-  public List<String> awaitProducers(Duration bound) {
+  public List<String> stopProducers(Duration bound) throws InterruptedException {
+    try {
+      Files.createFile(stopFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + stopFile(), e);
+    }
     List<String> failed = new ArrayList<>();
     for (JvmProcess p : producers) {
-      var code = p.await(bound);
+      OptionalInt code = p.await(bound);
       if (code.isEmpty() || code.getAsInt() != 0) {
         failed.add(
             p.name() + (code.isEmpty() ? " (still running)" : " (exit " + code.getAsInt() + ")"));
@@ -159,15 +179,30 @@ public final class Rig implements AutoCloseable {
     return failed;
   }
 
-  /** Restarts every worker that was killed and waits until each serves again. */
-  public void heal() {
+  private Path stopFile() {
+    return dir.resolve("stop-producers");
+  }
+
+  /**
+   * Kills a worker on purpose and starts a new one, without waiting for it to serve.
+   *
+   * @param worker a worker of this rig
+   * @throws InterruptedException if interrupted
+   */
+  public void killAndRestart(JvmProcess worker) throws InterruptedException {
+    worker.kill9();
+    worker.restart();
+  }
+
+  /**
+   * Restarts every worker that is not running, recording as a problem each one that the harness did
+   * not kill, and waits until each serves again.
+   *
+   * @throws InterruptedException if interrupted
+   */
+  public void heal() throws InterruptedException {
     links.heal();
-    for (JvmProcess w : workers) {
-      if (!w.alive()) {
-        w.restart();
-      }
-    }
-    workers.forEach(this::awaitReady);
+    awaitAllReady();
   }
 
   /**
@@ -176,28 +211,34 @@ public final class Rig implements AutoCloseable {
    *
    * @param random picks it
    * @return the worker
+   * @throws InterruptedException if interrupted
    */
-  public JvmProcess pickReadyWorker(java.util.SplittableRandom random) {
-    workers.forEach(this::awaitReady);
+  public JvmProcess pickReadyWorker(SplittableRandom random) throws InterruptedException {
+    awaitAllReady();
     return workers.get(random.nextInt(workers.size()));
   }
 
   /**
-   * Waits until the worker's pool runs. A worker that exits during start-up is a finding, not the
-   * end of the run: it is recorded as a problem (which fails the scenario) and started again, as a
-   * supervisor would.
+   * Waits until every worker's pool runs. A worker that died without the harness killing it, or
+   * exited while starting, is a finding, not the end of the run: it is recorded as a problem (which
+   * fails the scenario) and started again, as a supervisor would.
    */
-  private void awaitReady(JvmProcess worker) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        worker.awaitOutput(WORKER_READY, START_BOUND);
-        return;
-      } catch (IllegalStateException e) {
-        if (worker.alive() || attempt == START_ATTEMPTS) {
-          throw e;
+  private void awaitAllReady() throws InterruptedException {
+    for (JvmProcess worker : workers) {
+      for (int attempt = 1; ; attempt++) {
+        if (!worker.alive()) {
+          problems.add(
+              worker.name() + " exited by itself with code " + worker.exitCode().orElse(-1));
+          worker.restart();
         }
-        problems.add(e.getMessage());
-        worker.restart();
+        try {
+          worker.awaitOutput(WORKER_READY, START_BOUND);
+          break;
+        } catch (ProcessExitedException e) {
+          if (attempt == START_ATTEMPTS) {
+            throw e;
+          }
+        }
       }
     }
   }
@@ -212,12 +253,22 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
-   * Stops the workers gracefully.
+   * Stops the workers gracefully; one that exits non-zero or must be killed is a problem.
    *
    * @param grace how long each may take
+   * @throws InterruptedException if interrupted
    */
-  public void stopWorkers(Duration grace) {
-    workers.forEach(w -> w.terminate(grace));
+  public void stopWorkers(Duration grace) throws InterruptedException {
+    for (JvmProcess w : workers) {
+      OptionalInt code = w.terminate(grace);
+      if (code.isEmpty() || code.getAsInt() != 0) {
+        problems.add(
+            w.name()
+                + (code.isEmpty()
+                    ? " did not stop within " + grace.toSeconds() + " s of SIGTERM"
+                    : " exited with code " + code.getAsInt() + " on SIGTERM"));
+      }
+    }
   }
 
   /**
@@ -262,15 +313,6 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
-   * The worker processes.
-   *
-   * @return the workers
-   */
-  public List<JvmProcess> workers() {
-    return workers;
-  }
-
-  /**
    * The links of the client processes.
    *
    * @return the links
@@ -288,11 +330,15 @@ public final class Rig implements AutoCloseable {
     return redis.url();
   }
 
+  /** Kills everything; each part is closed even if another one fails to. */
   @Override
   public void close() {
     producers.forEach(JvmProcess::close);
     workers.forEach(JvmProcess::close);
-    links.close();
-    redis.close();
+    try {
+      links.close();
+    } finally {
+      redis.close();
+    }
   }
 }

@@ -110,7 +110,7 @@ public final class Scenarios {
     all.add(
         scenario(
             "net-cut-replies",
-            "on every connection, the next 3 commands run on Redis and the connection is closed"
+            "for each client process, its next 3 commands run on Redis and their connection is closed"
                 + " before their reply: ambiguous enqueues, claims and acks",
             Persistence.AOF_ALWAYS,
             true,
@@ -130,7 +130,8 @@ public final class Scenarios {
             PHASE,
             COOL,
             ms(2000),
-            ms(3000)));
+            ms(3000),
+            1));
     return List.copyOf(all);
   }
 

@@ -13,17 +13,20 @@ import java.util.Set;
  * Time figures of one scenario, from its ledger and the faults it injected.
  *
  * <ul>
- *   <li><b>recovery</b> of a fault: from its start until every task that was running when it
- *       started (started, not yet finished anywhere) has finished somewhere, for instance again on
- *       another worker once the lease of a killed one expired. One figure per fault that caught
- *       tasks in flight.
+ *   <li><b>recovery</b> of a fault: from its start until every task that was accepted or started
+ *       before it and had not finished anywhere by then has finished somewhere: tasks queued,
+ *       claimed (leased, prefetched) or running when it struck, for instance again on another
+ *       worker once the lease of a killed one expired. One figure per fault; a fault some of whose
+ *       tasks never finished (lost or dead-lettered, counted by the verdict) is counted in {@code
+ *       unrecovered} instead.
  *   <li><b>resume</b> of a fault: from the moment it was lifted until a handler starts a task that
  *       it had not run before, i.e. until new work flows again.
  *   <li><b>throughput</b>: tasks finished for the first time per second in the three phases of the
  *       load: before the faults, while they are injected, and after them until the load stopped.
  * </ul>
  *
- * @param recoveryMillis one figure per fault with tasks in flight, in fault order
+ * @param recoveryMillis one figure per fault with unfinished tasks, in fault order
+ * @param unrecovered faults some of whose unfinished tasks never finished
  * @param resumeMillis one figure per fault, in fault order; a fault after which nothing new started
  *     is left out
  * @param before tasks/s in the warm-up (or over the whole load without faults)
@@ -32,6 +35,7 @@ import java.util.Set;
  */
 public record Timeline(
     List<Long> recoveryMillis,
+    int unrecovered,
     List<Long> resumeMillis,
     double before,
     double during,
@@ -55,17 +59,24 @@ public record Timeline(
     List<LedgerEntry> starts = ledger.of(Kind.STARTED).toList();
     List<Long> recovery = new ArrayList<>();
     List<Long> resume = new ArrayList<>();
+    int unrecovered = 0;
     for (FaultWindow fault : faults) {
-      recoveryOf(ledger, fault.startMillis()).ifPresent(recovery::add);
+      Recovery r = recoveryOf(ledger, fault.startMillis());
+      if (r == Recovery.NEVER) {
+        unrecovered++;
+      } else if (r.millis() >= 0) {
+        recovery.add(r.millis());
+      }
       resumeOf(starts, fault.endMillis()).ifPresent(resume::add);
     }
     List<Long> firsts = firstFinishes(ledger.of(Kind.FINISHED).toList());
     if (faults.isEmpty()) {
       return new Timeline(
-          recovery, resume, rate(firsts, phases.loadStart(), phases.loadEnd()), 0, 0);
+          recovery, unrecovered, resume, rate(firsts, phases.loadStart(), phases.loadEnd()), 0, 0);
     }
     return new Timeline(
         recovery,
+        unrecovered,
         resume,
         rate(firsts, phases.loadStart(), phases.faultStart()),
         rate(firsts, phases.faultStart(), phases.faultEnd()),
@@ -82,33 +93,45 @@ public record Timeline(
    */
   public record Phases(long loadStart, long faultStart, long faultEnd, long loadEnd) {}
 
-  /** Until every task in flight at {@code at} finished somewhere; empty if none was in flight. */
-  private static OptionalLong recoveryOf(Ledger ledger, long at) {
-    Set<String> inFlight = new HashSet<>();
+  /** A fault's recovery: millis, -1 when nothing was unfinished, or {@link #NEVER}. */
+  private record Recovery(long millis) {
+    static final Recovery NONE = new Recovery(-1);
+    static final Recovery NEVER = new Recovery(-2);
+  }
+
+  /**
+   * Until every task accepted or started before {@code at} and unfinished by then has finished
+   * somewhere.
+   */
+  private static Recovery recoveryOf(Ledger ledger, long at) {
+    Set<String> unfinished = new HashSet<>();
+    Set<String> finished = new HashSet<>();
     Map<String, Long> finishedAfter = new HashMap<>();
     for (LedgerEntry e : ledger.entries()) {
+      boolean known = e.kind() == Kind.ACKNOWLEDGED || e.kind() == Kind.STARTED;
       if (e.atMillis() < at) {
-        if (e.kind() == Kind.STARTED) {
-          inFlight.add(e.id());
-        } else if (e.kind() == Kind.FINISHED) {
-          inFlight.remove(e.id());
+        if (e.kind() == Kind.FINISHED) {
+          finished.add(e.id());
+          unfinished.remove(e.id());
+        } else if (known && !finished.contains(e.id())) {
+          unfinished.add(e.id());
         }
       } else if (e.kind() == Kind.FINISHED) {
         finishedAfter.putIfAbsent(e.id(), e.atMillis());
       }
     }
-    if (inFlight.isEmpty()) {
-      return OptionalLong.empty();
+    if (unfinished.isEmpty()) {
+      return Recovery.NONE;
     }
     long last = at;
-    for (String id : inFlight) {
+    for (String id : unfinished) {
       Long done = finishedAfter.get(id);
       if (done == null) {
-        return OptionalLong.empty(); // never finished: lost or dead-lettered, counted elsewhere
+        return Recovery.NEVER;
       }
       last = Math.max(last, done);
     }
-    return OptionalLong.of(last - at);
+    return new Recovery(last - at);
   }
 
   /** Until a handler starts an id it had not started before {@code at}. */

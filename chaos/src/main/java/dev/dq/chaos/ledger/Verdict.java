@@ -10,11 +10,12 @@ import java.util.Set;
  *
  * <ul>
  *   <li><b>lost</b>: acknowledged enqueues that never finished and are not dead letters;
- *   <li><b>unexpected</b>: ids a worker ran that no producer attempted;
+ *   <li><b>unexpected</b>: ids a worker ran that no producer attempted, or whose enqueue the broker
+ *       refused for good;
  *   <li><b>duplicated</b>: finished executions beyond the first of each id (at-least-once delivery
  *       allows them; the harness reports them, it does not fail on them);
- *   <li><b>recovered</b>: ids whose enqueue had an unknown outcome (or none recorded, the producer
- *       being killed) and that ran anyway.
+ *   <li><b>recovered</b>: ids whose enqueue had an unknown outcome (a lost reply, no later answer)
+ *       and that ran anyway.
  * </ul>
  *
  * @param attempted distinct ids a producer tried to enqueue
@@ -24,7 +25,7 @@ import java.util.Set;
  * @param succeeded distinct ids a handler finished at least once
  * @param deadLettered distinct ids in the dead-letter queue at the end
  * @param lost acknowledged, never finished, not dead-lettered
- * @param unexpected run but never attempted
+ * @param unexpected run but never attempted, or run although refused
  * @param executions finished executions, duplicates included
  * @param duplicated executions beyond the first of each id
  * @param recovered finished though the enqueue's outcome was unknown
@@ -81,11 +82,14 @@ public record Verdict(
         acknowledged.stream()
             .filter(id -> !finishes.containsKey(id) && !deadLettered.contains(id))
             .count();
-    long unexpected = ran.stream().filter(id -> !attempted.contains(id)).count();
+    long unexpected =
+        ran.stream().filter(id -> !attempted.contains(id) || rejected.contains(id)).count();
     long executions = finishes.values().stream().mapToLong(Integer::longValue).sum();
     long recovered =
         finishes.keySet().stream()
-            .filter(id -> attempted.contains(id) && !acknowledged.contains(id))
+            .filter(
+                id ->
+                    attempted.contains(id) && !acknowledged.contains(id) && !rejected.contains(id))
             .count();
     long unknown =
         attempted.stream()
@@ -108,12 +112,20 @@ public record Verdict(
   }
 
   /**
-   * Whether nothing acknowledged was lost, nothing unexpected ran and the broker is empty.
+   * Whether the check holds: something was acknowledged, nothing acknowledged was lost, nothing
+   * unexpected ran, the broker is empty, and every ledger line was read. Dead letters fail it too:
+   * the chaos handler never fails, so a dead letter is a task the system gave up on (leases lost
+   * until its attempts ran out, or an entry it could not load).
    *
    * @return the pass condition
    */
   public boolean passed() {
-    return lost == 0 && unexpected == 0 && residue == 0;
+    return acknowledged > 0
+        && lost == 0
+        && unexpected == 0
+        && residue == 0
+        && deadLettered == 0
+        && unreadable == 0;
   }
 
   /**

@@ -3,11 +3,17 @@ package dev.dq.chaos.process;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,13 +25,22 @@ public final class JvmProcess implements AutoCloseable {
   private static final List<String> JVM_OPTIONS =
       List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
+  private static final long POLL_MILLIS = 50;
+
   private final String name;
   private final List<String> command;
   private final Map<String, String> env;
   private final Path output;
   private Process process;
   private boolean paused;
-  private int outputMark;
+
+  /** Where the output of the current process starts, and how far it has been searched. */
+  private long scanned;
+
+  /** The last characters searched, so a marker split across two reads is still found. */
+  private String carry = "";
+
+  private boolean markerSeen;
 
   private JvmProcess(String name, List<String> command, Map<String, String> env, Path output) {
     this.name = name;
@@ -73,15 +88,6 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
-   * The current process's id.
-   *
-   * @return the pid
-   */
-  public long pid() {
-    return process.pid();
-  }
-
-  /**
    * Whether the current process runs.
    *
    * @return true while alive
@@ -91,55 +97,85 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
-   * Whether the current process runs and has printed {@code marker} since it started.
+   * The exit code of the current process, once it has exited.
    *
-   * @param marker text to look for
+   * @return the code, or empty while it runs
+   */
+  public OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+  }
+
+  /**
+   * Whether the current process has printed {@code marker} since it started. Reads only what was
+   * written since the last call, decoding leniently (a line torn by a kill is no error).
+   *
+   * @param marker text to look for; the same one on every call after a start
    * @return true once printed
    */
-  public boolean printed(String marker) {
-    try {
-      return process.isAlive()
-          && java.nio.file.Files.readString(output).indexOf(marker, outputMark) >= 0;
+  public synchronized boolean printed(String marker) {
+    if (markerSeen) {
+      return true;
+    }
+    try (FileChannel in = FileChannel.open(output, StandardOpenOption.READ)) {
+      long size = in.size();
+      if (size > scanned) {
+        ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(size - scanned, 1 << 24));
+        in.read(bytes, scanned);
+        scanned += bytes.position();
+        String text =
+            carry + new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        markerSeen = text.contains(marker);
+        carry = text.substring(Math.max(0, text.length() - marker.length()));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + output, e);
+    }
+    return markerSeen;
+  }
+
+  /**
+   * Waits until the current process has printed {@code marker}.
+   *
+   * @param marker text to wait for
+   * @param bound longest wait
+   * @throws ProcessExitedException if the process exits first
+   * @throws IllegalStateException if the bound passes first
+   * @throws InterruptedException if interrupted
+   */
+  public void awaitOutput(String marker, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (true) {
+      boolean exited = !process.isAlive();
+      if (printed(marker) && !exited) {
+        return;
+      }
+      if (exited) {
+        throw new ProcessExitedException(
+            name
+                + " exited with code "
+                + process.exitValue()
+                + " before it printed \""
+                + marker
+                + "\"; see "
+                + output);
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            name + " did not print \"" + marker + "\" within " + bound + "; see " + output);
+      }
+      Thread.sleep(POLL_MILLIS);
     }
   }
 
   /**
-   * Waits until the process's output contains {@code marker} (after its latest start).
+   * SIGKILL, and waits until it is gone.
    *
-   * @param marker text to wait for
-   * @param bound longest wait
-   * @throws IllegalStateException if the process exits or the bound passes first
+   * @throws InterruptedException if interrupted while waiting
    */
-  public void awaitOutput(String marker, Duration bound) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (true) {
-      try {
-        String text = java.nio.file.Files.readString(output);
-        if (text.indexOf(marker, outputMark) >= 0) {
-          return;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + output, e);
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            name + " exited before it printed \"" + marker + "\"; see " + output);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            name + " did not print \"" + marker + "\" within " + bound + "; see " + output);
-      }
-      RedisServer.sleep(50);
-    }
-  }
-
-  /** SIGKILL, and waits until it is gone. */
-  public void kill9() {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     paused = false;
-    await(Duration.ofSeconds(10));
+    process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** SIGSTOP. */
@@ -154,7 +190,7 @@ public final class JvmProcess implements AutoCloseable {
     paused = false;
   }
 
-  /** Starts the same command again (after a kill). */
+  /** Starts the same command again (after a kill or an exit). */
   public void restart() {
     if (process.isAlive()) {
       throw new IllegalStateException(name + " is still running");
@@ -167,47 +203,46 @@ public final class JvmProcess implements AutoCloseable {
    *
    * @param bound longest wait
    * @return its exit code, or empty if it still runs
+   * @throws InterruptedException if interrupted
    */
-  public java.util.OptionalInt await(Duration bound) {
-    try {
-      return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)
-          ? java.util.OptionalInt.of(process.exitValue())
-          : java.util.OptionalInt.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + name, e);
-    }
+  public OptionalInt await(Duration bound) throws InterruptedException {
+    return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /**
    * SIGTERM, then SIGKILL if it has not exited within {@code grace}.
    *
    * @param grace how long a graceful stop may take
-   * @return true if it exited by itself
+   * @return its exit code, or empty if it had to be killed
+   * @throws InterruptedException if interrupted
    */
-  public boolean terminate(Duration grace) {
+  public OptionalInt terminate(Duration grace) throws InterruptedException {
     if (!process.isAlive()) {
-      return true;
+      return OptionalInt.of(process.exitValue());
     }
     if (paused) {
       unpause();
     }
     process.destroy();
-    if (await(grace).isPresent()) {
-      return true;
+    OptionalInt code = await(grace);
+    if (code.isEmpty()) {
+      kill9();
     }
-    kill9();
-    return false;
+    return code;
   }
 
-  private void launch() {
-    outputMark = (int) output.toFile().length();
+  private synchronized void launch() {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(Redirect.appendTo(output.toFile()));
     builder.environment().putAll(env);
     try {
+      scanned = Files.exists(output) ? Files.size(output) : 0;
+      carry = "";
+      markerSeen = false;
       process = builder.start();
       process.getOutputStream().close();
     } catch (IOException e) {
@@ -215,11 +250,11 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL without waiting: never throws, so a close of many processes reaches them all. */
   @Override
   public void close() {
-    if (process != null && process.isAlive()) {
+    if (process != null) {
       process.destroyForcibly();
-      await(Duration.ofSeconds(10));
     }
   }
 }

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -83,15 +86,6 @@ public final class RedisServer implements RedisTopology {
     return port;
   }
 
-  /**
-   * Its process id, for signals.
-   *
-   * @return the pid
-   */
-  public long pid() {
-    return process.pid();
-  }
-
   @Override
   public String url() {
     return "redis://127.0.0.1:" + port;
@@ -153,10 +147,10 @@ public final class RedisServer implements RedisTopology {
    */
   public Jedis admin() {
     return new Jedis(
-        new redis.clients.jedis.HostAndPort("127.0.0.1", port),
-        redis.clients.jedis.DefaultJedisClientConfig.builder()
+        new HostAndPort("127.0.0.1", port),
+        DefaultJedisClientConfig.builder()
             .timeoutMillis(5000)
-            .protocol(redis.clients.jedis.RedisProtocol.RESP2)
+            .protocol(RedisProtocol.RESP2)
             .build());
   }
 
@@ -197,6 +191,7 @@ public final class RedisServer implements RedisTopology {
         }
       }
       if (System.nanoTime() > deadline) {
+        process.destroyForcibly(); // never leave a half-started server behind
         throw new IllegalStateException("redis-server on port " + port + " did not start");
       }
       sleep(50);
@@ -212,17 +207,15 @@ public final class RedisServer implements RedisTopology {
     }
   }
 
+  /** SIGKILL (which ends a stopped process too), waiting a little for it to go. */
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
-      if (stopped) {
-        unpause();
-      }
       process.destroyForcibly();
       try {
         process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        Thread.currentThread().interrupt(); // keep the flag for the caller; the kill is sent
       }
     }
   }

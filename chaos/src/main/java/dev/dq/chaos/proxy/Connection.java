@@ -100,6 +100,7 @@ final class Connection {
           new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort),
           CONNECT_TIMEOUT_MS);
       if (closed.get()) {
+        up.close(); // closed while connecting: close() could not see this socket yet
         return;
       }
       replyPump = daemon(name + "-replies", this::pumpReplies);
@@ -209,7 +210,13 @@ final class Connection {
     int pos = 0;
     while (true) {
       Stop s = stop;
-      if (s != null && !swallowing && answered == s.index() && replies.atBoundary()) {
+      // A cut waits for the first byte of the reply (pos < n): only then has Redis surely run the
+      // command, which at the end of a chunk may not even have been written upstream yet.
+      if (s != null
+          && !swallowing
+          && answered == s.index()
+          && replies.atBoundary()
+          && (s.action() != Action.CUT || pos < n)) {
         write(out, buf, pos);
         if (s.action() == Action.CUT) {
           faults.cut.increment();

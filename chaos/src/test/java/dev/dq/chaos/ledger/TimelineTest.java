@@ -25,6 +25,34 @@ final class TimelineTest {
   }
 
   @Test
+  void recovery_countsTasksAcceptedButNotStarted_andFaultsWhoseTasksNeverFinishApart() {
+    at(100, Kind.ACKNOWLEDGED, "queued"); // claimed by a worker that dies before starting it
+    at(150, Kind.ACKNOWLEDGED, "lost");
+    at(2600, Kind.FINISHED, "queued");
+
+    Timeline t =
+        timeline(
+            List.of(new FaultWindow("kill", 500, 500), new FaultWindow("kill", 3000, 3000)),
+            0,
+            4000);
+
+    assertThat(t.recoveryMillis()).isEmpty(); // the first fault's "lost" never finished
+    assertThat(t.unrecovered()).isEqualTo(2);
+  }
+
+  @Test
+  void recovery_aFinishedTaskStartedAgain_isNotUnfinished() {
+    at(100, Kind.STARTED, "a");
+    at(200, Kind.FINISHED, "a");
+    at(300, Kind.STARTED, "a"); // a duplicate run of a finished task
+
+    Timeline t = timeline(List.of(new FaultWindow("kill", 1000, 1000)), 0, 2000);
+
+    assertThat(t.recoveryMillis()).isEmpty();
+    assertThat(t.unrecovered()).isZero();
+  }
+
+  @Test
   void recovery_lastsUntilEveryTaskInFlightAtTheFaultFinishedSomewhere() {
     at(100, Kind.STARTED, "a");
     at(150, Kind.STARTED, "b");

@@ -61,14 +61,44 @@ final class VerdictTest {
   }
 
   @Test
-  void deadLettered_isAccountedFor_notLost() {
+  void deadLettered_isAccountedFor_notLost_butFails_forTheHandlerNeverFails() {
     acknowledged("a");
+    acknowledged("b");
+    ran("b");
 
     Verdict v = verdict(Set.of("a"), 0);
 
     assertThat(v.lost()).isZero();
     assertThat(v.deadLettered()).isEqualTo(1);
-    assertThat(v.passed()).isTrue();
+    assertThat(v.passed()).isFalse();
+  }
+
+  @Test
+  void nothingAcknowledged_fails() {
+    assertThat(verdict(Set.of(), 0).passed()).isFalse();
+  }
+
+  @Test
+  void unreadableLines_fail() {
+    acknowledged("a");
+    ran("a");
+
+    assertThat(Verdict.of(new Ledger(entries, 1), Set.of(), 0).passed()).isFalse();
+  }
+
+  @Test
+  void refusedButRan_isUnexpected_notRecovered() {
+    add(Kind.ATTEMPTED, "r");
+    add(Kind.REJECTED, "r");
+    ran("r");
+    acknowledged("a");
+    ran("a");
+
+    Verdict v = verdict(Set.of(), 0);
+
+    assertThat(v.unexpected()).isEqualTo(1);
+    assertThat(v.recovered()).isZero();
+    assertThat(v.passed()).isFalse();
   }
 
   @Test
@@ -106,6 +136,8 @@ final class VerdictTest {
     add(Kind.ATTEMPTED, "u2");
     add(Kind.UNKNOWN, "u2");
     ran("u1");
+    acknowledged("a");
+    ran("a");
 
     Verdict v = verdict(Set.of(), 0);
 
