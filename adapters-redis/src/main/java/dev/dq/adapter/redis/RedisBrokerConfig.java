@@ -106,10 +106,10 @@ public record RedisBrokerConfig(
   /**
    * A builder of settings for the Redis at {@code url}, with the defaults: capacity 100,000 per
    * queue, {@link TaskLimits#DEFAULT}, block timeout 1 s, connect and socket timeouts 2 s, a pool
-   * of 16 connections, reclaim batches of 100, no cluster, the JVM's default trust, no durable
+   * of 16 connections, reclaim batches of 100, cluster mode only for a Cluster URL, the JVM's
+   * default trust, no durable enqueue.
    *
    * @param url a {@code redis://}, {@code rediss://}, Sentinel or Cluster URL; see {@link RedisUrl}
-   * @param url a {@code redis://}, {@code rediss://} or Sentinel URL; see {@link RedisUrl}
    * @return a new builder
    * @throws IllegalArgumentException if {@code url} is not a valid Redis URL
    */
