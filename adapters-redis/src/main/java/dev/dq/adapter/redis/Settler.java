@@ -163,14 +163,19 @@ final class Settler {
             redis.renewalScript(
                 "extend " + n + " leases of " + k.queue(),
                 Script.EXTEND_BATCH,
-                List.of(k.active(), k.leases()),
+                List.of(k.active(), k.leases(), k.acked()),
                 args);
     Instant expiry = Instant.ofEpochMilli((Long) reply.get(0));
     List<Optional<Lease>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Lease lease = batch.get(i);
-      if ((Long) reply.get(1 + i) == 1L) {
+      long outcome = (Long) reply.get(1 + i);
+      if (outcome == 1L) {
         out.add(Optional.of(new Lease(lease.task(), lease.token(), expiry)));
+      } else if (outcome == 2L) {
+        // the renewal raced the task's own ack: the task is done, no lease was lost
+        log.debug("extend task {}: already acked with lease {}", lease.task().id(), lease.token());
+        out.add(Optional.empty());
       } else {
         leaseLost.incrementAndGet();
         log.debug("extend task {}: lease {} is no longer valid", lease.task().id(), lease.token());
