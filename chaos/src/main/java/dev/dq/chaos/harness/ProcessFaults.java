@@ -5,6 +5,7 @@ import dev.dq.chaos.process.JvmProcess;
 import dev.dq.chaos.process.RedisCluster;
 import dev.dq.chaos.process.RedisServer;
 import java.time.Duration;
+import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
@@ -88,6 +89,32 @@ final class ProcessFaults {
                   + " ms",
               at,
               end);
+        });
+  }
+
+  /**
+   * For the negative control: every worker frozen for {@code backlog} so that acknowledged tasks
+   * wait in Redis, then Redis killed and restarted while they wait, then the workers continued.
+   * Without persistence the waiting tasks are gone, so the check must report them lost.
+   */
+  static Fault killRedisWithBacklog(Duration backlog) {
+    return new Fault(
+        "kill-redis-with-backlog",
+        (rig, random) -> {
+          List<JvmProcess> workers = rig.readyWorkers();
+          long at = System.currentTimeMillis();
+          workers.forEach(JvmProcess::pause);
+          try {
+            Thread.sleep(backlog.toMillis());
+            rig.redis().kill9();
+            rig.redis().restart();
+          } finally {
+            workers.forEach(JvmProcess::unpause);
+          }
+          return new FaultWindow(
+              "kill -9 redis behind a " + backlog.toMillis() + " ms backlog",
+              at,
+              System.currentTimeMillis());
         });
   }
 

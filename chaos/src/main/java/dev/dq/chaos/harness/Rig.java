@@ -206,6 +206,17 @@ public final class Rig implements AutoCloseable {
   }
 
   /**
+   * Every worker, once each one's pool runs.
+   *
+   * @return the workers
+   * @throws InterruptedException if interrupted
+   */
+  public List<JvmProcess> readyWorkers() throws InterruptedException {
+    awaitAllReady();
+    return List.copyOf(workers);
+  }
+
+  /**
    * A random worker, once every worker's pool runs: a worker killed by an earlier fault has started
    * again, so one fault at a time takes a worker away and the others keep serving.
    *

@@ -145,10 +145,11 @@ public final class Scenarios {
     return List.of(
         scenario(
             "redis-kill-nopersist",
-            "negative control, must FAIL: kill -9 of Redis without persistence loses its queue",
+            "negative control, must FAIL: kill -9 of Redis without persistence, behind a backlog"
+                + " of acknowledged tasks (workers frozen 1.5 s), loses that backlog",
             Persistence.NONE,
             false,
-            List.of(ProcessFaults.killRedis(Duration.ofSeconds(1)))));
+            List.of(ProcessFaults.killRedisWithBacklog(Duration.ofMillis(1500)))));
   }
 
   /**
