@@ -3,6 +3,8 @@ package dev.dq.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dq.adapter.redis.RedisBroker;
+import dev.dq.adapter.redis.RedisBrokerConfig;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Task;
 import java.net.URI;
@@ -43,11 +45,12 @@ final class WorkerFaultsIT extends WithRedis {
     }
   }
 
-  @Test
-  void startedWhileRedisIsDown_waitsForIt_thenServes() throws Exception {
+  /** Kills the test's Redis, starts {@code dq run}, and waits until it says it waits for Redis. */
+  private Dq.Running startWhileRedisIsDown() throws Exception {
     broker.close();
     redis.kill9();
-    try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "1"), "run")) {
+    Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "1"), "run");
+    try {
       await()
           .atMost(Dq.PATIENCE)
           .until(
@@ -55,12 +58,25 @@ final class WorkerFaultsIT extends WithRedis {
                   !run.alive()
                       || run.hasErrLine(
                           l -> l.contains("broker unavailable at start-up, waiting")));
+      return run;
+    } catch (RuntimeException | Error e) {
+      run.close();
+      throw e;
+    }
+  }
+
+  /** Starts the test's Redis again (empty) and reconnects the test's broker to it. */
+  private void restartRedis() {
+    redis.restart();
+    broker = RedisBroker.connect(RedisBrokerConfig.builder(redis.url()).build());
+  }
+
+  @Test
+  void startedWhileRedisIsDown_waitsForIt_thenServes() throws Exception {
+    try (Dq.Running run = startWhileRedisIsDown()) {
       assertThat(run.alive()).as("still running; stderr:%n%s", run.errText()).isTrue();
 
-      redis.restart();
-      broker =
-          dev.dq.adapter.redis.RedisBroker.connect(
-              dev.dq.adapter.redis.RedisBrokerConfig.builder(redis.url()).build());
+      restartRedis();
       publish("after-restart", "1ms");
 
       await()
@@ -72,16 +88,7 @@ final class WorkerFaultsIT extends WithRedis {
 
   @Test
   void sigtermWhileWaitingForRedisAtStartUp_stopsAtOnce() throws Exception {
-    broker.close();
-    redis.kill9();
-    try (Dq.Running run = Dq.Running.start(env("DQ_METRICS_PORT", "0", "DQ_WORKERS", "1"), "run")) {
-      await()
-          .atMost(Dq.PATIENCE)
-          .until(
-              () ->
-                  !run.alive()
-                      || run.hasErrLine(
-                          l -> l.contains("broker unavailable at start-up, waiting")));
+    try (Dq.Running run = startWhileRedisIsDown()) {
       long before = System.nanoTime();
 
       int code = run.terminate();
@@ -91,10 +98,7 @@ final class WorkerFaultsIT extends WithRedis {
           .isLessThan(Duration.ofSeconds(20));
       assertThat(code).as("a requested stop; stderr:%n%s", run.errText()).isZero();
     } finally {
-      redis.restart();
-      broker =
-          dev.dq.adapter.redis.RedisBroker.connect(
-              dev.dq.adapter.redis.RedisBrokerConfig.builder(redis.url()).build());
+      restartRedis();
     }
   }
 
