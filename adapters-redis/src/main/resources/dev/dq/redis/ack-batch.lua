@@ -1,40 +1,51 @@
 #!lua flags=allow-oom
 -- ack-batch: n tasks are done; forget each whose lease is still valid.
--- KEYS[1] active  KEYS[2] leases  KEYS[3] acked (zset fencing token -> ms until which its ack is remembered)
--- KEYS[4 .. 3+n] task:<id_i>
--- ARGV[1 .. n] id_i  ARGV[n+1 .. 2n] fencing token_i  ARGV[2n+1] least ms to remember an ack
--- ARGV[2n+2] now ms override ('' = Redis TIME; test hook)
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] tasks  KEYS[4] attempts
+-- KEYS[5 ..] acked:<b> bitmaps (bit token % 8192 of acked:<floor(token / 8192)> is set once that lease is acked)
+-- ARGV[1] least ms to remember an ack  ARGV[2] now ms override ('' = Redis TIME; test hook)  ARGV[3] n
+-- ARGV[4 .. 3+n] id_i  ARGV[4+n .. 3+2n] fencing token_i
+-- ARGV[4+2n .. 3+3n] index in KEYS of the acked bitmap of token_i  ARGV[4+3n .. 3+4n] bit of token_i in it
 -- Replies: one integer per id, in order: 1 acked, by this call or an earlier ack-batch with the same lease
 -- | 0 lease lost (nothing changed for that id)
--- Each ack is remembered by its token for three times what was left of its lease (at least ARGV[2n+1] ms), so that a
--- call repeated after a lost reply answers exactly, whichever leases it groups. Tokens are unique per delivery.
--- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
-local n = #KEYS - 3
-local now = server_now(ARGV[#ARGV])
-local least = tonumber(ARGV[2 * n + 1])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-local reply = {}
-local remembered = {}
-local longest = 0
+-- Each ack is remembered by its token, one bit each, for at least three times what was left of its lease (at least
+-- ARGV[1] ms): each bitmap expires that long after its latest ack. So a call repeated after a lost reply answers
+-- exactly, whichever leases it groups. Tokens are unique per queue (see claim.lua).
+-- A constant number of commands per call, whatever n: one ZMSCORE, HMGET, ZREM, HDEL per hash and BITFIELD per bitmap.
+-- Uses server_now (_now.lua), which Script.java puts in front of this text.
+local n = tonumber(ARGV[3])
+local now = server_now(ARGV[2])
+local least = tonumber(ARGV[1])
+local ids = {}
+for i = 1, n do ids[i] = ARGV[3 + i] end
+local expiries = redis.call('ZMSCORE', KEYS[1], unpack(ids))
+local tokens = redis.call('HMGET', KEYS[2], unpack(ids))
+local reply, done, bits, keep = {}, {}, {}, {}
 for i = 1, n do
-  local id, token = ARGV[i], ARGV[n + i]
-  local exp = lease_expiry(KEYS[1], KEYS[2], id, token, now)
-  if not exp then
-    if redis.call('ZSCORE', KEYS[3], token) then reply[i] = 1 else reply[i] = 0 end
-  else
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('HDEL', KEYS[2], id)
-    redis.call('DEL', KEYS[3 + i])
-    local keep = math.max(least, 3 * (tonumber(exp) - now))
-    if keep > longest then longest = keep end
-    remembered[#remembered + 1] = now + keep
-    remembered[#remembered + 1] = token
+  local token, exp = ARGV[3 + n + i], expiries[i]
+  local key = tonumber(ARGV[3 + 2 * n + i])
+  local bit = ARGV[3 + 3 * n + i]
+  if tokens[i] == token and exp and tonumber(exp) > now then
+    done[#done + 1] = ids[i]
+    if not bits[key] then bits[key] = {}; keep[key] = least end
+    local b = bits[key]
+    b[#b + 1] = 'SET'; b[#b + 1] = 'u1'; b[#b + 1] = bit; b[#b + 1] = 1
+    keep[key] = math.max(keep[key], 3 * (tonumber(exp) - now))
     reply[i] = 1
+  elseif redis.call('GETBIT', KEYS[key], bit) == 1 then
+    reply[i] = 1
+  else
+    reply[i] = 0
   end
 end
-if #remembered > 0 then
-  redis.call('ZADD', KEYS[3], unpack(remembered))
-  -- The set itself goes once its last entry is due, so an idle queue does not keep its last window of acks.
-  if redis.call('PTTL', KEYS[3]) < longest then redis.call('PEXPIRE', KEYS[3], longest) end
+if #done > 0 then
+  redis.call('ZREM', KEYS[1], unpack(done))
+  redis.call('HDEL', KEYS[2], unpack(done))
+  redis.call('HDEL', KEYS[3], unpack(done))
+  redis.call('HDEL', KEYS[4], unpack(done))
+  for key, b in pairs(bits) do
+    redis.call('BITFIELD', KEYS[key], unpack(b))
+    -- The bitmap goes once its last ack is due to be forgotten, so an idle queue does not keep it.
+    if redis.call('PTTL', KEYS[key]) < keep[key] then redis.call('PEXPIRE', KEYS[key], keep[key]) end
+  end
 end
 return reply

@@ -1,6 +1,7 @@
 #!lua flags=allow-oom
 -- ack: the task is done; forget it.
--- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] acked (zset member -> ms until which it is remembered)
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] tasks  KEYS[4] attempts
+-- KEYS[5] acked (zset call:<nonce> -> ms until which the call is remembered)
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] nonce of this call  ARGV[4] least ms to remember the ack
 -- ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
@@ -9,17 +10,18 @@
 -- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
 local now = server_now(ARGV[#ARGV])
 local call = 'call:' .. ARGV[3]
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 local exp = lease_expiry(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now)
 if not exp then
-  if redis.call('ZSCORE', KEYS[4], call) then return 'OK' end
+  if redis.call('ZSCORE', KEYS[5], call) then return 'OK' end
   return 'LEASE_LOST'
 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('DEL', KEYS[3])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
 local keep = math.max(tonumber(ARGV[4]), 3 * (tonumber(exp) - now))
-redis.call('ZADD', KEYS[4], now + keep, call)
+redis.call('ZADD', KEYS[5], now + keep, call)
 -- The set itself goes once its last entry is due, so an idle queue does not keep its last window of acks.
-if redis.call('PTTL', KEYS[4]) < keep then redis.call('PEXPIRE', KEYS[4], keep) end
+if redis.call('PTTL', KEYS[5]) < keep then redis.call('PEXPIRE', KEYS[5], keep) end
 return 'OK'

@@ -1,47 +1,128 @@
 #!lua
--- claim: promote due delayed tasks, then lease up to n of the oldest ready ids. Never blocks.
+-- claim: promote due delayed tasks, then lease up to n of the oldest ready tasks and return their data. Never blocks.
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active (zset id -> lease expiry ms)
 -- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)  KEYS[6] notify (wake-up list)
--- KEYS[7] claim:<nonce> (this call's reply, kept for one lease time; the nonce is unique per call)
--- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most ids to lease
--- ARGV[4] now ms override ('' = Redis TIME; test hook)
--- Replies: {'OK', expiry ms, id1, token1, id2, token2, ...} | {'EMPTY', ms until the next delayed task is due, or -1}
--- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, so none is stranded
--- in active under a token nobody holds. load.lua deletes the kept reply once the caller has it.
--- The task hashes are read afterwards by load.lua: their keys depend on the popped ids, and every key goes through KEYS.
+-- KEYS[7] tasks (hash id -> data)  KEYS[8] attempts (hash id -> attempt)  KEYS[9] dead (zset id -> sequence)
+-- KEYS[10] dead-seq (counter)  KEYS[11] failures (hash id -> failure JSON)
+-- KEYS[12] claim:<nonce> (this call's leases, kept for one lease time; the nonce is unique per call)
+-- KEYS[13 ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted
+-- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most tasks to lease
+-- ARGV[4] largest acceptable data in bytes  ARGV[5] now ms override ('' = Redis TIME; test hook)
+-- Replies: {'OK', expiry ms, {id1, token1, data1, attempt1 or nil, id2, ...}, {dead id1, reason1, ...}}
+--        | {'EMPTY', ms until the next delayed task is due, or -1}
+-- An id whose data is missing, empty or larger than ARGV[4] is dead-lettered here (failure error_type
+-- 'dq.undecodable'), so a huge value never travels to the worker; the others are leased. 'OK' with no lease at all
+-- means every id taken was dead-lettered: the caller claims again.
+-- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, with their data,
+-- so none is stranded in active under a token nobody holds.
+-- A constant number of commands per call, whatever n: one LPOP, INCRBY, HMGET, ZADD, HSET for the whole batch.
 -- Uses server_now (_now.lua), which Script.java puts in front of this text.
-local kept = redis.call('GET', KEYS[7])
-if kept then return cmsgpack.unpack(kept) end
-local now = server_now(ARGV[4])
+local limit = tonumber(ARGV[4])
 
-local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-for _, id in ipairs(due) do
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('RPUSH', KEYS[1], id)
+local function with_data(ids, tokens, expiry)
+  local out = {}
+  if #ids == 0 then return out end
+  local datas = redis.call('HMGET', KEYS[7], unpack(ids))
+  local attempts = redis.call('HMGET', KEYS[8], unpack(ids))
+  for i = 1, #ids do
+    out[#out + 1] = ids[i]
+    out[#out + 1] = tokens[i]
+    out[#out + 1] = datas[i]
+    out[#out + 1] = attempts[i]
+  end
+  return out
 end
 
-local ids = redis.call('LPOP', KEYS[1], tonumber(ARGV[3]))
+local kept = redis.call('GET', KEYS[12])
+if kept then
+  local k = cmsgpack.unpack(kept)
+  return {'OK', k[1], with_data(k[2], k[3]), {}}
+end
+for i = 13, #KEYS do redis.call('DEL', KEYS[i]) end
+local now = server_now(ARGV[5])
+
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+if #due > 0 then
+  redis.call('ZREM', KEYS[2], unpack(due))
+  redis.call('RPUSH', KEYS[1], unpack(due))
+end
+
+local popped = redis.call('LPOP', KEYS[1], tonumber(ARGV[3]))
 -- Promoted tasks this claim does not take get a wake-up each, so that idle workers come for them now.
-local leftover = math.min(#due - (ids and #ids or 0), 64)
+local leftover = math.min(#due - (popped and #popped or 0), 64)
 if leftover > 0 then
   local wakeups = {}
   for i = 1, leftover do wakeups[i] = '1' end
   redis.call('RPUSH', KEYS[6], unpack(wakeups))
   redis.call('LTRIM', KEYS[6], -64, -1)
 end
-if not ids then
+if not popped then
   local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
   if #nxt == 0 then return {'EMPTY', -1} end
   return {'EMPTY', math.max(0, tonumber(nxt[2]) - now)}
 end
+
+local datas = redis.call('HMGET', KEYS[7], unpack(popped))
+local attempts = redis.call('HMGET', KEYS[8], unpack(popped))
+local ids, tokens, leased, dead, failures, buried = {}, {}, {}, {}, {}, {}
+local reason
+for i, id in ipairs(popped) do
+  local data = datas[i]
+  if not data or data == '' then
+    reason = 'no task data for this id'
+  elseif #data > limit then
+    reason = 'data of ' .. #data .. ' bytes exceeds the limit of ' .. limit .. ' bytes'
+  else
+    reason = nil
+  end
+  if reason then
+    if not data then redis.call('HSET', KEYS[7], id, '') end -- so the dead-letter queue can list it
+    failures[#failures + 1] = id
+    failures[#failures + 1] = cjson.encode({error_type = 'dq.undecodable', message = reason,
+      attempts = tonumber(attempts[i]) or 1, failed_at_ms = now})
+    buried[#buried + 1] = id
+    dead[#dead + 1] = id
+    dead[#dead + 1] = reason
+  else
+    ids[#ids + 1] = id
+    leased[#leased + 1] = data
+    leased[#leased + 1] = attempts[i]
+  end
+end
+if #buried > 0 then
+  redis.call('HSET', KEYS[11], unpack(failures))
+  local seq = redis.call('INCRBY', KEYS[10], #buried) - #buried
+  local scored = {}
+  for i, id in ipairs(buried) do
+    scored[#scored + 1] = seq + i
+    scored[#scored + 1] = id
+  end
+  redis.call('ZADD', KEYS[9], unpack(scored))
+end
+if #ids == 0 then return {'OK', 0, {}, dead} end
+
+-- Tokens are unique per queue for as long as its keys live: a new counter starts at now * 1000 rather than 1, so a
+-- queue deleted and created again never repeats a token that an ack of the old one is remembered by (see ack-batch).
+local last = redis.call('INCRBY', KEYS[5], #ids)
+if last == #ids then
+  last = now * 1000 + #ids
+  redis.call('SET', KEYS[5], last)
+end
 local expiry = now + tonumber(ARGV[1])
-local reply = {'OK', expiry}
-for _, id in ipairs(ids) do
-  local token = redis.call('INCR', KEYS[5])
-  redis.call('ZADD', KEYS[3], expiry, id)
-  redis.call('HSET', KEYS[4], id, token)
+local scores, fields, reply = {}, {}, {}
+for i, id in ipairs(ids) do
+  local token = last - #ids + i
+  tokens[i] = token
+  scores[#scores + 1] = expiry
+  scores[#scores + 1] = id
+  fields[#fields + 1] = id
+  fields[#fields + 1] = token
   reply[#reply + 1] = id
   reply[#reply + 1] = token
+  reply[#reply + 1] = leased[2 * i - 1]
+  reply[#reply + 1] = leased[2 * i]
 end
-redis.call('SET', KEYS[7], cmsgpack.pack(reply), 'PX', tonumber(ARGV[1]))
-return reply
+redis.call('ZADD', KEYS[3], unpack(scores))
+redis.call('HSET', KEYS[4], unpack(fields))
+redis.call('SET', KEYS[12], cmsgpack.pack({expiry, ids, tokens}), 'PX', tonumber(ARGV[1]))
+return {'OK', expiry, reply, dead}

@@ -1,10 +1,13 @@
 #!lua
 -- dlq-add: put an entry straight into the dead set, replacing a dead entry with the same id.
--- KEYS[1] task:<id>  KEYS[2] dead (zset id -> sequence)  KEYS[3] dead-seq (counter)
+-- KEYS[1] tasks  KEYS[2] attempts  KEYS[3] failures  KEYS[4] dead (zset id -> sequence)  KEYS[5] dead-seq (counter)
 -- ARGV[1] id  ARGV[2] data (JSON)  ARGV[3] attempt  ARGV[4] failure (JSON)
 -- Replies: 'OK' | 'DUPLICATE' (a live task, not a dead one, holds that id; nothing changed)
-if redis.call('EXISTS', KEYS[1]) == 1 and not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 'DUPLICATE' end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'data', ARGV[2], 'attempt', ARGV[3], 'failure', ARGV[4])
-redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 and not redis.call('ZSCORE', KEYS[4], ARGV[1]) then
+  return 'DUPLICATE'
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
+redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
 return 'OK'

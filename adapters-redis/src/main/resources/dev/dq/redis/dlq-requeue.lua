@@ -1,17 +1,17 @@
 #!lua
 -- dlq-requeue: move one dead entry back to the tail of ready as attempt 1, if the queue has room.
--- KEYS[1] dead  KEYS[2] task:<id>  KEYS[3] ready  KEYS[4] delayed  KEYS[5] notify
+-- KEYS[1] dead  KEYS[2] failures  KEYS[3] attempts  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
 -- ARGV[1] id  ARGV[2] capacity (max ready + delayed)
 -- ARGV[3] highest sequence to move, or '' for any: a bulk requeue passes the highest one dead when it started, so an
 --         entry that died again since (it got a new, higher sequence) is left for a later call
 -- Replies: 'OK' | 'NOT_FOUND' (not dead, or dead above ARGV[3]) | 'FULL' (the entry stays dead)
 local seq = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not seq or (ARGV[3] ~= '' and tonumber(seq) > tonumber(ARGV[3])) then return 'NOT_FOUND' end
-if redis.call('LLEN', KEYS[3]) + redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[2]) then return 'FULL' end
+if redis.call('LLEN', KEYS[4]) + redis.call('ZCARD', KEYS[5]) >= tonumber(ARGV[2]) then return 'FULL' end
 redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], 'failure', 'nonce')
-redis.call('HSET', KEYS[2], 'attempt', '1')
-redis.call('RPUSH', KEYS[3], ARGV[1])
-redis.call('RPUSH', KEYS[5], '1')
-redis.call('LTRIM', KEYS[5], -64, -1)
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], '1')
+redis.call('RPUSH', KEYS[4], ARGV[1])
+redis.call('RPUSH', KEYS[6], '1')
+redis.call('LTRIM', KEYS[6], -64, -1)
 return 'OK'

@@ -6,16 +6,13 @@
 -- Uses server_now (_now.lua), which Script.java puts in front of this text.
 local now = server_now(ARGV[#ARGV])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-for _, id in ipairs(ids) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('HDEL', KEYS[2], id)
-  redis.call('RPUSH', KEYS[3], id)
-end
+if #ids == 0 then return 0 end
+redis.call('ZREM', KEYS[1], unpack(ids))
+redis.call('HDEL', KEYS[2], unpack(ids))
+redis.call('RPUSH', KEYS[3], unpack(ids))
 -- One wake-up per task made ready, so that as many idle workers come for them (64 at most, as enqueue keeps).
-if #ids > 0 then
-  local wakeups = {}
-  for i = 1, math.min(#ids, 64) do wakeups[i] = '1' end
-  redis.call('RPUSH', KEYS[4], unpack(wakeups))
-  redis.call('LTRIM', KEYS[4], -64, -1)
-end
+local wakeups = {}
+for i = 1, math.min(#ids, 64) do wakeups[i] = '1' end
+redis.call('RPUSH', KEYS[4], unpack(wakeups))
+redis.call('LTRIM', KEYS[4], -64, -1)
 return #ids

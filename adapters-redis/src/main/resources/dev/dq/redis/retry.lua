@@ -1,6 +1,6 @@
 #!lua flags=allow-oom
 -- retry: end this delivery and schedule the next attempt after a delay (tail of ready if the delay is 0).
--- KEYS[1] active  KEYS[2] leases  KEYS[3] task:<id>  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] attempts (hash id -> attempt)  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] delay ms (from the server's now, so worker clocks do not matter)
 -- ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
@@ -10,7 +10,7 @@ local now = server_now(ARGV[#ARGV])
 if not lease_expiry(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now) then return 'LEASE_LOST' end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HSET', KEYS[3], 'attempt', ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 local delay = tonumber(ARGV[4])
 local due = now + delay
 if delay > 0 then

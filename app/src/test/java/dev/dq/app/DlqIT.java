@@ -92,15 +92,13 @@ final class DlqIT extends WithRedis {
   @Test
   void entryStoredUnderAnInvalidId_listedIdShowsAndDeletesIt_requeueSaysWhyNot() throws Exception {
     String stored = "has space";
+    redis.admin().hset("dq:{default}:tasks", stored, "garbage");
     redis
         .admin()
         .hset(
-            "dq:{default}:task:" + stored,
-            Map.of(
-                "data",
-                "garbage",
-                "failure",
-                "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,\"failed_at_ms\":0}"));
+            "dq:{default}:failures",
+            stored,
+            "{\"error_type\":\"hand\",\"message\":\"written by hand\",\"attempts\":1,\"failed_at_ms\":0}");
     redis.admin().zadd("dq:{default}:dead", 100, stored);
 
     JsonNode listed = json.readTree(Dq.run(env(), "dlq", "list", "--json").out());
@@ -136,7 +134,7 @@ final class DlqIT extends WithRedis {
     Dq.Result deleted = Dq.run(env(), "dlq", "delete", id);
     assertThat(deleted.code()).as("stderr: %s", deleted.err()).isZero();
     assertThat(deleted.out().strip()).isEqualTo("deleted " + id);
-    assertThat(redis.admin().exists("dq:{default}:task:" + stored)).isFalse();
+    assertThat(redis.admin().hexists("dq:{default}:tasks", stored)).isFalse();
     assertThat(broker.deadLetterQueue().size("default")).isEqualTo(3);
     assertThat(Dq.run(env(), "dlq", "show", id).code()).as("gone").isEqualTo(1);
   }

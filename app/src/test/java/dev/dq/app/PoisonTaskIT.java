@@ -34,11 +34,12 @@ final class PoisonTaskIT extends WithRedis {
   }
 
   @Test
-  void run_taskKeyIsAString_deadLettersItWithTheReason_andItsBatchNeighboursRun() throws Exception {
+  void run_undecodableTaskData_deadLettersItWithTheReason_andItsBatchNeighboursRun()
+      throws Exception {
     String value =
-        "{\"v\":1,\"id\":\"x\",\"queue\":\"wt\",\"type\":\"echo\",\"payload_b64\":\"aGVsbG8=\","
+        "{\"v\":99,\"id\":\"x\",\"queue\":\"wt\",\"type\":\"echo\",\"payload_b64\":\"aGVsbG8=\","
             + "\"headers\":{},\"created_at_ms\":1767225600000,\"attempt\":1}";
-    redis.admin().set("dq:{wt}:task:x", value);
+    redis.admin().hset("dq:{wt}:tasks", "x", value);
     redis.admin().rpush("dq:{wt}:ready", "x");
     Dq.Result published =
         Dq.run(env(), "publish", "--queue", "wt", "--type", "echo", "--count", "3");
@@ -57,8 +58,8 @@ final class PoisonTaskIT extends WithRedis {
       await().atMost(Dq.PATIENCE).until(() -> broker.deadLetterQueue().size("wt") == 1);
       assertThat(run.terminate()).as("stderr:%n%s", run.errText()).isZero();
       assertThat(run.errText())
-          .contains("task key is a string, not a hash")
-          .doesNotContain("WRONGTYPE");
+          .contains("unknown format version 99")
+          .doesNotContain("dequeue failed");
     }
 
     Dq.Result list = Dq.run(env(), "dlq", "list", "--queue", "wt", "--json");
@@ -66,12 +67,12 @@ final class PoisonTaskIT extends WithRedis {
     JsonNode entry = json.readTree(list.out()).path("entries").get(0);
     assertThat(entry.path("id").asText()).isEqualTo("x");
     assertThat(entry.path("error_type").asText()).isEqualTo("dq.undecodable");
-    assertThat(entry.path("message").asText()).isEqualTo("task key is a string, not a hash");
+    assertThat(entry.path("message").asText()).contains("unknown format version 99");
     Dq.Result show = Dq.run(env(), "dlq", "show", "x", "--queue", "wt", "--json");
     assertThat(show.code()).as("stderr: %s", show.err()).isZero();
     assertThat(json.readTree(show.out()).path("payload").asText())
         .as("the raw value, kept")
-        .isEqualTo("hello");
+        .isEqualTo(value);
     assertThat(broker.stats("wt"))
         .extracting(s -> s.ready() + s.inFlight() + s.delayed())
         .isEqualTo(0L);

@@ -2,6 +2,7 @@ package dev.dq.adapter.redis;
 
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Names;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +69,8 @@ final class Admin {
   void deleteQueue(String queue) {
     Names.check("queue", queue);
     RedisKeys k = RedisKeys.of(queue);
-    Object reply =
-        redis.scriptRetryingOnce(
-            "delete queue " + queue,
-            Script.QUEUE_DELETE,
+    List<String> keys =
+        new ArrayList<>(
             List.of(
                 k.ready(),
                 k.delayed(),
@@ -82,8 +81,14 @@ final class Admin {
                 k.wakeups(),
                 k.deadSeq(),
                 k.acked(),
-                k.enqueued()),
-            List.of());
+                k.enqueued(),
+                k.tasks(),
+                k.attempts(),
+                k.failures(),
+                k.dumps()));
+    keys.addAll(claimer.keptReplies(k)); // this process's; the others' expire within a lease time
+    Object reply =
+        redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE, keys, List.of());
     if (reply instanceof List<?> counts) {
       throw new IllegalStateException(
           "queue "

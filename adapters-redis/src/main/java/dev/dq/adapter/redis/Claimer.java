@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,11 +38,15 @@ final class Claimer {
   private static final int PROMOTE_BATCH = 100;
   private static final long PAUSE_AFTER_FAILED_WAIT_MS = 50;
 
+  /** Kept claim replies one claim deletes at most (see {@link #receivedReplies}). */
+  private static final int FORGET_PER_CLAIM = 16;
+
   private final RedisGateway redis;
   private final AtomicBoolean closed;
   private final AtomicLong poison = new AtomicLong();
   private final Nonces nonces = new Nonces();
   private final Set<String> waitedOn = ConcurrentHashMap.newKeySet();
+  private final Map<String, Queue<String>> received = new ConcurrentHashMap<>();
   private final AtomicInteger waiters = new AtomicInteger();
   private final Object noWaiters = new Object();
   private final SharedWaits waits;
@@ -60,10 +67,7 @@ final class Claimer {
     return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
   }
 
-  /**
-   * Claims up to {@code max} tasks in two round trips (claim, load), waiting up to {@code wait} for
-   * the first.
-   */
+  /** Claims up to {@code max} tasks in one round trip, waiting up to {@code wait} for the first. */
   List<Lease> dequeueBatch(RedisKeys keys, int max, Duration leaseTime, Duration wait)
       throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
@@ -98,24 +102,40 @@ final class Claimer {
   }
 
   /**
-   * Leases up to {@code max} ready ids, then loads their data. Returns no leases only when nothing
-   * was ready: if every id claimed turned out undecodable (now dead-lettered), it claims again.
+   * Leases up to {@code max} ready tasks with their data in one round trip. Returns no leases only
+   * when nothing was ready: if every task claimed turned out undecodable (now dead-lettered), it
+   * claims again.
    */
   private Claimed claimOnce(RedisKeys keys, Duration leaseTime, int max) {
     long leaseMs = leaseTime.toMillis();
+    Queue<String> received = receivedReplies(keys);
     while (true) {
       // A fresh nonce per call: the retry after a lost reply reuses it and gets the leases the
       // first try took.
       String claimReply = keys.claimReply(nonces.next());
       List<String> claimKeys =
-          List.of(
-              keys.ready(),
-              keys.delayed(),
-              keys.active(),
-              keys.leases(),
-              keys.tokenSeq(),
-              keys.wakeups(),
-              claimReply);
+          new ArrayList<>(
+              List.of(
+                  keys.ready(),
+                  keys.delayed(),
+                  keys.active(),
+                  keys.leases(),
+                  keys.tokenSeq(),
+                  keys.wakeups(),
+                  keys.tasks(),
+                  keys.attempts(),
+                  keys.dead(),
+                  keys.deadSeq(),
+                  keys.failures(),
+                  claimReply));
+      // The kept replies of earlier claims that arrived: this call deletes them.
+      for (int i = 0; i < FORGET_PER_CLAIM; i++) {
+        String done = received.poll();
+        if (done == null) {
+          break;
+        }
+        claimKeys.add(done);
+      }
       List<?> r =
           (List<?>)
               redis.scriptRetryingOnce(
@@ -126,76 +146,63 @@ final class Claimer {
                       Long.toString(leaseMs),
                       Integer.toString(PROMOTE_BATCH),
                       Integer.toString(max),
+                      Long.toString(redis.config().maxDataBytes()),
                       redis.now()));
       if ("EMPTY".equals(r.get(0))) {
         return new Claimed(List.of(), (Long) r.get(1));
       }
-      long expiry = (Long) r.get(1);
-      int n = (r.size() - 2) / 2;
-      List<String> ids = new ArrayList<>(n);
-      List<Long> tokens = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        ids.add((String) r.get(2 + 2 * i));
-        tokens.add((Long) r.get(3 + 2 * i));
+      reportBuried(keys, (List<?>) r.get(3));
+      List<?> entries = (List<?>) r.get(2);
+      if (entries.isEmpty()) {
+        continue; // every task taken was dead-lettered: claim again
       }
-      List<Lease> leases = load(keys, claimReply, ids, tokens, expiry, leaseMs);
+      received.add(claimReply);
+      long expiry = (Long) r.get(1);
+      List<Lease> leases = new ArrayList<>(entries.size() / 4);
+      for (int i = 0; i < entries.size(); i += 4) {
+        String id = (String) entries.get(i);
+        long token = (Long) entries.get(i + 1);
+        String data = (String) entries.get(i + 2);
+        String attempt = (String) entries.get(i + 3);
+        if (data == null) {
+          continue; // a retried claim whose task was settled meanwhile: nothing to run
+        }
+        try {
+          Task task = redis.codec().decode(data, id, keys.queue(), attempt);
+          leases.add(new Lease(task, token, Instant.ofEpochMilli(expiry)));
+        } catch (UndecodableTaskException e) {
+          bury(keys, id, token, attempt, e.getMessage(), Instant.ofEpochMilli(expiry - leaseMs));
+        }
+      }
       if (!leases.isEmpty()) {
         return new Claimed(leases, -1);
       }
     }
   }
 
-  private List<Lease> load(
-      RedisKeys keys,
-      String claimReply,
-      List<String> ids,
-      List<Long> tokens,
-      long expiry,
-      long leaseMs) {
-    int n = ids.size();
-    List<String> loadKeys = new ArrayList<>(5 + n);
-    loadKeys.addAll(List.of(keys.active(), keys.leases(), keys.dead(), keys.deadSeq(), claimReply));
-    ids.forEach(id -> loadKeys.add(keys.task(id)));
-    List<String> args = new ArrayList<>(2 + 2 * n);
-    args.add(Long.toString(redis.config().maxDataBytes()));
-    args.addAll(ids);
-    tokens.forEach(t -> args.add(Long.toString(t)));
-    args.add(redis.now());
-    List<?> entries =
-        (List<?>)
-            redis.scriptRetryingOnce(
-                "load " + n + " tasks of " + keys.queue(), Script.LOAD, loadKeys, args);
-    List<Lease> leases = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      List<?> l = (List<?>) entries.get(i);
-      String id = ids.get(i);
-      Object status = l.get(0);
-      if ("OK".equals(status)) {
-        String attempt = (String) l.get(2);
-        try {
-          Task task = redis.codec().decode((String) l.get(1), id, keys.queue(), attempt);
-          leases.add(new Lease(task, tokens.get(i), Instant.ofEpochMilli(expiry)));
-        } catch (UndecodableTaskException e) {
-          bury(
-              keys,
-              id,
-              tokens.get(i),
-              attempt,
-              e.getMessage(),
-              Instant.ofEpochMilli(expiry - leaseMs));
-        }
-      } else if ("DEAD".equals(status)) {
-        poison.incrementAndGet();
-        log.warn(
-            "queue {}: task {} moved to the dead-letter queue unread: {}",
-            keys.queue(),
-            id,
-            l.get(1));
-      }
-      // LEASE_LOST: the lease expired between claim and load; the reclaimer will hand the task out
-      // again.
+  /**
+   * The kept claim replies of {@code keys}' queue that this instance received and has not deleted
+   * yet; they are no longer this instance's to delete.
+   */
+  List<String> keptReplies(RedisKeys keys) {
+    Queue<String> replies = received.remove(keys.queue());
+    return replies == null ? List.of() : List.copyOf(replies);
+  }
+
+  private Queue<String> receivedReplies(RedisKeys keys) {
+    return received.computeIfAbsent(keys.queue(), q -> new ConcurrentLinkedQueue<>());
+  }
+
+  /** Logs the entries the claim script dead-lettered unread: {@code [id, reason, ...]}. */
+  private void reportBuried(RedisKeys keys, List<?> dead) {
+    for (int i = 0; i < dead.size(); i += 2) {
+      poison.incrementAndGet();
+      log.warn(
+          "queue {}: task {} moved to the dead-letter queue unread: {}",
+          keys.queue(),
+          dead.get(i),
+          dead.get(i + 1));
     }
-    return leases;
   }
 
   /**
@@ -215,7 +222,7 @@ final class Claimer {
         redis.scriptRetryingOnce(
             "dead-letter undecodable task " + id,
             Script.DEAD_LETTER,
-            List.of(keys.active(), keys.leases(), keys.task(id), keys.dead(), keys.deadSeq()),
+            List.of(keys.active(), keys.leases(), keys.failures(), keys.dead(), keys.deadSeq()),
             List.of(id, Long.toString(token), redis.codec().encodeFailure(failure), redis.now()));
     if ("OK".equals(reply)) {
       poison.incrementAndGet();

@@ -72,12 +72,7 @@ final class Enqueuer {
     redis.register(task.queue());
     String data = redis.codec().encode(task);
     List<String> keyList =
-        List.of(
-            keys.ready(),
-            keys.delayed(),
-            keys.wakeups(),
-            keys.task(task.id().value()),
-            keys.enqueued());
+        List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.tasks(), keys.enqueued());
     String call = UUID.randomUUID().toString();
     String what = "enqueue task " + task.id();
     untilAccepted(
@@ -93,7 +88,6 @@ final class Enqueuer {
                 List.of(
                     task.id().value(),
                     data,
-                    Integer.toString(task.attempt()),
                     due,
                     Integer.toString(config.capacityPerQueue()),
                     call,
@@ -134,20 +128,17 @@ final class Enqueuer {
     RedisKeys keys = RedisKeys.of(queue);
     durable.checkServer();
     redis.register(queue);
-    List<String> keyList = new ArrayList<>(tasks.size() + 4);
-    keyList.add(keys.ready());
-    keyList.add(keys.delayed());
-    keyList.add(keys.wakeups());
-    keyList.add(keys.enqueued());
-    List<String> args = new ArrayList<>(tasks.size() * 4 + 4);
+    List<String> keyList =
+        List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.enqueued(), keys.tasks());
+    List<String> args = new ArrayList<>(tasks.size() * 3 + 4);
     args.add(Integer.toString(config.capacityPerQueue()));
     args.add(""); // now, filled per call
     args.add(UUID.randomUUID().toString()); // the call's id, the same on every retry
     args.add(proofMillis(timeout));
     for (Task t : tasks) {
-      keyList.add(keys.task(t.id().value()));
-      args.addAll(
-          List.of(t.id().value(), redis.codec().encode(t), Integer.toString(t.attempt()), ""));
+      args.add(t.id().value());
+      args.add(redis.codec().encode(t));
+      args.add("");
     }
     String what = "enqueue batch of " + tasks.size() + " tasks";
     untilAccepted(

@@ -63,7 +63,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         redis.scriptRetryingOnce(
             "add dead letter " + id,
             Script.DLQ_ADD,
-            List.of(k.task(id), k.dead(), k.deadSeq()),
+            List.of(k.tasks(), k.attempts(), k.failures(), k.dead(), k.deadSeq()),
             List.of(
                 id,
                 redis.codec().encode(task),
@@ -95,11 +95,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         redis.callRetryingOnce(
             "list dead letters of " + queue,
             () -> redis.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
-    List<DeadLetter> out = new ArrayList<>(entries.size());
-    for (Tuple e : entries) {
-      read(k, e.getElement(), e.getScore()).ifPresent(out::add);
-    }
-    return out;
+    return readAll(k, entries);
   }
 
   @Override
@@ -109,10 +105,16 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         redis.callRetryingOnce(
             "get dead letter " + id, () -> redis.jedis().zscore(k.dead(), id.value()));
     if (score != null) {
-      return read(k, id.value(), score);
+      return readAll(k, List.of(new Tuple(id.value(), score))).stream().findFirst();
     }
     return StandInId.parse(id)
-        .flatMap(standIn -> storedId(k, standIn).flatMap(s -> read(k, s, standIn.sequence())));
+        .flatMap(
+            standIn ->
+                storedId(k, standIn)
+                    .flatMap(
+                        s ->
+                            readAll(k, List.of(new Tuple(s, standIn.sequence()))).stream()
+                                .findFirst()));
   }
 
   /** The stored id that {@code standIn} names, if that entry is still dead. */
@@ -200,7 +202,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     return redis.scriptRetryingOnce(
         "requeue dead letter " + id,
         Script.DLQ_REQUEUE,
-        List.of(k.dead(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
+        List.of(k.dead(), k.failures(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Integer.toString(redis.config().capacityPerQueue()), bound));
   }
 
@@ -224,9 +226,7 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   }
 
   private long deleteAll(RedisKeys k, List<String> ids, String bound) {
-    List<String> keys = new ArrayList<>(ids.size() + 1);
-    keys.add(k.dead());
-    ids.forEach(id -> keys.add(k.task(id)));
+    List<String> keys = List.of(k.dead(), k.tasks(), k.attempts(), k.failures(), k.dumps());
     List<String> args = new ArrayList<>(ids.size() + 1);
     args.add(bound);
     args.addAll(ids);
@@ -242,23 +242,42 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         "count dead letters of " + queue, () -> redis.jedis().zcard(k.dead()));
   }
 
-  private Optional<DeadLetter> read(RedisKeys k, String id, double sequence) {
-    Map<String, String> hash =
-        redis.callRetryingOnce("read dead letter " + id, () -> redis.jedis().hgetAll(k.task(id)));
-    if (hash.isEmpty()) {
-      return Optional.empty(); // deleted between the index read and this one
+  /**
+   * Reads the dead entries {@code entries} name (id and sequence), in order, with one HMGET per
+   * hash of the queue; an entry deleted since the index was read is left out.
+   */
+  private List<DeadLetter> readAll(RedisKeys k, List<Tuple> entries) {
+    if (entries.isEmpty()) {
+      return List.of();
     }
-    Failure failure = redis.codec().decodeFailure(hash.get("failure"));
-    String data = hash.get("data");
-    try {
-      if (data == null) {
-        throw new UndecodableTaskException("no data");
+    String[] ids = entries.stream().map(Tuple::getElement).toArray(String[]::new);
+    String what = "read " + ids.length + " dead letters of " + k.queue();
+    List<String> datas = redis.callRetryingOnce(what, () -> redis.jedis().hmget(k.tasks(), ids));
+    List<String> attempts =
+        redis.callRetryingOnce(what, () -> redis.jedis().hmget(k.attempts(), ids));
+    List<String> failures =
+        redis.callRetryingOnce(what, () -> redis.jedis().hmget(k.failures(), ids));
+    List<DeadLetter> out = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      String data = datas.get(i);
+      String failureJson = failures.get(i);
+      if (data == null && failureJson == null) {
+        continue; // deleted between the index read and this one
       }
-      return Optional.of(
-          new DeadLetter(redis.codec().decode(data, id, k.queue(), hash.get("attempt")), failure));
-    } catch (UndecodableTaskException e) {
-      return Optional.of(new DeadLetter(placeholder(k.queue(), id, sequence, data), failure));
+      Failure failure = redis.codec().decodeFailure(failureJson);
+      String id = ids[i];
+      try {
+        if (data == null) {
+          throw new UndecodableTaskException("no data");
+        }
+        out.add(
+            new DeadLetter(redis.codec().decode(data, id, k.queue(), attempts.get(i)), failure));
+      } catch (UndecodableTaskException e) {
+        out.add(
+            new DeadLetter(placeholder(k.queue(), id, entries.get(i).getScore(), data), failure));
+      }
     }
+    return out;
   }
 
   /**

@@ -14,6 +14,9 @@ public final class RedisKeys {
    */
   public static final String QUEUES = "dq:queues";
 
+  /** Fencing tokens per {@link #ackedBits} bitmap (1 KiB each). */
+  public static final int ACKED_BITS = 8192;
+
   private final String queue;
   private final String prefix;
 
@@ -148,13 +151,54 @@ public final class RedisKeys {
   }
 
   /**
-   * Hash of one task: {@code data} (JSON), {@code attempt}, and {@code failure} once dead.
+   * Hash: task id to its data (the task's JSON). A task id with a field here is held: enqueueing it
+   * again fails as a duplicate.
    *
-   * @param id the task's id
    * @return the key
    */
-  public String task(String id) {
-    return prefix + "task:" + id;
+  public String tasks() {
+    return prefix + "tasks";
+  }
+
+  /**
+   * Hash: task id to its current attempt, when that differs from the attempt in its data (after a
+   * retry or a requeue).
+   *
+   * @return the key
+   */
+  public String attempts() {
+    return prefix + "attempts";
+  }
+
+  /**
+   * Hash: dead task id to its failure record (JSON).
+   *
+   * @return the key
+   */
+  public String failures() {
+    return prefix + "failures";
+  }
+
+  /**
+   * Hash: task id to a value that could not be read as a task, kept in {@code DUMP} format (written
+   * by {@code dq migrate} for a data model v1 task key of an unexpected type).
+   *
+   * @return the key
+   */
+  public String dumps() {
+    return prefix + "dumps";
+  }
+
+  /**
+   * Bitmap of the acks of {@link #ACKED_BITS} consecutive fencing tokens: bit {@code token %
+   * ACKED_BITS} of {@code ackedBits(token / ACKED_BITS)} is set once the lease with that token was
+   * acked in a batch, and the bitmap expires some time after its latest ack.
+   *
+   * @param bucket the token divided by {@link #ACKED_BITS}
+   * @return the key
+   */
+  public String ackedBits(long bucket) {
+    return prefix + "acked:" + bucket;
   }
 
   @Override

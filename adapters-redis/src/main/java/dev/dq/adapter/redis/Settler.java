@@ -63,25 +63,19 @@ final class Settler {
 
   private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
     int n = batch.size();
-    List<String> keys = new ArrayList<>(3 + n);
-    keys.add(k.active());
-    keys.add(k.leases());
-    keys.add(k.acked());
-    List<String> ids = new ArrayList<>(n);
-    List<String> args = new ArrayList<>(2 * n + 2);
-    for (Lease lease : batch) {
-      String id = lease.task().id().value();
-      ids.add(id);
-      keys.add(k.task(id));
-    }
-    args.addAll(ids);
-    batch.forEach(l -> args.add(Long.toString(l.token())));
+    List<String> keys = new ArrayList<>(List.of(k.active(), k.leases(), k.tasks(), k.attempts()));
+    List<String> args = new ArrayList<>(4 * n + 3);
     args.add(Long.toString(ACK_MEMORY_MIN_MS));
     args.add(redis.now());
+    args.add(Integer.toString(n));
+    addLeases(k, batch, keys, args);
     List<?> reply =
         (List<?>)
             redis.scriptRetryingOnce(
-                "ack " + n + " tasks of " + k.queue() + " " + ids, Script.ACK_BATCH, keys, args);
+                "ack " + n + " tasks of " + k.queue() + " " + args.subList(3, 3 + n),
+                Script.ACK_BATCH,
+                keys,
+                args);
     List<Lease> lost = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if ((Long) reply.get(i) != 1L) {
@@ -92,6 +86,29 @@ final class Settler {
     return lost;
   }
 
+  /**
+   * Appends what ack-batch and extend-batch take per lease: the ids, the tokens, then for each
+   * token the index in {@code keys} of the bitmap that remembers its ack (the distinct bitmaps are
+   * appended to {@code keys}) and its bit there.
+   */
+  private static void addLeases(
+      RedisKeys k, List<Lease> batch, List<String> keys, List<String> args) {
+    batch.forEach(l -> args.add(l.task().id().value()));
+    batch.forEach(l -> args.add(Long.toString(l.token())));
+    Map<Long, Integer> bitmaps = new LinkedHashMap<>();
+    for (Lease l : batch) {
+      long bucket = l.token() / RedisKeys.ACKED_BITS;
+      Integer at = bitmaps.get(bucket);
+      if (at == null) {
+        keys.add(k.ackedBits(bucket));
+        at = keys.size(); // Lua's KEYS index, from 1
+        bitmaps.put(bucket, at);
+      }
+      args.add(Integer.toString(at));
+    }
+    batch.forEach(l -> args.add(Long.toString(l.token() % RedisKeys.ACKED_BITS)));
+  }
+
   void ack(Lease lease) {
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
@@ -99,7 +116,7 @@ final class Settler {
         "ack",
         lease,
         Script.ACK,
-        List.of(k.active(), k.leases(), k.task(id), k.acked()),
+        List.of(k.active(), k.leases(), k.tasks(), k.attempts(), k.acked()),
         List.of(
             id,
             Long.toString(lease.token()),
@@ -153,18 +170,16 @@ final class Settler {
 
   private List<Optional<Lease>> extendBatch(RedisKeys k, List<Lease> batch, Duration leaseTime) {
     int n = batch.size();
-    List<String> args = new ArrayList<>(2 * n + 2);
+    List<String> keys = new ArrayList<>(List.of(k.active(), k.leases()));
+    List<String> args = new ArrayList<>(4 * n + 3);
     args.add(Long.toString(leaseTime.toMillis()));
-    batch.forEach(l -> args.add(l.task().id().value()));
-    batch.forEach(l -> args.add(Long.toString(l.token())));
     args.add(redis.now());
+    args.add(Integer.toString(n));
+    addLeases(k, batch, keys, args);
     List<?> reply =
         (List<?>)
             redis.renewalScript(
-                "extend " + n + " leases of " + k.queue(),
-                Script.EXTEND_BATCH,
-                List.of(k.active(), k.leases(), k.acked()),
-                args);
+                "extend " + n + " leases of " + k.queue(), Script.EXTEND_BATCH, keys, args);
     Instant expiry = Instant.ofEpochMilli((Long) reply.get(0));
     List<Optional<Lease>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -193,7 +208,7 @@ final class Settler {
         "retry",
         lease,
         Script.RETRY,
-        List.of(k.active(), k.leases(), k.task(id), k.ready(), k.delayed(), k.wakeups()),
+        List.of(k.active(), k.leases(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
         List.of(
             id,
             Long.toString(lease.token()),
@@ -224,7 +239,7 @@ final class Settler {
         "dead-letter",
         lease,
         Script.DEAD_LETTER,
-        List.of(k.active(), k.leases(), k.task(id), k.dead(), k.deadSeq()),
+        List.of(k.active(), k.leases(), k.failures(), k.dead(), k.deadSeq()),
         List.of(
             id, Long.toString(lease.token()), redis.codec().encodeFailure(failure), redis.now()),
         () ->

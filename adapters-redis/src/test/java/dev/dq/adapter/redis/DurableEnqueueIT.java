@@ -80,8 +80,8 @@ final class DurableEnqueueIT {
       broker.enqueueAll(List.of(aTask("r2").queue(QUEUE).build()), TIMEOUT);
 
       // WAIT 1 returned 1: the replica has applied both writes, with no wait of our own.
-      assertThat(replica.admin().exists(RedisKeys.of(QUEUE).task("r1"))).isTrue();
-      assertThat(replica.admin().exists(RedisKeys.of(QUEUE).task("r2"))).isTrue();
+      assertThat(replica.admin().hexists(RedisKeys.of(QUEUE).tasks(), "r1")).isTrue();
+      assertThat(replica.admin().hexists(RedisKeys.of(QUEUE).tasks(), "r2")).isTrue();
       assertThat(drain(broker)).containsExactly("r1", "r2");
     }
   }
@@ -98,7 +98,7 @@ final class DurableEnqueueIT {
           .hasMessageContaining("version 7.0");
       assertThatThrownBy(() -> broker.enqueueAll(List.of(task), TIMEOUT))
           .isInstanceOf(RedisUnsupportedException.class);
-      assertThat(redis.admin().exists(RedisKeys.of(QUEUE).task("f1"))).isFalse();
+      assertThat(redis.admin().hexists(RedisKeys.of(QUEUE).tasks(), "f1")).isFalse();
     }
   }
 

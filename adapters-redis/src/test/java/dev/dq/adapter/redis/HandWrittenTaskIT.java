@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.AbstractTransaction;
@@ -28,10 +27,10 @@ final class HandWrittenTaskIT {
   @Test
   void plainCommandsInMulti_taskIsDeliveredAndAcked() throws Exception {
     RedisClient raw = redis.admin();
-    assertThat(raw.exists("dq:{default}:task:hand-1")).isFalse();
+    assertThat(raw.hexists("dq:{default}:tasks", "hand-1")).isFalse();
     raw.sadd("dq:queues", "default");
     try (AbstractTransaction tx = raw.multi()) {
-      tx.hset("dq:{default}:task:hand-1", Map.of("data", DATA, "attempt", "1"));
+      tx.hset("dq:{default}:tasks", "hand-1", DATA);
       tx.rpush("dq:{default}:ready", "hand-1");
       tx.rpush("dq:{default}:notify", "1");
       tx.exec();
@@ -47,7 +46,7 @@ final class HandWrittenTaskIT {
       assertThat(lease.task().headers()).containsEntry("trace", "abc");
       assertThat(lease.task().createdAt()).isEqualTo(Instant.ofEpochMilli(1767225600000L));
       broker.ack(lease);
-      assertThat(raw.exists("dq:{default}:task:hand-1")).isFalse();
+      assertThat(raw.hexists("dq:{default}:tasks", "hand-1")).isFalse();
     }
   }
 
@@ -62,8 +61,8 @@ final class HandWrittenTaskIT {
                 "dq:{default}:ready",
                 "dq:{default}:delayed",
                 "dq:{default}:notify",
-                "dq:{default}:task:hand-1"),
-            List.of("hand-1", DATA, "1", "", "100000", "", ""));
+                "dq:{default}:tasks"),
+            List.of("hand-1", DATA, "", "100000", "", ""));
     assertThat(reply).isEqualTo("OK");
 
     try (RedisBroker broker = redis.broker(100)) {
@@ -79,7 +78,7 @@ final class HandWrittenTaskIT {
   void delayedByHand_isDeliveredWhenDue() throws Exception {
     RedisClient raw = redis.admin();
     try (AbstractTransaction tx = raw.multi()) {
-      tx.hset("dq:{default}:task:hand-1", Map.of("data", DATA, "attempt", "1"));
+      tx.hset("dq:{default}:tasks", "hand-1", DATA);
       tx.zadd("dq:{default}:delayed", System.currentTimeMillis() + 300, "hand-1");
       tx.exec();
     }

@@ -11,7 +11,6 @@ import dev.dq.testing.BrokerAndDeadLetters;
 import dev.dq.testing.DeadLetterQueueContract;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
@@ -64,11 +63,12 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
     assertThat(deadLetters.delete(QUEUE, spaced)).isTrue();
     assertThat(deadLetters.delete(QUEUE, spaced)).isFalse();
     assertThat(deadLetters.get(QUEUE, spaced)).isEmpty();
-    assertThat(redis.admin().exists(KEYS.task(SPACED))).isFalse();
+    assertThat(redis.admin().hexists(KEYS.tasks(), SPACED)).isFalse();
+    assertThat(redis.admin().hexists(KEYS.failures(), SPACED)).isFalse();
     assertThat(redis.admin().zscore(KEYS.dead(), SPACED)).isNull();
 
     assertThat(deadLetters.delete(QUEUE, longId)).isTrue();
-    assertThat(redis.admin().exists(KEYS.task(LONG))).isFalse();
+    assertThat(redis.admin().hexists(KEYS.tasks(), LONG)).isFalse();
     assertThat(deadLetters.size(QUEUE)).isZero();
   }
 
@@ -141,7 +141,8 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
 
   private static void writeDead(String id, double score, String data) {
     RedisClient raw = redis.admin();
-    raw.hset(KEYS.task(id), Map.of("data", data, "failure", FAILURE));
+    raw.hset(KEYS.tasks(), id, data);
+    raw.hset(KEYS.failures(), id, FAILURE);
     raw.zadd(KEYS.dead(), score, id);
   }
 }

@@ -23,9 +23,13 @@ final class RedisKeysTest {
                 k.wakeups(),
                 k.dead(),
                 k.deadSeq(),
-                k.task("t1")))
+                k.tasks(),
+                k.attempts(),
+                k.failures(),
+                k.dumps(),
+                k.ackedBits(7)))
         .allSatisfy(key -> assertThat(key).startsWith("dq:{mail}:"));
-    assertThat(k.task("t1")).isEqualTo("dq:{mail}:task:t1");
+    assertThat(k.ackedBits(7)).isEqualTo("dq:{mail}:acked:7");
     assertThat(k.ready()).isEqualTo("dq:{mail}:ready");
   }
 

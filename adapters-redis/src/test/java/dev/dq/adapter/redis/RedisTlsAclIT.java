@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -115,7 +116,12 @@ final class RedisTlsAclIT {
     root.detachAppender(logs);
     root.setLevel(levelsBefore[0]);
     logger("redis.clients").setLevel(levelsBefore[1]);
-    for (ILoggingEvent e : logs.list) {
+    List<ILoggingEvent> events;
+    synchronized (logs) { // AppenderBase.doAppend holds this lock: an append under way ends first
+      logs.stop();
+      events = new ArrayList<>(logs.list);
+    }
+    for (ILoggingEvent e : events) {
       String text =
           e.getFormattedMessage()
               + (e.getThrowableProxy() == null

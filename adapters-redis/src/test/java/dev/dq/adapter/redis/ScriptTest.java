@@ -93,7 +93,7 @@ final class ScriptTest {
           .as(script.name())
           .isEqualTo(sha1(script.source()));
     }
-    assertThat(digests).containsKeys("enqueue", "claim", "load", "ack", "dlq-add");
+    assertThat(digests).containsKeys("enqueue", "claim", "ack-batch", "ack", "dlq-add");
     assertThatThrownBy(() -> digests.put("ack", "x"))
         .isInstanceOf(UnsupportedOperationException.class);
   }

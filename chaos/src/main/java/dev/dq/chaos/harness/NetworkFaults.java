@@ -74,15 +74,15 @@ final class NetworkFaults {
    * A step of the task protocol at which a worker is killed, named by the Lua script it sends.
    *
    * <ul>
-   *   <li>{@code before-load}: the claim was applied and answered, the load of the bodies not yet
-   *       sent;
+   *   <li>{@code before-claim}: the claim (which returns the leases with the tasks' data) was sent
+   *       and not yet applied;
    *   <li>{@code before-ack}: the handler finished, the ack not yet sent;
    *   <li>{@code claim-reply-lost}, {@code ack-reply-lost}: Redis ran the claim (ack), the worker
    *       never got the reply.
    * </ul>
    */
   enum Step {
-    BEFORE_LOAD("before-load", false, "load"),
+    BEFORE_CLAIM("before-claim", false, "claim"),
     BEFORE_ACK("before-ack", false, "ack", "ack-batch"),
     CLAIM_REPLY_LOST("claim-reply-lost", true, "claim"),
     ACK_REPLY_LOST("ack-reply-lost", true, "ack", "ack-batch");
