@@ -1,6 +1,7 @@
 package dev.dq.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,6 +51,12 @@ final class BenchIT extends WithRedis {
         .extracting(n -> n.path("tasks").asLong())
         .containsExactly(3000L, 3000L, 50L, 3000L);
     assertThat(rows.get(2).has("latency_p99_ms")).isTrue();
+    assertThat(rows)
+        .allSatisfy(
+            row ->
+                assertThat(row.fieldNames())
+                    .toIterable()
+                    .noneMatch(name -> name.startsWith("redis_")));
   }
 
   @Test
@@ -72,6 +79,18 @@ final class BenchIT extends WithRedis {
         .extracting(n -> n.path("measure").asText())
         .containsExactly("enqueue", "process", "latency");
     assertThat(rows.get(0).path("store_bytes_per_task").asLong()).isPositive();
+    assertThat(rows)
+        .allSatisfy(
+            row -> {
+              assertThat(row.path("redis_cpu_us_per_task").asDouble()).isPositive();
+              assertThat(row.path("redis_commands_per_task").asDouble()).isPositive();
+            });
+    assertThat(rows.get(1).path("redis_scripts_per_task").asDouble()).isPositive();
+    assertThat(rows.get(1).path("redis_cpu_us_per_task_whole_life").asDouble())
+        .isEqualTo(
+            rows.get(0).path("redis_cpu_us_per_task").asDouble()
+                + rows.get(1).path("redis_cpu_us_per_task").asDouble(),
+            within(0.0011));
     assertThat(broker.queues()).noneMatch(q -> q.startsWith("bench-"));
     assertThat(redis.admin().keys("dq:{bench-*")).isEmpty();
   }

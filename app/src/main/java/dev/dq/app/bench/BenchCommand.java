@@ -4,6 +4,7 @@ import dev.dq.app.bench.BenchSettings.Mode;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
 import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.ServerStats;
 import dev.dq.app.config.Setting;
 import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
@@ -11,6 +12,7 @@ import dev.dq.app.config.WorkerSettings;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.QueueAdmin;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -37,7 +39,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Each mode runs on a fresh queue that must start empty; the process mode fails (exit 1) if any task ran other "
           + "than exactly once. On the memory backend a ThreadPoolExecutor with as many threads runs the same number "
-          + "of no-op tasks in the same JVM as a baseline. The redis backend uses --redis-url / DQ_REDIS_URL."
+          + "of no-op tasks in the same JVM as a baseline. The redis backend uses --redis-url / DQ_REDIS_URL; "
+          + "on a redis:// server each row also gives what the server spent per task, from INFO cpu and INFO "
+          + "commandstats before and after: redis_cpu_us_per_task (main thread, µs), redis_calls_per_task, "
+          + "redis_scripts_per_task, redis_commands_per_task (calls other than scripts; on Redis 7 this includes "
+          + "the commands the scripts ran); the process row adds redis_cpu_us_per_task_whole_life (enqueue + "
+          + "process), and the enqueue row store_bytes_per_task."
     })
 public final class BenchCommand implements Callable<Integer> {
   private static final Set<String> MODES = Set.of("enqueue", "process", "latency", "all");
@@ -135,16 +142,21 @@ public final class BenchCommand implements Callable<Integer> {
                 : EnumSet.of(Mode.valueOf(mode.toUpperCase(Locale.ROOT))));
     IntFunction<Broker> brokers =
         capacity -> backends.open(name, shared, capacity, settings.workers() + SPARE_CONNECTIONS);
-    BenchRunner runner =
-        new BenchRunner(
-            name, brokers, BenchCommand::usedMemoryBytes, BenchCommand::deleteQueue, settings);
     List<BenchResult> results;
-    try {
+    try (ServerStats stats = backends.serverStats(name, shared)) {
+      BenchRunner runner =
+          new BenchRunner(
+              name,
+              brokers,
+              BenchCommand::usedMemoryBytes,
+              BenchCommand::deleteQueue,
+              stats::read,
+              settings);
       results = new ArrayList<>(runner.run());
       if (backends.inProcess(name) && settings.modes().contains(Mode.PROCESS)) {
         results.add(runner.threadPoolBaseline());
       }
-    } catch (BenchFailedException e) {
+    } catch (BenchFailedException | UncheckedIOException e) {
       throw new CommandFailedException("bench failed: " + e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();

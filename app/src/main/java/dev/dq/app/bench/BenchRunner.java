@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -41,6 +42,7 @@ final class BenchRunner {
   private final IntFunction<Broker> brokers;
   private final ToLongFunction<Broker> storeBytes;
   private final BiConsumer<Broker, String> dropQueue;
+  private final Supplier<Map<String, String>> serverStats;
   private final BenchSettings settings;
   private final InstantSource clock = InstantSource.system();
   private final Payload payload;
@@ -51,17 +53,21 @@ final class BenchRunner {
    * @param storeBytes bytes the broker's store uses now, or -1 if it cannot tell
    * @param dropQueue removes what an emptied bench queue leaves in a shared store (its keys, its
    *     name)
+   * @param serverStats the INFO fields of the broker's server now (see {@link ServerCounters}), or
+   *     an empty map for a broker without a server
    */
   public BenchRunner(
       String backend,
       IntFunction<Broker> brokers,
       ToLongFunction<Broker> storeBytes,
       BiConsumer<Broker, String> dropQueue,
+      Supplier<Map<String, String>> serverStats,
       BenchSettings settings) {
     this.backend = backend;
     this.brokers = brokers;
     this.storeBytes = storeBytes;
     this.dropQueue = dropQueue;
+    this.serverStats = serverStats;
     this.settings = settings;
     this.payload = Payload.of(new byte[settings.payloadBytes()]);
   }
@@ -85,7 +91,19 @@ final class BenchRunner {
         dropQueue.accept(broker, queue);
       }
     }
-    return results;
+    return ServerCounters.withWholeLife(results);
+  }
+
+  /** The server's counters now; empty for a broker without a server. */
+  private Optional<ServerCounters> serverCounters() {
+    return ServerCounters.of(serverStats.get());
+  }
+
+  /** Adds what the server spent since {@code before} per task, if there is a server. */
+  private void putServerNotes(
+      Map<String, Object> notes, Optional<ServerCounters> before, long tasks) {
+    before.ifPresent(
+        b -> serverCounters().ifPresent(after -> notes.putAll(after.notesSince(b, tasks))));
   }
 
   /**
@@ -119,10 +137,12 @@ final class BenchRunner {
   private BenchResult enqueue(Broker broker, String queue) throws InterruptedException {
     List<Task> tasks = tasks(queue, settings.tasks());
     long before = storeBytes.applyAsLong(broker);
+    Optional<ServerCounters> server = serverCounters();
     long start = System.nanoTime();
     fill(broker, tasks);
     double seconds = seconds(start);
     Map<String, Object> notes = new LinkedHashMap<>();
+    putServerNotes(notes, server, tasks.size());
     long after = storeBytes.applyAsLong(broker);
     if (before >= 0 && after >= 0) {
       notes.put("store_bytes_per_task", (after - before) / tasks.size());
@@ -146,6 +166,7 @@ final class BenchRunner {
               runs.incrementAndGet(index(task));
               done.countDown();
             });
+    Optional<ServerCounters> server = serverCounters();
     long start = System.nanoTime();
     pool.start();
     try {
@@ -157,6 +178,8 @@ final class BenchRunner {
       pool.stop(Duration.ofSeconds(10));
     }
     double seconds = seconds(start);
+    Map<String, Object> notes = new LinkedHashMap<>();
+    putServerNotes(notes, server, n);
     for (int i = 0; i < n; i++) {
       if (runs.get(i) != 1) {
         throw new BenchFailedException(
@@ -164,7 +187,6 @@ final class BenchRunner {
       }
     }
     requireEmpty(broker, queue);
-    Map<String, Object> notes = new LinkedHashMap<>();
     notes.put("workers", settings.workers());
     notes.put("prefetch", settings.prefetch());
     notes.put("heap_before_mb", heapBefore / (1 << 20));
@@ -196,10 +218,13 @@ final class BenchRunner {
             });
     pool.start();
     long start = 0;
+    Optional<ServerCounters> server = Optional.empty();
+    Map<String, Object> notes = new LinkedHashMap<>();
     try {
       List<Task> tasks = tasks(queue, total);
       for (int i = 0; i < total; i++) {
         if (i == warmup) {
+          server = serverCounters();
           start = System.nanoTime();
         }
         enqueuedAt.set(i, System.nanoTime());
@@ -208,18 +233,16 @@ final class BenchRunner {
           throw new BenchFailedException("latency: task " + i + " never started");
         }
       }
+      putServerNotes(notes, server, n);
     } finally {
       pool.stop(Duration.ofSeconds(10));
     }
     double seconds = seconds(start);
     long[] measured = java.util.Arrays.copyOfRange(latencies, warmup, total);
+    notes.put("workers", settings.workers());
+    notes.put("warmup", warmup);
     return new BenchResult(
-        backend,
-        "latency",
-        n,
-        seconds,
-        Optional.of(Latencies.of(measured)),
-        Map.of("workers", settings.workers(), "warmup", warmup));
+        backend, "latency", n, seconds, Optional.of(Latencies.of(measured)), notes);
   }
 
   private WorkerPool pool(

@@ -36,6 +36,14 @@ public interface Backends {
   Broker open(String name, AppSettings app, int capacity, int connections);
 
   /**
+   * The counters of the backend's server, for tools that report what a run cost it (bench); {@link
+   * ServerStats#NONE} for a backend without a server of its own. Does not connect yet.
+   *
+   * @param app the shared settings: the backend's URL
+   */
+  ServerStats serverStats(String name, AppSettings app);
+
+  /**
    * Whether the backend can confirm enqueues with replicas (Redis WAIT), so that {@code
    * --durable-replicas} means something.
    */

@@ -6,6 +6,7 @@ import dev.dq.adapter.redis.RedisBroker;
 import dev.dq.adapter.redis.RedisUrl;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
+import dev.dq.app.config.ServerStats;
 import dev.dq.core.port.Broker;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ public final class BrokerRegistry implements Backends {
    * @param module the Guice module binding {@code Broker} and {@code DeadLetterQueue}, from the
    *     shared settings
    * @param checkUrl throws IAE (a message safe to print) if the backend cannot use the URL
+   * @param stats the counters of the backend's server, for bench
    */
   record Backend(
       String name,
@@ -41,7 +43,8 @@ public final class BrokerRegistry implements Backends {
       boolean confirmsEnqueues,
       Function<AppSettings, Module> module,
       Consumer<String> checkUrl,
-      Opener opener) {}
+      Opener opener,
+      Function<AppSettings, ServerStats> stats) {}
 
   private static final Map<String, Backend> BY_NAME =
       byName(
@@ -51,7 +54,8 @@ public final class BrokerRegistry implements Backends {
               false,
               app -> new InMemoryBrokerModule(app.queueCapacity()),
               url -> {},
-              (app, capacity, connections) -> InMemoryBroker.builder().capacity(capacity).build()),
+              (app, capacity, connections) -> InMemoryBroker.builder().capacity(capacity).build(),
+              app -> ServerStats.NONE),
           new Backend(
               "redis",
               false,
@@ -63,7 +67,8 @@ public final class BrokerRegistry implements Backends {
                       RedisBrokerModule.config(app)
                           .capacityPerQueue(capacity)
                           .poolSize(connections)
-                          .build())));
+                          .build()),
+              app -> RedisServerStats.of(app.redisUrl())));
 
   /** The registry of every backend dq ships. */
   public static final BrokerRegistry INSTANCE = new BrokerRegistry();
@@ -102,6 +107,11 @@ public final class BrokerRegistry implements Backends {
   @Override
   public Broker open(String name, AppSettings app, int capacity, int connections) {
     return backend(name).opener().open(app, capacity, connections);
+  }
+
+  @Override
+  public ServerStats serverStats(String name, AppSettings app) {
+    return backend(name).stats().apply(app);
   }
 
   @Override

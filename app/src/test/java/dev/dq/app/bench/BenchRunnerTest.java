@@ -9,7 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 final class BenchRunnerTest {
@@ -20,6 +23,7 @@ final class BenchRunnerTest {
         capacity -> InMemoryBroker.builder().capacity(capacity).build(),
         b -> -1,
         (b, q) -> {},
+        Map::of,
         settings);
   }
 
@@ -38,6 +42,57 @@ final class BenchRunnerTest {
         .hasValueSatisfying(l -> assertThat(l.samples()).isEqualTo(200));
     assertThat(results.get(0).latency()).isEmpty();
     assertThat(results.get(1).notes()).containsEntry("prefetch", 16).containsKey("heap_after_mb");
+  }
+
+  @Test
+  void run_withServerStats_notesWhatEachModeCostTheServerPerTask() throws Exception {
+    var settings = new BenchSettings(1_000, 2, 100, 16, 500, 100, EnumSet.allOf(Mode.class));
+    // Every reading finds the server 10 ms of CPU, 2000 script calls and 3000 other calls further.
+    var readings = new AtomicLong();
+    Supplier<Map<String, String>> stats =
+        () -> {
+          long k = readings.incrementAndGet();
+          return Map.of(
+              "used_cpu_user_main_thread",
+              String.valueOf(k * 0.01),
+              "used_cpu_sys_main_thread",
+              "0.000000",
+              "cmdstat_evalsha",
+              "calls=" + k * 2000 + ",usec=1",
+              "cmdstat_hset",
+              "calls=" + k * 3000 + ",usec=1");
+        };
+    var runner =
+        new BenchRunner(
+            "redis",
+            capacity -> InMemoryBroker.builder().capacity(capacity).build(),
+            b -> -1,
+            (b, q) -> {},
+            stats,
+            settings);
+
+    List<BenchResult> results = runner.run();
+
+    assertThat(results.get(0).notes())
+        .containsEntry("redis_cpu_us_per_task", 10.0)
+        .containsEntry("redis_calls_per_task", 5.0)
+        .containsEntry("redis_scripts_per_task", 2.0)
+        .containsEntry("redis_commands_per_task", 3.0);
+    assertThat(results.get(1).notes())
+        .containsEntry("redis_cpu_us_per_task", 10.0)
+        .containsEntry("redis_cpu_us_per_task_whole_life", 20.0);
+    assertThat(results.get(2).notes()).containsEntry("redis_cpu_us_per_task", 100.0);
+    assertThat(readings).hasValue(6);
+  }
+
+  @Test
+  void run_withoutServerStats_notesNoServerFigures() throws Exception {
+    var settings = new BenchSettings(500, 2, 100, 16, 500, 20, EnumSet.allOf(Mode.class));
+
+    List<BenchResult> results = runner(settings).run();
+
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.notes().keySet()).noneMatch(k -> k.startsWith("redis_")));
   }
 
   @Test
