@@ -91,13 +91,11 @@ public final class RedisMigration implements AutoCloseable {
       given.add(RedisKeys.of(q).queue()); // checks the name
     }
     if (!dryRun) {
-      String model =
-          redis.callRetryingOnce("read the data model", () -> jedis.get(RedisKeys.DATA_MODEL));
-      if (!DataModel.CURRENT.equals(model)) {
-        redis.callRetryingOnce(
-            "mark the migration as started",
-            () -> jedis.set(RedisKeys.DATA_MODEL, DataModel.MIGRATING));
-      }
+      // Even over a "2": a process may have marked an empty Redis before v1 data was written to it.
+      // Until this run ends, a new broker refuses this Redis instead of meeting half-moved queues.
+      redis.callRetryingOnce(
+          "mark the migration as started",
+          () -> jedis.set(RedisKeys.DATA_MODEL, DataModel.MIGRATING));
     }
     Set<String> all = DataModel.queues(redis, given);
     List<MigrationReport.Queue> done = new ArrayList<>();

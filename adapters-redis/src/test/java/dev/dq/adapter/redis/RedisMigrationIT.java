@@ -205,6 +205,25 @@ final class RedisMigrationIT {
   }
 
   @Test
+  void migrate_redisAlreadyMarkedV2_stillMovesTheV1Keys() {
+    RedisClient raw = redis.admin();
+    raw.set(RedisKeys.DATA_MODEL, "2"); // a v2 process saw it empty, then a v1 producer wrote
+    writeV1(raw);
+    List<String> markDuringTheRun = new ArrayList<>();
+
+    MigrationReport report;
+    try (RedisMigration m = migration()) {
+      report =
+          m.migrate(List.of(), false, q -> markDuringTheRun.add(raw.get(RedisKeys.DATA_MODEL)));
+    }
+
+    assertThat(markDuringTheRun).containsExactly("1");
+    assertThat(report.moved()).isEqualTo(7);
+    assertThat(raw.keys(P + "task:*")).containsExactly(P + "task:list-1");
+    assertThat(raw.get(RedisKeys.DATA_MODEL)).isEqualTo("2");
+  }
+
+  @Test
   void migrate_givenQueueNotListed_isMigratedToo() {
     RedisClient raw = redis.admin();
     raw.hset("dq:{unlisted}:task:u-1", Map.of("data", data("u-1", "unlisted"), "attempt", "1"));
