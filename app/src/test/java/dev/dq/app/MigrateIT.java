@@ -49,7 +49,7 @@ final class MigrateIT extends WithRedis {
         switch (i % 10) {
           case 8 -> {
             hash.put("attempt", "3");
-            p.zadd(P + "delayed", 1767225600000.0 + i, id);
+            p.zadd(P + "delayed", 1000.0 + i, id); // due long ago
           }
           case 9 -> {
             hash.put("attempt", "3");
