@@ -3,9 +3,16 @@ package dev.dq.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dq.adapter.redis.RedisBroker;
+import dev.dq.adapter.redis.RedisBrokerConfig;
+import dev.dq.core.port.Lease;
+import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -64,6 +71,8 @@ final class MigrateIT extends WithRedis {
         p.hset(P + "task:" + id, hash);
       }
       p.set(P + "dead-seq", Integer.toString(TASKS));
+      // A Redis that only dq 0.x used has no mark (the broker of WithRedis marked it when empty).
+      p.del("dq:data-model");
       p.sync();
     }
   }
@@ -84,6 +93,21 @@ final class MigrateIT extends WithRedis {
   void migrate_killedHalfWay_thenRunAgain_movesEveryTaskExactlyOnce() throws Exception {
     RedisClient raw = redis.admin();
     writeV1(raw);
+
+    Dq.Result refused = Dq.run(env(), "stats");
+    assertThat(refused.code()).as("stderr: %s", refused.err()).isEqualTo(1);
+    assertThat(refused.err().lines())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "dq: Redis at 127.0.0.1:"
+                + redis.port()
+                + " holds queue 'old' in dq's data model v1 ("
+                + TASKS
+                + " tasks); stop every older dq process, then run: dq migrate --redis-url"
+                + " redis://127.0.0.1:"
+                + redis.port()
+                + "/0");
 
     // One key per call, so that the run is still going when it is killed.
     try (Dq.Running first = Dq.Running.start(env(), "migrate", "--batch", "1")) {
@@ -137,5 +161,34 @@ final class MigrateIT extends WithRedis {
     Dq.Result third = Dq.run(env(), "migrate");
     assertThat(third.out().lines())
         .containsExactly("queue old: 0 tasks moved, 0 conflicts", "data model is v2");
+
+    // A v2 broker runs every ready and retried task once, with its attempt and data.
+    Map<String, Integer> runs = new HashMap<>();
+    try (RedisBroker v2 = RedisBroker.connect(RedisBrokerConfig.builder(redis.url()).build())) {
+      for (List<Lease> leases;
+          !(leases = v2.dequeueBatch(Q, 500, Duration.ofSeconds(60), Duration.ofMillis(200)))
+              .isEmpty(); ) {
+        for (Lease lease : leases) {
+          Task task = lease.task();
+          int i = Integer.parseInt(task.id().value().substring(2));
+          runs.merge(task.id().value(), 1, Integer::sum);
+          assertThat(task.attempt()).as(task.id().value()).isEqualTo(i % 10 == 8 ? 3 : 1 + i % 2);
+          assertThat(task.payload().asUtf8()).isEqualTo("hello");
+        }
+        assertThat(v2.ackAll(leases)).as("lost leases").isEmpty();
+      }
+      assertThat(runs).hasSize(TASKS * 9 / 10).allSatisfy((id, n) -> assertThat(n).as(id).isOne());
+      assertThat(runs).doesNotContainKeys("t-9", "t-19", "t-19999");
+    }
+
+    // The dead ones are in the dead-letter queue, with their failures.
+    Dq.Result dead = Dq.run(env(), "dlq", "list", "--queue", Q, "--json", "--limit", "10000");
+    assertThat(dead.code()).as("stderr: %s", dead.err()).isZero();
+    JsonNode list = new ObjectMapper().readTree(dead.out());
+    assertThat(list.path("total").asLong()).isEqualTo(TASKS / 10);
+    Set<String> deadIds = new HashSet<>(list.path("entries").findValuesAsText("id"));
+    assertThat(deadIds).hasSize(TASKS / 10).contains("t-9", "t-19999");
+    assertThat(list.path("entries").findValuesAsText("error_type"))
+        .containsOnly("java.lang.IllegalStateException");
   }
 }
