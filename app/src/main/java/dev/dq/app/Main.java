@@ -10,6 +10,7 @@ import dev.dq.app.config.SettingResolver;
 import dev.dq.app.demo.Demo;
 import dev.dq.app.demo.DemoCommand;
 import dev.dq.app.logging.Logging;
+import dev.dq.app.migrate.MigrateCommand;
 import dev.dq.app.ops.DlqCommand;
 import dev.dq.app.ops.PublishCommand;
 import dev.dq.app.ops.StatsCommand;
@@ -98,6 +99,7 @@ public final class Main {
     cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
+    cl.addSubcommand("migrate", new MigrateCommand(root::configure, WIRING::migration));
     cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.
     EnvironmentDefaults.install(cl, env);

@@ -160,6 +160,8 @@ final class ArchitectureTest {
           .definedBy("dev.dq.app.demo..")
           .layer("bench")
           .definedBy("dev.dq.app.bench..")
+          .layer("migrate")
+          .definedBy("dev.dq.app.migrate..")
           .layer("handlers")
           .definedBy("dev.dq.app.handlers..")
           .layer("metrics")
@@ -177,6 +179,8 @@ final class ArchitectureTest {
           .whereLayer("demo")
           .mayOnlyBeAccessedByLayers("root", "wiring")
           .whereLayer("bench")
+          .mayOnlyBeAccessedByLayers("root", "wiring")
+          .whereLayer("migrate")
           .mayOnlyBeAccessedByLayers("root", "wiring")
           .whereLayer("handlers")
           .mayOnlyBeAccessedByLayers("run")
@@ -196,6 +200,7 @@ final class ArchitectureTest {
               "dev.dq.app.ops..",
               "dev.dq.app.demo..",
               "dev.dq.app.bench..",
+              "dev.dq.app.migrate..",
               "dev.dq.app.wiring..",
               "picocli..");
 

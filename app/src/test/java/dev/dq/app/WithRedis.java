@@ -40,6 +40,14 @@ abstract class WithRedis {
     broker.close();
   }
 
+  /**
+   * Keys in this Redis other than {@code dq:data-model}, the mark every broker writes when it
+   * connects to a Redis without one (see docs/redis-data-model.md, "Upgrading from v1").
+   */
+  static long keysOtherThanTheDataModelMark() {
+    return redis.admin().keys("*").stream().filter(k -> !k.equals("dq:data-model")).count();
+  }
+
   /** The environment that points dq at this Redis, plus {@code more} key-value pairs. */
   static Map<String, String> env(String... more) {
     Map<String, String> env =

@@ -9,7 +9,7 @@ import dev.dq.core.task.TaskQueueException;
  * so calls fail at once instead of backing off until their timeout. The message names the endpoint
  * and the reason, never a password.
  */
-public final class RedisAccessException extends TaskQueueException {
+public class RedisAccessException extends TaskQueueException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -63,14 +63,37 @@ public final class RedisBroker implements Broker, QueueAdmin {
   /**
    * A broker with its own connections, closed by {@link #close()}: a pool of {@link
    * RedisBrokerConfig#poolSize()} for commands and, apart from it, one connection per queue this
-   * instance is waiting on and a few for lease renewals (each opened on first use). Does not
-   * connect yet.
+   * instance is waiting on and a few for lease renewals (each opened on first use). Connects only
+   * to check the data model: one GET of {@link RedisKeys#DATA_MODEL} once a Redis is marked v2 (see
+   * {@code docs/redis-data-model.md}, "Upgrading from v1"). If Redis cannot be reached or refuses
+   * this client at that moment, the broker is returned unchecked and its first command fails as
+   * usual.
    *
    * @param config the settings
    * @return the broker
+   * @throws RedisDataModelException the Redis holds queues in data model v1 (dq 0.x) or a {@code dq
+   *     migrate} that did not finish; the message says what to run
    */
   public static RedisBroker connect(RedisBrokerConfig config) {
-    return new RedisBroker(RedisConnections.create(config), true, config);
+    return new RedisBroker(RedisConnections.create(config), true, config).checkDataModel();
+  }
+
+  /**
+   * Refuses a Redis that holds dq's data model v1 (see {@link DataModel}): one GET once the Redis
+   * is marked v2. If Redis cannot be reached or refuses this client now, the first command reports
+   * that, as before this check, and the check is not made.
+   */
+  private RedisBroker checkDataModel() {
+    try {
+      DataModel.check(redis);
+    } catch (RedisDataModelException e) {
+      close();
+      throw e;
+    } catch (BrokerUnavailableException | RedisAccessException e) {
+      log.debug(
+          "data model not checked, redis at {} not usable now: {}", config.url(), e.getMessage());
+    }
+    return this;
   }
 
   /**

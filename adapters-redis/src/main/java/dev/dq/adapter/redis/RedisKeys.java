@@ -17,6 +17,12 @@ public final class RedisKeys {
   /** Fencing tokens per {@link #ackedBits} bitmap (1 KiB each). */
   public static final int ACKED_BITS = 8192;
 
+  /**
+   * String: the data model the Redis holds, {@code "2"} once it is known to hold no data of model
+   * v1 (see {@link RedisMigration}).
+   */
+  public static final String DATA_MODEL = "dq:data-model";
+
   private final String queue;
   private final String prefix;
 
@@ -199,6 +205,16 @@ public final class RedisKeys {
    */
   public String ackedBits(long bucket) {
     return prefix + "acked:" + bucket;
+  }
+
+  /**
+   * Prefix of the keys of data model v1 (dq 0.x), one hash per task: {@code dq:{<queue>}:task:}
+   * then the task's id. Only {@link RedisMigration} reads them.
+   *
+   * @return the prefix
+   */
+  String v1TaskPrefix() {
+    return prefix + "task:";
   }
 
   @Override

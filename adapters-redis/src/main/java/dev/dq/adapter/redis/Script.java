@@ -36,7 +36,9 @@ enum Script {
   DLQ_ADD("dlq-add"),
   DLQ_REQUEUE("dlq-requeue"),
   DLQ_DELETE("dlq-delete"),
-  QUEUE_DELETE("queue-delete");
+  QUEUE_DELETE("queue-delete"),
+  /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
+  MIGRATE("migrate");
 
   /**
    * Lua written once and put in front of the scripts that use it: the server-time read ({@code

@@ -4,11 +4,14 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import dev.dq.adapter.redis.RedisBrokerConfig;
+import dev.dq.adapter.redis.RedisMigration;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.Backends;
 import dev.dq.app.demo.DemoSession;
 import dev.dq.app.demo.DemoSettings;
 import dev.dq.app.demo.DemoStats;
+import dev.dq.app.migrate.Migrations;
 import dev.dq.app.ops.BrokerSession;
 import dev.dq.app.run.RunSettings;
 import dev.dq.app.run.WorkerSession;
@@ -22,6 +25,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Builds each command's object graph, once, from its settings: the only place an injector is
@@ -62,6 +66,35 @@ public final class Wiring {
         get(injector, DeadLetterQueue.class),
         get(injector, InstantSource.class),
         registry.inProcess(app.broker()));
+  }
+
+  /**
+   * {@code dq migrate}: the migration of the Redis at {@code redisUrl}; connects nothing yet.
+   *
+   * @throws IllegalArgumentException {@code redisUrl} is not a Redis URL
+   */
+  public Migrations.Migration migration(String redisUrl, int batch) {
+    RedisMigration migration =
+        RedisMigration.connect(RedisBrokerConfig.builder(redisUrl).build(), batch);
+    return new Migrations.Migration() {
+      @Override
+      public long migrate(
+          List<String> queues, boolean dryRun, Consumer<Migrations.Queue> eachQueue) {
+        return migration
+            .migrate(
+                queues,
+                dryRun,
+                q ->
+                    eachQueue.accept(
+                        new Migrations.Queue(q.queue(), q.moved(), q.conflicts(), q.otherTypes())))
+            .moved();
+      }
+
+      @Override
+      public void close() {
+        migration.close();
+      }
+    };
   }
 
   /** {@code dq demo}: the pool with the demo's simulated handlers and its event counter. */
