@@ -41,12 +41,16 @@ final class Claimer {
   /** Kept claim replies one claim deletes at most (see {@link #receivedReplies}). */
   private static final int FORGET_PER_CLAIM = 16;
 
+  /** Most tasks one claim takes for the concurrent dequeues it serves. */
+  private static final int MAX_COMBINED_CLAIM = 500;
+
   private final RedisGateway redis;
   private final AtomicBoolean closed;
   private final AtomicLong poison = new AtomicLong();
   private final Nonces nonces = new Nonces();
   private final Set<String> waitedOn = ConcurrentHashMap.newKeySet();
   private final Map<String, Queue<String>> received = new ConcurrentHashMap<>();
+  private final Map<String, Combiner<Integer, Raw>> combiners = new ConcurrentHashMap<>();
   private final AtomicInteger waiters = new AtomicInteger();
   private final Object noWaiters = new Object();
   private final SharedWaits waits;
@@ -102,12 +106,74 @@ final class Claimer {
   }
 
   /**
-   * Leases up to {@code max} ready tasks with their data in one round trip. Returns no leases only
-   * when nothing was ready: if every task claimed turned out undecodable (now dead-lettered), it
-   * claims again.
+   * Leases up to {@code max} ready tasks with their data. Returns no leases only when nothing was
+   * ready: if every task claimed turned out undecodable (now dead-lettered), it claims again.
+   * Concurrent claims of one queue share one round trip (see {@link Combiner}).
    */
   private Claimed claimOnce(RedisKeys keys, Duration leaseTime, int max) {
     long leaseMs = leaseTime.toMillis();
+    Combiner<Integer, Raw> combiner =
+        combiners.computeIfAbsent(
+            keys.queue() + "/" + leaseMs, k -> new Combiner<>(n -> n, MAX_COMBINED_CLAIM));
+    while (true) {
+      Raw raw = combiner.submit(max, wants -> share(claimRaw(keys, leaseMs, sum(wants)), wants));
+      if (raw.entries.isEmpty()) {
+        return new Claimed(List.of(), raw.nextDueMs);
+      }
+      List<Lease> leases = new ArrayList<>(raw.entries.size());
+      for (Entry e : raw.entries) {
+        try {
+          Task task = redis.codec().decode(e.data, e.id, keys.queue(), e.attempt);
+          leases.add(new Lease(task, e.token, Instant.ofEpochMilli(raw.expiry)));
+        } catch (UndecodableTaskException ex) {
+          bury(
+              keys,
+              e.id,
+              e.token,
+              e.attempt,
+              ex.getMessage(),
+              Instant.ofEpochMilli(raw.expiry - leaseMs));
+        }
+      }
+      if (!leases.isEmpty()) {
+        return new Claimed(leases, -1);
+      }
+    }
+  }
+
+  private static int sum(List<Integer> wants) {
+    int total = 0;
+    for (int n : wants) {
+      total += n;
+    }
+    return total;
+  }
+
+  /**
+   * Splits one claim's entries among the requests, in order, each taking up to what it asked for. A
+   * request left with none while others got some is told to claim again at once (next due 0): more
+   * may be ready by then.
+   */
+  private static List<Raw> share(Raw raw, List<Integer> wants) {
+    List<Raw> out = new ArrayList<>(wants.size());
+    int from = 0;
+    for (int n : wants) {
+      int to = Math.min(raw.entries.size(), from + n);
+      if (from == to) {
+        out.add(new Raw(raw.expiry, List.of(), raw.entries.isEmpty() ? raw.nextDueMs : 0));
+      } else {
+        out.add(new Raw(raw.expiry, raw.entries.subList(from, to), -1));
+      }
+      from = to;
+    }
+    return out;
+  }
+
+  /**
+   * One claim script call (more if every task it took was dead-lettered unread) for up to {@code n}
+   * tasks: their leases with their raw data, not yet decoded.
+   */
+  private Raw claimRaw(RedisKeys keys, long leaseMs, int n) {
     Queue<String> received = receivedReplies(keys);
     while (true) {
       // A fresh nonce per call: the retry after a lost reply reuses it and gets the leases the
@@ -145,38 +211,31 @@ final class Claimer {
                   List.of(
                       Long.toString(leaseMs),
                       Integer.toString(PROMOTE_BATCH),
-                      Integer.toString(max),
+                      Integer.toString(n),
                       Long.toString(redis.config().maxDataBytes()),
                       redis.now()));
       if ("EMPTY".equals(r.get(0))) {
-        return new Claimed(List.of(), (Long) r.get(1));
+        return new Raw(0, List.of(), (Long) r.get(1));
       }
       reportBuried(keys, (List<?>) r.get(3));
-      List<?> entries = (List<?>) r.get(2);
-      if (entries.isEmpty()) {
+      List<?> leased = (List<?>) r.get(2);
+      if (leased.isEmpty()) {
         continue; // every task taken was dead-lettered: claim again
       }
       received.add(claimReply);
-      long expiry = (Long) r.get(1);
-      List<Lease> leases = new ArrayList<>(entries.size() / 4);
-      for (int i = 0; i < entries.size(); i += 4) {
-        String id = (String) entries.get(i);
-        long token = (Long) entries.get(i + 1);
-        String data = (String) entries.get(i + 2);
-        String attempt = (String) entries.get(i + 3);
-        if (data == null) {
-          continue; // a retried claim whose task was settled meanwhile: nothing to run
-        }
-        try {
-          Task task = redis.codec().decode(data, id, keys.queue(), attempt);
-          leases.add(new Lease(task, token, Instant.ofEpochMilli(expiry)));
-        } catch (UndecodableTaskException e) {
-          bury(keys, id, token, attempt, e.getMessage(), Instant.ofEpochMilli(expiry - leaseMs));
+      List<Entry> entries = new ArrayList<>(leased.size() / 4);
+      for (int i = 0; i < leased.size(); i += 4) {
+        String data = (String) leased.get(i + 2);
+        if (data != null) { // null: a retried claim whose task was settled meanwhile
+          entries.add(
+              new Entry(
+                  (String) leased.get(i),
+                  (Long) leased.get(i + 1),
+                  data,
+                  (String) leased.get(i + 3)));
         }
       }
-      if (!leases.isEmpty()) {
-        return new Claimed(leases, -1);
-      }
+      return new Raw((Long) r.get(1), entries, -1);
     }
   }
 
@@ -300,4 +359,10 @@ final class Claimer {
   }
 
   private record Claimed(List<Lease> leases, long nextDueMs) {}
+
+  /** A claimed task's lease and raw data, not yet decoded. */
+  private record Entry(String id, long token, String data, String attempt) {}
+
+  /** What one claim (or a request's share of it) got: entries, or when none, the next due time. */
+  private record Raw(long expiry, List<Entry> entries, long nextDueMs) {}
 }

@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -40,9 +43,14 @@ final class Settler {
    */
   static final long ACK_MEMORY_MIN_MS = 10_000;
 
+  /** Most leases one ack-batch call settles for the concurrent acks it serves. */
+  private static final int MAX_COMBINED_ACK = 1000;
+
   private final RedisGateway redis;
   private final AtomicLong leaseLost = new AtomicLong();
   private final Nonces nonces = new Nonces();
+  private final Map<String, Combiner<List<Lease>, List<Lease>>> ackCombiners =
+      new ConcurrentHashMap<>();
 
   Settler(RedisGateway redis) {
     this.redis = redis;
@@ -57,8 +65,32 @@ final class Settler {
     Map<String, List<Lease>> byQueue = new LinkedHashMap<>();
     leases.forEach(l -> byQueue.computeIfAbsent(l.task().queue(), q -> new ArrayList<>()).add(l));
     List<Lease> lost = new ArrayList<>();
-    byQueue.forEach((queue, batch) -> lost.addAll(ackBatch(RedisKeys.of(queue), batch)));
+    byQueue.forEach(
+        (queue, batch) ->
+            lost.addAll(
+                ackCombiners
+                    .computeIfAbsent(queue, q -> new Combiner<>(List::size, MAX_COMBINED_ACK))
+                    .submit(batch, batches -> ackBatches(RedisKeys.of(queue), batches))));
     return lost;
+  }
+
+  /**
+   * Acks the leases of several concurrent {@link #ackAll} calls (one queue) in one script call;
+   * answers each call's lost leases.
+   */
+  private List<List<Lease>> ackBatches(RedisKeys k, List<List<Lease>> batches) {
+    if (batches.size() == 1) {
+      return List.of(ackBatch(k, batches.get(0)));
+    }
+    List<Lease> all = new ArrayList<>();
+    batches.forEach(all::addAll);
+    Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
+    lost.addAll(ackBatch(k, all));
+    List<List<Lease>> out = new ArrayList<>(batches.size());
+    for (List<Lease> batch : batches) {
+      out.add(batch.stream().filter(lost::contains).toList());
+    }
+    return out;
   }
 
   private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
