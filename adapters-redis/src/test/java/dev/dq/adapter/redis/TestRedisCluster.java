@@ -28,22 +28,38 @@ final class TestRedisCluster implements AutoCloseable {
     this.nodes = nodes;
   }
 
+  /**
+   * Starts one cluster node. A node also listens on its port + 10000 (the cluster bus), which the
+   * free-port probe does not check: another process may hold it, so a bind failure there is tried
+   * again on another port.
+   */
+  private static TestRedis startNode() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return TestRedis.start(
+            dir ->
+                List.of(
+                    "--appendonly",
+                    "no",
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    dir.resolve("nodes.conf").toString(),
+                    "--cluster-node-timeout",
+                    "5000"));
+      } catch (IllegalStateException e) {
+        if (attempt == 5 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
   static TestRedisCluster start() {
     List<TestRedis> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < SLOTS.length; i++) {
-        nodes.add(
-            TestRedis.start(
-                dir ->
-                    List.of(
-                        "--appendonly",
-                        "no",
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        dir.resolve("nodes.conf").toString(),
-                        "--cluster-node-timeout",
-                        "5000")));
+        nodes.add(startNode());
       }
       TestRedisCluster cluster = new TestRedisCluster(nodes);
       cluster.form();
