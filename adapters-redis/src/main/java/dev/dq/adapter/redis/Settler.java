@@ -104,7 +104,7 @@ final class Settler {
     List<?> reply =
         (List<?>)
             redis.scriptRetryingOnce(
-                "ack " + n + " tasks of " + k.queue() + " " + args.subList(3, 3 + n),
+                "ack " + n + " tasks of " + k.queue(), // the pool's log names them
                 Script.ACK_BATCH,
                 keys,
                 args);
