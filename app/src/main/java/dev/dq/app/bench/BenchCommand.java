@@ -9,6 +9,7 @@ import dev.dq.app.config.Setting;
 import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.config.WorkerSettings;
+import dev.dq.app.run.RunCommand;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.QueueAdmin;
 import java.io.PrintWriter;
@@ -207,7 +208,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   static final class Workers extends Setting<Integer> {
     Workers() {
-      super("DQ_BENCH_WORKERS", "8", Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS));
+      super(
+          "DQ_BENCH_WORKERS",
+          String.valueOf(RunCommand.DEFAULT_WORKERS), // measure what dq run ships with
+          Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS));
     }
   }
 
@@ -219,7 +223,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   static final class Prefetch extends Setting<Integer> {
     Prefetch() {
-      super("DQ_BENCH_PREFETCH", "16", Rule.wholeNumber(1, 10_000));
+      super(
+          "DQ_BENCH_PREFETCH",
+          String.valueOf(RunCommand.DEFAULT_PREFETCH), // measure what dq run ships with
+          Rule.wholeNumber(1, 10_000));
     }
   }
 

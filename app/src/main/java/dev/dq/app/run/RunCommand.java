@@ -43,7 +43,11 @@ public final class RunCommand implements Callable<Integer> {
    * Like Celery's prefetch multiplier: claims 4 tasks per round trip; waiting ones keep renewed
    * leases.
    */
-  static final int DEFAULT_PREFETCH = 4;
+  /** Worker threads of {@code dq run} by default; {@code dq bench} measures at the same. */
+  public static final int DEFAULT_WORKERS = 4;
+
+  /** Prefetch of {@code dq run} by default; {@code dq bench} measures at the same. */
+  public static final int DEFAULT_PREFETCH = 4;
 
   static final int DEFAULT_METRICS_PORT = 9400;
   static final Duration MAX_GRACE = Duration.ofHours(1);
@@ -188,7 +192,10 @@ public final class RunCommand implements Callable<Integer> {
 
   static final class Workers extends Setting<Integer> {
     Workers() {
-      super("DQ_WORKERS", "4", Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS));
+      super(
+          "DQ_WORKERS",
+          String.valueOf(DEFAULT_WORKERS),
+          Rule.wholeNumber(1, WorkerSettings.MAX_WORKERS));
     }
   }
 

@@ -24,9 +24,9 @@ final class BenchCommandTest {
     BenchCommand bench = parsed(Map.of(), "bench");
 
     assertThat(List.of(bench.tasks, bench.workers, bench.payloadBytes))
-        .containsExactly(100_000, 8, 100);
+        .containsExactly(100_000, 4, 100); // dq run's defaults
     assertThat(List.of(bench.prefetch, bench.batch, bench.latencySamples))
-        .containsExactly(16, 1000, 2000);
+        .containsExactly(4, 1000, 2000);
     assertThat(bench.mode).isEqualTo("all");
     assertThat(bench.backend).isNull();
   }
