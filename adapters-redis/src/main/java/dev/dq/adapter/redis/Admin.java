@@ -3,9 +3,15 @@ package dev.dq.adapter.redis;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Names;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The queue-wide side of {@link RedisBroker}: reclaiming expired leases, counts and the list of
@@ -62,6 +68,27 @@ final class Admin {
     return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
   }
 
+  /**
+   * The keys of {@code k}'s queue whose names end in a variable part ({@code acked:<b>}, {@code
+   * claim:<nonce>}), found with SCAN. A queue has a few dozen keys in all (v2 keeps no key per
+   * task); the pattern carries the queue's hash tag, so on a cluster it scans the node that owns
+   * it.
+   */
+  private Set<String> keysWithSuffix(RedisKeys k) {
+    Set<String> found = new LinkedHashSet<>();
+    ScanParams params = new ScanParams().match(k.pattern()).count(500);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      String at = cursor;
+      ScanResult<String> page =
+          redis.callRetryingOnce(
+              "list the keys of queue " + k.queue(), () -> redis.jedis().scan(at, params));
+      cursor = page.getCursor();
+      page.getResult().stream().filter(k::hasVariableName).forEach(found::add);
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    return found;
+  }
+
   List<String> queues() {
     return redis.queues().stream().sorted().toList();
   }
@@ -86,7 +113,7 @@ final class Admin {
                 k.attempts(),
                 k.failures(),
                 k.dumps()));
-    keys.addAll(claimer.keptReplies(k)); // this process's; the others' expire within a lease time
+    keys.addAll(keysWithSuffix(k)); // acked:<b> bitmaps, kept claim replies
     Object reply =
         redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE, keys, List.of());
     if (reply instanceof List<?> counts) {
@@ -116,5 +143,24 @@ final class Admin {
         .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
         .findFirst()
         .orElse(-1);
+  }
+
+  /** The fields of {@code INFO cpu} and {@code INFO commandstats}; empty on a cluster. */
+  Map<String, String> serverCounters() {
+    if (config.cluster()) {
+      return Map.of();
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String section : List.of("cpu", "commandstats")) {
+      String info = redis.call("read INFO " + section, () -> redis.jedis().info(section));
+      info.lines()
+          .filter(line -> !line.startsWith("#") && line.indexOf(':') > 0)
+          .forEach(
+              line -> {
+                int colon = line.indexOf(':');
+                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+              });
+    }
+    return fields;
   }
 }

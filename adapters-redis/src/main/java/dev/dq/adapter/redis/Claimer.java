@@ -239,15 +239,6 @@ final class Claimer {
     }
   }
 
-  /**
-   * The kept claim replies of {@code keys}' queue that this instance received and has not deleted
-   * yet; they are no longer this instance's to delete.
-   */
-  List<String> keptReplies(RedisKeys keys) {
-    Queue<String> replies = received.remove(keys.queue());
-    return replies == null ? List.of() : List.copyOf(replies);
-  }
-
   private Queue<String> receivedReplies(RedisKeys keys) {
     return received.computeIfAbsent(keys.queue(), q -> new ConcurrentLinkedQueue<>());
   }

@@ -313,6 +313,19 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
+   * The server's counters, for benchmarks that report what a run cost it: every field of {@code
+   * INFO cpu} and {@code INFO commandstats} by name ({@code used_cpu_user_main_thread} = {@code
+   * "1.234567"}, {@code cmdstat_evalsha} = {@code "calls=3,usec=..."}); empty on a cluster, where
+   * they would be one node's only.
+   *
+   * @return the fields
+   * @throws dev.dq.core.port.BrokerUnavailableException Redis cannot be reached
+   */
+  public Map<String, String> serverCounters() {
+    return admin.serverCounters();
+  }
+
+  /**
    * The client of ordinary commands (claims, acks, enqueues); package-private for tests that
    * exhaust its pool.
    */

@@ -217,6 +217,19 @@ public final class RedisKeys {
     return prefix + "task:";
   }
 
+  /** A SCAN pattern matching every key of this queue. */
+  String pattern() {
+    return prefix + "*";
+  }
+
+  /**
+   * Whether {@code key} is one of this queue's keys whose name has a variable part: an {@link
+   * #ackedBits} bitmap or a {@link #claimReply}.
+   */
+  boolean hasVariableName(String key) {
+    return key.startsWith(prefix + "acked:") || key.startsWith(prefix + "claim:");
+  }
+
   @Override
   public String toString() {
     return "RedisKeys[" + prefix + "]";

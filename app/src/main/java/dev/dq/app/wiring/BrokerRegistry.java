@@ -68,7 +68,7 @@ public final class BrokerRegistry implements Backends {
                           .capacityPerQueue(capacity)
                           .poolSize(connections)
                           .build()),
-              app -> RedisServerStats.of(app.redisUrl())));
+              app -> RedisServerStats.of(RedisBrokerModule.config(app))));
 
   /** The registry of every backend dq ships. */
   public static final BrokerRegistry INSTANCE = new BrokerRegistry();
