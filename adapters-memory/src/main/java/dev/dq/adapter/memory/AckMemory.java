@@ -10,43 +10,95 @@ import java.util.Map;
 /**
  * Recent acks of {@link InMemoryBroker#ackAll}, by fencing token, so that calling it again with the
  * same leases reports them acked, as the port promises (a Redis broker needs this after a lost
- * reply; this one keeps the same contract). Each is remembered for three times what was left of its
- * lease, at least {@link #LEAST}, by the broker's clock. Not thread-safe: guarded by the store's
- * lock.
+ * reply; this one keeps the same contract). Each is remembered for at least three times what was
+ * left of its lease, and at least {@link #LEAST}, by the broker's clock. Not thread-safe: guarded
+ * by the store's lock.
+ *
+ * <p>Every ack of a busy pool passes here, so it costs one bit: tokens are counted up by the
+ * broker, so the acked ones are kept in blocks of {@link #TOKENS_PER_BLOCK} bits, and a block is
+ * forgotten whole once the longest-kept ack in it is due. Old blocks are dropped as new acks come,
+ * oldest first, so memory stays bounded by the ack rate even if no ack is ever repeated.
  */
 final class AckMemory {
   static final Duration LEAST = Duration.ofSeconds(10);
+  static final int TOKENS_PER_BLOCK = 4096;
+  private static final int BLOCK_SHIFT = Integer.numberOfTrailingZeros(TOKENS_PER_BLOCK);
 
-  private record Acked(long token, Instant until) {}
+  /** The acked tokens among {@code index * TOKENS_PER_BLOCK} and the next ones. */
+  private static final class Block {
+    final long index;
+    final long[] bits = new long[TOKENS_PER_BLOCK / Long.SIZE];
+    Instant until;
 
-  private final Map<Long, Instant> until = new HashMap<>();
-  private final ArrayDeque<Acked> order = new ArrayDeque<>();
+    Block(long index, Instant until) {
+      this.index = index;
+      this.until = until;
+    }
+
+    boolean has(long token) {
+      return (bits[slot(token)] & (1L << token)) != 0;
+    }
+
+    void add(long token) {
+      bits[slot(token)] |= 1L << token; // shifts use the low 6 bits only
+    }
+
+    private static int slot(long token) {
+      return (int) (token >>> 6) & (TOKENS_PER_BLOCK / Long.SIZE - 1);
+    }
+  }
+
+  private final Map<Long, Block> blocks = new HashMap<>();
+  private final ArrayDeque<Block> order = new ArrayDeque<>(); // by creation, oldest first
+  private Block last; // acks come mostly in token order: most land in the block of the one before
 
   void remember(Lease lease, Instant now) {
-    Duration left = Duration.between(now, lease.expiresAt());
-    Instant keep = now.plus(max(LEAST, left.multipliedBy(3)));
-    until.put(lease.token(), keep);
-    order.add(new Acked(lease.token(), keep));
+    forgetOld(now);
+    Instant keep = now.plus(keepFor(Duration.between(now, lease.expiresAt())));
+    long index = lease.token() >> BLOCK_SHIFT;
+    Block block = last != null && last.index == index ? last : blocks.get(index);
+    if (block == null) {
+      block = new Block(index, keep);
+      blocks.put(index, block);
+      order.add(block);
+    } else if (keep.isAfter(block.until)) {
+      block.until = keep;
+    }
+    block.add(lease.token());
+    last = block;
   }
 
   boolean acked(Lease lease, Instant now) {
     forgetOld(now);
-    Instant keep = until.get(lease.token());
-    return keep != null && keep.isAfter(now);
+    Block block = blocks.get(lease.token() >> BLOCK_SHIFT);
+    return block != null && block.has(lease.token()) && block.until.isAfter(now);
+  }
+
+  /** Tokens that memory has room for now, for tests: a bound on what it holds. */
+  int remembered() {
+    return blocks.size() * TOKENS_PER_BLOCK;
   }
 
   /**
-   * Drops entries from the oldest on, up to the first still remembered: memory stays bounded by the
+   * Drops blocks from the oldest on, up to the first still remembered: memory stays bounded by the
    * ack rate.
    */
   private void forgetOld(Instant now) {
-    for (Acked a; (a = order.peek()) != null && !a.until().isAfter(now); ) {
+    for (Block b; (b = order.peek()) != null && !b.until.isAfter(now); ) {
       order.poll();
-      until.remove(a.token(), a.until());
+      blocks.remove(b.index);
+      if (b == last) {
+        last = null;
+      }
     }
   }
 
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
+  /**
+   * Three times {@code left}, at least {@link #LEAST}. Plain additions: {@link
+   * Duration#multipliedBy} goes through BigDecimal, which cost more than the rest of an ack.
+   */
+  private static Duration keepFor(Duration left) {
+    Duration thrice = left.plus(left).plus(left);
+    return thrice.compareTo(LEAST) >= 0 ? thrice : LEAST;
   }
 }
