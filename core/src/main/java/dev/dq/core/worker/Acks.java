@@ -27,15 +27,14 @@ final class Acks {
   private static final Duration ACK_RETRY_PAUSE = Duration.ofMillis(100);
 
   private final PoolServices services;
-  private final Set<Execution> held;
   private final Runnable onSettled;
 
   /**
-   * @param onSettled runs after executions left {@code held}, to wake a stop waiting for them
+   * @param onSettled runs after executions were settled (no longer held), to wake a stop waiting
+   *     for them
    */
-  Acks(PoolServices services, Set<Execution> held, Runnable onSettled) {
+  Acks(PoolServices services, Runnable onSettled) {
     this.services = services;
-    this.held = held;
     this.onSettled = onSettled;
   }
 
@@ -84,7 +83,6 @@ final class Acks {
             e.task().id().value() + (lost.contains(leases.get(i)) ? " (lease lost)" : " (acked)"));
       }
       e.acked(lost.contains(leases.get(i)));
-      held.remove(e);
     }
     if (!settledLate.isEmpty()) {
       log.info("acks of unknown outcome answered: {}", settledLate);
@@ -124,7 +122,6 @@ final class Acks {
       pending.removeAll(expired);
       for (Execution e : expired) {
         e.ackAbandoned();
-        held.remove(e);
       }
       onSettled.run();
     }
@@ -145,7 +142,6 @@ final class Acks {
             ids(unacked));
         for (Execution e : unacked) {
           e.ackUnconfirmed();
-          held.remove(e);
         }
         unacked.clear();
         onSettled.run();

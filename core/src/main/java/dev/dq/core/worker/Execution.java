@@ -109,6 +109,15 @@ final class Execution {
     counted = true;
   }
 
+  /**
+   * Whether the pool holds this delivery: not started, running, or a success awaiting its ack. The
+   * pool's count of held tasks and its stop go by this.
+   */
+  boolean isHeld() {
+    State s = state.get();
+    return s == State.PENDING || s == State.RUNNING || s == State.AWAITING_ACK;
+  }
+
   /** Whether this delivery's lease must still be renewed. */
   boolean isLive() {
     State s = state.get();

@@ -38,6 +38,12 @@ final class Worker implements Runnable {
   static final class Backlog {
     final ArrayDeque<Execution> claimed = new ArrayDeque<>();
     final List<Execution> unacked = new ArrayList<>();
+
+    /**
+     * What this slot claimed and may still hold (see {@link HeldTasks#wrapAll}); guarded by its own
+     * lock, since the heartbeat and stop read it.
+     */
+    final List<Execution> claims = new ArrayList<>();
   }
 
   private final HeldTasks tasks;
@@ -234,7 +240,7 @@ final class Worker implements Runnable {
         goOn = false; // stop's wake-up arrived as the fetch returned
       }
     }
-    leases.forEach(l -> tasks.wrap(l, backlog.claimed)); // when stopping, run() hands them back
+    tasks.wrapAll(leases, backlog); // when stopping, run() hands them back
     return goOn;
   }
 
