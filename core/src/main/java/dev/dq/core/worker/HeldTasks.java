@@ -132,6 +132,13 @@ final class HeldTasks {
   }
 
   /**
+   * Whether {@link #admit} surely runs {@code execution} now: the pool runs, its type has no limit.
+   */
+  boolean admitsAtOnce(Execution execution) {
+    return isRunning() && !dispatcher.limits(execution.type());
+  }
+
+  /**
    * Decides whether a claimed task runs now on the caller's thread (returned), waits parked, or
    * goes back.
    */
