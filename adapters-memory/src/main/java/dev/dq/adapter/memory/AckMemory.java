@@ -22,15 +22,16 @@ import java.util.Map;
 final class AckMemory {
   static final Duration LEAST = Duration.ofSeconds(10);
   static final int TOKENS_PER_BLOCK = 4096;
+  private static final long LEAST_NANOS = LEAST.toNanos();
   private static final int BLOCK_SHIFT = Integer.numberOfTrailingZeros(TOKENS_PER_BLOCK);
 
   /** The acked tokens among {@code index * TOKENS_PER_BLOCK} and the next ones. */
   private static final class Block {
     final long index;
     final long[] bits = new long[TOKENS_PER_BLOCK / Long.SIZE];
-    Instant until;
+    long until; // epoch nanos
 
-    Block(long index, Instant until) {
+    Block(long index, long until) {
       this.index = index;
       this.until = until;
     }
@@ -53,15 +54,16 @@ final class AckMemory {
   private Block last; // acks come mostly in token order: most land in the block of the one before
 
   void remember(Lease lease, Instant now) {
-    forgetOld(now);
-    Instant keep = now.plus(keepFor(Duration.between(now, lease.expiresAt())));
+    long nowNanos = epochNanos(now);
+    forgetOld(nowNanos);
+    long keep = saturatedAdd(nowNanos, keepFor(epochNanos(lease.expiresAt()) - nowNanos));
     long index = lease.token() >> BLOCK_SHIFT;
     Block block = last != null && last.index == index ? last : blocks.get(index);
     if (block == null) {
       block = new Block(index, keep);
       blocks.put(index, block);
       order.add(block);
-    } else if (keep.isAfter(block.until)) {
+    } else if (keep > block.until) {
       block.until = keep;
     }
     block.add(lease.token());
@@ -69,9 +71,10 @@ final class AckMemory {
   }
 
   boolean acked(Lease lease, Instant now) {
-    forgetOld(now);
+    long nowNanos = epochNanos(now);
+    forgetOld(nowNanos);
     Block block = blocks.get(lease.token() >> BLOCK_SHIFT);
-    return block != null && block.has(lease.token()) && block.until.isAfter(now);
+    return block != null && block.has(lease.token()) && block.until > nowNanos;
   }
 
   /** Tokens that memory has room for now, for tests: a bound on what it holds. */
@@ -83,8 +86,8 @@ final class AckMemory {
    * Drops blocks from the oldest on, up to the first still remembered: memory stays bounded by the
    * ack rate.
    */
-  private void forgetOld(Instant now) {
-    for (Block b; (b = order.peek()) != null && !b.until.isAfter(now); ) {
+  private void forgetOld(long now) {
+    for (Block b; (b = order.peek()) != null && b.until <= now; ) {
       order.poll();
       blocks.remove(b.index);
       if (b == last) {
@@ -94,11 +97,34 @@ final class AckMemory {
   }
 
   /**
-   * Three times {@code left}, at least {@link #LEAST}. Plain additions: {@link
-   * Duration#multipliedBy} goes through BigDecimal, which cost more than the rest of an ack.
+   * Three times {@code left}, at least {@link #LEAST}, in nanoseconds. Plain long arithmetic, no
+   * allocation: {@link Duration#multipliedBy} goes through BigDecimal, which cost more than the
+   * rest of an ack.
    */
-  private static Duration keepFor(Duration left) {
-    Duration thrice = left.plus(left).plus(left);
-    return thrice.compareTo(LEAST) >= 0 ? thrice : LEAST;
+  private static long keepFor(long leftNanos) {
+    if (leftNanos <= LEAST_NANOS / 3) {
+      return LEAST_NANOS;
+    }
+    return leftNanos > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : leftNanos * 3;
+  }
+
+  /**
+   * {@code t} in nanoseconds since the epoch, saturating: exact from 1678 to 2262, far beyond any
+   * broker clock.
+   */
+  private static long epochNanos(Instant t) {
+    long seconds = t.getEpochSecond();
+    if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
+      return Long.MAX_VALUE;
+    }
+    if (seconds <= Long.MIN_VALUE / 1_000_000_000L) {
+      return Long.MIN_VALUE;
+    }
+    return seconds * 1_000_000_000L + t.getNano();
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (sum < 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : sum;
   }
 }
