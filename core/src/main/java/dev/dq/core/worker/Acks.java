@@ -73,8 +73,11 @@ final class Acks {
       outcomeUnknown(pending, noAnswer);
       return false;
     }
-    Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
-    lost.addAll(refused); // brokers return the very lease objects they were given
+    Set<Lease> lost = Set.of();
+    if (!refused.isEmpty()) {
+      lost = Collections.newSetFromMap(new IdentityHashMap<>());
+      lost.addAll(refused); // brokers return the very lease objects they were given
+    }
     List<String> settledLate = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
       Execution e = pending.get(i);

@@ -70,11 +70,27 @@ final class Heartbeat implements Periodic.Job {
 
   /** {@code executions} grouped by queue, in the order each queue first appears. */
   static Collection<List<Execution>> byQueue(List<Execution> executions) {
+    if (oneQueue(executions)) {
+      return List.of(executions); // the common case, on every batched ack: no map
+    }
     Map<String, List<Execution>> groups = new LinkedHashMap<>();
     for (Execution e : executions) {
       groups.computeIfAbsent(e.task().queue(), q -> new ArrayList<>()).add(e);
     }
     return groups.values();
+  }
+
+  private static boolean oneQueue(List<Execution> executions) {
+    if (executions.isEmpty()) {
+      return false;
+    }
+    String first = executions.get(0).task().queue();
+    for (Execution e : executions) {
+      if (!first.equals(e.task().queue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Renews one chunk of one queue in one broker call; returns false if the call failed. */
