@@ -27,15 +27,14 @@ final class Acks {
   private static final Duration ACK_RETRY_PAUSE = Duration.ofMillis(100);
 
   private final PoolServices services;
-  private final Set<Execution> held;
   private final Runnable onSettled;
 
   /**
-   * @param onSettled runs after executions left {@code held}, to wake a stop waiting for them
+   * @param onSettled runs after executions were settled (no longer held), to wake a stop waiting
+   *     for them
    */
-  Acks(PoolServices services, Set<Execution> held, Runnable onSettled) {
+  Acks(PoolServices services, Runnable onSettled) {
     this.services = services;
-    this.held = held;
     this.onSettled = onSettled;
   }
 
@@ -74,8 +73,11 @@ final class Acks {
       outcomeUnknown(pending, noAnswer);
       return false;
     }
-    Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
-    lost.addAll(refused); // brokers return the very lease objects they were given
+    Set<Lease> lost = Set.of();
+    if (!refused.isEmpty()) {
+      lost = Collections.newSetFromMap(new IdentityHashMap<>());
+      lost.addAll(refused); // brokers return the very lease objects they were given
+    }
     List<String> settledLate = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
       Execution e = pending.get(i);
@@ -84,7 +86,6 @@ final class Acks {
             e.task().id().value() + (lost.contains(leases.get(i)) ? " (lease lost)" : " (acked)"));
       }
       e.acked(lost.contains(leases.get(i)));
-      held.remove(e);
     }
     if (!settledLate.isEmpty()) {
       log.info("acks of unknown outcome answered: {}", settledLate);
@@ -124,7 +125,6 @@ final class Acks {
       pending.removeAll(expired);
       for (Execution e : expired) {
         e.ackAbandoned();
-        held.remove(e);
       }
       onSettled.run();
     }
@@ -145,7 +145,6 @@ final class Acks {
             ids(unacked));
         for (Execution e : unacked) {
           e.ackUnconfirmed();
-          held.remove(e);
         }
         unacked.clear();
         onSettled.run();

@@ -36,6 +36,11 @@ final class Dispatcher {
     this.maxDeferred = maxDeferred;
   }
 
+  /** Whether tasks of {@code type} have a concurrency limit. */
+  boolean limits(String type) {
+    return limits.containsKey(type);
+  }
+
   /** Decides whether a leased task runs now, waits parked, or goes back to the broker. */
   Admission admit(Execution execution) {
     if (closed) {

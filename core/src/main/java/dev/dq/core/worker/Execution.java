@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 // Over 300 lines: one delivery's state machine (run, timeout, hand-back, lease loss, ack doubt)
 // kept in one class, so
@@ -109,6 +108,15 @@ final class Execution {
     counted = true;
   }
 
+  /**
+   * Whether the pool holds this delivery: not started, running, or a success awaiting its ack. The
+   * pool's count of held tasks and its stop go by this.
+   */
+  boolean isHeld() {
+    State s = state.get();
+    return s == State.PENDING || s == State.RUNNING || s == State.AWAITING_ACK;
+  }
+
   /** Whether this delivery's lease must still be renewed. */
   boolean isLive() {
     State s = state.get();
@@ -181,29 +189,26 @@ final class Execution {
       }
       startedAt = services.clock().instant();
       scheduleTimeout();
-      try (var a = MDC.putCloseable("task_id", task().id().value());
-          var b = MDC.putCloseable("task_type", type());
-          var c = MDC.putCloseable("queue", task().queue());
-          var d = MDC.putCloseable("attempt", Integer.toString(task().attempt()))) {
-        // "worker" is in the MDC for the whole life of the worker thread (see Worker.run)
-        emit(
-            new TaskEvent.Started(
-                task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
-        Throwable error = invokeHandler();
-        if (leaseLost && state.compareAndSet(State.RUNNING, State.FINISHED)) {
-          cancelTimeout(); // reported when the lease was found lost; another delivery owns the task
-          // now
-          log.debug(
-              "task {}: handler ended after its lease expired; its result is not settled",
-              task().id());
-        } else if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
-          cancelTimeout();
-          took = Duration.between(startedAt, services.clock().instant());
-          acks.accept(this);
-        } else if (error != null && state.compareAndSet(State.RUNNING, State.FINISHED)) {
-          cancelTimeout();
-          settle(error);
-        }
+      // "worker" is in the MDC for the whole life of the worker thread (see Worker.run); the task's
+      // keys stay until the worker turns to something else than its next task (see TaskMdc).
+      TaskMdc.put(task());
+      emit(
+          new TaskEvent.Started(
+              task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
+      Throwable error = invokeHandler();
+      if (leaseLost && state.compareAndSet(State.RUNNING, State.FINISHED)) {
+        cancelTimeout(); // reported when the lease was found lost; another delivery owns the task
+        // now
+        log.debug(
+            "task {}: handler ended after its lease expired; its result is not settled",
+            task().id());
+      } else if (error == null && state.compareAndSet(State.RUNNING, State.AWAITING_ACK)) {
+        cancelTimeout();
+        took = Duration.between(startedAt, services.clock().instant());
+        acks.accept(this);
+      } else if (error != null && state.compareAndSet(State.RUNNING, State.FINISHED)) {
+        cancelTimeout();
+        settle(error);
       }
     } finally {
       if (state.get() == State.TIMED_OUT) {

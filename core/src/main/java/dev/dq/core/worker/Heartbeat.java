@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +28,12 @@ final class Heartbeat implements Periodic.Job {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
   private final PoolServices services;
-  private final Set<Execution> held;
+  private final Supplier<List<Execution>> held;
 
-  Heartbeat(PoolServices services, Set<Execution> held) {
+  /**
+   * @param held a snapshot of the executions held now
+   */
+  Heartbeat(PoolServices services, Supplier<List<Execution>> held) {
     this.services = services;
     this.held = held;
   }
@@ -38,7 +41,7 @@ final class Heartbeat implements Periodic.Job {
   @Override
   public boolean runOnce() {
     List<Execution> live = new ArrayList<>();
-    for (Execution e : held) {
+    for (Execution e : held.get()) {
       if (e.isLive()) {
         live.add(e);
       }
@@ -67,11 +70,27 @@ final class Heartbeat implements Periodic.Job {
 
   /** {@code executions} grouped by queue, in the order each queue first appears. */
   static Collection<List<Execution>> byQueue(List<Execution> executions) {
+    if (oneQueue(executions)) {
+      return List.of(executions); // the common case, on every batched ack: no map
+    }
     Map<String, List<Execution>> groups = new LinkedHashMap<>();
     for (Execution e : executions) {
       groups.computeIfAbsent(e.task().queue(), q -> new ArrayList<>()).add(e);
     }
     return groups.values();
+  }
+
+  private static boolean oneQueue(List<Execution> executions) {
+    if (executions.isEmpty()) {
+      return false;
+    }
+    String first = executions.get(0).task().queue();
+    for (Execution e : executions) {
+      if (!first.equals(e.task().queue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Renews one chunk of one queue in one broker call; returns false if the call failed. */
@@ -111,10 +130,6 @@ final class Heartbeat implements Periodic.Job {
   private void lostWhileHeld(Execution e, List<String> lost) {
     if (e.leaseExpiredWhileHeld()) {
       lost.add(e.task().id().value());
-    }
-    if (e.state() == Execution.State.RELEASED) {
-      held.remove(
-          e); // dropped before it started; a running one leaves the held set when its handler ends
     }
   }
 }

@@ -4,14 +4,15 @@ import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,16 @@ final class HeldTasks {
   private final Lifecycle lifecycle;
   private final Map<String, TaskHandler> handlers;
   private final Dispatcher dispatcher;
-  private final Set<Execution> held = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Each slot's {@link Worker.Backlog#claims}: together they list every held execution, among
+   * others no longer held (an execution's state tells which, see {@link Execution#isHeld}). A slot
+   * appends a fetched batch under its list's lock, which only the heartbeat and stop also take, so
+   * the per-task path touches no shared concurrent set.
+   */
+  private final List<List<Execution>> claims = new CopyOnWriteArrayList<>();
+
+  private final Consumer<Execution> ended = this::ended;
   private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
   private final Acks acks;
   private final Object idle = new Object();
@@ -40,45 +50,49 @@ final class HeldTasks {
     this.handlers = Map.copyOf(handlers);
     this.dispatcher =
         new Dispatcher(services.config().concurrency(), services.config().maxDeferred());
-    this.acks = new Acks(services, held, this::signalIfStopping);
+    this.acks = new Acks(services, this::signalIfStopping);
   }
 
   boolean isRunning() {
     return lifecycle.isRunning();
   }
 
-  /**
-   * The live set of held executions, for the heartbeat, which renews them and drops those found
-   * lost.
-   */
-  Set<Execution> executions() {
-    return held;
+  /** A new slot's backlog, whose claims this pool's heartbeat and stop see. */
+  Worker.Backlog newBacklog() {
+    Worker.Backlog backlog = new Worker.Backlog();
+    claims.add(backlog.claims);
+    return backlog;
+  }
+
+  /** The executions held right now (a snapshot), for the heartbeat, which renews them. */
+  List<Execution> executions() {
+    List<Execution> found = new ArrayList<>();
+    for (List<Execution> slot : claims) {
+      synchronized (slot) {
+        for (Execution e : slot) {
+          if (e.isHeld()) {
+            found.add(e);
+          }
+        }
+      }
+    }
+    return found;
   }
 
   /** Tasks held right now. */
   int size() {
-    return held.size();
-  }
-
-  void remove(Execution execution) {
-    held.remove(execution);
+    return executions().size();
   }
 
   /** Held executions whose handler runs right now (a snapshot). */
   int running() {
-    int busy = 0;
-    for (Execution e : held) {
-      if (e.state() == Execution.State.RUNNING) {
-        busy++;
-      }
-    }
-    return busy;
+    return inState(Execution.State.RUNNING).size();
   }
 
   /** Held executions in {@code state} (a snapshot). */
   List<Execution> inState(Execution.State state) {
     List<Execution> found = new ArrayList<>();
-    for (Execution e : held) {
+    for (Execution e : executions()) {
       if (e.state() == state) {
         found.add(e);
       }
@@ -92,19 +106,36 @@ final class HeldTasks {
   }
 
   /**
-   * Wraps a fresh lease for running later and adds it to {@code claimed}; a task of a type nobody
-   * handles is dead-lettered instead.
+   * Wraps the leases of one fetched batch for running later and adds them to the slot's claimed
+   * tasks; a task of a type nobody handles is dead-lettered instead. Called by the slot's thread.
    */
-  void wrap(Lease lease, Queue<Execution> claimed) {
-    TaskHandler handler = handlers.get(lease.task().type());
-    if (handler == null) {
-      deadLetterUnknownType(lease);
+  void wrapAll(List<Lease> leases, Worker.Backlog backlog) {
+    if (leases.isEmpty()) {
       return;
     }
-    Execution execution =
-        new Execution(services, lease, services.clock().instant(), handler, this::ended);
-    held.add(execution);
-    claimed.add(execution);
+    Instant claimedAt = services.clock().instant(); // the reply granting them all arrived now
+    List<Execution> fresh = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      TaskHandler handler = handlers.get(lease.task().type());
+      if (handler == null) {
+        deadLetterUnknownType(lease);
+      } else {
+        fresh.add(new Execution(services, lease, claimedAt, handler, ended));
+      }
+    }
+    synchronized (backlog.claims) {
+      // Executions leave the list here, a batch at a time, not one by one as they end.
+      backlog.claims.removeIf(e -> !e.isHeld());
+      backlog.claims.addAll(fresh);
+    }
+    backlog.claimed.addAll(fresh);
+  }
+
+  /**
+   * Whether {@link #admit} surely runs {@code execution} now: the pool runs, its type has no limit.
+   */
+  boolean admitsAtOnce(Execution execution) {
+    return isRunning() && !dispatcher.limits(execution.type());
   }
 
   /**
@@ -160,9 +191,6 @@ final class HeldTasks {
 
   void handBack(Execution execution, String reason, Duration delay) {
     execution.handBack(reason, delay);
-    if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(execution);
-    }
   }
 
   /**
@@ -181,23 +209,18 @@ final class HeldTasks {
    */
   void handBackUntil(List<Execution> executions, long deadline) {
     for (Execution e : executions) {
-      boolean done =
-          System.nanoTime() - deadline < 0
-              ? e.handBack("shutdown", Duration.ZERO)
-              : e.abandonLease();
-      if (done) {
-        held.remove(e);
+      if (System.nanoTime() - deadline < 0) {
+        e.handBack("shutdown", Duration.ZERO);
+      } else {
+        e.abandonLease();
       }
     }
   }
 
   /** An admitted execution stopped running (finished, timed out or handed back). */
   private void ended(Execution execution) {
-    if (execution.state() != Execution.State.AWAITING_ACK) {
-      held.remove(
-          execution); // a success awaiting its batched ack stays held, so its lease is still
-      // renewed
-    }
+    // A success awaiting its batched ack stays held (its state says so), so its lease is still
+    // renewed.
     Execution next = dispatcher.finish(execution.type());
     if (next != null) {
       next.admitted();

@@ -18,10 +18,10 @@ public final class LoggingTaskEventListener implements TaskEventListener {
   @Override
   public void on(TaskEvent event) {
     Task task = event.task();
-    try (var a = MDC.putCloseable("task_id", task.id().value());
-        var b = MDC.putCloseable("task_type", task.type());
-        var c = MDC.putCloseable("queue", task.queue());
-        var d = MDC.putCloseable("attempt", Integer.toString(task.attempt()))) {
+    try (var a = Restoring.put("task_id", task.id().value());
+        var b = Restoring.put("task_type", task.type());
+        var c = Restoring.put("queue", task.queue());
+        var d = Restoring.put("attempt", Integer.toString(task.attempt()))) {
       if (event instanceof TaskEvent.Enqueued) {
         log.info("enqueued");
       } else if (event instanceof TaskEvent.Started e) {
@@ -62,13 +62,43 @@ public final class LoggingTaskEventListener implements TaskEventListener {
   }
 
   private static void withWorker(String worker, Duration duration, Runnable line) {
-    try (var w = MDC.putCloseable("worker", worker)) {
+    try (var w = Restoring.put("worker", worker)) {
       if (duration == null) {
         line.run();
         return;
       }
-      try (var d = MDC.putCloseable("duration_ms", Long.toString(duration.toMillis()))) {
+      try (var d = Restoring.put("duration_ms", Long.toString(duration.toMillis()))) {
         line.run();
+      }
+    }
+  }
+
+  /**
+   * Puts an MDC key and, when closed, puts back what it held before. Events are emitted on worker
+   * threads whose MDC carries the running task's keys (see TaskMdc): removing them here would strip
+   * them from the lines the handler logs after its Started event.
+   */
+  private static final class Restoring implements AutoCloseable {
+    private final String key;
+    private final String previous;
+
+    private Restoring(String key, String previous) {
+      this.key = key;
+      this.previous = previous;
+    }
+
+    static Restoring put(String key, String value) {
+      Restoring restoring = new Restoring(key, MDC.get(key));
+      MDC.put(key, value);
+      return restoring;
+    }
+
+    @Override
+    public void close() {
+      if (previous == null) {
+        MDC.remove(key);
+      } else {
+        MDC.put(key, previous);
       }
     }
   }

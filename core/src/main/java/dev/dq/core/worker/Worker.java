@@ -38,6 +38,12 @@ final class Worker implements Runnable {
   static final class Backlog {
     final ArrayDeque<Execution> claimed = new ArrayDeque<>();
     final List<Execution> unacked = new ArrayList<>();
+
+    /**
+     * What this slot claimed and may still hold (see {@link HeldTasks#wrapAll}); guarded by its own
+     * lock, since the heartbeat and stop read it.
+     */
+    final List<Execution> claims = new ArrayList<>();
   }
 
   private final HeldTasks tasks;
@@ -85,6 +91,7 @@ final class Worker implements Runnable {
     try (var worker = MDC.putCloseable("worker", Thread.currentThread().getName())) {
       loop();
     } catch (RuntimeException | Error unexpected) {
+      TaskMdc.clear();
       // A bug or a broken broker client, not a handler (handlers' throwables fail their attempt):
       // keep the slot.
       log.error("worker {} failed; a fresh thread takes its slot", slot, unexpected);
@@ -93,6 +100,7 @@ final class Worker implements Runnable {
         replace.accept(this);
       }
     } finally {
+      TaskMdc.clear();
       if (inHandler.get() != TAKEN) {
         tasks.settleBacklog(backlog);
       }
@@ -106,6 +114,7 @@ final class Worker implements Runnable {
         next = admitClaimed();
       }
       if (next == null) {
+        TaskMdc.clear();
         flushAcks();
         if (!fetch()) {
           return;
@@ -113,6 +122,7 @@ final class Worker implements Runnable {
         continue;
       }
       if (Thread.interrupted()) {
+        TaskMdc.clear();
         strayInterrupt(); // aimed at no task of ours: the handler must not see it
       }
       Execution running = next;
@@ -128,6 +138,7 @@ final class Worker implements Runnable {
         return; // stop took the slot while the handler ran
       }
       if (backlog.unacked.size() >= services.config().ackBatch()) {
+        TaskMdc.clear();
         flushAcks();
       }
     }
@@ -171,6 +182,9 @@ final class Worker implements Runnable {
    */
   private Execution admitClaimed() {
     for (Execution e; (e = backlog.claimed.poll()) != null; ) {
+      if (!tasks.admitsAtOnce(e)) {
+        TaskMdc.clear(); // it may be parked or handed back, and logged: not as the last task
+      }
       Execution admitted = tasks.admit(e);
       if (admitted != null) {
         return admitted;
@@ -234,7 +248,7 @@ final class Worker implements Runnable {
         goOn = false; // stop's wake-up arrived as the fetch returned
       }
     }
-    leases.forEach(l -> tasks.wrap(l, backlog.claimed)); // when stopping, run() hands them back
+    tasks.wrapAll(leases, backlog); // when stopping, run() hands them back
     return goOn;
   }
 

@@ -99,7 +99,7 @@ public final class WorkerPool implements AutoCloseable {
     this.heartbeat =
         new Periodic(
             "lease renewal",
-            new Heartbeat(services, tasks.executions()),
+            new Heartbeat(services, tasks::executions),
             services,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             config.leaseTime());
@@ -131,7 +131,7 @@ public final class WorkerPool implements AutoCloseable {
     lifecycle.start();
     WorkerPoolConfig config = services.config();
     for (int slot = 0; slot < config.workers(); slot++) {
-      launch(new Worker(tasks, services, slot, new Worker.Backlog(), this::replace));
+      launch(new Worker(tasks, services, slot, tasks.newBacklog(), this::replace));
     }
     heartbeat.starting();
     reaper.starting();
@@ -262,7 +262,6 @@ public final class WorkerPool implements AutoCloseable {
       } else {
         e.dropGivenUp();
       }
-      tasks.remove(e);
     }
   }
 
