@@ -9,7 +9,7 @@
 #   dq `bench --backend redis --mode process`     vs  `node bench.js process 50 50000`
 #   dq `bench --backend redis --mode latency --workers 8`  vs  `node bench.js latency 2000 10` (inproc_ms)
 #   dq `bench --backend memory --mode process`    (dq in memory vs a ThreadPoolExecutor, same JVM)
-# dq runs at the defaults `dq bench` ships with (100,000 tasks, 8 workers, prefetch 16, batch 1000,
+# dq runs at the defaults `dq bench` ships with (100,000 tasks, 4 workers, prefetch 4: those of `dq run`; batch 1000,
 # 100-byte payloads). Then it prints one table: every run, the medians and the dq/BullMQ ratios.
 # Redis CPU per task: dq's from its own JSON (INFO deltas around each mode; whole life = enqueue +
 # process); BullMQ's from INFO cpu read by this script around its runs (the process run includes its
@@ -193,7 +193,7 @@ row('load (1 min) before dq enqueue', 2, (r) => find(r, 'dq', 'enqueue').load1);
 const dqEnq = row('dq enqueue, tasks/s (batch 1000)', 0, (r) => dqNote(r, 'enqueue', 'tasks_per_second'));
 const bEnq = row('BullMQ addBulk 1000, jobs/s', 0, (r) => bull(r, 'enqueue').jobs_per_s);
 ratio('  dq / BullMQ enqueue', dqEnq, bEnq);
-const dqProc = row('dq process, tasks/s (8 workers, prefetch 16)', 0, (r) => dqNote(r, 'process', 'tasks_per_second'));
+const dqProc = row('dq process, tasks/s (dq run defaults)', 0, (r) => dqNote(r, 'process', 'tasks_per_second'));
 const bProc = row('BullMQ process, concurrency 50, jobs/s', 0, (r) => bull(r, 'process').jobs_per_s);
 ratio('  dq / BullMQ process', dqProc, bProc);
 const dqP50 = row('dq latency p50 ms (8 workers)', 3, (r) => dqNote(r, 'latency', 'latency_p50_ms'));
