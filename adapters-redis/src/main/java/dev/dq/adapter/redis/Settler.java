@@ -46,6 +46,9 @@ final class Settler {
   /** Most leases one ack-batch call settles for the concurrent acks it serves. */
   private static final int MAX_COMBINED_ACK = 1000;
 
+  /** Task ids a failed ack's message names at most. */
+  private static final int IDS_SHOWN = 16;
+
   private final RedisGateway redis;
   private final AtomicLong leaseLost = new AtomicLong();
   private final Nonces nonces = new Nonces();
@@ -104,7 +107,7 @@ final class Settler {
     List<?> reply =
         (List<?>)
             redis.scriptRetryingOnce(
-                "ack " + n + " tasks of " + k.queue(), // the pool's log names them
+                "ack " + n + " tasks of " + k.queue() + " " + idsOf(batch),
                 Script.ACK_BATCH,
                 keys,
                 args);
@@ -116,6 +119,15 @@ final class Settler {
       }
     }
     return lost;
+  }
+
+  /** The ids of up to {@link #IDS_SHOWN} leases, for the message of a failed call. */
+  private static String idsOf(List<Lease> leases) {
+    StringBuilder ids = new StringBuilder("[");
+    for (int i = 0; i < Math.min(leases.size(), IDS_SHOWN); i++) {
+      ids.append(i == 0 ? "" : ", ").append(leases.get(i).task().id().value());
+    }
+    return ids.append(leases.size() > IDS_SHOWN ? ", ...]" : "]").toString();
   }
 
   /**
