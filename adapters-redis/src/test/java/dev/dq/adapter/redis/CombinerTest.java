@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,19 +39,8 @@ final class CombinerTest {
       throws Exception {
     Combiner<Integer, Integer> combiner = new Combiner<>(n -> 1, 10);
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-    CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> first =
-        threads.submit(
-            () ->
-                combiner.submit(
-                    0,
-                    b -> {
-                      inFirst.countDown();
-                      await(release);
-                      return record(batches, b);
-                    }));
-    assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Integer> first = busyUntil(release, combiner, 0, b -> record(batches, b));
     List<Future<Integer>> later = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       int request = i;
@@ -74,18 +64,7 @@ final class CombinerTest {
     Combiner<Integer, Integer> combiner = new Combiner<>(n -> n, 5);
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch inFirst = new CountDownLatch(1);
-    Future<Integer> first =
-        threads.submit(
-            () ->
-                combiner.submit(
-                    1,
-                    b -> {
-                      inFirst.countDown();
-                      await(release);
-                      return record(batches, b);
-                    }));
-    assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Integer> first = busyUntil(release, combiner, 1, b -> record(batches, b));
     List<Future<Integer>> later = new ArrayList<>();
     for (int w : new int[] {3, 3, 2}) {
       later.add(threads.submit(() -> combiner.submit(w, b -> record(batches, b))));
@@ -107,18 +86,7 @@ final class CombinerTest {
   void submit_batchFails_everyRequestInItGetsTheFailure_andTheNextBatchRuns() throws Exception {
     Combiner<Integer, Integer> combiner = new Combiner<>(n -> 1, 10);
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch inFirst = new CountDownLatch(1);
-    Future<Integer> first =
-        threads.submit(
-            () ->
-                combiner.submit(
-                    0,
-                    b -> {
-                      inFirst.countDown();
-                      await(release);
-                      return List.of(0);
-                    }));
-    assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Integer> first = busyUntil(release, combiner, 0, b -> List.of(0));
     List<Future<Integer>> failing = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       int request = i;
@@ -150,6 +118,31 @@ final class CombinerTest {
     assertThatThrownBy(() -> combiner.submit(1, b -> List.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("0 of 1");
+  }
+
+  /**
+   * Submits {@code request} from another thread and returns once its batch runs, which then waits
+   * for {@code release}: the combiner is busy until then.
+   */
+  private Future<Integer> busyUntil(
+      CountDownLatch release,
+      Combiner<Integer, Integer> combiner,
+      int request,
+      Function<List<Integer>, List<Integer>> batch)
+      throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    Future<Integer> first =
+        threads.submit(
+            () ->
+                combiner.submit(
+                    request,
+                    b -> {
+                      running.countDown();
+                      await(release);
+                      return batch.apply(b);
+                    }));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    return first;
   }
 
   private static List<Integer> record(List<List<Integer>> batches, List<Integer> batch) {
