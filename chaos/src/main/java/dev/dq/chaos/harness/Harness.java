@@ -23,8 +23,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /** Runs one scenario from a fresh Redis to its verdict. */
 public final class Harness {
@@ -132,7 +130,8 @@ public final class Harness {
 
   /**
    * Dead letters, and everything else still in the broker: tasks ready, delayed or leased, plus
-   * task bodies that are not a dead letter's (after a drain nothing else may hold one).
+   * task data (fields of the queue's {@code tasks} hash) that is not a dead letter's (after a drain
+   * nothing else may hold any).
    */
   private Leftovers leftovers(Rig rig) {
     try (RedisBroker broker = inspector(rig)) {
@@ -141,27 +140,13 @@ public final class Harness {
       for (DeadLetter d : broker.deadLetterQueue().list(ProducerMain.QUEUE, 0, DEAD_LIST_LIMIT)) {
         dead.add(d.task().id().value());
       }
-      String prefix = RedisKeys.of(ProducerMain.QUEUE).task("");
       Set<String> orphans = new HashSet<>();
-      for (String key : keys(rig, prefix + "*")) {
-        orphans.add(key.substring(prefix.length()));
+      try (Jedis j = rig.redis().admin()) {
+        orphans.addAll(j.hkeys(RedisKeys.of(ProducerMain.QUEUE).tasks()));
       }
       orphans.removeAll(dead);
       return new Leftovers(dead, s.ready() + s.delayed() + s.inFlight() + orphans.size());
     }
-  }
-
-  private static List<String> keys(Rig rig, String pattern) {
-    List<String> keys = new ArrayList<>();
-    try (Jedis j = rig.redis().admin()) {
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = j.scan(cursor, new ScanParams().match(pattern).count(1000));
-        keys.addAll(page.getResult());
-        cursor = page.getCursor();
-      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    }
-    return keys;
   }
 
   private static RedisBroker inspector(Rig rig) {
