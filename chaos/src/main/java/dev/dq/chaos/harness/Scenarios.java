@@ -76,8 +76,8 @@ public final class Scenarios {
     all.add(
         scenario(
             "worker-kill-at-step",
-            "kill -9 of a worker caught by its proxy between claim and load, between handler end"
-                + " and ack, or after Redis ran its claim or ack but before the reply",
+            "kill -9 of a worker caught by its proxy with its claim sent but not yet run, between"
+                + " handler end and ack, or after Redis ran its claim or ack but before the reply",
             Persistence.AOF_ALWAYS,
             true,
             List.of(NetworkFaults.killAtStep()),
