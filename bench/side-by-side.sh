@@ -193,7 +193,10 @@ row('load (1 min) before dq enqueue', 2, (r) => find(r, 'dq', 'enqueue').load1);
 const dqEnq = row('dq enqueue, tasks/s (batch 1000)', 0, (r) => dqNote(r, 'enqueue', 'tasks_per_second'));
 const bEnq = row('BullMQ addBulk 1000, jobs/s', 0, (r) => bull(r, 'enqueue').jobs_per_s);
 ratio('  dq / BullMQ enqueue', dqEnq, bEnq);
-const dqProc = row('dq process, tasks/s (dq run defaults)', 0, (r) => dqNote(r, 'process', 'tasks_per_second'));
+// The settings the process runs used, as dq reported them (DQ_BENCH_WORKERS / DQ_BENCH_PREFETCH may change them).
+const procOf = (key) => { try { return dqNote(1, 'process', key); } catch (e) { return '?'; } };
+const dqProc = row(`dq process, tasks/s (${procOf('workers')} workers, prefetch ${procOf('prefetch')})`, 0,
+  (r) => dqNote(r, 'process', 'tasks_per_second'));
 const bProc = row('BullMQ process, concurrency 50, jobs/s', 0, (r) => bull(r, 'process').jobs_per_s);
 ratio('  dq / BullMQ process', dqProc, bProc);
 const dqP50 = row('dq latency p50 ms (8 workers)', 3, (r) => dqNote(r, 'latency', 'latency_p50_ms'));
