@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The queue-wide side of {@link RedisBroker}: reclaiming expired leases, counts and the list of
@@ -76,16 +74,11 @@ final class Admin {
    */
   private Set<String> keysWithSuffix(RedisKeys k) {
     Set<String> found = new LinkedHashSet<>();
-    ScanParams params = new ScanParams().match(k.pattern()).count(500);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      String at = cursor;
-      ScanResult<String> page =
-          redis.callRetryingOnce(
-              "list the keys of queue " + k.queue(), () -> redis.jedis().scan(at, params));
-      cursor = page.getCursor();
-      page.getResult().stream().filter(k::hasVariableName).forEach(found::add);
-    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    redis.scan(
+        "list the keys of queue " + k.queue(),
+        k.pattern(),
+        500,
+        page -> page.stream().filter(k::hasVariableName).forEach(found::add));
     return found;
   }
 
@@ -137,12 +130,8 @@ final class Admin {
     if (config.cluster()) {
       return -1;
     }
-    String info = redis.call("read memory use", () -> redis.jedis().info("memory"));
-    return info.lines()
-        .filter(line -> line.startsWith("used_memory:"))
-        .mapToLong(line -> Long.parseLong(line.substring("used_memory:".length()).trim()))
-        .findFirst()
-        .orElse(-1);
+    String used = redis.info("read memory use", "memory").get("used_memory");
+    return used == null ? -1 : Long.parseLong(used);
   }
 
   /** The fields of {@code INFO cpu} and {@code INFO commandstats}; empty on a cluster. */
@@ -150,17 +139,8 @@ final class Admin {
     if (config.cluster()) {
       return Map.of();
     }
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (String section : List.of("cpu", "commandstats")) {
-      String info = redis.call("read INFO " + section, () -> redis.jedis().info(section));
-      info.lines()
-          .filter(line -> !line.startsWith("#") && line.indexOf(':') > 0)
-          .forEach(
-              line -> {
-                int colon = line.indexOf(':');
-                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
-              });
-    }
+    Map<String, String> fields = new LinkedHashMap<>(redis.info("read INFO cpu", "cpu"));
+    fields.putAll(redis.info("read INFO commandstats", "commandstats"));
     return fields;
   }
 }

@@ -2,9 +2,12 @@ package dev.dq.adapter.redis;
 
 import java.time.InstantSource;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.Connection;
@@ -12,6 +15,8 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.Pool;
 
 /**
@@ -112,12 +117,40 @@ final class RedisGateway {
    * The {@code redis_version} of the server {@link #jedis()} talks to (the primary, with Sentinel).
    */
   String serverVersion() {
-    String info = call("read the server version", () -> jedis.info("server"));
-    return info.lines()
-        .filter(l -> l.startsWith("redis_version:"))
-        .map(l -> l.substring("redis_version:".length()).strip())
-        .findFirst()
-        .orElse("unknown");
+    return info("read the server version", "server").getOrDefault("redis_version", "unknown");
+  }
+
+  /**
+   * The fields of one {@code INFO} section of the server {@link #jedis()} talks to, by name ({@code
+   * used_memory} = {@code "1048576"}), in the server's order.
+   */
+  Map<String, String> info(String what, String section) {
+    String text = call(what, () -> jedis.info(section));
+    Map<String, String> fields = new LinkedHashMap<>();
+    text.lines()
+        .filter(line -> !line.startsWith("#") && line.indexOf(':') > 0)
+        .forEach(
+            line -> {
+              int colon = line.indexOf(':');
+              fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            });
+    return fields;
+  }
+
+  /**
+   * Walks the keys that match {@code pattern} with SCAN, handing each page to {@code page}; a key
+   * may come twice (SCAN's guarantee). On a cluster the pattern must carry a hash tag, so the scan
+   * goes to the node that owns it.
+   */
+  void scan(String what, String pattern, int count, Consumer<List<String>> page) {
+    ScanParams params = new ScanParams().match(pattern).count(count);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      String at = cursor;
+      ScanResult<String> result = callRetryingOnce(what, () -> jedis.scan(at, params));
+      cursor = result.getCursor();
+      page.accept(result.getResult());
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
   }
 
   /** Like {@link #script}, but tries once more on a fresh connection after a connection failure. */

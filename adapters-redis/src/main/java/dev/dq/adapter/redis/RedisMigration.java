@@ -10,8 +10,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Upgrades a Redis from dq's data model v1 (dq 0.x: one hash {@code dq:{q}:task:<id>} per task) to
@@ -120,45 +118,44 @@ public final class RedisMigration implements AutoCloseable {
 
   private MigrationReport.Queue migrate(RedisKeys k, boolean dryRun) {
     String prefix = k.v1TaskPrefix();
-    ScanParams params = new ScanParams().match(prefix + "*").count(batch);
-    long moved = 0;
-    long conflicts = 0;
+    long[] counts = new long[2]; // moved, conflicts
     List<String> otherTypes = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      String at = cursor;
-      ScanResult<String> page =
-          redis.callRetryingOnce(
-              "scan the task keys of " + k.queue(), () -> jedis.scan(at, params));
-      cursor = page.getCursor();
-      List<String> found = page.getResult();
-      if (dryRun) {
-        // SCAN may return a key twice; a real run moves it once, a dry run must count it once.
-        found = found.stream().filter(seen::add).toList();
-      }
-      if (found.isEmpty()) {
-        continue;
-      }
-      List<String> keys = new ArrayList<>(4 + found.size());
-      keys.addAll(List.of(k.tasks(), k.attempts(), k.failures(), k.dumps()));
-      keys.addAll(found);
-      List<String> args = new ArrayList<>(found.size() + 1);
-      for (String key : found) {
-        args.add(key.substring(prefix.length()));
-      }
-      args.add(dryRun ? "1" : "");
-      // Each key moves as a whole, so running the same page again (after a lost reply) is harmless.
-      List<?> reply =
-          (List<?>)
-              redis.scriptRetryingOnce(
-                  "migrate the task keys of " + k.queue(), Script.MIGRATE, keys, args);
-      moved += (Long) reply.get(0);
-      conflicts += (Long) reply.get(1);
-      for (Object id : reply.subList(3, reply.size())) {
-        otherTypes.add((String) id);
-      }
-    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    redis.scan(
+        "scan the task keys of " + k.queue(),
+        prefix + "*",
+        batch,
+        page -> {
+          List<String> found = page;
+          if (dryRun) {
+            // SCAN may return a key twice; a real run moves it once, a dry run must count it once.
+            found = found.stream().filter(seen::add).toList();
+          }
+          if (found.isEmpty()) {
+            return;
+          }
+          List<String> keys = new ArrayList<>(4 + found.size());
+          keys.addAll(List.of(k.tasks(), k.attempts(), k.failures(), k.dumps()));
+          keys.addAll(found);
+          List<String> args = new ArrayList<>(found.size() + 1);
+          for (String key : found) {
+            args.add(key.substring(prefix.length()));
+          }
+          args.add(dryRun ? "1" : "");
+          // Each key moves as a whole, so running the same page again (after a lost reply) is
+          // harmless.
+          List<?> reply =
+              (List<?>)
+                  redis.scriptRetryingOnce(
+                      "migrate the task keys of " + k.queue(), Script.MIGRATE, keys, args);
+          counts[0] += (Long) reply.get(0);
+          counts[1] += (Long) reply.get(1);
+          for (Object id : reply.subList(3, reply.size())) {
+            otherTypes.add((String) id);
+          }
+        });
+    long moved = counts[0];
+    long conflicts = counts[1];
     if (conflicts > 0) {
       log.warn("queue {}: dropped {} v1 task keys whose id v2 already held", k.queue(), conflicts);
     }
