@@ -5,9 +5,11 @@
 -- KEYS[7] tasks (hash id -> data)  KEYS[8] attempts (hash id -> attempt)  KEYS[9] dead (zset id -> sequence)
 -- KEYS[10] dead-seq (counter)  KEYS[11] failures (hash id -> failure JSON)
 -- KEYS[12] claim:<nonce> (this call's leases, kept for one lease time; the nonce is unique per call)
--- KEYS[13 ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted
+-- KEYS[ARGV[6] ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted (the keys between
+--   KEYS[12] and them belong to features that extend the claim: each documents its own)
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most tasks to lease
 -- ARGV[4] largest acceptable data in bytes  ARGV[5] now ms override ('' = Redis TIME; test hook)
+-- ARGV[6] index in KEYS of the first kept reply to delete
 -- Replies: {'OK', expiry ms, {id1, token1, data1, attempt1 or nil, id2, ...}, {dead id1, reason1, ...}}
 --        | {'EMPTY', ms until the next delayed task is due, or -1}
 -- An id whose data is missing, empty or larger than ARGV[4] is dead-lettered here (failure error_type
@@ -38,7 +40,7 @@ if kept then
   local k = cmsgpack.unpack(kept)
   return {'OK', k[1], with_data(k[2], k[3]), {}}
 end
-for i = 13, #KEYS do redis.call('DEL', KEYS[i]) end
+for i = tonumber(ARGV[6]), #KEYS do redis.call('DEL', KEYS[i]) end
 local now = server_now(ARGV[5])
 
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))

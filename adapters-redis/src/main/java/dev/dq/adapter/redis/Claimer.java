@@ -194,6 +194,7 @@ final class Claimer {
                   keys.deadSeq(),
                   keys.failures(),
                   claimReply));
+      int firstForgotten = claimKeys.size() + 1; // Lua counts from 1
       // The kept replies of earlier claims that arrived: this call deletes them.
       for (int i = 0; i < FORGET_PER_CLAIM; i++) {
         String done = received.poll();
@@ -213,7 +214,8 @@ final class Claimer {
                       Integer.toString(PROMOTE_BATCH),
                       Integer.toString(n),
                       Long.toString(redis.config().maxDataBytes()),
-                      redis.now()));
+                      redis.now(),
+                      Integer.toString(firstForgotten)));
       if ("EMPTY".equals(r.get(0))) {
         return new Raw(0, List.of(), (Long) r.get(1));
       }
