@@ -35,12 +35,14 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
+  private final InMemorySchedules schedules;
   private final AckMemory acks = new AckMemory(); // guarded by store.lock
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
     this.intake = new Intake(store, b.limits);
     this.deadLetters = new InMemoryDeadLetterQueue(store);
+    this.schedules = new InMemorySchedules(store, this);
   }
 
   /**
@@ -61,6 +63,15 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
    */
   public InMemoryDeadLetterQueue deadLetterQueue() {
     return deadLetters;
+  }
+
+  /**
+   * This broker's periodic schedules: their fires enqueue here.
+   *
+   * @return the schedules that share this broker's state
+   */
+  public InMemorySchedules schedules() {
+    return schedules;
   }
 
   @Override
