@@ -124,6 +124,15 @@ public final class RedisBroker implements Broker, QueueAdmin {
   }
 
   /**
+   * The periodic schedules kept in this broker's Redis; their fires enqueue into it.
+   *
+   * @return a view sharing this broker's connections
+   */
+  public RedisSchedules schedules() {
+    return new RedisSchedules(redis);
+  }
+
+  /**
    * The dead-letter queue of the same Redis, with the same capacity and limits.
    *
    * @return the dead-letter queue

@@ -208,6 +208,53 @@ public final class RedisKeys {
   }
 
   /**
+   * Hash: schedule name to its spec (JSON); see {@link RedisSchedules}.
+   *
+   * @return the key
+   */
+  public String cron() {
+    return prefix + "cron";
+  }
+
+  /**
+   * Sorted set: schedule name to the epoch millis of its next tick.
+   *
+   * @return the key
+   */
+  public String cronNext() {
+    return prefix + "cron-next";
+  }
+
+  /**
+   * Hash: schedule name to the id of the task its last fire enqueued (for overlap {@code skip}).
+   *
+   * @return the key
+   */
+  public String cronLive() {
+    return prefix + "cron-live";
+  }
+
+  /**
+   * Set of the names of paused schedules.
+   *
+   * @return the key
+   */
+  public String cronPaused() {
+    return prefix + "cron-paused";
+  }
+
+  /**
+   * List: the newest entries of one schedule's history, {@code "<tick ms> <outcome> <at ms> <task
+   * id>"}, newest first.
+   *
+   * @param name the schedule's name
+   * @return the key
+   */
+  public String cronLog(String name) {
+    return prefix + "cron-log:" + name;
+  }
+
+  /**
    * Prefix of the keys of data model v1 (dq 0.x), one hash per task: {@code dq:{<queue>}:task:}
    * then the task's id. Only {@link RedisMigration} reads them.
    *

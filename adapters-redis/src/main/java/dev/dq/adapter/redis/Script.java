@@ -37,6 +37,9 @@ enum Script {
   DLQ_REQUEUE("dlq-requeue"),
   DLQ_DELETE("dlq-delete"),
   QUEUE_DELETE("queue-delete"),
+  CRON_UPSERT("cron-upsert"),
+  CRON_FIRE("cron-fire", Fragment.NOW),
+  CRON_ADMIN("cron-admin"),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
 
