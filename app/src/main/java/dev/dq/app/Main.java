@@ -7,6 +7,7 @@ import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.EnvironmentDefaults;
 import dev.dq.app.config.Setting;
 import dev.dq.app.config.SettingResolver;
+import dev.dq.app.cron.CronCommand;
 import dev.dq.app.demo.Demo;
 import dev.dq.app.demo.DemoCommand;
 import dev.dq.app.logging.Logging;
@@ -99,6 +100,7 @@ public final class Main {
     cl.addSubcommand("publish", new PublishCommand(root::configure, WIRING::session, in));
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
+    cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("migrate", new MigrateCommand(root::configure, WIRING::migration));
     cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.

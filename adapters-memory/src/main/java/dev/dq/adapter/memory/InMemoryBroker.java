@@ -7,6 +7,7 @@ import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.QueueAdmin;
 import dev.dq.core.port.QueueStats;
+import dev.dq.core.schedule.ScheduleHost;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import dev.dq.core.task.TaskLimits;
@@ -31,7 +32,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
-public final class InMemoryBroker implements Broker, QueueAdmin {
+public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
@@ -70,6 +71,7 @@ public final class InMemoryBroker implements Broker, QueueAdmin {
    *
    * @return the schedules that share this broker's state
    */
+  @Override
   public InMemorySchedules schedules() {
     return schedules;
   }

@@ -10,6 +10,7 @@ import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.QueueAdmin;
 import dev.dq.core.port.QueueStats;
+import dev.dq.core.schedule.ScheduleHost;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.Task;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import redis.clients.jedis.UnifiedJedis;
  * (enqueue and its retries), {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles
  * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
-public final class RedisBroker implements Broker, QueueAdmin {
+public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -128,6 +129,7 @@ public final class RedisBroker implements Broker, QueueAdmin {
    *
    * @return a view sharing this broker's connections
    */
+  @Override
   public RedisSchedules schedules() {
     return new RedisSchedules(redis);
   }

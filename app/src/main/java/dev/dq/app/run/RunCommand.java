@@ -157,6 +157,13 @@ public final class RunCommand implements Callable<Integer> {
               + "default ${DEFAULT-VALUE}).")
   double flakyRate;
 
+  @Option(
+      names = "--no-scheduler",
+      description =
+          "Do not fire the cron schedules of the served queues here (by default every dq run does;"
+              + " each tick is enqueued once however many do).")
+  boolean noScheduler;
+
   /**
    * @param app the shared settings of the root command, resolved (and logging configured) when this
    *     command runs
@@ -172,7 +179,8 @@ public final class RunCommand implements Callable<Integer> {
     AppSettings shared = app.get();
     RunSettings settings = settings();
     var handlers = Handlers.load(Thread.currentThread().getContextClassLoader(), settings);
-    return WorkerProcess.run(wiring.build(shared, settings, handlers), shared, settings, handlers);
+    return WorkerProcess.run(
+        wiring.build(shared, settings, handlers), shared, settings, handlers, !noScheduler);
   }
 
   RunSettings settings() {

@@ -49,6 +49,16 @@ final class WorkerProcess {
       AppSettings app,
       RunSettings settings,
       Map<String, TaskHandler> handlers) {
+    return run(session, app, settings, handlers, true);
+  }
+
+  /** As above; {@code scheduler} false is {@code --no-scheduler}: no cron scheduler runs here. */
+  static int run(
+      WorkerSession session,
+      AppSettings app,
+      RunSettings settings,
+      Map<String, TaskHandler> handlers,
+      boolean scheduler) {
     Broker broker = session.broker();
     DeadLetterQueue deadLetters = session.deadLetters();
     WorkerPool pool = session.pool();
@@ -82,6 +92,9 @@ final class WorkerProcess {
               () -> server.get().close()));
     }
     services.add(new Lifecycle.Service("worker pool", pool::start, () -> stopPool(pool, grace)));
+    if (scheduler) {
+      CronService.of(broker, queues, registry).ifPresent(services::add);
+    }
 
     services.add(
         new Lifecycle.Service(
