@@ -46,8 +46,8 @@ final class ArchitectureTest {
   static final ArchRule hexagon =
       Architectures.onionArchitecture()
           .domainModels("dev.dq.core.task..")
-          .domainServices("dev.dq.core.port..", "dev.dq.core.retry..")
-          .applicationServices("dev.dq.core.worker..")
+          .domainServices("dev.dq.core.port..", "dev.dq.core.retry..", "dev.dq.core.schedule..")
+          .applicationServices("dev.dq.core.worker..", "dev.dq.cron..")
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")
           // app is the composition root: it wires core to one adapter, so it sees both; its own
@@ -88,6 +88,16 @@ final class ArchitectureTest {
               "org.slf4j..",
               "redis.clients..",
               "com.fasterxml.jackson..");
+
+  @ArchTest
+  static final ArchRule the_cron_module_uses_only_core_and_cron_utils =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.cron..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.dq.cron..", "dev.dq.core..", "java..", "org.slf4j..", "com.cronutils..");
 
   @ArchTest
   static final ArchRule only_the_redis_adapter_touches_jedis =

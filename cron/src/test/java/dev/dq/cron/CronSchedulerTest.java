@@ -242,4 +242,39 @@ final class CronSchedulerTest {
     scheduler(Duration.ofSeconds(10)).runOnce();
     assertThat(drainIds()).containsExactlyElementsOf(idsOf(next, 5));
   }
+
+  /** The broker's schedules, but "now" read 5 s ahead: a scheduler whose clock runs fast. */
+  private Schedules aheadBy(Duration skew) {
+    return (Schedules)
+        java.lang.reflect.Proxy.newProxyInstance(
+            Schedules.class.getClassLoader(),
+            new Class<?>[] {Schedules.class},
+            (proxy, method, args) ->
+                method.getName().equals("now")
+                    ? schedules.now().plus(skew)
+                    : method.invoke(schedules, args));
+  }
+
+  @Test
+  void aSchedulerWhoseClockIsAhead_neverFiresEarly_andTheTickFiresOnce() throws Exception {
+    Cron.add(schedules, everySecond(Misfire.ALL));
+    CronScheduler fast =
+        new CronScheduler(
+            aheadBy(Duration.ofSeconds(5)),
+            List.of(QUEUE),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            (s, tick, outcome, lag) ->
+                outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet());
+    clock.advance(Duration.ofMillis(500)); // broker: tick 1 is still 500 ms away
+
+    fast.runOnce();
+
+    assertThat(drainIds()).isEmpty();
+    assertThat(outcomes.get(FireOutcome.EARLY)).hasPositiveValue();
+    clock.advance(Duration.ofMillis(500));
+    fast.runOnce();
+    scheduler(Duration.ofSeconds(10)).runOnce();
+    assertThat(drainIds()).containsExactly("cron:s:" + START.plusSeconds(1).toEpochMilli());
+  }
 }
