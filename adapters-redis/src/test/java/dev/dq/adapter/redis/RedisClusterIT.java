@@ -13,8 +13,10 @@ import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
 import dev.dq.testing.BackgroundCall;
 import dev.dq.testing.BrokerAndDeadLetters;
+import dev.dq.testing.BrokerAndSchedules;
 import dev.dq.testing.BrokerContract;
 import dev.dq.testing.DeadLetterQueueContract;
+import dev.dq.testing.SchedulesContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -71,6 +73,16 @@ final class RedisClusterIT {
       cluster.flushAll();
       RedisBroker broker = cluster.broker(clock, capacityPerQueue);
       return new BrokerAndDeadLetters(broker, broker.deadLetterQueue());
+    }
+  }
+
+  @Nested
+  final class Schedules_onCluster extends SchedulesContract {
+    @Override
+    protected BrokerAndSchedules create(InstantSource clock, int capacityPerQueue) {
+      cluster.flushAll();
+      RedisBroker broker = cluster.broker(clock, capacityPerQueue);
+      return new BrokerAndSchedules(broker, broker.schedules());
     }
   }
 
