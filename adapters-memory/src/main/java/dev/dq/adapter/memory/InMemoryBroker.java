@@ -1,5 +1,9 @@
 package dev.dq.adapter.memory;
 
+import dev.dq.core.limit.Limit;
+import dev.dq.core.limit.LimitTarget;
+import dev.dq.core.limit.LimitedClaims;
+import dev.dq.core.limit.Limits;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.Failure;
@@ -32,12 +36,13 @@ import java.util.Optional;
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
-public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost {
+public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, Limits {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
   private final InMemorySchedules schedules;
   private final AckMemory acks = new AckMemory(); // guarded by store.lock
+  private final LimitGate gate = new LimitGate(); // guarded by store.lock
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
@@ -141,7 +146,16 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost {
       while (true) {
         Instant now = store.clock.instant();
         q.promoteDue(now);
-        List<Lease> taken = leaseReady(q, max, now.plus(leaseTime));
+        Duration untilOpening = null;
+        List<Lease> taken;
+        if (gate.active()) {
+          Instant expiresAt = now.plus(leaseTime);
+          LimitGate.Taken admitted = gate.take(q, max, now, task -> leaseOne(q, task, expiresAt));
+          taken = admitted.leases();
+          untilOpening = admitted.untilOpening();
+        } else {
+          taken = leaseReady(q, max, now.plus(leaseTime));
+        }
         if (!taken.isEmpty()) {
           q.notFull.signalAll();
           return taken;
@@ -155,12 +169,21 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost {
         if (untilDue != null) {
           slice = Math.max(1, Math.min(slice, Store.nanos(untilDue)));
         }
+        if (untilOpening != null) {
+          slice = Math.max(1, Math.min(slice, Store.nanos(untilOpening)));
+        }
         long left = q.notEmpty.awaitNanos(slice);
         remaining -= slice - left;
       }
     } finally {
       store.lock.unlock();
     }
+  }
+
+  private Lease leaseOne(QueueState q, Task task, Instant expiresAt) {
+    InFlight delivery = new InFlight(task, store.nextToken(), expiresAt);
+    q.lease(delivery);
+    return delivery.toLease();
   }
 
   private List<Lease> leaseReady(QueueState q, int max, Instant expiresAt) {
@@ -210,6 +233,7 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost {
         if (delivery != null && delivery.matches(lease) && !delivery.expiredAt(now)) {
           q.forget(task.id());
           acks.remember(lease, now);
+          freedPermit(q);
         } else if (!acks.acked(lease, now)) {
           lost.add(lease);
         }
@@ -306,10 +330,54 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost {
       if (delivery.expiredAt(now)) {
         throw new LeaseLostException("task " + id + ": lease expired at " + delivery.expiresAt());
       }
-      return settlement.apply(q, delivery, now);
+      T result = settlement.apply(q, delivery, now);
+      freedPermit(q);
+      return result;
     } finally {
       store.lock.unlock();
     }
+  }
+
+  /** A settle may have freed a concurrency permit: one waiter of the queue looks again. */
+  private void freedPermit(QueueState q) {
+    if (gate.active()) {
+      q.notEmpty.signal();
+    }
+  }
+
+  /**
+   * Applies to dequeues that start after it returns; a dequeue waiting now sees it within its next
+   * wait slice.
+   */
+  @Override
+  public void setLimit(Limit limit) {
+    Objects.requireNonNull(limit, "limit");
+    store.locked(
+        () -> {
+          gate.set(limit);
+          store.queues().forEach(q -> q.notEmpty.signalAll());
+        });
+  }
+
+  @Override
+  public boolean removeLimit(LimitTarget target) {
+    Objects.requireNonNull(target, "target");
+    return store.locked(
+        () -> {
+          boolean removed = gate.remove(target);
+          store.queues().forEach(q -> q.notEmpty.signalAll());
+          return removed;
+        });
+  }
+
+  @Override
+  public List<Limit> limits() {
+    return store.locked(gate::all);
+  }
+
+  @Override
+  public List<LimitedClaims> limitedClaims() {
+    return store.locked(gate::counts);
   }
 
   @Override

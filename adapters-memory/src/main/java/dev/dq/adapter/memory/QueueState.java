@@ -118,6 +118,11 @@ final class QueueState {
     return ready.pollFirst();
   }
 
+  /** The ready tasks, oldest first; its {@code remove} takes one out (limit admission). */
+  java.util.Iterator<Task> readyIterator() {
+    return ready.iterator();
+  }
+
   /** Time from {@code now} until the next delayed task is due; {@code null} if none is delayed. */
   Duration untilNextDue(Instant now) {
     Delayed next = delayed.peek();
@@ -132,6 +137,10 @@ final class QueueState {
 
   InFlight inFlight(TaskId id) {
     return inFlight.get(id);
+  }
+
+  java.util.Collection<InFlight> deliveries() {
+    return inFlight.values();
   }
 
   int inFlightCount() {
