@@ -5,20 +5,23 @@
 -- KEYS[7] tasks (hash id -> data)  KEYS[8] attempts (hash id -> attempt)  KEYS[9] dead (zset id -> sequence)
 -- KEYS[10] dead-seq (counter)  KEYS[11] failures (hash id -> failure JSON)
 -- KEYS[12] claim:<nonce> (this call's leases, kept for one lease time; the nonce is unique per call)
+-- KEYS[13] .. limits: the keys of global rate and concurrency limits, listed in _limits.lua
 -- KEYS[ARGV[6] ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted (the keys between
 --   KEYS[12] and them belong to features that extend the claim: each documents its own)
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most tasks to lease
 -- ARGV[4] largest acceptable data in bytes  ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- ARGV[6] index in KEYS of the first kept reply to delete
+-- ARGV[7] limits that apply to this queue ('' = none; see _limits.lua)
 -- Replies: {'OK', expiry ms, {id1, token1, data1, attempt1 or nil, id2, ...}, {dead id1, reason1, ...}}
 --        | {'EMPTY', ms until the next delayed task is due, or -1}
+--        | {'LIMITED', ms until the next opening or -1, 'rate' | 'concurrency'} (work waits, a limit holds it back)
 -- An id whose data is missing, empty or larger than ARGV[4] is dead-lettered here (failure error_type
 -- 'dq.undecodable'), so a huge value never travels to the worker; the others are leased. 'OK' with no lease at all
 -- means every id taken was dead-lettered: the caller claims again.
 -- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, with their data,
 -- so none is stranded in active under a token nobody holds.
 -- A constant number of commands per call, whatever n: one LPOP, INCRBY, HMGET, ZADD, HSET for the whole batch.
--- Uses server_now (_now.lua), which Script.java puts in front of this text.
+-- Uses server_now (_now.lua) and limits_* (_limits.lua), which Script.java puts in front of this text.
 local limit = tonumber(ARGV[4])
 
 local function with_data(ids, tokens, expiry)
@@ -49,7 +52,21 @@ if #due > 0 then
   redis.call('RPUSH', KEYS[1], unpack(due))
 end
 
-local popped = redis.call('LPOP', KEYS[1], tonumber(ARGV[3]))
+local function pop_ready(count)
+  return redis.call('LPOP', KEYS[1], count)
+end
+
+local popped
+-- limits: begin (global rate and concurrency limits, _limits.lua; no limit = one EXISTS)
+local limited = limits_wanted()
+if limited then
+  local held
+  popped, held = limits_take(now, tonumber(ARGV[3]), pop_ready)
+  if held then return held end
+else
+  popped = pop_ready(tonumber(ARGV[3]))
+end
+-- limits: end
 -- Promoted tasks this claim does not take get a wake-up each, so that idle workers come for them now.
 local leftover = math.min(#due - (popped and #popped or 0), 64)
 if leftover > 0 then
@@ -127,4 +144,5 @@ end
 redis.call('ZADD', KEYS[3], unpack(scores))
 redis.call('HSET', KEYS[4], unpack(fields))
 redis.call('SET', KEYS[12], cmsgpack.pack({expiry, ids, tokens}), 'PX', tonumber(ARGV[1]))
+if limited then limits_commit(ids, tokens) end -- limits: charge what was leased
 return {'OK', expiry, reply, dead}

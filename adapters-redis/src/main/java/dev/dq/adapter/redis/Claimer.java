@@ -54,10 +54,12 @@ final class Claimer {
   private final AtomicInteger waiters = new AtomicInteger();
   private final Object noWaiters = new Object();
   private final SharedWaits waits;
+  private final RedisLimits limits;
 
-  Claimer(RedisGateway redis, AtomicBoolean closed) {
+  Claimer(RedisGateway redis, AtomicBoolean closed, RedisLimits limits) {
     this.redis = redis;
     this.closed = closed;
+    this.limits = limits;
     this.waits = new SharedWaits(redis, closed);
   }
 
@@ -194,6 +196,8 @@ final class Claimer {
                   keys.deadSeq(),
                   keys.failures(),
                   claimReply));
+      RedisLimits.ClaimPart limited = limits.forClaim(keys); // limits: after KEYS[12]
+      claimKeys.addAll(limited.keys());
       int firstForgotten = claimKeys.size() + 1; // Lua counts from 1
       // The kept replies of earlier claims that arrived: this call deletes them.
       for (int i = 0; i < FORGET_PER_CLAIM; i++) {
@@ -215,7 +219,12 @@ final class Claimer {
                       Integer.toString(n),
                       Long.toString(redis.config().maxDataBytes()),
                       redis.now(),
-                      Integer.toString(firstForgotten)));
+                      Integer.toString(firstForgotten),
+                      limited.arg()));
+      if ("LIMITED".equals(r.get(0))) { // held back by a limit: wait for its opening
+        limits.heldBack(keys.queue(), (String) r.get(2));
+        return new Raw(0, List.of(), (Long) r.get(1));
+      }
       if ("EMPTY".equals(r.get(0))) {
         return new Raw(0, List.of(), (Long) r.get(1));
       }

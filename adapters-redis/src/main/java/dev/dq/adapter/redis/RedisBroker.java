@@ -3,6 +3,10 @@ package dev.dq.adapter.redis;
 import static dev.dq.adapter.redis.Arguments.requireLeaseTime;
 import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
+import dev.dq.core.limit.Limit;
+import dev.dq.core.limit.LimitTarget;
+import dev.dq.core.limit.LimitedClaims;
+import dev.dq.core.limit.Limits;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Failure;
@@ -38,7 +42,7 @@ import redis.clients.jedis.UnifiedJedis;
  * (enqueue and its retries), {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles
  * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
-public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
+public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limits {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -50,12 +54,14 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
   private final Settler settler;
   private final Admin admin;
   private final RedisDeadLetterQueue deadLetters;
+  private final RedisLimits limits;
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.redis = new RedisGateway(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
     this.enqueuer = new Enqueuer(redis, closed);
-    this.claimer = new Claimer(redis, closed);
+    this.limits = new RedisLimits(redis);
+    this.claimer = new Claimer(redis, closed, limits);
     this.settler = new Settler(redis);
     this.admin = new Admin(redis, claimer);
     this.deadLetters = new RedisDeadLetterQueue(redis);
@@ -230,7 +236,9 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
    */
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
-    return settler.ackAll(leases);
+    List<Lease> lost = settler.ackAll(leases);
+    limits.settled(leases);
+    return lost;
   }
 
   /**
@@ -240,6 +248,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
   @Override
   public void ack(Lease lease) {
     settler.ack(lease);
+    limits.settled(List.of(lease));
   }
 
   @Override
@@ -260,16 +269,19 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
   @Override
   public void retryLater(Lease lease, Duration delay) {
     settler.retryLater(lease, delay);
+    limits.settled(List.of(lease));
   }
 
   @Override
   public void release(Lease lease, Duration delay) {
     settler.release(lease, delay);
+    limits.settled(List.of(lease));
   }
 
   @Override
   public void deadLetter(Lease lease, Failure failure) {
     settler.deadLetter(lease, failure);
+    limits.settled(List.of(lease));
   }
 
   @Override
@@ -279,7 +291,9 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
 
   @Override
   public QueueStats stats(String queue) {
-    return admin.stats(queue);
+    QueueStats s = admin.stats(queue);
+    long parked = limits.parked(queue); // held back by a type limit: waiting, so ready
+    return parked == 0 ? s : new QueueStats(queue, s.ready() + parked, s.inFlight(), s.delayed());
   }
 
   @Override
@@ -311,7 +325,38 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost {
    */
   @Override
   public void deleteQueue(String queue) {
+    long parked = limits.parked(queue);
+    if (parked > 0) {
+      throw new IllegalStateException(
+          "queue " + queue + " is not empty: " + parked + " ready, held back by a type limit");
+    }
     admin.deleteQueue(queue);
+  }
+
+  /**
+   * Stored in the hash {@code dq:limits}; this instance applies a change at once, other processes
+   * within {@link RedisLimits#REFRESH}.
+   */
+  @Override
+  public void setLimit(Limit limit) {
+    Objects.requireNonNull(limit, "limit");
+    limits.set(limit);
+  }
+
+  @Override
+  public boolean removeLimit(LimitTarget target) {
+    Objects.requireNonNull(target, "target");
+    return limits.remove(target);
+  }
+
+  @Override
+  public List<Limit> limits() {
+    return limits.all();
+  }
+
+  @Override
+  public List<LimitedClaims> limitedClaims() {
+    return limits.counts();
   }
 
   /**

@@ -23,7 +23,7 @@ enum Script {
    */
   ENQUEUE("enqueue"),
   ENQUEUE_BATCH("enqueue-batch", Fragment.NOW),
-  CLAIM("claim", Fragment.NOW),
+  CLAIM("claim", Fragment.NOW, Fragment.LIMITS),
   ACK("ack", Fragment.NOW, Fragment.LEASE),
   ACK_BATCH("ack-batch", Fragment.NOW),
   EXTEND("extend", Fragment.NOW, Fragment.LEASE),
@@ -40,6 +40,10 @@ enum Script {
   CRON_UPSERT("cron-upsert"),
   CRON_FIRE("cron-fire", Fragment.NOW),
   CRON_ADMIN("cron-admin"),
+  /** Wakes one waiting claim after a settle freed a limit's permit ({@link RedisLimits}). */
+  LIMIT_WAKE("limit-wake"),
+  /** Counts the ids type limits hold back in a queue ({@link RedisLimits}). */
+  LIMIT_PARKED("limit-parked"),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
 
@@ -49,7 +53,9 @@ enum Script {
    */
   enum Fragment {
     NOW("_now"),
-    LEASE("_lease");
+    LEASE("_lease"),
+    /** Global rate and concurrency limits, for the claim ({@link RedisLimits}). */
+    LIMITS("_limits");
 
     private final String source;
 
