@@ -13,6 +13,7 @@ import dev.dq.app.demo.DemoCommand;
 import dev.dq.app.logging.Logging;
 import dev.dq.app.migrate.MigrateCommand;
 import dev.dq.app.ops.DlqCommand;
+import dev.dq.app.ops.LimitCommand;
 import dev.dq.app.ops.PublishCommand;
 import dev.dq.app.ops.StatsCommand;
 import dev.dq.app.run.RunCommand;
@@ -101,6 +102,7 @@ public final class Main {
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
     cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
+    cl.addSubcommand("limit", LimitCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("migrate", new MigrateCommand(root::configure, WIRING::migration));
     cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.

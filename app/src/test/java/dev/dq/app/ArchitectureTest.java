@@ -46,7 +46,8 @@ final class ArchitectureTest {
   static final ArchRule hexagon =
       Architectures.onionArchitecture()
           .domainModels("dev.dq.core.task..")
-          .domainServices("dev.dq.core.port..", "dev.dq.core.retry..", "dev.dq.core.schedule..")
+          .domainServices(
+              "dev.dq.core.port..", "dev.dq.core.limit..", "dev.dq.core.retry..", "dev.dq.core.schedule..")
           .applicationServices("dev.dq.core.worker..", "dev.dq.cron..")
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")

@@ -4,6 +4,7 @@ import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.lifecycle.Lifecycle;
 import dev.dq.app.metrics.BoundedLabels;
+import dev.dq.app.metrics.LimitMetrics;
 import dev.dq.app.metrics.MetricsServer;
 import dev.dq.app.metrics.StateGauges;
 import dev.dq.core.port.Broker;
@@ -73,6 +74,8 @@ final class WorkerProcess {
             new BoundedLabels(Set.copyOf(queues), RunSettings.LABEL_CAP),
             session.clock());
     StateGauges.registerPool(registry, pool, settings.pool().workers());
+    LimitMetrics.register(
+        registry, broker, new BoundedLabels(Set.copyOf(queues), RunSettings.LABEL_CAP));
     JvmMetrics.builder().register(registry);
 
     AtomicReference<MetricsServer> server = new AtomicReference<>();
