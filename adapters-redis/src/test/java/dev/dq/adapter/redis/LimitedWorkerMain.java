@@ -13,9 +13,10 @@ import redis.clients.jedis.RedisClient;
 /**
  * A worker process for {@link LimitedWorkersIT}: the real {@link WorkerPool} on a {@link
  * RedisBroker}, until killed. Prints {@code CLAIM <id> <server ms> <attempt>} for each lease it
- * gets (the claim's Redis server time: expiry minus lease time), {@code BEGIN <id> <running>} when
- * a handler starts ({@code running}: handlers running in every process, counted in a Redis hash id
- * → pid that this one has just joined) and {@code END <id>} before it returns.
+ * gets (the claim's Redis server time: expiry minus lease time), {@code BEGIN <id> <running> <local
+ * ms>} when a handler starts ({@code running}: handlers running in every process, counted in a
+ * Redis hash id → pid that this one has just joined) and {@code END <id> <local ms>} before it
+ * returns.
  *
  * <p>Arguments: redis url, worker threads, prefetch, lease ms, handler sleep ms.
  */

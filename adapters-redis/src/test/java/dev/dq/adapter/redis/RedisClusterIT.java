@@ -66,6 +66,21 @@ final class RedisClusterIT {
     }
   }
 
+  /** Every key a limited claim touches shares its queue's slot, so the limits work on a cluster. */
+  @Nested
+  final class Limits_onCluster extends dev.dq.testing.LimitsContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
+    }
+
+    @Override
+    protected void awaitBlocked(BackgroundCall<?> call) {
+      await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
+    }
+  }
+
   @Nested
   final class DeadLetterQueue_onCluster extends DeadLetterQueueContract {
     @Override
