@@ -47,7 +47,10 @@ final class ArchitectureTest {
       Architectures.onionArchitecture()
           .domainModels("dev.dq.core.task..")
           .domainServices(
-              "dev.dq.core.port..", "dev.dq.core.limit..", "dev.dq.core.retry..", "dev.dq.core.schedule..")
+              "dev.dq.core.port..",
+              "dev.dq.core.limit..",
+              "dev.dq.core.retry..",
+              "dev.dq.core.schedule..")
           .applicationServices("dev.dq.core.worker..", "dev.dq.cron..")
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")
