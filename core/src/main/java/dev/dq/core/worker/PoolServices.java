@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
 /**
  * The services, settings and counters that every part of one pool (workers, executions, heartbeat,
  * reaper, acks) shares: its broker, config, clock, event listener and jitter source, its scheduler
- * (for timeouts), its rate-limited log of broker errors, and its count of abandoned handlers.
+ * (for timeouts), its rate-limited log of broker errors, its count of abandoned handlers, and the
+ * {@link QueueSelection} its slots choose queues by.
  */
 record PoolServices(
     Broker broker,
@@ -18,4 +19,5 @@ record PoolServices(
     RandomGenerator random,
     Scheduler scheduler,
     RateLimitedLog brokerErrors,
-    AtomicLong abandonedHandlers) {}
+    AtomicLong abandonedHandlers,
+    QueueSelection selection) {}

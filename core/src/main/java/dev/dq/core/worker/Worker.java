@@ -51,7 +51,11 @@ final class Worker implements Runnable {
   private final Consumer<Worker> replace;
   private final int slot;
   private final Backlog backlog;
-  private final List<String> queues;
+  private final QueueSelection selection;
+
+  /** This slot's order of the queues for its next claim (see {@link QueueSelection#order}). */
+  private final int[] order;
+
   private final Object fetchLock = new Object();
   private boolean fetching; // guarded by fetchLock
 
@@ -73,7 +77,8 @@ final class Worker implements Runnable {
     this.replace = replace;
     this.slot = slot;
     this.backlog = backlog;
-    this.queues = rotate(services.config().queues(), slot);
+    this.selection = services.selection();
+    this.order = new int[selection.size()];
   }
 
   int slot() {
@@ -127,7 +132,14 @@ final class Worker implements Runnable {
       }
       Execution running = next;
       inHandler.set(running);
-      running.execute(() -> handOver(running), backlog.unacked::add);
+      QueueSelection.Busy busy = selection.started(running.task().queue());
+      running.execute(
+          () -> {
+            busy.end();
+            handOver(running);
+          },
+          backlog.unacked::add);
+      busy.end();
       if (running.state() == Execution.State.TIMED_OUT) {
         handOver(
             running); // the timer's interrupt may still be on its way: this thread takes no more
@@ -205,8 +217,8 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Claims a batch, trying every served queue without waiting before blocking on this slot's own
-   * queue.
+   * Claims a batch, trying every served queue without waiting, in the order of the pool's {@link
+   * QueueSelection}, before blocking on the queue it names.
    *
    * @return false when this worker should end (stopped, or the broker closed)
    */
@@ -221,18 +233,7 @@ final class Worker implements Runnable {
     List<Lease> leases = List.of();
     boolean goOn = true;
     try {
-      for (int i = 0; i < queues.size() && leases.isEmpty(); i++) {
-        boolean last = i == queues.size() - 1;
-        WorkerPoolConfig config = services.config();
-        leases =
-            services
-                .broker()
-                .dequeueBatch(
-                    queues.get(i),
-                    config.prefetch(),
-                    config.leaseTime(),
-                    last ? config.pollWait() : Duration.ZERO);
-      }
+      leases = claim();
     } catch (InterruptedException e) {
       goOn = strayInterrupt(); // stop's wake-up ends the loop; any other interrupt does not
     } catch (BrokerClosedException e) {
@@ -277,14 +278,35 @@ final class Worker implements Runnable {
     }
   }
 
-  private static List<String> rotate(List<String> queues, int by) {
-    int n = queues.size();
-    int start = by % n;
-    var rotated = new ArrayList<String>(n);
-    for (int i = 1; i <= n; i++) {
-      rotated.add(
-          queues.get((start + i) % n)); // own queue (index start) last: that is where it blocks
+  /**
+   * One claim: each queue in turn without waiting, then a wait on the queue to block on (folded
+   * into the last try when that is the same queue, so a pool with one queue makes one call).
+   */
+  private List<Lease> claim() throws InterruptedException {
+    selection.order(slot, order);
+    int blockOn = selection.blockOn(slot);
+    int n = order.length;
+    for (int i = 0; i < n; i++) {
+      boolean wait = i == n - 1 && order[i] == blockOn;
+      List<Lease> leases = dequeue(order[i], wait);
+      selection.found(order[i], !leases.isEmpty());
+      if (!leases.isEmpty() || wait) {
+        return leases;
+      }
     }
-    return List.copyOf(rotated);
+    List<Lease> leases = dequeue(blockOn, true);
+    selection.found(blockOn, !leases.isEmpty());
+    return leases;
+  }
+
+  private List<Lease> dequeue(int queue, boolean wait) throws InterruptedException {
+    WorkerPoolConfig config = services.config();
+    return services
+        .broker()
+        .dequeueBatch(
+            selection.queue(queue),
+            selection.batch(queue, config.prefetch()),
+            config.leaseTime(),
+            wait ? config.pollWait() : Duration.ZERO);
   }
 }

@@ -94,7 +94,8 @@ public final class WorkerPool implements AutoCloseable {
             b.random,
             scheduler,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
-            new AtomicLong());
+            new AtomicLong(),
+            QueueSelection.of(config, b.clock));
     this.tasks = new HeldTasks(services, lifecycle, b.handlers);
     this.heartbeat =
         new Periodic(

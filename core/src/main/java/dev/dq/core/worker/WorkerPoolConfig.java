@@ -37,6 +37,11 @@ import java.util.Optional;
  * @param ackBatch successes a worker acknowledges per broker call; it also flushes whenever it runs
  *     out of claimed tasks, so an ack waits at most for the rest of one prefetched batch (leases
  *     stay renewed meanwhile)
+ * @param weights each served queue's weight (1 unless given): while several queues have work,
+ *     worker slots are busy with each in proportion to its weight, in slot-time (see {@link
+ *     Builder#queue(String, int)})
+ * @param strict serve the queues in the order given, the first one first, instead of by weight (see
+ *     {@link Builder#strict()})
  */
 public record WorkerPoolConfig(
     int workers,
@@ -52,7 +57,9 @@ public record WorkerPoolConfig(
     Duration saturatedRequeueDelay,
     String workerName,
     int prefetch,
-    int ackBatch) {
+    int ackBatch,
+    Map<String, Integer> weights,
+    boolean strict) {
 
   /**
    * Copies the lists and maps; {@link #builder()} checks the values.
@@ -71,11 +78,14 @@ public record WorkerPoolConfig(
    * @param workerName prefix of worker thread names
    * @param prefetch tasks a worker claims per broker call
    * @param ackBatch successes a worker acknowledges per broker call
+   * @param weights each served queue's weight; a queue left out weighs 1
+   * @param strict serve the queues in the order given instead of by weight
    */
   public WorkerPoolConfig {
     queues = List.copyOf(queues);
     timeouts = Map.copyOf(timeouts);
     concurrency = Map.copyOf(concurrency);
+    weights = Map.copyOf(weights);
   }
 
   /**
@@ -101,6 +111,16 @@ public record WorkerPoolConfig(
     return d != null ? Optional.of(d) : defaultTimeout;
   }
 
+  /**
+   * The weight of a served queue.
+   *
+   * @param queue the queue
+   * @return its weight, 1 unless one was given
+   */
+  public int weightOf(String queue) {
+    return weights.getOrDefault(queue, 1);
+  }
+
   /** Builds a {@link WorkerPoolConfig}; each setter checks its value at once. */
   public static final class Builder {
     private int workers = 3;
@@ -117,6 +137,8 @@ public record WorkerPoolConfig(
     private String workerName = "dq-worker";
     private int prefetch = 1;
     private int ackBatch = 1;
+    private final Map<String, Integer> weights = new LinkedHashMap<>();
+    private boolean strict;
 
     private Builder() {}
 
@@ -143,6 +165,46 @@ public record WorkerPoolConfig(
       if (!queues.contains(name)) {
         queues.add(name);
       }
+      return this;
+    }
+
+    /**
+     * Adds a queue to serve with a weight. While several served queues have ready tasks, worker
+     * slots are busy with each (in slot-time, whatever its handlers' speeds) in proportion to its
+     * weight; a queue without work leaves its share to the others, and no queue with work is
+     * starved. A queue added without a weight weighs 1; adding a queue again sets its weight.
+     *
+     * @param queue the queue's name
+     * @param weight at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code weight} is below 1, or {@link #strict()} was set
+     */
+    public Builder queue(String queue, int weight) {
+      String name = Names.check("queue", queue);
+      atLeastOne("weight of queue " + name, weight);
+      if (strict) {
+        throw new IllegalArgumentException(
+            "queue weights and strict order exclude each other: weight of " + name + " given");
+      }
+      queue(name);
+      weights.put(name, weight);
+      return this;
+    }
+
+    /**
+     * Serves the queues in the order they were added: before each claim a worker tries the first
+     * queue, then the next, and so on, so a lower queue's task starts only when every queue before
+     * it was found empty. Excludes weights.
+     *
+     * @return this builder
+     * @throws IllegalArgumentException if a queue was given a weight
+     */
+    public Builder strict() {
+      if (!weights.isEmpty()) {
+        throw new IllegalArgumentException(
+            "queue weights and strict order exclude each other: weights given " + weights);
+      }
+      this.strict = true;
       return this;
     }
 
@@ -318,7 +380,9 @@ public record WorkerPoolConfig(
           saturatedRequeueDelay,
           workerName,
           prefetch,
-          ackBatch);
+          ackBatch,
+          weights,
+          strict);
     }
 
     private static int atLeastOne(String what, int value) {

@@ -63,4 +63,40 @@ final class WorkerPoolConfigTest {
     assertThat(config.timeoutFor("email")).contains(Duration.ofSeconds(30));
     assertThat(config.queues()).isEqualTo(List.of("a", "b"));
   }
+
+  @Test
+  void queue_withWeights_keepsTheOrderAndWeighsUnweightedQueuesOne() {
+    WorkerPoolConfig config =
+        WorkerPoolConfig.builder().queue("critical", 6).queue("default").queue("low", 1).build();
+
+    assertThat(config.queues()).containsExactly("critical", "default", "low");
+    assertThat(config.weightOf("critical")).isEqualTo(6);
+    assertThat(config.weightOf("default")).isEqualTo(1);
+    assertThat(config.strict()).isFalse();
+  }
+
+  @Test
+  void queue_zeroWeight_isRejectedNamingQueueAndValue() {
+    assertThatThrownBy(() -> WorkerPoolConfig.builder().queue("low", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("weight of queue low must be >= 1: 0");
+  }
+
+  @Test
+  void strict_afterAWeight_isRejected() {
+    var builder = WorkerPoolConfig.builder().queue("critical", 6);
+
+    assertThatThrownBy(builder::strict)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exclude each other");
+  }
+
+  @Test
+  void queueWithWeight_afterStrict_isRejected() {
+    var builder = WorkerPoolConfig.builder().queue("critical").strict();
+
+    assertThatThrownBy(() -> builder.queue("low", 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("weight of low given");
+  }
 }
