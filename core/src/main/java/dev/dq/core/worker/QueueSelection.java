@@ -11,16 +11,19 @@ import java.util.List;
  *
  * <p><b>Weighted</b> (the default; every queue weighs 1 unless given a weight): weights share
  * worker <em>slots</em>, not fetch attempts. The policy counts each queue's busy slot-time (from a
- * handler's start to its end, running ones included up to now, on the pool's clock) divided by the
- * queue's weight, its <em>normalized service</em>. A free slot tries the queues from the least
- * served to the most, without waiting, and takes from the first that has work. A queue whose
- * handlers are slow thus gets fewer starts, not more slots: over a run the slots are busy with each
- * queue in proportion to its weight, whatever the handlers' speeds (sidekiq#5741, #1773). A queue
- * with work is never starved: the others' service grows while it waits until it is the least
- * served. A queue found empty keeps no credit for the time it had nothing to do: when it has work
- * again its service is raised to that of the least served queue that kept working, so it takes its
- * share from then on instead of every slot until it caught up. When no queue has work the slot
- * blocks on a queue of its own (slot number modulo queues), so every queue has a waiting slot.
+ * handler's start to its end, on the pool's clock) divided by the queue's weight, its
+ * <em>normalized service</em>. A free slot tries the queues from the least served to the most,
+ * without waiting, and takes from the first that has work. What slots have committed to counts at
+ * once, so that slots freed together do not all pick the same queue: a running handler counts as at
+ * least the queue's typical run (a moving average of its past runs), and a task claimed but not
+ * started yet (a prefetched batch) as one typical run. A queue whose handlers are slow thus gets
+ * fewer starts, not more slots: over a run the slots are busy with each queue in proportion to its
+ * weight, whatever the handlers' speeds (sidekiq#5741, #1773). A queue with work is never starved:
+ * the others' service grows while it waits until it is the least served. A queue found empty keeps
+ * no credit for the time it had nothing to do: when it has work again its service is raised to that
+ * of the least served queue that kept working, so it takes its share from then on instead of every
+ * slot until it caught up. When no queue has work the slot blocks on a queue of its own (slot
+ * number modulo queues), so every queue has a waiting slot.
  *
  * <p><b>Strict</b>: a slot tries the queues in the order given, the first one first, and blocks on
  * the first. It claims a batch ({@link WorkerPoolConfig#prefetch()}) only from the first queue and
@@ -37,6 +40,9 @@ final class QueueSelection {
   }
 
   private static final Busy UNCOUNTED = () -> {};
+
+  /** Weight of the newest run in a queue's typical run. */
+  private static final double SMOOTHING = 0.25;
 
   private final String[] queues;
   private final double[] weights;
@@ -56,8 +62,19 @@ final class QueueSelection {
   /** The last try of this queue found it empty. */
   private final boolean[] idle;
 
+  /** Typical run of each queue's handlers (moving average), 0 until one ended. */
+  private final double[] typical;
+
+  /** Tasks claimed and not started yet, per queue: the sum of the slots' batches. */
+  private final int[] claimed;
+
+  /** Each slot's last claim: its queue and how many of its tasks have not started. */
+  private final int[] slotQueue;
+
+  private final int[] slotClaimed;
+
   private QueueSelection(
-      List<String> queues, double[] weights, boolean strict, InstantSource clock) {
+      List<String> queues, double[] weights, boolean strict, int slots, InstantSource clock) {
     this.queues = queues.toArray(new String[0]);
     this.weights = weights;
     this.strict = strict;
@@ -68,6 +85,10 @@ final class QueueSelection {
     this.running = new int[n];
     this.startSum = new long[n];
     this.idle = new boolean[n];
+    this.typical = new double[n];
+    this.claimed = new int[n];
+    this.slotQueue = new int[slots];
+    this.slotClaimed = new int[slots];
   }
 
   /** The policy of {@code config}'s queues, timed by {@code clock}. */
@@ -77,7 +98,7 @@ final class QueueSelection {
     for (int i = 0; i < weights.length; i++) {
       weights[i] = config.weightOf(queues.get(i));
     }
-    return new QueueSelection(queues, weights, config.strict(), clock);
+    return new QueueSelection(queues, weights, config.strict(), config.workers(), clock);
   }
 
   /** Number of queues. */
@@ -145,21 +166,25 @@ final class QueueSelection {
   }
 
   /**
-   * The result of a try of queue {@code index}: a queue found empty loses the credit it would
-   * otherwise have when it has work again (see the class comment).
+   * The result of {@code slot}'s try of queue {@code index}: it claimed {@code count} tasks, which
+   * count as committed until they start; its earlier claims have all been started or given back. A
+   * queue found empty loses the credit it would otherwise have when it has work again (see the
+   * class comment).
    */
-  void found(int index, boolean work) {
+  void found(int slot, int index, int count) {
     if (!weighted()) {
-      return;
-    }
-    if (!work) {
-      synchronized (this) {
-        idle[index] = true;
-      }
       return;
     }
     long now = nanos(clock.instant());
     synchronized (this) {
+      claimed[slotQueue[slot]] -= slotClaimed[slot];
+      slotQueue[slot] = index;
+      slotClaimed[slot] = count;
+      claimed[index] += count;
+      if (count == 0) {
+        idle[index] = true;
+        return;
+      }
       if (!idle[index]) {
         return;
       }
@@ -193,10 +218,10 @@ final class QueueSelection {
   }
 
   /**
-   * A handler of a task of {@code queue} starts on a slot now: counts its busy time until the
+   * A handler of a task of {@code queue} starts on {@code slot} now: counts its busy time until the
    * returned {@link Busy#end()}. Counts nothing unless {@link #weighted()}.
    */
-  Busy started(String queue) {
+  Busy started(int slot, String queue) {
     if (!weighted()) {
       return UNCOUNTED;
     }
@@ -208,6 +233,10 @@ final class QueueSelection {
     synchronized (this) {
       running[index]++;
       startSum[index] += start;
+      if (slotQueue[slot] == index && slotClaimed[slot] > 0) {
+        slotClaimed[slot]--;
+        claimed[index]--;
+      }
     }
     return new Run(index, start);
   }
@@ -223,8 +252,25 @@ final class QueueSelection {
   }
 
   private double service(int i, long now) {
-    long busy = done[i] + running[i] * now - startSum[i];
-    return Math.max(0, busy) / weights[i];
+    double run = typical(i);
+    double runningFor = Math.max(running[i] * now - startSum[i], running[i] * run);
+    return (done[i] + runningFor + claimed[i] * run) / weights[i];
+  }
+
+  /** The queue's typical run; until one ended, the average of the others' (0 if none known). */
+  private double typical(int i) {
+    if (typical[i] > 0) {
+      return typical[i];
+    }
+    double sum = 0;
+    int known = 0;
+    for (double t : typical) {
+      if (t > 0) {
+        sum += t;
+        known++;
+      }
+    }
+    return known == 0 ? 0 : sum / known;
   }
 
   private int indexOf(String queue) {
@@ -260,9 +306,12 @@ final class QueueSelection {
           return;
         }
         ended = true;
+        long took = Math.max(0, now - start); // a clock set back counts no negative time
         running[index]--;
         startSum[index] -= start;
-        done[index] += Math.max(0, now - start); // a clock set back counts no negative time
+        done[index] += took;
+        typical[index] =
+            typical[index] == 0 ? took : typical[index] + SMOOTHING * (took - typical[index]);
       }
     }
   }

@@ -132,7 +132,7 @@ final class Worker implements Runnable {
       }
       Execution running = next;
       inHandler.set(running);
-      QueueSelection.Busy busy = selection.started(running.task().queue());
+      QueueSelection.Busy busy = selection.started(slot, running.task().queue());
       running.execute(
           () -> {
             busy.end();
@@ -289,13 +289,13 @@ final class Worker implements Runnable {
     for (int i = 0; i < n; i++) {
       boolean wait = i == n - 1 && order[i] == blockOn;
       List<Lease> leases = dequeue(order[i], wait);
-      selection.found(order[i], !leases.isEmpty());
+      selection.found(slot, order[i], leases.size());
       if (!leases.isEmpty() || wait) {
         return leases;
       }
     }
     List<Lease> leases = dequeue(blockOn, true);
-    selection.found(blockOn, !leases.isEmpty());
+    selection.found(slot, blockOn, leases.size());
     return leases;
   }
 

@@ -20,6 +20,7 @@ final class QueueSelectionTest {
   private QueueSelection weighted(int critical, int normal, int low) {
     return QueueSelection.of(
         WorkerPoolConfig.builder()
+            .workers(8)
             .queue("critical", critical)
             .queue("default", normal)
             .queue("low", low)
@@ -81,22 +82,41 @@ final class QueueSelectionTest {
   @Test
   void order_afterService_triesTheQueueFurthestBelowItsShareFirst() {
     QueueSelection selection = weighted(6, 3, 1);
-    QueueSelection.Busy critical = selection.started("critical");
+    QueueSelection.Busy critical = selection.started(0, "critical");
     clock.advance(Duration.ofMillis(60)); // critical 60/6 = 10 while it runs, the others 0
 
     assertThat(order(selection, 0)).containsExactly(1, 2, 0);
 
     critical.end();
-    QueueSelection.Busy normal = selection.started("default");
+    QueueSelection.Busy normal = selection.started(0, "default");
     clock.advance(Duration.ofMillis(60)); // default 60/3 = 20 > critical 10 > low 0
     normal.end();
     assertThat(order(selection, 0)).containsExactly(2, 0, 1);
   }
 
   @Test
+  void order_batchClaimedButNotStarted_countsAsCommittedSoOtherSlotsGoElsewhere() {
+    QueueSelection selection = weighted(1, 1, 1);
+    for (String queue : new String[] {"critical", "default", "low"}) {
+      QueueSelection.Busy run = selection.started(0, queue);
+      clock.advance(Duration.ofMillis(100)); // every queue: 100 ms served, typical run 100 ms
+      run.end();
+    }
+
+    selection.found(1, 2, 4); // slot 1 claimed 4 of low, none started yet
+
+    assertThat(order(selection, 0)[2]).isEqualTo(2);
+    QueueSelection.Busy first = selection.started(1, "low"); // 3 claimed + 1 running, as before
+    assertThat(order(selection, 0)[2]).isEqualTo(2);
+    first.end();
+    selection.found(1, 0, 0); // slot 1 claims again: its old batch is over
+    assertThat(selection.serviceAt(2, clock.instant())).isEqualTo(Duration.ofMillis(100).toNanos());
+  }
+
+  @Test
   void busyEnd_calledTwice_countsTheRunOnce() {
     QueueSelection selection = weighted(1, 1, 1);
-    QueueSelection.Busy run = selection.started("low");
+    QueueSelection.Busy run = selection.started(0, "low");
     clock.advance(Duration.ofMillis(100));
     run.end(); // e.g. the timer gave the slot up
     clock.advance(Duration.ofMillis(100));
@@ -110,7 +130,7 @@ final class QueueSelectionTest {
   void started_oneQueue_countsNothing() {
     QueueSelection single = QueueSelection.of(WorkerPoolConfig.builder().build(), clock);
 
-    single.started("default");
+    single.started(0, "default");
 
     assertThat(single.weighted()).isFalse();
     assertThat(single.running(0)).isZero();
@@ -224,9 +244,9 @@ final class QueueSelectionTest {
           selection.order(slot, order);
           for (int q : order) {
             boolean work = hasWork.test(q, now);
-            selection.found(q, work);
+            selection.found(slot, q, work ? 1 : 0);
             if (work) {
-              running[slot] = selection.started(selection.queue(q));
+              running[slot] = selection.started(slot, selection.queue(q));
               starts[q]++;
               freeAt[slot] = now + durations[q];
               for (long t = now; t < Math.min(horizon, freeAt[slot]); t++) {
