@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param prefetch tasks a worker claims per broker call, and successes it acks per call
  * @param leaseTime how long a delivery is held before another worker may take it; leases of running
  *     tasks are renewed every third of it, so it bounds how soon a dead worker's tasks run again
+ * @param weights the weights given to served queues (the others weigh 1)
+ * @param strict serve the queues in the order given instead of by weight; excludes weights
  */
 public record WorkerSettings(
     int workers,
@@ -26,7 +28,9 @@ public record WorkerSettings(
     Map<String, Duration> timeouts,
     Map<String, Integer> concurrency,
     int prefetch,
-    Duration leaseTime) {
+    Duration leaseTime,
+    Map<String, Integer> weights,
+    boolean strict) {
   /** The lease time of the worker pool's default. */
   public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(8);
 
@@ -54,6 +58,33 @@ public record WorkerSettings(
     }
     timeouts = Map.copyOf(timeouts);
     concurrency = Map.copyOf(concurrency);
+    weights = Map.copyOf(weights);
+    if (strict && !weights.isEmpty()) {
+      throw new IllegalArgumentException("strict order takes no weights: " + weights);
+    }
+  }
+
+  /** Settings whose queues all weigh 1 and are served by weight. */
+  public WorkerSettings(
+      int workers,
+      int maxAttempts,
+      Duration grace,
+      List<String> queues,
+      Map<String, Duration> timeouts,
+      Map<String, Integer> concurrency,
+      int prefetch,
+      Duration leaseTime) {
+    this(
+        workers,
+        maxAttempts,
+        grace,
+        queues,
+        timeouts,
+        concurrency,
+        prefetch,
+        leaseTime,
+        Map.of(),
+        false);
   }
 
   /** The demo's settings: the default queue, no timeouts, no per-type limits. */

@@ -92,15 +92,22 @@ public final class StateGauges {
   }
 
   /**
-   * Registers {@code dq_workers_busy}, {@code dq_workers_idle}, {@code dq_workers_abandoned} and
-   * the health of the pool's periodic work: {@code dq_lease_renewals_failing}, {@code
-   * dq_lease_renewal_failures_total} and {@code dq_reaper_failures_total}.
+   * Registers {@code dq_workers_busy}, {@code dq_worker_slots_busy} (per queue), {@code
+   * dq_workers_idle}, {@code dq_workers_abandoned} and the health of the pool's periodic work:
+   * {@code dq_lease_renewals_failing}, {@code dq_lease_renewal_failures_total} and {@code
+   * dq_reaper_failures_total}.
    */
   public static void registerPool(PrometheusRegistry registry, WorkerPool pool, int workers) {
     GaugeWithCallback.builder()
         .name("dq_workers_busy")
         .help("Worker slots running a handler.")
         .callback(cb -> cb.call(pool.busyWorkers()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("dq_worker_slots_busy")
+        .help("Worker slots running a handler, per queue served (see --queue NAME=WEIGHT).")
+        .labelNames("queue")
+        .callback(cb -> pool.busyWorkersByQueue().forEach((queue, n) -> cb.call(n, queue)))
         .register(registry);
     GaugeWithCallback.builder()
         .name("dq_workers_idle")

@@ -1,6 +1,7 @@
 package dev.dq.app.run;
 
 import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.Durations;
 import dev.dq.app.config.EnvironmentDefaults;
 import dev.dq.app.config.Setting;
@@ -10,6 +11,8 @@ import dev.dq.app.config.WorkerSettings;
 import dev.dq.app.handlers.FlakyHandler;
 import dev.dq.core.task.Task;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Option;
     },
     footerHeading = "%nEnvironment:%n",
     footer = {
-      "  DQ_WORKERS, DQ_QUEUES (comma-separated), DQ_MAX_ATTEMPTS, DQ_TASK_TIMEOUTS (type=dur,...),",
+      "  DQ_WORKERS, DQ_QUEUES (comma-separated NAME[=WEIGHT]), DQ_MAX_ATTEMPTS, DQ_TASK_TIMEOUTS (type=dur,...),",
       "  DQ_CONCURRENCY (type=N,...), DQ_GRACE, DQ_LEASE_TIME, DQ_PREFETCH, DQ_METRICS_PORT, DQ_METRICS_BIND, DQ_FLAKY_RATE",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
@@ -67,14 +70,23 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--queue",
-      paramLabel = "NAME",
+      paramLabel = "NAME[=WEIGHT]",
       converter = Queues.class,
       split = EnvironmentDefaults.ITEMS,
       hideParamSyntax = true,
       defaultValue = Task.DEFAULT_QUEUE,
       description =
-          "Queue to serve; repeatable (env DQ_QUEUES, comma-separated; default: ${DEFAULT-VALUE}).")
-  List<String> queues;
+          "Queue to serve, with an optional weight (default 1): while several queues have work, "
+              + "worker slots are busy with each in proportion to its weight; repeatable (env "
+              + "DQ_QUEUES, comma-separated; default: ${DEFAULT-VALUE}).")
+  List<QueueWeight> queues;
+
+  @Option(
+      names = "--strict",
+      description =
+          "Serve the queues in the order given: a task of a later queue starts only when every "
+              + "earlier queue was found empty. Excludes weights.")
+  boolean strict;
 
   @Option(
       names = "--max-attempts",
@@ -184,16 +196,35 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   RunSettings settings() {
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>();
+    for (QueueWeight q : queues) {
+      if (!names.contains(q.queue())) {
+        names.add(q.queue());
+      }
+      if (q.given()) {
+        weights.put(q.queue(), q.weight()); // a later weight of the same queue wins
+      }
+    }
+    if (strict && !weights.isEmpty()) {
+      // sidekiq#3709: mixing both silently dropped the weights there
+      throw new BadSettingException(
+          "--strict serves queues in the order given and takes no weights; got --queue "
+              + queues.stream().filter(QueueWeight::given).findFirst().orElseThrow()
+              + ": drop the weights or --strict");
+    }
     return new RunSettings(
         new WorkerSettings(
             workers,
             maxAttempts,
             grace,
-            List.copyOf(queues),
+            names,
             Setting.asMap(timeouts),
             Setting.asMap(concurrency),
             prefetch,
-            leaseTime),
+            leaseTime,
+            weights,
+            strict),
         new MetricsSettings(metricsBind, metricsPort),
         flakyRate);
   }
@@ -207,10 +238,13 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** One queue; the variable is a comma-separated list, the default is the option's. */
-  static final class Queues extends Setting<String> {
+  /**
+   * One queue, with an optional weight; the variable is a comma-separated list, the default is the
+   * option's.
+   */
+  static final class Queues extends Setting<QueueWeight> {
     Queues() {
-      super("DQ_QUEUES", null, Rule.queueName("a queue name"));
+      super("DQ_QUEUES", null, QueueWeight.rule());
     }
   }
 

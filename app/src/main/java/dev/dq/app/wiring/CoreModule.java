@@ -64,7 +64,17 @@ final class CoreModule extends AbstractModule {
             .leaseTime(settings.leaseTime())
             .prefetch(settings.prefetch())
             .ackBatch(settings.prefetch());
-    settings.queues().forEach(builder::queue);
+    for (String queue : settings.queues()) {
+      Integer weight = settings.weights().get(queue);
+      if (weight != null) {
+        builder.queue(queue, weight);
+      } else {
+        builder.queue(queue);
+      }
+    }
+    if (settings.strict()) {
+      builder.strict();
+    }
     settings.timeouts().forEach(builder::timeout);
     settings.concurrency().forEach(builder::concurrency);
     return builder.build();

@@ -121,4 +121,44 @@ final class RunCommandTest {
         .startsWith("dq: " + variable)
         .contains('"' + value + '"');
   }
+
+  @Test
+  void run_queueWeights_keepTheOrderAndWeighQueuesWithoutOne1() {
+    RunSettings s =
+        runSettings(
+            Map.of(), "run", "--queue", "critical=6", "--queue", "default=3", "--queue", "low");
+
+    assertThat(s.pool().queues()).containsExactly("critical", "default", "low");
+    assertThat(s.pool().weights()).isEqualTo(Map.of("critical", 6, "default", 3));
+    assertThat(s.pool().strict()).isFalse();
+  }
+
+  @Test
+  void run_queueWeightsInTheVariable_areRead() {
+    RunSettings s = runSettings(Map.of("DQ_QUEUES", "mail:eu=5, low"), "run");
+
+    assertThat(s.pool().queues()).containsExactly("mail:eu", "low");
+    assertThat(s.pool().weights()).isEqualTo(Map.of("mail:eu", 5));
+  }
+
+  @Test
+  void run_strict_servesTheQueuesInTheOrderGiven() {
+    RunSettings s = runSettings(Map.of(), "run", "--strict", "--queue", "b", "--queue", "a");
+
+    assertThat(s.pool().queues()).containsExactly("b", "a");
+    assertThat(s.pool().strict()).isTrue();
+    assertThat(s.pool().weights()).isEmpty();
+  }
+
+  @Test
+  void run_strictWithWeights_exits2WithOneLineNamingTheWeight() {
+    assertThat(cli.execute(Map.of(), "", "run", "--strict", "--queue", "a", "--queue", "b=2"))
+        .isEqualTo(2);
+
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("dq: --strict")
+        .contains("b=2");
+  }
 }

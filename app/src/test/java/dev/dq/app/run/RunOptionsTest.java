@@ -51,13 +51,22 @@ final class RunOptionsTest {
     assertThat(s.pool().concurrency()).isEmpty();
   }
 
+  private static final String QUEUE_RULE =
+      "'a queue name, optionally =WEIGHT with WEIGHT a whole number from 1 to 1000'";
+
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
     "--concurrency, email, 'TYPE=N (1-" + WorkerSettings.MAX_WORKERS + ")'",
     "--concurrency, a b=1, 'TYPE=N (1-" + WorkerSettings.MAX_WORKERS + ")'",
     "--task-timeout, echo=0s, TYPE=DURATION",
     "--flaky-rate, 1.5, a number from 0.0 to 1.0",
-    "--queue, '', a queue name",
+    "--queue, '', " + QUEUE_RULE,
+    "--queue, low=0, " + QUEUE_RULE,
+    "--queue, low=-1, " + QUEUE_RULE,
+    "--queue, low=abc, " + QUEUE_RULE,
+    "--queue, low=, " + QUEUE_RULE,
+    "--queue, =3, " + QUEUE_RULE,
+    "--queue, low=1001, " + QUEUE_RULE,
   })
   void badFlag_exits2WithTheMessageOfTheResolver(String flag, String value, String expected) {
     assertThat(cli.execute(Map.of(), "", "run", flag, value)).isEqualTo(2);

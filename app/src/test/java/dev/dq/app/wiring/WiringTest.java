@@ -88,6 +88,37 @@ final class WiringTest {
   }
 
   @Test
+  void coreModule_givesThePoolTheQueueWeightsAndStrictOrderOfTheSettings() {
+    WorkerPoolConfig weighted = config(List.of("hi", "lo"), Map.of("hi", 6), false);
+    WorkerPoolConfig strict = config(List.of("hi", "lo"), Map.of(), true);
+
+    assertThat(weighted.queues()).containsExactly("hi", "lo");
+    assertThat(weighted.weightOf("hi")).isEqualTo(6);
+    assertThat(weighted.weightOf("lo")).isEqualTo(1);
+    assertThat(weighted.strict()).isFalse();
+    assertThat(strict.strict()).isTrue();
+  }
+
+  private static WorkerPoolConfig config(
+      List<String> queues, Map<String, Integer> weights, boolean strict) {
+    WorkerSettings settings =
+        new WorkerSettings(
+            4,
+            5,
+            Duration.ofSeconds(1),
+            queues,
+            Map.of(),
+            Map.of(),
+            1,
+            Duration.ofSeconds(3),
+            weights,
+            strict);
+    return Wiring.createInjector(
+            new AppSettings("memory", LogFormat.TEXT), new CoreModule(settings))
+        .getInstance(WorkerPoolConfig.class);
+  }
+
+  @Test
   void services_areSingletons() {
     Injector injector = injector();
 

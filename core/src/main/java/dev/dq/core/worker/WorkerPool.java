@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -318,6 +319,23 @@ public final class WorkerPool implements AutoCloseable {
    */
   public int busyWorkers() {
     return tasks.running();
+  }
+
+  /**
+   * Worker slots running a handler right now, per served queue (a snapshot, for gauges): how the
+   * queues share the slots, see {@link WorkerPoolConfig#weights()}.
+   *
+   * @return each served queue's busy slots, in the order served, zeros included
+   */
+  public Map<String, Integer> busyWorkersByQueue() {
+    Map<String, Integer> busy = new LinkedHashMap<>();
+    for (String queue : services.config().queues()) {
+      busy.put(queue, 0);
+    }
+    for (Execution e : tasks.inState(Execution.State.RUNNING)) {
+      busy.merge(e.task().queue(), 1, Integer::sum);
+    }
+    return busy;
   }
 
   /**

@@ -163,6 +163,33 @@ final class WorkerPoolTest {
   }
 
   @Test
+  void busyWorkersByQueue_handlersRunning_countsEachQueuesSlots() throws Exception {
+    h = PoolHarness.onFakeTime();
+    var started = new CountDownLatch(3);
+    var finish = new CountDownLatch(1);
+    h.start(
+        c -> c.workers(4).queue("critical", 6).queue("low", 1).queue("idle"),
+        b ->
+            b.handler(
+                "test",
+                t -> {
+                  started.countDown();
+                  finish.await();
+                }));
+    h.enqueue(aTask("c1").queue("critical").build());
+    h.enqueue(aTask("c2").queue("critical").build());
+    h.enqueue(aTask("l1").queue("low").build());
+    assertThat(started.await(20, SECONDS)).isTrue();
+
+    assertThat(h.pool.busyWorkersByQueue())
+        .containsExactly(
+            java.util.Map.entry("critical", 2),
+            java.util.Map.entry("low", 1),
+            java.util.Map.entry("idle", 0));
+    finish.countDown();
+  }
+
+  @Test
   void stop_calledTwice_isIdempotent() {
     h = PoolHarness.onFakeTime();
     h.start(c -> {}, b -> {});
