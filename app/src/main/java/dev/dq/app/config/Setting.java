@@ -175,6 +175,24 @@ public abstract class Setting<T> implements ITypeConverter<T> {
           });
     }
 
+    /**
+     * A queue name from {@code DQ_QUEUES}, which {@code dq run} shares: a weight it may carry
+     * ({@code critical=6}) is dropped, so one variable serves {@code dq run}, {@code stats} and
+     * {@code migrate}.
+     */
+    public static Rule<String> queueNameMaybeWeighted(String expected) {
+      return new Rule<>(
+          expected,
+          raw -> {
+            int eq = raw.lastIndexOf('=');
+            if (eq >= 0 && Integer.parseInt(raw.substring(eq + 1).trim()) < 1) {
+              return null;
+            }
+            String name = eq < 0 ? raw : raw.substring(0, eq).trim();
+            return SettingResolver.isName(name) ? name : null;
+          });
+    }
+
     /** A queue name (core's naming rule), described as {@code expected}. */
     public static Rule<String> queueName(String expected) {
       return new Rule<>(expected, raw -> SettingResolver.isName(raw) ? raw : null);

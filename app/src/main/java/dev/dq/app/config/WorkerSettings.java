@@ -64,7 +64,18 @@ public record WorkerSettings(
     }
   }
 
-  /** Settings whose queues all weigh 1 and are served by weight. */
+  /**
+   * Settings whose queues all weigh 1 and are served by weight.
+   *
+   * @param workers worker threads
+   * @param maxAttempts attempts per task, the first included
+   * @param grace how long stop waits for running handlers
+   * @param queues queues to serve, at least one
+   * @param timeouts handler time limit per task type
+   * @param concurrency most handlers of one task type at once, per type
+   * @param prefetch tasks a worker claims per broker call
+   * @param leaseTime how long a delivery is held
+   */
   public WorkerSettings(
       int workers,
       int maxAttempts,

@@ -11,7 +11,7 @@ final class MigrateSettings {
   /** One queue to migrate besides the listed ones; the variable is a comma-separated list. */
   static final class Queues extends Setting<String> {
     Queues() {
-      super("DQ_QUEUES", null, Rule.queueName("a queue name"));
+      super("DQ_QUEUES", null, Rule.queueNameMaybeWeighted("a queue name"));
     }
   }
 

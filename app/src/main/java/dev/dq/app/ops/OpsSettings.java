@@ -25,7 +25,7 @@ final class OpsSettings {
   /** One of the queues of stats; the variable is a comma-separated list. */
   static final class Queues extends Setting<String> {
     Queues() {
-      super("DQ_QUEUES", null, Rule.queueName("a queue name"));
+      super("DQ_QUEUES", null, Rule.queueNameMaybeWeighted("a queue name"));
     }
   }
 

@@ -142,6 +142,13 @@ final class OpsSettingsTest {
   }
 
   @Test
+  void stats_queuesVariableWithDqRunsWeights_readsTheNames() {
+    StatsCommand stats = (StatsCommand) parsed(Map.of("DQ_QUEUES", "critical=6, low"), "stats");
+
+    assertThat(stats.queues).containsExactly("critical", "low");
+  }
+
+  @Test
   void help_withBadVariables_isPrintedWithTheRowsDefaults() {
     Map<String, String> env = Map.of("DQ_PUBLISH_TIMEOUT", "1y", "DQ_QUEUE", "a/b");
 
