@@ -160,9 +160,22 @@ final class QueueSelection {
     return strict ? 0 : slot % queues.length;
   }
 
-  /** How many tasks to claim at most from queue {@code index} in one call. */
+  /**
+   * How many tasks to claim at most from queue {@code index} in one call: {@code prefetch}, but one
+   * from a strict order's lower queues, and one from a weighted queue until one of its runs ended
+   * (until then a claimed batch is counted at a guessed typical run, and slots freed together could
+   * each commit a batch of slow tasks to it).
+   */
   int batch(int index, int prefetch) {
-    return strict && index > 0 ? 1 : prefetch;
+    if (strict) {
+      return index > 0 ? 1 : prefetch;
+    }
+    if (weighted()) {
+      synchronized (this) {
+        return typical[index] > 0 ? prefetch : 1;
+      }
+    }
+    return prefetch;
   }
 
   /**

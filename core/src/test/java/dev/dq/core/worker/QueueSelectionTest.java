@@ -61,7 +61,19 @@ final class QueueSelectionTest {
 
     assertThat(strict.batch(0, 8)).isEqualTo(8);
     assertThat(strict.batch(1, 8)).isEqualTo(1);
-    assertThat(weighted(6, 3, 1).batch(2, 8)).isEqualTo(8);
+  }
+
+  @Test
+  void batch_weighted_claimsOneUntilARunOfTheQueueEnded() {
+    QueueSelection selection = weighted(6, 3, 1);
+    assertThat(selection.batch(2, 8)).isEqualTo(1);
+
+    QueueSelection.Busy run = selection.started(0, "low");
+    clock.advance(Duration.ofMillis(200));
+    run.end();
+
+    assertThat(selection.batch(2, 8)).isEqualTo(8);
+    assertThat(selection.batch(0, 8)).isEqualTo(1);
   }
 
   @Test
