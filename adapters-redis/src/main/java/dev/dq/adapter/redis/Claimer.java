@@ -194,6 +194,7 @@ final class Claimer {
                   keys.deadSeq(),
                   keys.failures(),
                   claimReply));
+      claimKeys.addAll(keys.levelBlock()); // KEYS[13 ..]: the priority levels
       int firstForgotten = claimKeys.size() + 1; // Lua counts from 1
       // The kept replies of earlier claims that arrived: this call deletes them.
       for (int i = 0; i < FORGET_PER_CLAIM; i++) {
