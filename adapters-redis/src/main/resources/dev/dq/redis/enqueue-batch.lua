@@ -44,6 +44,7 @@ if ready_count(LEVELS) + redis.call('ZCARD', KEYS[2]) + n > tonumber(ARGV[1]) th
 
 local ready, ready_levels, delayed = {}, {}, {}
 local levels = {}
+local mixed = false -- some task's level is not 5
 for from = 1, n, CHUNK do
   local to = math.min(n, from + CHUNK - 1)
   local fields = {}
@@ -51,22 +52,29 @@ for from = 1, n, CHUNK do
     local b = 5 + 4 * (i - 1)
     fields[#fields + 1] = ARGV[b]
     fields[#fields + 1] = ARGV[b + 1]
-    levels[i] = tonumber(ARGV[b + 3])
+    local level = tonumber(ARGV[b + 3])
+    levels[i] = level
+    if level ~= 5 then mixed = true end
     local due = tonumber(ARGV[b + 2])
     if due ~= nil and due > now then
       delayed[#delayed + 1] = due
       delayed[#delayed + 1] = ARGV[b]
     else
       ready[#ready + 1] = ARGV[b]
-      ready_levels[#ready_levels + 1] = levels[i]
+      ready_levels[#ready_levels + 1] = level
     end
   end
   redis.call('HSET', KEYS[5], unpack(fields))
-  -- Ready ids go in batch order within each level.
-  if #ready > 0 then push_ready(LEVELS, ready, ready_levels, false); ready = {}; ready_levels = {} end
+  -- Ready ids go in batch order within each level; a batch of default tasks goes to `ready` as it is.
+  if #ready > 0 and mixed then
+    push_ready(LEVELS, ready, ready_levels, false)
+  elseif #ready > 0 then
+    redis.call('RPUSH', KEYS[1], unpack(ready))
+  end
+  ready = {}; ready_levels = {}
   if #delayed > 0 then redis.call('ZADD', KEYS[2], unpack(delayed)); delayed = {} end
 end
-record_levels(LEVELS, ids, levels)
+if mixed then record_levels(LEVELS, ids, levels) end
 local wakeups = {}
 for i = 1, math.min(n, 64) do wakeups[i] = '1' end
 redis.call('RPUSH', KEYS[3], unpack(wakeups))
