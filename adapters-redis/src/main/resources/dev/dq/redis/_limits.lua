@@ -4,6 +4,7 @@
 --   KEYS[14] limit:rate (the queue's GCRA theoretical arrival time, ms)
 --   then for the i-th type limit of ARGV[7]: KEYS[12 + 3i] limit:type:<T>:rate, KEYS[13 + 3i] limit:type:<T>:leases
 --   (hash id -> token of the leases taken under it), KEYS[14 + 3i] limit:parked:<T> (list, held-back ids in order)
+-- ARGV[8] the first key of the priority levels' block (_levels.lua, put in front of this fragment)
 -- ARGV[7] '' when no limit can apply to this queue, else JSON {"q": [interval ms, tolerance ms, concurrency] or absent,
 --   "t": [[type, interval ms, tolerance ms, concurrency], ...]}; interval 0 = no rate, concurrency 0 = none.
 -- A parked list of a type no longer in ARGV[7] (its limit was removed) is served first like an open one; its key is
@@ -91,7 +92,7 @@ local function limits_take(now, n, pop)
     end
   end
   if q.left == 0 then
-    if redis.call('LLEN', KEYS[1]) > 0 or redis.call('EXISTS', KEYS[13]) == 1 then
+    if ready_count(tonumber(ARGV[8])) > 0 or redis.call('EXISTS', KEYS[13]) == 1 then
       return false, {'LIMITED', q.wait, q.reason}
     end
     return false, nil

@@ -1,7 +1,7 @@
 #!lua flags=allow-oom
 -- ack-batch: n tasks are done; forget each whose lease is still valid.
--- KEYS[1] active  KEYS[2] leases  KEYS[3] tasks  KEYS[4] attempts
--- KEYS[5 ..] acked:<b> bitmaps (bit token % 8192 of acked:<floor(token / 8192)> is set once that lease is acked)
+-- KEYS[1] active  KEYS[2] leases  KEYS[3] tasks  KEYS[4] attempts  KEYS[5] priorities (hash id -> level)
+-- KEYS[6 ..] acked:<b> bitmaps (bit token % 8192 of acked:<floor(token / 8192)> is set once that lease is acked)
 -- ARGV[1] least ms to remember an ack  ARGV[2] now ms override ('' = Redis TIME; test hook)  ARGV[3] n
 -- ARGV[4 .. 3+n] id_i  ARGV[4+n .. 3+2n] fencing token_i
 -- ARGV[4+2n .. 3+3n] index in KEYS of the acked bitmap of token_i  ARGV[4+3n .. 3+4n] bit of token_i in it
@@ -42,6 +42,7 @@ if #done > 0 then
   redis.call('HDEL', KEYS[2], unpack(done))
   redis.call('HDEL', KEYS[3], unpack(done))
   redis.call('HDEL', KEYS[4], unpack(done))
+  redis.call('HDEL', KEYS[5], unpack(done))
   for key, b in pairs(bits) do
     redis.call('BITFIELD', KEYS[key], unpack(b))
     -- The bitmap goes once its last ack is due to be forgotten, so an idle queue does not keep it.

@@ -1,7 +1,7 @@
 #!lua flags=allow-oom
 -- ack: the task is done; forget it.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] tasks  KEYS[4] attempts
--- KEYS[5] acked (zset call:<nonce> -> ms until which the call is remembered)
+-- KEYS[5] acked (zset call:<nonce> -> ms until which the call is remembered)  KEYS[6] priorities (hash id -> level)
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] nonce of this call  ARGV[4] least ms to remember the ack
 -- ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
@@ -20,6 +20,7 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[6], ARGV[1])
 local keep = math.max(tonumber(ARGV[4]), 3 * (tonumber(exp) - now))
 redis.call('ZADD', KEYS[5], now + keep, call)
 -- The set itself goes once its last entry is due, so an idle queue does not keep its last window of acks.

@@ -1,11 +1,14 @@
 #!lua
--- claim: promote due delayed tasks, then lease up to n of the oldest ready tasks and return their data. Never blocks.
+-- claim: promote due delayed tasks, then lease up to n ready tasks, highest priority level first and oldest first within
+-- a level, and return their data. Never blocks.
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active (zset id -> lease expiry ms)
 -- KEYS[4] leases (hash id -> fencing token)  KEYS[5] token-seq (counter)  KEYS[6] notify (wake-up list)
 -- KEYS[7] tasks (hash id -> data)  KEYS[8] attempts (hash id -> attempt)  KEYS[9] dead (zset id -> sequence)
 -- KEYS[10] dead-seq (counter)  KEYS[11] failures (hash id -> failure JSON)
 -- KEYS[12] claim:<nonce> (this call's leases, kept for one lease time; the nonce is unique per call)
 -- KEYS[13] .. limits: the keys of global rate and concurrency limits, listed in _limits.lua
+-- KEYS[ARGV[8] .. ARGV[8] + 11] the priority levels' block (_levels.lua): levels, priorities, then the ready lists of
+--   levels 0..9 (KEYS[ARGV[8] + 2 + 5] is KEYS[1] again)
 -- KEYS[ARGV[6] ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted (the keys between
 --   KEYS[12] and them belong to features that extend the claim: each documents its own)
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most tasks to lease
@@ -20,9 +23,13 @@
 -- means every id taken was dead-lettered: the caller claims again.
 -- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, with their data,
 -- so none is stranded in active under a token nobody holds.
--- A constant number of commands per call, whatever n: one LPOP, INCRBY, HMGET, ZADD, HSET for the whole batch.
--- Uses server_now (_now.lua) and limits_* (_limits.lua), which Script.java puts in front of this text.
+-- A constant number of commands per call, whatever n: one LPOP per level taken from (one ZRANGE of the levels in use
+-- first), one INCRBY, HMGET, ZADD, HSET for the whole batch. A promotion adds one HMGET of the levels of the due ids
+-- and one RPUSH per level among them.
+-- Uses server_now (_now.lua), the level functions (_levels.lua) and limits_* (_limits.lua), which Script.java puts in
+-- front of this text.
 local limit = tonumber(ARGV[4])
+local LEVELS = tonumber(ARGV[8]) -- the first key of the levels' block
 
 local function with_data(ids, tokens, expiry)
   local out = {}
@@ -49,11 +56,25 @@ local now = server_now(ARGV[5])
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 if #due > 0 then
   redis.call('ZREM', KEYS[2], unpack(due))
-  redis.call('RPUSH', KEYS[1], unpack(due))
+  push_ready(LEVELS, due, levels_of(LEVELS, due), false) -- each to the tail of its own level
 end
 
+-- Up to count ready ids, the highest level first, FIFO within a level, or false when none is ready; a level whose
+-- list gives fewer ids than asked is empty now and leaves `levels`.
 local function pop_ready(count)
-  return redis.call('LPOP', KEYS[1], count)
+  local popped = false
+  for _, p in ipairs(levels_desc(LEVELS)) do
+    local want = count - (popped and #popped or 0)
+    local got = redis.call('LPOP', level_list(LEVELS, p), want)
+    if got and not popped then
+      popped = got
+    elseif got then
+      for _, id in ipairs(got) do popped[#popped + 1] = id end
+    end
+    if p ~= 5 and (not got or #got < want) then redis.call('ZREM', KEYS[LEVELS], p) end
+    if popped and #popped == count then break end
+  end
+  return popped
 end
 
 local popped
@@ -67,15 +88,16 @@ else
   popped = pop_ready(tonumber(ARGV[3]))
 end
 -- limits: end
+popped = popped or {}
 -- Promoted tasks this claim does not take get a wake-up each, so that idle workers come for them now.
-local leftover = math.min(#due - (popped and #popped or 0), 64)
+local leftover = math.min(#due - #popped, 64)
 if leftover > 0 then
   local wakeups = {}
   for i = 1, leftover do wakeups[i] = '1' end
   redis.call('RPUSH', KEYS[6], unpack(wakeups))
   redis.call('LTRIM', KEYS[6], -64, -1)
 end
-if not popped then
+if #popped == 0 then
   local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
   if #nxt == 0 then return {'EMPTY', -1} end
   return {'EMPTY', math.max(0, tonumber(nxt[2]) - now)}

@@ -7,6 +7,10 @@
 -- ARGV[4] capacity (max ready + delayed)  ARGV[5] id of this call ('' = none)
 -- ARGV[6] now ms override ('' = Redis TIME; test hook)  ARGV[7] delay ms after now ('' = none), when ARGV[3] is ''
 -- ARGV[8] how long the proof of this call lives, ms (with KEYS[5] and ARGV[5])
+-- KEYS[6 .. 17] and ARGV[9] (optional, needed for a priority other than 5): KEYS[6] levels (zset of the levels other
+--   than 5 in use)  KEYS[7] priorities (hash id -> level)  KEYS[8 .. 17] the ready lists of levels 0..9 (KEYS[13] is
+--   KEYS[1]); ARGV[9] the task's priority 0..9 ('' or absent = 5). Without them, the capacity check counts the ready
+--   ids of level 5 only.
 -- Replies: 'OK' | 'DUPLICATE' | 'FULL'
 -- A retry of the same call (same call id) after a lost reply answers 'OK', even if a worker ran and acked the task in
 -- between: the proof that the call was applied lives in KEYS[5], apart from the task, for longer than the client
@@ -29,7 +33,20 @@ if proof then
     return 'OK'
   end
 end
-if redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
+local level = 5
+if ARGV[9] and ARGV[9] ~= '' then level = tonumber(ARGV[9]) end
+if not level or level < 0 or level > 9 or level % 1 ~= 0 then
+  return redis.error_reply('priority must be 0..9: ' .. ARGV[9])
+end
+local levels = #KEYS >= 17
+if level ~= 5 and not levels then return redis.error_reply('priority ' .. level .. ' needs KEYS[6 .. 17]') end
+local waiting = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
+if levels then -- the ready ids of the other levels in use count too
+  for _, p in ipairs(redis.call('ZRANGE', KEYS[6], 0, -1)) do
+    if tonumber(p) ~= 5 then waiting = waiting + redis.call('LLEN', KEYS[8 + tonumber(p)]) end
+  end
+end
+if waiting >= tonumber(ARGV[4]) then
   if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return 'DUPLICATE' end
   return 'FULL'
 end
@@ -37,10 +54,14 @@ end
 if redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[2]) == 0 then return 'DUPLICATE' end
 local due = tonumber(ARGV[3])
 if due == nil and ARGV[7] and ARGV[7] ~= '' then due = now + tonumber(ARGV[7]) end
+if level ~= 5 then redis.call('HSET', KEYS[7], ARGV[1], level) end -- delays, retries and reclaims keep it
 if due ~= nil and due > now then
   redis.call('ZADD', KEYS[2], due, ARGV[1])
-else
+elseif level == 5 then
   redis.call('RPUSH', KEYS[1], ARGV[1])
+else
+  redis.call('RPUSH', KEYS[8 + level], ARGV[1])
+  redis.call('ZADD', KEYS[6], level, level)
 end
 redis.call('RPUSH', KEYS[3], '1')
 redis.call('LTRIM', KEYS[3], -64, -1)

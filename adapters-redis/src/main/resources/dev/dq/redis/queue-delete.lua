@@ -2,12 +2,15 @@
 -- KEYS[1] ready  KEYS[2] delayed  KEYS[3] active  KEYS[4] dead  KEYS[5] leases  KEYS[6] token-seq  KEYS[7] notify
 -- KEYS[8] dead-seq  KEYS[9] acked (remembered single acks)  KEYS[10] enqueued (proofs of recent enqueue calls)
 -- KEYS[11] tasks  KEYS[12] attempts  KEYS[13] failures  KEYS[14] dumps
--- KEYS[15 ..] the queue's acked:<b> bitmaps and claim:<nonce> keys the caller found (SCAN)
+-- KEYS[15 .. 26] the priority levels' block (_levels.lua): levels, priorities, the ready lists of levels 0..9
+-- KEYS[27 ..] the queue's acked:<b> bitmaps and claim:<nonce> keys the caller found (SCAN)
 -- Replies: 'OK' | {'NOT_EMPTY', ready, delayed, in flight, dead} (nothing changed)
 -- One the caller missed (written between its SCAN and this call) expires on its own; a new token-seq starts far above
 -- any token an old acked:<b> names.
 -- The caller removes the name from dq:queues afterwards (another cluster slot).
-local ready = redis.call('LLEN', KEYS[1])
+-- Every level's list, whatever `levels` says, so that no ready id is ever deleted with the keys.
+local ready = 0
+for i = 17, 26 do ready = ready + redis.call('LLEN', KEYS[i]) end
 local delayed = redis.call('ZCARD', KEYS[2])
 local active = redis.call('ZCARD', KEYS[3])
 local dead = redis.call('ZCARD', KEYS[4])

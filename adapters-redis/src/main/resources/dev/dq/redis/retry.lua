@@ -1,11 +1,15 @@
 #!lua flags=allow-oom
--- retry: end this delivery and schedule the next attempt after a delay (tail of ready if the delay is 0).
+-- retry: end this delivery and schedule the next attempt after a delay (tail of its level's ready list if the delay is
+-- 0); the task keeps its priority level.
 -- KEYS[1] active  KEYS[2] leases  KEYS[3] attempts (hash id -> attempt)  KEYS[4] ready  KEYS[5] delayed  KEYS[6] notify
+-- KEYS[7 .. 18] the priority levels' block (_levels.lua): levels, priorities, the ready lists of levels 0..9
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] delay ms (from the server's now, so worker clocks do not matter)
 -- ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
 -- Never checks capacity: a task already accepted is never dropped.
--- Uses server_now (_now.lua) and lease_expiry (_lease.lua), which Script.java puts in front of this text.
+-- Uses server_now (_now.lua), lease_expiry (_lease.lua) and the level functions (_levels.lua), which Script.java puts
+-- in front of this text.
+local LEVELS = 7 -- the first key of the levels' block
 local now = server_now(ARGV[#ARGV])
 if not lease_expiry(KEYS[1], KEYS[2], ARGV[1], ARGV[2], now) then return 'LEASE_LOST' end
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -16,7 +20,7 @@ local due = now + delay
 if delay > 0 then
   redis.call('ZADD', KEYS[5], due, ARGV[1])
 else
-  redis.call('RPUSH', KEYS[4], ARGV[1])
+  push_ready(LEVELS, {ARGV[1]}, levels_of(LEVELS, {ARGV[1]}), false)
 end
 redis.call('RPUSH', KEYS[6], '1')
 redis.call('LTRIM', KEYS[6], -64, -1)

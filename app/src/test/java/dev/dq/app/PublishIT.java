@@ -51,6 +51,26 @@ final class PublishIT extends WithRedis {
   }
 
   @Test
+  void publish_priority_taskIsTakenBeforeEarlierDefaultOnes() throws Exception {
+    Dq.Result low = Dq.run(env(), "publish", "--type", "echo", "--count", "2");
+    Dq.Result high = Dq.run(env(), "publish", "--type", "echo", "--priority", "9");
+    Dq.Result bad = Dq.run(env(), "publish", "--type", "echo", "--priority", "10");
+
+    assertThat(low.code()).as("stderr: %s", low.err()).isZero();
+    assertThat(high.code()).as("stderr: %s", high.err()).isZero();
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err().lines()).singleElement().asString().contains("--priority", "10");
+    var lease =
+        broker
+            .dequeue("default", java.time.Duration.ofSeconds(30), java.time.Duration.ZERO)
+            .orElseThrow();
+    assertThat(lease.task().id().value()).isEqualTo(high.out().strip());
+    assertThat(lease.task().priority()).isEqualTo(9);
+    broker.ack(lease);
+    assertThat(broker.stats("default").ready()).isEqualTo(2);
+  }
+
+  @Test
   void publish_oversizedPayloadFile_exits1AndWritesNothing() throws Exception {
     Path big = Dq.tempFile("dq-big", new byte[(1 << 20) + 1]);
 

@@ -5,7 +5,6 @@ import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -38,7 +37,7 @@ final class QueueState {
   /** Signalled when a waiting slot frees, and at close. */
   final Condition notFull;
 
-  private final ArrayDeque<Task> ready = new ArrayDeque<>();
+  private final ReadyLevels ready = new ReadyLevels();
   private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(DUE_ORDER);
   private final Map<TaskId, InFlight> inFlight = new LinkedHashMap<>();
   private final LinkedHashMap<TaskId, DeadLetter> dead = new LinkedHashMap<>();
@@ -80,7 +79,8 @@ final class QueueState {
   }
 
   /**
-   * Puts a task this queue already holds at the tail of ready, or among the delayed if not due yet.
+   * Puts a task this queue already holds at the tail of its level of ready, or among the delayed if
+   * not due yet.
    */
   void schedule(Task task, Instant notBefore, Instant now, long seq) {
     if (notBefore.isAfter(now)) {
@@ -90,19 +90,22 @@ final class QueueState {
     }
   }
 
-  /** Puts a held task at the tail of ready. */
+  /** Puts a held task at the tail of its level of ready. */
   void pushBack(Task task) {
     ready.addLast(task);
   }
 
-  /** Puts a held task at the head of ready: a released task was first in line already. */
+  /**
+   * Puts a held task at the head of its level of ready: a released task was first in line already.
+   */
   void pushFront(Task task) {
     ready.addFirst(task);
   }
 
   /**
-   * Moves every delayed task due at {@code now} to the tail of ready, in due order. @return how
-   * many
+   * Moves every delayed task due at {@code now} to the tail of its level of ready, in due order.
+   *
+   * @return how many
    */
   int promoteDue(Instant now) {
     int moved = 0;
@@ -113,9 +116,9 @@ final class QueueState {
     return moved;
   }
 
-  /** The head of ready, or null. */
+  /** The head of the highest level of ready that has a task, or null. */
   Task pollReady() {
-    return ready.pollFirst();
+    return ready.poll();
   }
 
   /** The ready tasks, oldest first; its {@code remove} takes one out (limit admission). */

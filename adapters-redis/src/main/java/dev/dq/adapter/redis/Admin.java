@@ -35,7 +35,7 @@ final class Admin {
     int total = 0;
     for (String queue : redis.queues()) {
       RedisKeys k = RedisKeys.of(queue);
-      List<String> keys = List.of(k.active(), k.leases(), k.ready(), k.wakeups());
+      List<String> keys = Settler.withLevels(k, k.active(), k.leases(), k.ready(), k.wakeups());
       int n;
       do {
         Object reply =
@@ -61,7 +61,7 @@ final class Admin {
             redis.scriptRetryingOnce(
                 "stats of " + queue,
                 Script.STATS,
-                List.of(k.ready(), k.active(), k.delayed()),
+                Settler.withLevels(k, k.ready(), k.active(), k.delayed()),
                 List.of(redis.now()));
     return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
   }
@@ -106,6 +106,7 @@ final class Admin {
                 k.attempts(),
                 k.failures(),
                 k.dumps()));
+    keys.addAll(k.levelBlock()); // KEYS[15 .. 26]
     keys.addAll(keysWithSuffix(k)); // acked:<b> bitmaps, kept claim replies
     Object reply =
         redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE, keys, List.of());

@@ -198,6 +198,8 @@ final class Claimer {
                   claimReply));
       RedisLimits.ClaimPart limited = limits.forClaim(keys); // limits: after KEYS[12]
       claimKeys.addAll(limited.keys());
+      int levels = claimKeys.size() + 1; // the priority levels' block, after the limits' keys
+      claimKeys.addAll(keys.levelBlock());
       int firstForgotten = claimKeys.size() + 1; // Lua counts from 1
       // The kept replies of earlier claims that arrived: this call deletes them.
       for (int i = 0; i < FORGET_PER_CLAIM; i++) {
@@ -220,7 +222,8 @@ final class Claimer {
                       Long.toString(redis.config().maxDataBytes()),
                       redis.now(),
                       Integer.toString(firstForgotten),
-                      limited.arg()));
+                      limited.arg(),
+                      Integer.toString(levels)));
       if ("LIMITED".equals(r.get(0))) { // held back by a limit: wait for its opening
         limits.heldBack(keys.queue(), (String) r.get(2));
         return new Raw(0, List.of(), (Long) r.get(1));

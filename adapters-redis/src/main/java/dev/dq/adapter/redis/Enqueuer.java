@@ -72,7 +72,9 @@ final class Enqueuer {
     redis.register(task.queue());
     String data = redis.codec().encode(task);
     List<String> keyList =
-        List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.tasks(), keys.enqueued());
+        new ArrayList<>(
+            List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.tasks(), keys.enqueued()));
+    keyList.addAll(keys.levelBlock());
     String call = UUID.randomUUID().toString();
     String what = "enqueue task " + task.id();
     untilAccepted(
@@ -93,7 +95,8 @@ final class Enqueuer {
                     call,
                     redis.now(),
                     delay,
-                    proofMillis(timeout))));
+                    proofMillis(timeout),
+                    Integer.toString(task.priority()))));
   }
 
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
@@ -129,8 +132,10 @@ final class Enqueuer {
     durable.checkServer();
     redis.register(queue);
     List<String> keyList =
-        List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.enqueued(), keys.tasks());
-    List<String> args = new ArrayList<>(tasks.size() * 3 + 4);
+        new ArrayList<>(
+            List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.enqueued(), keys.tasks()));
+    keyList.addAll(keys.levelBlock());
+    List<String> args = new ArrayList<>(tasks.size() * 4 + 4);
     args.add(Integer.toString(config.capacityPerQueue()));
     args.add(""); // now, filled per call
     args.add(UUID.randomUUID().toString()); // the call's id, the same on every retry
@@ -139,6 +144,7 @@ final class Enqueuer {
       args.add(t.id().value());
       args.add(redis.codec().encode(t));
       args.add("");
+      args.add(Integer.toString(t.priority()));
     }
     String what = "enqueue batch of " + tasks.size() + " tasks";
     untilAccepted(

@@ -63,12 +63,13 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
         redis.scriptRetryingOnce(
             "add dead letter " + id,
             Script.DLQ_ADD,
-            List.of(k.tasks(), k.attempts(), k.failures(), k.dead(), k.deadSeq()),
+            List.of(k.tasks(), k.attempts(), k.failures(), k.dead(), k.deadSeq(), k.priorities()),
             List.of(
                 id,
                 redis.codec().encode(task),
                 Integer.toString(task.attempt()),
-                redis.codec().encodeFailure(entry.failure())));
+                redis.codec().encodeFailure(entry.failure()),
+                Integer.toString(task.priority())));
     if ("DUPLICATE".equals(reply)) {
       throw new DuplicateTaskException(
           "task "
@@ -202,7 +203,8 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     return redis.scriptRetryingOnce(
         "requeue dead letter " + id,
         Script.DLQ_REQUEUE,
-        List.of(k.dead(), k.failures(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
+        Settler.withLevels(
+            k, k.dead(), k.failures(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Integer.toString(redis.config().capacityPerQueue()), bound));
   }
 
@@ -226,7 +228,8 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   }
 
   private long deleteAll(RedisKeys k, List<String> ids, String bound) {
-    List<String> keys = List.of(k.dead(), k.tasks(), k.attempts(), k.failures(), k.dumps());
+    List<String> keys =
+        List.of(k.dead(), k.tasks(), k.attempts(), k.failures(), k.dumps(), k.priorities());
     List<String> args = new ArrayList<>(ids.size() + 1);
     args.add(bound);
     args.addAll(ids);

@@ -1,6 +1,9 @@
 package dev.dq.adapter.redis;
 
 import dev.dq.core.task.Names;
+import dev.dq.core.task.Task;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every Redis key of one queue. All share the prefix {@code dq:{<queue>}:}, whose hash tag keeps a
@@ -25,10 +28,18 @@ public final class RedisKeys {
 
   private final String queue;
   private final String prefix;
+  private final List<String> levelBlock;
 
   private RedisKeys(String queue) {
     this.queue = Names.check("queue", queue);
     this.prefix = "dq:{" + queue + "}:";
+    List<String> block = new ArrayList<>(Task.MAX_PRIORITY + 3);
+    block.add(levels());
+    block.add(priorities());
+    for (int p = Task.MIN_PRIORITY; p <= Task.MAX_PRIORITY; p++) {
+      block.add(ready(p));
+    }
+    this.levelBlock = List.copyOf(block);
   }
 
   /**
@@ -58,6 +69,51 @@ public final class RedisKeys {
    */
   public String ready() {
     return prefix + "ready";
+  }
+
+  /**
+   * List of the ids ready now at priority level {@code priority}, oldest at the head: {@link
+   * #ready()} itself for the default level {@value Task#DEFAULT_PRIORITY}, {@code ready:<p>} for
+   * the others.
+   *
+   * @param priority the level, {@value Task#MIN_PRIORITY}..{@value Task#MAX_PRIORITY}
+   * @return the key
+   * @throws dev.dq.core.task.InvalidTaskException if {@code priority} is outside the range
+   */
+  public String ready(int priority) {
+    Task.checkPriority(priority);
+    return priority == Task.DEFAULT_PRIORITY ? ready() : prefix + "ready:" + priority;
+  }
+
+  /**
+   * Sorted set of the priority levels other than the default whose ready list may hold ids (member
+   * and score: the level), so that a claim looks only at the levels in use.
+   *
+   * @return the key
+   */
+  public String levels() {
+    return prefix + "levels";
+  }
+
+  /**
+   * Hash: task id to its priority level, for the held tasks of a level other than the default; the
+   * level a delayed, retried, released, reclaimed or requeued task goes back to.
+   *
+   * @return the key
+   */
+  public String priorities() {
+    return prefix + "priorities";
+  }
+
+  /**
+   * The block of keys the scripts that make tasks ready or count them take ({@code _levels.lua}):
+   * {@link #levels()}, {@link #priorities()}, then {@link #ready(int)} of each level from {@value
+   * Task#MIN_PRIORITY} to {@value Task#MAX_PRIORITY}.
+   *
+   * @return the 12 keys, in that order
+   */
+  public List<String> levelBlock() {
+    return levelBlock;
   }
 
   /**

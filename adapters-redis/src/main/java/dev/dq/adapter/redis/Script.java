@@ -22,19 +22,19 @@ enum Script {
    * Self-contained: docs/redis-data-model.md runs this file by hand with {@code redis-cli --eval}.
    */
   ENQUEUE("enqueue"),
-  ENQUEUE_BATCH("enqueue-batch", Fragment.NOW),
-  CLAIM("claim", Fragment.NOW, Fragment.LIMITS),
+  ENQUEUE_BATCH("enqueue-batch", Fragment.NOW, Fragment.LEVELS),
+  CLAIM("claim", Fragment.NOW, Fragment.LEVELS, Fragment.LIMITS),
   ACK("ack", Fragment.NOW, Fragment.LEASE),
   ACK_BATCH("ack-batch", Fragment.NOW),
   EXTEND("extend", Fragment.NOW, Fragment.LEASE),
   EXTEND_BATCH("extend-batch", Fragment.NOW),
-  RETRY("retry", Fragment.NOW, Fragment.LEASE),
-  RELEASE("release", Fragment.NOW, Fragment.LEASE),
+  RETRY("retry", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS),
+  RELEASE("release", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS),
   DEAD_LETTER("dead-letter", Fragment.NOW, Fragment.LEASE),
-  RECLAIM("reclaim", Fragment.NOW),
-  STATS("stats", Fragment.NOW),
+  RECLAIM("reclaim", Fragment.NOW, Fragment.LEVELS),
+  STATS("stats", Fragment.NOW, Fragment.LEVELS),
   DLQ_ADD("dlq-add"),
-  DLQ_REQUEUE("dlq-requeue"),
+  DLQ_REQUEUE("dlq-requeue", Fragment.LEVELS),
   DLQ_DELETE("dlq-delete"),
   QUEUE_DELETE("queue-delete"),
   CRON_UPSERT("cron-upsert"),
@@ -49,11 +49,13 @@ enum Script {
 
   /**
    * Lua written once and put in front of the scripts that use it: the server-time read ({@code
-   * server_now}) and the fencing rule ({@code lease_expiry}). Each defines one local function.
+   * server_now}), the fencing rule ({@code lease_expiry}) and the priority levels' ready lists
+   * ({@code levels_desc}, {@code push_ready}, ...). Each defines local functions.
    */
   enum Fragment {
     NOW("_now"),
     LEASE("_lease"),
+    LEVELS("_levels"),
     /** Global rate and concurrency limits, for the claim ({@link RedisLimits}). */
     LIMITS("_limits");
 

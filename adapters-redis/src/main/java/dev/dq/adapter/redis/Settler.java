@@ -98,7 +98,8 @@ final class Settler {
 
   private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
     int n = batch.size();
-    List<String> keys = new ArrayList<>(List.of(k.active(), k.leases(), k.tasks(), k.attempts()));
+    List<String> keys =
+        new ArrayList<>(List.of(k.active(), k.leases(), k.tasks(), k.attempts(), k.priorities()));
     List<String> args = new ArrayList<>(4 * n + 3);
     args.add(Long.toString(ACK_MEMORY_MIN_MS));
     args.add(redis.now());
@@ -160,7 +161,7 @@ final class Settler {
         "ack",
         lease,
         Script.ACK,
-        List.of(k.active(), k.leases(), k.tasks(), k.attempts(), k.acked()),
+        List.of(k.active(), k.leases(), k.tasks(), k.attempts(), k.acked(), k.priorities()),
         List.of(
             id,
             Long.toString(lease.token()),
@@ -252,7 +253,7 @@ final class Settler {
         "retry",
         lease,
         Script.RETRY,
-        List.of(k.active(), k.leases(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
+        withLevels(k, k.active(), k.leases(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
         List.of(
             id,
             Long.toString(lease.token()),
@@ -270,7 +271,7 @@ final class Settler {
         "release",
         lease,
         Script.RELEASE,
-        List.of(k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
+        withLevels(k, k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
         List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), redis.now()),
         () -> false);
   }
@@ -332,6 +333,14 @@ final class Settler {
             + ") is no longer valid; "
             + what
             + " changed nothing");
+  }
+
+  /** {@code keys}, then the priority levels' block of {@code k} (see {@code _levels.lua}). */
+  static List<String> withLevels(RedisKeys k, String... keys) {
+    List<String> all = new ArrayList<>(keys.length + k.levelBlock().size());
+    all.addAll(List.of(keys));
+    all.addAll(k.levelBlock());
+    return all;
   }
 
   private static RedisKeys keysOf(Lease lease) {

@@ -22,6 +22,10 @@ import java.util.Map;
  * {"v":1,"id":"..","queue":"..","type":"..","payload_b64":"..","headers":{"k":"v"},"created_at_ms":0,"attempt":1}
  * </pre>
  *
+ * <p>plus {@code "priority":N} when the task's priority is not the default {@value
+ * Task#DEFAULT_PRIORITY}, so that data written before priorities existed, and producers that know
+ * nothing of them, stay valid.
+ *
  * <p>Decoding reads a JSON tree and picks known fields by name: no polymorphic typing, no class
  * name from Redis, no Java serialization. Unknown fields are ignored so that v1 writers may add
  * some. Anything else that is wrong throws {@link UndecodableTaskException} with a reason fit for
@@ -48,6 +52,9 @@ final class TaskCodec {
     task.headers().forEach(headers::put);
     n.put("created_at_ms", task.createdAt().toEpochMilli());
     n.put("attempt", task.attempt());
+    if (task.priority() != Task.DEFAULT_PRIORITY) {
+      n.put("priority", task.priority());
+    }
     return n.toString();
   }
 
@@ -97,7 +104,8 @@ final class TaskCodec {
               Payload.of(payload),
               headers(n),
               Instant.ofEpochMilli(longField(n, "created_at_ms")),
-              attempt);
+              attempt,
+              priority(n));
       limits.check(task);
       return task;
     } catch (InvalidTaskException e) {
@@ -145,6 +153,19 @@ final class TaskCodec {
       out.put(e.getKey(), e.getValue().textValue());
     }
     return out;
+  }
+
+  /** The optional {@code priority}: absent means the default. */
+  private static int priority(JsonNode n) {
+    JsonNode f = n.get("priority");
+    if (f == null) {
+      return Task.DEFAULT_PRIORITY;
+    }
+    if (!f.isInt()) {
+      throw new UndecodableTaskException(
+          "field priority is not an int: " + abbreviate(f.toString()));
+    }
+    return f.intValue(); // out of range: the Task constructor says so
   }
 
   private static String text(JsonNode n, String field) {

@@ -75,6 +75,57 @@ final class HandWrittenTaskIT {
   }
 
   @Test
+  void priorityByHand_plainCommandsAndEnqueueScript_takenBeforeDefaultTasks() throws Exception {
+    RedisClient raw = redis.admin();
+    raw.sadd("dq:queues", "default");
+    raw.hset("dq:{default}:tasks", "hand-0", DATA.replace("hand-1", "hand-0"));
+    raw.rpush("dq:{default}:ready", "hand-0");
+    String urgent =
+        DATA.replace("hand-1", "hand-8").replace("\"attempt\":1}", "\"attempt\":1,\"priority\":8}");
+    try (AbstractTransaction tx = raw.multi()) {
+      tx.hset("dq:{default}:tasks", "hand-8", urgent);
+      tx.hset("dq:{default}:priorities", "hand-8", "8");
+      tx.rpush("dq:{default}:ready:8", "hand-8");
+      tx.zadd("dq:{default}:levels", 8, "8");
+      tx.rpush("dq:{default}:notify", "1");
+      tx.exec();
+    }
+    List<String> keys =
+        new java.util.ArrayList<>(
+            List.of(
+                "dq:{default}:ready",
+                "dq:{default}:delayed",
+                "dq:{default}:notify",
+                "dq:{default}:tasks",
+                "dq:{default}:enqueued",
+                "dq:{default}:levels",
+                "dq:{default}:priorities"));
+    for (int p = 0; p <= 9; p++) {
+      keys.add(p == 5 ? "dq:{default}:ready" : "dq:{default}:ready:" + p);
+    }
+    String top =
+        DATA.replace("hand-1", "hand-9").replace("\"attempt\":1}", "\"attempt\":1,\"priority\":9}");
+    Object reply =
+        raw.eval(
+            script("enqueue"), keys, List.of("hand-9", top, "", "100000", "", "", "", "", "9"));
+    assertThat(reply).isEqualTo("OK");
+
+    try (RedisBroker broker = redis.broker(100)) {
+      List<Lease> taken = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        taken.add(
+            broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow());
+      }
+
+      assertThat(taken)
+          .extracting(l -> l.task().id().value() + "@" + l.task().priority())
+          .containsExactly("hand-9@9", "hand-8@8", "hand-0@5");
+      broker.ackAll(taken);
+      assertThat(raw.exists("dq:{default}:priorities")).isFalse();
+    }
+  }
+
+  @Test
   void delayedByHand_isDeliveredWhenDue() throws Exception {
     RedisClient raw = redis.admin();
     try (AbstractTransaction tx = raw.multi()) {

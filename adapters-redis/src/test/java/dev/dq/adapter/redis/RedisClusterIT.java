@@ -16,6 +16,7 @@ import dev.dq.testing.BrokerAndDeadLetters;
 import dev.dq.testing.BrokerAndSchedules;
 import dev.dq.testing.BrokerContract;
 import dev.dq.testing.DeadLetterQueueContract;
+import dev.dq.testing.PriorityContract;
 import dev.dq.testing.SchedulesContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,16 @@ final class RedisClusterIT {
     @Override
     protected void awaitBlocked(BackgroundCall<?> call) {
       await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
+    }
+  }
+
+  @Nested
+  final class Priorities_onCluster extends PriorityContract {
+    @Override
+    protected BrokerAndDeadLetters create(InstantSource clock, int capacityPerQueue) {
+      cluster.flushAll();
+      RedisBroker broker = cluster.broker(clock, capacityPerQueue);
+      return new BrokerAndDeadLetters(broker, broker.deadLetterQueue());
     }
   }
 

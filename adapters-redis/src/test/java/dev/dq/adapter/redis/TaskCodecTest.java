@@ -30,6 +30,44 @@ final class TaskCodecTest {
   }
 
   @Test
+  void encode_priorityOtherThanDefault_addsItLast() {
+    assertThat(codec.encode(task.toBuilder().priority(9).build()))
+        .endsWith(",\"attempt\":2,\"priority\":9}");
+    assertThat(codec.encode(task.toBuilder().priority(0).build())).endsWith(",\"priority\":0}");
+    assertThat(codec.encode(task.toBuilder().priority(Task.DEFAULT_PRIORITY).build()))
+        .doesNotContain("priority");
+  }
+
+  @Test
+  void decode_priority_roundTripsAndDefaultsToFiveWhenAbsent() {
+    Task urgent = task.toBuilder().priority(8).build();
+
+    assertThat(codec.decode(codec.encode(urgent), "t1", "mail", "3"))
+        .isEqualTo(urgent.withAttempt(3));
+    assertThat(codec.decode(codec.encode(task), "t1", "mail", null).priority())
+        .isEqualTo(Task.DEFAULT_PRIORITY);
+  }
+
+  @Test
+  void decode_badPriority_throwsWithReason() {
+    String json = codec.encode(task);
+    String outOfRange = json.substring(0, json.length() - 1) + ",\"priority\":10}";
+
+    assertThatThrownBy(() -> codec.decode(outOfRange, "t1", "mail", null))
+        .isInstanceOf(UndecodableTaskException.class)
+        .hasMessageContaining("priority must be 0..9: 10");
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    json.replace("\"attempt\"", "\"priority\":\"high\",\"attempt\""),
+                    "t1",
+                    "mail",
+                    null))
+        .isInstanceOf(UndecodableTaskException.class)
+        .hasMessage("field priority is not an int: \"high\"");
+  }
+
+  @Test
   void decode_ofEncoded_roundTrips() {
     assertThat(codec.decode(codec.encode(task), "t1", "mail", null)).isEqualTo(task);
   }

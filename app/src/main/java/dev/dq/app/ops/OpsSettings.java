@@ -41,6 +41,15 @@ final class OpsSettings {
     }
   }
 
+  static final class PublishPriority extends Setting<Integer> {
+    PublishPriority() {
+      super(
+          "DQ_PUBLISH_PRIORITY",
+          Integer.toString(Task.DEFAULT_PRIORITY),
+          Rule.wholeNumber(Task.MIN_PRIORITY, Task.MAX_PRIORITY));
+    }
+  }
+
   static final class PublishTimeout extends Setting<Duration> {
     PublishTimeout() {
       super("DQ_PUBLISH_TIMEOUT", "5s", Rule.duration(Duration.ZERO, Duration.ofMinutes(10)));
@@ -72,6 +81,7 @@ final class OpsSettings {
           Queues.class,
           PublishCount.class,
           PublishDelay.class,
+          PublishPriority.class,
           PublishTimeout.class,
           DlqLimit.class,
           DlqOffset.class,

@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
     description = {
       "With --type: --count tasks of that type, with the payload of --payload or --payload-file. Without --type: one "
           + "task per line of stdin, as UTF-8 JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", "
-          + "\"id\", \"headers\", all strings; a payload that is not a string is published as its JSON text).",
+          + "\"id\", \"headers\", all strings, and \"priority\", 0-9; a payload that is not a string is published as "
+          + "its JSON text).",
       "Every task is checked before the first is sent (stdin is spooled to a temporary file meanwhile, so memory stays "
           + "bounded), and tasks go to the broker in atomic batches of "
           + PublishCommand.BATCH
@@ -97,6 +98,15 @@ public final class PublishCommand implements Callable<Integer> {
   Duration delay;
 
   @Option(
+      names = "--priority",
+      paramLabel = "N",
+      converter = OpsSettings.PublishPriority.class,
+      description =
+          "Priority of the tasks in their queue, 0-9, higher first (env DQ_PUBLISH_PRIORITY, default "
+              + "${DEFAULT-VALUE}); stdin lines may give their own \"priority\".")
+  int priority;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       converter = OpsSettings.PublishTimeout.class,
@@ -149,7 +159,7 @@ public final class PublishCommand implements Callable<Integer> {
     if (payloadFile != null && !Files.isReadable(payloadFile)) {
       throw SettingResolver.bad("--payload-file", payloadFile.toString(), "a readable file");
     }
-    return new PublishSettings(queue, type, payload, payloadFile, count, delay, timeout);
+    return new PublishSettings(queue, type, payload, payloadFile, count, delay, timeout, priority);
   }
 
   private void publish(

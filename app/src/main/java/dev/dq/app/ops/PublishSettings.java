@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * @param count tasks to publish with {@code type}
  * @param delay how long after publishing the tasks become ready, on the broker's clock
  * @param timeout how long to wait for room in a full queue
+ * @param priority priority of tasks given by flags, and of stdin lines that name none
  */
 record PublishSettings(
     String queue,
@@ -34,7 +35,8 @@ record PublishSettings(
     Path payloadFile,
     int count,
     Duration delay,
-    Duration timeout) {
+    Duration timeout,
+    int priority) {
 
   /**
    * Checks every task before anything is published (a bad one fails the whole command), then hands
@@ -52,7 +54,13 @@ record PublishSettings(
             ? PublishCommand.readPayload(payloadFile)
             : (payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8);
     Supplier<Task> make =
-        () -> Task.builder(type).queue(queue).payload(bytes).createdAt(clock.instant()).build();
+        () ->
+            Task.builder(type)
+                .queue(queue)
+                .payload(bytes)
+                .priority(priority)
+                .createdAt(clock.instant())
+                .build();
     try {
       make.get(); // the tasks differ only in their ids: one that passes means all pass
     } catch (InvalidTaskException e) {
@@ -77,6 +85,7 @@ record PublishSettings(
       Task.Builder b =
           Task.builder(node.get("type").asText())
               .queue(text(node, "queue", queue, where))
+              .priority(priority(node, where))
               .createdAt(clock.instant());
       String id = text(node, "id", null, where);
       if (id != null) {
@@ -112,6 +121,22 @@ record PublishSettings(
               + "; nothing was published");
     }
     return value.asText();
+  }
+
+  /** The line's {@code "priority"}, a whole number, or the flag's if absent or null. */
+  private int priority(JsonNode node, String where) {
+    JsonNode value = node.path("priority");
+    if (value.isMissingNode() || value.isNull()) {
+      return priority;
+    }
+    if (!value.isInt()) {
+      throw new CommandFailedException(
+          where
+              + "\"priority\" must be a whole number 0-9, not "
+              + (value.isTextual() ? "a string" : kind(value))
+              + "; nothing was published");
+    }
+    return value.intValue(); // out of range: the builder names it
   }
 
   /**

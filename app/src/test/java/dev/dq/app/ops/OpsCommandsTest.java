@@ -21,6 +21,9 @@ final class OpsCommandsTest {
     "'publish --type echo --count 0', --count",
     "'publish --type echo --delay soon', --delay",
     "'publish --type echo --timeout 1y', --timeout",
+    "'publish --type echo --priority 10', --priority",
+    "'publish --type echo --priority -1', --priority",
+    "'publish --type echo --priority high', --priority",
     "'publish --payload x', --type",
     "'publish --type echo --payload x --payload-file /etc/hostname', --payload-file",
     "'publish --type echo --payload-file /no/such/file', --payload-file",
@@ -90,6 +93,23 @@ final class OpsCommandsTest {
 
     assertThat(cli.err())
         .contains("stdin line 1: ", "exceeds the limit of 1048576 bytes", "nothing was published");
+  }
+
+  @Test
+  void publish_badPriorityOnStdin_exits1NamingTheLineAndValue() {
+    assertThat(
+            cli.execute(
+                Map.of(), "{\"type\":\"echo\"}\n{\"type\":\"echo\",\"priority\":12}\n", "publish"))
+        .isEqualTo(1);
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .contains("stdin line 2: ", "priority must be 0..9: 12", "nothing was published");
+
+    assertThat(cli.execute(Map.of(), "{\"type\":\"echo\",\"priority\":\"9\"}\n", "publish"))
+        .isEqualTo(1);
+    assertThat(cli.err())
+        .contains("stdin line 1: \"priority\" must be a whole number 0-9, not a string");
   }
 
   @Test

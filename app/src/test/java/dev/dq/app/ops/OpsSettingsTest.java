@@ -36,6 +36,7 @@ final class OpsSettingsTest {
     "DQ_PUBLISH_COUNT, 0, 0, publish --type echo",
     "DQ_PUBLISH_DELAY, soon, soon, publish --type echo",
     "DQ_PUBLISH_TIMEOUT, 1y, 1y, publish --type echo",
+    "DQ_PUBLISH_PRIORITY, 10, 10, publish --type echo",
     "DQ_DLQ_LIMIT, 10001, 10001, dlq list",
     "DQ_DLQ_OFFSET, -1, -1, dlq list",
     "DQ_STATS_INTERVAL, 1ms, 1ms, stats",
@@ -59,7 +60,7 @@ final class OpsSettingsTest {
     assertThat(publish.settings())
         .isEqualTo(
             new PublishSettings(
-                "default", "echo", null, null, 1, Duration.ZERO, Duration.ofSeconds(5)));
+                "default", "echo", null, null, 1, Duration.ZERO, Duration.ofSeconds(5), 5));
   }
 
   @Test
@@ -69,7 +70,8 @@ final class OpsSettingsTest {
             "DQ_QUEUE", "q1",
             "DQ_PUBLISH_COUNT", "3",
             "DQ_PUBLISH_DELAY", "1s",
-            "DQ_PUBLISH_TIMEOUT", "250ms");
+            "DQ_PUBLISH_TIMEOUT", "250ms",
+            "DQ_PUBLISH_PRIORITY", "7");
 
     PublishCommand fromEnv = (PublishCommand) parsed(env, "publish", "--type", "echo");
     PublishCommand fromFlags =
@@ -86,15 +88,18 @@ final class OpsSettingsTest {
                 "--delay",
                 "2m",
                 "--timeout",
-                "0ms");
+                "0ms",
+                "--priority",
+                "0");
 
     assertThat(fromEnv.settings())
         .isEqualTo(
             new PublishSettings(
-                "q1", "echo", null, null, 3, Duration.ofSeconds(1), Duration.ofMillis(250)));
+                "q1", "echo", null, null, 3, Duration.ofSeconds(1), Duration.ofMillis(250), 7));
     assertThat(fromFlags.settings())
         .isEqualTo(
-            new PublishSettings("q2", "echo", null, null, 4, Duration.ofMinutes(2), Duration.ZERO));
+            new PublishSettings(
+                "q2", "echo", null, null, 4, Duration.ofMinutes(2), Duration.ZERO, 0));
   }
 
   @Test

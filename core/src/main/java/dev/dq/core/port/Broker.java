@@ -20,8 +20,14 @@ import java.util.Optional;
  * accepted is ever dropped silently: a task leaves the broker only through {@code ack} or the
  * dead-letter queue.
  *
- * <p><b>Ordering.</b> Each queue is FIFO for ready tasks. A released task goes back to the head; a
- * retried or reclaimed one to the tail once due.
+ * <p><b>Ordering.</b> Each task has a {@link Task#priority() priority} 0..9 (default {@value
+ * Task#DEFAULT_PRIORITY}). Within a queue a ready task of a higher priority is always taken before
+ * a ready one of a lower priority, and each priority level is FIFO for its ready tasks. A task
+ * keeps its level for as long as the broker holds it: delayed, retried, released, reclaimed and
+ * requeued from the dead-letter queue, it comes back at its own level. A task released with a zero
+ * delay goes back to the head of its level; a retried or reclaimed one, or a delayed one once due,
+ * to the tail of its level. Priorities order tasks within one queue only; across queues, the caller
+ * chooses which queue to take from.
  *
  * <p><b>Capacity.</b> Each queue holds at most a configured number of waiting (ready + delayed)
  * tasks. Producers block while it is full; settling calls ({@code retryLater}, {@code release}) and
@@ -99,8 +105,9 @@ public interface Broker extends AutoCloseable {
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException;
 
   /**
-   * Takes the oldest ready task of {@code queue}, waiting up to {@code wait} for one. Due delayed
-   * tasks are made ready first.
+   * Takes the oldest ready task of the highest priority level of {@code queue} that has one (see
+   * <i>Ordering</i> above), waiting up to {@code wait} for one. Due delayed tasks are made ready
+   * first.
    *
    * @param queue the queue to take from
    * @param leaseTime how long the returned lease lasts unless extended
@@ -122,7 +129,8 @@ public interface Broker extends AutoCloseable {
    * @param max most tasks to take, at least 1
    * @param leaseTime how long each lease lasts unless extended
    * @param wait how long to wait for the first ready task
-   * @return between 0 and {@code max} leases, oldest task first
+   * @return between 0 and {@code max} leases, in the order {@link #dequeue} would have taken them
+   *     (highest priority first, oldest first within a level)
    * @throws IllegalArgumentException {@code max < 1}
    * @throws BrokerClosedException the broker was closed and {@code queue} has no ready task left
    * @throws InterruptedException interrupted while waiting for the first task (an interrupt after

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param createdAt when the producer built it
  * @param attempt which attempt the next delivery is, starting at 1; a failure that is retried adds
  *     one
+ * @param priority its level within its queue, {@value #MIN_PRIORITY}..{@value #MAX_PRIORITY},
+ *     higher first (default {@value #DEFAULT_PRIORITY}); a ready task of a higher level is always
+ *     taken before one of a lower level, and the task keeps its level through delays, retries,
+ *     releases and reclaims (see {@link dev.dq.core.port.Broker})
  */
 public record Task(
     TaskId id,
@@ -24,10 +28,20 @@ public record Task(
     Payload payload,
     Map<String, String> headers,
     Instant createdAt,
-    int attempt) {
+    int attempt,
+    int priority) {
 
   /** The queue of a task that names none. */
   public static final String DEFAULT_QUEUE = "default";
+
+  /** The priority of a task that names none: the middle level, so others can go above or below. */
+  public static final int DEFAULT_PRIORITY = 5;
+
+  /** The lowest priority. */
+  public static final int MIN_PRIORITY = 0;
+
+  /** The highest priority. */
+  public static final int MAX_PRIORITY = 9;
 
   /**
    * Checks the values and copies the headers.
@@ -39,7 +53,8 @@ public record Task(
    * @param headers small string metadata; copied
    * @param createdAt when the producer built it
    * @param attempt which attempt the next delivery is, from 1
-   * @throws InvalidTaskException if a name, a header or the attempt is invalid
+   * @param priority its level, {@value #MIN_PRIORITY}..{@value #MAX_PRIORITY}, higher first
+   * @throws InvalidTaskException if a name, a header, the attempt or the priority is invalid
    */
   public Task {
     Objects.requireNonNull(id, "id");
@@ -50,7 +65,52 @@ public record Task(
     if (attempt < 1) {
       throw new InvalidTaskException("task " + id + ": attempt must be >= 1: " + attempt);
     }
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new InvalidTaskException("task " + id + ": " + priorityMessage(priority));
+    }
     headers = copyHeaders(id, headers);
+  }
+
+  /**
+   * A task of the default priority ({@value #DEFAULT_PRIORITY}): the constructor of the time before
+   * priorities, kept so that existing callers compile.
+   *
+   * @param id unique identity
+   * @param queue the queue it travels on
+   * @param type selects the handler
+   * @param payload opaque bytes for the handler
+   * @param headers small string metadata; copied
+   * @param createdAt when the producer built it
+   * @param attempt which attempt the next delivery is, from 1
+   * @throws InvalidTaskException if a name, a header or the attempt is invalid
+   */
+  public Task(
+      TaskId id,
+      String queue,
+      String type,
+      Payload payload,
+      Map<String, String> headers,
+      Instant createdAt,
+      int attempt) {
+    this(id, queue, type, payload, headers, createdAt, attempt, DEFAULT_PRIORITY);
+  }
+
+  /**
+   * Checks a priority.
+   *
+   * @param priority the value to check
+   * @return {@code priority}
+   * @throws InvalidTaskException if it is outside {@value #MIN_PRIORITY}..{@value #MAX_PRIORITY}
+   */
+  public static int checkPriority(int priority) {
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new InvalidTaskException(priorityMessage(priority));
+    }
+    return priority;
+  }
+
+  private static String priorityMessage(int priority) {
+    return "priority must be " + MIN_PRIORITY + ".." + MAX_PRIORITY + ": " + priority;
   }
 
   /**
@@ -71,7 +131,7 @@ public record Task(
    * @return the task with that attempt
    */
   public Task withAttempt(int next) {
-    return new Task(id, queue, type, payload, headers, createdAt, next);
+    return new Task(id, queue, type, payload, headers, createdAt, next, priority);
   }
 
   /**
@@ -86,7 +146,8 @@ public record Task(
             .queue(queue)
             .payload(payload)
             .createdAt(createdAt)
-            .attempt(attempt);
+            .attempt(attempt)
+            .priority(priority);
     b.headers.putAll(headers);
     return b;
   }
@@ -116,6 +177,7 @@ public record Task(
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Instant createdAt;
     private int attempt = 1;
+    private int priority = DEFAULT_PRIORITY;
     private TaskLimits limits = TaskLimits.DEFAULT;
 
     private Builder(String type) {
@@ -226,6 +288,18 @@ public record Task(
     }
 
     /**
+     * The priority within its queue (default {@value Task#DEFAULT_PRIORITY}): higher first.
+     *
+     * @param priority {@value Task#MIN_PRIORITY}..{@value Task#MAX_PRIORITY}
+     * @return this builder
+     * @throws InvalidTaskException if {@code priority} is outside the range
+     */
+    public Builder priority(int priority) {
+      this.priority = checkPriority(priority);
+      return this;
+    }
+
+    /**
      * Limits to check at {@link #build()} (default {@link TaskLimits#DEFAULT}).
      *
      * @param limits the limits
@@ -249,7 +323,14 @@ public record Task(
       }
       Task task =
           new Task(
-              id == null ? TaskId.random() : id, queue, type, payload, headers, createdAt, attempt);
+              id == null ? TaskId.random() : id,
+              queue,
+              type,
+              payload,
+              headers,
+              createdAt,
+              attempt,
+              priority);
       limits.check(task);
       return task;
     }

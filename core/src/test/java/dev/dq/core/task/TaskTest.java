@@ -189,6 +189,49 @@ final class TaskTest {
   }
 
   @Test
+  void priority_notSet_isDefaultFive() {
+    Task task = aTask("t1").build();
+
+    assertThat(task.priority()).isEqualTo(Task.DEFAULT_PRIORITY).isEqualTo(5);
+    assertThat(
+            new Task(
+                new TaskId("t1"), "default", "test", Payload.EMPTY, Map.of(), task.createdAt(), 1))
+        .isEqualTo(task);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {-1, 10, 42, Integer.MIN_VALUE})
+  void priority_outOfRange_throwsNamingValue(int priority) {
+    assertThatThrownBy(() -> aTask("t1").priority(priority))
+        .isInstanceOf(InvalidTaskException.class)
+        .hasMessage("priority must be 0..9: " + priority);
+    Task task = aTask("t1").build();
+    assertThatThrownBy(
+            () ->
+                new Task(
+                    task.id(),
+                    task.queue(),
+                    task.type(),
+                    task.payload(),
+                    task.headers(),
+                    task.createdAt(),
+                    1,
+                    priority))
+        .isInstanceOf(InvalidTaskException.class)
+        .hasMessage("task t1: priority must be 0..9: " + priority);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 5, 9})
+  void priority_inRange_keptByWithAttemptAndToBuilder(int priority) {
+    Task task = aTask("t1").priority(priority).build();
+
+    assertThat(task.priority()).isEqualTo(priority);
+    assertThat(task.withAttempt(3).priority()).isEqualTo(priority);
+    assertThat(task.toBuilder().build()).isEqualTo(task);
+  }
+
+  @Test
   void taskId_invalid_throwsNamingValue() {
     assertThatThrownBy(() -> new TaskId("a b"))
         .isInstanceOf(InvalidTaskException.class)
