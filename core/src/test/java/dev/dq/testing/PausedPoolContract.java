@@ -42,6 +42,7 @@ public abstract class PausedPoolContract {
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
   private final List<Long> startNanos = new CopyOnWriteArrayList<>();
   private volatile long handlerMillis = 200;
+  private int typeLimit; // 0: none
 
   /** A new, empty broker that offers {@link QueuePauses}, on the system clock. */
   protected abstract Broker createBroker();
@@ -67,16 +68,19 @@ public abstract class PausedPoolContract {
     if (broker == null) {
       broker = createBroker();
     }
+    WorkerPoolConfig.Builder config =
+        WorkerPoolConfig.builder()
+            .workers(WORKERS)
+            .prefetch(PREFETCH)
+            .ackBatch(1)
+            .pollWait(Duration.ofSeconds(1))
+            .leaseTime(Duration.ofSeconds(10));
+    if (typeLimit > 0) {
+      config.concurrency(TaskFixtures.TYPE, typeLimit);
+    }
     pool =
         WorkerPool.builder(broker)
-            .config(
-                WorkerPoolConfig.builder()
-                    .workers(WORKERS)
-                    .prefetch(PREFETCH)
-                    .ackBatch(1)
-                    .pollWait(Duration.ofSeconds(1))
-                    .leaseTime(Duration.ofSeconds(10))
-                    .build())
+            .config(config.build())
             .handler(
                 TaskFixtures.TYPE,
                 task -> {
@@ -166,6 +170,32 @@ public abstract class PausedPoolContract {
     System.out.printf(
         "%s: first start %d ms after resume%n",
         getClass().getSimpleName(), (startNanos.get(startedWhilePaused) - resumed) / 1_000_000);
+
+    assertAllDoneOnceOnFirstAttempt(n);
+  }
+
+  /**
+   * With a per-type limit of 1, claimed tasks wait parked behind the running one: a pause hands
+   * them back too, and the limit's slot is not lost with them, so all run after the resume.
+   */
+  @Test
+  void pause_parkedBehindTypeLimit_handedBack_limitSlotKept() throws Exception {
+    int n = 12;
+    typeLimit = 1;
+    broker = createBroker();
+    enqueue(n);
+    startPool();
+    await().atMost(PATIENCE).until(() -> started() >= 1);
+
+    operator().pause(QUEUE, "test", "parked", Optional.empty());
+
+    await().atMost(PATIENCE).until(() -> stats().inFlight() == 0);
+    int startedWhilePaused = started();
+    Thread.sleep(1_000);
+    assertThat(started()).isEqualTo(startedWhilePaused);
+    assertThat(stats().ready()).isEqualTo(n - runs.size());
+
+    operator().resume(QUEUE);
 
     assertAllDoneOnceOnFirstAttempt(n);
   }
