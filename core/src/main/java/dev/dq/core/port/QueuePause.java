@@ -17,7 +17,14 @@ import java.util.Optional;
 public record QueuePause(
     String queue, String by, String reason, Instant at, Optional<Instant> until) {
   /**
-   * @throws NullPointerException any component is null
+   * A pause; every component is required.
+   *
+   * @param queue the paused queue
+   * @param by who paused it; may be empty
+   * @param reason why; may be empty
+   * @param at when it was paused, on the broker's clock
+   * @param until when it ends by itself; empty for a pause until resumed
+   * @throws NullPointerException a component is null (the message names it)
    */
   public QueuePause {
     Objects.requireNonNull(queue, "queue");
