@@ -9,6 +9,8 @@
 -- KEYS[13] .. limits: the keys of global rate and concurrency limits, listed in _limits.lua
 -- KEYS[ARGV[8] .. ARGV[8] + 11] the priority levels' block (_levels.lua): levels, priorities, then the ready lists of
 --   levels 0..9 (KEYS[ARGV[8] + 2 + 5] is KEYS[1] again)
+-- KEYS[ARGV[6] - 1] paused (the queue's pause, see pause.lua; the last key before the kept replies): while it holds,
+--   the claim hands out nothing
 -- KEYS[ARGV[6] ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted (the keys between
 --   KEYS[12] and them belong to features that extend the claim: each documents its own)
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most tasks to lease
@@ -18,6 +20,7 @@
 -- Replies: {'OK', expiry ms, {id1, token1, data1, attempt1 or nil, id2, ...}, {dead id1, reason1, ...}}
 --        | {'EMPTY', ms until the next delayed task is due, or -1}
 --        | {'LIMITED', ms until the next opening or -1, 'rate' | 'concurrency'} (work waits, a limit holds it back)
+--        | {'PAUSED', ms until the pause ends, or -1 while it lasts until resumed}: nothing promoted, nothing taken
 -- An id whose data is missing, empty or larger than ARGV[4] is dead-lettered here (failure error_type
 -- 'dq.undecodable'), so a huge value never travels to the worker; the others are leased. 'OK' with no lease at all
 -- means every id taken was dead-lettered: the caller claims again.
@@ -52,6 +55,15 @@ if kept then
 end
 for i = tonumber(ARGV[6]), #KEYS do redis.call('DEL', KEYS[i]) end
 local now = server_now(ARGV[5])
+
+-- A paused queue hands out nothing, whatever made a task ready; checked before delayed tasks are promoted.
+local pause = redis.call('GET', KEYS[tonumber(ARGV[6]) - 1])
+if pause then
+  local untl = cjson.decode(pause)['until']
+  if not untl then return {'PAUSED', -1} end
+  untl = tonumber(untl)
+  if untl > now then return {'PAUSED', untl - now} end
+end
 
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 if #due > 0 then

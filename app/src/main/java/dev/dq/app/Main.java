@@ -15,6 +15,7 @@ import dev.dq.app.migrate.MigrateCommand;
 import dev.dq.app.ops.DlqCommand;
 import dev.dq.app.ops.LimitCommand;
 import dev.dq.app.ops.PublishCommand;
+import dev.dq.app.ops.QueueCommand;
 import dev.dq.app.ops.StatsCommand;
 import dev.dq.app.run.RunCommand;
 import dev.dq.app.wiring.Wiring;
@@ -103,6 +104,7 @@ public final class Main {
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
     cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("limit", LimitCommand.commandLine(root::configure, WIRING::session));
+    cl.addSubcommand("queue", QueueCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("migrate", new MigrateCommand(root::configure, WIRING::migration));
     cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.

@@ -55,8 +55,8 @@ final class StatsIT extends WithRedis {
     assertThat(r.code()).isZero();
     assertThat(r.out().lines().toList()).hasSize(2);
     assertThat(r.out())
-        .containsPattern("QUEUE +READY +IN_FLIGHT +DELAYED +DEAD")
-        .containsPattern("(?m)^a +2 +0 +0 +0$");
+        .containsPattern("QUEUE +READY +IN_FLIGHT +DELAYED +DEAD +PAUSED")
+        .containsPattern("(?m)^a +2 +0 +0 +0 +no$");
   }
 
   @Test

@@ -10,8 +10,11 @@ import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.QueueAdmin;
+import dev.dq.core.port.QueuePause;
+import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.schedule.ScheduleHost;
+import dev.dq.core.task.Names;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import dev.dq.core.task.TaskLimits;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 // Over 300 lines: each Broker operation is a few lines under the store lock; state is in Store.
 /**
@@ -36,13 +40,14 @@ import java.util.Optional;
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
-public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, Limits {
+public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
   private final InMemorySchedules schedules;
   private final AckMemory acks = new AckMemory(); // guarded by store.lock
   private final LimitGate gate = new LimitGate(); // guarded by store.lock
+  private final Pauses pauses = new Pauses();
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
@@ -140,21 +145,27 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
     Objects.requireNonNull(queue, "queue");
     Checks.positive("leaseTime", leaseTime);
     long remaining = Store.nanos(Checks.nonNegative("wait", wait));
+    boolean sawPause = false;
     store.lock.lockInterruptibly();
     try {
       QueueState q = store.queue(queue);
       while (true) {
         Instant now = store.clock.instant();
-        q.promoteDue(now);
+        // A paused queue hands out nothing, not even delayed tasks that fell due (they wait).
+        Optional<QueuePause> pause = pauses.current(queue, now);
+        sawPause |= pause.isPresent();
         Duration untilOpening = null;
-        List<Lease> taken;
-        if (gate.active()) {
-          Instant expiresAt = now.plus(leaseTime);
-          LimitGate.Taken admitted = gate.take(q, max, now, task -> leaseOne(q, task, expiresAt));
-          taken = admitted.leases();
-          untilOpening = admitted.untilOpening();
-        } else {
-          taken = leaseReady(q, max, now.plus(leaseTime));
+        List<Lease> taken = List.of();
+        if (pause.isEmpty()) {
+          q.promoteDue(now);
+          if (gate.active()) {
+            Instant expiresAt = now.plus(leaseTime);
+            LimitGate.Taken admitted = gate.take(q, max, now, task -> leaseOne(q, task, expiresAt));
+            taken = admitted.leases();
+            untilOpening = admitted.untilOpening();
+          } else {
+            taken = leaseReady(q, max, now.plus(leaseTime));
+          }
         }
         if (!taken.isEmpty()) {
           q.notFull.signalAll();
@@ -165,7 +176,7 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
           return List.of();
         }
         long slice = Math.min(remaining, Store.MAX_WAIT_SLICE_NANOS);
-        Duration untilDue = q.untilNextDue(now);
+        Duration untilDue = pause.isPresent() ? pauses.left(pause.get(), now) : q.untilNextDue(now);
         if (untilDue != null) {
           slice = Math.max(1, Math.min(slice, Store.nanos(untilDue)));
         }
@@ -177,6 +188,9 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
       }
     } finally {
       store.lock.unlock();
+      if (sawPause) {
+        pauses.tell(queue);
+      }
     }
   }
 
@@ -184,6 +198,60 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
     InFlight delivery = new InFlight(task, store.nextToken(), expiresAt);
     q.lease(delivery);
     return delivery.toLease();
+  }
+
+  /**
+   * The pause's time and {@code until} are this broker's clock's. The pause lives as long as this
+   * broker (it does not survive the process, like the tasks).
+   */
+  @Override
+  public QueuePause pause(String queue, String by, String reason, Optional<Duration> duration) {
+    Names.check("queue", queue);
+    Objects.requireNonNull(by, "by");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(duration, "duration");
+    duration.ifPresent(d -> Checks.positive("duration", d));
+    QueuePause pause =
+        store.locked(
+            () -> {
+              Instant now = store.clock.instant();
+              QueuePause p = new QueuePause(queue, by, reason, now, duration.map(now::plus));
+              pauses.put(p);
+              store.queue(queue); // known from now on, so that it is listed
+              return p;
+            });
+    pauses.tell(queue);
+    return pause;
+  }
+
+  @Override
+  public boolean resume(String queue) {
+    Names.check("queue", queue);
+    return store.locked(
+        () -> {
+          boolean was = pauses.remove(queue, store.clock.instant());
+          QueueState q = store.existing(queue);
+          if (q != null) {
+            q.notEmpty.signalAll(); // the dequeues waiting on it take what is ready now
+          }
+          return was;
+        });
+  }
+
+  @Override
+  public Optional<QueuePause> pauseOf(String queue) {
+    Names.check("queue", queue);
+    return store.locked(() -> pauses.current(queue, store.clock.instant()));
+  }
+
+  @Override
+  public List<QueuePause> pauses() {
+    return store.locked(() -> pauses.all(store.clock.instant()));
+  }
+
+  @Override
+  public void addPauseListener(Consumer<String> onPaused) {
+    pauses.addListener(Objects.requireNonNull(onPaused, "onPaused"));
   }
 
   private List<Lease> leaseReady(QueueState q, int max, Instant expiresAt) {

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * so waiting never holds a command connection. Jedis blocking calls ignore interrupts, so each
  * block is short and interruption and close are checked between blocks.
  *
+ * <p>A paused queue's claim answers {@code PAUSED} with the time the pause has left: the caller
+ * waits as on an empty queue (resume pushes wake-ups), and this instance's pause listeners are
+ * told.
+ *
  * <p>A claimed entry that cannot be decoded is moved to the dead set with the reason, and the claim
  * goes on.
  */
@@ -55,11 +59,13 @@ final class Claimer {
   private final Object noWaiters = new Object();
   private final SharedWaits waits;
   private final RedisLimits limits;
+  private final Pauser pauser;
 
-  Claimer(RedisGateway redis, AtomicBoolean closed, RedisLimits limits) {
+  Claimer(RedisGateway redis, AtomicBoolean closed, RedisLimits limits, Pauser pauser) {
     this.redis = redis;
     this.closed = closed;
     this.limits = limits;
+    this.pauser = pauser;
     this.waits = new SharedWaits(redis, closed);
   }
 
@@ -200,6 +206,7 @@ final class Claimer {
       claimKeys.addAll(limited.keys());
       int levels = claimKeys.size() + 1; // the priority levels' block, after the limits' keys
       claimKeys.addAll(keys.levelBlock());
+      claimKeys.add(keys.paused()); // the last key before the kept replies: KEYS[ARGV[6] - 1]
       int firstForgotten = claimKeys.size() + 1; // Lua counts from 1
       // The kept replies of earlier claims that arrived: this call deletes them.
       for (int i = 0; i < FORGET_PER_CLAIM; i++) {
@@ -229,6 +236,11 @@ final class Claimer {
         return new Raw(0, List.of(), (Long) r.get(1));
       }
       if ("EMPTY".equals(r.get(0))) {
+        return new Raw(0, List.of(), (Long) r.get(1));
+      }
+      if ("PAUSED".equals(r.get(0))) {
+        // Wait for a wake-up (resume pushes some) or the pause's end, as on an empty queue.
+        pauser.tell(keys.queue());
         return new Raw(0, List.of(), (Long) r.get(1));
       }
       reportBuried(keys, (List<?>) r.get(3));

@@ -13,6 +13,8 @@ import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.QueueAdmin;
+import dev.dq.core.port.QueuePause;
+import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.schedule.ScheduleHost;
 import dev.dq.core.task.Names;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -42,7 +45,7 @@ import redis.clients.jedis.UnifiedJedis;
  * (enqueue and its retries), {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles
  * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
-public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limits {
+public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -55,13 +58,15 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limi
   private final Admin admin;
   private final RedisDeadLetterQueue deadLetters;
   private final RedisLimits limits;
+  private final Pauser pauser;
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.redis = new RedisGateway(Objects.requireNonNull(jedis, "jedis"), ownsClient, config);
     this.enqueuer = new Enqueuer(redis, closed);
     this.limits = new RedisLimits(redis);
-    this.claimer = new Claimer(redis, closed, limits);
+    this.pauser = new Pauser(redis);
+    this.claimer = new Claimer(redis, closed, limits, pauser);
     this.settler = new Settler(redis);
     this.admin = new Admin(redis, claimer);
     this.deadLetters = new RedisDeadLetterQueue(redis);
@@ -299,6 +304,39 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limi
   @Override
   public List<String> queues() {
     return admin.queues();
+  }
+
+  /**
+   * Stores the pause in {@code dq:{q}:paused} (JSON, on the server's TIME; with a duration it
+   * expires then, {@code PX}), where every claim of every process reads it first. Survives restarts
+   * of workers, and of Redis as far as Redis persists its data.
+   */
+  @Override
+  public QueuePause pause(String queue, String by, String reason, Optional<Duration> duration) {
+    return pauser.pause(queue, by, reason, duration);
+  }
+
+  /** Deletes the pause and pushes wake-ups to the queue's list, so idle workers come at once. */
+  @Override
+  public boolean resume(String queue) {
+    return pauser.resume(queue);
+  }
+
+  @Override
+  public Optional<QueuePause> pauseOf(String queue) {
+    return pauser.pauseOf(queue);
+  }
+
+  /** One read of the pause per known queue. */
+  @Override
+  public List<QueuePause> pauses() {
+    return pauser.pauses(queues());
+  }
+
+  /** Told by this instance's own pauses and by its claims that find a queue paused. */
+  @Override
+  public void addPauseListener(Consumer<String> onPaused) {
+    pauser.addListener(onPaused);
   }
 
   /**

@@ -162,6 +162,16 @@ public final class RedisKeys {
   }
 
   /**
+   * String: the queue's pause, JSON {@code {"by", "reason", "at", "until"}}, while it is paused
+   * (expiring with the pause when it has a duration).
+   *
+   * @return the key
+   */
+  public String paused() {
+    return prefix + "paused";
+  }
+
+  /**
    * Sorted set: dead task id to the sequence number of its death (oldest first).
    *
    * @return the key

@@ -44,6 +44,9 @@ enum Script {
   LIMIT_WAKE("limit-wake"),
   /** Counts the ids type limits hold back in a queue ({@link RedisLimits}). */
   LIMIT_PARKED("limit-parked"),
+  PAUSE("pause", Fragment.NOW),
+  RESUME("resume"),
+  PAUSED("paused", Fragment.NOW),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
 

@@ -17,6 +17,7 @@ import dev.dq.testing.BrokerAndSchedules;
 import dev.dq.testing.BrokerContract;
 import dev.dq.testing.DeadLetterQueueContract;
 import dev.dq.testing.PriorityContract;
+import dev.dq.testing.QueuePausesContract;
 import dev.dq.testing.SchedulesContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,6 +110,20 @@ final class RedisClusterIT {
       cluster.flushAll();
       RedisBroker broker = cluster.broker(clock, capacityPerQueue);
       return new BrokerAndSchedules(broker, broker.schedules());
+    }
+  }
+
+  @Nested
+  final class QueuePauses_onCluster extends QueuePausesContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
+    }
+
+    @Override
+    protected void awaitBlocked(BackgroundCall<?> call) {
+      await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.dq.app.metrics;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.worker.RateLimitedLog;
 import dev.dq.core.worker.WorkerPool;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gauges read at scrape time: per queue ready, in flight, delayed and dead (from {@link
- * Broker#stats} and {@link DeadLetterQueue#size}), broker reachability, and the pool's busy, idle
- * and abandoned workers.
+ * Broker#stats} and {@link DeadLetterQueue#size}) and paused (from {@link QueuePauses#pauseOf}),
+ * broker reachability, and the pool's busy, idle and abandoned workers.
  *
  * <p>One scrape reads the broker once: the first gauge takes a snapshot that the others reuse for a
  * short while. When the broker cannot be reached the queue gauges are left out of that scrape,
@@ -35,7 +36,7 @@ public final class StateGauges {
   private static final Duration SNAPSHOT_TTL = Duration.ofMillis(500);
 
   /** The counts of one queue at one moment. */
-  record Counts(QueueStats stats, long dead) {}
+  record Counts(QueueStats stats, long dead, boolean paused) {}
 
   private final Broker broker;
   private final DeadLetterQueue deadLetters;
@@ -83,6 +84,11 @@ public final class StateGauges {
         "Tasks waiting for a retry or a delay.",
         c -> c.stats().delayed());
     gauges.queueGauge(registry, "dq_queue_dead", "Tasks in the dead-letter queue.", Counts::dead);
+    gauges.queueGauge(
+        registry,
+        "dq_queue_paused",
+        "1 while the queue is paused (no task of it starts), else 0.",
+        c -> c.paused() ? 1 : 0);
     GaugeWithCallback.builder()
         .name("dq_broker_up")
         .help("1 if the last read of the broker succeeded, else 0.")
@@ -169,7 +175,8 @@ public final class StateGauges {
         // A queue beyond the label cap is left out: folding gauges of several queues into one would
         // mislead.
         if (queues.label(queue).equals(queue)) {
-          counts.put(queue, new Counts(broker.stats(queue), deadLetters.size(queue)));
+          boolean paused = broker instanceof QueuePauses p && p.pauseOf(queue).isPresent();
+          counts.put(queue, new Counts(broker.stats(queue), deadLetters.size(queue), paused));
         }
       }
       return counts;

@@ -6,6 +6,7 @@ import dev.dq.app.config.VersionProvider;
 import dev.dq.app.lifecycle.Lifecycle;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.TaskQueueException;
 import dev.dq.core.worker.RateLimitedLog;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
     name = "stats",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    header = "Prints, per queue, the tasks ready, in flight, delayed and dead.",
+    header =
+        "Prints, per queue, the tasks ready, in flight, delayed and dead, and whether it is paused.",
     description = {
       "Shows the queues given with --queue, else every queue the broker knows plus default. With --watch, prints "
           + "again every --interval until Ctrl+C or SIGTERM (exit 0); with --json, one JSON object per line."
@@ -126,7 +128,9 @@ public final class StatsCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String queue : names) {
       QueueStats s = broker.stats(queue);
-      rows.add(Json.stats(s, dead.size(queue)));
+      Map<String, Object> row = Json.stats(s, dead.size(queue));
+      row.put("paused", broker instanceof QueuePauses p && p.pauseOf(queue).isPresent());
+      rows.add(row);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -141,21 +145,23 @@ public final class StatsCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%-24s %10s %10s %10s %10s%n",
+        "%-24s %10s %10s %10s %10s %7s%n",
         "QUEUE",
         "READY",
         "IN_FLIGHT",
         "DELAYED",
-        "DEAD");
+        "DEAD",
+        "PAUSED");
     for (Map<String, Object> r : rows) {
       out.printf(
           Locale.ROOT,
-          "%-24s %10d %10d %10d %10d%n",
+          "%-24s %10d %10d %10d %10d %7s%n",
           r.get("queue"),
           r.get("ready"),
           r.get("in_flight"),
           r.get("delayed"),
-          r.get("dead"));
+          r.get("dead"),
+          Boolean.TRUE.equals(r.get("paused")) ? "yes" : "no");
     }
     out.flush();
   }

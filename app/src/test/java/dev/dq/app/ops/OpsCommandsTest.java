@@ -34,6 +34,10 @@ final class OpsCommandsTest {
     "'dlq list --limit 0', --limit",
     "'stats --interval 1ms', --interval",
     "'stats --queue a/b', --queue",
+    "'queue pause a/b', QUEUE",
+    "'queue resume a/b', QUEUE",
+    "'queue pause q --for soon', --for",
+    "'queue pause q --for 0s', --for",
   })
   void badArguments_exit2WithOneLineNamingThem(String args, String named) {
     assertThat(cli.execute(Map.of(), "", args.split(" "))).isEqualTo(2);

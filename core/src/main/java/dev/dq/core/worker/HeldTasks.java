@@ -42,6 +42,7 @@ final class HeldTasks {
   private final Consumer<Execution> ended = this::ended;
   private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
   private final Acks acks;
+  private final PauseGuard pauses;
   private final Object idle = new Object();
 
   HeldTasks(PoolServices services, Lifecycle lifecycle, Map<String, TaskHandler> handlers) {
@@ -51,6 +52,21 @@ final class HeldTasks {
     this.dispatcher =
         new Dispatcher(services.config().concurrency(), services.config().maxDeferred());
     this.acks = new Acks(services, this::signalIfStopping);
+    this.pauses = new PauseGuard(services, this::executions);
+  }
+
+  /** What keeps tasks of paused queues from starting; the pool runs its periodic check. */
+  PauseGuard pauses() {
+    return pauses;
+  }
+
+  /** Whether {@code execution} must not start because its queue is paused; if so, hands it back. */
+  boolean heldBack(Execution execution) {
+    if (!pauses.holdsBack(execution)) {
+      return false;
+    }
+    handBack(execution, "queue paused", Duration.ZERO);
+    return true;
   }
 
   boolean isRunning() {
@@ -113,6 +129,7 @@ final class HeldTasks {
     if (leases.isEmpty()) {
       return;
     }
+    pauses.checkFresh(leases.get(0).task().queue()); // a batch is of one queue
     Instant claimedAt = services.clock().instant(); // the reply granting them all arrived now
     List<Execution> fresh = new ArrayList<>(leases.size());
     for (Lease lease : leases) {
@@ -145,6 +162,9 @@ final class HeldTasks {
   Execution admit(Execution execution) {
     if (!isRunning()) {
       handBack(execution, "shutdown", Duration.ZERO);
+      return null;
+    }
+    if (heldBack(execution)) {
       return null;
     }
     switch (dispatcher.admit(execution)) {
@@ -222,6 +242,9 @@ final class HeldTasks {
     // A success awaiting its batched ack stays held (its state says so), so its lease is still
     // renewed.
     Execution next = dispatcher.finish(execution.type());
+    while (next != null && next.state() != Execution.State.PENDING) {
+      next = dispatcher.finish(next.type()); // handed back while parked (queue paused): skip it
+    }
     if (next != null) {
       next.admitted();
       runnable.add(next);

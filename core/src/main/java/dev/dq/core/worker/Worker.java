@@ -115,6 +115,9 @@ final class Worker implements Runnable {
   private void loop() {
     while (tasks.isRunning()) {
       Execution next = tasks.takeRunnable();
+      if (next != null && tasks.heldBack(next)) {
+        continue; // its queue was paused after it was admitted
+      }
       if (next == null) {
         next = admitClaimed();
       }

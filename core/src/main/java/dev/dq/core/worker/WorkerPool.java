@@ -141,7 +141,28 @@ public final class WorkerPool implements AutoCloseable {
     jobs.add(scheduler.scheduleWithFixedDelay("heartbeat", heartbeat, beat, beat));
     Duration reap = Duration.ofMillis(config.reapInterval().toMillis());
     jobs.add(scheduler.scheduleWithFixedDelay("reaper", reaper, reap, reap));
+    startPauseGuard();
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
+  }
+
+  /** With a broker that pauses queues: keeps tasks of paused queues from starting here. */
+  private void startPauseGuard() {
+    PauseGuard guard = tasks.pauses();
+    if (!guard.active()) {
+      return;
+    }
+    guard.listen();
+    Periodic check =
+        new Periodic(
+            "pause check",
+            guard,
+            services,
+            new RateLimitedLog(log, services.clock(), Duration.ofSeconds(3)),
+            PauseGuard.INTERVAL.multipliedBy(20));
+    check.starting();
+    jobs.add(
+        scheduler.scheduleWithFixedDelay(
+            "pause check", check, PauseGuard.INTERVAL, PauseGuard.INTERVAL));
   }
 
   /**
