@@ -2,6 +2,7 @@
 -- cron-fire: fire (or miss) one tick of a schedule: check, enqueue and advance in one step, keyed by (name, tick).
 -- KEYS[1] cron  KEYS[2] cron-next  KEYS[3] cron-live (hash name -> id of its last run)  KEYS[4] cron-log:<name>
 -- KEYS[5] cron-paused (set of names)  KEYS[6] ready  KEYS[7] delayed  KEYS[8] notify  KEYS[9] tasks  KEYS[10] dead
+-- KEYS[11 .. 22] the priority levels' block (_levels.lua; capacity counts every level; a run has the default level 5)
 -- ARGV[1] name  ARGV[2] spec JSON as the caller read it  ARGV[3] tick ms  ARGV[4] next tick ms
 -- ARGV[5] 'fire' | 'miss'  ARGV[6] the run's task id (cron:<name>:<tick ms>)  ARGV[7] the run's data (task JSON)
 -- ARGV[8] capacity (max ready + delayed)  ARGV[9] now ms override ('' = Redis TIME; test hook)
@@ -28,7 +29,7 @@ else
     outcome = 'SKIPPED'
   elseif redis.call('HEXISTS', KEYS[9], id) == 1 then
     outcome = 'DUPLICATE'
-  elseif redis.call('LLEN', KEYS[6]) + redis.call('ZCARD', KEYS[7]) >= tonumber(ARGV[8]) then
+  elseif ready_count(11) + redis.call('ZCARD', KEYS[7]) >= tonumber(ARGV[8]) then
     return 'FULL'
   else
     redis.call('HSETNX', KEYS[9], id, ARGV[7])

@@ -67,7 +67,7 @@ final class Pauser {
         redis.scriptRetryingOnce(
             "resume queue " + queue,
             Script.RESUME,
-            List.of(keys.paused(), keys.ready(), keys.wakeups()),
+            levelKeys(List.of(keys.paused(), keys.ready(), keys.wakeups()), keys),
             List.of());
     return Long.valueOf(1).equals(r);
   }
@@ -127,5 +127,12 @@ final class Pauser {
         n.path("reason").asText(""),
         Instant.ofEpochMilli(n.path("at").asLong(0)),
         until);
+  }
+
+  /** {@code first}, then the queue's priority levels' block (_levels.lua), at KEYS[#first + 1]. */
+  private static List<String> levelKeys(List<String> first, RedisKeys keys) {
+    var all = new java.util.ArrayList<String>(first);
+    all.addAll(keys.levelBlock());
+    return all;
   }
 }

@@ -172,17 +172,20 @@ public final class RedisSchedules implements Schedules {
         redis.script(
             mode + " tick " + tick + " of schedule " + schedule.name(),
             Script.CRON_FIRE,
-            List.of(
-                k.cron(),
-                k.cronNext(),
-                k.cronLive(),
-                k.cronLog(schedule.name()),
-                k.cronPaused(),
-                k.ready(),
-                k.delayed(),
-                k.wakeups(),
-                k.tasks(),
-                k.dead()),
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                        k.cron(),
+                        k.cronNext(),
+                        k.cronLive(),
+                        k.cronLog(schedule.name()),
+                        k.cronPaused(),
+                        k.ready(),
+                        k.delayed(),
+                        k.wakeups(),
+                        k.tasks(),
+                        k.dead()),
+                    k.levelBlock().stream())
+                .toList(),
             List.of(
                 schedule.name(),
                 ScheduleCodec.encode(schedule),

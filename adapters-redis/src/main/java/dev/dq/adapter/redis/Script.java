@@ -38,14 +38,14 @@ enum Script {
   DLQ_DELETE("dlq-delete"),
   QUEUE_DELETE("queue-delete"),
   CRON_UPSERT("cron-upsert"),
-  CRON_FIRE("cron-fire", Fragment.NOW),
+  CRON_FIRE("cron-fire", Fragment.NOW, Fragment.LEVELS),
   CRON_ADMIN("cron-admin"),
   /** Wakes one waiting claim after a settle freed a limit's permit ({@link RedisLimits}). */
   LIMIT_WAKE("limit-wake"),
   /** Counts the ids type limits hold back in a queue ({@link RedisLimits}). */
   LIMIT_PARKED("limit-parked"),
   PAUSE("pause", Fragment.NOW),
-  RESUME("resume"),
+  RESUME("resume", Fragment.LEVELS),
   PAUSED("paused", Fragment.NOW),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
