@@ -49,9 +49,10 @@ final class ArchitectureTest {
           .domainServices(
               "dev.dq.core.port..",
               "dev.dq.core.limit..",
+              "dev.dq.core.lifecycle..",
               "dev.dq.core.retry..",
               "dev.dq.core.schedule..")
-          .applicationServices("dev.dq.core.worker..", "dev.dq.cron..")
+          .applicationServices("dev.dq.core.worker..", "dev.dq.core.client..", "dev.dq.cron..")
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")
           // app is the composition root: it wires core to one adapter, so it sees both; its own

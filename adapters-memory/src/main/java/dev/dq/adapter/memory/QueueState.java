@@ -43,6 +43,9 @@ final class QueueState {
   private final LinkedHashMap<TaskId, DeadLetter> dead = new LinkedHashMap<>();
   private final Set<TaskId> held = new HashSet<>();
 
+  /** Succeeded and cancelled tasks, kept for lookup within the queue's retention. */
+  final EndedTasks ended = new EndedTasks();
+
   QueueState(String name, Condition notEmpty, Condition notFull) {
     this.name = name;
     this.notEmpty = notEmpty;
