@@ -100,7 +100,15 @@ final class PublishIT extends WithRedis {
   @Test
   void unreachableRedis_eachCommandExits1WithOneClearLine() throws Exception {
     Map<String, String> down =
-        Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", "redis://127.0.0.1:" + Dq.freePort());
+        Map.of(
+            "DQ_BROKER",
+            "redis",
+            "DQ_REDIS_URL",
+            "redis://127.0.0.1:" + Dq.freePort(),
+            "DQ_STARTUP_WAIT",
+            "1s",
+            "DQ_PUBLISH_TIMEOUT",
+            "1s");
 
     for (String[] args :
         new String[][] {

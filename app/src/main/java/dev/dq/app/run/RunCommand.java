@@ -170,6 +170,15 @@ public final class RunCommand implements Callable<Integer> {
   double flakyRate;
 
   @Option(
+      names = "--startup-wait",
+      paramLabel = "DURATION",
+      converter = StartupWait.class,
+      description =
+          "How long start-up waits for a broker that is unavailable (Redis restarting or loading"
+              + " its AOF) before it exits 1 (env DQ_STARTUP_WAIT, default ${DEFAULT-VALUE}).")
+  Duration startupWait;
+
+  @Option(
       names = "--no-scheduler",
       description =
           "Do not fire the cron schedules of the served queues here (by default every dq run does;"
@@ -226,7 +235,8 @@ public final class RunCommand implements Callable<Integer> {
             weights,
             strict),
         new MetricsSettings(metricsBind, metricsPort),
-        flakyRate);
+        flakyRate,
+        startupWait);
   }
 
   static final class Workers extends Setting<Integer> {
@@ -284,6 +294,12 @@ public final class RunCommand implements Callable<Integer> {
   static final class Grace extends Setting<Duration> {
     Grace() {
       super("DQ_GRACE", "30s", Rule.duration(Duration.ZERO, MAX_GRACE));
+    }
+  }
+
+  static final class StartupWait extends Setting<Duration> {
+    StartupWait() {
+      super("DQ_STARTUP_WAIT", "30s", Rule.duration(Duration.ZERO, Duration.ofMinutes(10)));
     }
   }
 

@@ -36,9 +36,6 @@ final class WorkerProcess {
   /** Beyond the pool's grace: time for the server and the broker to close. */
   private static final Duration HOOK_SLACK = Duration.ofSeconds(5);
 
-  /** How long start-up waits for a broker that is briefly unavailable. */
-  static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
-
   private static final Duration STARTUP_RETRY = Duration.ofMillis(500);
 
   private static final Duration IDLE_WAIT = Duration.ofDays(1);
@@ -84,7 +81,9 @@ final class WorkerProcess {
     AtomicReference<Lifecycle> lifecycle = new AtomicReference<>();
     services.add(
         new Lifecycle.Service(
-            "broker", () -> checkReachable(broker, queues, lifecycle.get()), broker::close));
+            "broker",
+            () -> checkReachable(broker, queues, lifecycle.get(), settings.startupWait()),
+            broker::close));
     if (settings.metrics().enabled()) {
       services.add(
           new Lifecycle.Service(
@@ -116,13 +115,14 @@ final class WorkerProcess {
   }
 
   /**
-   * Waits at start-up, up to {@link #STARTUP_WAIT}, for a broker that is briefly unavailable (Redis
-   * restarting or loading its AOF, a container started before Redis), then fails with one line.
-   * Other errors (a wrong password, a refused command) fail at once, and so does a stop request
-   * (SIGTERM) meanwhile.
+   * Waits at start-up, up to {@code wait} ({@code --startup-wait}), for a broker that is briefly
+   * unavailable (Redis restarting or loading its AOF, a container started before Redis), then fails
+   * with one line. Other errors (a wrong password, a refused command) fail at once, and so does a
+   * stop request (SIGTERM) meanwhile.
    */
-  private static void checkReachable(Broker broker, List<String> queues, Lifecycle lifecycle) {
-    long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
+  private static void checkReachable(
+      Broker broker, List<String> queues, Lifecycle lifecycle, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     boolean warned = false;
     while (true) {
       try {
@@ -136,8 +136,7 @@ final class WorkerProcess {
           throw e;
         }
         if (!warned) {
-          log.warn(
-              "broker unavailable at start-up, waiting up to {}: {}", STARTUP_WAIT, e.getMessage());
+          log.warn("broker unavailable at start-up, waiting up to {}: {}", wait, e.getMessage());
           warned = true;
         }
       }

@@ -36,6 +36,7 @@ final class RunCommandTest {
     assertThat(s.metrics())
         .isEqualTo(new MetricsSettings("127.0.0.1", RunCommand.DEFAULT_METRICS_PORT));
     assertThat(s.flakyRate()).isEqualTo(FlakyHandler.DEFAULT_RATE);
+    assertThat(s.startupWait()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -51,7 +52,8 @@ final class RunCommandTest {
             Map.entry("DQ_METRICS_BIND", "0.0.0.0"),
             Map.entry("DQ_FLAKY_RATE", "0.1"),
             Map.entry("DQ_PREFETCH", "16"),
-            Map.entry("DQ_LEASE_TIME", "3s"));
+            Map.entry("DQ_LEASE_TIME", "3s"),
+            Map.entry("DQ_STARTUP_WAIT", "2s"));
 
     RunSettings s = runSettings(env, "run");
 
@@ -69,6 +71,7 @@ final class RunCommandTest {
     assertThat(s.metrics()).isEqualTo(new MetricsSettings("0.0.0.0", 0));
     assertThat(s.metrics().enabled()).isFalse();
     assertThat(s.flakyRate()).isEqualTo(0.1);
+    assertThat(s.startupWait()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -111,6 +114,8 @@ final class RunCommandTest {
     "DQ_PREFETCH, 0",
     "DQ_LEASE_TIME, 100ms",
     "DQ_LEASE_TIME, 2h",
+    "DQ_STARTUP_WAIT, 11m",
+    "DQ_STARTUP_WAIT, -1s",
   })
   void run_badVariable_exits2WithOneLineNamingIt(String variable, String value) {
     assertThat(cli.execute(Map.of(variable, value), "", "run")).isEqualTo(2);
