@@ -62,14 +62,18 @@ final class RedisGateway {
             true);
     this.codec = new TaskCodec(config.limits());
     this.endpoint = config.url().endpoint();
-    this.queues =
-        new QueueRegistry(
-            this,
-            () ->
-                config
-                    .testClock()
-                    .map(InstantSource::millis)
-                    .orElseGet(() -> System.nanoTime() / 1_000_000));
+    this.queues = new QueueRegistry(this, this::elapsedMillis);
+  }
+
+  /**
+   * Milliseconds on this process's clock for measuring how old a cached value is: monotonic ({@code
+   * System.nanoTime}), or the test clock when one is set, so tests move it by hand.
+   */
+  long elapsedMillis() {
+    return config
+        .testClock()
+        .map(InstantSource::millis)
+        .orElseGet(() -> System.nanoTime() / 1_000_000);
   }
 
   RedisBrokerConfig config() {

@@ -172,6 +172,57 @@ public final class RedisKeys {
   }
 
   /**
+   * Set: names of the task types that have ids held back by their limit in this queue.
+   *
+   * @return the key
+   */
+  public String limitParked() {
+    return prefix + "limit:parked";
+  }
+
+  /**
+   * List: ids of type {@code type} held back by its limit in this queue, oldest at the head. The
+   * claim script builds these names itself from {@link #limitParked()}'s, so the two must agree.
+   *
+   * @param type the task type
+   * @return the key
+   */
+  public String limitParked(String type) {
+    return limitParked() + ":" + type;
+  }
+
+  /**
+   * String: the GCRA theoretical arrival time of the queue's rate limit.
+   *
+   * @return the key
+   */
+  public String limitRate() {
+    return prefix + "limit:rate";
+  }
+
+  /**
+   * String: the GCRA theoretical arrival time of type {@code type}'s rate limit, counted in this
+   * queue.
+   *
+   * @param type the task type
+   * @return the key
+   */
+  public String limitTypeRate(String type) {
+    return prefix + "limit:type:" + type + ":rate";
+  }
+
+  /**
+   * Hash: id to fencing token of each lease taken under type {@code type}'s concurrency limit in
+   * this queue.
+   *
+   * @param type the task type
+   * @return the key
+   */
+  public String limitTypeLeases(String type) {
+    return prefix + "limit:type:" + type + ":leases";
+  }
+
+  /**
    * Sorted set: dead task id to the sequence number of its death (oldest first).
    *
    * @return the key

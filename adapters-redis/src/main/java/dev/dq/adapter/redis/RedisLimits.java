@@ -37,16 +37,21 @@ final class RedisLimits {
 
   private final RedisGateway redis;
   private final Map<String, LongAdder> limited = new ConcurrentHashMap<>();
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Long.MIN_VALUE);
+  private volatile Snapshot snapshot =
+      new Snapshot(Map.of(), Long.MIN_VALUE, new ConcurrentHashMap<>());
 
   RedisLimits(RedisGateway redis) {
     this.redis = redis;
   }
 
-  /** The limits as last read, and when (System.nanoTime). */
-  private record Snapshot(Map<LimitTarget, Limit> limits, long loadedAt) {
-    boolean stale() {
-      return loadedAt == Long.MIN_VALUE || System.nanoTime() - loadedAt > REFRESH.toNanos();
+  /**
+   * The limits as last read, when ({@link RedisGateway#elapsedMillis}), and what {@link #forClaim}
+   * built from them per queue.
+   */
+  private record Snapshot(
+      Map<LimitTarget, Limit> limits, long loadedAt, Map<String, ClaimPart> claimParts) {
+    boolean stale(long nowMillis) {
+      return loadedAt == Long.MIN_VALUE || nowMillis - loadedAt > REFRESH.toMillis();
     }
   }
 
@@ -90,9 +95,13 @@ final class RedisLimits {
     limited.computeIfAbsent(queue + "/" + r.name(), k -> new LongAdder()).increment();
   }
 
-  private Map<LimitTarget, Limit> current() {
+  private Snapshot currentSnapshot() {
     Snapshot s = snapshot;
-    return s.stale() ? reload() : s.limits;
+    if (s.stale(redis.elapsedMillis())) {
+      reload();
+      s = snapshot;
+    }
+    return s;
   }
 
   private Map<LimitTarget, Limit> reload() {
@@ -107,17 +116,29 @@ final class RedisLimits {
             // written by hand or by a newer version: not ours to obey or to fail on
           }
         });
-    snapshot = new Snapshot(Map.copyOf(limits), System.nanoTime());
+    Map<LimitTarget, Limit> loaded = Map.copyOf(limits);
+    Snapshot old = snapshot;
+    snapshot =
+        new Snapshot(
+            loaded,
+            redis.elapsedMillis(),
+            loaded.equals(old.limits) ? old.claimParts : new ConcurrentHashMap<>());
     return limits;
   }
 
-  /** The part of a claim of {@code keys}' queue that its limits need; nothing when none applies. */
+  /**
+   * The part of a claim of {@code keys}' queue that its limits need; nothing when none applies.
+   * Built once per queue and set of limits: a claim is on the hot path.
+   */
   ClaimPart forClaim(RedisKeys keys) {
-    String prefix = "dq:{" + keys.queue() + "}:limit:";
-    List<String> claimKeys = new ArrayList<>(List.of(prefix + "parked", prefix + "rate"));
-    Map<LimitTarget, Limit> limits = current();
+    Snapshot s = currentSnapshot();
+    return s.claimParts.computeIfAbsent(keys.queue(), q -> build(keys, s.limits));
+  }
+
+  private static ClaimPart build(RedisKeys keys, Map<LimitTarget, Limit> limits) {
+    List<String> claimKeys = new ArrayList<>(List.of(keys.limitParked(), keys.limitRate()));
     if (limits.isEmpty()) {
-      return new ClaimPart(claimKeys, "");
+      return new ClaimPart(List.copyOf(claimKeys), "");
     }
     StringBuilder json = new StringBuilder("{");
     Limit q = limits.get(LimitTarget.queue(keys.queue()));
@@ -130,18 +151,18 @@ final class RedisLimits {
         continue;
       }
       String t = l.target().name();
-      claimKeys.add(prefix + "type:" + t + ":rate");
-      claimKeys.add(prefix + "type:" + t + ":leases");
-      claimKeys.add(prefix + "parked:" + t);
+      claimKeys.add(keys.limitTypeRate(t));
+      claimKeys.add(keys.limitTypeLeases(t));
+      claimKeys.add(keys.limitParked(t));
       types.append(types.length() == 0 ? "" : ",");
       types.append("[\"").append(t).append("\",").append(spec(l).substring(1));
     }
     if (types.length() > 0) {
       json.append(q != null ? "," : "").append("\"t\":[").append(types).append(']');
     } else if (q == null) {
-      return new ClaimPart(claimKeys, "");
+      return new ClaimPart(List.copyOf(claimKeys), "");
     }
-    return new ClaimPart(claimKeys, json.append('}').toString());
+    return new ClaimPart(List.copyOf(claimKeys), json.append('}').toString());
   }
 
   /** {@code [interval ms, tolerance ms, concurrency]}, 0 for what is not limited. */
@@ -194,7 +215,7 @@ final class RedisLimits {
         redis.scriptRetryingOnce(
             "count held-back tasks of " + queue,
             Script.LIMIT_PARKED,
-            List.of("dq:{" + queue + "}:limit:parked"),
+            List.of(RedisKeys.of(queue).limitParked()),
             List.of());
   }
 
