@@ -61,9 +61,15 @@ final class Admin {
             redis.scriptRetryingOnce(
                 "stats of " + queue,
                 Script.STATS,
-                Settler.withLevels(k, k.ready(), k.active(), k.delayed()),
+                withParked(k, Settler.withLevels(k, k.ready(), k.active(), k.delayed())),
                 List.of(redis.now()));
     return new QueueStats(queue, (Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
+  }
+
+  private static List<String> withParked(RedisKeys k, List<String> keys) {
+    List<String> all = new java.util.ArrayList<>(keys);
+    all.add(k.limitParked());
+    return all;
   }
 
   /**

@@ -296,9 +296,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limi
 
   @Override
   public QueueStats stats(String queue) {
-    QueueStats s = admin.stats(queue);
-    long parked = limits.parked(queue); // held back by a type limit: waiting, so ready
-    return parked == 0 ? s : new QueueStats(queue, s.ready() + parked, s.inFlight(), s.delayed());
+    return admin.stats(queue); // ready includes the ids a type limit holds back: they wait too
   }
 
   @Override
