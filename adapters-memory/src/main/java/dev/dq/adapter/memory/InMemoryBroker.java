@@ -1,5 +1,7 @@
 package dev.dq.adapter.memory;
 
+import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 // Over 300 lines: each Broker operation is a few lines under the store lock; state is in Store.
@@ -40,7 +43,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
-public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses {
+public final class InMemoryBroker
+    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
@@ -48,6 +52,7 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
   private final AckMemory acks = new AckMemory(); // guarded by store.lock
   private final LimitGate gate = new LimitGate(); // guarded by store.lock
   private final Pauses pauses = new Pauses();
+  private final Cancels cancels = new Cancels(); // guarded by store.lock
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
@@ -160,11 +165,12 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
           q.promoteDue(now);
           if (gate.active()) {
             Instant expiresAt = now.plus(leaseTime);
-            LimitGate.Taken admitted = gate.take(q, max, now, task -> leaseOne(q, task, expiresAt));
+            LimitGate.Taken admitted =
+                gate.take(q, max, now, task -> leaseOne(q, task, expiresAt, now));
             taken = admitted.leases();
             untilOpening = admitted.untilOpening();
           } else {
-            taken = leaseReady(q, max, now.plus(leaseTime));
+            taken = leaseReady(q, max, now.plus(leaseTime), now);
           }
         }
         if (!taken.isEmpty()) {
@@ -194,8 +200,8 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
     }
   }
 
-  private Lease leaseOne(QueueState q, Task task, Instant expiresAt) {
-    InFlight delivery = new InFlight(task, store.nextToken(), expiresAt);
+  private Lease leaseOne(QueueState q, Task task, Instant expiresAt, Instant now) {
+    InFlight delivery = new InFlight(task, store.nextToken(), expiresAt, now);
     q.lease(delivery);
     return delivery.toLease();
   }
@@ -254,14 +260,50 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
     pauses.addListener(Objects.requireNonNull(onPaused, "onPaused"));
   }
 
-  private List<Lease> leaseReady(QueueState q, int max, Instant expiresAt) {
+  /**
+   * A running task whose lease expired is cancelled at once (no worker runs it any longer, as far
+   * as this broker's fencing goes).
+   */
+  @Override
+  public CancelOutcome cancel(String queue, TaskId id) {
+    Names.check("queue", queue);
+    Objects.requireNonNull(id, "id");
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q == null ? CancelOutcome.NOT_FOUND : cancels.cancel(q, id, store.clock.instant());
+        });
+  }
+
+  @Override
+  public Set<TaskId> cancelRequested(String queue, java.util.Collection<TaskId> ids) {
+    Objects.requireNonNull(queue, "queue");
+    List<TaskId> asked = List.copyOf(ids);
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q == null ? Set.of() : q.markedAmong(asked);
+        });
+  }
+
+  @Override
+  public void settleCancelled(Lease lease) {
+    settle(
+        lease,
+        (q, delivery, now) -> {
+          cancels.end(q, delivery.task(), Optional.of(delivery.leasedAt()), now, true);
+          return null;
+        });
+  }
+
+  private List<Lease> leaseReady(QueueState q, int max, Instant expiresAt, Instant now) {
     Task task = q.pollReady();
     if (task == null) {
       return List.of();
     }
     List<Lease> taken = new ArrayList<>(Math.min(max, 1 + q.readyCount()));
     do {
-      InFlight delivery = new InFlight(task, store.nextToken(), expiresAt);
+      InFlight delivery = new InFlight(task, store.nextToken(), expiresAt, now);
       q.lease(delivery);
       taken.add(delivery.toLease());
     } while (taken.size() < max && (task = q.pollReady()) != null);
@@ -330,6 +372,9 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
     settle(
         lease,
         (q, delivery, now) -> {
+          if (cancels.endIfMarked(q, delivery, now)) {
+            return null;
+          }
           q.endLease(delivery.task().id());
           Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
           q.schedule(next, now.plus(delay), now, store.nextSeq());
@@ -344,6 +389,9 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
     settle(
         lease,
         (q, delivery, now) -> {
+          if (cancels.endIfMarked(q, delivery, now)) {
+            return null;
+          }
           q.endLease(delivery.task().id());
           if (!delay.isZero()) {
             q.schedule(delivery.task(), now.plus(delay), now, store.nextSeq());
@@ -456,7 +504,11 @@ public final class InMemoryBroker implements Broker, QueueAdmin, ScheduleHost, L
           int reclaimed = 0;
           for (QueueState q : store.queues()) {
             List<InFlight> expired = q.removeExpired(now);
-            expired.forEach(delivery -> q.pushBack(delivery.task()));
+            for (InFlight delivery : expired) {
+              if (!cancels.endIfMarked(q, delivery, now)) {
+                q.pushBack(delivery.task());
+              }
+            }
             if (!expired.isEmpty()) {
               q.notEmpty.signalAll();
             }

@@ -43,6 +43,9 @@ final class QueueState {
   private final LinkedHashMap<TaskId, DeadLetter> dead = new LinkedHashMap<>();
   private final Set<TaskId> held = new HashSet<>();
 
+  /** In-flight tasks whose cancel was requested; a mark goes when the delivery ends. */
+  private final Set<TaskId> cancelMarks = new HashSet<>();
+
   /** Succeeded and cancelled tasks, kept for lookup within the queue's retention. */
   final EndedTasks ended = new EndedTasks();
 
@@ -129,6 +132,26 @@ final class QueueState {
     return ready.iterator();
   }
 
+  /**
+   * Takes a waiting (ready or delayed) task out, wherever it is in line: O(waiting tasks).
+   *
+   * @return the task, or null if {@code id} is not waiting
+   */
+  Task removeWaiting(TaskId id) {
+    Task task = ready.remove(id);
+    if (task != null) {
+      return task;
+    }
+    for (java.util.Iterator<Delayed> it = delayed.iterator(); it.hasNext(); ) {
+      Delayed d = it.next();
+      if (d.task().id().equals(id)) {
+        it.remove();
+        return d.task();
+      }
+    }
+    return null;
+  }
+
   /** Time from {@code now} until the next delayed task is due; {@code null} if none is delayed. */
   Duration untilNextDue(Instant now) {
     Delayed next = delayed.peek();
@@ -156,12 +179,37 @@ final class QueueState {
   /** Ends a delivery; the task stays held, and the caller puts it somewhere. */
   void endLease(TaskId id) {
     inFlight.remove(id);
+    cancelMarks.remove(id);
   }
 
   /** Ends a delivery and forgets the task: it was done. */
   void forget(TaskId id) {
     inFlight.remove(id);
     held.remove(id);
+    cancelMarks.remove(id);
+  }
+
+  /** Marks an in-flight task for cancellation: its worker learns it and ends the delivery. */
+  void markCancelled(TaskId id) {
+    cancelMarks.add(id);
+  }
+
+  boolean isMarked(TaskId id) {
+    return !cancelMarks.isEmpty() && cancelMarks.contains(id);
+  }
+
+  /** Those of {@code ids} marked for cancellation. */
+  Set<TaskId> markedAmong(java.util.Collection<TaskId> ids) {
+    if (cancelMarks.isEmpty()) {
+      return Set.of();
+    }
+    Set<TaskId> out = new HashSet<>();
+    for (TaskId id : ids) {
+      if (cancelMarks.contains(id)) {
+        out.add(id);
+      }
+    }
+    return out;
   }
 
   /** Removes and returns the deliveries expired at {@code now}, the earliest expiry first. */

@@ -56,6 +56,28 @@ final class ReadyLevels {
   }
 
   /**
+   * Takes the task of {@code id} out of its level, wherever it is: O(ready tasks).
+   *
+   * @return the task, or null if none of that id is ready
+   */
+  Task remove(dev.dq.core.task.TaskId id) {
+    for (ArrayDeque<Task> level : levels) {
+      if (level == null) {
+        continue;
+      }
+      for (Iterator<Task> it = level.iterator(); it.hasNext(); ) {
+        Task task = it.next();
+        if (task.id().equals(id)) {
+          it.remove();
+          size--;
+          return task;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * The ready tasks in the order {@link #poll} would take them: highest level first, FIFO within a
    * level. Its {@code remove} takes the last task returned out (limit admission takes tasks from
    * anywhere in the order).

@@ -1,5 +1,6 @@
 package dev.dq.core.worker;
 
+import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
@@ -17,9 +18,10 @@ import org.slf4j.LoggerFactory;
 // kept in one class, so
 // every compare-and-set on its state is read next to the others.
 /**
- * One delivery of one task through a handler. Exactly one of three parties settles it with the
- * broker: the handler's thread when it returns, the timer when it overruns its timeout, or the
- * pool's stop when the grace period is over. The state CAS decides which; the losers write nothing.
+ * One delivery of one task through a handler. Exactly one of four parties settles it with the
+ * broker: the handler's thread when it returns, the timer when it overruns its timeout, the pool's
+ * stop when the grace period is over, or the cancel guard when the task was cancelled. The state
+ * CAS decides which; the losers write nothing.
  */
 final class Execution {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
@@ -34,7 +36,12 @@ final class Execution {
     AWAITING_ACK,
     FINISHED,
     TIMED_OUT,
-    RELEASED
+    RELEASED,
+    /**
+     * Cancelled ({@link TaskCancels}) before it started or while it ran; the delivery was ended as
+     * cancelled by whoever won this state.
+     */
+    CANCELLED
   }
 
   private final PoolServices services;
@@ -259,6 +266,44 @@ final class Execution {
             "task " + task().id() + ": handler exceeded its timeout of " + limit));
     leaveSlot();
     onAbandoned.run();
+  }
+
+  /**
+   * The task was cancelled ({@link TaskCancels#cancelRequested}): ends the delivery as cancelled at
+   * once. A task not started yet never starts; a running handler is interrupted, and whatever it
+   * then does (returns, throws, goes on), its result is not settled: no retry, no dead letter. Its
+   * worker thread leaves the slot when the handler returns, so the pool's concurrency holds. A
+   * success awaiting its ack, or a delivery another party settled, is left alone: the ack stands.
+   *
+   * @return true if this call ended the delivery as cancelled (the caller may count it)
+   */
+  boolean cancel(TaskCancels cancels) {
+    State from = state.get();
+    if ((from != State.PENDING && from != State.RUNNING)
+        || !state.compareAndSet(from, State.CANCELLED)) {
+      return false;
+    }
+    cancelTimeout();
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+    try {
+      cancels.settleCancelled(lease);
+      emit(new TaskEvent.Cancelled(task(), workerName(t)));
+    } catch (LeaseLostException lost) {
+      // Its lease expired: the broker's mark ends the task as cancelled when it reclaims it.
+      reportLeaseLost("cancel");
+    } catch (RuntimeException brokerError) {
+      // The lease is no longer renewed and expires; the broker's mark then ends it as cancelled.
+      services
+          .brokerErrors()
+          .warn("task " + task().id() + ": could not settle it as cancelled", brokerError);
+    }
+    if (from == State.PENDING) {
+      leaveSlot(); // a running one leaves when its handler returns
+    }
+    return true;
   }
 
   /**

@@ -43,6 +43,7 @@ final class HeldTasks {
   private final Queue<Execution> runnable = new ConcurrentLinkedQueue<>();
   private final Acks acks;
   private final PauseGuard pauses;
+  private final CancelGuard cancels;
   private final Object idle = new Object();
 
   HeldTasks(PoolServices services, Lifecycle lifecycle, Map<String, TaskHandler> handlers) {
@@ -53,11 +54,17 @@ final class HeldTasks {
         new Dispatcher(services.config().concurrency(), services.config().maxDeferred());
     this.acks = new Acks(services, this::signalIfStopping);
     this.pauses = new PauseGuard(services, this::executions);
+    this.cancels = new CancelGuard(services, this::executions);
   }
 
   /** What keeps tasks of paused queues from starting; the pool runs its periodic check. */
   PauseGuard pauses() {
     return pauses;
+  }
+
+  /** What ends the deliveries of cancelled tasks; the pool runs its periodic check. */
+  CancelGuard cancels() {
+    return cancels;
   }
 
   /** Whether {@code execution} must not start because its queue is paused; if so, hands it back. */

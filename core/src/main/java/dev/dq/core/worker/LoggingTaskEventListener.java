@@ -43,6 +43,9 @@ public final class LoggingTaskEventListener implements TaskEventListener {
             e.failure().message());
       } else if (event instanceof TaskEvent.Released e) {
         log.info("handed back to the broker ({})", e.reason());
+      } else if (event instanceof TaskEvent.Cancelled e) {
+        withWorker(
+            e.worker(), null, () -> log.info("cancelled; the delivery ended without a retry"));
       } else if (event instanceof TaskEvent.LeaseLost e) {
         log.debug("lease lost before {}; another delivery owns the task", e.operation());
       }

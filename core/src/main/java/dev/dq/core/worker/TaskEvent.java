@@ -54,6 +54,14 @@ public sealed interface TaskEvent {
   record Released(Task task, String reason) implements TaskEvent {}
 
   /**
+   * The task was cancelled ({@link dev.dq.core.lifecycle.TaskCancels}) while this pool held it: a
+   * claimed task did not start, a running handler was interrupted; either way the delivery ended as
+   * cancelled, with no retry. {@code worker} is the thread that ran it, or the pool's name if it
+   * had not started.
+   */
+  record Cancelled(Task task, String worker) implements TaskEvent {}
+
+  /**
    * This delivery's lease was lost: another delivery may own the task now. Emitted once per
    * delivery, by whoever finds out first: {@code operation} "renew" when the heartbeat found the
    * lease expired while the pool held the task (the handler's late result is then not settled),

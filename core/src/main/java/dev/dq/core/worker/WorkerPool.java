@@ -142,27 +142,38 @@ public final class WorkerPool implements AutoCloseable {
     Duration reap = Duration.ofMillis(config.reapInterval().toMillis());
     jobs.add(scheduler.scheduleWithFixedDelay("reaper", reaper, reap, reap));
     startPauseGuard();
+    startCancelGuard();
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
   /** With a broker that pauses queues: keeps tasks of paused queues from starting here. */
   private void startPauseGuard() {
     PauseGuard guard = tasks.pauses();
-    if (!guard.active()) {
-      return;
+    if (guard.active()) {
+      guard.listen();
+      startGuard("pause check", guard, PauseGuard.INTERVAL);
     }
-    guard.listen();
+  }
+
+  /** With a broker that cancels tasks: ends the deliveries of cancelled tasks held here. */
+  private void startCancelGuard() {
+    CancelGuard guard = tasks.cancels();
+    if (guard.active()) {
+      startGuard("cancel check", guard, CancelGuard.INTERVAL);
+    }
+  }
+
+  /** Runs one of the guards' periodic checks every {@code interval}. */
+  private void startGuard(String name, Periodic.Job guard, Duration interval) {
     Periodic check =
         new Periodic(
-            "pause check",
+            name,
             guard,
             services,
             new RateLimitedLog(log, services.clock(), Duration.ofSeconds(3)),
-            PauseGuard.INTERVAL.multipliedBy(20));
+            interval.multipliedBy(20));
     check.starting();
-    jobs.add(
-        scheduler.scheduleWithFixedDelay(
-            "pause check", check, PauseGuard.INTERVAL, PauseGuard.INTERVAL));
+    jobs.add(scheduler.scheduleWithFixedDelay(name, check, interval, interval));
   }
 
   /**
