@@ -36,6 +36,7 @@ final class Admin {
     for (String queue : redis.queues()) {
       RedisKeys k = RedisKeys.of(queue);
       List<String> keys = Settler.withLevels(k, k.active(), k.leases(), k.ready(), k.wakeups());
+      keys.addAll(RedisCancels.endKeys(k, k.tasks(), k.attempts(), k.delayed()));
       int n;
       do {
         Object reply =

@@ -3,6 +3,8 @@ package dev.dq.adapter.redis;
 import static dev.dq.adapter.redis.Arguments.requireLeaseTime;
 import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
+import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
@@ -19,12 +21,15 @@ import dev.dq.core.port.QueueStats;
 import dev.dq.core.schedule.ScheduleHost;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -45,7 +50,8 @@ import redis.clients.jedis.UnifiedJedis;
  * (enqueue and its retries), {@link Claimer} (dequeue and waiting), {@link Settler} (fenced settles
  * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
-public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses {
+public final class RedisBroker
+    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -59,6 +65,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limi
   private final RedisDeadLetterQueue deadLetters;
   private final RedisLimits limits;
   private final Pauser pauser;
+  private final RedisCancels cancels;
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -66,6 +73,7 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limi
     this.enqueuer = new Enqueuer(redis, closed);
     this.limits = new RedisLimits(redis);
     this.pauser = new Pauser(redis);
+    this.cancels = new RedisCancels(redis);
     this.claimer = new Claimer(redis, closed, limits, pauser);
     this.settler = new Settler(redis);
     this.admin = new Admin(redis, claimer);
@@ -286,6 +294,28 @@ public final class RedisBroker implements Broker, QueueAdmin, ScheduleHost, Limi
   @Override
   public void deadLetter(Lease lease, Failure failure) {
     settler.deadLetter(lease, failure);
+    limits.settled(List.of(lease));
+  }
+
+  /**
+   * One script ({@code cancel.lua}). Cancelling a ready task takes its id out of its priority
+   * level's list (or a type limit's parked list): O(length of that list) on the Redis server, paid
+   * only by cancels (see {@code docs/redis-data-model.md}, "Cancel").
+   */
+  @Override
+  public CancelOutcome cancel(String queue, TaskId id) {
+    return cancels.cancel(queue, id);
+  }
+
+  /** One {@code HMGET} of the queue's {@code cancelled} hash. */
+  @Override
+  public Set<TaskId> cancelRequested(String queue, Collection<TaskId> ids) {
+    return cancels.cancelRequested(queue, ids);
+  }
+
+  @Override
+  public void settleCancelled(Lease lease) {
+    cancels.settleCancelled(lease);
     limits.settled(List.of(lease));
   }
 

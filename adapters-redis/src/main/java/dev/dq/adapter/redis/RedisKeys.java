@@ -303,6 +303,53 @@ public final class RedisKeys {
   }
 
   /**
+   * Hash: task id to the record of a finished (succeeded or cancelled) task, JSON; see {@code
+   * docs/redis-data-model.md}.
+   *
+   * @return the key
+   */
+  public String records() {
+    return prefix + "records";
+  }
+
+  /**
+   * Sorted set: finished task id to the epoch millis it finished at, the order in which records are
+   * trimmed.
+   *
+   * @return the key
+   */
+  public String finished() {
+    return prefix + "finished";
+  }
+
+  /**
+   * Hash: task id to {@code "<epoch ms>|<worker>"} of its current delivery's start.
+   *
+   * @return the key
+   */
+  public String started() {
+    return prefix + "started";
+  }
+
+  /**
+   * Hash: task id to the failure record (JSON) of its last failed attempt, while it waits to retry.
+   *
+   * @return the key
+   */
+  public String errors() {
+    return prefix + "errors";
+  }
+
+  /**
+   * Hash: task id to the epoch millis of a cancel requested while it ran; gone when the task ends.
+   *
+   * @return the key
+   */
+  public String cancelled() {
+    return prefix + "cancelled";
+  }
+
+  /**
    * Hash: task id to a value that could not be read as a task, kept in {@code DUMP} format (written
    * by {@code dq migrate} for a data model v1 task key of an unexpected type).
    *

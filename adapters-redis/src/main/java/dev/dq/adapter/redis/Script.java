@@ -28,10 +28,14 @@ enum Script {
   ACK_BATCH("ack-batch", Fragment.NOW),
   EXTEND("extend", Fragment.NOW, Fragment.LEASE),
   EXTEND_BATCH("extend-batch", Fragment.NOW),
-  RETRY("retry", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS),
-  RELEASE("release", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS),
+  RETRY("retry", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS, Fragment.CANCEL),
+  RELEASE("release", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS, Fragment.CANCEL),
   DEAD_LETTER("dead-letter", Fragment.NOW, Fragment.LEASE),
-  RECLAIM("reclaim", Fragment.NOW, Fragment.LEVELS),
+  RECLAIM("reclaim", Fragment.NOW, Fragment.LEVELS, Fragment.CANCEL),
+  /** Cancels one task ({@link RedisCancels}). */
+  CANCEL("cancel", Fragment.NOW, Fragment.LEVELS, Fragment.CANCEL),
+  /** Ends a delivery as cancelled, fenced like ack ({@link RedisCancels}). */
+  SETTLE_CANCELLED("settle-cancelled", Fragment.NOW, Fragment.LEASE, Fragment.CANCEL),
   STATS("stats", Fragment.NOW, Fragment.LEVELS),
   DLQ_ADD("dlq-add"),
   DLQ_REQUEUE("dlq-requeue", Fragment.LEVELS),
@@ -60,7 +64,9 @@ enum Script {
     LEASE("_lease"),
     LEVELS("_levels"),
     /** Global rate and concurrency limits, for the claim ({@link RedisLimits}). */
-    LIMITS("_limits");
+    LIMITS("_limits"),
+    /** Ending a task as cancelled: its record, and forgetting it ({@link RedisCancels}). */
+    CANCEL("_cancel");
 
     private final String source;
 

@@ -249,31 +249,40 @@ final class Settler {
     requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    settle(
-        "retry",
-        lease,
-        Script.RETRY,
-        withLevels(k, k.active(), k.leases(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
-        List.of(
-            id,
-            Long.toString(lease.token()),
-            Integer.toString(lease.task().attempt() + 1),
-            Long.toString(delay.toMillis()),
-            redis.now()),
-        () -> false);
+    Object reply =
+        settle(
+            "retry",
+            lease,
+            Script.RETRY,
+            withCancelKeys(
+                withLevels(
+                    k, k.active(), k.leases(), k.attempts(), k.ready(), k.delayed(), k.wakeups()),
+                RedisCancels.endKeys(k, k.tasks())),
+            List.of(
+                id,
+                Long.toString(lease.token()),
+                Integer.toString(lease.task().attempt() + 1),
+                Long.toString(delay.toMillis()),
+                redis.now()),
+            () -> false);
+    endedCancelled(reply, "retry", id);
   }
 
   void release(Lease lease, Duration delay) {
     requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
-    settle(
-        "release",
-        lease,
-        Script.RELEASE,
-        withLevels(k, k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
-        List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), redis.now()),
-        () -> false);
+    Object reply =
+        settle(
+            "release",
+            lease,
+            Script.RELEASE,
+            withCancelKeys(
+                withLevels(k, k.active(), k.leases(), k.ready(), k.delayed(), k.wakeups()),
+                RedisCancels.endKeys(k, k.tasks(), k.attempts())),
+            List.of(id, Long.toString(lease.token()), Long.toString(delay.toMillis()), redis.now()),
+            () -> false);
+    endedCancelled(reply, "release", id);
   }
 
   void deadLetter(Lease lease, Failure failure) {
@@ -333,6 +342,23 @@ final class Settler {
             + ") is no longer valid; "
             + what
             + " changed nothing");
+  }
+
+  /**
+   * Retry and release of a task whose cancel was requested end it as cancelled instead (the script
+   * answers {@code CANCELLED}); the port's void methods report it as done, since the delivery did
+   * end.
+   */
+  private static void endedCancelled(Object reply, String what, String id) {
+    if ("CANCELLED".equals(reply)) {
+      log.debug("{} task {}: its cancel was requested; it ended as cancelled", what, id);
+    }
+  }
+
+  /** {@code keys} then {@code more}, in one list. */
+  private static List<String> withCancelKeys(List<String> keys, List<String> more) {
+    keys.addAll(more);
+    return keys;
   }
 
   /** {@code keys}, then the priority levels' block of {@code k} (see {@code _levels.lua}). */

@@ -19,6 +19,7 @@ import dev.dq.testing.DeadLetterQueueContract;
 import dev.dq.testing.PriorityContract;
 import dev.dq.testing.QueuePausesContract;
 import dev.dq.testing.SchedulesContract;
+import dev.dq.testing.TaskCancelsContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -124,6 +125,15 @@ final class RedisClusterIT {
     @Override
     protected void awaitBlocked(BackgroundCall<?> call) {
       await().atMost(PATIENCE).until(() -> TestRedis.isWaitingInRedis(call));
+    }
+  }
+
+  @Nested
+  final class TaskCancels_onCluster extends TaskCancelsContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
     }
   }
 
