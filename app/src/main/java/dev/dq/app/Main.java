@@ -17,6 +17,7 @@ import dev.dq.app.ops.LimitCommand;
 import dev.dq.app.ops.PublishCommand;
 import dev.dq.app.ops.QueueCommand;
 import dev.dq.app.ops.StatsCommand;
+import dev.dq.app.ops.TaskCommand;
 import dev.dq.app.run.RunCommand;
 import dev.dq.app.wiring.Wiring;
 import dev.dq.core.port.BrokerUnavailableException;
@@ -105,6 +106,7 @@ public final class Main {
     cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("limit", LimitCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("queue", QueueCommand.commandLine(root::configure, WIRING::session));
+    cl.addSubcommand("task", TaskCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("migrate", new MigrateCommand(root::configure, WIRING::migration));
     cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.

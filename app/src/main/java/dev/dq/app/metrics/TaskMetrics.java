@@ -39,6 +39,7 @@ public final class TaskMetrics implements TaskEventListener {
   private final Counter leaseLost;
   private final Counter leaseExpired;
   private final Counter released;
+  private final Counter cancelled;
   private final Histogram handlerDuration;
   private final Histogram queueWait;
   private final Histogram latency;
@@ -74,6 +75,11 @@ public final class TaskMetrics implements TaskEventListener {
             "Leases that expired while this pool held the task, before a renewal got through; it may run again.");
     released =
         counter(registry, "dq_tasks_released", "Tasks handed back without spending an attempt.");
+    cancelled =
+        counter(
+            registry,
+            "dq_tasks_cancelled",
+            "Deliveries this pool ended as cancelled: claimed tasks that did not start, running handlers interrupted.");
     handlerDuration =
         histogram(
             registry,
@@ -125,6 +131,8 @@ public final class TaskMetrics implements TaskEventListener {
       (e.operation().equals("renew") ? leaseExpired : leaseLost).labelValues(queue, type).inc();
     } else if (event instanceof TaskEvent.Released) {
       released.labelValues(queue, type).inc();
+    } else if (event instanceof TaskEvent.Cancelled) {
+      cancelled.labelValues(queue, type).inc();
     }
   }
 

@@ -42,6 +42,7 @@ final class TaskMetricsTest {
     metrics.on(new TaskEvent.Succeeded(t.withAttempt(2), "w-1", Duration.ofMillis(40)));
     metrics.on(new TaskEvent.LeaseLost(t, "ack"));
     metrics.on(new TaskEvent.Released(t, "shutdown"));
+    metrics.on(new TaskEvent.Cancelled(t, "w-1"));
     metrics.on(new TaskEvent.DeadLettered(t, new Failure("E", "m", 3, NOW)));
 
     String text = Scrape.text(registry);
@@ -54,6 +55,7 @@ final class TaskMetricsTest {
     assertThat(Scrape.value(text, "dq_tasks_succeeded_total", l)).isEqualTo(1);
     assertThat(Scrape.value(text, "dq_tasks_lease_lost_total", l)).isEqualTo(1);
     assertThat(Scrape.value(text, "dq_tasks_released_total", l)).isEqualTo(1);
+    assertThat(Scrape.value(text, "dq_tasks_cancelled_total", l)).isEqualTo(1);
     assertThat(Scrape.value(text, "dq_tasks_dead_lettered_total", l)).isEqualTo(1);
     assertThat(Scrape.value(text, "dq_task_handler_duration_seconds_count", l)).isEqualTo(2);
     assertThat(Scrape.value(text, "dq_task_handler_duration_seconds_sum", l))
