@@ -66,8 +66,8 @@ final class TaskCancelCommand implements Callable<Integer> {
       throw SettingResolver.bad(
           "--queue", queue, "a queue name of 1-128 characters [A-Za-z0-9._:-]");
     }
-    if (id.isBlank()) {
-      throw SettingResolver.bad("ID", id, "a task id");
+    if (!SettingResolver.isName(id)) {
+      throw SettingResolver.bad("ID", id, "a task id of 1-128 characters [A-Za-z0-9._:-]");
     }
     try (BrokerSession session = BrokerSession.open(sessions, shared)) {
       Broker broker = session.broker();

@@ -76,6 +76,13 @@ final class TaskCancelCommandIT {
   }
 
   @Test
+  void badId_usageError_exit2() {
+    Cli bad = run(2, "task", "cancel", "no spaces");
+
+    assertThat(bad.err().strip()).contains("ID").doesNotContain("\n");
+  }
+
+  @Test
   void unknown_notFound_exit1_oneLine() {
     Cli missing = run(1, "task", "cancel", "nope");
 
