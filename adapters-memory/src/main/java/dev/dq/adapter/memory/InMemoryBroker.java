@@ -1,7 +1,10 @@
 package dev.dq.adapter.memory;
 
 import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.Completion;
 import dev.dq.core.lifecycle.TaskCancels;
+import dev.dq.core.lifecycle.TaskInfo;
+import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
@@ -16,7 +19,9 @@ import dev.dq.core.port.QueuePause;
 import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.schedule.ScheduleHost;
+import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Names;
+import dev.dq.core.task.Payload;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import dev.dq.core.task.TaskLimits;
@@ -24,7 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +52,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
 public final class InMemoryBroker
-    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels {
+    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels, TaskLookup {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
@@ -53,10 +61,12 @@ public final class InMemoryBroker
   private final LimitGate gate = new LimitGate(); // guarded by store.lock
   private final Pauses pauses = new Pauses();
   private final Cancels cancels = new Cancels(); // guarded by store.lock
+  private final TaskLimits limits;
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
     this.intake = new Intake(store, b.limits);
+    this.limits = b.limits;
     this.deadLetters = new InMemoryDeadLetterQueue(store);
     this.schedules = new InMemorySchedules(store, this);
   }
@@ -271,7 +281,14 @@ public final class InMemoryBroker
     return store.locked(
         () -> {
           QueueState q = store.existing(queue);
-          return q == null ? CancelOutcome.NOT_FOUND : cancels.cancel(q, id, store.clock.instant());
+          if (q == null) {
+            return CancelOutcome.NOT_FOUND;
+          }
+          CancelOutcome outcome = cancels.cancel(q, id, store.clock.instant());
+          if (outcome == CancelOutcome.CANCELLED) {
+            store.ended.signalAll();
+          }
+          return outcome;
         });
   }
 
@@ -292,6 +309,7 @@ public final class InMemoryBroker
         lease,
         (q, delivery, now) -> {
           cancels.end(q, delivery.task(), Optional.of(delivery.leasedAt()), now, true);
+          store.ended.signalAll();
           return null;
         });
   }
@@ -315,9 +333,16 @@ public final class InMemoryBroker
     settle(
         lease,
         (q, delivery, now) -> {
-          q.forget(delivery.task().id());
+          succeeded(q, delivery, now, Optional.empty());
           return null;
         });
+  }
+
+  /** Ends a delivery that succeeded: the task leaves the queue and its record is kept. */
+  private void succeeded(QueueState q, InFlight delivery, Instant now, Optional<Payload> result) {
+    q.forget(delivery.task().id());
+    q.ended.put(TaskInfos.succeeded(delivery, now, result));
+    store.ended.signalAll();
   }
 
   /**
@@ -327,6 +352,43 @@ public final class InMemoryBroker
   @Override
   public List<Lease> ackAll(List<Lease> leases) {
     leases.forEach(lease -> Objects.requireNonNull(lease, "lease"));
+    return settleSuccesses(leases, null);
+  }
+
+  /**
+   * Like {@link #ackAll}, and keeps each valid delivery's result with its record; a result is
+   * stored only by the delivery that holds the lease now. Calling it again with the same
+   * completions reports those an earlier call acked as acked, and changes nothing.
+   *
+   * @throws InvalidTaskException a result is larger than the broker's payload limit ({@link
+   *     Builder#limits}); nothing was acked
+   */
+  @Override
+  public List<Lease> complete(List<Completion> completions) {
+    List<Lease> leases = new ArrayList<>(completions.size());
+    List<Optional<Payload>> results = new ArrayList<>(completions.size());
+    for (Completion c : completions) {
+      Objects.requireNonNull(c, "completion");
+      c.result().ifPresent(this::checkResult);
+      leases.add(c.lease());
+      results.add(c.result());
+    }
+    return settleSuccesses(leases, results);
+  }
+
+  private void checkResult(Payload result) {
+    if (result.size() > limits.maxPayloadBytes()) {
+      throw new InvalidTaskException(
+          "result of "
+              + result.size()
+              + " bytes exceeds the limit of "
+              + limits.maxPayloadBytes()
+              + " bytes");
+    }
+  }
+
+  /** Acks {@code leases}, with {@code results} (same order) or none when null. */
+  private List<Lease> settleSuccesses(List<Lease> leases, List<Optional<Payload>> results) {
     List<Lease> lost = new ArrayList<>(0);
     // The hot path of a busy pool: one lock, one clock read and no exception per lease. The checks
     // are those of settle().
@@ -334,14 +396,15 @@ public final class InMemoryBroker
     try {
       Instant now = store.clock.instant();
       QueueState q = null;
-      for (Lease lease : leases) {
+      for (int i = 0; i < leases.size(); i++) {
+        Lease lease = leases.get(i);
         Task task = lease.task();
         if (q == null || !q.name.equals(task.queue())) {
           q = store.existing(task.queue());
         }
         InFlight delivery = q == null ? null : q.inFlight(task.id());
         if (delivery != null && delivery.matches(lease) && !delivery.expiredAt(now)) {
-          q.forget(task.id());
+          succeeded(q, delivery, now, results == null ? Optional.empty() : results.get(i));
           acks.remember(lease, now);
           freedPermit(q);
         } else if (!acks.acked(lease, now)) {
@@ -368,14 +431,28 @@ public final class InMemoryBroker
 
   @Override
   public void retryLater(Lease lease, Duration delay) {
+    retry(lease, delay, null);
+  }
+
+  /** Keeps {@code lastError} for {@link #find} until the task ends. */
+  @Override
+  public void retryLater(Lease lease, Duration delay, Failure lastError) {
+    retry(lease, delay, Objects.requireNonNull(lastError, "lastError"));
+  }
+
+  private void retry(Lease lease, Duration delay, Failure lastError) {
     Checks.nonNegative("delay", delay);
     settle(
         lease,
         (q, delivery, now) -> {
           if (cancels.endIfMarked(q, delivery, now)) {
+            store.ended.signalAll();
             return null;
           }
           q.endLease(delivery.task().id());
+          if (lastError != null) {
+            q.failed(delivery.task().id(), lastError);
+          }
           Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
           q.schedule(next, now.plus(delay), now, store.nextSeq());
           q.notEmpty.signalAll();
@@ -390,6 +467,7 @@ public final class InMemoryBroker
         lease,
         (q, delivery, now) -> {
           if (cancels.endIfMarked(q, delivery, now)) {
+            store.ended.signalAll();
             return null;
           }
           q.endLease(delivery.task().id());
@@ -411,6 +489,7 @@ public final class InMemoryBroker
         (q, delivery, now) -> {
           q.endLease(delivery.task().id());
           q.bury(new DeadLetter(delivery.task(), failure));
+          store.ended.signalAll();
           return null;
         });
   }
@@ -449,6 +528,57 @@ public final class InMemoryBroker
       T result = settlement.apply(q, delivery, now);
       freedPermit(q);
       return result;
+    } finally {
+      store.lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<TaskInfo> find(String queue, TaskId id) {
+    Names.check("queue", queue);
+    Objects.requireNonNull(id, "id");
+    return store.locked(() -> findLocked(queue, id));
+  }
+
+  @Override
+  public Map<TaskId, TaskInfo> findAll(String queue, Collection<TaskId> ids) {
+    Names.check("queue", queue);
+    List<TaskId> wanted = List.copyOf(ids);
+    return store.locked(
+        () -> {
+          Map<TaskId, TaskInfo> found = new LinkedHashMap<>();
+          wanted.forEach(id -> findLocked(queue, id).ifPresent(info -> found.put(id, info)));
+          return found;
+        });
+  }
+
+  private Optional<TaskInfo> findLocked(String queue, TaskId id) {
+    QueueState q = store.existing(queue);
+    return q == null ? Optional.empty() : TaskInfos.find(q, id);
+  }
+
+  /**
+   * Woken by every end (success, dead letter) of any queue, so it answers as soon as the task ends;
+   * the timeout is measured on the JVM's monotonic clock, as waits for tasks are.
+   */
+  @Override
+  public Optional<TaskInfo> await(String queue, TaskId id, Duration timeout)
+      throws InterruptedException {
+    Names.check("queue", queue);
+    Objects.requireNonNull(id, "id");
+    long remaining = Store.nanos(Checks.nonNegative("timeout", timeout));
+    store.lock.lockInterruptibly();
+    try {
+      while (true) {
+        Optional<TaskInfo> now = findLocked(queue, id);
+        if (now.isPresent() && now.get().state().isTerminal()) {
+          return now;
+        }
+        if (remaining <= 0) {
+          return Optional.empty();
+        }
+        remaining = store.ended.awaitNanos(remaining);
+      }
     } finally {
       store.lock.unlock();
     }
@@ -507,6 +637,8 @@ public final class InMemoryBroker
             for (InFlight delivery : expired) {
               if (!cancels.endIfMarked(q, delivery, now)) {
                 q.pushBack(delivery.task());
+              } else {
+                store.ended.signalAll();
               }
             }
             if (!expired.isEmpty()) {

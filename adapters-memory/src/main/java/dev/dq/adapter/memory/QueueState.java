@@ -1,12 +1,14 @@
 package dev.dq.adapter.memory;
 
 import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.Failure;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,15 @@ final class QueueState {
   private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(DUE_ORDER);
   private final Map<TaskId, InFlight> inFlight = new LinkedHashMap<>();
   private final LinkedHashMap<TaskId, DeadLetter> dead = new LinkedHashMap<>();
-  private final Set<TaskId> held = new HashSet<>();
+
+  /** Every held task by id, as it is now (its attempt changes on retry). */
+  private final Map<TaskId, Task> held = new HashMap<>();
+
+  /** When each delayed task falls due. */
+  private final Map<TaskId, Instant> delayedUntil = new HashMap<>();
+
+  /** The failure of the last attempt of each task waiting to be retried. */
+  private final Map<TaskId, Failure> lastErrors = new HashMap<>();
 
   /** In-flight tasks whose cancel was requested; a mark goes when the delivery ends. */
   private final Set<TaskId> cancelMarks = new HashSet<>();
@@ -70,17 +80,37 @@ final class QueueState {
   }
 
   boolean holds(TaskId id) {
-    return held.contains(id);
+    return held.containsKey(id);
+  }
+
+  /** The held task of this id as it is now, or null. */
+  Task held(TaskId id) {
+    return held.get(id);
+  }
+
+  /** When the delayed task {@code id} falls due, or null if it is not delayed. */
+  Instant delayedUntil(TaskId id) {
+    return delayedUntil.get(id);
+  }
+
+  /** The failure of the last attempt of a task waiting to be retried, or null. */
+  Failure lastError(TaskId id) {
+    return lastErrors.get(id);
+  }
+
+  /** Remembers the failure of the attempt of {@code id} that just failed, until the task ends. */
+  void failed(TaskId id, Failure failure) {
+    lastErrors.put(id, failure);
   }
 
   /** Whether {@code id} is ready, delayed or in flight, as opposed to dead or unknown. */
   boolean holdsLive(TaskId id) {
-    return held.contains(id) && !dead.containsKey(id);
+    return held.containsKey(id) && !dead.containsKey(id);
   }
 
   /** Takes in a task new to this queue. The caller has checked {@link #holds}. */
   void accept(Task task, Instant notBefore, Instant now, long seq) {
-    held.add(task.id());
+    ended.remove(task.id()); // a reused id: its earlier run's record is no longer what it names
     schedule(task, notBefore, now, seq);
   }
 
@@ -89,8 +119,10 @@ final class QueueState {
    * not due yet.
    */
   void schedule(Task task, Instant notBefore, Instant now, long seq) {
+    held.put(task.id(), task);
     if (notBefore.isAfter(now)) {
       delayed.add(new Delayed(task, notBefore, seq));
+      delayedUntil.put(task.id(), notBefore);
     } else {
       ready.addLast(task);
     }
@@ -98,6 +130,7 @@ final class QueueState {
 
   /** Puts a held task at the tail of its level of ready. */
   void pushBack(Task task) {
+    held.put(task.id(), task);
     ready.addLast(task);
   }
 
@@ -116,7 +149,9 @@ final class QueueState {
   int promoteDue(Instant now) {
     int moved = 0;
     while (!delayed.isEmpty() && !delayed.peek().notBefore().isAfter(now)) {
-      ready.addLast(delayed.poll().task());
+      Task due = delayed.poll().task();
+      delayedUntil.remove(due.id());
+      ready.addLast(due);
       moved++;
     }
     return moved;
@@ -146,6 +181,7 @@ final class QueueState {
       Delayed d = it.next();
       if (d.task().id().equals(id)) {
         it.remove();
+        delayedUntil.remove(id);
         return d.task();
       }
     }
@@ -186,6 +222,7 @@ final class QueueState {
   void forget(TaskId id) {
     inFlight.remove(id);
     held.remove(id);
+    lastErrors.remove(id);
     cancelMarks.remove(id);
   }
 
@@ -236,7 +273,8 @@ final class QueueState {
     TaskId id = entry.task().id();
     dead.remove(id);
     dead.put(id, entry);
-    held.add(id);
+    held.put(id, entry.task());
+    lastErrors.remove(id);
   }
 
   DeadLetter dead(TaskId id) {
@@ -272,7 +310,7 @@ final class QueueState {
 
   int purgeDead() {
     int count = dead.size();
-    held.removeAll(dead.keySet());
+    held.keySet().removeAll(dead.keySet());
     dead.clear();
     return count;
   }

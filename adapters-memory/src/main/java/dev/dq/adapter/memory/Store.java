@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -23,6 +24,10 @@ final class Store {
   static final long MAX_WAIT_SLICE_NANOS = Duration.ofMillis(50).toNanos();
 
   final ReentrantLock lock = new ReentrantLock();
+
+  /** Signalled whenever a task of any queue ends (succeeds, dies or is cancelled). */
+  final Condition ended = lock.newCondition();
+
   final InstantSource clock;
   final int capacity;
 

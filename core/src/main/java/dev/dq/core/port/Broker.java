@@ -242,6 +242,22 @@ public interface Broker extends AutoCloseable {
   void retryLater(Lease lease, Duration delay);
 
   /**
+   * {@link #retryLater(Lease, Duration)}, keeping {@code lastError} as the failure of the attempt
+   * that just failed, so that a lookup of the task while it waits for its next attempt shows it
+   * ({@link dev.dq.core.lifecycle.TaskInfo#lastError}). Brokers that keep no task states ignore it
+   * (the default); the error is forgotten when the task ends.
+   *
+   * @param lease the lease of the failed delivery
+   * @param delay how long until the next attempt is ready
+   * @param lastError the failure of the attempt that just failed
+   * @throws LeaseLostException the lease is not valid; nothing changed
+   */
+  default void retryLater(Lease lease, Duration delay, Failure lastError) {
+    java.util.Objects.requireNonNull(lastError, "lastError");
+    retryLater(lease, delay);
+  }
+
+  /**
    * Hands the task back without spending an attempt (shutdown, interrupted handler, no local
    * capacity). It becomes ready once {@code delay} has passed on the broker's clock; with a zero
    * delay, at once at the head of its queue.

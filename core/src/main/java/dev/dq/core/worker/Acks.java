@@ -1,6 +1,9 @@
 package dev.dq.core.worker;
 
+import dev.dq.core.lifecycle.Completion;
+import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.port.Lease;
+import dev.dq.core.task.InvalidTaskException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +71,9 @@ final class Acks {
     pending.forEach(e -> leases.add(e.lease()));
     List<Lease> refused;
     try {
-      refused = services.broker().ackAll(leases);
+      refused = settle(pending, leases);
+    } catch (InvalidTaskException tooLarge) {
+      return oneByOne(pending, tooLarge);
     } catch (RuntimeException noAnswer) {
       outcomeUnknown(pending, noAnswer);
       return false;
@@ -93,6 +98,53 @@ final class Acks {
     pending.clear();
     onSettled.run();
     return true;
+  }
+
+  /**
+   * Acks the successes: through {@link TaskLookup#complete} with their results when the broker
+   * keeps task states, else {@link dev.dq.core.port.Broker#ackAll}.
+   */
+  private List<Lease> settle(List<Execution> pending, List<Lease> leases) {
+    if (services.broker() instanceof TaskLookup lookup) {
+      List<Completion> completions = new ArrayList<>(pending.size());
+      for (int i = 0; i < pending.size(); i++) {
+        completions.add(new Completion(leases.get(i), pending.get(i).result()));
+      }
+      return lookup.complete(completions);
+    }
+    return services.broker().ackAll(leases);
+  }
+
+  /**
+   * The broker refused a batch because a result is too large (nothing was acked): settles each
+   * success alone, so the others are acked and only the oversized ones are {@linkplain
+   * Execution#resultRefused dead-lettered}.
+   *
+   * @return true if the broker answered about every one
+   */
+  private boolean oneByOne(List<Execution> pending, InvalidTaskException first) {
+    log.debug("a result was refused ({}); acking the batch one by one", first.getMessage());
+    List<Execution> unanswered = new ArrayList<>();
+    for (Execution e : pending) {
+      List<Execution> one = new ArrayList<>(List.of(e));
+      try {
+        e.acked(!settle(one, List.of(e.lease())).isEmpty());
+      } catch (InvalidTaskException tooLarge) {
+        log.warn(
+            "task {}: its result was refused ({}); dead-lettering it as {}",
+            e.task().id(),
+            tooLarge.getMessage(),
+            Execution.RESULT_TOO_LARGE);
+        e.resultRefused(tooLarge);
+      } catch (RuntimeException noAnswer) {
+        outcomeUnknown(one, noAnswer);
+        unanswered.addAll(one);
+      }
+    }
+    pending.clear();
+    pending.addAll(unanswered);
+    onSettled.run();
+    return unanswered.isEmpty();
   }
 
   private void outcomeUnknown(List<Execution> pending, RuntimeException error) {

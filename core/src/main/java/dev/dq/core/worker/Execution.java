@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class Execution {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
 
+  /** Error type of a task dead-lettered because the broker refused its result as too large. */
+  static final String RESULT_TOO_LARGE = "dq.result-too-large";
+
   enum State {
     PENDING,
     RUNNING,
@@ -56,6 +59,10 @@ final class Execution {
   private volatile Instant startedAt;
   private volatile Duration took = Duration.ZERO;
   private volatile String workerName;
+
+  /** What a {@link ResultTaskHandler} returned; empty for other handlers and for no result. */
+  private volatile Optional<dev.dq.core.task.Payload> result = Optional.empty();
+
   private Scheduler.Handle timeout;
 
   /**
@@ -101,6 +108,11 @@ final class Execution {
 
   Lease lease() {
     return lease;
+  }
+
+  /** What the handler returned, once it succeeded: stored with the task's record on ack. */
+  Optional<dev.dq.core.task.Payload> result() {
+    return result;
   }
 
   State state() {
@@ -237,7 +249,13 @@ final class Execution {
    */
   private Throwable invokeHandler() {
     try {
-      handler.handle(task());
+      if (handler instanceof ResultTaskHandler withResult) {
+        dev.dq.core.task.Payload returned = withResult.call(task());
+        result =
+            returned == null || returned.size() == 0 ? Optional.empty() : Optional.of(returned);
+      } else {
+        handler.handle(task());
+      }
       return null;
     } catch (Throwable error) {
       return error;
@@ -397,7 +415,35 @@ final class Execution {
     if (lost) {
       reportLeaseLost("ack");
     } else {
-      emit(new TaskEvent.Succeeded(task(), workerName, took));
+      emit(new TaskEvent.Succeeded(task(), workerName, took, result.isPresent()));
+    }
+  }
+
+  /**
+   * The broker refused to store the result: it is larger than the broker's payload limit. The
+   * delivery is dead-lettered with error type {@link #RESULT_TOO_LARGE} instead of acked, so the
+   * task is neither lost silently nor run again to produce the same oversized result.
+   */
+  void resultRefused(RuntimeException why) {
+    if (!state.compareAndSet(State.AWAITING_ACK, State.FINISHED)) {
+      return;
+    }
+    Instant now = services.clock().instant();
+    Failure failure =
+        new Failure(RESULT_TOO_LARGE, String.valueOf(why.getMessage()), task().attempt(), now);
+    try {
+      services.broker().deadLetter(lease, failure);
+      emit(
+          new TaskEvent.Failed(
+              task(), workerName, took, RESULT_TOO_LARGE, failure.message(), Optional.empty()));
+      emit(new TaskEvent.DeadLettered(task(), failure));
+    } catch (LeaseLostException lost) {
+      reportLeaseLost("ack");
+    } catch (RuntimeException brokerError) {
+      services
+          .brokerErrors()
+          .warn(
+              "task " + task().id() + ": could not dead-letter its oversized result", brokerError);
     }
   }
 
@@ -448,7 +494,9 @@ final class Execution {
               ? Optional.empty()
               : services.config().retryPolicy().retryDelay(task(), services.random());
       if (retryIn.isPresent()) {
-        services.broker().retryLater(lease, retryIn.get());
+        services
+            .broker()
+            .retryLater(lease, retryIn.get(), Failure.of(error, task().attempt(), now));
       } else {
         services.broker().deadLetter(lease, Failure.of(error, task().attempt(), now));
       }

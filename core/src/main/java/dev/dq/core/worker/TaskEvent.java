@@ -26,8 +26,23 @@ public sealed interface TaskEvent {
    */
   record Started(Task task, String worker, Duration queueWait) implements TaskEvent {}
 
-  /** The attempt succeeded; {@code duration} is the handler's run time. */
-  record Succeeded(Task task, String worker, Duration duration) implements TaskEvent {}
+  /**
+   * The attempt succeeded; {@code duration} is the handler's run time; {@code hasResult} tells
+   * whether its handler returned a result, which the broker stored with the task's record.
+   */
+  record Succeeded(Task task, String worker, Duration duration, boolean hasResult)
+      implements TaskEvent {
+    /**
+     * A success whose handler returned no result.
+     *
+     * @param task the task
+     * @param worker the worker thread that ran it
+     * @param duration the handler's run time
+     */
+    public Succeeded(Task task, String worker, Duration duration) {
+      this(task, worker, duration, false);
+    }
+  }
 
   /**
    * The attempt failed. {@code retryIn} is present when another attempt is scheduled; when empty, a
