@@ -9,6 +9,7 @@
 -- KEYS[13] .. limits: the keys of global rate and concurrency limits, listed in _limits.lua
 -- KEYS[ARGV[8] .. ARGV[8] + 11] the priority levels' block (_levels.lua): levels, priorities, then the ready lists of
 --   levels 0..9 (KEYS[ARGV[8] + 2 + 5] is KEYS[1] again)
+-- KEYS[ARGV[9]] started (hash id -> "<ms>|<worker>" of the current delivery; just before paused)
 -- KEYS[ARGV[6] - 1] paused (the queue's pause, see pause.lua; the last key before the kept replies): while it holds,
 --   the claim hands out nothing
 -- KEYS[ARGV[6] ..] claim:<nonce> keys of earlier calls whose replies their caller has: deleted (the keys between
@@ -16,7 +17,8 @@
 -- ARGV[1] lease ms  ARGV[2] most delayed tasks to promote  ARGV[3] n, most tasks to lease
 -- ARGV[4] largest acceptable data in bytes  ARGV[5] now ms override ('' = Redis TIME; test hook)
 -- ARGV[6] index in KEYS of the first kept reply to delete
--- ARGV[7] limits that apply to this queue ('' = none; see _limits.lua)
+-- ARGV[7] limits that apply to this queue ('' = none; see _limits.lua)  ARGV[8] index in KEYS of the levels' block
+-- ARGV[9] index in KEYS of started  ARGV[10] the claiming process's identity (e.g. host:pid), kept in started
 -- Replies: {'OK', expiry ms, {id1, token1, data1, attempt1 or nil, id2, ...}, {dead id1, reason1, ...}}
 --        | {'EMPTY', ms until the next delayed task is due, or -1}
 --        | {'LIMITED', ms until the next opening or -1, 'rate' | 'concurrency'} (work waits, a limit holds it back)
@@ -27,7 +29,7 @@
 -- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, with their data,
 -- so none is stranded in active under a token nobody holds.
 -- A constant number of commands per call, whatever n: one LPOP per level taken from (one ZRANGE of the levels in use
--- first), one INCRBY, HMGET, ZADD, HSET for the whole batch. A promotion adds one HMGET of the levels of the due ids
+-- first), one INCRBY, HMGET, ZADD, and two HSET (leases, started) for the whole batch. A promotion adds one HMGET of the levels of the due ids
 -- and one RPUSH per level among them.
 -- Uses server_now (_now.lua), the level functions (_levels.lua) and limits_* (_limits.lua), which Script.java puts in
 -- front of this text.
@@ -162,7 +164,8 @@ if last == #ids then
   redis.call('SET', KEYS[5], last)
 end
 local expiry = now + tonumber(ARGV[1])
-local scores, fields, reply = {}, {}, {}
+local scores, fields, reply, started = {}, {}, {}, {}
+local stamp = now .. '|' .. ARGV[10]
 for i, id in ipairs(ids) do
   local token = last - #ids + i
   tokens[i] = token
@@ -170,6 +173,8 @@ for i, id in ipairs(ids) do
   scores[#scores + 1] = id
   fields[#fields + 1] = id
   fields[#fields + 1] = token
+  started[#started + 1] = id
+  started[#started + 1] = stamp
   reply[#reply + 1] = id
   reply[#reply + 1] = token
   reply[#reply + 1] = leased[2 * i - 1]
@@ -177,6 +182,7 @@ for i, id in ipairs(ids) do
 end
 redis.call('ZADD', KEYS[3], unpack(scores))
 redis.call('HSET', KEYS[4], unpack(fields))
+redis.call('HSET', KEYS[tonumber(ARGV[9])], unpack(started))
 redis.call('SET', KEYS[12], cmsgpack.pack({expiry, ids, tokens}), 'PX', tonumber(ARGV[1]))
 if limited then limits_commit(ids, tokens) end -- limits: charge what was leased
 return {'OK', expiry, reply, dead}

@@ -3,7 +3,9 @@
 -- KEYS[8] dead-seq  KEYS[9] acked (remembered single acks)  KEYS[10] enqueued (proofs of recent enqueue calls)
 -- KEYS[11] tasks  KEYS[12] attempts  KEYS[13] failures  KEYS[14] dumps
 -- KEYS[15 .. 26] the priority levels' block (_levels.lua): levels, priorities, the ready lists of levels 0..9
--- KEYS[27 ..] the queue's acked:<b> bitmaps and claim:<nonce> keys the caller found (SCAN)
+-- KEYS[27] records  KEYS[28] finished  KEYS[29] started  KEYS[30] errors  KEYS[31] cancelled (the finished tasks'
+--   records go with the queue)
+-- KEYS[32 ..] the queue's acked:<b> bitmaps and claim:<nonce> keys the caller found (SCAN)
 -- Replies: 'OK' | {'NOT_EMPTY', ready, delayed, in flight, dead} (nothing changed)
 -- One the caller missed (written between its SCAN and this call) expires on its own; a new token-seq starts far above
 -- any token an old acked:<b> names.

@@ -27,6 +27,7 @@ for i, id in ipairs(ids) do
   end
 end
 if #again == 0 then return #ids end
+redis.call('HDEL', KEYS[22], unpack(again))
 push_ready(LEVELS, again, levels_of(LEVELS, again), false)
 -- One wake-up per task made ready, so that as many idle workers come for them (64 at most, as enqueue keeps).
 local wakeups = {}

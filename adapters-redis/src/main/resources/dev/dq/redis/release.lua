@@ -21,6 +21,7 @@ if redis.call('HEXISTS', KEYS[24], ARGV[1]) == 1 then
 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[22], ARGV[1])
 local delay = tonumber(ARGV[3])
 local due = now + delay
 if delay > 0 then

@@ -6,7 +6,8 @@
 -- KEYS[19] tasks  KEYS[20] records  KEYS[21] finished  KEYS[22] started  KEYS[23] errors  KEYS[24] cancelled (a task
 -- marked there, its cancel requested while it ran, ends as cancelled instead: see _cancel.lua)
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] next attempt  ARGV[4] delay ms (from the server's now, so worker clocks do not matter)
--- ARGV[5] now ms override ('' = Redis TIME; test hook)
+-- ARGV[5] failure JSON of the attempt that failed, kept in errors until the task ends ('' = none: errors is left as it
+-- is)  ARGV[6] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'CANCELLED' (the task was marked: it ended as cancelled, no next attempt) | 'LEASE_LOST' (nothing
 -- changed)
 -- Never checks capacity: a task already accepted is never dropped.
@@ -24,6 +25,8 @@ end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+redis.call('HDEL', KEYS[22], ARGV[1])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[23], ARGV[1], ARGV[5]) end
 local delay = tonumber(ARGV[4])
 local due = now + delay
 if delay > 0 then

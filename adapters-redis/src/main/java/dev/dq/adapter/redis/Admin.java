@@ -114,6 +114,7 @@ final class Admin {
                 k.failures(),
                 k.dumps()));
     keys.addAll(k.levelBlock()); // KEYS[15 .. 26]
+    keys.addAll(List.of(k.records(), k.finished(), k.started(), k.errors(), k.cancelled()));
     keys.addAll(keysWithSuffix(k)); // acked:<b> bitmaps, kept claim replies
     Object reply =
         redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE, keys, List.of());

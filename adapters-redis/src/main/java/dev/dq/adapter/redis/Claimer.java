@@ -206,6 +206,8 @@ final class Claimer {
       claimKeys.addAll(limited.keys());
       int levels = claimKeys.size() + 1; // the priority levels' block, after the limits' keys
       claimKeys.addAll(keys.levelBlock());
+      claimKeys.add(keys.started()); // KEYS[ARGV[9]]
+      int started = claimKeys.size();
       claimKeys.add(keys.paused()); // the last key before the kept replies: KEYS[ARGV[6] - 1]
       int firstForgotten = claimKeys.size() + 1; // Lua counts from 1
       // The kept replies of earlier claims that arrived: this call deletes them.
@@ -230,7 +232,9 @@ final class Claimer {
                       redis.now(),
                       Integer.toString(firstForgotten),
                       limited.arg(),
-                      Integer.toString(levels)));
+                      Integer.toString(levels),
+                      Integer.toString(started),
+                      TaskInfoCodec.WORKER));
       if ("LIMITED".equals(r.get(0))) { // held back by a limit: wait for its opening
         limits.heldBack(keys.queue(), (String) r.get(2));
         return new Raw(0, List.of(), (Long) r.get(1));
@@ -298,7 +302,7 @@ final class Claimer {
         redis.scriptRetryingOnce(
             "dead-letter undecodable task " + id,
             Script.DEAD_LETTER,
-            List.of(keys.active(), keys.leases(), keys.failures(), keys.dead(), keys.deadSeq()),
+            Settler.deadLetterKeys(keys),
             List.of(id, Long.toString(token), redis.codec().encodeFailure(failure), redis.now()));
     if ("OK".equals(reply)) {
       poison.incrementAndGet();

@@ -4,7 +4,10 @@ import static dev.dq.adapter.redis.Arguments.requireLeaseTime;
 import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
 import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.Completion;
 import dev.dq.core.lifecycle.TaskCancels;
+import dev.dq.core.lifecycle.TaskInfo;
+import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
@@ -19,6 +22,7 @@ import dev.dq.core.port.QueuePause;
 import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.schedule.ScheduleHost;
+import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
@@ -51,7 +55,7 @@ import redis.clients.jedis.UnifiedJedis;
  * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
 public final class RedisBroker
-    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels {
+    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels, TaskLookup {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -66,6 +70,8 @@ public final class RedisBroker
   private final RedisLimits limits;
   private final Pauser pauser;
   private final RedisCancels cancels;
+  private final Lookups lookups;
+  private final TaskWaits waits;
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -74,6 +80,8 @@ public final class RedisBroker
     this.limits = new RedisLimits(redis);
     this.pauser = new Pauser(redis);
     this.cancels = new RedisCancels(redis);
+    this.lookups = new Lookups(redis);
+    this.waits = new TaskWaits(lookups);
     this.claimer = new Claimer(redis, closed, limits, pauser);
     this.settler = new Settler(redis);
     this.admin = new Admin(redis, claimer);
@@ -254,6 +262,43 @@ public final class RedisBroker
     return lost;
   }
 
+  @Override
+  public Optional<TaskInfo> find(String queue, TaskId id) {
+    return lookups.find(queue, id);
+  }
+
+  /** One {@code lookup.lua} call per {@value Lookups#MAX_IDS} ids. */
+  @Override
+  public Map<TaskId, TaskInfo> findAll(String queue, Collection<TaskId> ids) {
+    return lookups.findAll(queue, ids);
+  }
+
+  /**
+   * Results are stored base64 in the queue's {@code records} hash, by the same script call that
+   * acks (ack-batch.lua), which stores one only for a lease that is valid then.
+   *
+   * @throws InvalidTaskException a result is larger than {@link
+   *     dev.dq.core.task.TaskLimits#maxPayloadBytes} of this broker's limits; nothing was acked
+   */
+  @Override
+  public List<Lease> complete(List<Completion> completions) {
+    List<Lease> lost = settler.complete(completions);
+    List<Lease> leases = new java.util.ArrayList<>(completions.size());
+    completions.forEach(c -> leases.add(c.lease()));
+    limits.settled(leases);
+    return lost;
+  }
+
+  /**
+   * Polls: one poller per broker looks up all awaited ids of a queue in one call every 50 ms (200
+   * ms while nothing ends), so an end is seen within about that; never waits past {@code timeout}.
+   */
+  @Override
+  public Optional<TaskInfo> await(String queue, TaskId id, Duration timeout)
+      throws InterruptedException {
+    return waits.await(queue, id, timeout);
+  }
+
   /**
    * Exact across its own retry after a lost reply; a later call with the same lease answers lease
    * lost.
@@ -281,7 +326,15 @@ public final class RedisBroker
 
   @Override
   public void retryLater(Lease lease, Duration delay) {
-    settler.retryLater(lease, delay);
+    settler.retryLater(lease, delay, null);
+    limits.settled(List.of(lease));
+  }
+
+  /** Keeps {@code lastError} in the queue's {@code errors} hash until the task ends. */
+  @Override
+  public void retryLater(Lease lease, Duration delay, Failure lastError) {
+    Objects.requireNonNull(lastError, "lastError");
+    settler.retryLater(lease, delay, lastError);
     limits.settled(List.of(lease));
   }
 
@@ -377,6 +430,7 @@ public final class RedisBroker
       return;
     }
     claimer.wakeAndAwaitWaiters(config.blockTimeout().plus(config.socketTimeout()));
+    waits.close();
     redis.close();
     log.info("redis broker for {} closed", config.url());
   }

@@ -24,8 +24,8 @@ enum Script {
   ENQUEUE("enqueue"),
   ENQUEUE_BATCH("enqueue-batch", Fragment.NOW, Fragment.LEVELS),
   CLAIM("claim", Fragment.NOW, Fragment.LEVELS, Fragment.LIMITS),
-  ACK("ack", Fragment.NOW, Fragment.LEASE),
-  ACK_BATCH("ack-batch", Fragment.NOW),
+  ACK("ack", Fragment.NOW, Fragment.LEASE, Fragment.RECORD),
+  ACK_BATCH("ack-batch", Fragment.NOW, Fragment.RECORD),
   EXTEND("extend", Fragment.NOW, Fragment.LEASE),
   EXTEND_BATCH("extend-batch", Fragment.NOW),
   RETRY("retry", Fragment.NOW, Fragment.LEASE, Fragment.LEVELS, Fragment.CANCEL),
@@ -51,6 +51,8 @@ enum Script {
   PAUSE("pause", Fragment.NOW),
   RESUME("resume", Fragment.LEVELS),
   PAUSED("paused", Fragment.NOW),
+  /** Read-only: what a queue holds about some task ids ({@link Lookups}). */
+  LOOKUP("lookup"),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
 
@@ -66,7 +68,9 @@ enum Script {
     /** Global rate and concurrency limits, for the claim ({@link RedisLimits}). */
     LIMITS("_limits"),
     /** Ending a task as cancelled: its record, and forgetting it ({@link RedisCancels}). */
-    CANCEL("_cancel");
+    CANCEL("_cancel"),
+    /** The record a finished task leaves ({@code finished_record}), for ack and ack-batch. */
+    RECORD("_record");
 
     private final String source;
 

@@ -3,12 +3,15 @@ package dev.dq.adapter.redis;
 import static dev.dq.adapter.redis.Arguments.requireLeaseTime;
 import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
+import dev.dq.core.lifecycle.Completion;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.task.InvalidTaskException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +55,7 @@ final class Settler {
   private final RedisGateway redis;
   private final AtomicLong leaseLost = new AtomicLong();
   private final Nonces nonces = new Nonces();
-  private final Map<String, Combiner<List<Lease>, List<Lease>>> ackCombiners =
+  private final Map<String, Combiner<List<Completion>, List<Lease>>> ackCombiners =
       new ConcurrentHashMap<>();
 
   Settler(RedisGateway redis) {
@@ -65,8 +68,34 @@ final class Settler {
   }
 
   List<Lease> ackAll(List<Lease> leases) {
-    Map<String, List<Lease>> byQueue = new LinkedHashMap<>();
-    leases.forEach(l -> byQueue.computeIfAbsent(l.task().queue(), q -> new ArrayList<>()).add(l));
+    List<Completion> completions = new ArrayList<>(leases.size());
+    leases.forEach(l -> completions.add(new Completion(l, Optional.empty())));
+    return complete(completions);
+  }
+
+  /**
+   * Acks successes with their results (see {@link dev.dq.core.lifecycle.TaskLookup#complete}).
+   *
+   * @throws InvalidTaskException a result is larger than the payload limit; nothing was acked
+   */
+  List<Lease> complete(List<Completion> completions) {
+    int max = redis.config().limits().maxPayloadBytes();
+    for (Completion c : completions) {
+      keysOf(c.lease());
+      if (c.result().isPresent() && c.result().get().size() > max) {
+        throw new InvalidTaskException(
+            "task "
+                + c.lease().task().id()
+                + ": result of "
+                + c.result().get().size()
+                + " bytes exceeds the limit of "
+                + max
+                + " bytes");
+      }
+    }
+    Map<String, List<Completion>> byQueue = new LinkedHashMap<>();
+    completions.forEach(
+        c -> byQueue.computeIfAbsent(c.lease().task().queue(), q -> new ArrayList<>()).add(c));
     List<Lease> lost = new ArrayList<>();
     byQueue.forEach(
         (queue, batch) ->
@@ -81,30 +110,46 @@ final class Settler {
    * Acks the leases of several concurrent {@link #ackAll} calls (one queue) in one script call;
    * answers each call's lost leases.
    */
-  private List<List<Lease>> ackBatches(RedisKeys k, List<List<Lease>> batches) {
+  private List<List<Lease>> ackBatches(RedisKeys k, List<List<Completion>> batches) {
     if (batches.size() == 1) {
       return List.of(ackBatch(k, batches.get(0)));
     }
-    List<Lease> all = new ArrayList<>();
+    List<Completion> all = new ArrayList<>();
     batches.forEach(all::addAll);
     Set<Lease> lost = Collections.newSetFromMap(new IdentityHashMap<>());
     lost.addAll(ackBatch(k, all));
     List<List<Lease>> out = new ArrayList<>(batches.size());
-    for (List<Lease> batch : batches) {
-      out.add(batch.stream().filter(lost::contains).toList());
+    for (List<Completion> batch : batches) {
+      out.add(batch.stream().map(Completion::lease).filter(lost::contains).toList());
     }
     return out;
   }
 
-  private List<Lease> ackBatch(RedisKeys k, List<Lease> batch) {
-    int n = batch.size();
+  private List<Lease> ackBatch(RedisKeys k, List<Completion> completions) {
+    int n = completions.size();
+    List<Lease> batch = new ArrayList<>(n);
+    completions.forEach(c -> batch.add(c.lease()));
     List<String> keys =
-        new ArrayList<>(List.of(k.active(), k.leases(), k.tasks(), k.attempts(), k.priorities()));
-    List<String> args = new ArrayList<>(4 * n + 3);
+        new ArrayList<>(
+            List.of(
+                k.active(),
+                k.leases(),
+                k.tasks(),
+                k.attempts(),
+                k.priorities(),
+                k.records(),
+                k.finished(),
+                k.started(),
+                k.errors(),
+                k.cancelled()));
+    List<String> args = new ArrayList<>(5 * n + 3);
     args.add(Long.toString(ACK_MEMORY_MIN_MS));
     args.add(redis.now());
     args.add(Integer.toString(n));
     addLeases(k, batch, keys, args);
+    Base64.Encoder base64 = Base64.getEncoder();
+    completions.forEach(
+        c -> args.add(c.result().map(r -> base64.encodeToString(r.bytes())).orElse("")));
     List<?> reply =
         (List<?>)
             redis.scriptRetryingOnce(
@@ -161,12 +206,24 @@ final class Settler {
         "ack",
         lease,
         Script.ACK,
-        List.of(k.active(), k.leases(), k.tasks(), k.attempts(), k.acked(), k.priorities()),
+        List.of(
+            k.active(),
+            k.leases(),
+            k.tasks(),
+            k.attempts(),
+            k.acked(),
+            k.priorities(),
+            k.records(),
+            k.finished(),
+            k.started(),
+            k.errors(),
+            k.cancelled()),
         List.of(
             id,
             Long.toString(lease.token()),
             nonces.next(),
             Long.toString(ACK_MEMORY_MIN_MS),
+            "",
             redis.now()),
         () -> false);
   }
@@ -245,7 +302,7 @@ final class Settler {
     return out;
   }
 
-  void retryLater(Lease lease, Duration delay) {
+  void retryLater(Lease lease, Duration delay, Failure lastError) {
     requireNonNegative("delay", delay);
     RedisKeys k = keysOf(lease);
     String id = lease.task().id().value();
@@ -263,6 +320,7 @@ final class Settler {
                 Long.toString(lease.token()),
                 Integer.toString(lease.task().attempt() + 1),
                 Long.toString(delay.toMillis()),
+                lastError == null ? "" : redis.codec().encodeFailure(lastError),
                 redis.now()),
             () -> false);
     endedCancelled(reply, "retry", id);
@@ -293,7 +351,7 @@ final class Settler {
         "dead-letter",
         lease,
         Script.DEAD_LETTER,
-        List.of(k.active(), k.leases(), k.failures(), k.dead(), k.deadSeq()),
+        deadLetterKeys(k),
         List.of(
             id, Long.toString(lease.token()), redis.codec().encodeFailure(failure), redis.now()),
         () ->
@@ -363,10 +421,22 @@ final class Settler {
 
   /** {@code keys}, then the priority levels' block of {@code k} (see {@code _levels.lua}). */
   static List<String> withLevels(RedisKeys k, String... keys) {
-    List<String> all = new ArrayList<>(keys.length + k.levelBlock().size());
+    return withLevels(k, List.of(), keys);
+  }
+
+  /** {@code keys}, the priority levels' block of {@code k}, then {@code after}. */
+  static List<String> withLevels(RedisKeys k, List<String> after, String... keys) {
+    List<String> all = new ArrayList<>(keys.length + k.levelBlock().size() + after.size());
     all.addAll(List.of(keys));
     all.addAll(k.levelBlock());
+    all.addAll(after);
     return all;
+  }
+
+  /** The KEYS of dead-letter.lua. */
+  static List<String> deadLetterKeys(RedisKeys k) {
+    return List.of(
+        k.active(), k.leases(), k.failures(), k.dead(), k.deadSeq(), k.started(), k.errors());
   }
 
   private static RedisKeys keysOf(Lease lease) {

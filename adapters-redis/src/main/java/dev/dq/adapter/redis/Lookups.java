@@ -1,0 +1,70 @@
+package dev.dq.adapter.redis;
+
+import dev.dq.core.lifecycle.TaskInfo;
+import dev.dq.core.task.Names;
+import dev.dq.core.task.TaskId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Task state by id for {@link RedisBroker}: one {@code lookup.lua} call per queue and batch of ids,
+ * which reads the task's hashes and sets by id (no scan of a queue).
+ */
+final class Lookups {
+  /** Most ids one lookup call reads. */
+  static final int MAX_IDS = 500;
+
+  private final RedisGateway redis;
+  private final TaskInfoCodec codec;
+
+  Lookups(RedisGateway redis) {
+    this.redis = redis;
+    this.codec = new TaskInfoCodec(redis.codec());
+  }
+
+  Optional<TaskInfo> find(String queue, TaskId id) {
+    Objects.requireNonNull(id, "id");
+    return Optional.ofNullable(findAll(queue, List.of(id)).get(id));
+  }
+
+  Map<TaskId, TaskInfo> findAll(String queue, Collection<TaskId> ids) {
+    Names.check("queue", queue);
+    List<TaskId> all = List.copyOf(ids);
+    Map<TaskId, TaskInfo> found = new LinkedHashMap<>();
+    for (int from = 0; from < all.size(); from += MAX_IDS) {
+      lookup(queue, all.subList(from, Math.min(all.size(), from + MAX_IDS)), found);
+    }
+    return found;
+  }
+
+  private void lookup(String queue, List<TaskId> ids, Map<TaskId, TaskInfo> found) {
+    RedisKeys k = RedisKeys.of(queue);
+    List<String> args = new ArrayList<>(ids.size());
+    ids.forEach(id -> args.add(id.value()));
+    List<?> reply =
+        (List<?>)
+            redis.scriptRetryingOnce(
+                "look up " + ids.size() + " tasks of " + queue,
+                Script.LOOKUP,
+                List.of(
+                    k.tasks(),
+                    k.attempts(),
+                    k.started(),
+                    k.errors(),
+                    k.records(),
+                    k.active(),
+                    k.delayed(),
+                    k.dead(),
+                    k.failures()),
+                args);
+    for (int i = 0; i < ids.size(); i++) {
+      TaskId id = ids.get(i);
+      codec.decode(queue, id, reply, i).ifPresent(info -> found.put(id, info));
+    }
+  }
+}
