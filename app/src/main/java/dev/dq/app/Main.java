@@ -106,7 +106,7 @@ public final class Main {
     cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("limit", LimitCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("queue", QueueCommand.commandLine(root::configure, WIRING::session));
-    cl.addSubcommand("task", TaskCommand.commandLine(root::configure, WIRING::session));
+    cl.addSubcommand("task", TaskCommand.commandLine(root::configure, WIRING::session, out));
     cl.addSubcommand("migrate", new MigrateCommand(root::configure, WIRING::migration));
     cl.addSubcommand("bench", new BenchCommand(root::configure, WIRING.backends()));
     // Typed options whose converter is a setting row take their DQ_* variable when not given.

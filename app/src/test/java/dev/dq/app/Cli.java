@@ -37,6 +37,11 @@ public final class Cli {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** Standard output as bytes, as written (binary output such as a task's result). */
+  public byte[] outBytes() {
+    return out.toByteArray();
+  }
+
   public String err() {
     return err.toString(StandardCharsets.UTF_8);
   }

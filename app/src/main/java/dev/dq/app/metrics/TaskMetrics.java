@@ -32,6 +32,7 @@ public final class TaskMetrics implements TaskEventListener {
   private final Counter enqueued;
   private final Counter started;
   private final Counter succeeded;
+  private final Counter resultsStored;
   private final Counter failed;
   private final Counter retried;
   private final Counter deadLettered;
@@ -52,6 +53,12 @@ public final class TaskMetrics implements TaskEventListener {
     enqueued = counter(registry, "dq_tasks_enqueued", "Tasks accepted by the broker.");
     started = counter(registry, "dq_tasks_started", "Handler attempts started.");
     succeeded = counter(registry, "dq_tasks_succeeded", "Handler attempts that succeeded.");
+    resultsStored =
+        Counter.builder()
+            .name("dq_results_stored")
+            .help("Successes whose handler returned a result, stored with the task's record.")
+            .labelNames("queue")
+            .register(registry);
     failed =
         counter(registry, "dq_tasks_failed", "Handler attempts that failed (timeouts included).");
     retried =
@@ -114,6 +121,9 @@ public final class TaskMetrics implements TaskEventListener {
       queueWait.labelValues(queue, type).observe(seconds(e.queueWait()));
     } else if (event instanceof TaskEvent.Succeeded e) {
       succeeded.labelValues(queue, type).inc();
+      if (e.hasResult()) {
+        resultsStored.labelValues(queue).inc();
+      }
       handlerDuration.labelValues(queue, type).observe(seconds(e.duration()));
       latency.labelValues(queue, type, "succeeded").observe(sinceCreated(task));
     } else if (event instanceof TaskEvent.Failed e) {

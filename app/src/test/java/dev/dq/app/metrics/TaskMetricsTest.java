@@ -29,6 +29,20 @@ final class TaskMetricsTest {
   }
 
   @Test
+  void succeededWithResult_countedAsResultStored_byQueue() {
+    Task t = task("email");
+
+    metrics.on(new TaskEvent.Succeeded(t, "w-1", Duration.ofMillis(5), true));
+    metrics.on(new TaskEvent.Succeeded(t, "w-1", Duration.ofMillis(5), true));
+    metrics.on(new TaskEvent.Succeeded(t, "w-1", Duration.ofMillis(5), false));
+
+    String text = Scrape.text(registry);
+    assertThat(Scrape.value(text, "dq_results_stored_total", "queue=\"q\"")).isEqualTo(2);
+    assertThat(Scrape.value(text, "dq_tasks_succeeded_total", "queue=\"q\",type=\"email\""))
+        .isEqualTo(3);
+  }
+
+  @Test
   void events_countedByQueueAndType() {
     Task t = task("email");
 
