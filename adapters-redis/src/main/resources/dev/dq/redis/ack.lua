@@ -5,7 +5,8 @@
 -- KEYS[7] records (hash id -> JSON of a finished task)  KEYS[8] finished (zset id -> finished ms)
 -- KEYS[9] started  KEYS[10] errors  KEYS[11] cancelled (hashes by id: deleted for the acked id)
 -- ARGV[1] id  ARGV[2] fencing token  ARGV[3] nonce of this call  ARGV[4] least ms to remember the ack
--- ARGV[5] the result, base64 ('' = none)  ARGV[6] now ms override ('' = Redis TIME; test hook)
+-- ARGV[5] head of the task's record, ARGV[6] its tail (see _record.lua; the tail carries the result, if any)
+-- ARGV[7] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'OK' | 'LEASE_LOST' (nothing changed)
 -- A retry of the same call (same nonce) after a lost reply answers 'OK' if the first try acked; another call with the
 -- same lease answers 'LEASE_LOST', as for any lease settled already.
@@ -19,10 +20,8 @@ if not exp then
   if redis.call('ZSCORE', KEYS[5], call) then return 'OK' end
   return 'LEASE_LOST'
 end
-local data = redis.call('HGET', KEYS[3], ARGV[1])
-local attempt = attempt_of(data, redis.call('HGET', KEYS[4], ARGV[1]))
 local started = redis.call('HGET', KEYS[9], ARGV[1])
-redis.call('HSET', KEYS[7], ARGV[1], finished_record('succeeded', data, attempt, started, now, ARGV[5]))
+redis.call('HSET', KEYS[7], ARGV[1], finished_record(ARGV[5], started, now, ARGV[6]))
 redis.call('ZADD', KEYS[8], now, ARGV[1])
 redis.call('HDEL', KEYS[9], ARGV[1])
 redis.call('HDEL', KEYS[10], ARGV[1])

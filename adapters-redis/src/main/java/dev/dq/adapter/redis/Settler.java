@@ -11,7 +11,6 @@ import dev.dq.core.task.InvalidTaskException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -142,14 +141,14 @@ final class Settler {
                 k.started(),
                 k.errors(),
                 k.cancelled()));
-    List<String> args = new ArrayList<>(5 * n + 3);
+    List<String> args = new ArrayList<>(7 * n + 3);
     args.add(Long.toString(ACK_MEMORY_MIN_MS));
     args.add(redis.now());
     args.add(Integer.toString(n));
     addLeases(k, batch, keys, args);
-    Base64.Encoder base64 = Base64.getEncoder();
-    completions.forEach(
-        c -> args.add(c.result().map(r -> base64.encodeToString(r.bytes())).orElse("")));
+    completions.forEach(c -> args.add(RecordJson.head(c.lease().task())));
+    completions.forEach(c -> args.add(RecordJson.tail(c.result())));
+    batch.forEach(l -> args.add(l.task().attempt() > 1 ? "1" : "0"));
     List<?> reply =
         (List<?>)
             redis.scriptRetryingOnce(
@@ -223,7 +222,8 @@ final class Settler {
             Long.toString(lease.token()),
             nonces.next(),
             Long.toString(ACK_MEMORY_MIN_MS),
-            "",
+            RecordJson.head(lease.task()),
+            RecordJson.tail(Optional.empty()),
             redis.now()),
         () -> false);
   }

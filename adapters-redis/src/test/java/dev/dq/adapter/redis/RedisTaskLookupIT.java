@@ -78,7 +78,7 @@ final class RedisTaskLookupIT extends TaskLookupContract {
 
   /**
    * A hand-written task whose headers come first, with a header named "type": the record still
-   * names the task's own type (the script's slow path decodes it).
+   * names the task's own type and creation time.
    */
   @Test
   void record_handWrittenTask_headersFirst_typeRight() throws Exception {
