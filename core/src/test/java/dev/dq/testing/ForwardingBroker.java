@@ -83,6 +83,11 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
+  public void retryLater(Lease lease, Duration delay, dev.dq.core.port.Failure lastError) {
+    delegate.retryLater(lease, delay, lastError);
+  }
+
+  @Override
   public void release(Lease lease, Duration delay) {
     delegate.release(lease, delay);
   }
