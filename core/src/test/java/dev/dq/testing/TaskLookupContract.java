@@ -9,6 +9,7 @@ import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.InvalidTaskException;
@@ -309,6 +310,19 @@ public abstract class TaskLookupContract {
 
     assertThat(waiter.result(PATIENCE))
         .hasValueSatisfying(i -> assertThat(i.state()).isEqualTo(TaskState.DEAD));
+  }
+
+  @Test
+  void await_brokerClosed_waiterLeavesAtOnce() throws Exception {
+    enqueue(aTask("t1").build());
+    BackgroundCall<Optional<TaskInfo>> waiter =
+        BackgroundCall.call(
+            "await t1", () -> lookup.await(QUEUE, new TaskId("t1"), Duration.ofMinutes(10)));
+    Thread.sleep(200);
+
+    broker.close();
+
+    assertThat(waiter.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
   }
 
   @Test

@@ -560,6 +560,8 @@ public final class InMemoryBroker
   /**
    * Woken by every end (success, dead letter) of any queue, so it answers as soon as the task ends;
    * the timeout is measured on the JVM's monotonic clock, as waits for tasks are.
+   *
+   * @throws dev.dq.core.port.BrokerClosedException the broker was closed before the task ended
    */
   @Override
   public Optional<TaskInfo> await(String queue, TaskId id, Duration timeout)
@@ -577,6 +579,7 @@ public final class InMemoryBroker
         if (remaining <= 0) {
           return Optional.empty();
         }
+        store.ensureOpen(); // closed: nothing will end any more
         remaining = store.ended.awaitNanos(remaining);
       }
     } finally {

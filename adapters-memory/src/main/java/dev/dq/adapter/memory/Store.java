@@ -106,6 +106,7 @@ final class Store {
       return false;
     }
     closed = true;
+    ended.signalAll();
     for (QueueState q : queues.values()) {
       q.notEmpty.signalAll();
       q.notFull.signalAll();

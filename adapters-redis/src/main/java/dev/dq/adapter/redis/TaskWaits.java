@@ -1,6 +1,7 @@
 package dev.dq.adapter.redis;
 
 import dev.dq.core.lifecycle.TaskInfo;
+import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
@@ -68,6 +69,9 @@ final class TaskWaits implements AutoCloseable {
     } catch (TimeoutException e) {
       return Optional.empty();
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException stopped) {
+        throw stopped; // the broker closed meanwhile
+      }
       throw new IllegalStateException("await of task " + id + " failed", e.getCause());
     } finally {
       unregister(queue, id, done);
@@ -104,7 +108,7 @@ final class TaskWaits implements AutoCloseable {
   private void startPoller() {
     synchronized (wake) {
       if (closed) {
-        throw new dev.dq.core.port.BrokerClosedException("broker is closed");
+        throw new BrokerClosedException("redis broker is closed");
       }
       if (poller == null) {
         poller = new Thread(this::poll, "dq-await-poller");
@@ -183,5 +187,11 @@ final class TaskWaits implements AutoCloseable {
     if (t != null) {
       t.interrupt();
     }
+    BrokerClosedException closedNow =
+        new BrokerClosedException("redis broker closed while awaiting");
+    waiting
+        .values()
+        .forEach(
+            ids -> ids.values().forEach(ws -> ws.forEach(w -> w.completeExceptionally(closedNow))));
   }
 }

@@ -415,7 +415,9 @@ final class Execution {
     if (lost) {
       reportLeaseLost("ack");
     } else {
-      emit(new TaskEvent.Succeeded(task(), workerName, took, result.isPresent()));
+      boolean stored =
+          result.isPresent() && services.broker() instanceof dev.dq.core.lifecycle.TaskLookup;
+      emit(new TaskEvent.Succeeded(task(), workerName, took, stored));
     }
   }
 
