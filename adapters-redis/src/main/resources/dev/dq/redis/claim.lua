@@ -29,8 +29,8 @@
 -- Idempotent: a retry of the same call (same nonce) after a lost reply gets the same leases again, with their data,
 -- so none is stranded in active under a token nobody holds.
 -- A constant number of commands per call, whatever n: one LPOP per level taken from (one ZRANGE of the levels in use
--- first), one INCRBY, HMGET, ZADD, and two HSET (leases, started) for the whole batch. A promotion adds one HMGET of the levels of the due ids
--- and one RPUSH per level among them.
+-- first), one INCRBY, HMGET, ZADD, and two HSET (leases, started) for the whole batch. A promotion adds one HMGET of
+-- the levels of the due ids and one RPUSH per level among them.
 -- Uses server_now (_now.lua), the level functions (_levels.lua) and limits_* (_limits.lua), which Script.java puts in
 -- front of this text.
 local limit = tonumber(ARGV[4])
