@@ -434,7 +434,13 @@ public final class InMemoryBroker
     retry(lease, delay, null);
   }
 
-  /** Keeps {@code lastError} for {@link #find} until the task ends. */
+  /**
+   * Keeps {@code lastError} for {@link #find} until the task ends.
+   *
+   * @param lease the lease of the failed delivery
+   * @param delay how long until the next attempt is ready
+   * @param lastError the failure of the attempt that just failed
+   */
   @Override
   public void retryLater(Lease lease, Duration delay, Failure lastError) {
     retry(lease, delay, Objects.requireNonNull(lastError, "lastError"));
