@@ -330,7 +330,13 @@ public final class RedisBroker
     limits.settled(List.of(lease));
   }
 
-  /** Keeps {@code lastError} in the queue's {@code errors} hash until the task ends. */
+  /**
+   * Keeps {@code lastError} in the queue's {@code errors} hash until the task ends.
+   *
+   * @param lease the lease of the failed delivery
+   * @param delay how long until the next attempt is ready
+   * @param lastError the failure of the attempt that just failed
+   */
   @Override
   public void retryLater(Lease lease, Duration delay, Failure lastError) {
     Objects.requireNonNull(lastError, "lastError");
