@@ -421,15 +421,9 @@ final class Settler {
 
   /** {@code keys}, then the priority levels' block of {@code k} (see {@code _levels.lua}). */
   static List<String> withLevels(RedisKeys k, String... keys) {
-    return withLevels(k, List.of(), keys);
-  }
-
-  /** {@code keys}, the priority levels' block of {@code k}, then {@code after}. */
-  static List<String> withLevels(RedisKeys k, List<String> after, String... keys) {
-    List<String> all = new ArrayList<>(keys.length + k.levelBlock().size() + after.size());
+    List<String> all = new ArrayList<>(keys.length + k.levelBlock().size());
     all.addAll(List.of(keys));
     all.addAll(k.levelBlock());
-    all.addAll(after);
     return all;
   }
 
