@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,17 @@ final class ResultsIT extends WithRedis {
 
     try (Waiter before = Waiter.start(idFile, TIMEOUT_MS)) {
       await().atMost(Dq.PATIENCE).until(() -> before.lines.contains("WAITING"));
+      // Paused until both worker processes are up, so that both take a share of the tasks.
+      broker.pause(Task.DEFAULT_QUEUE, "ResultsIT", "workers starting", Optional.empty());
       try (Dq.Running a = Dq.Running.start(env("DQ_METRICS_PORT", "0"), "run", "--workers", "4");
           Dq.Running b = Dq.Running.start(env("DQ_METRICS_PORT", "0"), "run", "--workers", "4")) {
+        await()
+            .atMost(Dq.PATIENCE)
+            .until(
+                () ->
+                    a.hasErrLine(l -> l.contains("worker pool started"))
+                        && b.hasErrLine(l -> l.contains("worker pool started")));
+        broker.resume(Task.DEFAULT_QUEUE);
         await().atMost(Dq.PATIENCE).until(() -> before.lines.contains("DONE"));
         assertThat(a.terminate()).as("stderr:%n%s", a.errText()).isZero();
         assertThat(b.terminate()).as("stderr:%n%s", b.errText()).isZero();
