@@ -4,7 +4,9 @@ import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.Completion;
+import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskState;
@@ -323,6 +325,48 @@ public abstract class TaskLookupContract {
     broker.close();
 
     assertThat(waiter.failure(PATIENCE)).isInstanceOf(BrokerClosedException.class);
+  }
+
+  /**
+   * Both brokers cancel too ({@link TaskCancels}): a cancel is an end that lookup and await see.
+   */
+  @Test
+  void cancelled_waiting_foundCancelled_andEndsAwait() throws Exception {
+    enqueue(aTask("t1").build());
+    BackgroundCall<Optional<TaskInfo>> waiter =
+        BackgroundCall.call(
+            "await t1", () -> lookup.await(QUEUE, new TaskId("t1"), Duration.ofSeconds(20)));
+    Thread.sleep(100);
+
+    assertThat(((TaskCancels) broker).cancel(QUEUE, new TaskId("t1")))
+        .isEqualTo(CancelOutcome.CANCELLED);
+
+    assertThat(waiter.result(PATIENCE))
+        .hasValueSatisfying(i -> assertThat(i.state()).isEqualTo(TaskState.CANCELLED));
+    TaskInfo info = find("t1");
+    assertThat(info.state()).isEqualTo(TaskState.CANCELLED);
+    assertThat(info.attempt()).isZero();
+    assertThat(info.startedAt()).isEmpty();
+  }
+
+  @Test
+  void cancelled_running_settled_recordKeepsItsStart() throws Exception {
+    enqueue(aTask("t1").build());
+    Lease lease = take();
+    java.time.Instant startedAt = clock.instant();
+    clock.advance(Duration.ofSeconds(2));
+    TaskCancels cancels = (TaskCancels) broker;
+    assertThat(cancels.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.REQUESTED);
+    assertThat(find("t1").state()).isEqualTo(TaskState.ACTIVE);
+
+    cancels.settleCancelled(lease);
+
+    TaskInfo info = find("t1");
+    assertThat(info.state()).isEqualTo(TaskState.CANCELLED);
+    assertThat(info.attempt()).isEqualTo(1);
+    assertThat(info.startedAt()).contains(startedAt);
+    assertThat(info.finishedAt()).contains(clock.instant());
+    assertThat(info.result()).isEmpty();
   }
 
   @Test
