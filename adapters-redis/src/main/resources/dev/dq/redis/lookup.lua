@@ -1,20 +1,27 @@
 -- lookup: what the queue holds about some task ids, for TaskLookup.find/findAll and await's poller. Read-only.
 -- KEYS[1] tasks  KEYS[2] attempts  KEYS[3] started  KEYS[4] errors  KEYS[5] records  KEYS[6] active  KEYS[7] delayed
 -- KEYS[8] dead  KEYS[9] failures
--- ARGV[1 .. n] the ids
--- Replies: {data_i.., attempt_i.., started_i.., error_i.., record_i.., active score_i.., delayed score_i..,
---   dead score_i.., failure_i..}: nine lists of n entries each, nil where the id has none.
+-- ARGV[1] 'all' (find) | 'ends' (await's poller: only what tells that a task ended, so a poll never reads payloads)
+-- ARGV[2 .. n+1] the ids
+-- Replies: 'all': {data_i.., attempt_i.., started_i.., error_i.., record_i.., active score_i.., delayed score_i..,
+--   dead score_i.., failure_i..}: nine lists of n entries each, nil where the id has none
+-- | 'ends': {record_i.., dead score_i..}
 -- The caller decides the state: held (tasks) -> active / dead / retrying (error or attempt > 1) / delayed / ready;
 -- else records -> its "state"; else not known.
--- A constant number of commands per call, whatever n: six HMGET and three ZMSCORE.
+-- A constant number of commands per call, whatever n: six HMGET and three ZMSCORE ('ends': one of each).
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+if ARGV[1] == 'ends' then
+  return {redis.call('HMGET', KEYS[5], unpack(ids)), redis.call('ZMSCORE', KEYS[8], unpack(ids))}
+end
 return {
-  redis.call('HMGET', KEYS[1], unpack(ARGV)),
-  redis.call('HMGET', KEYS[2], unpack(ARGV)),
-  redis.call('HMGET', KEYS[3], unpack(ARGV)),
-  redis.call('HMGET', KEYS[4], unpack(ARGV)),
-  redis.call('HMGET', KEYS[5], unpack(ARGV)),
-  redis.call('ZMSCORE', KEYS[6], unpack(ARGV)),
-  redis.call('ZMSCORE', KEYS[7], unpack(ARGV)),
-  redis.call('ZMSCORE', KEYS[8], unpack(ARGV)),
-  redis.call('HMGET', KEYS[9], unpack(ARGV))
+  redis.call('HMGET', KEYS[1], unpack(ids)),
+  redis.call('HMGET', KEYS[2], unpack(ids)),
+  redis.call('HMGET', KEYS[3], unpack(ids)),
+  redis.call('HMGET', KEYS[4], unpack(ids)),
+  redis.call('HMGET', KEYS[5], unpack(ids)),
+  redis.call('ZMSCORE', KEYS[6], unpack(ids)),
+  redis.call('ZMSCORE', KEYS[7], unpack(ids)),
+  redis.call('ZMSCORE', KEYS[8], unpack(ids)),
+  redis.call('HMGET', KEYS[9], unpack(ids))
 }

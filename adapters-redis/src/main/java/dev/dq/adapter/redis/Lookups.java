@@ -42,29 +42,75 @@ final class Lookups {
     return found;
   }
 
+  /**
+   * Those of {@code ids} that have ended (succeeded, cancelled, dead), for await's poller: reads
+   * only the records and the dead set, so a poll never carries payloads; the dead ones are then
+   * looked up in full.
+   */
+  Map<TaskId, TaskInfo> findEnded(String queue, Collection<TaskId> ids) {
+    Names.check("queue", queue);
+    List<TaskId> all = List.copyOf(ids);
+    Map<TaskId, TaskInfo> ended = new LinkedHashMap<>();
+    List<TaskId> dead = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += MAX_IDS) {
+      List<TaskId> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS));
+      List<?> reply = call(queue, "ends", chunk);
+      List<?> records = (List<?>) reply.get(0);
+      List<?> deadScores = (List<?>) reply.get(1);
+      for (int i = 0; i < chunk.size(); i++) {
+        if (records.get(i) != null) {
+          ended.put(
+              chunk.get(i), TaskInfoCodec.finished(queue, chunk.get(i), text(records.get(i))));
+        } else if (deadScores.get(i) != null) {
+          dead.add(chunk.get(i));
+        }
+      }
+    }
+    if (!dead.isEmpty()) {
+      findAll(queue, dead)
+          .forEach(
+              (id, info) -> {
+                if (info.state().isTerminal()) {
+                  ended.put(id, info);
+                }
+              });
+    }
+    return ended;
+  }
+
   private void lookup(String queue, List<TaskId> ids, Map<TaskId, TaskInfo> found) {
-    RedisKeys k = RedisKeys.of(queue);
-    List<String> args = new ArrayList<>(ids.size());
-    ids.forEach(id -> args.add(id.value()));
-    List<?> reply =
-        (List<?>)
-            redis.scriptRetryingOnce(
-                "look up " + ids.size() + " tasks of " + queue,
-                Script.LOOKUP,
-                List.of(
-                    k.tasks(),
-                    k.attempts(),
-                    k.started(),
-                    k.errors(),
-                    k.records(),
-                    k.active(),
-                    k.delayed(),
-                    k.dead(),
-                    k.failures()),
-                args);
+    List<?> reply = call(queue, "all", ids);
     for (int i = 0; i < ids.size(); i++) {
       TaskId id = ids.get(i);
       codec.decode(queue, id, reply, i).ifPresent(info -> found.put(id, info));
     }
+  }
+
+  private List<?> call(String queue, String mode, List<TaskId> ids) {
+    RedisKeys k = RedisKeys.of(queue);
+    List<String> args = new ArrayList<>(ids.size() + 1);
+    args.add(mode);
+    ids.forEach(id -> args.add(id.value()));
+    return (List<?>)
+        redis.scriptRetryingOnce(
+            "look up " + ids.size() + " tasks of " + queue,
+            Script.LOOKUP,
+            List.of(
+                k.tasks(),
+                k.attempts(),
+                k.started(),
+                k.errors(),
+                k.records(),
+                k.active(),
+                k.delayed(),
+                k.dead(),
+                k.failures()),
+            args);
+  }
+
+  private static String text(Object v) {
+    return v instanceof byte[] b
+        ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+        : v.toString();
   }
 }

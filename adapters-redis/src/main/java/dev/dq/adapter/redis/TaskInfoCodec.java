@@ -123,7 +123,7 @@ final class TaskInfoCodec {
   }
 
   /** A finished task from its record; lenient, since a record is only ever informative. */
-  private static TaskInfo finished(String queue, TaskId id, String record) {
+  static TaskInfo finished(String queue, TaskId id, String record) {
     JsonNode n;
     try {
       n = JSON.readTree(record);

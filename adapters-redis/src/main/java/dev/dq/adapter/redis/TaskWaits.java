@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link dev.dq.core.lifecycle.TaskLookup#await} for {@link RedisBroker}: one poller thread per
- * broker looks up every awaited id of a queue in one {@code lookup.lua} call every {@link
- * #FAST_POLL} (up to {@link #SLOW_POLL} while nothing ends), and completes the waits of the ids
- * that reached a terminal state. A wait registers before it reads the task once itself, so an end
- * that happened before the call is answered from the record, and one after it is seen by a later
- * poll. The timeout is measured on the JVM's monotonic clock.
+ * broker looks up every awaited id of a queue in one {@code lookup.lua} call (records and dead set
+ * only, never the tasks' data) every {@link #FAST_POLL} (up to {@link #SLOW_POLL} while nothing
+ * ends), and completes the waits of the ids that reached a terminal state. A wait registers before
+ * it reads the task once itself, so an end that happened before the call is answered from the
+ * record, and one after it is seen by a later poll. The timeout is measured on the JVM's monotonic
+ * clock.
  */
 final class TaskWaits implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskWaits.class);
@@ -150,7 +151,7 @@ final class TaskWaits implements AutoCloseable {
       }
       Map<TaskId, TaskInfo> found;
       try {
-        found = lookups.findAll(q.getKey(), ids);
+        found = lookups.findEnded(q.getKey(), ids);
       } catch (RuntimeException e) {
         logFailure(q.getKey(), e);
         continue;
