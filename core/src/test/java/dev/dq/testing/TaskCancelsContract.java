@@ -11,6 +11,7 @@ import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.Limits;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
@@ -57,6 +58,14 @@ public abstract class TaskCancelsContract {
    * pool test calls it a second time, with the system clock, and uses only that one.
    */
   protected abstract Broker createBroker(InstantSource clock);
+
+  /**
+   * The dead-letter queue of {@link #broker}, for the tests that requeue a dead task; null (the
+   * default) skips their requeue part.
+   */
+  protected DeadLetterQueue deadLetterQueue() {
+    return null;
+  }
 
   @BeforeEach
   final void createDefaultBroker() {
@@ -267,6 +276,30 @@ public abstract class TaskCancelsContract {
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
     // TODO(#13): ack deletes the mark (ack.lua/ack-batch.lua, helper "records"); then
     // assert cancelRequested(QUEUE, [t1]) is empty and cancel answers ALREADY_ENDED here.
+  }
+
+  /**
+   * A marked task that fails for good is dead, not cancelled: its mark goes, so a requeue of it
+   * runs it again rather than ending it as cancelled.
+   */
+  @Test
+  void deadLetterOfMarkedTask_markGone_requeuedTaskRuns() throws Exception {
+    enqueue("t1");
+    Lease lease = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    assertThat(cancels.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.REQUESTED);
+
+    broker.deadLetter(lease, new Failure("boom", "failed for good", 1, clock.instant()));
+
+    assertThat(cancels.cancelRequested(QUEUE, List.of(new TaskId("t1")))).isEmpty();
+    DeadLetterQueue dead = deadLetterQueue();
+    if (dead == null) {
+      return;
+    }
+    dead.requeue(QUEUE, new TaskId("t1"));
+    Lease again = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    assertThat(cancels.cancelRequested(QUEUE, List.of(new TaskId("t1")))).isEmpty();
+    broker.release(again, Duration.ZERO); // a release of a marked task would end it as cancelled
+    assertThat(takeAndAckAll()).containsExactly("t1");
   }
 
   /** The id of a cancelled task may be enqueued again: that task runs, once. */

@@ -1,6 +1,7 @@
 package dev.dq.adapter.memory;
 
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.testing.TaskCancelsContract;
 import java.time.InstantSource;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,11 @@ final class InMemoryTaskCancelsTest extends TaskCancelsContract {
       memory = created; // the fake-clock broker; the pool test's own one settles by its pool
     }
     return created;
+  }
+
+  @Override
+  protected DeadLetterQueue deadLetterQueue() {
+    return memory.deadLetterQueue();
   }
 
   @AfterEach

@@ -430,7 +430,14 @@ final class Settler {
   /** The KEYS of dead-letter.lua. */
   static List<String> deadLetterKeys(RedisKeys k) {
     return List.of(
-        k.active(), k.leases(), k.failures(), k.dead(), k.deadSeq(), k.started(), k.errors());
+        k.active(),
+        k.leases(),
+        k.failures(),
+        k.dead(),
+        k.deadSeq(),
+        k.started(),
+        k.errors(),
+        k.cancelled());
   }
 
   private static RedisKeys keysOf(Lease lease) {

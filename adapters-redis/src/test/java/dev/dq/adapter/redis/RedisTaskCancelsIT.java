@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.TaskId;
 import dev.dq.testing.TaskCancelsContract;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -30,6 +32,32 @@ final class RedisTaskCancelsIT extends TaskCancelsContract {
   protected Broker createBroker(InstantSource clock) {
     redis.flushAll();
     return redis.broker(clock, 1_000);
+  }
+
+  @Override
+  protected DeadLetterQueue deadLetterQueue() {
+    return ((RedisBroker) broker).deadLetterQueue();
+  }
+
+  /**
+   * An entry the claim cannot decode is dead-lettered by the claimer; a cancel mark left on it goes
+   * too, so a requeue of it is not ended as cancelled.
+   */
+  @Test
+  void undecodableEntry_buriedByTheClaimer_markGone() throws Exception {
+    redis
+        .admin()
+        .hset(
+            (K + "tasks").getBytes(StandardCharsets.UTF_8),
+            "bad".getBytes(StandardCharsets.UTF_8),
+            "{\"v\":1,\"id\":\"bad\",".getBytes(StandardCharsets.UTF_8));
+    redis.admin().rpush(RedisKeys.of(QUEUE).ready(), "bad");
+    redis.admin().hset(K + "cancelled", "bad", Long.toString(clock.millis()));
+
+    assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
+
+    assertThat(((RedisBroker) broker).deadLetterQueue().size(QUEUE)).isEqualTo(1);
+    assertThat(redis.admin().hexists(K + "cancelled", "bad")).isFalse();
   }
 
   @Test
