@@ -238,6 +238,8 @@ public interface Broker extends AutoCloseable {
    * @param lease the lease of the failed delivery
    * @param delay how long until the next attempt is ready
    * @throws LeaseLostException the lease is not valid; nothing changed
+   * @throws TaskCancelledException the task's cancel was requested: the delivery ended as cancelled
+   *     instead (brokers that offer {@link dev.dq.core.lifecycle.TaskCancels} only)
    */
   void retryLater(Lease lease, Duration delay);
 
@@ -265,6 +267,8 @@ public interface Broker extends AutoCloseable {
    * @param lease the lease of the delivery
    * @param delay how long until the task is ready again
    * @throws LeaseLostException the lease is not valid; nothing changed
+   * @throws TaskCancelledException the task's cancel was requested: the delivery ended as cancelled
+   *     instead (brokers that offer {@link dev.dq.core.lifecycle.TaskCancels} only)
    */
   void release(Lease lease, Duration delay);
 

@@ -4,6 +4,7 @@ import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,14 @@ final class Execution {
   private final AtomicReference<State> state = new AtomicReference<>(State.PENDING);
   private final AtomicBoolean slotLeft = new AtomicBoolean();
   private volatile Lease lease;
-  private volatile Thread thread;
+
+  /**
+   * The worker thread while it runs this execution; guarded by {@link #threadLock} so that an
+   * interrupt aimed at this task lands before the thread clears its flag and moves on.
+   */
+  private Thread thread;
+
+  private final Object threadLock = new Object();
   private volatile boolean counted;
   private volatile Runnable onAbandoned = () -> {};
   private volatile Instant startedAt;
@@ -195,17 +203,23 @@ final class Execution {
   /**
    * Runs the handler on the calling worker thread and settles the outcome; a success goes to {@code
    * acks}, which acks it, alone or in a batch, and then calls {@link #acked}. If the timeout fires
-   * first, {@code onAbandoned} runs on the timer thread: the caller's thread is then given up on
-   * and must not take more work.
+   * first, or the task is cancelled while it runs, {@code onAbandoned} runs on the timer's or the
+   * cancel guard's thread: the caller's thread is then given up on, unless it gets its slot back
+   * first (see {@link Worker}).
    */
   void execute(Runnable onAbandoned, java.util.function.Consumer<Execution> acks) {
     this.onAbandoned = onAbandoned;
-    thread = Thread.currentThread();
-    workerName = thread.getName();
+    Thread current = Thread.currentThread();
+    synchronized (threadLock) {
+      thread = current;
+    }
+    workerName = current.getName();
+    boolean started = false;
     try {
       if (!state.compareAndSet(State.PENDING, State.RUNNING)) {
-        return; // handed back by stop before it started
+        return; // handed back by stop, or cancelled, before it started
       }
+      started = true;
       startedAt = services.clock().instant();
       scheduleTimeout();
       // "worker" is in the MDC for the whole life of the worker thread (see Worker.run); the task's
@@ -213,7 +227,7 @@ final class Execution {
       TaskMdc.put(task());
       emit(
           new TaskEvent.Started(
-              task(), thread.getName(), Duration.between(task().createdAt(), startedAt)));
+              task(), current.getName(), Duration.between(task().createdAt(), startedAt)));
       Throwable error = invokeHandler();
       if (leaseLost && state.compareAndSet(State.RUNNING, State.FINISHED)) {
         cancelTimeout(); // reported when the lease was found lost; another delivery owns the task
@@ -230,12 +244,16 @@ final class Execution {
         settle(error);
       }
     } finally {
-      if (state.get() == State.TIMED_OUT) {
-        services.abandonedHandlers().decrementAndGet();
+      State end = state.get();
+      if (started && (end == State.TIMED_OUT || end == State.CANCELLED)) {
+        services.abandonedHandlers().decrementAndGet(); // its thread was given up, and is back
       }
-      thread = null;
-      // An interrupt left here was aimed at this task (timeout or stop), not at the next one this
-      // thread runs.
+      synchronized (threadLock) {
+        thread = null; // after this, no interrupt is aimed at this thread on this task's behalf
+      }
+      // An interrupt left here was aimed at this task (timeout, stop or cancel), not at the next
+      // one
+      // this thread runs.
       Thread.interrupted();
       leaveSlot();
     }
@@ -274,10 +292,7 @@ final class Execution {
       services.abandonedHandlers().decrementAndGet();
       return;
     }
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-    }
+    Thread t = interruptHandler();
     emit(new TaskEvent.TimedOut(task(), workerName(t), limit));
     settle(
         new TaskTimeoutException(
@@ -288,24 +303,32 @@ final class Execution {
 
   /**
    * The task was cancelled ({@link TaskCancels#cancelRequested}): ends the delivery as cancelled at
-   * once. A task not started yet never starts; a running handler is interrupted, and whatever it
-   * then does (returns, throws, goes on), its result is not settled: no retry, no dead letter. Its
-   * worker thread leaves the slot when the handler returns, so the pool's concurrency holds. A
-   * success awaiting its ack, or a delivery another party settled, is left alone: the ack stands.
+   * once. A task not started yet never starts. A running handler is treated like one that overran
+   * its timeout: it is interrupted, its thread is given up (counted in {@code abandonedHandlers}
+   * until the handler returns, its slot and its type's permit freed, {@code onAbandoned} run so
+   * that a fresh thread takes the worker's slot), and whatever the handler then does (returns,
+   * throws, goes on), its result is not settled: no retry, no dead letter. A success awaiting its
+   * ack, or a delivery another party settled, is left alone: the ack stands.
    *
    * @return true if this call ended the delivery as cancelled (the caller may count it)
    */
   boolean cancel(TaskCancels cancels) {
     State from = state.get();
-    if ((from != State.PENDING && from != State.RUNNING)
-        || !state.compareAndSet(from, State.CANCELLED)) {
+    if (from != State.PENDING && from != State.RUNNING) {
+      return false;
+    }
+    boolean running = from == State.RUNNING;
+    if (running) {
+      services.abandonedHandlers().incrementAndGet(); // before the CAS, as in onTimeout
+    }
+    if (!state.compareAndSet(from, State.CANCELLED)) {
+      if (running) {
+        services.abandonedHandlers().decrementAndGet();
+      }
       return false;
     }
     cancelTimeout();
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-    }
+    Thread t = running ? interruptHandler() : null;
     try {
       cancels.settleCancelled(lease);
       emit(new TaskEvent.Cancelled(task(), workerName(t)));
@@ -318,10 +341,38 @@ final class Execution {
           .brokerErrors()
           .warn("task " + task().id() + ": could not settle it as cancelled", brokerError);
     }
-    if (from == State.PENDING) {
-      leaveSlot(); // a running one leaves when its handler returns
+    leaveSlot();
+    if (running) {
+      onAbandoned.run();
     }
     return true;
+  }
+
+  /**
+   * Whether the handler's thread was given up while it ran (timed out, or cancelled while running):
+   * the worker's slot is then handed over by whoever gave it up, or taken by stop.
+   */
+  boolean threadGivenUp() {
+    State s = state.get();
+    return s == State.TIMED_OUT || s == State.CANCELLED;
+  }
+
+  /**
+   * Interrupts the worker thread running this execution, if it still does: under the lock the
+   * thread takes to clear {@link #thread} before clearing its interrupt flag, so the interrupt
+   * never reaches the next task that thread runs. Called only by the party whose CAS took the
+   * execution from {@link State#RUNNING}.
+   *
+   * @return the thread interrupted, or null if the handler had returned already
+   */
+  private Thread interruptHandler() {
+    synchronized (threadLock) {
+      Thread t = thread;
+      if (t != null) {
+        t.interrupt();
+      }
+      return t;
+    }
   }
 
   /**
@@ -376,9 +427,8 @@ final class Execution {
       return false;
     }
     cancelTimeout();
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
+    if (from == State.RUNNING) {
+      interruptHandler();
     }
     return true;
   }
@@ -489,7 +539,7 @@ final class Execution {
     }
     Instant now = services.clock().instant();
     Duration took = startedAt == null ? Duration.ZERO : Duration.between(startedAt, now);
-    String worker = workerName(thread);
+    String worker = workerName;
     try {
       Optional<Duration> retryIn =
           error instanceof NonRetryableException
@@ -508,6 +558,8 @@ final class Execution {
       if (retryIn.isEmpty()) {
         emit(new TaskEvent.DeadLettered(task(), Failure.of(error, task().attempt(), now)));
       }
+    } catch (TaskCancelledException cancelled) {
+      emit(new TaskEvent.Cancelled(task(), worker)); // its retry ended it as cancelled
     } catch (LeaseLostException lost) {
       reportLeaseLost("fail");
     } catch (RuntimeException brokerError) {
@@ -520,6 +572,8 @@ final class Execution {
     try {
       services.broker().release(lease, delay);
       emit(new TaskEvent.Released(task(), reason));
+    } catch (TaskCancelledException cancelled) {
+      emit(new TaskEvent.Cancelled(task(), services.config().workerName()));
     } catch (LeaseLostException lost) {
       reportLeaseLost("release");
     } catch (RuntimeException brokerError) {

@@ -18,12 +18,13 @@ import org.slf4j.MDC;
  * repeat. No hand-off between threads on the hot path. Successes are acked in batches of {@link
  * WorkerPoolConfig#ackBatch()}, and always before the worker blocks in the broker or exits.
  *
- * <p>If a handler overruns its timeout, or stop's grace ends, while it runs, the slot, with its
- * claimed tasks and unsent acks, may be taken from this thread (by the timer, which gives it to a
- * fresh thread, or by stop, which settles it); this thread then touches the slot no more and exits
- * whenever the handler returns. Only stop ends a worker: an interrupt that reaches the thread
- * between tasks from anywhere else is ignored, as {@link java.util.concurrent.ThreadPoolExecutor}
- * does, so the pool never silently loses a slot.
+ * <p>If a handler overruns its timeout, its task is cancelled, or stop's grace ends, while it runs,
+ * the slot, with its claimed tasks and unsent acks, may be taken from this thread (by the timer or
+ * the cancel guard, which give it to a fresh thread, or by stop, which settles it); this thread
+ * then touches the slot no more and exits whenever the handler returns. A cancelled handler that
+ * returns before the cancel guard takes the slot keeps it. Only stop ends a worker: an interrupt
+ * that reaches the thread between tasks from anywhere else is ignored, as {@link
+ * java.util.concurrent.ThreadPoolExecutor} does, so the pool never silently loses a slot.
  */
 final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -150,7 +151,7 @@ final class Worker implements Runnable {
         return;
       }
       if (!inHandler.compareAndSet(running, null)) {
-        return; // stop took the slot while the handler ran
+        return; // stop, or the cancel guard, took the slot while the handler ran
       }
       if (backlog.unacked.size() >= services.config().ackBatch()) {
         TaskMdc.clear();
@@ -175,8 +176,9 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Stop: takes the slot from this thread, whose handler of {@code e} was given up and has not
-   * returned. The caller then owns the backlog; this thread exits without touching it.
+   * Stop: takes the slot from this thread, whose handler of {@code e} was given up (by stop, the
+   * timer or a cancel) and has not returned. The caller then owns the backlog; this thread exits
+   * without touching it, and whoever gave the handler up before stop finds the slot taken.
    */
   boolean takeOver(Execution e) {
     return inHandler.compareAndSet(e, TAKEN);

@@ -240,6 +240,7 @@ public final class WorkerPool implements AutoCloseable {
       if (!clean) {
         interruptOverrunning(grace);
       }
+      takeGivenUpSlots();
       tasks.handBackUntil(tasks.inState(Execution.State.PENDING), stopDeadline);
       joinWorkers();
       if (tasks.size() > 0) {
@@ -299,6 +300,22 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the slots of workers whose handler was given up while it ran (timed out, or its task
+   * cancelled) and that the timer or the cancel guard has not handed over yet, and acks their
+   * waiting successes now: such a handler's thread may never return, and the running count that
+   * stop waits on does not include it.
+   */
+  private void takeGivenUpSlots() {
+    for (Worker w : workers.keySet()) {
+      Execution e = w.current();
+      if (e != null && e.threadGivenUp() && w.takeOver(e)) {
+        workers.remove(w);
+        tasks.flushBeforeExit(w.backlog().unacked);
+      }
+    }
+  }
+
   /** Same as {@code stop(Duration.ofSeconds(10))}. */
   @Override
   public void close() {
@@ -306,7 +323,8 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Handlers that overran their timeout and have not returned yet.
+   * Handlers given up while they ran, because they overran their timeout or their task was
+   * cancelled, that have not returned yet.
    *
    * @return their number
    */
