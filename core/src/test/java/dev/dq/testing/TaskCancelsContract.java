@@ -16,6 +16,7 @@ import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.QueueStats;
+import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import dev.dq.core.worker.TaskEvent;
@@ -244,7 +245,8 @@ public abstract class TaskCancelsContract {
     Lease lease = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
     cancels.cancel(QUEUE, new TaskId("t1"));
 
-    broker.retryLater(lease, Duration.ZERO);
+    assertThatThrownBy(() -> broker.retryLater(lease, Duration.ZERO))
+        .isInstanceOf(TaskCancelledException.class);
 
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
     assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
@@ -257,7 +259,8 @@ public abstract class TaskCancelsContract {
     Lease lease = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
     cancels.cancel(QUEUE, new TaskId("t1"));
 
-    broker.release(lease, Duration.ZERO);
+    assertThatThrownBy(() -> broker.release(lease, Duration.ZERO))
+        .isInstanceOf(TaskCancelledException.class);
 
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
     assertThat(cancels.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.ALREADY_ENDED);

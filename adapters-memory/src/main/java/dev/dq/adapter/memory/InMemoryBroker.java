@@ -18,6 +18,7 @@ import dev.dq.core.port.QueueAdmin;
 import dev.dq.core.port.QueuePause;
 import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
+import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.schedule.ScheduleHost;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Names;
@@ -284,9 +285,14 @@ public final class InMemoryBroker
           if (q == null) {
             return CancelOutcome.NOT_FOUND;
           }
+          boolean leased = q.inFlight(id) != null;
           CancelOutcome outcome = cancels.cancel(q, id, store.clock.instant());
           if (outcome == CancelOutcome.CANCELLED) {
             store.ended.signalAll();
+            if (leased) {
+              freedPermit(
+                  q); // its lease had expired: the permit it held is free, as after a settle
+            }
           }
           return outcome;
         });
@@ -448,43 +454,60 @@ public final class InMemoryBroker
 
   private void retry(Lease lease, Duration delay, Failure lastError) {
     Checks.nonNegative("delay", delay);
-    settle(
+    endedCancelled(
+        "retry",
         lease,
-        (q, delivery, now) -> {
-          if (cancels.endIfMarked(q, delivery, now)) {
-            store.ended.signalAll();
-            return null;
-          }
-          q.endLease(delivery.task().id());
-          if (lastError != null) {
-            q.failed(delivery.task().id(), lastError);
-          }
-          Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
-          q.schedule(next, now.plus(delay), now, store.nextSeq());
-          q.notEmpty.signalAll();
-          return null;
-        });
+        settle(
+            lease,
+            (q, delivery, now) -> {
+              if (cancels.endIfMarked(q, delivery, now)) {
+                store.ended.signalAll();
+                return true;
+              }
+              q.endLease(delivery.task().id());
+              if (lastError != null) {
+                q.failed(delivery.task().id(), lastError);
+              }
+              Task next = delivery.task().withAttempt(delivery.task().attempt() + 1);
+              q.schedule(next, now.plus(delay), now, store.nextSeq());
+              q.notEmpty.signalAll();
+              return false;
+            }));
   }
 
   @Override
   public void release(Lease lease, Duration delay) {
     Checks.nonNegative("delay", delay);
-    settle(
+    endedCancelled(
+        "release",
         lease,
-        (q, delivery, now) -> {
-          if (cancels.endIfMarked(q, delivery, now)) {
-            store.ended.signalAll();
-            return null;
-          }
-          q.endLease(delivery.task().id());
-          if (!delay.isZero()) {
-            q.schedule(delivery.task(), now.plus(delay), now, store.nextSeq());
-          } else {
-            q.pushFront(delivery.task());
-            q.notEmpty.signalAll();
-          }
-          return null;
-        });
+        settle(
+            lease,
+            (q, delivery, now) -> {
+              if (cancels.endIfMarked(q, delivery, now)) {
+                store.ended.signalAll();
+                return true;
+              }
+              q.endLease(delivery.task().id());
+              if (!delay.isZero()) {
+                q.schedule(delivery.task(), now.plus(delay), now, store.nextSeq());
+              } else {
+                q.pushFront(delivery.task());
+                q.notEmpty.signalAll();
+              }
+              return false;
+            }));
+  }
+
+  /** A retry or release that ended its task as cancelled says so, as the port requires. */
+  private static void endedCancelled(String what, Lease lease, boolean cancelled) {
+    if (cancelled) {
+      throw new TaskCancelledException(
+          what
+              + " task "
+              + lease.task().id()
+              + ": its cancel was requested; it ended as cancelled");
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.dq.core.lifecycle.Completion;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
+import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.task.InvalidTaskException;
 import java.time.Duration;
 import java.time.Instant;
@@ -404,12 +405,12 @@ final class Settler {
 
   /**
    * Retry and release of a task whose cancel was requested end it as cancelled instead (the script
-   * answers {@code CANCELLED}); the port's void methods report it as done, since the delivery did
-   * end.
+   * answers {@code CANCELLED}), which the port reports with {@link TaskCancelledException}.
    */
   private static void endedCancelled(Object reply, String what, String id) {
     if ("CANCELLED".equals(reply)) {
-      log.debug("{} task {}: its cancel was requested; it ended as cancelled", what, id);
+      throw new TaskCancelledException(
+          what + " task " + id + ": its cancel was requested; it ended as cancelled");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.dq.adapter.redis;
 
 import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Lease;
+import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.task.TaskId;
 import dev.dq.testing.TaskCancelsContract;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +116,8 @@ final class RedisTaskCancelsIT extends TaskCancelsContract {
     Lease second = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
     cancels.cancel(QUEUE, new TaskId("t1"));
 
-    broker.retryLater(second, Duration.ZERO);
+    assertThatThrownBy(() -> broker.retryLater(second, Duration.ZERO))
+        .isInstanceOf(TaskCancelledException.class);
 
     JsonNode rec = JSON.readTree(redis.admin().hget(K + "records", "t1"));
     assertThat(rec.get("attempt").asInt()).isEqualTo(2);

@@ -253,6 +253,8 @@ public interface Broker extends AutoCloseable {
    * @param delay how long until the next attempt is ready
    * @param lastError the failure of the attempt that just failed
    * @throws LeaseLostException the lease is not valid; nothing changed
+   * @throws TaskCancelledException the task's cancel was requested: the delivery ended as cancelled
+   *     instead (brokers that offer {@link dev.dq.core.lifecycle.TaskCancels} only)
    */
   default void retryLater(Lease lease, Duration delay, Failure lastError) {
     java.util.Objects.requireNonNull(lastError, "lastError");
