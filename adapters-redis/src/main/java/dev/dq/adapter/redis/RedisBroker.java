@@ -79,11 +79,11 @@ public final class RedisBroker
     this.enqueuer = new Enqueuer(redis, closed);
     this.limits = new RedisLimits(redis);
     this.pauser = new Pauser(redis);
-    this.cancels = new RedisCancels(redis);
     this.lookups = new Lookups(redis);
     this.waits = new TaskWaits(lookups);
     this.claimer = new Claimer(redis, closed, limits, pauser);
     this.settler = new Settler(redis);
+    this.cancels = new RedisCancels(redis, settler);
     this.admin = new Admin(redis, claimer);
     this.deadLetters = new RedisDeadLetterQueue(redis);
   }

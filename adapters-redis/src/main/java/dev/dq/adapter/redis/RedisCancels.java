@@ -2,7 +2,6 @@ package dev.dq.adapter.redis;
 
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.port.Lease;
-import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.TaskId;
 import java.util.ArrayList;
@@ -21,9 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RedisCancels {
   private final RedisGateway redis;
+  private final Settler settler;
 
-  RedisCancels(RedisGateway redis) {
+  /**
+   * @param settler counts the settles refused for a lost lease, settle-cancelled's among them
+   */
+  RedisCancels(RedisGateway redis, Settler settler) {
     this.redis = redis;
+    this.settler = settler;
   }
 
   /**
@@ -37,6 +41,10 @@ final class RedisCancels {
     return keys;
   }
 
+  /**
+   * A connection failure leaves it unknown whether the first try ran; if it did and ended the task
+   * at once, the retry finds it ended, as cancelled: that counts as {@code CANCELLED}.
+   */
   CancelOutcome cancel(String queue, TaskId id) {
     Names.check("queue", queue);
     Objects.requireNonNull(id, "id");
@@ -57,14 +65,22 @@ final class RedisCancels {
                 k.cancelled(),
                 k.limitParked()));
     keys.addAll(k.levelBlock());
+    AtomicBoolean retried = new AtomicBoolean();
     List<?> reply =
         (List<?>)
             redis.scriptRetryingOnce(
                 "cancel task " + id + " of " + queue,
                 Script.CANCEL,
                 keys,
-                List.of(id.value(), redis.now()));
-    return CancelOutcome.valueOf((String) reply.get(0));
+                List.of(id.value(), redis.now()),
+                retried);
+    CancelOutcome outcome = CancelOutcome.valueOf((String) reply.get(0));
+    if (outcome == CancelOutcome.ALREADY_ENDED
+        && retried.get()
+        && "cancelled".equals(reply.size() > 1 ? reply.get(1) : null)) {
+      return CancelOutcome.CANCELLED; // the try whose reply was lost cancelled it
+    }
+    return outcome;
   }
 
   Set<TaskId> cancelRequested(String queue, Collection<TaskId> ids) {
@@ -117,14 +133,7 @@ final class RedisCancels {
             List.of(id, Long.toString(lease.token()), redis.now()),
             retried);
     if ("LEASE_LOST".equals(reply) && !(retried.get() && doneByFirstTry(k, id))) {
-      throw new LeaseLostException(
-          "task "
-              + id
-              + ": lease "
-              + lease.token()
-              + " (expiring at "
-              + lease.expiresAt()
-              + ") is no longer valid; settling it as cancelled changed nothing");
+      throw settler.lost("settle-cancelled", lease);
     }
   }
 

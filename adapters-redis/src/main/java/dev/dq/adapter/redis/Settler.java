@@ -387,8 +387,11 @@ final class Settler {
     return reply;
   }
 
-  /** Counts a settle refused for a lease no longer valid, and the exception that reports it. */
-  private LeaseLostException lost(String what, Lease lease) {
+  /**
+   * Counts a settle refused for a lease no longer valid, and the exception that reports it; also
+   * for the settle of a cancel ({@link RedisCancels}).
+   */
+  LeaseLostException lost(String what, Lease lease) {
     leaseLost.incrementAndGet();
     log.debug("{} task {}: lease {} is no longer valid", what, lease.task().id(), lease.token());
     return new LeaseLostException(

@@ -3,9 +3,11 @@ package dev.dq.adapter.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,6 +114,23 @@ final class LostReplyIT {
         .isEmpty();
     assertThat(broker.leaseLostCount()).isZero();
     assertThat(broker.stats(QUEUE).inFlight()).isZero();
+  }
+
+  /**
+   * The cancel whose reply was lost ended the task; its retry finds it ended as cancelled, which is
+   * what the caller asked: CANCELLED, not ALREADY_ENDED.
+   */
+  @Test
+  void cancel_replyLost_retryAnswersCancelled() throws Exception {
+    assertThat(broker.cancel(QUEUE, new TaskId("unknown"))) // caches the script: called by SHA1
+        .isEqualTo(CancelOutcome.NOT_FOUND);
+    enqueue("t1");
+    proxy.loseNextReplyTo(Script.CANCEL.sha1());
+
+    assertThat(broker.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.CANCELLED);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+    assertThat(broker.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.ALREADY_ENDED);
   }
 
   @Test

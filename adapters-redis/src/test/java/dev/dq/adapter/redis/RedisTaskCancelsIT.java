@@ -62,6 +62,21 @@ final class RedisTaskCancelsIT extends TaskCancelsContract {
     assertThat(redis.admin().hexists(K + "cancelled", "bad")).isFalse();
   }
 
+  /** A settle-cancelled refused for its lease counts as a lost lease, like any other settle. */
+  @Test
+  void settleCancelled_staleLease_countedAsLeaseLost() throws Exception {
+    broker.enqueue(aTask("t1").build(), Duration.ZERO);
+    Lease lease = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+    cancels.cancel(QUEUE, new TaskId("t1"));
+    clock.advance(LEASE.plusSeconds(1));
+    broker.reclaimExpiredLeases(); // ends it as cancelled: the lease is stale now
+
+    assertThatThrownBy(() -> cancels.settleCancelled(lease))
+        .isInstanceOf(dev.dq.core.port.LeaseLostException.class);
+
+    assertThat(((RedisBroker) broker).leaseLostCount()).isEqualTo(1);
+  }
+
   @Test
   void cancel_waiting_recordedWithoutStart_keysGone() throws Exception {
     broker.enqueue(aTask("t1").priority(7).build(), Duration.ZERO);
