@@ -5,6 +5,7 @@ import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * {@link TaskCancels#cancelRequested} per queue that has such tasks, none when the pool holds
  * nothing), and {@linkplain Execution#cancel cancels} those: a claimed task does not start, a
  * running handler is interrupted, and the delivery ends with {@link TaskCancels#settleCancelled},
- * never a retry. A task is thus cancelled within one interval plus two broker round trips of {@code
- * cancel} returning {@code REQUESTED}.
+ * never a retry. The cancels found in one check are settled one after another, one broker round
+ * trip each: a task's handler is thus interrupted, and its delivery ended, within one interval of
+ * {@code cancel} returning {@code REQUESTED}, plus one round trip per queue for the check, plus one
+ * per task the same check ends before it.
  *
  * <p>Without a broker that offers {@link TaskCancels} it does nothing.
  */
@@ -53,22 +56,24 @@ final class CancelGuard implements Periodic.Job {
       return true;
     }
     boolean ok = true;
-    for (Map.Entry<String, Map<TaskId, Execution>> queue : byQueue().entrySet()) {
-      Map<TaskId, Execution> ofQueue = queue.getValue();
+    for (Map.Entry<String, List<Execution>> queue : byQueue().entrySet()) {
+      List<Execution> ofQueue = queue.getValue();
       Set<TaskId> marked;
       try {
-        marked = cancels.cancelRequested(queue.getKey(), new ArrayList<>(ofQueue.keySet()));
+        marked = cancels.cancelRequested(queue.getKey(), idsOf(ofQueue));
       } catch (RuntimeException e) {
         services.brokerErrors().warn("could not read the cancels of queue " + queue.getKey(), e);
         ok = false;
         continue;
       }
+      if (marked.isEmpty()) {
+        continue;
+      }
       // Claimed ones first: a running one's worker, once interrupted, would start the next.
       for (Execution.State s : List.of(Execution.State.PENDING, Execution.State.RUNNING)) {
-        for (TaskId id : marked) {
-          Execution e = ofQueue.get(id);
-          if (e != null && e.state() == s && e.cancel(cancels)) {
-            log.debug("task {}: cancelled while held by this pool", id);
+        for (Execution e : ofQueue) {
+          if (e.state() == s && marked.contains(e.task().id()) && e.cancel(cancels)) {
+            log.debug("task {}: cancelled while held by this pool", e.task().id());
           }
         }
       }
@@ -76,15 +81,25 @@ final class CancelGuard implements Periodic.Job {
     return ok;
   }
 
-  /** The claimed or running executions, by queue; an empty map when the pool holds none. */
-  private Map<String, Map<TaskId, Execution>> byQueue() {
-    Map<String, Map<TaskId, Execution>> out = new LinkedHashMap<>();
+  /**
+   * The claimed or running executions, by queue; an empty map when the pool holds none. Two
+   * deliveries of one id may be among them (one whose lease was lost still runs): both are kept.
+   */
+  private Map<String, List<Execution>> byQueue() {
+    Map<String, List<Execution>> out = new LinkedHashMap<>();
     for (Execution e : held.get()) {
       Execution.State s = e.state();
       if (s == Execution.State.PENDING || s == Execution.State.RUNNING) {
-        out.computeIfAbsent(e.task().queue(), q -> new LinkedHashMap<>()).put(e.task().id(), e);
+        out.computeIfAbsent(e.task().queue(), q -> new ArrayList<>()).add(e);
       }
     }
     return out;
+  }
+
+  /** The distinct ids of {@code executions}, in order. */
+  private static List<TaskId> idsOf(List<Execution> executions) {
+    Set<TaskId> ids = new LinkedHashSet<>();
+    executions.forEach(e -> ids.add(e.task().id()));
+    return new ArrayList<>(ids);
   }
 }

@@ -164,6 +164,49 @@ final class WorkerPoolCancelTest {
     assertThat(h.stats()).isEqualTo(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0));
   }
 
+  /**
+   * The pool runs two deliveries of one id: one whose lease was lost (it runs on, unsettled) and
+   * its redelivery. A cancel interrupts both.
+   */
+  @Test
+  void cancel_twoDeliveriesOfOneIdHeld_bothInterrupted() throws Exception {
+    var interrupted = new java.util.concurrent.atomic.AtomicInteger();
+    var starts = new java.util.concurrent.atomic.AtomicInteger();
+    start(
+        c ->
+            c.workers(2)
+                .prefetch(1)
+                .leaseTime(Duration.ofSeconds(3))
+                .reapInterval(Duration.ofSeconds(1)),
+        t -> {
+          starts.incrementAndGet();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            throw e;
+          }
+        },
+        "t1");
+    await().atMost(WAIT).until(() -> starts.get() == 1);
+    HookedBroker.Hook down =
+        () -> {
+          throw new dev.dq.core.port.BrokerUnavailableException("injected: renewals fail");
+        };
+    h.hooked.before(HookedBroker.Op.EXTEND_ALL, down).before(HookedBroker.Op.EXTEND, down);
+    // The lease expires (3 s) and the reaper reclaims it; the redelivery's lease outlives the test.
+    h.scheduler.advance(Duration.ofSeconds(5));
+    await().atMost(WAIT).until(() -> starts.get() == 2);
+    h.hooked.clear(HookedBroker.Op.EXTEND_ALL).clear(HookedBroker.Op.EXTEND);
+
+    cancels.mark("t1");
+    runCancelGuard();
+
+    await().atMost(WAIT).until(() -> interrupted.get() == 2);
+    assertThat(cancels.endedCancelled).containsExactly("t1");
+    assertThat(h.stats()).isEqualTo(new QueueStats(Task.DEFAULT_QUEUE, 0, 0, 0));
+  }
+
   /** A success is not cancelled: its batched ack stands, whatever the mark says. */
   @Test
   void cancelAfterSuccess_awaitingItsAck_successStands() throws Exception {
