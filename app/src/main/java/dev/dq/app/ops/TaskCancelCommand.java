@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dq task cancel ID}: cancels one task. Exit 0 when it is cancelled (it was waiting) or its
- * cancel is requested (it runs: its worker interrupts it within about a second); exit 1, one line,
- * when it has ended already or is not known.
+ * cancel is requested (it runs: its worker interrupts it within 250 ms plus broker round trips);
+ * exit 1, one line, when it has ended already or is not known.
  */
 @Command(
     name = "cancel",
@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
     header = "Cancels a task: a waiting one never runs, a running one is interrupted.",
     description =
         "A waiting task (ready, delayed, retrying, held back by a limit) is cancelled at once. A running task is "
-            + "marked: its worker interrupts the handler within about half a second and the attempt ends as "
-            + "cancelled, not retried; if that worker is gone, the task ends as cancelled when its lease expires. "
+            + "marked: its worker interrupts the handler within 250 ms plus a few broker round trips "
+            + "and the attempt ends as cancelled, not retried; if that worker is gone, the task ends as "
+            + "cancelled when its lease expires. "
             + "Exit 0: cancelled or requested; 1: the task has ended already or is not known.")
 final class TaskCancelCommand implements Callable<Integer> {
   private final Supplier<AppSettings> app;
