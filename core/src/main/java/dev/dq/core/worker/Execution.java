@@ -252,8 +252,7 @@ final class Execution {
         thread = null; // after this, no interrupt is aimed at this thread on this task's behalf
       }
       // An interrupt left here was aimed at this task (timeout, stop or cancel), not at the next
-      // one
-      // this thread runs.
+      // one this thread runs.
       Thread.interrupted();
       leaveSlot();
     }

@@ -3,6 +3,7 @@ package dev.dq.core.worker;
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.task.TaskId;
@@ -79,6 +80,15 @@ final class CancellingBroker extends ForwardingBroker implements TaskCancels {
       throw new TaskCancelledException("retry of " + lease.task().id() + ": cancelled");
     }
     super.retryLater(lease, delay);
+  }
+
+  @Override
+  public void retryLater(Lease lease, Duration delay, Failure lastError) {
+    if (marked.contains(lease.task().id())) {
+      endCancelled(lease);
+      throw new TaskCancelledException("retry of " + lease.task().id() + ": cancelled");
+    }
+    super.retryLater(lease, delay, lastError);
   }
 
   @Override
