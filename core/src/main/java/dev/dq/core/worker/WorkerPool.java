@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *       stray interrupt between tasks is ignored.
  *   <li>A handler that overruns its timeout is interrupted and its slot given to a fresh thread,
  *       even if the handler never returns ({@link #abandonedHandlers()} counts those still
- *       running).
+ *       running). So is the handler of a task cancelled while it runs ({@link
+ *       dev.dq.core.lifecycle.TaskCancels}, checked every 250 ms).
  *   <li>Failures are retried per the {@link dev.dq.core.retry.RetryPolicy} by handing the task back
  *       to the broker with a not-before time: no thread waits out a backoff.
  *   <li>A heartbeat extends the leases of the tasks this pool holds every third of the lease time,
