@@ -277,8 +277,8 @@ public abstract class TaskCancelsContract {
 
     assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
-    // TODO(#13): ack deletes the mark (ack.lua/ack-batch.lua, helper "records"); then
-    // assert cancelRequested(QUEUE, [t1]) is empty and cancel answers ALREADY_ENDED here.
+    assertThat(cancels.cancelRequested(QUEUE, List.of(new TaskId("t1")))).isEmpty();
+    assertThat(cancels.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.ALREADY_ENDED);
   }
 
   /**
