@@ -11,7 +11,12 @@
 --   than 5 in use)  KEYS[7] priorities (hash id -> level)  KEYS[8 .. 17] the ready lists of levels 0..9 (KEYS[13] is
 --   KEYS[1]); ARGV[9] the task's priority 0..9 ('' or absent = 5). Without them, the capacity check counts the ready
 --   ids of level 5 only.
--- Replies: 'OK' | 'DUPLICATE' | 'FULL'
+-- KEYS[18 .. 21] and ARGV[10 .. 11] (optional, with KEYS[6 .. 17]; a unique key): KEYS[18] unique (hash key -> id)
+--   KEYS[19] unique-of (hash id -> key)  KEYS[20] unique-until (zset key -> ms until which it is held)  KEYS[21] dead;
+--   ARGV[10] the unique key ('' = none)  ARGV[11] its window in ms ('' = until the task ends)
+-- Replies: 'OK' | 'DUPLICATE' | 'FULL' | {'EXISTS', id} (the unique key is held by task id; nothing changed)
+-- A unique key is held while unique[key] names a task that is in `tasks` and not dead, or while its window in
+-- unique-until is open; otherwise it is stale and the enqueue takes it over.
 -- A retry of the same call (same call id) after a lost reply answers 'OK', even if a worker ran and acked the task in
 -- between: the proof that the call was applied lives in KEYS[5], apart from the task, for longer than the client
 -- retries. Without a call id (by hand, as in docs/redis-data-model.md) a repeat answers 'DUPLICATE' while the task is
@@ -31,6 +36,18 @@ if proof then
     local left = redis.call('PTTL', calls)
     if left > 0 then redis.call('PEXPIRE', calls, left) end
     return 'OK'
+  end
+end
+local ukey = #KEYS >= 21 and ARGV[10] or ''
+local holder = false
+if ukey ~= '' then
+  holder = redis.call('HGET', KEYS[18], ukey)
+  if holder then
+    local until_ms = redis.call('ZSCORE', KEYS[20], ukey)
+    if (until_ms and tonumber(until_ms) > now)
+      or (redis.call('HEXISTS', KEYS[4], holder) == 1 and not redis.call('ZSCORE', KEYS[21], holder)) then
+      return {'EXISTS', holder}
+    end
   end
 end
 local level = 5
@@ -65,6 +82,23 @@ else
 end
 redis.call('RPUSH', KEYS[3], '1')
 redis.call('LTRIM', KEYS[3], -64, -1)
+if ukey ~= '' then
+  if holder and holder ~= ARGV[1] and redis.call('HGET', KEYS[19], holder) == ukey then
+    redis.call('HDEL', KEYS[19], holder) -- the stale holder's claim, taken over
+  end
+  local before = redis.call('HGET', KEYS[19], ARGV[1]) -- this id's key from an earlier run
+  if before and before ~= ukey and redis.call('HGET', KEYS[18], before) == ARGV[1] then
+    local until_ms = redis.call('ZSCORE', KEYS[20], before)
+    if not until_ms or tonumber(until_ms) <= now then
+      redis.call('HDEL', KEYS[18], before)
+      redis.call('ZREM', KEYS[20], before)
+    end
+  end
+  redis.call('HSET', KEYS[18], ukey, ARGV[1])
+  redis.call('HSET', KEYS[19], ARGV[1], ukey)
+  if ARGV[11] ~= '' then redis.call('ZADD', KEYS[20], now + tonumber(ARGV[11]), ukey)
+  else redis.call('ZREM', KEYS[20], ukey) end
+end
 if proof then
   local ttl = tonumber(ARGV[8])
   redis.call('ZADD', calls, now + ttl, call)

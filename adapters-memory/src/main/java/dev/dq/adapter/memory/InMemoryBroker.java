@@ -2,9 +2,15 @@ package dev.dq.adapter.memory;
 
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.Completion;
+import dev.dq.core.lifecycle.Retention;
 import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
+import dev.dq.core.lifecycle.TaskRetention;
+import dev.dq.core.lifecycle.Trimmed;
+import dev.dq.core.lifecycle.UniqueKey;
+import dev.dq.core.lifecycle.UniqueOutcome;
+import dev.dq.core.lifecycle.UniqueTasks;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
@@ -53,7 +59,15 @@ import java.util.function.Consumer;
  * <p>Thread-safe: one lock guards all state (see {@link Store}).
  */
 public final class InMemoryBroker
-    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels, TaskLookup {
+    implements Broker,
+        QueueAdmin,
+        ScheduleHost,
+        Limits,
+        QueuePauses,
+        TaskCancels,
+        TaskLookup,
+        UniqueTasks,
+        TaskRetention {
   private final Store store;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
@@ -63,6 +77,7 @@ public final class InMemoryBroker
   private final Pauses pauses = new Pauses();
   private final Cancels cancels = new Cancels(); // guarded by store.lock
   private final TaskLimits limits;
+  private final InMemoryRetention retention;
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
@@ -70,6 +85,7 @@ public final class InMemoryBroker
     this.limits = b.limits;
     this.deadLetters = new InMemoryDeadLetterQueue(store);
     this.schedules = new InMemorySchedules(store, this);
+    this.retention = new InMemoryRetention(store);
   }
 
   /**
@@ -135,6 +151,52 @@ public final class InMemoryBroker
     }
     intake.checkBatch(batch);
     intake.admit(batch, now -> now, timeout);
+  }
+
+  /**
+   * The check and the enqueue happen under the store's lock; the window and the delay count from
+   * this broker's clock when the task is admitted.
+   */
+  @Override
+  public UniqueOutcome enqueueUnique(Task task, UniqueKey key, Duration delay, Duration timeout)
+      throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(key, "key");
+    Checks.nonNegative("delay", delay);
+    return intake.admitUnique(task, key, delay, timeout);
+  }
+
+  @Override
+  public Retention retentionOf(String queue) {
+    Names.check("queue", queue);
+    return retention.of(queue);
+  }
+
+  @Override
+  public void setRetention(String queue, Retention retention) {
+    Names.check("queue", queue);
+    this.retention.set(queue, Objects.requireNonNull(retention, "retention"));
+  }
+
+  /** Trims everything beyond the retention in one call, on this broker's clock. */
+  @Override
+  public Trimmed trim(String queue) {
+    Names.check("queue", queue);
+    return retention.trim(queue);
+  }
+
+  /** Test hook: records a finished task as ack does, so retention has records to trim. */
+  void recordEnded(TaskInfo info) {
+    store.locked(() -> store.queue(info.queue()).ended.put(info));
+  }
+
+  /** Test hook: whether anything of {@code id} is left in {@code queue} (held, record, unique). */
+  boolean mentions(String queue, TaskId id) {
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q != null && (q.holds(id) || q.ended.get(id).isPresent() || q.unique.mentions(id));
+        });
   }
 
   @Override

@@ -149,7 +149,11 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
     return store.locked(
         () -> {
           QueueState q = store.existing(queue);
-          return q != null && q.unbury(id);
+          if (q == null || !q.unbury(id)) {
+            return false;
+          }
+          q.unique.release(id, store.clock.instant());
+          return true;
         });
   }
 
@@ -160,7 +164,13 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
     return store.locked(
         () -> {
           QueueState q = store.existing(queue);
-          return q == null ? 0 : q.purgeDead();
+          if (q == null) {
+            return 0;
+          }
+          List<TaskId> ids = q.deadIds();
+          int purged = q.purgeDead();
+          ids.forEach(id -> q.unique.release(id, store.clock.instant()));
+          return purged;
         });
   }
 

@@ -1,5 +1,7 @@
 package dev.dq.adapter.memory;
 
+import dev.dq.core.lifecycle.UniqueKey;
+import dev.dq.core.lifecycle.UniqueOutcome;
 import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.task.Task;
@@ -62,6 +64,27 @@ final class Intake {
    */
   void admit(List<Task> batch, UnaryOperator<Instant> due, Duration timeout)
       throws InterruptedException {
+    admit(batch, due, timeout, null);
+  }
+
+  /**
+   * Adds {@code task} unless {@code key} is held in its queue, checked on every pass under the lock
+   * with the write, so of concurrent calls with one key exactly one enqueues.
+   *
+   * @return the id of the task holding the key, and whether it is this one
+   */
+  UniqueOutcome admitUnique(Task task, UniqueKey key, Duration delay, Duration timeout)
+      throws InterruptedException {
+    TaskId holder = admit(List.of(task), now -> now.plus(delay), timeout, key);
+    return holder == null ? new UniqueOutcome(task.id(), true) : new UniqueOutcome(holder, false);
+  }
+
+  /**
+   * @return the task holding {@code unique}'s key if it is held (nothing added), else null
+   */
+  private TaskId admit(
+      List<Task> batch, UnaryOperator<Instant> due, Duration timeout, UniqueKey unique)
+      throws InterruptedException {
     long remaining = Store.nanos(Checks.nonNegative("timeout", timeout));
     batch.forEach(limits::check);
     checkNoRepeats(batch);
@@ -70,6 +93,12 @@ final class Intake {
       QueueState q = store.queue(batch.get(0).queue());
       while (true) {
         store.ensureOpen();
+        if (unique != null) {
+          TaskId holder = q.unique.holder(unique.key(), store.clock.instant(), q::holdsLive);
+          if (holder != null) {
+            return holder;
+          }
+        }
         // Checked on every pass: another producer may have added one of these ids while we waited.
         checkNotHeld(q, batch);
         if (q.waiting() + batch.size() <= store.capacity) {
@@ -78,8 +107,13 @@ final class Intake {
           for (Task task : batch) {
             q.accept(task, notBefore, now, store.nextSeq());
           }
+          if (unique != null) {
+            Task task = batch.get(0);
+            q.unique.take(
+                unique.key(), task.id(), unique.window().map(now::plus).orElse(null), now);
+          }
           q.notEmpty.signalAll();
-          return;
+          return null;
         }
         if (remaining <= 0) {
           throw new QueueFullException(

@@ -59,6 +59,9 @@ final class QueueState {
   /** Succeeded and cancelled tasks, kept for lookup within the queue's retention. */
   final EndedTasks ended = new EndedTasks();
 
+  /** The unique keys taken in this queue. */
+  final UniqueKeys unique = new UniqueKeys();
+
   QueueState(String name, Condition notEmpty, Condition notFull) {
     this.name = name;
     this.notEmpty = notEmpty;
@@ -306,6 +309,32 @@ final class QueueState {
 
   int deadCount() {
     return dead.size();
+  }
+
+  /**
+   * Removes dead letters oldest first: those beyond the newest {@code max}, then those that died
+   * before {@code now - keepFor} (by their failure's time), stopping at the first younger one.
+   *
+   * @return the ids removed
+   */
+  List<TaskId> trimDead(Instant now, Duration keepFor, long max) {
+    Instant cutoff = now.minus(keepFor);
+    List<TaskId> removed = new ArrayList<>();
+    var oldestFirst = dead.values().iterator();
+    while (oldestFirst.hasNext()) {
+      DeadLetter oldest = oldestFirst.next();
+      if (dead.size() <= max && !oldest.failure().failedAt().isBefore(cutoff)) {
+        break;
+      }
+      oldestFirst.remove();
+      held.remove(oldest.task().id());
+      removed.add(oldest.task().id());
+    }
+    return removed;
+  }
+
+  List<TaskId> deadIds() {
+    return List.copyOf(dead.keySet());
   }
 
   int purgeDead() {

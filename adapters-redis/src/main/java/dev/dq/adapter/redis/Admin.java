@@ -114,7 +114,10 @@ final class Admin {
                 k.failures(),
                 k.dumps()));
     keys.addAll(k.levelBlock()); // KEYS[15 .. 26]
-    keys.addAll(List.of(k.records(), k.finished(), k.started(), k.errors(), k.cancelled()));
+    keys.addAll(
+        List.of(
+            k.records(), k.finished(), k.started(), k.errors(), k.cancelled())); // KEYS[27 .. 31]
+    keys.addAll(List.of(k.unique(), k.uniqueOf(), k.uniqueUntil())); // KEYS[32 .. 34]
     keys.addAll(keysWithSuffix(k)); // acked:<b> bitmaps, kept claim replies
     Object reply =
         redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE, keys, List.of());

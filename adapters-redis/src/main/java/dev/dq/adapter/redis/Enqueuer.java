@@ -2,6 +2,8 @@ package dev.dq.adapter.redis;
 
 import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
+import dev.dq.core.lifecycle.UniqueKey;
+import dev.dq.core.lifecycle.UniqueOutcome;
 import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.BrokerFullException;
 import dev.dq.core.port.BrokerUnavailableException;
@@ -44,24 +46,43 @@ final class Enqueuer {
   }
 
   void enqueue(Task task, Duration timeout) throws InterruptedException {
-    enqueueOne(task, "", "", timeout);
+    enqueueOne(task, "", "", timeout, null);
+  }
+
+  /**
+   * Enqueues one task unless its unique key is held: the check and the write are one run of {@code
+   * enqueue.lua} with the unique keys, so of concurrent calls with one key exactly one enqueues.
+   */
+  UniqueOutcome enqueueUnique(Task task, UniqueKey key, Duration delay, Duration timeout)
+      throws InterruptedException {
+    Objects.requireNonNull(key, "key");
+    requireNonNegative("delay", delay);
+    Object reply =
+        enqueueOne(task, "", delay.isZero() ? "" : Long.toString(delay.toMillis()), timeout, key);
+    if (reply instanceof List<?> l && l.size() == 2 && "EXISTS".equals(l.get(0))) {
+      return new UniqueOutcome(new TaskId(String.valueOf(l.get(1))), false);
+    }
+    return new UniqueOutcome(task.id(), true);
   }
 
   void enqueueAt(Task task, Instant notBefore, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(notBefore, "notBefore");
-    enqueueOne(task, Long.toString(notBefore.toEpochMilli()), "", timeout);
+    enqueueOne(task, Long.toString(notBefore.toEpochMilli()), "", timeout, null);
   }
 
   void enqueueIn(Task task, Duration delay, Duration timeout) throws InterruptedException {
     requireNonNegative("delay", delay);
-    enqueueOne(task, "", Long.toString(delay.toMillis()), timeout);
+    enqueueOne(task, "", Long.toString(delay.toMillis()), timeout, null);
   }
 
   /**
    * Enqueues one task: ready now if both {@code due} and {@code delay} are '', else at {@code due}
-   * (not-before epoch millis) or {@code delay} millis after the Redis server's "now".
+   * (not-before epoch millis) or {@code delay} millis after the Redis server's "now"; with {@code
+   * unique} (may be null) only if that key is not held.
+   *
+   * @return the script's accepting reply: "OK", or {@code ["EXISTS", id]} for a held unique key
    */
-  private void enqueueOne(Task task, String due, String delay, Duration timeout)
+  private Object enqueueOne(Task task, String due, String delay, Duration timeout, UniqueKey unique)
       throws InterruptedException {
     Objects.requireNonNull(task, "task");
     requireNonNegative("timeout", timeout);
@@ -75,28 +96,33 @@ final class Enqueuer {
         new ArrayList<>(
             List.of(keys.ready(), keys.delayed(), keys.wakeups(), keys.tasks(), keys.enqueued()));
     keyList.addAll(keys.levelBlock());
-    String call = UUID.randomUUID().toString();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                task.id().value(),
+                data,
+                due,
+                Integer.toString(config.capacityPerQueue()),
+                UUID.randomUUID().toString(),
+                "", // now, filled per try
+                delay,
+                proofMillis(timeout),
+                Integer.toString(task.priority())));
+    if (unique != null) {
+      keyList.addAll(List.of(keys.unique(), keys.uniqueOf(), keys.uniqueUntil(), keys.dead()));
+      args.add(unique.key());
+      args.add(unique.window().map(w -> Long.toString(Math.max(1, w.toMillis()))).orElse(""));
+    }
     String what = "enqueue task " + task.id();
-    untilAccepted(
+    return untilAccepted(
         what,
         task.queue(),
         List.of(task.id()),
         timeout,
-        () ->
-            durable.run(
-                what,
-                Script.ENQUEUE,
-                keyList,
-                List.of(
-                    task.id().value(),
-                    data,
-                    due,
-                    Integer.toString(config.capacityPerQueue()),
-                    call,
-                    redis.now(),
-                    delay,
-                    proofMillis(timeout),
-                    Integer.toString(task.priority()))));
+        () -> {
+          args.set(5, redis.now());
+          return durable.run(what, Script.ENQUEUE, keyList, args);
+        });
   }
 
   void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
@@ -179,8 +205,10 @@ final class Enqueuer {
    * applied but that the replicas did not confirm as {@link EnqueueDurability} asks: the tasks are
    * on the primary, and a new call with the same ids answers {@link DuplicateTaskException} while
    * they are held.
+   *
+   * @return the accepting reply: "OK", or {@code ["EXISTS", id]} (a held unique key)
    */
-  private void untilAccepted(
+  private Object untilAccepted(
       String what, String queue, List<TaskId> ids, Duration timeout, Supplier<Object> call)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -221,8 +249,9 @@ final class Enqueuer {
         // say "unknown".
         reply = null;
       }
-      if ("OK".equals(reply)) {
-        return;
+      if ("OK".equals(reply)
+          || (reply instanceof List<?> l && !l.isEmpty() && "EXISTS".equals(l.get(0)))) {
+        return reply;
       }
       if (reply instanceof List<?> l && !l.isEmpty() && "DUPLICATE".equals(l.get(0))) {
         throw new DuplicateTaskException(

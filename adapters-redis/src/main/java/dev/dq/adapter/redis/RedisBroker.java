@@ -5,9 +5,15 @@ import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.Completion;
+import dev.dq.core.lifecycle.Retention;
 import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
+import dev.dq.core.lifecycle.TaskRetention;
+import dev.dq.core.lifecycle.Trimmed;
+import dev.dq.core.lifecycle.UniqueKey;
+import dev.dq.core.lifecycle.UniqueOutcome;
+import dev.dq.core.lifecycle.UniqueTasks;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
@@ -28,6 +34,7 @@ import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +62,15 @@ import redis.clients.jedis.UnifiedJedis;
  * and renewals) and {@link Admin} (reclaim, counts, queue list, operator extras).
  */
 public final class RedisBroker
-    implements Broker, QueueAdmin, ScheduleHost, Limits, QueuePauses, TaskCancels, TaskLookup {
+    implements Broker,
+        QueueAdmin,
+        ScheduleHost,
+        Limits,
+        QueuePauses,
+        TaskCancels,
+        TaskLookup,
+        UniqueTasks,
+        TaskRetention {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -72,6 +87,7 @@ public final class RedisBroker
   private final RedisCancels cancels;
   private final Lookups lookups;
   private final TaskWaits waits;
+  private final RedisRetention retention;
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -86,6 +102,7 @@ public final class RedisBroker
     this.cancels = new RedisCancels(redis, settler);
     this.admin = new Admin(redis, claimer);
     this.deadLetters = new RedisDeadLetterQueue(redis);
+    this.retention = new RedisRetention(redis, config.testClock().orElse(InstantSource.system()));
   }
 
   /**
@@ -221,6 +238,34 @@ public final class RedisBroker
   @Override
   public void enqueueAll(List<Task> tasks, Duration timeout) throws InterruptedException {
     enqueuer.enqueueAll(tasks, timeout);
+  }
+
+  /**
+   * One script run does the check and the write ({@code enqueue.lua} with the unique keys); the
+   * window and the delay count from the Redis server's TIME. A retry after a lost reply is exact,
+   * as for {@link #enqueue}.
+   */
+  @Override
+  public UniqueOutcome enqueueUnique(Task task, UniqueKey key, Duration delay, Duration timeout)
+      throws InterruptedException {
+    return enqueuer.enqueueUnique(task, key, delay, timeout);
+  }
+
+  /** Read from the hash {@code dq:retention}, cached for up to a second. */
+  @Override
+  public Retention retentionOf(String queue) {
+    return retention.of(queue);
+  }
+
+  @Override
+  public void setRetention(String queue, Retention retention) {
+    this.retention.set(queue, Objects.requireNonNull(retention, "retention"));
+  }
+
+  /** One run of {@code trim.lua}: up to 500 entries of each kind. */
+  @Override
+  public Trimmed trim(String queue) {
+    return retention.trim(queue);
   }
 
   @Override

@@ -229,9 +229,19 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
 
   private long deleteAll(RedisKeys k, List<String> ids, String bound) {
     List<String> keys =
-        List.of(k.dead(), k.tasks(), k.attempts(), k.failures(), k.dumps(), k.priorities());
-    List<String> args = new ArrayList<>(ids.size() + 1);
+        List.of(
+            k.dead(),
+            k.tasks(),
+            k.attempts(),
+            k.failures(),
+            k.dumps(),
+            k.priorities(),
+            k.unique(),
+            k.uniqueOf(),
+            k.uniqueUntil());
+    List<String> args = new ArrayList<>(ids.size() + 2);
     args.add(bound);
+    args.add(redis.now());
     args.addAll(ids);
     return (Long)
         redis.scriptRetryingOnce(

@@ -372,6 +372,35 @@ public final class RedisKeys {
   }
 
   /**
+   * Hash: unique key to the id of the task that took it (see {@link
+   * dev.dq.core.lifecycle.UniqueTasks}). The key is held while that task is held and not dead, or
+   * while its window in {@link #uniqueUntil()} is open.
+   *
+   * @return the key
+   */
+  public String unique() {
+    return prefix + "unique";
+  }
+
+  /**
+   * Hash: task id to the unique key it took, so that removing the task can release its key.
+   *
+   * @return the key
+   */
+  public String uniqueOf() {
+    return prefix + "unique-of";
+  }
+
+  /**
+   * Sorted set: unique key taken with a window to the epoch millis until which it is held.
+   *
+   * @return the key
+   */
+  public String uniqueUntil() {
+    return prefix + "unique-until";
+  }
+
+  /**
    * Hash: schedule name to its spec (JSON); see {@link RedisSchedules}.
    *
    * @return the key

@@ -39,7 +39,7 @@ enum Script {
   STATS("stats", Fragment.NOW, Fragment.LEVELS),
   DLQ_ADD("dlq-add"),
   DLQ_REQUEUE("dlq-requeue", Fragment.LEVELS),
-  DLQ_DELETE("dlq-delete"),
+  DLQ_DELETE("dlq-delete", Fragment.NOW, Fragment.UNIQUE),
   QUEUE_DELETE("queue-delete"),
   CRON_UPSERT("cron-upsert"),
   CRON_FIRE("cron-fire", Fragment.NOW, Fragment.LEVELS),
@@ -53,6 +53,8 @@ enum Script {
   PAUSED("paused", Fragment.NOW),
   /** Read-only: what a queue holds about some task ids ({@link Lookups}). */
   LOOKUP("lookup"),
+  /** Removes the ended tasks beyond a queue's retention ({@link RedisRetention}). */
+  TRIM("trim", Fragment.NOW, Fragment.UNIQUE),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
 
@@ -70,7 +72,9 @@ enum Script {
     /** Ending a task as cancelled: its record, and forgetting it ({@link RedisCancels}). */
     CANCEL("_cancel"),
     /** The record a finished task leaves ({@code finished_record}), for ack and ack-batch. */
-    RECORD("_record");
+    RECORD("_record"),
+    /** Releasing the unique key of a task removed for good ({@code release_unique}). */
+    UNIQUE("_unique");
 
     private final String source;
 

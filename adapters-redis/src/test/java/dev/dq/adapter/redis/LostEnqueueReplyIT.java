@@ -4,6 +4,8 @@ import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dq.core.lifecycle.UniqueKey;
+import dev.dq.core.lifecycle.UniqueOutcome;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.OutcomeUnknownException;
@@ -64,6 +66,23 @@ final class LostEnqueueReplyIT {
     assertThat(proxy.cuts()).isEqualTo(1);
     runAll();
     assertThat(ran).as("the retry must not write the acked task again").containsExactly("t1");
+  }
+
+  /**
+   * The key is released by the ack before the retry: without the call's proof the retry would find
+   * it free and store the task a second time.
+   */
+  @Test
+  void enqueueUnique_replyLostAndTaskAckedBeforeRetry_storesItOnce() throws Exception {
+    proxy.cutNextReplyTo("u1", this::runAll);
+
+    UniqueOutcome outcome =
+        producer.enqueueUnique(task("u1"), UniqueKey.untilDone("key-u"), Duration.ZERO, TIMEOUT);
+
+    assertThat(outcome).isEqualTo(new UniqueOutcome(new TaskId("u1"), true));
+    assertThat(proxy.cuts()).isEqualTo(1);
+    runAll();
+    assertThat(ran).as("the retry must not write the acked task again").containsExactly("u1");
   }
 
   @Test

@@ -147,6 +147,16 @@ final class RedisClusterIT {
     }
   }
 
+  @Nested
+  final class UniqueTasks_onCluster extends dev.dq.testing.UniqueTasksContract {
+    @Override
+    protected BrokerAndDeadLetters create(InstantSource clock, int capacityPerQueue) {
+      cluster.flushAll();
+      RedisBroker broker = cluster.broker(clock, capacityPerQueue);
+      return new BrokerAndDeadLetters(broker, broker.deadLetterQueue());
+    }
+  }
+
   @Test
   void contractQueues_liveOnDifferentNodes() {
     assertThat(TestRedisCluster.nodeOf(Task.DEFAULT_QUEUE))
