@@ -157,6 +157,30 @@ final class RedisClusterIT {
     }
   }
 
+  @Nested
+  final class TaskRetention_onCluster extends dev.dq.testing.TaskRetentionContract {
+    @Override
+    protected BrokerAndDeadLetters create(InstantSource clock) {
+      cluster.flushAll();
+      RedisBroker broker = cluster.broker(clock, 10_000);
+      return new BrokerAndDeadLetters(broker, broker.deadLetterQueue());
+    }
+
+    @Override
+    protected void recordFinished(String queue, String id, java.time.Instant finishedAt) {
+      RedisTaskState.recordFinished(nodeAdmin(queue), queue, id, finishedAt);
+    }
+
+    @Override
+    protected List<String> leftOf(String queue, String id) {
+      return RedisTaskState.leftOf(nodeAdmin(queue), queue, id);
+    }
+
+    private redis.clients.jedis.RedisClient nodeAdmin(String queue) {
+      return cluster.nodes().get(TestRedisCluster.nodeOf(queue)).admin();
+    }
+  }
+
   @Test
   void contractQueues_liveOnDifferentNodes() {
     assertThat(TestRedisCluster.nodeOf(Task.DEFAULT_QUEUE))
