@@ -41,6 +41,8 @@ public final class TaskMetrics implements TaskEventListener {
   private final Counter leaseExpired;
   private final Counter released;
   private final Counter cancelled;
+  private final Counter uniqueHits;
+  private final Counter trimmed;
   private final Histogram handlerDuration;
   private final Histogram queueWait;
   private final Histogram latency;
@@ -87,6 +89,18 @@ public final class TaskMetrics implements TaskEventListener {
             registry,
             "dq_tasks_cancelled",
             "Deliveries this pool ended as cancelled: claimed tasks that did not start, running handlers interrupted.");
+    uniqueHits =
+        Counter.builder()
+            .name("dq_unique_hits")
+            .help("Unique enqueues that found their key held, so enqueued nothing.")
+            .labelNames("queue")
+            .register(registry);
+    trimmed =
+        Counter.builder()
+            .name("dq_retention_trimmed")
+            .help("Ended tasks removed by retention: kind finished (succeeded, cancelled) or dead.")
+            .labelNames("queue", "kind")
+            .register(registry);
     handlerDuration =
         histogram(
             registry,
@@ -111,11 +125,19 @@ public final class TaskMetrics implements TaskEventListener {
 
   @Override
   public void on(TaskEvent event) {
+    if (event instanceof TaskEvent.Trimmed t) {
+      String queue = queues.label(t.queue());
+      trimmed.labelValues(queue, "finished").inc(t.finished());
+      trimmed.labelValues(queue, "dead").inc(t.dead());
+      return;
+    }
     Task task = event.task();
     String queue = queues.label(task.queue());
     String type = types.label(task.type());
     if (event instanceof TaskEvent.Enqueued) {
       enqueued.labelValues(queue, type).inc();
+    } else if (event instanceof TaskEvent.UniqueHit) {
+      uniqueHits.labelValues(queue).inc();
     } else if (event instanceof TaskEvent.Started e) {
       started.labelValues(queue, type).inc();
       queueWait.labelValues(queue, type).observe(seconds(e.queueWait()));

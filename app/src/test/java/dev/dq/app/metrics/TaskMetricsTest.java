@@ -43,6 +43,22 @@ final class TaskMetricsTest {
   }
 
   @Test
+  void uniqueHitsAndTrims_countedByQueue() {
+    metrics.on(new TaskEvent.UniqueHit(task("email"), new dev.dq.core.task.TaskId("t-0")));
+    metrics.on(new TaskEvent.UniqueHit(task("email"), new dev.dq.core.task.TaskId("t-0")));
+    metrics.on(new TaskEvent.Trimmed("q", 500, 3));
+    metrics.on(new TaskEvent.Trimmed("q", 20, 0));
+
+    String text = Scrape.text(registry);
+    assertThat(Scrape.value(text, "dq_unique_hits_total", "queue=\"q\"")).isEqualTo(2);
+    assertThat(Scrape.value(text, "dq_retention_trimmed_total", "kind=\"finished\",queue=\"q\""))
+        .isEqualTo(520);
+    assertThat(Scrape.value(text, "dq_retention_trimmed_total", "kind=\"dead\",queue=\"q\""))
+        .isEqualTo(3);
+    assertThat(text).doesNotContain("dq_tasks_enqueued_total{");
+  }
+
+  @Test
   void events_countedByQueueAndType() {
     Task t = task("email");
 

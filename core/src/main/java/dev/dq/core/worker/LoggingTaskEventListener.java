@@ -17,6 +17,11 @@ public final class LoggingTaskEventListener implements TaskEventListener {
 
   @Override
   public void on(TaskEvent event) {
+    if (event instanceof TaskEvent.Trimmed t) {
+      log.info(
+          "retention trimmed queue {}: {} finished, {} dead", t.queue(), t.finished(), t.dead());
+      return;
+    }
     Task task = event.task();
     try (var a = Restoring.put("task_id", task.id().value());
         var b = Restoring.put("task_type", task.type());
@@ -24,6 +29,8 @@ public final class LoggingTaskEventListener implements TaskEventListener {
         var d = Restoring.put("attempt", Integer.toString(task.attempt()))) {
       if (event instanceof TaskEvent.Enqueued) {
         log.info("enqueued");
+      } else if (event instanceof TaskEvent.UniqueHit e) {
+        log.info("not enqueued: its unique key is held by task {}", e.existing());
       } else if (event instanceof TaskEvent.Started e) {
         withWorker(
             e.worker(),

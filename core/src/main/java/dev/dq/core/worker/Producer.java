@@ -1,5 +1,8 @@
 package dev.dq.core.worker;
 
+import dev.dq.core.lifecycle.UniqueKey;
+import dev.dq.core.lifecycle.UniqueOutcome;
+import dev.dq.core.lifecycle.UniqueTasks;
 import dev.dq.core.port.Broker;
 import dev.dq.core.task.Task;
 import java.time.Duration;
@@ -7,7 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-/** Enqueues tasks and reports each accepted one as {@link TaskEvent.Enqueued}. Thread-safe. */
+/**
+ * Enqueues tasks and reports each accepted one as {@link TaskEvent.Enqueued}, and each unique task
+ * whose key was held as {@link TaskEvent.UniqueHit}. Thread-safe.
+ */
 public final class Producer {
   private final Broker broker;
   private final TaskEventListener listener;
@@ -47,6 +53,32 @@ public final class Producer {
       throws InterruptedException {
     broker.enqueueAt(task, notBefore, timeout);
     listener.on(new TaskEvent.Enqueued(task));
+  }
+
+  /**
+   * Enqueues {@code task} unless {@code key} is held in its queue; see {@link
+   * UniqueTasks#enqueueUnique}. Reports {@link TaskEvent.Enqueued} or {@link TaskEvent.UniqueHit}.
+   *
+   * @param task the task
+   * @param key its unique key
+   * @param delay how long after its arrival it becomes ready; zero: at once
+   * @param timeout how long to wait for room
+   * @return the id of the task that holds the key, and whether this call enqueued it
+   * @throws InterruptedException interrupted while waiting; nothing was enqueued
+   * @throws UnsupportedOperationException the broker does not offer {@link UniqueTasks}
+   */
+  public UniqueOutcome publishUnique(Task task, UniqueKey key, Duration delay, Duration timeout)
+      throws InterruptedException {
+    if (!(broker instanceof UniqueTasks unique)) {
+      throw new UnsupportedOperationException(
+          "this broker does not offer unique tasks: " + broker.getClass().getName());
+    }
+    UniqueOutcome outcome = unique.enqueueUnique(task, key, delay, timeout);
+    listener.on(
+        outcome.enqueued()
+            ? new TaskEvent.Enqueued(task)
+            : new TaskEvent.UniqueHit(task, outcome.id()));
+    return outcome;
   }
 
   /**

@@ -79,6 +79,7 @@ public final class WorkerPool implements AutoCloseable {
   private final Periodic heartbeat;
   private final Periodic reaper;
   private final List<Scheduler.Handle> jobs = new CopyOnWriteArrayList<>();
+  private volatile Trimmer trimmer; // null unless this pool trims its broker
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
 
@@ -144,7 +145,31 @@ public final class WorkerPool implements AutoCloseable {
     jobs.add(scheduler.scheduleWithFixedDelay("reaper", reaper, reap, reap));
     startPauseGuard();
     startCancelGuard();
+    startTrimmer();
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
+  }
+
+  /**
+   * With a broker that keeps ended tasks ({@link dev.dq.core.lifecycle.TaskRetention}), unless
+   * another pool of this process trims it: trims every queue every {@link Trimmer#INTERVAL}.
+   */
+  private void startTrimmer() {
+    Trimmer trimmer = Trimmer.claim(services);
+    if (trimmer == null) {
+      return;
+    }
+    this.trimmer = trimmer;
+    Periodic trim =
+        new Periodic(
+            "retention trim",
+            trimmer,
+            services,
+            new RateLimitedLog(log, services.clock(), Duration.ofSeconds(30)),
+            Trimmer.INTERVAL.multipliedBy(6));
+    trim.starting();
+    jobs.add(
+        scheduler.scheduleWithFixedDelay(
+            "retention trim", trim, Trimmer.INTERVAL, Trimmer.INTERVAL));
   }
 
   /** With a broker that pauses queues: keeps tasks of paused queues from starting here. */
@@ -442,6 +467,10 @@ public final class WorkerPool implements AutoCloseable {
    */
   private void shutDownTimers() {
     jobs.forEach(Scheduler.Handle::cancel);
+    Trimmer t = trimmer;
+    if (t != null) {
+      t.unclaim();
+    }
     if (ownScheduler != null) {
       ownScheduler.shutdownNow();
     }
