@@ -8,15 +8,16 @@ import java.util.regex.Pattern;
 
 /**
  * The duration syntax of every flag, variable and the built-in sleep handler: {@code 250ms}, {@code
- * 30s}, ISO-8601.
+ * 30s}, {@code 5m}, {@code 1h}, {@code 30d}, ISO-8601.
  */
 public final class Durations {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private Durations() {}
 
   /**
-   * Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601; throws IAE otherwise.
+   * Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 30d} or ISO-8601; throws IAE
+   * otherwise.
    */
   public static Duration parse(String raw) {
     String s = raw.trim().toLowerCase(Locale.ROOT);
@@ -30,8 +31,10 @@ public final class Durations {
           return Duration.ofSeconds(n);
         case "m":
           return Duration.ofMinutes(n);
-        default:
+        case "h":
           return Duration.ofHours(n);
+        default:
+          return Duration.ofDays(n);
       }
     }
     try {

@@ -6,6 +6,8 @@ import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.Durations;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.app.config.VersionProvider;
+import dev.dq.core.lifecycle.UniqueOutcome;
+import dev.dq.core.lifecycle.UniqueTasks;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.OutcomeUnknownException;
@@ -25,6 +27,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Spec;
       "With --type: --count tasks of that type, with the payload of --payload or --payload-file. Without --type: one "
           + "task per line of stdin, as UTF-8 JSON: {\"type\":\"echo\",\"payload\":\"hi\"} (optional: \"queue\", "
           + "\"id\", \"headers\", all strings, and \"priority\", 0-9; a payload that is not a string is published as "
-          + "its JSON text).",
+          + "its JSON text; \"unique_key\", a string, enqueues the line's task only if no task of its queue holds "
+          + "that key, as --unique-key does).",
       "Every task is checked before the first is sent (stdin is spooled to a temporary file meanwhile, so memory stays "
           + "bounded), and tasks go to the broker in atomic batches of "
           + PublishCommand.BATCH
@@ -115,6 +119,29 @@ public final class PublishCommand implements Callable<Integer> {
   Duration timeout;
 
   @Option(
+      names = "--unique-key",
+      paramLabel = "KEY",
+      description =
+          "Enqueue the task only if no task of its queue holds KEY (1-256 characters); if one does, print "
+              + "its id, say so on stderr and enqueue nothing (exit 0). With --type only (--count 1); "
+              + "stdin lines give their own \"unique_key\".")
+  String uniqueKey;
+
+  @Option(
+      names = "--unique-for",
+      paramLabel = "DURATION",
+      description =
+          "Hold unique keys this long from the enqueue, on the broker's clock, whatever becomes of the task.")
+  String uniqueFor;
+
+  @Option(
+      names = "--unique-until",
+      paramLabel = "done",
+      description =
+          "Hold unique keys until their task ends (succeeds, is cancelled or dies): the default.")
+  String uniqueUntil;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only how many tasks were published, not their ids.")
   boolean quiet;
@@ -159,7 +186,50 @@ public final class PublishCommand implements Callable<Integer> {
     if (payloadFile != null && !Files.isReadable(payloadFile)) {
       throw SettingResolver.bad("--payload-file", payloadFile.toString(), "a readable file");
     }
-    return new PublishSettings(queue, type, payload, payloadFile, count, delay, timeout, priority);
+    return new PublishSettings(
+        queue, type, payload, payloadFile, count, delay, timeout, priority, unique(countGiven));
+  }
+
+  /** The unique-key flags, checked. */
+  private PublishSettings.Unique unique(boolean countGiven) {
+    if (uniqueFor != null && uniqueUntil != null) {
+      throw new BadSettingException("--unique-for and --unique-until cannot be combined");
+    }
+    if (uniqueUntil != null && !uniqueUntil.equals("done")) {
+      throw SettingResolver.bad("--unique-until", uniqueUntil, "done");
+    }
+    Optional<Duration> window = Optional.empty();
+    if (uniqueFor != null) {
+      try {
+        window = Optional.of(Durations.parse(uniqueFor));
+      } catch (IllegalArgumentException e) {
+        throw SettingResolver.bad("--unique-for", uniqueFor, "a positive duration (30s, 10m, 1d)");
+      }
+      if (window.get().isZero() || window.get().isNegative()) {
+        throw SettingResolver.bad("--unique-for", uniqueFor, "a positive duration (30s, 10m, 1d)");
+      }
+    }
+    if (uniqueKey == null) {
+      if (type != null && (uniqueFor != null || uniqueUntil != null)) {
+        throw new BadSettingException("--unique-for and --unique-until need --unique-key");
+      }
+      return new PublishSettings.Unique(null, window);
+    }
+    if (type == null) {
+      throw new BadSettingException(
+          "--unique-key needs --type; stdin lines give their own \"unique_key\"");
+    }
+    if (countGiven && count > 1) {
+      throw new BadSettingException(
+          "--unique-key publishes one task; --count " + count + " would enqueue at most one");
+    }
+    PublishSettings.Unique unique = new PublishSettings.Unique(uniqueKey, window);
+    try {
+      unique.of(uniqueKey);
+    } catch (IllegalArgumentException e) {
+      throw new BadSettingException("--unique-key: " + e.getMessage());
+    }
+    return unique;
   }
 
   private void publish(
@@ -168,8 +238,14 @@ public final class PublishCommand implements Callable<Integer> {
     int published = 0;
     String sending = settings.queue(); // queue of the call in flight
     try {
-      if (settings.delay().isZero()) {
-        Batches batches = new Batches(tasks::next, batchSize);
+      if (tasks.anyUnique()) {
+        UniqueTasks unique = uniqueTasks(broker);
+        for (PublishSource.Publication p; (p = tasks.next()) != null; ) {
+          sending = p.task().queue();
+          published += publishOne(broker, unique, p, settings, out);
+        }
+      } else if (settings.delay().isZero()) {
+        Batches batches = new Batches(() -> task(tasks.next()), batchSize);
         for (List<Task> batch; (batch = batches.next()) != null; ) {
           sending = batch.get(0).queue();
           broker.enqueueAll(batch, settings.timeout());
@@ -178,7 +254,7 @@ public final class PublishCommand implements Callable<Integer> {
       } else {
         // A relative delay, resolved on the broker's clock: a producer whose clock is off does not
         // move it.
-        for (Task task; (task = tasks.next()) != null; ) {
+        for (Task task; (task = task(tasks.next())) != null; ) {
           sending = task.queue();
           broker.enqueueIn(task, settings.delay(), settings.timeout());
           published += printed(out, List.of(task));
@@ -206,6 +282,56 @@ public final class PublishCommand implements Callable<Integer> {
       out.println("published " + published);
     }
     out.flush();
+  }
+
+  private static Task task(PublishSource.Publication p) {
+    return p == null ? null : p.task();
+  }
+
+  private static UniqueTasks uniqueTasks(Broker broker) {
+    if (broker instanceof UniqueTasks unique) {
+      return unique;
+    }
+    throw new CommandFailedException(
+        "this broker does not offer unique keys; nothing was published");
+  }
+
+  /**
+   * Publishes one task, through the unique path if it has a key; on a hit prints the holder's id
+   * where the new id would go and says so on stderr.
+   *
+   * @return 1 if it was enqueued, else 0
+   */
+  private int publishOne(
+      Broker broker,
+      UniqueTasks unique,
+      PublishSource.Publication p,
+      PublishSettings settings,
+      PrintWriter out)
+      throws InterruptedException {
+    if (p.uniqueKey() == null) {
+      broker.enqueueIn(p.task(), settings.delay(), settings.timeout());
+      return printed(out, List.of(p.task()));
+    }
+    UniqueOutcome outcome =
+        unique.enqueueUnique(
+            p.task(), settings.unique().of(p.uniqueKey()), settings.delay(), settings.timeout());
+    if (outcome.enqueued()) {
+      return printed(out, List.of(p.task()));
+    }
+    out.flush();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "task "
+            + outcome.id().value()
+            + " already holds unique key "
+            + SettingResolver.printable(p.uniqueKey())
+            + "; nothing enqueued");
+    err.flush();
+    if (!quiet) {
+      out.println(outcome.id().value());
+    }
+    return 0;
   }
 
   private int printed(PrintWriter out, List<Task> batch) {

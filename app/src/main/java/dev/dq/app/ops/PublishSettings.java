@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.SettingResolver;
+import dev.dq.core.lifecycle.UniqueKey;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Task;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
  * @param delay how long after publishing the tasks become ready, on the broker's clock
  * @param timeout how long to wait for room in a full queue
  * @param priority priority of tasks given by flags, and of stdin lines that name none
+ * @param unique the unique key of tasks given by flags, and the window of every unique key
  */
 record PublishSettings(
     String queue,
@@ -36,7 +39,38 @@ record PublishSettings(
     int count,
     Duration delay,
     Duration timeout,
-    int priority) {
+    int priority,
+    Unique unique) {
+
+  /**
+   * Unique keys of a publish.
+   *
+   * @param key the key of tasks given by flags ({@code --unique-key}), or null; stdin lines give
+   *     their own as {@code "unique_key"}
+   * @param window how long a key is held from the enqueue ({@code --unique-for}); empty: until its
+   *     task ends
+   */
+  record Unique(String key, Optional<Duration> window) {
+    static final Unique NONE = new Unique(null, Optional.empty());
+
+    /** The key of a task: {@code key} with this window, checked. */
+    UniqueKey of(String key) {
+      return new UniqueKey(key, window);
+    }
+  }
+
+  /** Settings without unique keys. */
+  PublishSettings(
+      String queue,
+      String type,
+      String payload,
+      Path payloadFile,
+      int count,
+      Duration delay,
+      Duration timeout,
+      int priority) {
+    this(queue, type, payload, payloadFile, count, delay, timeout, priority, Unique.NONE);
+  }
 
   /**
    * Checks every task before anything is published (a bad one fails the whole command), then hands
@@ -66,10 +100,10 @@ record PublishSettings(
     } catch (InvalidTaskException e) {
       throw PublishCommand.rejected("", e);
     }
-    return PublishSource.repeat(count, make);
+    return PublishSource.repeat(count, make, unique.key());
   }
 
-  private Task fromJson(String line, String where, InstantSource clock) {
+  private PublishSource.Publication fromJson(String line, String where, InstantSource clock) {
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(line);
@@ -96,10 +130,23 @@ record PublishSettings(
         b.payload(p.isTextual() ? p.asText() : p.toString());
       }
       headers(node, where).forEach(b::header);
-      return b.build();
+      return new PublishSource.Publication(b.build(), uniqueKey(node, where));
     } catch (InvalidTaskException e) {
       throw PublishCommand.rejected(where, e);
     }
+  }
+
+  /** The line's {@code "unique_key"}, checked as {@link UniqueKey} does, or null. */
+  private String uniqueKey(JsonNode node, String where) {
+    String key = text(node, "unique_key", null, where);
+    if (key != null) {
+      try {
+        unique.of(key);
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailedException(where + e.getMessage() + "; nothing was published");
+      }
+    }
+    return key;
   }
 
   /**

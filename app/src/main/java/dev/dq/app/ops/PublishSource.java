@@ -30,14 +30,30 @@ abstract class PublishSource implements Closeable {
   /** How many tasks there are. */
   abstract int size();
 
-  /** The next task, or null after the last. */
-  abstract Task next();
+  /** The next task with its unique key, or null after the last. */
+  abstract Publication next();
+
+  /** Whether any task has a unique key (then tasks go one by one). */
+  boolean anyUnique() {
+    return false;
+  }
+
+  /**
+   * One task to publish.
+   *
+   * @param task the task
+   * @param uniqueKey its unique key, or null: enqueue it unless a task holding the key exists
+   */
+  record Publication(Task task, String uniqueKey) {}
 
   @Override
   public void close() {}
 
-  /** {@code count} tasks made by {@code make}, which has built (and so checked) one already. */
-  static PublishSource repeat(int count, Supplier<Task> make) {
+  /**
+   * {@code count} tasks made by {@code make}, which has built (and so checked) one already, each
+   * with {@code uniqueKey} (may be null).
+   */
+  static PublishSource repeat(int count, Supplier<Task> make, String uniqueKey) {
     return new PublishSource() {
       private int made;
 
@@ -47,8 +63,13 @@ abstract class PublishSource implements Closeable {
       }
 
       @Override
-      Task next() {
-        return made++ < count ? make.get() : null;
+      Publication next() {
+        return made++ < count ? new Publication(make.get(), uniqueKey) : null;
+      }
+
+      @Override
+      boolean anyUnique() {
+        return uniqueKey != null;
       }
     };
   }
@@ -64,18 +85,19 @@ abstract class PublishSource implements Closeable {
     Path file = createSpool();
     try {
       int count = 0;
+      boolean unique = false;
       try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         Utf8Lines lines = new Utf8Lines(stdin, MAX_LINE_BYTES);
         for (String line; (line = lines.next()) != null; ) {
           if (!line.isBlank()) {
-            parse.task(line, "stdin line " + lines.number() + ": ");
+            unique |= parse.task(line, "stdin line " + lines.number() + ": ").uniqueKey() != null;
             out.write(line);
             out.write('\n');
             count++;
           }
         }
       }
-      return new Spooled(file, count, line -> parse.task(line, ""));
+      return new Spooled(file, count, unique, line -> parse.task(line, ""));
     } catch (IOException e) {
       delete(file);
       throw new CommandFailedException(
@@ -93,7 +115,7 @@ abstract class PublishSource implements Closeable {
   /** Builds the task of one line, or throws naming it with {@code where}. */
   @FunctionalInterface
   interface ParseLine {
-    Task task(String line, String where);
+    Publication task(String line, String where);
   }
 
   private static Path createSpool() {
@@ -120,12 +142,15 @@ abstract class PublishSource implements Closeable {
   private static final class Spooled extends PublishSource {
     private final Path file;
     private final int count;
-    private final Function<String, Task> parse;
+    private final boolean unique;
+    private final Function<String, Publication> parse;
     private final BufferedReader reader;
 
-    Spooled(Path file, int count, Function<String, Task> parse) throws IOException {
+    Spooled(Path file, int count, boolean unique, Function<String, Publication> parse)
+        throws IOException {
       this.file = file;
       this.count = count;
+      this.unique = unique;
       this.parse = parse;
       this.reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
     }
@@ -136,7 +161,12 @@ abstract class PublishSource implements Closeable {
     }
 
     @Override
-    Task next() {
+    boolean anyUnique() {
+      return unique;
+    }
+
+    @Override
+    Publication next() {
       try {
         String line = reader.readLine();
         return line == null ? null : parse.apply(line);

@@ -30,12 +30,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code dq queue}: pause, resume and list queues. */
+/** {@code dq queue}: pause, resume and list queues, and their retention. */
 @Command(
     name = "queue",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    header = "Pauses and resumes queues, and lists them: pause, resume, list.",
+    header =
+        "Pauses and resumes queues, lists them, and sets how long they keep ended tasks: pause, resume, list, "
+            + "retention.",
     description =
         "A paused queue accepts tasks but no worker starts one of them (tasks claimed and not started go back, "
             + "running ones finish) until dq queue resume, or until --for has passed on the broker's clock.")
@@ -54,6 +56,7 @@ public final class QueueCommand implements Callable<Integer> {
     queue.addSubcommand("pause", new PauseCommand(app, sessions));
     queue.addSubcommand("resume", new ResumeCommand(app, sessions));
     queue.addSubcommand("list", new ListCommand(app, sessions));
+    queue.addSubcommand("retention", new QueueRetentionCommand(app, sessions));
     return queue;
   }
 
