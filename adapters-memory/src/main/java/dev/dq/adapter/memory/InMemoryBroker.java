@@ -800,6 +800,7 @@ public final class InMemoryBroker
                     + dead
                     + " dead");
           }
+          q.unique.clear(); // its keys go with the queue, windows too, as on Redis
           if (!store.lock.hasWaiters(q.notEmpty) && !store.lock.hasWaiters(q.notFull)) {
             store.forget(queue);
           }

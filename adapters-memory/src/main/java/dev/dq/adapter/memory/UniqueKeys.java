@@ -91,6 +91,12 @@ final class UniqueKeys {
     return dropped;
   }
 
+  /** Forgets every key: the queue was deleted. */
+  void clear() {
+    byKey.clear();
+    keyOf.clear();
+  }
+
   /** Whether anything of {@code id} is kept here (tests: nothing of a trimmed task is left). */
   boolean mentions(TaskId id) {
     return keyOf.containsKey(id) || byKey.values().stream().anyMatch(h -> h.id.equals(id));

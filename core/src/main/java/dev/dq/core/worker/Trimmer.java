@@ -22,8 +22,13 @@ final class Trimmer implements Periodic.Job {
   /** How often a pool trims. */
   static final Duration INTERVAL = Duration.ofSeconds(10);
 
-  /** Most trim calls per queue and run, so one huge backlog cannot hold the job. */
-  static final int MAX_CALLS = 200;
+  /**
+   * Most trim calls per queue and run: enough to catch up with any realistic rate (a call removes
+   * up to some hundreds), so that what a busy queue ends in 10 s never outgrows what a run removes,
+   * while still ending a run that a broker bug would keep busy forever. The job has a thread of its
+   * own: a long run delays no lease renewal.
+   */
+  static final int MAX_CALLS = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(Trimmer.class);
 
