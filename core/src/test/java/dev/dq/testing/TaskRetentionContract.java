@@ -3,7 +3,9 @@ package dev.dq.testing;
 import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.Retention;
+import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.TaskRetention;
 import dev.dq.core.lifecycle.Trimmed;
 import dev.dq.core.lifecycle.UniqueKey;
@@ -198,6 +200,27 @@ public abstract class TaskRetentionContract {
                 .id())
         .isEqualTo(new TaskId("u2"));
     assertThat(takeAndAck(QUEUE)).containsExactly("u2");
+  }
+
+  /** A record written by the broker itself (a cancel), not by the test: trimmed all the same. */
+  @Test
+  void trim_cancelledTaskRecord_leavesNothingOfIt() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(broker instanceof TaskCancels);
+    retention.setRetention(QUEUE, new Retention(Duration.ofDays(1), 1, Duration.ofDays(1), 100));
+    UniqueTasks unique = (UniqueTasks) broker;
+    unique.enqueueUnique(aTask("c1").build(), UniqueKey.untilDone("k1"), Duration.ZERO, LEASE);
+    clock.advance(Duration.ofMillis(1));
+    unique.enqueueUnique(aTask("c2").build(), UniqueKey.untilDone("k2"), Duration.ZERO, LEASE);
+    TaskCancels cancels = (TaskCancels) broker;
+    assertThat(cancels.cancel(QUEUE, new TaskId("c1"))).isEqualTo(CancelOutcome.CANCELLED);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(cancels.cancel(QUEUE, new TaskId("c2"))).isEqualTo(CancelOutcome.CANCELLED);
+    assertThat(leftOf(QUEUE, "c1")).isNotEmpty();
+
+    assertThat(trimAll(QUEUE)).isEqualTo(new Trimmed(1, 0));
+
+    assertThat(leftOf(QUEUE, "c1")).isEmpty();
+    assertThat(leftOf(QUEUE, "c2")).as("the newest record is kept").isNotEmpty();
   }
 
   @Test

@@ -4,6 +4,8 @@ import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.UniqueKey;
 import dev.dq.core.lifecycle.UniqueOutcome;
 import dev.dq.core.lifecycle.UniqueTasks;
@@ -152,6 +154,18 @@ public abstract class UniqueTasksContract {
     assertThat(deadLetters.delete(QUEUE, new TaskId("t1"))).isTrue();
 
     assertThat(enqueue("t3", UniqueKey.untilDone("k"))).isEqualTo(outcome("t2", false));
+    assertThat(takeAndAck(QUEUE)).containsExactly("t2");
+  }
+
+  @Test
+  void untilDone_releasedWhenItsTaskIsCancelled() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(broker instanceof TaskCancels);
+    enqueue("t1", UniqueKey.untilDone("k"));
+
+    assertThat(((TaskCancels) broker).cancel(QUEUE, new TaskId("t1")))
+        .isEqualTo(CancelOutcome.CANCELLED);
+
+    assertThat(enqueue("t2", UniqueKey.untilDone("k"))).isEqualTo(outcome("t2", true));
     assertThat(takeAndAck(QUEUE)).containsExactly("t2");
   }
 
