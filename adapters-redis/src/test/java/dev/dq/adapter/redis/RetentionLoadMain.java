@@ -25,6 +25,10 @@ import redis.clients.jedis.RedisClient;
  * {@code used_memory} and the key count every 5 s, then checks that nothing of a trimmed task is
  * left.
  *
+ * <p>Mode {@code cancel}: the queue is paused and every batch is cancelled right after it was
+ * published (a finished record each, written by {@code cancel.lua}), so the trimmer keeps {@code
+ * DEAD_MAX} finished records instead.
+ *
  * <p>Usage: {@code RetentionLoadMain redis://127.0.0.1:PORT TASKS DEAD_MAX}
  */
 public final class RetentionLoadMain {
@@ -38,11 +42,15 @@ public final class RetentionLoadMain {
     String url = "redis://127.0.0.1:" + port;
     long total = Long.parseLong(args[1]);
     long deadMax = Long.parseLong(args[2]);
+    boolean cancel = args.length > 3 && args[3].equals("cancel");
     try (RedisBroker broker =
             RedisBroker.connect(RedisBrokerConfig.builder(url).capacityPerQueue(50_000).build());
         RedisClient admin = RedisClient.create("127.0.0.1", port)) {
       broker.setRetention(
           QUEUE, new Retention(Duration.ofHours(24), deadMax, Duration.ofDays(30), deadMax));
+      if (cancel) {
+        broker.pause(QUEUE, "load run", "tasks are cancelled, not run", java.util.Optional.empty());
+      }
       AtomicLong trimmed = new AtomicLong();
       AtomicLong died = new AtomicLong();
       WorkerPool pool =
@@ -56,28 +64,29 @@ public final class RetentionLoadMain {
               .listener(
                   e -> {
                     if (e instanceof TaskEvent.Trimmed t) {
-                      trimmed.addAndGet(t.dead());
+                      trimmed.addAndGet(t.dead() + t.finished());
                     } else if (e instanceof TaskEvent.DeadLettered) {
                       died.incrementAndGet();
                     }
                   })
               .build();
       pool.start();
-      Thread producer = new Thread(() -> produce(broker, total), "producer");
+      Thread producer = new Thread(() -> produce(broker, total, cancel ? died : null), "producer");
       producer.start();
       long start = System.nanoTime();
       long peak = 0;
       long first = usedMemory(admin);
-      System.out.printf("t_s,used_memory,keys,dead,unique_of,died,trimmed%n");
+      System.out.printf("t_s,used_memory,keys,dead,finished,unique_of,ended,trimmed%n");
       while (producer.isAlive() || died.get() < total) {
         long used = usedMemory(admin);
         peak = Math.max(peak, used);
         System.out.printf(
-            "%d,%d,%d,%d,%d,%d,%d%n",
+            "%d,%d,%d,%d,%d,%d,%d,%d%n",
             (System.nanoTime() - start) / 1_000_000_000,
             used,
             admin.dbSize(),
             admin.zcard(RedisKeys.of(QUEUE).dead()),
+            admin.zcard(RedisKeys.of(QUEUE).finished()),
             admin.hlen(RedisKeys.of(QUEUE).uniqueOf()),
             died.get(),
             trimmed.get());
@@ -93,7 +102,7 @@ public final class RetentionLoadMain {
       }
       long end = usedMemory(admin);
       System.out.printf(
-          "done in %d s: %d tasks died, %d trimmed by the pool, %d at the end;"
+          "done in %d s: %d tasks ended, %d trimmed by the pool, %d at the end;"
               + " used_memory start %d, peak %d, end %d; keys %d: %s%n",
           (System.nanoTime() - start) / 1_000_000_000,
           died.get(),
@@ -105,10 +114,14 @@ public final class RetentionLoadMain {
           admin.dbSize(),
           admin.keys("*"));
       check(admin, deadMax);
+      if (cancel) {
+        broker.resume(QUEUE);
+      }
     }
   }
 
-  private static void produce(RedisBroker broker, long total) {
+  /** Publishes; with {@code cancelled} non-null, cancels each batch at once and counts it there. */
+  private static void produce(RedisBroker broker, long total, AtomicLong cancelled) {
     Instant now = Instant.now();
     try {
       for (long i = 0; i < total; i += BATCH) {
@@ -123,6 +136,14 @@ public final class RetentionLoadMain {
           }
         }
         broker.enqueueAll(batch, Duration.ofMinutes(1));
+        if (cancelled != null) {
+          for (long j = i; j < Math.min(total, i + BATCH); j++) {
+            if (broker.cancel(QUEUE, new dev.dq.core.task.TaskId("t" + j))
+                == dev.dq.core.lifecycle.CancelOutcome.CANCELLED) {
+              cancelled.incrementAndGet();
+            }
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -138,7 +159,10 @@ public final class RetentionLoadMain {
     return -1;
   }
 
-  /** Every hash of the queue holds only dead ids; the unique keys name only dead ids. */
+  /**
+   * Every hash of the queue holds only kept ids (dead letters, finished records); the unique keys
+   * name only kept ids.
+   */
   private static void check(RedisClient admin, long deadMax) {
     RedisKeys k = RedisKeys.of(QUEUE);
     Set<String> dead = new HashSet<>(admin.zrange(k.dead(), 0, -1));
@@ -146,23 +170,40 @@ public final class RetentionLoadMain {
     if (dead.size() > deadMax) {
       problems.add("dead " + dead.size() + " > " + deadMax);
     }
-    for (String hash :
-        List.of(k.tasks(), k.attempts(), k.failures(), k.priorities(), k.uniqueOf())) {
+    Set<String> finished = new HashSet<>(admin.zrange(k.finished(), 0, -1));
+    if (finished.size() > deadMax) {
+      problems.add("finished " + finished.size() + " > " + deadMax);
+    }
+    Set<String> kept = new HashSet<>(dead);
+    kept.addAll(finished);
+    for (String id : admin.hkeys(k.records())) {
+      if (!finished.contains(id)) {
+        problems.add(k.records() + " holds " + id);
+      }
+    }
+    for (String hash : List.of(k.tasks(), k.attempts(), k.failures(), k.priorities())) {
       for (String id : admin.hkeys(hash)) {
         if (!dead.contains(id)) {
           problems.add(hash + " holds " + id);
         }
       }
     }
+    for (String id : admin.hkeys(k.uniqueOf())) {
+      if (!kept.contains(id)) {
+        problems.add(k.uniqueOf() + " holds " + id);
+      }
+    }
     Map<String, String> unique = admin.hgetAll(k.unique());
     unique.forEach(
         (key, id) -> {
-          if (!dead.contains(id)) {
+          if (!kept.contains(id)) {
             problems.add(k.unique() + "[" + key + "] names " + id);
           }
         });
     System.out.printf(
-        "check: %d dead, %d tasks, %d failures, %d unique, %d unique-of, %d ready, %d delayed: %s%n",
+        "check: %d finished, %d records, %d dead, %d tasks, %d failures, %d unique, %d unique-of, %d ready, %d delayed: %s%n",
+        finished.size(),
+        admin.hlen(k.records()),
         dead.size(),
         admin.hlen(k.tasks()),
         admin.hlen(k.failures()),
