@@ -25,6 +25,9 @@ import redis.clients.jedis.RedisClient;
  * {@code used_memory} and the key count every 5 s, then checks that nothing of a trimmed task is
  * left.
  *
+ * <p>Mode {@code ack}: every task succeeds (a finished record each, written by the ack), so the
+ * trimmer keeps {@code DEAD_MAX} finished records.
+ *
  * <p>Mode {@code cancel}: the queue is paused and every batch is cancelled right after it was
  * published (a finished record each, written by {@code cancel.lua}), so the trimmer keeps {@code
  * DEAD_MAX} finished records instead.
@@ -42,7 +45,9 @@ public final class RetentionLoadMain {
     String url = "redis://127.0.0.1:" + port;
     long total = Long.parseLong(args[1]);
     long deadMax = Long.parseLong(args[2]);
-    boolean cancel = args.length > 3 && args[3].equals("cancel");
+    String mode = args.length > 3 ? args[3] : "dead";
+    boolean cancel = mode.equals("cancel");
+    boolean ack = mode.equals("ack");
     try (RedisBroker broker =
             RedisBroker.connect(RedisBrokerConfig.builder(url).capacityPerQueue(50_000).build());
         RedisClient admin = RedisClient.create("127.0.0.1", port)) {
@@ -59,13 +64,16 @@ public final class RetentionLoadMain {
               .handler(
                   "load",
                   t -> {
-                    throw new NonRetryableException("load run: every task dies");
+                    if (!ack) {
+                      throw new NonRetryableException("load run: every task dies");
+                    }
                   })
               .listener(
                   e -> {
                     if (e instanceof TaskEvent.Trimmed t) {
                       trimmed.addAndGet(t.dead() + t.finished());
-                    } else if (e instanceof TaskEvent.DeadLettered) {
+                    } else if (e instanceof TaskEvent.DeadLettered
+                        || (ack && e instanceof TaskEvent.Succeeded)) {
                       died.incrementAndGet();
                     }
                   })
