@@ -1,10 +1,12 @@
 package dev.dq.adapter.redis;
 
 import dev.dq.core.lifecycle.Retention;
+import dev.dq.core.lifecycle.Trimmed;
 import dev.dq.core.lifecycle.UniqueKey;
 import dev.dq.core.task.Task;
 import dev.dq.core.worker.NonRetryableException;
 import dev.dq.core.worker.TaskEvent;
+import dev.dq.core.worker.TaskEventListener;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
 import java.time.Duration;
@@ -69,12 +71,18 @@ public final class RetentionLoadMain {
                     }
                   })
               .listener(
-                  e -> {
-                    if (e instanceof TaskEvent.Trimmed t) {
+                  new TaskEventListener() {
+                    @Override
+                    public void on(TaskEvent e) {
+                      if (e instanceof TaskEvent.DeadLettered
+                          || (ack && e instanceof TaskEvent.Succeeded)) {
+                        died.incrementAndGet();
+                      }
+                    }
+
+                    @Override
+                    public void onTrimmed(String queue, Trimmed t) {
                       trimmed.addAndGet(t.dead() + t.finished());
-                    } else if (e instanceof TaskEvent.DeadLettered
-                        || (ack && e instanceof TaskEvent.Succeeded)) {
-                      died.incrementAndGet();
                     }
                   })
               .build();

@@ -1,5 +1,6 @@
 package dev.dq.app.metrics;
 
+import dev.dq.core.lifecycle.Trimmed;
 import dev.dq.core.task.Task;
 import dev.dq.core.worker.TaskEvent;
 import dev.dq.core.worker.TaskEventListener;
@@ -124,13 +125,14 @@ public final class TaskMetrics implements TaskEventListener {
   }
 
   @Override
+  public void onTrimmed(String queueName, Trimmed t) {
+    String queue = queues.label(queueName);
+    trimmed.labelValues(queue, "finished").inc(t.finished());
+    trimmed.labelValues(queue, "dead").inc(t.dead());
+  }
+
+  @Override
   public void on(TaskEvent event) {
-    if (event instanceof TaskEvent.Trimmed t) {
-      String queue = queues.label(t.queue());
-      trimmed.labelValues(queue, "finished").inc(t.finished());
-      trimmed.labelValues(queue, "dead").inc(t.dead());
-      return;
-    }
     Task task = event.task();
     String queue = queues.label(task.queue());
     String type = types.label(task.type());

@@ -46,8 +46,8 @@ final class TaskMetricsTest {
   void uniqueHitsAndTrims_countedByQueue() {
     metrics.on(new TaskEvent.UniqueHit(task("email"), new dev.dq.core.task.TaskId("t-0")));
     metrics.on(new TaskEvent.UniqueHit(task("email"), new dev.dq.core.task.TaskId("t-0")));
-    metrics.on(new TaskEvent.Trimmed("q", 500, 3));
-    metrics.on(new TaskEvent.Trimmed("q", 20, 0));
+    metrics.onTrimmed("q", new dev.dq.core.lifecycle.Trimmed(500, 3));
+    metrics.onTrimmed("q", new dev.dq.core.lifecycle.Trimmed(20, 0));
 
     String text = Scrape.text(registry);
     assertThat(Scrape.value(text, "dq_unique_hits_total", "queue=\"q\"")).isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.dq.core.worker;
 
+import dev.dq.core.lifecycle.Trimmed;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -16,12 +17,12 @@ public final class LoggingTaskEventListener implements TaskEventListener {
   private static final Logger log = LoggerFactory.getLogger("dev.dq.tasks");
 
   @Override
+  public void onTrimmed(String queue, Trimmed t) {
+    log.info("retention trimmed queue {}: {} finished, {} dead", queue, t.finished(), t.dead());
+  }
+
+  @Override
   public void on(TaskEvent event) {
-    if (event instanceof TaskEvent.Trimmed t) {
-      log.info(
-          "retention trimmed queue {}: {} finished, {} dead", t.queue(), t.finished(), t.dead());
-      return;
-    }
     Task task = event.task();
     try (var a = Restoring.put("task_id", task.id().value());
         var b = Restoring.put("task_type", task.type());

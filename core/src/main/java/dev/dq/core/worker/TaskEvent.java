@@ -15,8 +15,6 @@ public sealed interface TaskEvent {
    * The task the event is about.
    *
    * @return the task
-   * @throws UnsupportedOperationException for {@link Trimmed}, which is about a queue, not a task
-   *     (check for it first)
    */
   Task task();
 
@@ -31,28 +29,6 @@ public sealed interface TaskEvent {
    * @param existing the id of the task that holds the key
    */
   record UniqueHit(Task task, TaskId existing) implements TaskEvent {}
-
-  /**
-   * Retention removed ended tasks of {@code queue} (see {@link
-   * dev.dq.core.lifecycle.TaskRetention}); about a queue, so {@link #task()} throws.
-   *
-   * @param queue the queue
-   * @param finished finished task records removed
-   * @param dead dead letters removed
-   */
-  record Trimmed(String queue, long finished, long dead) implements TaskEvent {
-    /**
-     * Always throws: this event is about a queue.
-     *
-     * @return never
-     * @throws UnsupportedOperationException always
-     */
-    @Override
-    public Task task() {
-      throw new UnsupportedOperationException(
-          "a Trimmed event is about queue " + queue + ", not a task");
-    }
-  }
 
   /**
    * A handler started on it; {@code queueWait} is from creation to start (producer's and pool's

@@ -1,5 +1,6 @@
 package dev.dq.core.worker;
 
+import dev.dq.core.lifecycle.Trimmed;
 import java.util.List;
 
 /**
@@ -19,6 +20,16 @@ public interface TaskEventListener {
   void on(TaskEvent event);
 
   /**
+   * Receives what one pass of the pool's retention trimming removed from {@code queue} (only when
+   * it removed something). About a queue, not a task, so it is not a {@link TaskEvent}. The default
+   * ignores it.
+   *
+   * @param queue the trimmed queue
+   * @param trimmed what was removed
+   */
+  default void onTrimmed(String queue, Trimmed trimmed) {}
+
+  /**
    * A listener that forwards to each of {@code listeners} in order.
    *
    * @param listeners the listeners
@@ -26,6 +37,16 @@ public interface TaskEventListener {
    */
   static TaskEventListener all(List<TaskEventListener> listeners) {
     List<TaskEventListener> copy = List.copyOf(listeners);
-    return event -> copy.forEach(l -> l.on(event));
+    return new TaskEventListener() {
+      @Override
+      public void on(TaskEvent event) {
+        copy.forEach(l -> l.on(event));
+      }
+
+      @Override
+      public void onTrimmed(String queue, Trimmed trimmed) {
+        copy.forEach(l -> l.onTrimmed(queue, trimmed));
+      }
+    };
   }
 }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Keeps every queue of a {@link TaskRetention} broker within its retention: every {@link #INTERVAL}
  * it trims each queue the broker knows ({@link dev.dq.core.port.Broker#queues()}), idle ones too,
  * calling again while a call removes something (at most {@link #MAX_CALLS} per queue and run), and
- * reports what went as {@link TaskEvent.Trimmed}.
+ * reports what went to {@link TaskEventListener#onTrimmed}.
  *
  * <p>One pool per broker object in a process does this ({@link #claim}); other processes' pools
  * trim too, which the broker makes safe (each entry is removed once).
@@ -93,7 +93,7 @@ final class Trimmer implements Periodic.Job {
     if (finished + dead > 0) {
       log.debug("trimmed queue {}: {} finished, {} dead", queue, finished, dead);
       try {
-        services.listener().on(new TaskEvent.Trimmed(queue, finished, dead));
+        services.listener().onTrimmed(queue, new Trimmed(finished, dead));
       } catch (RuntimeException e) {
         log.warn("task event listener failed on Trimmed", e);
       }

@@ -72,8 +72,7 @@ final class WorkerPoolTrimTest {
     h.scheduler.advance(java.time.Duration.ofMillis(1));
 
     assertThat(broker.calls).containsExactly("idle", "busy", "busy", "busy");
-    assertThat(h.events.all(TaskEvent.Trimmed.class))
-        .containsExactly(new TaskEvent.Trimmed("busy", 520, 3));
+    assertThat(h.events.trims).containsExactly(Map.entry("busy", new Trimmed(520, 3)));
 
     h.scheduler.advance(Trimmer.INTERVAL);
     assertThat(broker.calls).hasSize(6);
