@@ -1,6 +1,7 @@
 package dev.dq.core.retry;
 
 import dev.dq.core.task.Names;
+import dev.dq.core.task.ReservedHeaders;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,7 +49,9 @@ public final class RetryPolicy {
 
   /**
    * The delay before retrying {@code task} after its current attempt failed, or empty when that was
-   * its last one.
+   * its last one. A task that carries its own attempts in total ({@link
+   * ReservedHeaders#MAX_ATTEMPTS}) gets those instead of its type's; a malformed value is ignored
+   * (see {@link ReservedHeaders#maxAttempts}).
    *
    * @param task the task whose current attempt failed
    * @param random source for the backoff's jitter
@@ -56,7 +59,8 @@ public final class RetryPolicy {
    */
   public Optional<Duration> retryDelay(Task task, RandomGenerator random) {
     Rule rule = rule(task.type());
-    if (task.attempt() >= rule.maxAttempts()) {
+    int maxAttempts = ReservedHeaders.maxAttempts(task).orElse(rule.maxAttempts());
+    if (task.attempt() >= maxAttempts) {
       return Optional.empty();
     }
     return Optional.of(rule.backoff().delay(task.attempt(), random));

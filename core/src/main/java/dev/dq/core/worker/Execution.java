@@ -433,7 +433,7 @@ final class Execution {
   }
 
   private void scheduleTimeout() {
-    Optional<Duration> limit = services.config().timeoutFor(type());
+    Optional<Duration> limit = services.config().timeoutFor(task());
     if (limit.isPresent()) {
       Duration d = limit.get();
       synchronized (this) {

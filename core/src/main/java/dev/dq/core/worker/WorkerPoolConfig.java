@@ -2,6 +2,8 @@ package dev.dq.core.worker;
 
 import dev.dq.core.retry.RetryPolicy;
 import dev.dq.core.task.Names;
+import dev.dq.core.task.ReservedHeaders;
+import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,6 +111,19 @@ public record WorkerPoolConfig(
   public Optional<Duration> timeoutFor(String type) {
     Duration d = timeouts.get(type);
     return d != null ? Optional.of(d) : defaultTimeout;
+  }
+
+  /**
+   * Time limit for one attempt of {@code task}, if any: its own ({@link
+   * ReservedHeaders#TIMEOUT_MS}), else {@link #timeoutFor(String) its type's}. A malformed value of
+   * the header is ignored (see {@link ReservedHeaders#timeout}).
+   *
+   * @param task the task
+   * @return its limit, or empty
+   */
+  public Optional<Duration> timeoutFor(Task task) {
+    Optional<Duration> own = ReservedHeaders.timeout(task);
+    return own.isPresent() ? own : timeoutFor(task.type());
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.ReservedHeaders;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -77,5 +78,25 @@ final class RetryPolicyTest {
 
   private static Task attempt(int attempt) {
     return aTask("t1").attempt(attempt).build();
+  }
+
+  @Test
+  void retryDelay_taskHeader_overridesTheTypesAttempts() {
+    RetryPolicy policy = RetryPolicy.builder().maxAttempts(2).build();
+    Task five = aTask("h1").header(ReservedHeaders.MAX_ATTEMPTS, "5").attempt(4).build();
+    Task one = aTask("h2").header(ReservedHeaders.MAX_ATTEMPTS, "1").build();
+
+    assertThat(policy.retryDelay(five, random)).isPresent();
+    assertThat(policy.retryDelay(five.withAttempt(5), random)).isEmpty();
+    assertThat(policy.retryDelay(one, random)).as("the pool would retry it").isEmpty();
+  }
+
+  @Test
+  void retryDelay_malformedTaskHeader_usesThePolicy() {
+    RetryPolicy policy = RetryPolicy.builder().maxAttempts(2).build();
+    Task bad = aTask("h3").header(ReservedHeaders.MAX_ATTEMPTS, "0").build();
+
+    assertThat(policy.retryDelay(bad, random)).isPresent();
+    assertThat(policy.retryDelay(bad.withAttempt(2), random)).isEmpty();
   }
 }
