@@ -516,6 +516,17 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * Registers a handler under the type it names ({@link NamedTaskHandler#type()}); a later
+     * registration of the same type replaces it.
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public Builder handler(NamedTaskHandler handler) {
+      return handler(Objects.requireNonNull(handler, "handler").type(), handler);
+    }
+
+    /**
      * The clock the pool reads (default the system clock).
      *
      * @param clock the clock
