@@ -11,6 +11,7 @@ COPY core/pom.xml core/
 COPY adapters-memory/pom.xml adapters-memory/
 COPY adapters-redis/pom.xml adapters-redis/
 COPY cron/pom.xml cron/
+COPY codec-jackson/pom.xml codec-jackson/
 COPY bench/pom.xml bench/
 COPY app/pom.xml app/
 RUN ./mvnw -B -q -pl app -am dependency:go-offline -DskipTests || true

@@ -55,6 +55,7 @@ final class ArchitectureTest {
           .applicationServices("dev.dq.core.worker..", "dev.dq.core.client..", "dev.dq.cron..")
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")
+          .adapter("jackson-codec", "dev.dq.codec.jackson..")
           // app is the composition root: it wires core to one adapter, so it sees both; its own
           // limits are below.
           .ignoreDependency(resideInAPackage("dev.dq.app.."), DescribedPredicate.alwaysTrue())
@@ -103,6 +104,26 @@ final class ArchitectureTest {
           .onlyDependOnClassesThat()
           .resideInAnyPackage(
               "dev.dq.cron..", "dev.dq.core..", "java..", "org.slf4j..", "com.cronutils..");
+
+  @ArchTest
+  static final ArchRule the_jackson_codec_uses_only_core_and_jackson =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.codec.jackson..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.dq.codec.jackson..", "dev.dq.core..", "java..", "com.fasterxml.jackson..");
+
+  @ArchTest
+  static final ArchRule core_never_depends_on_a_codec_module =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.dq.core..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.dq.codec..", "com.fasterxml.jackson..")
+          .because("core stays JDK + SLF4J; JSON lives in dq-codec-jackson");
 
   @ArchTest
   static final ArchRule only_the_redis_adapter_touches_jedis =
