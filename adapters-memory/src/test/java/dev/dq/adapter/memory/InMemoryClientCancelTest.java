@@ -1,10 +1,12 @@
 package dev.dq.adapter.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dq.core.client.DqClient;
 import dev.dq.core.client.EnqueueOptions;
+import dev.dq.core.client.TaskNotSucceededException;
 import dev.dq.core.client.TaskRef;
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.task.TaskId;
@@ -28,7 +30,7 @@ final class InMemoryClientCancelTest {
   }
 
   @Test
-  void waitingTask_isCancelled_once() throws Exception {
+  void waitingTask_isCancelled_once_andItsResultSaysSo() throws Exception {
     TaskRef ref =
         client.enqueue("t", "a", EnqueueOptions.builder().delay(Duration.ofMinutes(1)).build());
 
@@ -36,6 +38,9 @@ final class InMemoryClientCancelTest {
     assertThat(client.cancel(ref)).isEqualTo(CancelOutcome.ALREADY_ENDED);
     assertThat(client.cancel(TaskRef.of(ref.queue(), new TaskId("nobody"))))
         .isEqualTo(CancelOutcome.NOT_FOUND);
+    assertThatThrownBy(() -> client.result(ref, Duration.ZERO, String.class))
+        .isInstanceOf(TaskNotSucceededException.class)
+        .hasMessageContaining("ended cancelled");
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.dq.adapter.memory.InMemoryBroker;
 import dev.dq.core.client.DqClient;
 import dev.dq.core.client.TaskRef;
 import dev.dq.core.port.DeadLetter;
-import dev.dq.core.task.Payload;
 import dev.dq.core.task.Task;
 import dev.dq.core.worker.NonRetryableException;
 import dev.dq.core.worker.WorkerPool;
@@ -38,31 +37,28 @@ final class JacksonTypedHandlerTest {
   }
 
   @Test
-  void handlerReceivesTheRecord_andItsResultIsJson() throws Exception {
+  void handlerReceivesTheRecord_andItsResultComesBackDecoded() throws Exception {
     List<Order> seen = new CopyOnWriteArrayList<>();
-    List<Payload> results = new CopyOnWriteArrayList<>();
-    var handler =
-        client.handler(
-            "bill",
-            Order.class,
-            (order, task) -> {
-              seen.add(order);
-              return new Receipt(order.id(), order.quantity() * 250L);
-            });
     pool =
         WorkerPool.builder(broker)
             .config(WorkerPoolConfig.builder().workers(1).pollWait(Duration.ofMillis(50)).build())
             .handler(
-                "bill", task -> results.add(handler.call(task))) // sees what the pool would store
+                client.handler(
+                    "bill",
+                    Order.class,
+                    (order, task) -> {
+                      seen.add(order);
+                      return new Receipt(order.id(), order.quantity() * 250L);
+                    }))
             .build();
     pool.start();
 
-    client.enqueue("bill", new Order("o-7", 4));
+    TaskRef ref = client.enqueue("bill", new Order("o-7", 4));
 
-    await().atMost(WAIT).until(() -> results.size() == 1);
+    assertThat(client.result(ref, WAIT, Receipt.class)).contains(new Receipt("o-7", 1000));
     assertThat(seen).containsExactly(new Order("o-7", 4));
-    assertThat(new JacksonCodec().decode(results.get(0), Receipt.class))
-        .isEqualTo(new Receipt("o-7", 1000));
+    assertThat(client.find(ref).orElseThrow().result().orElseThrow().asUtf8())
+        .isEqualTo("{\"order\":\"o-7\",\"cents\":1000}");
   }
 
   @Test
