@@ -38,7 +38,7 @@ class ExampleTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     System.setOut(new PrintStream(printed, true, UTF_8));
     try {
-      // main returns only once the handler ran (its latch) and the pool stopped.
+      // main returns only once the result came back and the pool stopped.
       assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Example.main(new String[0]));
     } finally {
       System.setOut(stdout);
