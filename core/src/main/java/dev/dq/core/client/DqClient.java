@@ -110,9 +110,10 @@ public final class DqClient {
               .orElse(Duration.ZERO);
       UniqueOutcome outcome =
           unique.enqueueUnique(task, options.uniqueKey().get(), delay, enqueueTimeout);
-      if (outcome.enqueued()) {
-        listener.on(new TaskEvent.Enqueued(task));
-      }
+      listener.on(
+          outcome.enqueued()
+              ? new TaskEvent.Enqueued(task)
+              : new TaskEvent.UniqueHit(task, outcome.id()));
       return new TaskRef(outcome.id(), task.queue(), outcome.enqueued());
     }
     if (options.runAt().isPresent()) {
@@ -309,7 +310,8 @@ public final class DqClient {
     }
 
     /**
-     * Told of each task the broker accepted, as {@link TaskEvent.Enqueued} (default none).
+     * Told of each task the broker accepted, as {@link TaskEvent.Enqueued}, and of each unique
+     * enqueue that found its key held, as {@link TaskEvent.UniqueHit} (default none).
      *
      * @param listener the listener
      * @return this builder

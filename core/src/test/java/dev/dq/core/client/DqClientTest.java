@@ -135,7 +135,8 @@ final class DqClientTest {
             EnqueueOptions.builder().queue("q").uniqueKey(UniqueKey.untilDone("k")).build());
 
     assertThat(ref).isEqualTo(new TaskRef(new TaskId("holder"), "q", false));
-    assertThat(events).isEmpty();
+    assertThat(events)
+        .containsExactly(new TaskEvent.UniqueHit(broker.tasks.get(0), new TaskId("holder")));
   }
 
   @Test
