@@ -131,7 +131,8 @@ public final class PublishCommand implements Callable<Integer> {
       names = "--unique-for",
       paramLabel = "DURATION",
       description =
-          "Hold unique keys this long from the enqueue, on the broker's clock, whatever becomes of the task.")
+          "Hold unique keys at least this long from the enqueue (broker's clock), even after the task"
+              + " ends; longer while it still waits or runs.")
   String uniqueFor;
 
   @Option(

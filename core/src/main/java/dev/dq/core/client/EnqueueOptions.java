@@ -305,8 +305,11 @@ public record EnqueueOptions(
     }
 
     /**
-     * The task's id (default: the client generates one). Giving the same id again after a lost
-     * reply makes a retried enqueue safe: the broker holds the task once.
+     * The task's id (default: the client generates one). Enqueueing the same id again while the
+     * first task is held (waiting, running or dead) is refused as a duplicate, so a retry after an
+     * unknown outcome cannot store it twice while it has not run; once that task has ended, the id
+     * is free again. For a retry that must stay safe after the task ended, give a {@link #uniqueKey
+     * unique key} with a window as well.
      *
      * @param id the id
      * @return this builder

@@ -10,8 +10,9 @@ import java.util.Optional;
  * it.
  *
  * @param key 1..256 characters, any text (for instance {@code invoice:42})
- * @param window how long the key stays taken from the enqueue, on the broker's clock, whatever
- *     becomes of the task; empty: until the task that took it ends (succeeds, is cancelled or dies)
+ * @param window how long at least the key stays taken from the enqueue, on the broker's clock, even
+ *     if the task ends sooner (it stays taken while the task waits or runs); empty: until the task
+ *     that took it ends (succeeds, is cancelled or dies)
  */
 public record UniqueKey(String key, Optional<Duration> window) {
   /** Longest key, in characters. */
@@ -21,9 +22,9 @@ public record UniqueKey(String key, Optional<Duration> window) {
    * Checks the key and the window.
    *
    * @param key 1..256 characters, any text (for instance {@code invoice:42})
-   * @param window how long the key stays taken from the enqueue, on the broker's clock, whatever
-   *     becomes of the task; empty: until the task that took it ends (succeeds, is cancelled or
-   *     dies)
+   * @param window how long at least the key stays taken from the enqueue, on the broker's clock,
+   *     even if the task ends sooner (it stays taken while the task waits or runs); empty: until
+   *     the task that took it ends (succeeds, is cancelled or dies)
    * @throws IllegalArgumentException the key is empty or longer than {@value #MAX_LENGTH}
    *     characters, or the window is zero or negative (the message names the value)
    */

@@ -9,11 +9,12 @@ import java.time.Duration;
  *
  * <p><b>Contract.</b> The check and the enqueue are one atomic step, across every process on the
  * broker: of concurrent enqueues with one key, exactly one enqueues. A key is held by the task that
- * took it: for {@link UniqueKey#window() its window}, or without a window until that task ends
- * (succeeds, is cancelled or dies). Only that task's end releases it, so a later holder is never
- * released by an earlier one; a key whose task is gone (ended, trimmed, its queue deleted) is taken
- * over by the next enqueue. The task id stays the task's only identity: a retry of the same call
- * after a lost reply stores the task once.
+ * took it while that task is held and has not died (waiting or running), and, with a {@link
+ * UniqueKey#window() window}, also until the window has passed, whatever became of the task. Only
+ * that task's state releases it, so a later holder is never released by an earlier one; a key whose
+ * task is gone (ended, trimmed, its queue deleted) and whose window, if any, has passed is taken
+ * over by the next enqueue. The task id stays the task's only identity: the broker's own retries of
+ * a call whose reply was lost store the task once.
  *
  * <p>Thread-safe, like the broker.
  */
