@@ -2,6 +2,7 @@
 -- KEYS[1] tasks  KEYS[2] attempts  KEYS[3] started  KEYS[4] errors  KEYS[5] records  KEYS[6] active  KEYS[7] delayed
 -- KEYS[8] dead  KEYS[9] failures
 -- ARGV[1] 'all' (find) | 'ends' (await's poller: only what tells that a task ended, so a poll never reads payloads)
+--   | 'bare' ('all' with each task's payload_b64 emptied, for await's answer on a dead task: no payload crosses)
 -- ARGV[2 .. n+1] the ids
 -- Replies: 'all': {data_i.., attempt_i.., started_i.., error_i.., record_i.., active score_i.., delayed score_i..,
 --   dead score_i.., failure_i..}: nine lists of n entries each, nil where the id has none
@@ -14,8 +15,15 @@ for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
 if ARGV[1] == 'ends' then
   return {redis.call('HMGET', KEYS[5], unpack(ids)), redis.call('ZMSCORE', KEYS[8], unpack(ids))}
 end
+local data = redis.call('HMGET', KEYS[1], unpack(ids))
+if ARGV[1] == 'bare' then
+  for i = 1, #ids do
+    -- base64 holds no quote, so the value ends at the next one
+    if data[i] then data[i] = string.gsub(data[i], '("payload_b64"%s*:%s*")[^"]*"', '%1"', 1) end
+  end
+end
 return {
-  redis.call('HMGET', KEYS[1], unpack(ids)),
+  data,
   redis.call('HMGET', KEYS[2], unpack(ids)),
   redis.call('HMGET', KEYS[3], unpack(ids)),
   redis.call('HMGET', KEYS[4], unpack(ids)),

@@ -45,7 +45,7 @@ final class Lookups {
   /**
    * Those of {@code ids} that have ended (succeeded, cancelled, dead), for await's poller: reads
    * only the records and the dead set, so a poll never carries payloads; the dead ones are then
-   * looked up in full.
+   * looked up without their payloads (their {@link TaskInfo#payload} is empty).
    */
   Map<TaskId, TaskInfo> findEnded(String queue, Collection<TaskId> ids) {
     Names.check("queue", queue);
@@ -66,16 +66,35 @@ final class Lookups {
         }
       }
     }
-    if (!dead.isEmpty()) {
-      findAll(queue, dead)
-          .forEach(
-              (id, info) -> {
-                if (info.state().isTerminal()) {
-                  ended.put(id, info);
-                }
-              });
+    for (int from = 0; from < dead.size(); from += MAX_IDS) {
+      List<TaskId> chunk = dead.subList(from, Math.min(dead.size(), from + MAX_IDS));
+      List<?> reply = call(queue, "bare", chunk);
+      for (int i = 0; i < chunk.size(); i++) {
+        codec
+            .decode(queue, chunk.get(i), reply, i)
+            .filter(info -> info.state().isTerminal())
+            .ifPresent(info -> ended.put(info.id(), withoutPayload(info)));
+      }
     }
     return ended;
+  }
+
+  private static TaskInfo withoutPayload(TaskInfo i) {
+    return new TaskInfo(
+        i.id(),
+        i.queue(),
+        i.state(),
+        i.type(),
+        i.attempt(),
+        i.priority(),
+        i.createdAt(),
+        i.headers(),
+        Optional.empty(),
+        i.startedAt(),
+        i.finishedAt(),
+        i.lastError(),
+        i.worker(),
+        i.result());
   }
 
   private void lookup(String queue, List<TaskId> ids, Map<TaskId, TaskInfo> found) {

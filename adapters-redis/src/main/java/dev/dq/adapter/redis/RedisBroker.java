@@ -336,12 +336,20 @@ public final class RedisBroker
 
   /**
    * Polls: one poller per broker looks up all awaited ids of a queue in one call every 50 ms (200
-   * ms while nothing ends), so an end is seen within about that; never waits past {@code timeout}.
+   * ms while nothing ends), so an end is seen within about that; never waits past {@code timeout},
+   * even while Redis stalls, since the caller's thread makes no call to Redis (but for a zero
+   * timeout, which looks once). A {@code DEAD} answer leaves out the task's payload ({@link #find}
+   * has it).
    */
   @Override
   public Optional<TaskInfo> await(String queue, TaskId id, Duration timeout)
       throws InterruptedException {
     return waits.await(queue, id, timeout);
+  }
+
+  /** Await's poller, for tests. */
+  TaskWaits taskWaits() {
+    return waits;
   }
 
   /**

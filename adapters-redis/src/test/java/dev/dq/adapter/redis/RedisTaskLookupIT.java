@@ -2,18 +2,24 @@ package dev.dq.adapter.redis;
 
 import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.BrokerClosedException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.TaskId;
+import dev.dq.testing.BackgroundCall;
 import dev.dq.testing.TaskLookupContract;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -114,5 +120,69 @@ final class RedisTaskLookupIT extends TaskLookupContract {
     assertThat(broker.reclaimExpiredLeases()).isEqualTo(2);
     assertThat(redis.admin().hlen(P + "started")).isZero();
     broker.ackAll(broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO));
+  }
+
+  /**
+   * A stalled Redis (SIGSTOP) cannot hold await past its timeout: the caller's thread makes no call
+   * to Redis, the poller's look-up stalls instead.
+   */
+  @Test
+  void await_redisStalled_returnsWithinItsTimeout() throws Exception {
+    enqueue(aTask("t1").build());
+    signal("-STOP");
+    try {
+      long start = System.nanoTime();
+      Optional<TaskInfo> info = lookup.await(QUEUE, new TaskId("t1"), Duration.ofMillis(300));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(info).isEmpty();
+      assertThat(took).isLessThan(Duration.ofMillis(1_500)); // socket timeout is 2 s
+    } finally {
+      signal("-CONT");
+    }
+  }
+
+  /** Await's answer on a dead task tells its failure and type, without carrying its payload. */
+  @Test
+  void await_dead_withoutPayload() throws Exception {
+    enqueue(aTask("t1").payload("x".repeat(100_000)).build());
+    broker.deadLetter(take(), new Failure("E", "m", 1, clock.instant()));
+
+    TaskInfo info = lookup.await(QUEUE, new TaskId("t1"), PATIENCE).orElseThrow();
+
+    assertThat(info.state()).isEqualTo(TaskState.DEAD);
+    assertThat(info.type()).isEqualTo("test");
+    assertThat(info.lastError().orElseThrow().errorType()).isEqualTo("E");
+    assertThat(info.payload()).isEmpty();
+    assertThat(lookup.find(QUEUE, new TaskId("t1")).orElseThrow().payload()).isPresent();
+  }
+
+  /** A burst of awaits shares the poller's next round instead of waking it once each. */
+  @Test
+  void await_burst_wakesThePollerOnce() throws Exception {
+    TaskWaits waits = ((RedisBroker) broker).taskWaits();
+    List<BackgroundCall<Optional<TaskInfo>>> calls = new ArrayList<>();
+    long before = waits.wakeups();
+    for (int i = 0; i < 20; i++) {
+      TaskId id = new TaskId("w" + i);
+      calls.add(BackgroundCall.call("await " + id, () -> lookup.await(QUEUE, id, LEASE)));
+    }
+    enqueue(aTask("w0").build());
+    broker.ack(take());
+    assertThat(calls.get(0).result(PATIENCE)).isPresent();
+
+    // one wakeup per poll interval at most; 20 awaits started within a few ms
+    assertThat(waits.wakeups() - before).isLessThan(10);
+    broker.close(); // the others leave
+    for (BackgroundCall<Optional<TaskInfo>> c : calls.subList(1, calls.size())) {
+      assertThatThrownBy(() -> c.result(PATIENCE))
+          .hasRootCauseInstanceOf(BrokerClosedException.class);
+    }
+  }
+
+  private static void signal(String signal) throws Exception {
+    Process kill =
+        new ProcessBuilder("kill", signal, Long.toString(redis.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).isZero();
   }
 }

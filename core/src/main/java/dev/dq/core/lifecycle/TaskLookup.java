@@ -75,7 +75,8 @@ public interface TaskLookup {
    * @param queue the task's queue
    * @param id the task's id
    * @param timeout how long to wait at most; zero looks once
-   * @return the task's terminal state and details, or empty if it did not reach one in time
+   * @return the task's terminal state and details (a {@code DEAD} answer may leave out the payload,
+   *     which {@link #find} gives), or empty if it did not reach one in time
    * @throws InterruptedException interrupted while waiting
    * @throws dev.dq.core.port.BrokerUnavailableException the broker could not be reached
    */
