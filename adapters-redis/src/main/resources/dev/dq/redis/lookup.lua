@@ -6,14 +6,20 @@
 -- ARGV[2 .. n+1] the ids
 -- Replies: 'all': {data_i.., attempt_i.., started_i.., error_i.., record_i.., active score_i.., delayed score_i..,
 --   dead score_i.., failure_i..}: nine lists of n entries each, nil where the id has none
--- | 'ends': {record_i.., dead score_i..}
+-- | 'ends': {record_i.., dead score_i..}, where an id held in tasks again (a reused id) has no record: the live task
+--   is not ended, whatever its old record says
 -- The caller decides the state: held (tasks) -> active / dead / retrying (error or attempt > 1) / delayed / ready;
 -- else records -> its "state"; else not known.
--- A constant number of commands per call, whatever n: six HMGET and three ZMSCORE ('ends': one of each).
+-- A constant number of commands per call, whatever n: six HMGET and three ZMSCORE ('ends': one of each, plus one
+-- HEXISTS per id that has a record).
 local ids = {}
 for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
 if ARGV[1] == 'ends' then
-  return {redis.call('HMGET', KEYS[5], unpack(ids)), redis.call('ZMSCORE', KEYS[8], unpack(ids))}
+  local records = redis.call('HMGET', KEYS[5], unpack(ids))
+  for i, id in ipairs(ids) do
+    if records[i] and redis.call('HEXISTS', KEYS[1], id) == 1 then records[i] = false end
+  end
+  return {records, redis.call('ZMSCORE', KEYS[8], unpack(ids))}
 end
 local data = redis.call('HMGET', KEYS[1], unpack(ids))
 if ARGV[1] == 'bare' then

@@ -314,6 +314,24 @@ public abstract class TaskLookupContract {
         .hasValueSatisfying(i -> assertThat(i.state()).isEqualTo(TaskState.DEAD));
   }
 
+  /**
+   * An id enqueued again after its task succeeded is the new task's: await waits for the new run
+   * instead of answering from the old record, and find tells the new task's state.
+   */
+  @Test
+  void reusedId_awaitAndFind_preferTheLiveTask() throws Exception {
+    enqueue(aTask("t1").build());
+    lookup.complete(List.of(done(take(), "old")));
+    enqueue(aTask("t1").build());
+
+    assertThat(lookup.await(QUEUE, new TaskId("t1"), Duration.ofMillis(300))).isEmpty();
+    assertThat(find("t1").state()).isEqualTo(TaskState.READY);
+
+    lookup.complete(List.of(done(take(), "new")));
+    assertThat(lookup.await(QUEUE, new TaskId("t1"), PATIENCE))
+        .hasValueSatisfying(i -> assertThat(i.result()).contains(Payload.ofUtf8("new")));
+  }
+
   @Test
   void await_brokerClosed_waiterLeavesAtOnce() throws Exception {
     enqueue(aTask("t1").build());

@@ -45,7 +45,8 @@ final class Lookups {
   /**
    * Those of {@code ids} that have ended (succeeded, cancelled, dead), for await's poller: reads
    * only the records and the dead set, so a poll never carries payloads; the dead ones are then
-   * looked up without their payloads (their {@link TaskInfo#payload} is empty).
+   * looked up without their payloads (their {@link TaskInfo#payload} is empty). An id held again
+   * (enqueued anew after its record was written) has not ended, whatever its old record says.
    */
   Map<TaskId, TaskInfo> findEnded(String queue, Collection<TaskId> ids) {
     Names.check("queue", queue);
