@@ -18,6 +18,7 @@ import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Payload;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
+import dev.dq.core.task.TaskLimits;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -239,6 +240,36 @@ public abstract class TaskLookupContract {
     assertThat(find("t1").state()).isEqualTo(TaskState.ACTIVE);
     assertThat(find("t2").state()).isEqualTo(TaskState.ACTIVE);
     assertThat(broker.ackAll(leases)).isEmpty();
+  }
+
+  /**
+   * The result limit ({@link TaskLimits#DEFAULT_MAX_RESULT_BYTES} by default) is its own, far below
+   * the payload limit: a result one byte above it is refused, one at it is kept.
+   */
+  @Test
+  void complete_resultLimit_defaultIs64KiB_belowThePayloadLimit() throws Exception {
+    enqueue(aTask("t1").build(), aTask("t2").build());
+    List<Lease> leases = broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO);
+    int limit = TaskLimits.DEFAULT.maxResultBytes();
+    assertThat(limit).isEqualTo(64 * 1024).isLessThan(TaskLimits.DEFAULT.maxPayloadBytes());
+
+    assertThatThrownBy(
+            () ->
+                lookup.complete(
+                    List.of(new Completion(leases.get(0), Optional.of(bytes(limit + 1))))))
+        .isInstanceOf(InvalidTaskException.class)
+        .hasMessageContaining("result limit");
+    assertThat(lookup.complete(List.of(new Completion(leases.get(1), Optional.of(bytes(limit))))))
+        .isEmpty();
+
+    assertThat(find("t2").result()).contains(bytes(limit));
+    assertThat(broker.ackAll(List.of(leases.get(0)))).isEmpty();
+  }
+
+  private static Payload bytes(int n) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) 'r');
+    return Payload.of(b);
   }
 
   @Test

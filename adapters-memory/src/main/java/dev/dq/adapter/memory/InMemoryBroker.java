@@ -428,7 +428,7 @@ public final class InMemoryBroker
    * stored only by the delivery that holds the lease now. Calling it again with the same
    * completions reports those an earlier call acked as acked, and changes nothing.
    *
-   * @throws InvalidTaskException a result is larger than the broker's payload limit ({@link
+   * @throws InvalidTaskException a result is larger than the broker's result limit ({@link
    *     Builder#limits}); nothing was acked
    */
   @Override
@@ -437,22 +437,11 @@ public final class InMemoryBroker
     List<Optional<Payload>> results = new ArrayList<>(completions.size());
     for (Completion c : completions) {
       Objects.requireNonNull(c, "completion");
-      c.result().ifPresent(this::checkResult);
+      c.result().ifPresent(r -> limits.checkResult(c.lease().task().id(), r.size()));
       leases.add(c.lease());
       results.add(c.result());
     }
     return settleSuccesses(leases, results);
-  }
-
-  private void checkResult(Payload result) {
-    if (result.size() > limits.maxPayloadBytes()) {
-      throw new InvalidTaskException(
-          "result of "
-              + result.size()
-              + " bytes exceeds the limit of "
-              + limits.maxPayloadBytes()
-              + " bytes");
-    }
   }
 
   /** Acks {@code leases}, with {@code results} (same order) or none when null. */

@@ -44,7 +44,7 @@ final class InMemoryResultsPoolTest {
   }
 
   private void start(String type, ResultTaskHandler handler, RetryPolicy retries) {
-    broker = InMemoryBroker.builder().limits(TaskLimits.DEFAULT.withMaxPayloadBytes(LIMIT)).build();
+    broker = InMemoryBroker.builder().limits(TaskLimits.DEFAULT.withMaxResultBytes(LIMIT)).build();
     pool =
         WorkerPool.builder(broker)
             .config(

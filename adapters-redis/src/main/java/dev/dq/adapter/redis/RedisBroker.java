@@ -323,7 +323,7 @@ public final class RedisBroker
    * acks (ack-batch.lua), which stores one only for a lease that is valid then.
    *
    * @throws InvalidTaskException a result is larger than {@link
-   *     dev.dq.core.task.TaskLimits#maxPayloadBytes} of this broker's limits; nothing was acked
+   *     dev.dq.core.task.TaskLimits#maxResultBytes} of this broker's limits; nothing was acked
    */
   @Override
   public List<Lease> complete(List<Completion> completions) {

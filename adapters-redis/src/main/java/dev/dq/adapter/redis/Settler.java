@@ -9,6 +9,7 @@ import dev.dq.core.port.Lease;
 import dev.dq.core.port.LeaseLostException;
 import dev.dq.core.port.TaskCancelledException;
 import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.TaskLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,22 +77,13 @@ final class Settler {
   /**
    * Acks successes with their results (see {@link dev.dq.core.lifecycle.TaskLookup#complete}).
    *
-   * @throws InvalidTaskException a result is larger than the payload limit; nothing was acked
+   * @throws InvalidTaskException a result is larger than the result limit; nothing was acked
    */
   List<Lease> complete(List<Completion> completions) {
-    int max = redis.config().limits().maxPayloadBytes();
+    TaskLimits limits = redis.config().limits();
     for (Completion c : completions) {
       keysOf(c.lease());
-      if (c.result().isPresent() && c.result().get().size() > max) {
-        throw new InvalidTaskException(
-            "task "
-                + c.lease().task().id()
-                + ": result of "
-                + c.result().get().size()
-                + " bytes exceeds the limit of "
-                + max
-                + " bytes");
-      }
+      c.result().ifPresent(r -> limits.checkResult(c.lease().task().id(), r.size()));
     }
     Map<String, List<Completion>> byQueue = new LinkedHashMap<>();
     completions.forEach(

@@ -59,8 +59,8 @@ public interface TaskLookup {
    *
    * @param completions the deliveries that succeeded, with their results
    * @return the leases that were not valid, in the order given; empty when all were acked
-   * @throws dev.dq.core.task.InvalidTaskException a result is larger than the broker's payload
-   *     limit (nothing was acked)
+   * @throws dev.dq.core.task.InvalidTaskException a result is larger than the broker's result limit
+   *     (nothing was acked)
    * @throws dev.dq.core.port.BrokerUnavailableException the broker could not be reached; some may
    *     have been acked
    */

@@ -5,15 +5,25 @@ import java.util.Map;
 
 /**
  * Size limits a task must respect. Brokers check them on enqueue so that one oversized task cannot
- * exhaust memory; the builder checks them so that a producer learns early.
+ * exhaust memory; the builder checks them so that a producer learns early. Brokers check {@code
+ * maxResultBytes} when a handler's result is stored (see {@link
+ * dev.dq.core.lifecycle.TaskLookup#complete}); it is lower than the payload limit by default since
+ * a finished task's result is kept for as long as its record (up to the queue's retention), while a
+ * payload leaves with its task.
  *
  * @param maxPayloadBytes largest payload in bytes (default 1 MiB)
  * @param maxHeaders most headers on one task (default 32)
  * @param maxHeaderBytes largest header key or value, UTF-8 bytes (default 1 KiB)
+ * @param maxResultBytes largest result a finished task keeps, in bytes (default 64 KiB)
  */
-public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes) {
-  /** The defaults: 1 MiB of payload, 32 headers of at most 1 KiB each. */
-  public static final TaskLimits DEFAULT = new TaskLimits(1 << 20, 32, 1024);
+public record TaskLimits(
+    int maxPayloadBytes, int maxHeaders, int maxHeaderBytes, int maxResultBytes) {
+  /** The default result limit: 64 KiB. */
+  public static final int DEFAULT_MAX_RESULT_BYTES = 64 << 10;
+
+  /** The defaults: 1 MiB of payload, 32 headers of at most 1 KiB each, results of 64 KiB. */
+  public static final TaskLimits DEFAULT =
+      new TaskLimits(1 << 20, 32, 1024, DEFAULT_MAX_RESULT_BYTES);
 
   /**
    * Checks the limits.
@@ -21,9 +31,13 @@ public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes
    * @param maxPayloadBytes largest payload in bytes, at least 0
    * @param maxHeaders most headers on one task, at least 0
    * @param maxHeaderBytes largest header key or value in UTF-8 bytes, at least 1
+   * @param maxResultBytes largest result in bytes, at least 0
    * @throws IllegalArgumentException if a limit is below its minimum
    */
   public TaskLimits {
+    if (maxResultBytes < 0) {
+      throw new IllegalArgumentException("maxResultBytes must be >= 0: " + maxResultBytes);
+    }
     if (maxPayloadBytes < 0) {
       throw new IllegalArgumentException("maxPayloadBytes must be >= 0: " + maxPayloadBytes);
     }
@@ -36,13 +50,54 @@ public record TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes
   }
 
   /**
+   * Limits with the default result limit ({@link #DEFAULT_MAX_RESULT_BYTES}).
+   *
+   * @param maxPayloadBytes largest payload in bytes, at least 0
+   * @param maxHeaders most headers on one task, at least 0
+   * @param maxHeaderBytes largest header key or value in UTF-8 bytes, at least 1
+   * @throws IllegalArgumentException if a limit is below its minimum
+   */
+  public TaskLimits(int maxPayloadBytes, int maxHeaders, int maxHeaderBytes) {
+    this(maxPayloadBytes, maxHeaders, maxHeaderBytes, DEFAULT_MAX_RESULT_BYTES);
+  }
+
+  /**
    * These limits with another payload limit.
    *
    * @param bytes largest payload in bytes
    * @return the new limits
    */
   public TaskLimits withMaxPayloadBytes(int bytes) {
-    return new TaskLimits(bytes, maxHeaders, maxHeaderBytes);
+    return new TaskLimits(bytes, maxHeaders, maxHeaderBytes, maxResultBytes);
+  }
+
+  /**
+   * These limits with another result limit.
+   *
+   * @param bytes largest result in bytes
+   * @return the new limits
+   */
+  public TaskLimits withMaxResultBytes(int bytes) {
+    return new TaskLimits(maxPayloadBytes, maxHeaders, maxHeaderBytes, bytes);
+  }
+
+  /**
+   * Throws {@link InvalidTaskException} if {@code result} is larger than {@link #maxResultBytes}.
+   *
+   * @param id the task whose result it is
+   * @param result the result's size in bytes
+   */
+  public void checkResult(TaskId id, int result) {
+    if (result > maxResultBytes) {
+      throw new InvalidTaskException(
+          "task "
+              + id
+              + ": result of "
+              + result
+              + " bytes exceeds the result limit of "
+              + maxResultBytes
+              + " bytes");
+    }
   }
 
   /**

@@ -471,7 +471,7 @@ final class Execution {
   }
 
   /**
-   * The broker refused to store the result: it is larger than the broker's payload limit. The
+   * The broker refused to store the result: it is larger than the broker's result limit. The
    * delivery is dead-lettered with error type {@link #RESULT_TOO_LARGE} instead of acked, so the
    * task is neither lost silently nor run again to produce the same oversized result.
    */
