@@ -9,6 +9,7 @@
 -- KEYS[13] .. limits: the keys of global rate and concurrency limits, listed in _limits.lua
 -- KEYS[ARGV[8] .. ARGV[8] + 11] the priority levels' block (_levels.lua): levels, priorities, then the ready lists of
 --   levels 0..9 (KEYS[ARGV[8] + 2 + 5] is KEYS[1] again)
+-- KEYS[ARGV[9] - 2] errors, KEYS[ARGV[9] - 1] cancelled (hashes by id; a buried id loses its entries there)
 -- KEYS[ARGV[9]] started (hash id -> "<ms>|<worker>" of the current delivery; just before paused)
 -- KEYS[ARGV[6] - 1] paused (the queue's pause, see pause.lua; the last key before the kept replies): while it holds,
 --   the claim hands out nothing
@@ -153,6 +154,11 @@ if #buried > 0 then
     scored[#scored + 1] = id
   end
   redis.call('ZADD', KEYS[9], unpack(scored))
+  -- it ended: nothing of a delivery, a retry's error or a cancel request stays with it
+  local at = tonumber(ARGV[9])
+  redis.call('HDEL', KEYS[at - 2], unpack(buried))
+  redis.call('HDEL', KEYS[at - 1], unpack(buried))
+  redis.call('HDEL', KEYS[at], unpack(buried))
 end
 if #ids == 0 then return {'OK', 0, {}, dead} end
 

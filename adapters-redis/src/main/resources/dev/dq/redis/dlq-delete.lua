@@ -2,6 +2,8 @@
 -- dlq-delete: delete dead entries (and all they hold); ids that are not dead are left alone.
 -- KEYS[1] dead  KEYS[2] tasks  KEYS[3] attempts  KEYS[4] failures  KEYS[5] dumps  KEYS[6] priorities (hash id -> level)
 -- KEYS[7] unique (hash key -> id)  KEYS[8] unique-of (hash id -> key)  KEYS[9] unique-until (zset key -> ms)
+-- KEYS[10] errors  KEYS[11] started  KEYS[12] cancelled (hashes by id; a dead task should have none, but one buried
+--   unread by an older claim may)
 -- ARGV[1] highest sequence to delete, or '' for any (a purge passes the highest one dead when it started)
 -- ARGV[2] now ms override ('' = Redis TIME; test hook)
 -- ARGV[3 ..] ids
@@ -20,6 +22,9 @@ for i = 3, #ARGV do
     redis.call('HDEL', KEYS[4], ARGV[i])
     redis.call('HDEL', KEYS[5], ARGV[i])
     redis.call('HDEL', KEYS[6], ARGV[i])
+    redis.call('HDEL', KEYS[10], ARGV[i])
+    redis.call('HDEL', KEYS[11], ARGV[i])
+    redis.call('HDEL', KEYS[12], ARGV[i])
     release_unique(KEYS[7], KEYS[8], KEYS[9], ARGV[i], now)
     n = n + 1
   end

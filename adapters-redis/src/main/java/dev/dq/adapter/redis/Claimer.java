@@ -206,6 +206,8 @@ final class Claimer {
       claimKeys.addAll(limited.keys());
       int levels = claimKeys.size() + 1; // the priority levels' block, after the limits' keys
       claimKeys.addAll(keys.levelBlock());
+      claimKeys.add(keys.errors()); // KEYS[ARGV[9] - 2]
+      claimKeys.add(keys.cancelled()); // KEYS[ARGV[9] - 1]
       claimKeys.add(keys.started()); // KEYS[ARGV[9]]
       int started = claimKeys.size();
       claimKeys.add(keys.paused()); // the last key before the kept replies: KEYS[ARGV[6] - 1]

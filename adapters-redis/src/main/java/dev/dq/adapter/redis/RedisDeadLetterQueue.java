@@ -238,7 +238,10 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
             k.priorities(),
             k.unique(),
             k.uniqueOf(),
-            k.uniqueUntil());
+            k.uniqueUntil(),
+            k.errors(),
+            k.started(),
+            k.cancelled());
     List<String> args = new ArrayList<>(ids.size() + 2);
     args.add(bound);
     args.add(redis.now());

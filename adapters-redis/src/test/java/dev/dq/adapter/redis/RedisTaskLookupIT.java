@@ -180,6 +180,36 @@ final class RedisTaskLookupIT extends TaskLookupContract {
     }
   }
 
+  /**
+   * A retried task whose data is then found empty is buried unread by the claim: it loses its
+   * {@code errors}, {@code started} and {@code cancelled} entries there, and deleting a dead letter
+   * that still has them (buried by an older claim) deletes them too.
+   */
+  @Test
+  void buriedUnread_thenDeleted_leavesNoErrorsStartedOrCancelled() throws Exception {
+    enqueue(aTask("t1").build());
+    broker.retryLater(take(), Duration.ZERO, new Failure("E", "boom", 1, clock.instant()));
+    assertThat(redis.admin().hexists(P + "errors", "t1")).isTrue();
+    redis.admin().hset(P + "started", "t1", "1|stale");
+    redis.admin().hset(P + "cancelled", "t1", "1");
+    redis.admin().hset(P + "tasks", "t1", "");
+
+    assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
+
+    assertThat(redis.admin().zscore(P + "dead", "t1")).isNotNull();
+    for (String gone : List.of("errors", "started", "cancelled")) {
+      assertThat(redis.admin().hexists(P + gone, "t1")).as(gone + " after the bury").isFalse();
+    }
+
+    for (String left : List.of("errors", "started", "cancelled")) {
+      redis.admin().hset(P + left, "t1", "1"); // as an older claim left them
+    }
+    assertThat(((RedisBroker) broker).deadLetterQueue().purge(QUEUE)).isEqualTo(1);
+    for (String gone : List.of("tasks", "errors", "started", "cancelled", "failures")) {
+      assertThat(redis.admin().hexists(P + gone, "t1")).as(gone + " after the delete").isFalse();
+    }
+  }
+
   private static void signal(String signal) throws Exception {
     Process kill =
         new ProcessBuilder("kill", signal, Long.toString(redis.pid())).inheritIO().start();
