@@ -5,7 +5,7 @@ import dev.dq.core.lifecycle.Trimmed;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * calling again while a call removes something (at most {@link #MAX_CALLS} per queue and run), and
  * reports what went to {@link TaskEventListener#onTrimmed}.
  *
- * <p>One pool per broker object in a process does this ({@link #claim}); other processes' pools
- * trim too, which the broker makes safe (each entry is removed once).
+ * <p>One pool per broker object in a process does this: every pool of a retention broker runs the
+ * job, and each run first takes or keeps the broker's claim ({@link #holdsClaim}); so when the pool
+ * that trims stops ({@link #unclaim}), another running pool on the broker takes over at its next
+ * run. Other processes' pools trim too, which the broker makes safe (each entry is removed once).
  */
 final class Trimmer implements Periodic.Job {
   /** How often a pool trims. */
@@ -32,9 +34,9 @@ final class Trimmer implements Periodic.Job {
 
   private static final Logger log = LoggerFactory.getLogger(Trimmer.class);
 
-  /** The brokers a pool of this process trims now. */
-  private static final Set<Object> TRIMMED =
-      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+  /** Which trimmer of this process trims each broker now, by the broker's identity. */
+  private static final Map<Object, Trimmer> CLAIMS =
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   private final PoolServices services;
   private final TaskRetention retention;
@@ -45,25 +47,37 @@ final class Trimmer implements Periodic.Job {
   }
 
   /**
-   * A trimmer for the pool's broker, if it offers retention and no other pool of this process trims
-   * it yet; {@link #unclaim} when the pool stops.
+   * A trimmer for the pool's broker if it offers retention; it claims the broker at once if no
+   * other pool of this process has, else at a later run once that pool has stopped. {@link
+   * #unclaim} when the pool stops.
    *
-   * @return the trimmer, or null
+   * @return the trimmer, or null if the broker keeps no ended tasks
    */
-  static Trimmer claim(PoolServices services) {
-    if (services.broker() instanceof TaskRetention retention && TRIMMED.add(services.broker())) {
-      return new Trimmer(services, retention);
+  static Trimmer of(PoolServices services) {
+    if (services.broker() instanceof TaskRetention retention) {
+      Trimmer trimmer = new Trimmer(services, retention);
+      trimmer.holdsClaim();
+      return trimmer;
     }
     return null;
   }
 
-  /** Lets another pool of this process trim the broker. */
+  /** Takes the broker's claim if no trimmer holds it. @return whether this one holds it */
+  boolean holdsClaim() {
+    Trimmer holder = CLAIMS.putIfAbsent(services.broker(), this);
+    return holder == null || holder == this;
+  }
+
+  /** Gives up the claim, if this trimmer holds it, so another pool of this process takes over. */
   void unclaim() {
-    TRIMMED.remove(services.broker());
+    CLAIMS.remove(services.broker(), this);
   }
 
   @Override
   public boolean runOnce() {
+    if (!holdsClaim()) {
+      return true; // another pool of this process trims this broker
+    }
     boolean ok = true;
     for (String queue : services.broker().queues()) {
       if (Thread.currentThread().isInterrupted()) {

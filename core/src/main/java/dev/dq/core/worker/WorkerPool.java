@@ -79,7 +79,7 @@ public final class WorkerPool implements AutoCloseable {
   private final Periodic heartbeat;
   private final Periodic reaper;
   private final List<Scheduler.Handle> jobs = new CopyOnWriteArrayList<>();
-  private volatile Trimmer trimmer; // null unless this pool trims its broker
+  private volatile Trimmer trimmer; // null unless the broker keeps ended tasks
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
 
@@ -150,11 +150,12 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * With a broker that keeps ended tasks ({@link dev.dq.core.lifecycle.TaskRetention}), unless
-   * another pool of this process trims it: trims every queue every {@link Trimmer#INTERVAL}.
+   * With a broker that keeps ended tasks ({@link dev.dq.core.lifecycle.TaskRetention}): trims every
+   * queue every {@link Trimmer#INTERVAL}, while no other pool of this process trims it (taking over
+   * when that pool stops).
    */
   private void startTrimmer() {
-    Trimmer trimmer = Trimmer.claim(services);
+    Trimmer trimmer = Trimmer.of(services);
     if (trimmer == null) {
       return;
     }

@@ -94,4 +94,24 @@ final class WorkerPoolTrimTest {
 
     assertThat(broker.calls).containsExactly("q");
   }
+
+  @Test
+  void firstPoolStops_theSecondTakesOverTrimming() {
+    RetainingBroker broker = new RetainingBroker(h.hooked, List.of("q"));
+    WorkerPool first = h.start(broker, c -> c.workers(1), b -> {});
+    second =
+        WorkerPool.builder(broker)
+            .config(WorkerPoolConfig.builder().workers(1).build())
+            .clock(h.clock)
+            .scheduler(h.scheduler)
+            .build();
+    second.start();
+    h.scheduler.advance(Trimmer.INTERVAL);
+    assertThat(broker.calls).containsExactly("q");
+
+    assertThat(first.stop(java.time.Duration.ZERO)).isTrue();
+    h.scheduler.advance(Trimmer.INTERVAL);
+
+    assertThat(broker.calls).containsExactly("q", "q");
+  }
 }
