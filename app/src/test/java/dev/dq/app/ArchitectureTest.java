@@ -50,6 +50,7 @@ final class ArchitectureTest {
               "dev.dq.core.port..",
               "dev.dq.core.limit..",
               "dev.dq.core.lifecycle..",
+              "dev.dq.core.ops..",
               "dev.dq.core.retry..",
               "dev.dq.core.schedule..")
           .applicationServices("dev.dq.core.worker..", "dev.dq.core.client..", "dev.dq.cron..")

@@ -40,6 +40,13 @@ final class EndedTasks {
     records.remove(id);
   }
 
+  /** The ids of the records, the newest finish first (a copy: O(records)). */
+  List<TaskId> newestFirst() {
+    List<TaskId> ids = new ArrayList<>(records.keySet());
+    java.util.Collections.reverse(ids);
+    return ids;
+  }
+
   int size() {
     return records.size();
   }

@@ -7,6 +7,7 @@ import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskRetention;
+import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.lifecycle.Trimmed;
 import dev.dq.core.lifecycle.UniqueKey;
 import dev.dq.core.lifecycle.UniqueOutcome;
@@ -15,6 +16,14 @@ import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
 import dev.dq.core.limit.Limits;
+import dev.dq.core.ops.LiveWorker;
+import dev.dq.core.ops.TaskBrowser;
+import dev.dq.core.ops.TaskPage;
+import dev.dq.core.ops.Throughput;
+import dev.dq.core.ops.ThroughputCounts;
+import dev.dq.core.ops.ThroughputPoint;
+import dev.dq.core.ops.WorkerRegistry;
+import dev.dq.core.ops.WorkerStatus;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.Failure;
@@ -67,8 +76,13 @@ public final class InMemoryBroker
         TaskCancels,
         TaskLookup,
         UniqueTasks,
-        TaskRetention {
+        TaskRetention,
+        WorkerRegistry,
+        Throughput,
+        TaskBrowser {
   private final Store store;
+  private final MemoryWorkers workerRegistry;
+  private final MemoryThroughput throughput;
   private final Intake intake;
   private final InMemoryDeadLetterQueue deadLetters;
   private final InMemorySchedules schedules;
@@ -81,6 +95,8 @@ public final class InMemoryBroker
 
   private InMemoryBroker(Builder b) {
     this.store = new Store(b.clock, b.capacity);
+    this.workerRegistry = new MemoryWorkers(b.clock);
+    this.throughput = new MemoryThroughput(b.clock);
     this.intake = new Intake(store, b.limits);
     this.limits = b.limits;
     this.deadLetters = new InMemoryDeadLetterQueue(store);
@@ -629,6 +645,50 @@ public final class InMemoryBroker
           Map<TaskId, TaskInfo> found = new LinkedHashMap<>();
           wanted.forEach(id -> findLocked(queue, id).ifPresent(info -> found.put(id, info)));
           return found;
+        });
+  }
+
+  @Override
+  public void heartbeat(WorkerStatus status, Duration ttl) {
+    workerRegistry.heartbeat(status, ttl);
+  }
+
+  @Override
+  public boolean deregister(String id) {
+    return workerRegistry.deregister(id);
+  }
+
+  @Override
+  public List<LiveWorker> list() {
+    return workerRegistry.list();
+  }
+
+  @Override
+  public void record(String queue, ThroughputCounts counts) {
+    throughput.record(queue, counts);
+  }
+
+  @Override
+  public List<ThroughputPoint> history(String queue, int minutes) {
+    return throughput.history(queue, minutes);
+  }
+
+  /** Pages through the queue's own collections under the broker's lock. */
+  @Override
+  public TaskPage list(String queue, TaskState state, long offset, int limit) {
+    Names.check("queue", queue);
+    Objects.requireNonNull(state, "state");
+    TaskBrowser.checkPage(offset, limit);
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          if (q == null) {
+            return new TaskPage(0, List.of());
+          }
+          Listings.Slice slice = Listings.slice(q, state, offset, limit);
+          List<TaskInfo> page = new ArrayList<>(slice.ids().size());
+          slice.ids().forEach(id -> TaskInfos.find(q, id).ifPresent(page::add));
+          return new TaskPage(slice.total(), page);
         });
   }
 

@@ -191,6 +191,15 @@ final class QueueState {
     return null;
   }
 
+  /** The ids of the delayed tasks, soonest due first (a sorted copy: O(delayed log delayed)). */
+  List<TaskId> delayedIdsInDueOrder() {
+    List<Delayed> all = new ArrayList<>(delayed);
+    all.sort(DUE_ORDER);
+    List<TaskId> ids = new ArrayList<>(all.size());
+    all.forEach(d -> ids.add(d.task().id()));
+    return ids;
+  }
+
   /** Time from {@code now} until the next delayed task is due; {@code null} if none is delayed. */
   Duration untilNextDue(Instant now) {
     Delayed next = delayed.peek();

@@ -10,6 +10,7 @@ import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskRetention;
+import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.lifecycle.Trimmed;
 import dev.dq.core.lifecycle.UniqueKey;
 import dev.dq.core.lifecycle.UniqueOutcome;
@@ -18,6 +19,14 @@ import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.LimitedClaims;
 import dev.dq.core.limit.Limits;
+import dev.dq.core.ops.LiveWorker;
+import dev.dq.core.ops.TaskBrowser;
+import dev.dq.core.ops.TaskPage;
+import dev.dq.core.ops.Throughput;
+import dev.dq.core.ops.ThroughputCounts;
+import dev.dq.core.ops.ThroughputPoint;
+import dev.dq.core.ops.WorkerRegistry;
+import dev.dq.core.ops.WorkerStatus;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Failure;
@@ -70,7 +79,10 @@ public final class RedisBroker
         TaskCancels,
         TaskLookup,
         UniqueTasks,
-        TaskRetention {
+        TaskRetention,
+        WorkerRegistry,
+        Throughput,
+        TaskBrowser {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final Map<String, String> DIGESTS = Script.digests();
 
@@ -88,6 +100,9 @@ public final class RedisBroker
   private final Lookups lookups;
   private final TaskWaits waits;
   private final RedisRetention retention;
+  private final RedisWorkers workerRegistry;
+  private final RedisThroughput throughput;
+  private final RedisTaskBrowser browser;
 
   private RedisBroker(UnifiedJedis jedis, boolean ownsClient, RedisBrokerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -103,6 +118,9 @@ public final class RedisBroker
     this.admin = new Admin(redis, claimer);
     this.deadLetters = new RedisDeadLetterQueue(redis);
     this.retention = new RedisRetention(redis, config.testClock().orElse(InstantSource.system()));
+    this.workerRegistry = new RedisWorkers(redis);
+    this.throughput = new RedisThroughput(redis);
+    this.browser = new RedisTaskBrowser(redis, lookups);
   }
 
   /**
@@ -266,6 +284,36 @@ public final class RedisBroker
   @Override
   public Trimmed trim(String queue) {
     return retention.trim(queue);
+  }
+
+  @Override
+  public void heartbeat(WorkerStatus status, Duration ttl) {
+    workerRegistry.heartbeat(status, ttl);
+  }
+
+  @Override
+  public boolean deregister(String id) {
+    return workerRegistry.deregister(id);
+  }
+
+  @Override
+  public List<LiveWorker> list() {
+    return workerRegistry.list();
+  }
+
+  @Override
+  public void record(String queue, ThroughputCounts counts) {
+    throughput.record(queue, counts);
+  }
+
+  @Override
+  public List<ThroughputPoint> history(String queue, int minutes) {
+    return throughput.history(queue, minutes);
+  }
+
+  @Override
+  public TaskPage list(String queue, TaskState state, long offset, int limit) {
+    return browser.list(queue, state, offset, limit);
   }
 
   @Override

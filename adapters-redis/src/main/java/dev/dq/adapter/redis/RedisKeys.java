@@ -17,6 +17,12 @@ public final class RedisKeys {
    */
   public static final String QUEUES = "dq:queues";
 
+  /**
+   * Hash of the live worker processes: process id to {@code "<expires ms>|<beat ms>|<status
+   * JSON>"}; global (no hash tag), used by one single-key script ({@link RedisWorkers}).
+   */
+  public static final String WORKERS = "dq:workers";
+
   /** Fencing tokens per {@link #ackedBits} bitmap (1 KiB each). */
   public static final int ACKED_BITS = 8192;
 
@@ -398,6 +404,17 @@ public final class RedisKeys {
    */
   public String uniqueUntil() {
     return prefix + "unique-until";
+  }
+
+  /**
+   * Hash: the queue's finished attempts per minute of the last hour, fields {@code <minute>:p}
+   * (processed), {@code <minute>:f} (failed), {@code <minute>:d} (dead-lettered) and {@code
+   * trimmed}; see {@link RedisThroughput}.
+   *
+   * @return the key
+   */
+  public String throughput() {
+    return prefix + "throughput";
   }
 
   /**

@@ -55,6 +55,12 @@ enum Script {
   LOOKUP("lookup"),
   /** Removes the ended tasks beyond a queue's retention ({@link RedisRetention}). */
   TRIM("trim", Fragment.NOW, Fragment.UNIQUE),
+  /** The live worker processes ({@link RedisWorkers}). */
+  WORKERS("workers", Fragment.NOW),
+  /** A queue's per-minute throughput ({@link RedisThroughput}). */
+  THROUGHPUT("throughput", Fragment.NOW),
+  /** Read-only: one page of a queue's tasks by listing ({@link RedisTaskBrowser}). */
+  BROWSE("browse", Fragment.LEVELS),
   /** Moves task keys of data model v1 to v2; run by {@link RedisMigration} only. */
   MIGRATE("migrate");
 

@@ -147,6 +147,34 @@ final class RedisClusterIT {
     }
   }
 
+  /** {@code dq:workers} is one global key read and written by single-key scripts. */
+  @Nested
+  final class WorkerRegistry_onCluster extends dev.dq.testing.WorkerRegistryContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
+    }
+  }
+
+  @Nested
+  final class Throughput_onCluster extends dev.dq.testing.ThroughputContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
+    }
+  }
+
+  @Nested
+  final class TaskBrowser_onCluster extends dev.dq.testing.TaskBrowserContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
+    }
+  }
+
   @Nested
   final class UniqueTasks_onCluster extends dev.dq.testing.UniqueTasksContract {
     @Override
