@@ -80,6 +80,8 @@ public final class WorkerPool implements AutoCloseable {
   private final Periodic reaper;
   private final List<Scheduler.Handle> jobs = new CopyOnWriteArrayList<>();
   private volatile Trimmer trimmer; // null unless the broker keeps ended tasks
+  private final ProcessBeat processBeat; // null unless the broker lists worker processes
+  private final ThroughputTally tally; // null unless the broker keeps throughput
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopResult;
 
@@ -88,18 +90,21 @@ public final class WorkerPool implements AutoCloseable {
     this.threads = ThreadScheduler.daemonThreads(config.workerName());
     this.ownScheduler = b.scheduler == null ? new ThreadScheduler(config.workerName()) : null;
     this.scheduler = b.scheduler == null ? ownScheduler : b.scheduler;
+    this.tally =
+        ThroughputTally.of(b.broker, new RateLimitedLog(log, b.clock, Duration.ofSeconds(30)));
     this.services =
         new PoolServices(
             b.broker,
             config,
             b.clock,
-            b.listener,
+            tally == null ? b.listener : TaskEventListener.all(List.of(tally, b.listener)),
             b.random,
             scheduler,
             new RateLimitedLog(log, b.clock, Duration.ofSeconds(3)),
             new AtomicLong(),
             QueueSelection.of(config, b.clock));
     this.tasks = new HeldTasks(services, lifecycle, b.handlers);
+    this.processBeat = ProcessBeat.of(services, tasks::executions);
     this.heartbeat =
         new Periodic(
             "lease renewal",
@@ -146,6 +151,7 @@ public final class WorkerPool implements AutoCloseable {
     startPauseGuard();
     startCancelGuard();
     startTrimmer();
+    startReporting();
     log.info("worker pool started: {} workers on queues {}", config.workers(), config.queues());
   }
 
@@ -171,6 +177,49 @@ public final class WorkerPool implements AutoCloseable {
     jobs.add(
         scheduler.scheduleWithFixedDelay(
             "retention trim", trim, Trimmer.INTERVAL, Trimmer.INTERVAL));
+  }
+
+  /**
+   * With a broker that lists worker processes, reports this one now and every {@link
+   * ProcessBeat#INTERVAL}; with one that keeps throughput, records the counts as often.
+   */
+  private void startReporting() {
+    if (processBeat != null) {
+      Periodic beat =
+          new Periodic(
+              "process heartbeat",
+              processBeat,
+              services,
+              new RateLimitedLog(log, services.clock(), Duration.ofSeconds(30)),
+              ProcessBeat.TTL);
+      beat.starting();
+      jobs.add(
+          scheduler.scheduleWithFixedDelay(
+              "process heartbeat", beat, Duration.ZERO, ProcessBeat.INTERVAL));
+    }
+    if (tally != null) {
+      Periodic flush =
+          new Periodic(
+              "throughput record",
+              tally,
+              services,
+              new RateLimitedLog(log, services.clock(), Duration.ofSeconds(30)),
+              ThroughputTally.INTERVAL.multipliedBy(6));
+      flush.starting();
+      jobs.add(
+          scheduler.scheduleWithFixedDelay(
+              "throughput record", flush, ThroughputTally.INTERVAL, ThroughputTally.INTERVAL));
+    }
+  }
+
+  /** The pool stopped: records the last counts and removes the process from the list. */
+  private void stopReporting() {
+    if (tally != null) {
+      tally.runOnce();
+    }
+    if (processBeat != null) {
+      processBeat.deregister();
+    }
   }
 
   /** With a broker that pauses queues: keeps tasks of paused queues from starting here. */
@@ -282,6 +331,7 @@ public final class WorkerPool implements AutoCloseable {
           e);
     } finally {
       shutDownTimers();
+      stopReporting();
       log.info("worker pool stopped{}", clean ? "" : " (grace exceeded)");
       stopResult = clean && System.nanoTime() - stopDeadline <= 0;
       lifecycle.stopped();
