@@ -6,7 +6,8 @@
 -- KEYS[27] records  KEYS[28] finished  KEYS[29] started  KEYS[30] errors  KEYS[31] cancelled (the finished tasks'
 --   records go with the queue)
 -- KEYS[32] unique  KEYS[33] unique-of  KEYS[34] unique-until (deleting the queue releases its unique keys, windows too)
--- KEYS[35 ..] the queue's acked:<b> bitmaps and claim:<nonce> keys the caller found (SCAN)
+-- KEYS[35] throughput (the queue's per-minute history goes with it)
+-- KEYS[36 ..] the queue's acked:<b> bitmaps and claim:<nonce> keys the caller found (SCAN)
 -- Replies: 'OK' | {'NOT_EMPTY', ready, delayed, in flight, dead} (nothing changed)
 -- One the caller missed (written between its SCAN and this call) expires on its own; a new token-seq starts far above
 -- any token an old acked:<b> names.

@@ -118,6 +118,7 @@ final class Admin {
         List.of(
             k.records(), k.finished(), k.started(), k.errors(), k.cancelled())); // KEYS[27 .. 31]
     keys.addAll(List.of(k.unique(), k.uniqueOf(), k.uniqueUntil())); // KEYS[32 .. 34]
+    keys.add(k.throughput()); // KEYS[35]
     keys.addAll(keysWithSuffix(k)); // acked:<b> bitmaps, kept claim replies
     Object reply =
         redis.scriptRetryingOnce("delete queue " + queue, Script.QUEUE_DELETE, keys, List.of());
