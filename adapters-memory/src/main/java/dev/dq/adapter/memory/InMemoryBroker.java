@@ -850,6 +850,7 @@ public final class InMemoryBroker
                     + " dead");
           }
           q.unique.clear(); // its keys go with the queue, windows too, as on Redis
+          throughput.forget(queue); // and its history, as on Redis
           if (!store.lock.hasWaiters(q.notEmpty) && !store.lock.hasWaiters(q.notFull)) {
             store.forget(queue);
           }

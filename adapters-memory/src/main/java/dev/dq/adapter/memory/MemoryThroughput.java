@@ -35,6 +35,11 @@ final class MemoryThroughput {
     minutes.headMap(minute - Throughput.MAX_MINUTES, true).clear();
   }
 
+  /** Drops a deleted queue's history. */
+  synchronized void forget(String queue) {
+    byQueue.remove(queue);
+  }
+
   synchronized List<ThroughputPoint> history(String queue, int minutes) {
     Names.check("queue", queue);
     Throughput.checkMinutes(minutes);

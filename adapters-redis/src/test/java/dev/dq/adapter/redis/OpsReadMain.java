@@ -56,10 +56,7 @@ public final class OpsReadMain {
         }
       }
       System.out.printf(
-          Locale.ROOT,
-          "filled %d tasks in %.1f s%n",
-          tasks,
-          (System.nanoTime() - began) / 1e9);
+          Locale.ROOT, "filled %d tasks in %.1f s%n", tasks, (System.nanoTime() - began) / 1e9);
       for (int w = 0; w < workers; w++) {
         List<RunningTask> running = new ArrayList<>();
         for (int r = 0; r < 8; r++) {
