@@ -18,6 +18,7 @@ import dev.dq.app.ops.PublishCommand;
 import dev.dq.app.ops.QueueCommand;
 import dev.dq.app.ops.StatsCommand;
 import dev.dq.app.ops.TaskCommand;
+import dev.dq.app.ops.ThroughputCommand;
 import dev.dq.app.ops.WorkersCommand;
 import dev.dq.app.run.RunCommand;
 import dev.dq.app.wiring.Wiring;
@@ -105,6 +106,7 @@ public final class Main {
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
     cl.addSubcommand("workers", new WorkersCommand(root::configure, WIRING::session));
+    cl.addSubcommand("throughput", new ThroughputCommand(root::configure, WIRING::session));
     cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("limit", LimitCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("queue", QueueCommand.commandLine(root::configure, WIRING::session));

@@ -9,6 +9,7 @@ import dev.dq.adapter.redis.RedisBrokerConfig;
 import dev.dq.adapter.redis.TestRedis;
 import dev.dq.app.Cli;
 import dev.dq.core.ops.RunningTask;
+import dev.dq.core.ops.ThroughputCounts;
 import dev.dq.core.ops.WorkerStatus;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code dq task list} and {@code dq workers} on Redis. */
+/** {@code dq task list}, {@code dq workers} and {@code dq throughput} on Redis. */
 final class OpsDataCommandsIT {
   @RegisterExtension static final TestRedis redis = TestRedis.plain();
 
@@ -81,6 +82,26 @@ final class OpsDataCommandsIT {
         .contains("--limit");
     assertThat(dq(2, "task", "list", "--state", "dead", "--offset", "-1").err())
         .contains("--offset");
+  }
+
+  @Test
+  void throughput_printsTheRecordedMinutes_denseEndingNow() throws Exception {
+    broker.record("jobs", new ThroughputCounts(7, 2, 1));
+
+    JsonNode history =
+        json.readTree(dq(0, "throughput", "--queue", "jobs", "--minutes", "3", "--json").out());
+    JsonNode minutes = history.path("minutes");
+    assertThat(minutes).hasSize(3);
+    long processed = 0;
+    long dead = 0;
+    for (JsonNode m : minutes) {
+      processed += m.path("processed").asLong();
+      dead += m.path("dead").asLong();
+    }
+    assertThat(processed).isEqualTo(7);
+    assertThat(dead).isEqualTo(1);
+    assertThat(dq(0, "throughput", "--queue", "jobs").out().lines()).hasSize(16);
+    assertThat(dq(2, "throughput", "--minutes", "61").err()).contains("--minutes");
   }
 
   @Test
