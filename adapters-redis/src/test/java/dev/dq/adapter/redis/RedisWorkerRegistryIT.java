@@ -1,6 +1,7 @@
 package dev.dq.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import dev.dq.core.ops.RunningTask;
 import dev.dq.core.port.Broker;
 import dev.dq.core.task.TaskId;
 import dev.dq.testing.WorkerRegistryContract;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,22 @@ final class RedisWorkerRegistryIT extends WorkerRegistryContract {
     assertThat(json.get("slots_busy").asInt()).isEqualTo(1);
     assertThat(json.get("running").get(0).get("id").asText()).isEqualTo("t9");
     assertThat(redis.admin().pttl(RedisKeys.WORKERS)).isBetween(1L, TTL.toMillis());
+  }
+
+  @Test
+  void onTheServersClock_aProcessThatStopsBeating_disappearsAfterItsTtl() throws Exception {
+    try (RedisBroker real = redis.broker(1_000)) {
+      real.heartbeat(status("short-lived", 0, List.of()), Duration.ofMillis(300));
+      real.heartbeat(status("long-lived", 0, List.of()), Duration.ofMinutes(1));
+      assertThat(real.list()).hasSize(2);
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> real.list().stream().map(w -> w.status().id()).toList(),
+              List.of("long-lived")::equals);
+      assertThat(redis.admin().hkeys(RedisKeys.WORKERS)).containsExactly("long-lived");
+    }
   }
 
   @Test
