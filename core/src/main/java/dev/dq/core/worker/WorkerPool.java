@@ -166,17 +166,13 @@ public final class WorkerPool implements AutoCloseable {
       return;
     }
     this.trimmer = trimmer;
-    Periodic trim =
-        new Periodic(
-            "retention trim",
-            trimmer,
-            services,
-            new RateLimitedLog(log, services.clock(), Duration.ofSeconds(30)),
-            Trimmer.INTERVAL.multipliedBy(6));
-    trim.starting();
-    jobs.add(
-        scheduler.scheduleWithFixedDelay(
-            "retention trim", trim, Trimmer.INTERVAL, Trimmer.INTERVAL));
+    schedule(
+        "retention trim",
+        trimmer,
+        Trimmer.INTERVAL,
+        Trimmer.INTERVAL,
+        Trimmer.INTERVAL.multipliedBy(6),
+        Duration.ofSeconds(30));
   }
 
   /**
@@ -185,30 +181,22 @@ public final class WorkerPool implements AutoCloseable {
    */
   private void startReporting() {
     if (processBeat != null) {
-      Periodic beat =
-          new Periodic(
-              "process heartbeat",
-              processBeat,
-              services,
-              new RateLimitedLog(log, services.clock(), Duration.ofSeconds(30)),
-              ProcessBeat.TTL);
-      beat.starting();
-      jobs.add(
-          scheduler.scheduleWithFixedDelay(
-              "process heartbeat", beat, Duration.ZERO, ProcessBeat.INTERVAL));
+      schedule(
+          "process heartbeat",
+          processBeat,
+          Duration.ZERO,
+          ProcessBeat.INTERVAL,
+          ProcessBeat.TTL,
+          Duration.ofSeconds(30));
     }
     if (tally != null) {
-      Periodic flush =
-          new Periodic(
-              "throughput record",
-              tally,
-              services,
-              new RateLimitedLog(log, services.clock(), Duration.ofSeconds(30)),
-              ThroughputTally.INTERVAL.multipliedBy(6));
-      flush.starting();
-      jobs.add(
-          scheduler.scheduleWithFixedDelay(
-              "throughput record", flush, ThroughputTally.INTERVAL, ThroughputTally.INTERVAL));
+      schedule(
+          "throughput record",
+          tally,
+          ThroughputTally.INTERVAL,
+          ThroughputTally.INTERVAL,
+          ThroughputTally.INTERVAL.multipliedBy(6),
+          Duration.ofSeconds(30));
     }
   }
 
@@ -241,15 +229,26 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Runs one of the guards' periodic checks every {@code interval}. */
   private void startGuard(String name, Periodic.Job guard, Duration interval) {
-    Periodic check =
+    schedule(name, guard, interval, interval, interval.multipliedBy(20), Duration.ofSeconds(3));
+  }
+
+  /**
+   * Runs {@code job} every {@code every} after {@code first}, as a {@link Periodic} that counts as
+   * unhealthy after {@code staleAfter} without a successful run and logs its failures at most once
+   * per {@code logEvery}.
+   */
+  private void schedule(
+      String name,
+      Periodic.Job job,
+      Duration first,
+      Duration every,
+      Duration staleAfter,
+      Duration logEvery) {
+    Periodic periodic =
         new Periodic(
-            name,
-            guard,
-            services,
-            new RateLimitedLog(log, services.clock(), Duration.ofSeconds(3)),
-            interval.multipliedBy(20));
-    check.starting();
-    jobs.add(scheduler.scheduleWithFixedDelay(name, check, interval, interval));
+            name, job, services, new RateLimitedLog(log, services.clock(), logEvery), staleAfter);
+    periodic.starting();
+    jobs.add(scheduler.scheduleWithFixedDelay(name, periodic, first, every));
   }
 
   /**
