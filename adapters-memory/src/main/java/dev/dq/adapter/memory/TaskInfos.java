@@ -30,7 +30,7 @@ final class TaskInfos {
     InFlight delivery = q.inFlight(id);
     if (delivery != null) {
       return Optional.of(
-          held(q.name, delivery.task(), TaskState.ACTIVE)
+          held(delivery.task(), TaskState.ACTIVE)
               .startedAt(delivery.leasedAt())
               .worker(WORKER)
               .build());
@@ -38,7 +38,7 @@ final class TaskInfos {
     DeadLetter dead = q.dead(id);
     if (dead != null) {
       return Optional.of(
-          held(q.name, dead.task(), TaskState.DEAD)
+          held(dead.task(), TaskState.DEAD)
               .finishedAt(dead.failure().failedAt())
               .lastError(dead.failure())
               .build());
@@ -52,7 +52,7 @@ final class TaskInfos {
     } else {
       state = TaskState.READY;
     }
-    Info info = held(q.name, task, state);
+    Info info = held(task, state);
     if (lastError != null) {
       info.lastError(lastError);
     }
@@ -79,13 +79,12 @@ final class TaskInfos {
         result);
   }
 
-  private static Info held(String queue, Task task, TaskState state) {
-    return new Info(queue, task, state);
+  private static Info held(Task task, TaskState state) {
+    return new Info(task, state);
   }
 
   /** A held task's details, the optional ones set as they apply. */
   private static final class Info {
-    private final String queue;
     private final Task task;
     private final TaskState state;
     private Optional<Instant> startedAt = Optional.empty();
@@ -93,8 +92,7 @@ final class TaskInfos {
     private Optional<Failure> lastError = Optional.empty();
     private Optional<String> worker = Optional.empty();
 
-    Info(String queue, Task task, TaskState state) {
-      this.queue = queue;
+    Info(Task task, TaskState state) {
       this.task = task;
       this.state = state;
     }
@@ -120,21 +118,7 @@ final class TaskInfos {
     }
 
     TaskInfo build() {
-      return new TaskInfo(
-          task.id(),
-          queue,
-          state,
-          task.type(),
-          task.attempt(),
-          task.priority(),
-          task.createdAt(),
-          task.headers(),
-          Optional.of(task.payload()),
-          startedAt,
-          finishedAt,
-          lastError,
-          worker,
-          Optional.empty());
+      return TaskInfo.held(task, state, startedAt, finishedAt, lastError, worker);
     }
   }
 

@@ -105,21 +105,7 @@ final class TaskInfoCodec {
         state = TaskState.READY;
       }
     }
-    return new TaskInfo(
-        id,
-        queue,
-        state,
-        task.type(),
-        task.attempt(),
-        task.priority(),
-        task.createdAt(),
-        task.headers(),
-        Optional.of(task.payload()),
-        startedAt,
-        finishedAt,
-        lastError,
-        worker,
-        Optional.empty());
+    return TaskInfo.held(task, state, startedAt, finishedAt, lastError, worker);
   }
 
   /** A finished task from its record; lenient, since a record is only ever informative. */

@@ -2,6 +2,7 @@ package dev.dq.core.lifecycle;
 
 import dev.dq.core.port.Failure;
 import dev.dq.core.task.Payload;
+import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Instant;
 import java.util.Map;
@@ -81,5 +82,41 @@ public record TaskInfo(
     Objects.requireNonNull(lastError, "lastError");
     Objects.requireNonNull(worker, "worker");
     Objects.requireNonNull(result, "result");
+  }
+
+  /**
+   * What the broker knows of a task it holds (not finished): the task's own values, headers and
+   * payload, and no result.
+   *
+   * @param task the task as held (its attempt the current or next one)
+   * @param state its state, one of those of a held task
+   * @param startedAt when its current or last delivery started, if one did
+   * @param finishedAt when it died ({@code DEAD}), else empty
+   * @param lastError the failure of its last failed attempt, if any
+   * @param worker who runs it, if known
+   * @return the details
+   */
+  public static TaskInfo held(
+      Task task,
+      TaskState state,
+      Optional<Instant> startedAt,
+      Optional<Instant> finishedAt,
+      Optional<Failure> lastError,
+      Optional<String> worker) {
+    return new TaskInfo(
+        task.id(),
+        task.queue(),
+        state,
+        task.type(),
+        task.attempt(),
+        task.priority(),
+        task.createdAt(),
+        task.headers(),
+        Optional.of(task.payload()),
+        startedAt,
+        finishedAt,
+        lastError,
+        worker,
+        Optional.empty());
   }
 }
