@@ -8,6 +8,7 @@ import dev.dq.app.config.EnvironmentDefaults;
 import dev.dq.app.config.Setting;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.app.cron.CronCommand;
+import dev.dq.app.dashboard.DashboardCommand;
 import dev.dq.app.demo.Demo;
 import dev.dq.app.demo.DemoCommand;
 import dev.dq.app.logging.Logging;
@@ -106,6 +107,7 @@ public final class Main {
     cl.addSubcommand("dlq", DlqCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("stats", new StatsCommand(root::configure, WIRING::session));
     cl.addSubcommand("workers", new WorkersCommand(root::configure, WIRING::session));
+    cl.addSubcommand("dashboard", new DashboardCommand(root::configure, WIRING::session));
     cl.addSubcommand("throughput", new ThroughputCommand(root::configure, WIRING::session));
     cl.addSubcommand("cron", CronCommand.commandLine(root::configure, WIRING::session));
     cl.addSubcommand("limit", LimitCommand.commandLine(root::configure, WIRING::session));

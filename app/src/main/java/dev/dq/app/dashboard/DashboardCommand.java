@@ -1,0 +1,146 @@
+package dev.dq.app.dashboard;
+
+import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
+import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.Setting;
+import dev.dq.app.config.Setting.Rule;
+import dev.dq.app.config.VersionProvider;
+import dev.dq.app.lifecycle.Lifecycle;
+import dev.dq.app.ops.BrokerSession;
+import dev.dq.app.ops.BrokerSessions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dq dashboard}: serves the web dashboard and its JSON API until stopped. */
+@Command(
+    name = "dashboard",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    header = "Serves the web dashboard and its JSON API (/api/...) until Ctrl+C or SIGTERM.",
+    description = {
+      "Reads and acts through the same broker operations as dq stats, dq task, dq dlq, dq queue and dq"
+          + " workers; several processes may serve it. Bound to a non-loopback address it refuses to"
+          + " start unless DQ_DASHBOARD_TOKEN is set (then every request needs it) or --read-only is"
+          + " given."
+    })
+public final class DashboardCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(DashboardCommand.class);
+
+  private final Supplier<AppSettings> app;
+  private final BrokerSessions sessions;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      converter = Port.class,
+      description = "TCP port, 0 = any free one (env DQ_DASHBOARD_PORT, default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      converter = Bind.class,
+      description = "Address to listen on (env DQ_DASHBOARD_BIND, default ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--read-only", description = "Show only: hide and refuse every action (403).")
+  boolean readOnly;
+
+  /** Only from the environment (a flag would show the token in the process list). */
+  @Option(names = "--dashboard-token", hidden = true, converter = Token.class)
+  String token;
+
+  /**
+   * @param app the shared settings of the root command, resolved when this command runs
+   * @param sessions opens the broker once the settings are known
+   */
+  public DashboardCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
+    this.app = app;
+    this.sessions = sessions;
+  }
+
+  @Override
+  public Integer call() {
+    Optional<String> secret = Optional.ofNullable(token).filter(t -> !t.isBlank());
+    InetAddress address = address(bind);
+    Exposure.refusal(address, secret.isPresent(), readOnly)
+        .ifPresent(
+            why -> {
+              throw new BadSettingException(why);
+            });
+    AppSettings shared = app.get();
+    BrokerSession session = sessions.open(shared);
+    DashboardServer server;
+    try {
+      server =
+          new DashboardServer(
+              new InetSocketAddress(address, port),
+              new DashboardData(session.broker(), session.deadLetters(), session.clock()),
+              new DashboardActions(session.broker(), session.deadLetters(), "dashboard"),
+              new Guard(secret, new SecureRandom()),
+              readOnly);
+    } catch (IOException e) {
+      session.close();
+      throw new CommandFailedException(
+          "cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage());
+    }
+    Lifecycle lifecycle =
+        new Lifecycle(
+            List.of(
+                new Lifecycle.Service("broker", () -> {}, session::close),
+                new Lifecycle.Service(
+                    "dashboard",
+                    () -> {
+                      server.start();
+                      log.info(
+                          "dashboard on http://{}:{}/{}{}",
+                          address.getHostAddress(),
+                          server.port(),
+                          readOnly ? " (read-only)" : "",
+                          secret.isPresent() ? " (token required)" : "");
+                    },
+                    server::close)),
+            Duration.ofSeconds(5));
+    lifecycle.runUntilStopped(Duration.ofHours(1), () -> {});
+    return 0;
+  }
+
+  private static InetAddress address(String bind) {
+    try {
+      return InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new BadSettingException("--bind: unknown address " + bind);
+    }
+  }
+
+  static final class Port extends Setting<Integer> {
+    Port() {
+      super("DQ_DASHBOARD_PORT", "8080", Rule.wholeNumber(0, 65535));
+    }
+  }
+
+  static final class Bind extends Setting<String> {
+    Bind() {
+      super("DQ_DASHBOARD_BIND", "127.0.0.1", Rule.text());
+    }
+  }
+
+  static final class Token extends Setting<String> {
+    Token() {
+      super("DQ_DASHBOARD_TOKEN", null, Rule.text());
+    }
+  }
+}

@@ -1,0 +1,451 @@
+package dev.dq.app.dashboard;
+
+import static dev.dq.app.dashboard.Html.escape;
+
+import dev.dq.core.lifecycle.TaskState;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server-rendered HTML pages, built from the same maps the API answers with. Every value from
+ * the broker goes through {@link Html#escape}; no script, one stylesheet, the chart is inline SVG.
+ */
+final class DashboardPages {
+  private final String csrf;
+  private final boolean readOnly;
+
+  /**
+   * @param csrf the token of every action form
+   * @param readOnly hide every action
+   */
+  DashboardPages(String csrf, boolean readOnly) {
+    this.csrf = csrf;
+    this.readOnly = readOnly;
+  }
+
+  String overview(Map<String, Object> data) {
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Overview</h1>\n");
+    b.append("<p class=\"muted\">at ").append(escape(str(data.get("time")))).append("</p>\n");
+    b.append("<h2>Processed and failed per minute, last hour</h2>\n");
+    b.append(chart(list(data.get("throughput"))));
+    b.append("<h2>Queues</h2>\n<table id=\"queues\"><thead><tr><th>Queue</th><th>Ready</th>")
+        .append(
+            "<th>Active</th><th>Delayed</th><th>Dead</th><th>Paused</th></tr></thead><tbody>\n");
+    for (Map<String, Object> q : list(data.get("queues"))) {
+      String name = str(q.get("queue"));
+      b.append("<tr data-queue=\"")
+          .append(escape(name))
+          .append("\"><td><a href=\"/queues/")
+          .append(url(name))
+          .append("\">")
+          .append(escape(name))
+          .append("</a></td>")
+          .append(td("ready", q.get("ready")))
+          .append(td("active", q.get("active")))
+          .append(td("delayed", q.get("delayed")))
+          .append("<td class=\"dead\"><a href=\"/queues/")
+          .append(url(name))
+          .append("/dead\">")
+          .append(q.get("dead"))
+          .append("</a></td>")
+          .append(td("paused", Boolean.TRUE.equals(q.get("paused")) ? "yes" : "no"))
+          .append("</tr>\n");
+    }
+    b.append("</tbody></table>\n");
+    return layout("Overview", b);
+  }
+
+  String queue(String queue, boolean paused, Map<String, Object> page) {
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Queue ").append(escape(queue)).append("</h1>\n");
+    b.append("<p id=\"paused\">").append(paused ? "Paused" : "Running").append("</p>\n");
+    if (paused) {
+      b.append(form("/queues/" + url(queue) + "/resume", "Resume", "resume"));
+    } else {
+      b.append(form("/queues/" + url(queue) + "/pause", "Pause", "pause"));
+    }
+    String state = str(page.get("state"));
+    b.append("<nav class=\"states\">");
+    for (TaskState s :
+        List.of(
+            TaskState.READY,
+            TaskState.ACTIVE,
+            TaskState.DELAYED,
+            TaskState.RETRYING,
+            TaskState.SUCCEEDED,
+            TaskState.CANCELLED)) {
+      String n = s.name().toLowerCase(Locale.ROOT);
+      b.append(
+          n.equals(state)
+              ? "<strong>" + n + "</strong> "
+              : "<a href=\"/queues/" + url(queue) + "?state=" + n + "\">" + n + "</a> ");
+    }
+    b.append("<a href=\"/queues/").append(url(queue)).append("/dead\">dead</a></nav>\n");
+    b.append("<table id=\"tasks\"><thead><tr><th>Id</th><th>Type</th><th>Attempt</th>")
+        .append("<th>Created</th></tr></thead><tbody>\n");
+    for (Map<String, Object> t : list(page.get("tasks"))) {
+      String id = str(t.get("id"));
+      b.append("<tr><td><a href=\"/queues/")
+          .append(url(queue))
+          .append("/tasks/")
+          .append(url(id))
+          .append("\">")
+          .append(escape(id))
+          .append("</a></td><td>")
+          .append(escape(str(t.get("type"))))
+          .append("</td><td>")
+          .append(t.get("attempt"))
+          .append("</td><td>")
+          .append(escape(str(t.get("created_at"))))
+          .append("</td></tr>\n");
+    }
+    b.append("</tbody></table>\n");
+    b.append(pager("/queues/" + url(queue) + "?state=" + url(state) + "&amp;", page));
+    return layout("Queue " + queue, b);
+  }
+
+  String task(Map<String, Object> t) {
+    String queue = str(t.get("queue"));
+    String id = str(t.get("id"));
+    String state = str(t.get("state"));
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Task ").append(escape(id)).append("</h1>\n<dl>");
+    for (String k :
+        List.of(
+            "state",
+            "queue",
+            "type",
+            "attempt",
+            "priority",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "worker")) {
+      if (t.containsKey(k)) {
+        b.append("<dt>")
+            .append(k)
+            .append("</dt><dd id=\"")
+            .append(k)
+            .append("\">")
+            .append(escape(str(t.get(k))))
+            .append("</dd>");
+      }
+    }
+    b.append("</dl>\n");
+    if (t.get("error") instanceof Map<?, ?> e) {
+      b.append("<h2>Last error</h2><pre id=\"error\">")
+          .append(
+              escape(
+                  e.get("error_type")
+                      + ": "
+                      + e.get("message")
+                      + " (attempt "
+                      + e.get("attempts")
+                      + " at "
+                      + e.get("failed_at")
+                      + ")"))
+          .append("</pre>\n");
+    }
+    b.append(headersAndPayload(t));
+    if (t.containsKey("result")) {
+      b.append("<h2>Result (")
+          .append(t.get("result_bytes"))
+          .append(" bytes)</h2><pre id=\"result\">")
+          .append(escape(str(t.get("result"))))
+          .append("</pre>\n");
+    }
+    if (!state.equals("succeeded") && !state.equals("cancelled") && !state.equals("dead")) {
+      b.append(form("/queues/" + url(queue) + "/tasks/" + url(id) + "/cancel", "Cancel", "cancel"));
+    }
+    b.append("<p><a href=\"/queues/")
+        .append(url(queue))
+        .append("\">back to ")
+        .append(escape(queue))
+        .append("</a></p>");
+    return layout("Task " + id, b);
+  }
+
+  String deadLetters(String queue, Map<String, Object> page) {
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Dead letters of ").append(escape(queue)).append("</h1>\n");
+    b.append("<table id=\"dead\"><thead><tr><th>Id</th><th>Type</th><th>Attempts</th>")
+        .append("<th>Failed at</th><th>Error</th><th></th></tr></thead><tbody>\n");
+    for (Map<String, Object> d : list(page.get("dead_letters"))) {
+      String id = str(d.get("id"));
+      String base = "/queues/" + url(queue) + "/dead/" + url(id);
+      b.append("<tr><td><a href=\"")
+          .append(base)
+          .append("\">")
+          .append(escape(id))
+          .append("</a></td><td>")
+          .append(escape(str(d.get("type"))))
+          .append("</td><td>")
+          .append(d.get("attempts"))
+          .append("</td><td>")
+          .append(escape(str(d.get("failed_at"))))
+          .append("</td><td>")
+          .append(escape(d.get("error_type") + ": " + d.get("message")))
+          .append("</td><td>")
+          .append(form(base + "/requeue", "Requeue", "requeue"))
+          .append(form(base + "/delete", "Delete", "delete"))
+          .append("</td></tr>\n");
+    }
+    b.append("</tbody></table>\n");
+    b.append(pager("/queues/" + url(queue) + "/dead?", page));
+    return layout("Dead letters of " + queue, b);
+  }
+
+  String deadLetter(Map<String, Object> d) {
+    String queue = str(d.get("queue"));
+    String id = str(d.get("id"));
+    String base = "/queues/" + url(queue) + "/dead/" + url(id);
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Dead letter ").append(escape(id)).append("</h1>\n<dl>");
+    for (String k :
+        List.of("queue", "type", "attempts", "failed_at", "error_type", "message", "created_at")) {
+      b.append("<dt>").append(k).append("</dt><dd>").append(escape(str(d.get(k)))).append("</dd>");
+    }
+    b.append("</dl>\n").append(headersAndPayload(d));
+    b.append(form(base + "/requeue", "Requeue", "requeue"))
+        .append(form(base + "/delete", "Delete", "delete"));
+    return layout("Dead letter " + id, b);
+  }
+
+  String workers(Map<String, Object> data) {
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Workers</h1>\n<table id=\"workers\"><thead><tr><th>Host</th><th>Pid</th>")
+        .append("<th>Version</th><th>Queues</th><th>Busy</th><th>Started</th>")
+        .append("<th>Last heartbeat</th><th>Running</th></tr></thead><tbody>\n");
+    for (Map<String, Object> w : list(data.get("workers"))) {
+      b.append("<tr data-pid=\"")
+          .append(w.get("pid"))
+          .append("\"><td>")
+          .append(escape(str(w.get("host"))))
+          .append("</td><td>")
+          .append(w.get("pid"))
+          .append("</td><td>")
+          .append(escape(str(w.get("version"))))
+          .append("</td><td>")
+          .append(escape(String.join(", ", strings(w.get("queues")))))
+          .append("</td><td>")
+          .append(w.get("slots_busy"))
+          .append('/')
+          .append(w.get("slots_total"))
+          .append("</td><td>")
+          .append(escape(str(w.get("started_at"))))
+          .append("</td><td>")
+          .append(escape(str(w.get("last_heartbeat"))))
+          .append("</td><td>");
+      for (Map<String, Object> r : list(w.get("running"))) {
+        String q = str(r.get("queue"));
+        String id = str(r.get("id"));
+        b.append("<a href=\"/queues/")
+            .append(url(q))
+            .append("/tasks/")
+            .append(url(id))
+            .append("\">")
+            .append(escape(q + "/" + id))
+            .append("</a> ");
+      }
+      b.append("</td></tr>\n");
+    }
+    b.append("</tbody></table>\n");
+    return layout("Workers", b);
+  }
+
+  /** A short page saying what an action did or why a request failed. */
+  String message(String title, String text) {
+    return layout(
+        title,
+        new StringBuilder("<h1>")
+            .append(escape(title))
+            .append("</h1>\n<p id=\"message\">")
+            .append(escape(text))
+            .append("</p>\n"));
+  }
+
+  String login(boolean failed) {
+    StringBuilder b = new StringBuilder("<h1>Log in</h1>\n");
+    if (failed) {
+      b.append("<p id=\"message\">Wrong token.</p>\n");
+    }
+    b.append("<form method=\"post\" action=\"/login\"><label>Token <input type=\"password\" ")
+        .append("name=\"token\" autocomplete=\"off\"></label> <button type=\"submit\">Log in")
+        .append("</button></form>\n");
+    return layout("Log in", b);
+  }
+
+  private String headersAndPayload(Map<String, Object> t) {
+    StringBuilder b = new StringBuilder();
+    if (t.get("headers") instanceof Map<?, ?> h && !h.isEmpty()) {
+      b.append("<h2>Headers</h2><dl id=\"headers\">");
+      h.forEach(
+          (k, v) ->
+              b.append("<dt>")
+                  .append(escape(str(k)))
+                  .append("</dt><dd>")
+                  .append(escape(str(v)))
+                  .append("</dd>"));
+      b.append("</dl>\n");
+    }
+    if (t.containsKey("payload")) {
+      b.append("<h2>Payload (")
+          .append(t.get("payload_bytes"))
+          .append(" bytes")
+          .append(Boolean.TRUE.equals(t.get("payload_truncated")) ? ", cut" : "")
+          .append(")</h2><pre id=\"payload\">")
+          .append(escape(str(t.get("payload"))))
+          .append("</pre>\n");
+    }
+    return b.toString();
+  }
+
+  private String form(String action, String label, String name) {
+    if (readOnly) {
+      return "";
+    }
+    return "<form method=\"post\" class=\"action\" action=\""
+        + action
+        + "\">"
+        + "<input type=\"hidden\" name=\"csrf\" value=\""
+        + escape(csrf)
+        + "\">"
+        + "<button type=\"submit\" name=\"do\" value=\""
+        + name
+        + "\" id=\""
+        + name
+        + "\">"
+        + label
+        + "</button></form>";
+  }
+
+  private static String pager(String base, Map<String, Object> page) {
+    long offset = ((Number) page.get("offset")).longValue();
+    int limit = ((Number) page.get("limit")).intValue();
+    long total = ((Number) page.get("total")).longValue();
+    StringBuilder b = new StringBuilder("<p class=\"pager\">");
+    b.append(
+        total == 0
+            ? "none"
+            : (offset + 1) + "–" + Math.min(total, offset + limit) + " of " + total);
+    if (offset > 0) {
+      b.append(" <a href=\"")
+          .append(base)
+          .append("offset=")
+          .append(Math.max(0, offset - limit))
+          .append("&amp;limit=")
+          .append(limit)
+          .append("\">previous</a>");
+    }
+    if (offset + limit < total) {
+      b.append(" <a href=\"")
+          .append(base)
+          .append("offset=")
+          .append(offset + limit)
+          .append("&amp;limit=")
+          .append(limit)
+          .append("\">next</a>");
+    }
+    return b.append("</p>\n").toString();
+  }
+
+  /** Processed (bars) and failed (red bars) per minute, drawn on the server. */
+  static String chart(List<Map<String, Object>> minutes) {
+    long max = 1;
+    for (Map<String, Object> m : minutes) {
+      max =
+          Math.max(
+              max,
+              ((Number) m.get("processed")).longValue() + ((Number) m.get("failed")).longValue());
+    }
+    int w = 600;
+    int h = 120;
+    int n = Math.max(1, minutes.size());
+    double bar = (double) w / n;
+    StringBuilder b = new StringBuilder();
+    b.append("<svg id=\"chart\" width=\"")
+        .append(w)
+        .append("\" height=\"")
+        .append(h + 14)
+        .append("\" viewBox=\"0 0 ")
+        .append(w)
+        .append(' ')
+        .append(h + 14)
+        .append("\" role=\"img\" aria-label=\"processed and failed per minute\">");
+    for (int i = 0; i < minutes.size(); i++) {
+      Map<String, Object> m = minutes.get(i);
+      long ok = ((Number) m.get("processed")).longValue();
+      long bad = ((Number) m.get("failed")).longValue();
+      double okH = (double) ok * h / max;
+      double badH = (double) bad * h / max;
+      String x = String.format(Locale.ROOT, "%.1f", i * bar);
+      String bw = String.format(Locale.ROOT, "%.1f", Math.max(1, bar - 1));
+      b.append("<g><title>")
+          .append(escape(str(m.get("minute"))))
+          .append(": ")
+          .append(ok)
+          .append(" processed, ")
+          .append(bad)
+          .append(" failed</title>");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%s\" y=\"%.1f\" width=\"%s\" height=\"%.1f\" fill=\"#3a7\"/>",
+              x,
+              h - okH,
+              bw,
+              okH));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%s\" y=\"%.1f\" width=\"%s\" height=\"%.1f\" fill=\"#c33\"/>",
+              x,
+              h - okH - badH,
+              bw,
+              badH));
+      b.append("</g>");
+    }
+    b.append("<text x=\"0\" y=\"")
+        .append(h + 12)
+        .append("\" font-size=\"10\">max ")
+        .append(max)
+        .append("/min</text></svg>\n");
+    return b.toString();
+  }
+
+  private static String layout(String title, CharSequence body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + escape(title)
+        + " · dq</title><link rel=\"stylesheet\" href=\"/static/dq.css\"></head>"
+        + "<body><header><a href=\"/\">dq</a> <a href=\"/\">Overview</a> "
+        + "<a href=\"/workers\">Workers</a></header><main>\n"
+        + body
+        + "</main></body></html>\n";
+  }
+
+  private static String td(String cls, Object v) {
+    return "<td class=\"" + cls + "\">" + escape(str(v)) + "</td>";
+  }
+
+  static String url(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String str(Object o) {
+    return String.valueOf(o);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> list(Object o) {
+    return (List<Map<String, Object>>) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object o) {
+    return (List<String>) o;
+  }
+}

@@ -1,0 +1,413 @@
+package dev.dq.app.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.dq.app.config.SettingResolver;
+import dev.dq.core.lifecycle.TaskState;
+import dev.dq.core.port.TaskNotFoundException;
+import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.TaskId;
+import dev.dq.core.task.TaskQueueException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's HTTP server (the JDK's): routes each request to a page, an API answer or an
+ * action, after the {@link Guard} checks. Paths: {@code /}, {@code /workers}, {@code /queues/Q},
+ * {@code /queues/Q/tasks/ID}, {@code /queues/Q/dead}, {@code /queues/Q/dead/ID}, the same under
+ * {@code /api} as JSON, and POST actions under a page path ({@code /pause}, {@code /resume}, {@code
+ * /cancel}, {@code /requeue}, {@code /delete}).
+ */
+final class DashboardServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_FORM = 4096;
+  private static final int DEFAULT_LIMIT = 50;
+
+  private final DashboardData data;
+  private final DashboardActions actions;
+  private final DashboardPages pages;
+  private final Guard guard;
+  private final boolean readOnly;
+  private final HttpServer http;
+  private final ExecutorService executor;
+
+  DashboardServer(
+      InetSocketAddress address,
+      DashboardData data,
+      DashboardActions actions,
+      Guard guard,
+      boolean readOnly)
+      throws IOException {
+    this.data = data;
+    this.actions = actions;
+    this.guard = guard;
+    this.readOnly = readOnly;
+    this.pages = new DashboardPages(guard.csrf(), readOnly);
+    this.http = HttpServer.create(address, 64);
+    this.executor = Executors.newFixedThreadPool(4);
+    http.setExecutor(executor);
+    http.createContext("/", this::handle);
+  }
+
+  void start() {
+    http.start();
+  }
+
+  /** The port it listens on (useful with port 0). */
+  int port() {
+    return http.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      Guard.secure(ex.getResponseHeaders());
+      String path = ex.getRequestURI().getRawPath();
+      String method = ex.getRequestMethod();
+      try {
+        route(ex, method, path);
+      } catch (NotFound e) {
+        reply(ex, path, 404, "Not found", e.getMessage());
+      } catch (TaskNotFoundException e) {
+        reply(ex, path, 404, "Not found", e.getMessage());
+      } catch (InvalidTaskException | IllegalArgumentException e) {
+        reply(ex, path, 400, "Bad request", e.getMessage());
+      } catch (DashboardData.Unsupported e) {
+        reply(ex, path, 501, "Not supported", e.getMessage());
+      } catch (TaskQueueException e) {
+        log.warn("dashboard request {} {} failed", method, path, e);
+        reply(ex, path, 503, "Broker error", e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      log.warn("dashboard request failed", e);
+    }
+  }
+
+  private void route(HttpExchange ex, String method, String path) throws IOException {
+    if (path.equals("/static/dq.css") && method.equals("GET")) {
+      css(ex);
+      return;
+    }
+    if (path.equals("/login")) {
+      login(ex, method);
+      return;
+    }
+    boolean api = path.equals("/api") || path.startsWith("/api/");
+    if (api
+        ? !guard.apiAllowed(ex.getRequestHeaders())
+        : !guard.pageAllowed(ex.getRequestHeaders())) {
+      if (api) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        send(ex, 401, "application/json", json(Map.of("error", "a bearer token is required")));
+      } else {
+        send(ex, 401, "text/html; charset=utf-8", pages.login(false));
+      }
+      return;
+    }
+    List<String> parts = segments(api ? path.substring(4) : path);
+    if (method.equals("POST") && !api) {
+      action(ex, parts);
+      return;
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      ex.getResponseHeaders().set("Allow", "GET");
+      reply(ex, path, 405, "Method not allowed", method + " is not allowed here");
+      return;
+    }
+    Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+    if (api) {
+      send(ex, 200, "application/json", json(get(parts, q)));
+    } else {
+      send(ex, 200, "text/html; charset=utf-8", page(parts, q));
+    }
+  }
+
+  /** The API answer of a GET. */
+  private Object get(List<String> p, Map<String, String> q) {
+    if (p.equals(List.of("overview"))) {
+      return data.overview();
+    }
+    if (p.equals(List.of("workers"))) {
+      return data.workers();
+    }
+    if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("tasks")) {
+      return data.tasks(queue(p.get(1)), state(q), offset(q), limit(q));
+    }
+    if (p.size() == 4 && p.get(0).equals("queues") && p.get(2).equals("tasks")) {
+      String queue = queue(p.get(1));
+      return data.task(queue, new TaskId(p.get(3)))
+          .orElseThrow(() -> new NotFound("no task " + p.get(3) + " in queue " + queue));
+    }
+    if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("dead")) {
+      return data.deadLetters(
+          queue(p.get(1)), (int) Math.min(offset(q), Integer.MAX_VALUE), limit(q));
+    }
+    if (p.size() == 4 && p.get(0).equals("queues") && p.get(2).equals("dead")) {
+      String queue = queue(p.get(1));
+      return data.deadLetter(queue, new TaskId(p.get(3)))
+          .orElseThrow(() -> new NotFound("no dead letter " + p.get(3) + " in queue " + queue));
+    }
+    throw new NotFound("no such API route");
+  }
+
+  private String page(List<String> p, Map<String, String> q) {
+    if (p.isEmpty()) {
+      return pages.overview(data.overview());
+    }
+    if (p.equals(List.of("workers"))) {
+      return pages.workers(data.workers());
+    }
+    if (p.size() == 2 && p.get(0).equals("queues")) {
+      String queue = queue(p.get(1));
+      return pages.queue(
+          queue, data.pauseOf(queue).isPresent(), data.tasks(queue, state(q), offset(q), limit(q)));
+    }
+    if (p.size() == 2 || !p.get(0).equals("queues")) {
+      throw new NotFound("no such page");
+    }
+    Object answer = get(p, q);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) answer;
+    if (p.size() == 3) {
+      return pages.deadLetters(queue(p.get(1)), m);
+    }
+    return p.get(2).equals("tasks") ? pages.task(m) : pages.deadLetter(m);
+  }
+
+  private void action(HttpExchange ex, List<String> p) throws IOException {
+    String path = ex.getRequestURI().getRawPath();
+    if (readOnly) {
+      reply(ex, path, 403, "Forbidden", "this dashboard is read-only");
+      return;
+    }
+    Map<String, String> form = query(readForm(ex));
+    if (!Guard.sameOrigin(ex.getRequestHeaders())) {
+      reply(ex, path, 403, "Forbidden", "cross-site request refused");
+      return;
+    }
+    if (!guard.csrfMatches(form.get("csrf"))) {
+      reply(ex, path, 403, "Forbidden", "missing or wrong CSRF token");
+      return;
+    }
+    String remote = ex.getRemoteAddress().getAddress().getHostAddress();
+    String done;
+    String back;
+    if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("pause")) {
+      done = actions.pause(queue(p.get(1)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1));
+    } else if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("resume")) {
+      done = actions.resume(queue(p.get(1)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1));
+    } else if (p.size() == 5
+        && p.get(0).equals("queues")
+        && p.get(2).equals("tasks")
+        && p.get(4).equals("cancel")) {
+      done = actions.cancel(queue(p.get(1)), new TaskId(p.get(3)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1)) + "/tasks/" + DashboardPages.url(p.get(3));
+    } else if (p.size() == 5
+        && p.get(0).equals("queues")
+        && p.get(2).equals("dead")
+        && p.get(4).equals("requeue")) {
+      done = actions.requeue(queue(p.get(1)), new TaskId(p.get(3)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead";
+    } else if (p.size() == 5
+        && p.get(0).equals("queues")
+        && p.get(2).equals("dead")
+        && p.get(4).equals("delete")) {
+      done = actions.delete(queue(p.get(1)), new TaskId(p.get(3)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead";
+    } else {
+      throw new NotFound("no such action");
+    }
+    // Post/redirect/get: a reload does not repeat the action.
+    ex.getResponseHeaders()
+        .set(
+            "Location",
+            back + (back.contains("?") ? "&" : "?") + "done=" + DashboardPages.url(done));
+    send(ex, 303, "text/plain; charset=utf-8", done);
+  }
+
+  private void login(HttpExchange ex, String method) throws IOException {
+    if (!guard.tokenRequired()) {
+      redirectHome(ex);
+      return;
+    }
+    String offered;
+    if (method.equals("POST")) {
+      if (!Guard.sameOrigin(ex.getRequestHeaders())) {
+        send(
+            ex,
+            403,
+            "text/html; charset=utf-8",
+            pages.message("Forbidden", "cross-site request refused"));
+        return;
+      }
+      offered = query(readForm(ex)).get("token");
+    } else {
+      offered = query(ex.getRequestURI().getRawQuery()).get("token");
+      if (offered == null) {
+        send(ex, 200, "text/html; charset=utf-8", pages.login(false));
+        return;
+      }
+    }
+    if (!guard.tokenMatches(offered)) {
+      send(ex, 401, "text/html; charset=utf-8", pages.login(true));
+      return;
+    }
+    ex.getResponseHeaders().add("Set-Cookie", guard.sessionCookie());
+    redirectHome(ex);
+  }
+
+  private static void redirectHome(HttpExchange ex) throws IOException {
+    ex.getResponseHeaders().set("Location", "/");
+    send(ex, 303, "text/plain; charset=utf-8", "see /");
+  }
+
+  private void reply(HttpExchange ex, String path, int status, String title, String message)
+      throws IOException {
+    String text = message == null ? title : message;
+    if (path.startsWith("/api")) {
+      send(ex, status, "application/json", json(Map.of("error", text)));
+    } else {
+      send(ex, status, "text/html; charset=utf-8", pages.message(title, text));
+    }
+  }
+
+  private static void css(HttpExchange ex) throws IOException {
+    try (InputStream in = DashboardServer.class.getResourceAsStream("dq.css")) {
+      if (in == null) {
+        throw new NotFound("no stylesheet");
+      }
+      send(
+          ex,
+          200,
+          "text/css; charset=utf-8",
+          new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static String readForm(HttpExchange ex) throws IOException {
+    byte[] body = ex.getRequestBody().readNBytes(MAX_FORM + 1);
+    if (body.length > MAX_FORM) {
+      throw new IllegalArgumentException("form too large");
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<String> segments(String rawPath) {
+    return java.util.Arrays.stream(rawPath.split("/"))
+        .filter(s -> !s.isEmpty())
+        .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> m = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return m;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      m.putIfAbsent(k, v);
+    }
+    return m;
+  }
+
+  private static String queue(String raw) {
+    if (!SettingResolver.isName(raw)) {
+      throw new IllegalArgumentException("not a queue name");
+    }
+    return raw;
+  }
+
+  private static TaskState state(Map<String, String> q) {
+    String s = q.getOrDefault("state", "ready");
+    return switch (s) {
+      case "ready", "active", "delayed", "retrying", "succeeded", "cancelled" ->
+          TaskState.valueOf(s.toUpperCase(Locale.ROOT));
+      default ->
+          throw new IllegalArgumentException(
+              "state must be one of ready, active, delayed," + " retrying, succeeded, cancelled");
+    };
+  }
+
+  static long offset(Map<String, String> q) {
+    long v = number(q, "offset", 0);
+    if (v < 0) {
+      throw new IllegalArgumentException("offset must be >= 0");
+    }
+    return v;
+  }
+
+  static int limit(Map<String, String> q) {
+    long v = number(q, "limit", DEFAULT_LIMIT);
+    if (v < 1 || v > DashboardData.MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1.." + DashboardData.MAX_LIMIT);
+    }
+    return (int) v;
+  }
+
+  private static long number(Map<String, String> q, String key, long fallback) {
+    String v = q.get(key);
+    if (v == null || v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number");
+    }
+  }
+
+  /** No page, route or entry at this path. */
+  static final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFound(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,306 @@
+package dev.dq.app.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dq.adapter.memory.InMemoryBroker;
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.Failure;
+import dev.dq.core.task.Task;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's HTTP behaviour against an in-memory broker: the API's JSON, paging limits,
+ * escaping, the security headers, the CSRF and origin checks, read-only and the token.
+ */
+final class DashboardServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String XSS = "<script>alert(1)</script>";
+
+  private final InstantSource clock = InstantSource.system();
+  private final InMemoryBroker broker = InMemoryBroker.builder().clock(clock).build();
+  private final DeadLetterQueue dead = broker.deadLetterQueue();
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private DashboardServer server;
+  private Guard guard;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    broker.close();
+  }
+
+  private void start(Optional<String> token, boolean readOnly) throws Exception {
+    guard = new Guard(token, new SecureRandom());
+    server =
+        new DashboardServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new DashboardData(broker, dead, clock),
+            new DashboardActions(broker, dead, "test"),
+            guard,
+            readOnly);
+    server.start();
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String form, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/x-www-form-urlencoded");
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(
+        b.POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Task enqueue(String queue, String payload) throws Exception {
+    Task t =
+        Task.builder("echo")
+            .queue(queue)
+            .payload(payload)
+            .header("h", "<b>x</b>")
+            .createdAt(clock.instant())
+            .build();
+    broker.enqueue(t, Duration.ofSeconds(1));
+    return t;
+  }
+
+  private Task killed(String queue, String message) {
+    Task t = Task.builder("echo").queue(queue).payload(XSS).createdAt(clock.instant()).build();
+    dead.add(
+        new DeadLetter(
+            t, new Failure("java.lang.IllegalStateException", message, 3, clock.instant())));
+    return t;
+  }
+
+  @Test
+  void overview_countsEveryQueue_andHasAnHourOfMinutes() throws Exception {
+    start(Optional.empty(), false);
+    enqueue("alpha", "a");
+    enqueue("alpha", "b");
+    killed("beta", "boom");
+
+    HttpResponse<String> r = get("/api/overview");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode body = JSON.readTree(r.body());
+    JsonNode alpha = find(body.get("queues"), "alpha");
+    assertThat(alpha.get("ready").asLong()).isEqualTo(2);
+    assertThat(alpha.get("active").asLong()).isZero();
+    assertThat(alpha.get("dead").asLong()).isZero();
+    assertThat(alpha.get("paused").asBoolean()).isFalse();
+    assertThat(find(body.get("queues"), "beta").get("dead").asLong()).isEqualTo(1);
+    assertThat(find(body.get("queues"), "default")).isNotNull();
+    assertThat(body.get("throughput")).hasSize(60);
+    assertThat(body.get("throughput").get(59).has("processed")).isTrue();
+  }
+
+  private static JsonNode find(JsonNode queues, String name) {
+    for (JsonNode q : queues) {
+      if (q.get("queue").asText().equals(name)) {
+        return q;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void tasks_arePaged_andTheLimitIsCapped() throws Exception {
+    start(Optional.empty(), false);
+    for (int i = 0; i < 5; i++) {
+      enqueue("q", "p" + i);
+    }
+
+    JsonNode page = JSON.readTree(get("/api/queues/q/tasks?state=ready&offset=1&limit=2").body());
+
+    assertThat(page.get("total").asLong()).isEqualTo(5);
+    assertThat(page.get("tasks")).hasSize(2);
+    assertThat(page.get("tasks").get(0).has("payload")).isFalse();
+    assertThat(get("/api/queues/q/tasks?limit=501").statusCode()).isEqualTo(400);
+    assertThat(get("/api/queues/q/tasks?offset=-1").statusCode()).isEqualTo(400);
+    assertThat(get("/api/queues/q/tasks?state=bogus").statusCode()).isEqualTo(400);
+    assertThat(get("/api/queues/bad%2Fname/tasks").statusCode()).isEqualTo(400);
+    assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void oneTask_hasItsPayloadAndHeaders_andAnUnknownOneIs404() throws Exception {
+    start(Optional.empty(), false);
+    Task t = enqueue("q", XSS);
+
+    JsonNode task = JSON.readTree(get("/api/queues/q/tasks/" + t.id().value()).body());
+
+    assertThat(task.get("state").asText()).isEqualTo("ready");
+    assertThat(task.get("payload").asText()).isEqualTo(XSS);
+    assertThat(task.get("payload_bytes").asInt()).isEqualTo(XSS.length());
+    assertThat(task.get("headers").get("h").asText()).isEqualTo("<b>x</b>");
+    assertThat(get("/api/queues/q/tasks/no-such-task").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void deadLetters_listAndShow() throws Exception {
+    start(Optional.empty(), false);
+    Task d = killed("q", "boom");
+
+    JsonNode page = JSON.readTree(get("/api/queues/q/dead?limit=10").body());
+    JsonNode one = JSON.readTree(get("/api/queues/q/dead/" + d.id().value()).body());
+
+    assertThat(page.get("total").asLong()).isEqualTo(1);
+    assertThat(page.get("dead_letters").get(0).get("message").asText()).isEqualTo("boom");
+    assertThat(one.get("payload").asText()).isEqualTo(XSS);
+  }
+
+  @Test
+  void pages_escapeBrokerStrings_andCarryTheSecurityHeaders() throws Exception {
+    start(Optional.empty(), false);
+    Task t = enqueue("q", XSS);
+    Task d = killed("q", "<img src=x onerror=alert(2)>");
+
+    HttpResponse<String> task = get("/queues/q/tasks/" + t.id().value());
+    HttpResponse<String> deadPage = get("/queues/q/dead");
+
+    assertThat(task.statusCode()).isEqualTo(200);
+    assertThat(task.body())
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .contains("&lt;b&gt;x&lt;/b&gt;")
+        .doesNotContain("<script")
+        .doesNotContain("<b>x");
+    assertThat(deadPage.body()).contains("&lt;img src=x").doesNotContain("<img");
+    assertThat(deadPage.body()).contains(d.id().value());
+    for (HttpResponse<String> r : java.util.List.of(task, deadPage, get("/api/overview"))) {
+      assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(Guard.CSP);
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+      assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    }
+    assertThat(get("/").body()).contains("<svg id=\"chart\"").contains("href=\"/queues/q\"");
+    assertThat(get("/static/dq.css").headers().firstValue("Content-Type"))
+        .hasValue("text/css; charset=utf-8");
+  }
+
+  @Test
+  void action_withoutCsrfToken_orFromAnotherOrigin_isRefused_andChangesNothing() throws Exception {
+    start(Optional.empty(), false);
+    String self = "http://127.0.0.1:" + server.port();
+
+    HttpResponse<String> noToken = post("/queues/q/pause", "", "Origin", self);
+    HttpResponse<String> wrongToken = post("/queues/q/pause", "csrf=abc", "Origin", self);
+    HttpResponse<String> foreign =
+        post("/queues/q/pause", "csrf=" + guard.csrf(), "Origin", "http://evil.example");
+    HttpResponse<String> crossSite =
+        post("/queues/q/pause", "csrf=" + guard.csrf(), "Sec-Fetch-Site", "cross-site");
+    HttpResponse<String> noOrigin = post("/queues/q/pause", "csrf=" + guard.csrf());
+
+    for (HttpResponse<String> r :
+        java.util.List.of(noToken, wrongToken, foreign, crossSite, noOrigin)) {
+      assertThat(r.statusCode()).isEqualTo(403);
+    }
+    assertThat(broker.pauseOf("q")).isEmpty();
+  }
+
+  @Test
+  void actions_withTokenAndSameOrigin_act() throws Exception {
+    start(Optional.empty(), false);
+    Task t = enqueue("q", "x");
+    Task d = killed("q", "boom");
+    String form = "csrf=" + guard.csrf();
+    String[] same = {"Sec-Fetch-Site", "same-origin"};
+
+    HttpResponse<String> paused = post("/queues/q/pause", form, same);
+    assertThat(paused.statusCode()).isEqualTo(303);
+    assertThat(paused.headers().firstValue("Location")).get().asString().startsWith("/queues/q?");
+    assertThat(broker.pauseOf("q")).isPresent();
+    assertThat(get("/queues/q").body()).contains("Paused").contains("/queues/q/resume");
+
+    assertThat(post("/queues/q/resume", form, same).statusCode()).isEqualTo(303);
+    assertThat(broker.pauseOf("q")).isEmpty();
+
+    assertThat(post("/queues/q/tasks/" + t.id().value() + "/cancel", form, same).statusCode())
+        .isEqualTo(303);
+    assertThat(broker.stats("q").ready()).isZero();
+
+    assertThat(post("/queues/q/dead/" + d.id().value() + "/requeue", form, same).statusCode())
+        .isEqualTo(303);
+    assertThat(dead.size("q")).isZero();
+    assertThat(broker.stats("q").ready()).isEqualTo(1);
+
+    Task d2 = killed("q", "again");
+    assertThat(post("/queues/q/dead/" + d2.id().value() + "/delete", form, same).statusCode())
+        .isEqualTo(303);
+    assertThat(dead.size("q")).isZero();
+    assertThat(post("/queues/q/dead/" + d2.id().value() + "/requeue", form, same).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void readOnly_hidesAndRefusesActions() throws Exception {
+    start(Optional.empty(), true);
+    Task t = enqueue("q", "x");
+
+    assertThat(get("/queues/q").body()).doesNotContain("<form");
+    assertThat(get("/queues/q/tasks/" + t.id().value()).body()).doesNotContain("<form");
+    assertThat(
+            post("/queues/q/pause", "csrf=" + guard.csrf(), "Sec-Fetch-Site", "same-origin")
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(broker.pauseOf("q")).isEmpty();
+  }
+
+  @Test
+  void token_isNeededEverywhere_andNeverShown() throws Exception {
+    start(Optional.of("tok-123456"), false);
+
+    assertThat(get("/api/overview").statusCode()).isEqualTo(401);
+    assertThat(get("/api/overview", "Authorization", "Bearer nope").statusCode()).isEqualTo(401);
+    HttpResponse<String> api = get("/api/overview", "Authorization", "Bearer tok-123456");
+    assertThat(api.statusCode()).isEqualTo(200);
+    assertThat(api.body()).doesNotContain("tok-123456");
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(401);
+    assertThat(page.body()).contains("name=\"token\"");
+
+    assertThat(get("/login?token=wrong").statusCode()).isEqualTo(401);
+    HttpResponse<String> login = get("/login?token=tok-123456");
+    assertThat(login.statusCode()).isEqualTo(303);
+    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(cookie)
+        .contains("HttpOnly")
+        .contains("SameSite=Strict")
+        .doesNotContain("tok-123456");
+
+    HttpResponse<String> in = get("/", "Cookie", cookie.substring(0, cookie.indexOf(';')));
+    assertThat(in.statusCode()).isEqualTo(200);
+    assertThat(in.body()).doesNotContain("tok-123456");
+  }
+}
