@@ -1,0 +1,309 @@
+package dev.dq.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.dq.core.lifecycle.TaskInfo;
+import dev.dq.core.lifecycle.TaskState;
+import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.Failure;
+import dev.dq.core.task.Task;
+import dev.dq.core.task.TaskId;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real browser: headless Debian chromium driven by Selenium, a real {@code dq
+ * dashboard} process and real {@code dq run} processes on a private Redis. A missing browser fails
+ * the test (CI installs it), it is never skipped. Screenshots of each page go to
+ * target/screenshots.
+ */
+final class DashboardBrowserIT extends WithRedis {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SHOTS = Path.of("target", "screenshots");
+  private static final String XSS = "<script>alert(1)</script>";
+
+  private static Dq.Running dashboard;
+  private static String base;
+  private static WebDriver browser;
+  private static ChromeDriverService service;
+
+  @BeforeAll
+  static void startDashboardAndBrowser() throws Exception {
+    assertThat(CHROMIUM).as("chromium is installed (apt-get install chromium)").isExecutable();
+    assertThat(CHROMEDRIVER)
+        .as("chromedriver is installed (apt-get install chromium-driver)")
+        .isExecutable();
+    int port = Dq.freePort();
+    dashboard = Dq.Running.start(env(), "dashboard", "--port", Integer.toString(port));
+    base = "http://127.0.0.1:" + port;
+    HttpClient http = HttpClient.newHttpClient();
+    await()
+        .atMost(Dq.PATIENCE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/api/workers")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("dashboard up; stderr:%n%s", dashboard.errText())
+                    .isEqualTo(200));
+    Path profile = Files.createTempDirectory("dq-chromium");
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1200,900",
+        "--user-data-dir=" + profile);
+    browser = new ChromeDriver(service, options);
+    Files.createDirectories(SHOTS);
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (service != null) {
+      service.stop();
+    }
+    if (dashboard != null) {
+      dashboard.close();
+    }
+  }
+
+  private static void open(String path) {
+    browser.get(base + path);
+  }
+
+  private static String text(String css) {
+    return browser.findElement(By.cssSelector(css)).getText();
+  }
+
+  private static void shoot(String name) throws Exception {
+    File f = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Task enqueue(String queue, String id, String type, String payload) throws Exception {
+    Task t =
+        Task.builder(type)
+            .queue(queue)
+            .id(id)
+            .payload(payload)
+            .header("source", "<i>browser-it</i>")
+            .createdAt(Instant.now())
+            .build();
+    broker.enqueue(t, Duration.ofSeconds(1));
+    return t;
+  }
+
+  private Optional<TaskState> state(String queue, String id) {
+    return broker.find(queue, new TaskId(id)).map(TaskInfo::state);
+  }
+
+  private static Dq.Running startRun(String queue) throws Exception {
+    return Dq.Running.start(
+        env("DQ_METRICS_PORT", "0"),
+        "run",
+        "--queue",
+        queue,
+        "--workers",
+        "2",
+        "--prefetch",
+        "1",
+        "--lease-time",
+        "10s");
+  }
+
+  @Test
+  void overviewShowsCounts_andAScriptPayloadStaysText() throws Exception {
+    enqueue("shown", "a1", "echo", "one");
+    enqueue("shown", "a2", "echo", "two");
+    Task xss = enqueue("shown", "xss", "echo", XSS);
+    broker
+        .deadLetterQueue()
+        .add(
+            new DeadLetter(
+                Task.builder("echo")
+                    .queue("shown")
+                    .id("gone")
+                    .payload(XSS)
+                    .createdAt(Instant.now())
+                    .build(),
+                new Failure("java.lang.IllegalStateException", "<b>boom</b>", 3, Instant.now())));
+
+    open("/");
+    assertThat(text("tr[data-queue='shown'] td.ready")).isEqualTo("3");
+    assertThat(text("tr[data-queue='shown'] td.dead")).isEqualTo("1");
+    assertThat(text("tr[data-queue='shown'] td.paused")).isEqualTo("no");
+    shoot("overview");
+
+    open("/queues/shown/tasks/" + xss.id().value());
+    assertThat(text("#payload")).isEqualTo(XSS);
+    assertThat(text("#state")).isEqualTo("ready");
+    assertThat(browser.getPageSource()).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    assertThat(browser.findElements(By.cssSelector("main script"))).isEmpty();
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+    shoot("task");
+
+    open("/queues/shown");
+    assertThat(browser.findElements(By.cssSelector("#tasks tbody tr"))).hasSize(3);
+    shoot("queue");
+    open("/queues/shown/dead");
+    assertThat(text("#dead tbody")).contains("<b>boom</b>");
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+    shoot("dead-letters");
+  }
+
+  @Test
+  void actionWithoutCsrfToken_orFromAnotherOrigin_isRefused() throws Exception {
+    open("/queues/guarded");
+    String csrf =
+        browser.findElement(By.cssSelector("form.action input[name=csrf]")).getAttribute("value");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> noToken = post(http, "", "Origin", base);
+    HttpResponse<String> foreign = post(http, "csrf=" + csrf, "Origin", "http://evil.example");
+    HttpResponse<String> good = post(http, "csrf=" + csrf, "Origin", base);
+
+    assertThat(noToken.statusCode()).isEqualTo(403);
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(good.statusCode()).as("the same request with both passes").isEqualTo(303);
+    assertThat(broker.pauseOf("guarded")).isPresent();
+  }
+
+  private HttpResponse<String> post(HttpClient http, String form, String... headers)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + "/queues/guarded/pause"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .headers(headers)
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void operateARealWorker_cancelPauseRequeue_andSeeItLeaveWhenKilled() throws Exception {
+    String q = "ops";
+    try (Dq.Running run = startRun(q)) {
+      String pid = Long.toString(run.pid());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                open("/workers");
+                assertThat(browser.findElements(By.cssSelector("tr[data-pid='" + pid + "']")))
+                    .as("worker listed; stderr:%n%s", run.errText())
+                    .hasSize(1);
+              });
+      assertThat(text("tr[data-pid='" + pid + "']")).contains(q).contains("/2");
+
+      // Cancel a running task from its page.
+      enqueue(q, "long", "sleep", "60s");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> state(q, "long").equals(Optional.of(TaskState.ACTIVE)));
+      // The running list comes with the next heartbeat (every 5 s).
+      await()
+          .atMost(Duration.ofSeconds(12))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                open("/workers");
+                assertThat(text("tr[data-pid='" + pid + "']")).contains(q + "/long");
+              });
+      shoot("workers");
+      open("/queues/" + q + "/tasks/long");
+      assertThat(text("#state")).isEqualTo("active");
+      browser.findElement(By.id("cancel")).click();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> state(q, "long").equals(Optional.of(TaskState.CANCELLED)));
+
+      // Pause from the queue page: the worker stops taking its tasks; resume: it takes them.
+      open("/queues/" + q);
+      browser.findElement(By.id("pause")).click();
+      assertThat(text("#paused")).isEqualTo("Paused");
+      enqueue(q, "held", "sleep", "1ms");
+      Thread.sleep(2000);
+      assertThat(state(q, "held")).hasValue(TaskState.READY);
+      browser.findElement(By.id("resume")).click();
+      assertThat(text("#paused")).isEqualTo("Running");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> state(q, "held").equals(Optional.of(TaskState.SUCCEEDED)));
+
+      // Requeue a dead letter from the dead-letter page and see it run.
+      broker
+          .deadLetterQueue()
+          .add(
+              new DeadLetter(
+                  Task.builder("sleep")
+                      .queue(q)
+                      .id("again")
+                      .payload("1ms")
+                      .createdAt(Instant.now())
+                      .build(),
+                  new Failure("java.lang.RuntimeException", "flaky", 3, Instant.now())));
+      open("/queues/" + q + "/dead");
+      WebElement requeue = browser.findElement(By.id("requeue"));
+      requeue.click();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> state(q, "again").equals(Optional.of(TaskState.SUCCEEDED)));
+      assertThat(broker.deadLetterQueue().size(q)).isZero();
+
+      // A killed worker process leaves the workers page within its heartbeat TTL (15 s).
+      Process kill = new ProcessBuilder("kill", "-9", pid).inheritIO().start();
+      assertThat(kill.waitFor()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(25))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                open("/workers");
+                assertThat(browser.findElements(By.cssSelector("tr[data-pid='" + pid + "']")))
+                    .isEmpty();
+              });
+    }
+  }
+}
