@@ -33,7 +33,7 @@ final class DashboardActions {
 
   /** As {@code dq queue pause QUEUE}; returns what happened, for the page. */
   String pause(String queue, String remote) {
-    pauses().pause(queue, by, "paused from the dashboard", Optional.empty());
+    pauses().pause(queue, by + "@" + remote, "paused from the dashboard", Optional.empty());
     log("pause", queue, "", remote, "paused");
     return "queue " + queue + " paused";
   }
