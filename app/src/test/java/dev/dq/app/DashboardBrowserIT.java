@@ -8,8 +8,11 @@ import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.Failure;
+import dev.dq.core.schedule.Schedule;
+import dev.dq.core.schedule.ScheduleSpec;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
+import dev.dq.cron.Cron;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -192,6 +195,13 @@ final class DashboardBrowserIT extends WithRedis {
     assertThatThrownBy(() -> browser.switchTo().alert())
         .isInstanceOf(NoAlertPresentException.class);
     shoot("dead-letters");
+
+    Cron.add(
+        broker.schedules(),
+        Schedule.of("hourly.report", "shown", ScheduleSpec.every(Duration.ofHours(1)), "echo"));
+    open("/cron");
+    assertThat(text("tr[data-schedule='hourly.report']")).contains("shown").contains("echo");
+    shoot("cron");
   }
 
   @Test

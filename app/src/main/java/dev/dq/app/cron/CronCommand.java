@@ -501,17 +501,7 @@ public final class CronCommand implements Callable<Integer> {
 
     @Override
     int run(BrokerSession session, Schedules schedules, PrintWriter out) {
-      Schedule s = existing(schedules, name).schedule();
-      Instant now = schedules.now();
-      Task task =
-          new Task(
-              new TaskId("cron:" + name + ":manual:" + now.toEpochMilli()),
-              s.queue(),
-              s.type(),
-              s.payload(),
-              s.headers(),
-              now,
-              1);
+      Task task = manualRun(existing(schedules, name).schedule(), schedules.now());
       try {
         session.broker().enqueue(task, Duration.ofSeconds(5));
       } catch (InterruptedException e) {
@@ -521,6 +511,25 @@ public final class CronCommand implements Callable<Integer> {
       out.println(task.id());
       return 0;
     }
+  }
+
+  /**
+   * The task of a run triggered by hand (not a tick), as {@code dq cron trigger} and the dashboard
+   * enqueue it.
+   *
+   * @param s the schedule
+   * @param now the schedules' clock (the broker's)
+   * @return the task, with an id of the form {@code cron:NAME:manual:EPOCH_MS}
+   */
+  public static Task manualRun(Schedule s, Instant now) {
+    return new Task(
+        new TaskId("cron:" + s.name() + ":manual:" + now.toEpochMilli()),
+        s.queue(),
+        s.type(),
+        s.payload(),
+        s.headers(),
+        now,
+        1);
   }
 
   /** {@code dq cron history}. */

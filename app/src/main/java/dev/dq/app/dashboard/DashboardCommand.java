@@ -90,6 +90,7 @@ public final class DashboardCommand implements Callable<Integer> {
               new InetSocketAddress(address, port),
               new DashboardData(session.broker(), session.deadLetters(), session.clock()),
               new DashboardActions(session.broker(), session.deadLetters(), "dashboard"),
+              new DashboardCron(session.broker()),
               new Guard(secret, new SecureRandom()),
               readOnly);
     } catch (IOException e) {

@@ -257,6 +257,46 @@ final class DashboardPages {
     return layout("Workers", b);
   }
 
+  String cron(Map<String, Object> data) {
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Cron schedules</h1>\n<table id=\"cron\"><thead><tr><th>Queue</th><th>Name</th>")
+        .append("<th>When</th><th>Type</th><th>Next tick</th><th>Last fire</th><th></th>")
+        .append("</tr></thead><tbody>\n");
+    for (Map<String, Object> s : list(data.get("schedules"))) {
+      String q = str(s.get("queue"));
+      String name = str(s.get("name"));
+      String base = "/cron/" + url(q) + "/" + url(name);
+      boolean paused = Boolean.TRUE.equals(s.get("paused"));
+      b.append("<tr data-schedule=\"")
+          .append(escape(name))
+          .append("\"><td>")
+          .append(escape(q))
+          .append("</td><td>")
+          .append(escape(name))
+          .append("</td><td>")
+          .append(escape(str(s.get("spec")) + " (" + s.get("zone") + ")"))
+          .append("</td><td>")
+          .append(escape(str(s.get("type"))))
+          .append("</td><td class=\"next\">")
+          .append(paused ? "paused" : escape(str(s.get("next_tick"))))
+          .append("</td><td>")
+          .append(
+              s.containsKey("last_tick")
+                  ? escape(
+                      s.get("last_tick") + " " + s.get("last_outcome") + " " + s.get("last_task"))
+                  : "never")
+          .append("</td><td>")
+          .append(form(base + "/trigger", "Trigger", "trigger"))
+          .append(
+              paused
+                  ? form(base + "/resume", "Resume", "resume")
+                  : form(base + "/pause", "Pause", "pause"))
+          .append("</td></tr>\n");
+    }
+    b.append("</tbody></table>\n");
+    return layout("Cron schedules", b);
+  }
+
   /** A short page saying what an action did or why a request failed. */
   String message(String title, String text) {
     return layout(
@@ -422,7 +462,7 @@ final class DashboardPages {
         + escape(title)
         + " · dq</title><link rel=\"stylesheet\" href=\"/static/dq.css\"></head>"
         + "<body><header><a href=\"/\">dq</a> <a href=\"/\">Overview</a> "
-        + "<a href=\"/workers\">Workers</a></header><main>\n"
+        + "<a href=\"/workers\">Workers</a> <a href=\"/cron\">Cron</a></header><main>\n"
         + body
         + "</main></body></html>\n";
   }

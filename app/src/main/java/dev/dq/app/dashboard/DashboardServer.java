@@ -8,6 +8,7 @@ import dev.dq.app.config.SettingResolver;
 import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.port.TaskNotFoundException;
 import dev.dq.core.task.InvalidTaskException;
+import dev.dq.core.task.Names;
 import dev.dq.core.task.TaskId;
 import dev.dq.core.task.TaskQueueException;
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class DashboardServer implements AutoCloseable {
 
   private final DashboardData data;
   private final DashboardActions actions;
+  private final DashboardCron cron;
   private final DashboardPages pages;
   private final Guard guard;
   private final boolean readOnly;
@@ -51,11 +53,13 @@ final class DashboardServer implements AutoCloseable {
       InetSocketAddress address,
       DashboardData data,
       DashboardActions actions,
+      DashboardCron cron,
       Guard guard,
       boolean readOnly)
       throws IOException {
     this.data = data;
     this.actions = actions;
+    this.cron = cron;
     this.guard = guard;
     this.readOnly = readOnly;
     this.pages = new DashboardPages(guard.csrf(), readOnly);
@@ -151,6 +155,9 @@ final class DashboardServer implements AutoCloseable {
     if (p.equals(List.of("workers"))) {
       return data.workers();
     }
+    if (p.equals(List.of("cron"))) {
+      return cron.list();
+    }
     if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("tasks")) {
       return data.tasks(queue(p.get(1)), state(q), offset(q), limit(q));
     }
@@ -177,6 +184,9 @@ final class DashboardServer implements AutoCloseable {
     }
     if (p.equals(List.of("workers"))) {
       return pages.workers(data.workers());
+    }
+    if (p.equals(List.of("cron"))) {
+      return pages.cron(cron.list());
     }
     if (p.size() == 2 && p.get(0).equals("queues")) {
       String queue = queue(p.get(1));
@@ -237,6 +247,9 @@ final class DashboardServer implements AutoCloseable {
         && p.get(4).equals("delete")) {
       done = actions.delete(queue(p.get(1)), new TaskId(p.get(3)), remote);
       back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead";
+    } else if (p.size() == 4 && p.get(0).equals("cron")) {
+      done = cronAction(queue(p.get(1)), scheduleName(p.get(2)), p.get(3), remote);
+      back = "/cron";
     } else {
       throw new NotFound("no such action");
     }
@@ -246,6 +259,31 @@ final class DashboardServer implements AutoCloseable {
             "Location",
             back + (back.contains("?") ? "&" : "?") + "done=" + DashboardPages.url(done));
     send(ex, 303, "text/plain; charset=utf-8", done);
+  }
+
+  private String cronAction(String queue, String name, String what, String remote) {
+    switch (what) {
+      case "trigger" -> {
+        try {
+          return cron.trigger(queue, name, remote);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TaskQueueException("interrupted; the run may or may not be enqueued");
+        }
+      }
+      case "pause" -> {
+        return cron.pause(queue, name, remote);
+      }
+      case "resume" -> {
+        return cron.resume(queue, name, remote);
+      }
+      default -> throw new NotFound("no such action");
+    }
+  }
+
+  private static String scheduleName(String raw) {
+    Names.check("schedule name", raw);
+    return raw;
   }
 
   private void login(HttpExchange ex, String method) throws IOException {

@@ -8,7 +8,10 @@ import dev.dq.adapter.memory.InMemoryBroker;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Failure;
+import dev.dq.core.schedule.Schedule;
+import dev.dq.core.schedule.ScheduleSpec;
 import dev.dq.core.task.Task;
+import dev.dq.cron.Cron;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,6 +56,7 @@ final class DashboardServerTest {
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             new DashboardData(broker, dead, clock),
             new DashboardActions(broker, dead, "test"),
+            new DashboardCron(broker),
             guard,
             readOnly);
     server.start();
@@ -302,5 +306,30 @@ final class DashboardServerTest {
     HttpResponse<String> in = get("/", "Cookie", cookie.substring(0, cookie.indexOf(';')));
     assertThat(in.statusCode()).isEqualTo(200);
     assertThat(in.body()).doesNotContain("tok-123456");
+  }
+
+  @Test
+  void cron_listsSchedules_andTriggersPausesResumesThem() throws Exception {
+    start(Optional.empty(), false);
+    Cron.add(
+        broker.schedules(),
+        Schedule.of("nightly.job", "q", ScheduleSpec.every(Duration.ofHours(1)), "echo"));
+    String form = "csrf=" + guard.csrf();
+    String[] same = {"Sec-Fetch-Site", "same-origin"};
+
+    JsonNode list = JSON.readTree(get("/api/cron").body());
+    assertThat(list.get("schedules")).hasSize(1);
+    assertThat(list.get("schedules").get(0).get("name").asText()).isEqualTo("nightly.job");
+    assertThat(list.get("schedules").get(0).get("paused").asBoolean()).isFalse();
+    assertThat(get("/cron").body()).contains("nightly.job").contains("/cron/q/nightly.job/pause");
+
+    assertThat(post("/cron/q/nightly.job/trigger", form, same).statusCode()).isEqualTo(303);
+    assertThat(broker.stats("q").ready()).isEqualTo(1);
+    assertThat(post("/cron/q/nightly.job/pause", form, same).statusCode()).isEqualTo(303);
+    assertThat(broker.schedules().get("q", "nightly.job").orElseThrow().paused()).isTrue();
+    assertThat(post("/cron/q/nightly.job/resume", form, same).statusCode()).isEqualTo(303);
+    assertThat(broker.schedules().get("q", "nightly.job").orElseThrow().paused()).isFalse();
+    assertThat(post("/cron/q/nope/trigger", form, same).statusCode()).isEqualTo(404);
+    assertThat(post("/cron/q/nightly.job/trigger", "", same).statusCode()).isEqualTo(403);
   }
 }
