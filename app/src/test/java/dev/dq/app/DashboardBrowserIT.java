@@ -301,6 +301,18 @@ final class DashboardBrowserIT extends WithRedis {
           .atMost(Duration.ofSeconds(10))
           .until(() -> state(q, "again").equals(Optional.of(TaskState.SUCCEEDED)));
       assertThat(broker.deadLetterQueue().size(q)).isZero();
+      // The pool records its counts every 5 s: the chart then shows this minute's work.
+      await()
+          .atMost(Duration.ofSeconds(12))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                open("/");
+                assertThat(browser.findElements(By.cssSelector("#chart title")))
+                    .anyMatch(
+                        t -> t.getAttribute("textContent").matches(".*: [1-9]\\d* processed.*"));
+              });
+      shoot("overview-after-work");
 
       // A killed worker process leaves the workers page within its heartbeat TTL (15 s).
       Process kill = new ProcessBuilder("kill", "-9", pid).inheritIO().start();

@@ -416,6 +416,11 @@ final class DashboardPages {
         .append(' ')
         .append(h + 14)
         .append("\" role=\"img\" aria-label=\"processed and failed per minute\">");
+    b.append("<rect x=\"0\" y=\"0\" width=\"")
+        .append(w)
+        .append("\" height=\"")
+        .append(h)
+        .append("\" fill=\"#f7f7f7\" stroke=\"#ccc\"/>");
     for (int i = 0; i < minutes.size(); i++) {
       Map<String, Object> m = minutes.get(i);
       long ok = ((Number) m.get("processed")).longValue();
