@@ -313,6 +313,15 @@ final class DashboardBrowserIT extends WithRedis {
                         t -> t.getAttribute("textContent").matches(".*: [1-9]\\d* processed.*"));
               });
       shoot("overview-after-work");
+      // One audit line per action, with the remote address.
+      for (String action : new String[] {"cancel", "pause", "resume", "dlq-requeue"}) {
+        assertThat(dashboard.err)
+            .as("audit of %s", action)
+            .anyMatch(
+                l ->
+                    l.contains("action=" + action + " queue=" + q)
+                        && l.contains("remote=127.0.0.1"));
+      }
 
       // A killed worker process leaves the workers page within its heartbeat TTL (15 s).
       Process kill = new ProcessBuilder("kill", "-9", pid).inheritIO().start();

@@ -83,6 +83,11 @@ public final class DashboardCommand implements Callable<Integer> {
             });
     AppSettings shared = app.get();
     BrokerSession session = sessions.open(shared);
+    if (session.inProcess()) {
+      log.warn(
+          "broker {} lives inside this process only: the dashboard shows no other process's tasks",
+          shared.broker());
+    }
     DashboardServer server;
     try {
       server =
