@@ -1,0 +1,129 @@
+package dev.dq.app.dashboard;
+
+import dev.dq.adapter.redis.RedisBroker;
+import dev.dq.adapter.redis.RedisBrokerConfig;
+import dev.dq.core.task.Task;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A timing run for the dashboard's pages over HTTP (not a test, not run in CI; see BENCHMARKS.md):
+ * fills queue {@code big} of the Redis at {@code port} with {@code tasks} ready tasks and {@code
+ * queues - 1} other queues with 10 tasks each, serves the dashboard in this process on a free
+ * loopback port, then times 50 GETs of each page and API answer after 5 warm-up calls.
+ *
+ * <p>Usage: {@code DashboardReadMain PORT TASKS QUEUES}
+ */
+public final class DashboardReadMain {
+  private static final int BATCH = 500;
+  private static final int RUNS = 50;
+
+  private DashboardReadMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = "redis://127.0.0.1:" + Integer.parseInt(args[0]);
+    long tasks = Long.parseLong(args[1]);
+    int queues = Integer.parseInt(args[2]);
+    try (RedisBroker broker =
+        RedisBroker.connect(
+            RedisBrokerConfig.builder(url).capacityPerQueue((int) tasks + 1).build())) {
+      long began = System.nanoTime();
+      Instant now = Instant.now();
+      List<Task> batch = new ArrayList<>(BATCH);
+      for (long i = 0; i < tasks; i++) {
+        batch.add(
+            Task.builder("work").id("t" + i).queue("big").createdAt(now).payload("{}").build());
+        if (batch.size() == BATCH || i == tasks - 1) {
+          broker.enqueueAll(batch, Duration.ofSeconds(30));
+          batch.clear();
+        }
+      }
+      for (int q = 1; q < queues; q++) {
+        for (int i = 0; i < 10; i++) {
+          batch.add(
+              Task.builder("work")
+                  .queue(String.format(Locale.ROOT, "q%03d", q))
+                  .createdAt(now)
+                  .payload("{}")
+                  .build());
+        }
+        broker.enqueueAll(batch, Duration.ofSeconds(30));
+        batch.clear();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "filled %d + %d tasks in %d queues in %.1f s%n",
+          tasks,
+          (queues - 1) * 10,
+          broker.queues().size(),
+          (System.nanoTime() - began) / 1e9);
+      try (DashboardServer server =
+          new DashboardServer(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+              new DashboardData(broker, broker.deadLetterQueue(), InstantSource.system()),
+              new DashboardActions(broker, broker.deadLetterQueue(), "bench"),
+              new DashboardCron(broker),
+              new Guard(Optional.empty(), new SecureRandom()),
+              true)) {
+        server.start();
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.port();
+        long last = Math.max(0, tasks - 50);
+        for (String path :
+            List.of(
+                "/api/overview",
+                "/",
+                "/queues/big",
+                "/queues/big?offset=" + tasks / 2,
+                "/api/queues/big/tasks?offset=" + last + "&limit=50",
+                "/api/queues/big/tasks?offset=" + tasks / 2 + "&limit=500",
+                "/workers")) {
+          time(http, base, path);
+        }
+      }
+    }
+  }
+
+  private static void time(HttpClient http, String base, String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).build();
+    for (int i = 0; i < 5; i++) {
+      check(http.send(request, HttpResponse.BodyHandlers.ofString()), path);
+    }
+    long[] nanos = new long[RUNS];
+    int bytes = 0;
+    for (int i = 0; i < RUNS; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      nanos[i] = System.nanoTime() - t0;
+      check(r, path);
+      bytes = r.body().length();
+    }
+    Arrays.sort(nanos);
+    System.out.printf(
+        Locale.ROOT,
+        "%-50s median %7.2f ms  slowest %7.2f ms  (%d chars)%n",
+        path,
+        nanos[RUNS / 2] / 1e6,
+        nanos[RUNS - 1] / 1e6,
+        bytes);
+  }
+
+  private static void check(HttpResponse<String> r, String path) {
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+}
