@@ -14,6 +14,9 @@ import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import dev.dq.cron.Cron;
 import java.io.File;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,6 +233,73 @@ final class DashboardBrowserIT extends WithRedis {
             .POST(HttpRequest.BodyPublishers.ofString(form))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Over plain HTTP to an address that is not loopback, a browser sends no {@code Sec-Fetch-Site};
+   * the login form and the actions must still pass the same-origin check (they did not with {@code
+   * Referrer-Policy: no-referrer}: the form's {@code Origin} was {@code null}).
+   */
+  @Test
+  void tokenLoginAndAction_workOverPlainHttpOnANonLoopbackAddress() throws Exception {
+    String host = exposedAddress().getHostAddress();
+    int port = Dq.freePort();
+    String token = "browser-it-token-0123456789";
+    try (Dq.Running exposed =
+        Dq.Running.start(
+            env("DQ_DASHBOARD_TOKEN", token),
+            "dashboard",
+            "--bind",
+            host,
+            "--port",
+            Integer.toString(port))) {
+      String root = "http://" + host + ":" + port;
+      HttpClient http = HttpClient.newHttpClient();
+      await()
+          .atMost(Dq.PATIENCE)
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          http.send(
+                                  HttpRequest.newBuilder(URI.create(root + "/login")).build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .statusCode())
+                      .as("dashboard up on %s; stderr:%n%s", root, exposed.errText())
+                      .isEqualTo(200));
+
+      browser.get(root + "/queues/remote");
+      assertThat(browser.findElements(By.id("pause"))).as("not logged in yet").isEmpty();
+      browser.findElement(By.name("token")).sendKeys(token);
+      browser.findElement(By.cssSelector("form[action='/login'] button")).click();
+      assertThat(browser.findElements(By.id("chart")))
+          .as("logged in, on the overview; page:%n%s", browser.getPageSource())
+          .hasSize(1);
+
+      browser.get(root + "/queues/remote");
+      browser.findElement(By.id("pause")).click();
+      assertThat(text("#paused")).as("page:%n%s", browser.getPageSource()).isEqualTo("Paused");
+      assertThat(broker.pauseOf("remote")).isPresent();
+      await()
+          .atMost(Dq.PATIENCE)
+          .untilAsserted(
+              () -> assertThat(exposed.err).anyMatch(l -> l.contains("action=pause queue=remote")));
+    }
+  }
+
+  /** The machine's first non-loopback IPv4 address, else 127.0.0.2 (loopback, not localhost). */
+  private static InetAddress exposedAddress() throws Exception {
+    for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!n.isUp() || n.isLoopback()) {
+        continue;
+      }
+      for (InetAddress a : Collections.list(n.getInetAddresses())) {
+        if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+          return a;
+        }
+      }
+    }
+    return InetAddress.getByName("127.0.0.2");
   }
 
   @Test

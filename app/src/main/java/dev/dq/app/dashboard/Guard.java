@@ -53,7 +53,9 @@ final class Guard {
   static void secure(Headers h) {
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
+    // Not no-referrer: with it a browser's form POST over plain HTTP to a non-loopback address
+    // carries Origin: null (and no Sec-Fetch-Site), so the same-origin check refuses every action.
+    h.set("Referrer-Policy", "same-origin");
     h.set("X-Frame-Options", "DENY");
     h.set("Cache-Control", "no-store");
   }

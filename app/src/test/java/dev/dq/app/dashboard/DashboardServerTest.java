@@ -205,7 +205,7 @@ final class DashboardServerTest {
     for (HttpResponse<String> r : java.util.List.of(task, deadPage, get("/api/overview"))) {
       assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(Guard.CSP);
       assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
       assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
     }
     assertThat(get("/").body()).contains("<svg id=\"chart\"").contains("href=\"/queues/q\"");

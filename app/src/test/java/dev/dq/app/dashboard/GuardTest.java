@@ -91,7 +91,7 @@ final class GuardTest {
         .contains("script-src 'none'")
         .doesNotContain("unsafe-inline");
     assertThat(h.getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
-    assertThat(h.getFirst("Referrer-Policy")).isEqualTo("no-referrer");
+    assertThat(h.getFirst("Referrer-Policy")).isEqualTo("same-origin");
     assertThat(h.getFirst("X-Frame-Options")).isEqualTo("DENY");
   }
 }
