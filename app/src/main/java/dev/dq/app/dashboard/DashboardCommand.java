@@ -3,6 +3,7 @@ package dev.dq.app.dashboard;
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.config.EnvironmentDefaults;
 import dev.dq.app.config.Setting;
 import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
@@ -56,6 +57,18 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "Address to listen on (env DQ_DASHBOARD_BIND, default ${DEFAULT-VALUE}).")
   String bind;
 
+  @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      converter = AllowedHost.class,
+      split = EnvironmentDefaults.ITEMS,
+      hideParamSyntax = true,
+      description =
+          "Host name the browser may use besides localhost, 127.0.0.1, [::1] and the bind address;"
+              + " repeatable (env DQ_DASHBOARD_ALLOWED_HOSTS, comma-separated). Any other Host is"
+              + " answered 421.")
+  List<String> allowedHosts;
+
   @Option(names = "--read-only", description = "Show only: hide and refuse every action (403).")
   boolean readOnly;
 
@@ -81,6 +94,12 @@ public final class DashboardCommand implements Callable<Integer> {
             why -> {
               throw new BadSettingException(why);
             });
+    List<String> hosts = allowedHosts == null ? List.of() : allowedHosts;
+    try {
+      new AllowedHosts(address, hosts);
+    } catch (IllegalArgumentException e) {
+      throw new BadSettingException("--allowed-host: " + e.getMessage());
+    }
     AppSettings shared = app.get();
     BrokerSession session = sessions.open(shared);
     if (session.inProcess()) {
@@ -97,7 +116,8 @@ public final class DashboardCommand implements Callable<Integer> {
               new DashboardActions(session.broker(), session.deadLetters(), "dashboard"),
               new DashboardCron(session.broker()),
               new Guard(secret, new SecureRandom()),
-              readOnly);
+              readOnly,
+              hosts);
     } catch (IOException e) {
       session.close();
       throw new CommandFailedException(
@@ -141,6 +161,12 @@ public final class DashboardCommand implements Callable<Integer> {
   static final class Bind extends Setting<String> {
     Bind() {
       super("DQ_DASHBOARD_BIND", "127.0.0.1", Rule.text());
+    }
+  }
+
+  static final class AllowedHost extends Setting<String> {
+    AllowedHost() {
+      super("DQ_DASHBOARD_ALLOWED_HOSTS", null, Rule.text());
     }
   }
 

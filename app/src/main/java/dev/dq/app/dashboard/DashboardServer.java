@@ -55,6 +55,7 @@ final class DashboardServer implements AutoCloseable {
   private final DashboardPages pages;
   private final Guard guard;
   private final boolean readOnly;
+  private final AllowedHosts hosts;
   private final HttpServer http;
   private final ExecutorService executor;
 
@@ -66,6 +67,23 @@ final class DashboardServer implements AutoCloseable {
       Guard guard,
       boolean readOnly)
       throws IOException {
+    this(address, data, actions, cron, guard, readOnly, List.of());
+  }
+
+  /**
+   * @param allowedHosts host names besides loopback and the bind address that requests may name in
+   *     {@code Host}
+   */
+  DashboardServer(
+      InetSocketAddress address,
+      DashboardData data,
+      DashboardActions actions,
+      DashboardCron cron,
+      Guard guard,
+      boolean readOnly,
+      List<String> allowedHosts)
+      throws IOException {
+    this.hosts = new AllowedHosts(address.getAddress(), allowedHosts);
     this.data = data;
     this.actions = actions;
     this.cron = cron;
@@ -99,6 +117,11 @@ final class DashboardServer implements AutoCloseable {
       String path = ex.getRequestURI().getRawPath();
       String method = ex.getRequestMethod();
       try {
+        if (!hosts.allows(ex.getRequestHeaders().getFirst("Host"), port())) {
+          // DNS rebinding: a foreign name resolved to this machine is not this dashboard.
+          reply(ex, path, 421, "Misdirected request", "unknown Host; see --allowed-host");
+          return;
+        }
         route(ex, method, path);
       } catch (NotFound e) {
         reply(ex, path, 404, "Not found", e.getMessage());

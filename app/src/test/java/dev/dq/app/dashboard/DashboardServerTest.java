@@ -282,6 +282,42 @@ final class DashboardServerTest {
   }
 
   @Test
+  void aForeignHost_isMisdirected_evenWithoutToken() throws Exception {
+    start(Optional.empty(), false);
+
+    String api = raw("GET /api/overview HTTP/1.1\r\nHost: evil.example\r\n");
+    String action =
+        raw(
+            "POST /queues/q/pause HTTP/1.1\r\nHost: evil.example:"
+                + server.port()
+                + "\r\nOrigin: http://evil.example:"
+                + server.port()
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + ("csrf=" + guard.csrf()).length()
+                + "\r\n\r\ncsrf="
+                + guard.csrf());
+    String local = raw("GET /api/overview HTTP/1.1\r\nHost: localhost:" + server.port() + "\r\n");
+
+    assertThat(api).startsWith("HTTP/1.1 421").doesNotContain("\"queues\"");
+    assertThat(action).startsWith("HTTP/1.1 421");
+    assertThat(broker.pauseOf("q")).isEmpty();
+    assertThat(local).startsWith("HTTP/1.1 200").contains("\"queues\"");
+  }
+
+  /** One request over a plain socket (the JDK's client refuses to set {@code Host}). */
+  private String raw(String request) throws Exception {
+    String full = request.contains("\r\n\r\n") ? request : request + "\r\n";
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(
+              full.replace("HTTP/1.1\r\n", "HTTP/1.1\r\nConnection: close\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void token_isNeededEverywhere_andNeverShown() throws Exception {
     start(Optional.of("tok-123456"), false);
 
