@@ -323,24 +323,20 @@ final class DashboardServer implements AutoCloseable {
       redirectHome(ex);
       return;
     }
-    String offered;
-    if (method.equals("POST")) {
-      if (!Guard.sameOrigin(ex.getRequestHeaders())) {
-        send(
-            ex,
-            403,
-            "text/html; charset=utf-8",
-            pages.message("Forbidden", "cross-site request refused"));
-        return;
-      }
-      offered = query(readForm(ex)).get("token");
-    } else {
-      offered = query(ex.getRequestURI().getRawQuery()).get("token");
-      if (offered == null) {
-        send(ex, 200, "text/html; charset=utf-8", pages.login(false));
-        return;
-      }
+    // Never a token in the URL (history, logs, Referer): a GET only shows the form.
+    if (!method.equals("POST")) {
+      send(ex, 200, "text/html; charset=utf-8", pages.login(false));
+      return;
     }
+    if (!Guard.sameOrigin(ex.getRequestHeaders())) {
+      send(
+          ex,
+          403,
+          "text/html; charset=utf-8",
+          pages.message("Forbidden", "cross-site request refused"));
+      return;
+    }
+    String offered = query(readForm(ex)).get("token");
     if (!guard.tokenMatches(offered)) {
       send(ex, 401, "text/html; charset=utf-8", pages.login(true));
       return;

@@ -318,6 +318,24 @@ final class DashboardServerTest {
   }
 
   @Test
+  void login_takesNoTokenFromTheUrl_norFromAnotherOrigin() throws Exception {
+    start(Optional.of("tok-123456"), false);
+
+    HttpResponse<String> byUrl = get("/login?token=tok-123456");
+    HttpResponse<String> foreign =
+        post("/login", "token=tok-123456", "Origin", "http://evil.example");
+    HttpResponse<String> noOrigin = post("/login", "token=tok-123456");
+
+    assertThat(byUrl.statusCode()).isEqualTo(200);
+    assertThat(byUrl.body()).contains("name=\"token\"");
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(noOrigin.statusCode()).isEqualTo(403);
+    for (HttpResponse<String> r : java.util.List.of(byUrl, foreign, noOrigin)) {
+      assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+  }
+
+  @Test
   void token_isNeededEverywhere_andNeverShown() throws Exception {
     start(Optional.of("tok-123456"), false);
 
@@ -330,8 +348,9 @@ final class DashboardServerTest {
     assertThat(page.statusCode()).isEqualTo(401);
     assertThat(page.body()).contains("name=\"token\"");
 
-    assertThat(get("/login?token=wrong").statusCode()).isEqualTo(401);
-    HttpResponse<String> login = get("/login?token=tok-123456");
+    String self = "http://127.0.0.1:" + server.port();
+    assertThat(post("/login", "token=wrong", "Origin", self).statusCode()).isEqualTo(401);
+    HttpResponse<String> login = post("/login", "token=tok-123456", "Origin", self);
     assertThat(login.statusCode()).isEqualTo(303);
     String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(cookie)
