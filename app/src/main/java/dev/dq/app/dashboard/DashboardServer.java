@@ -134,6 +134,10 @@ final class DashboardServer implements AutoCloseable {
       } catch (TaskQueueException e) {
         log.warn("dashboard request {} {} failed", method, path, e);
         reply(ex, path, 503, "Broker error", e.getMessage());
+      } catch (RuntimeException e) {
+        // A bug: the log has the details, the answer none (they may name internals).
+        log.error("dashboard request {} {} failed", method, path, e);
+        reply(ex, path, 500, "Internal error", "internal error; see the dashboard's log");
       }
     } catch (RuntimeException e) {
       log.warn("dashboard request failed", e);
@@ -220,7 +224,7 @@ final class DashboardServer implements AutoCloseable {
     if (p.equals(List.of("cron"))) {
       return pages.cron(cron.list());
     }
-    if (p.size() == 2 && p.get(0).equals("queues")) {
+    if ((p.size() == 2 || p.size() == 3 && p.get(2).equals("tasks")) && p.get(0).equals("queues")) {
       String queue = queue(p.get(1));
       return pages.queue(
           queue, data.pauseOf(queue).isPresent(), data.tasks(queue, state(q), offset(q), limit(q)));

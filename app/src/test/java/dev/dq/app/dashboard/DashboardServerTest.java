@@ -50,11 +50,16 @@ final class DashboardServerTest {
   }
 
   private void start(Optional<String> token, boolean readOnly) throws Exception {
+    start(new DashboardData(broker, dead, clock), token, readOnly);
+  }
+
+  private void start(DashboardData data, Optional<String> token, boolean readOnly)
+      throws Exception {
     guard = new Guard(token, new SecureRandom());
     server =
         new DashboardServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            new DashboardData(broker, dead, clock),
+            data,
             new DashboardActions(broker, dead, "test"),
             new DashboardCron(broker),
             guard,
@@ -333,6 +338,33 @@ final class DashboardServerTest {
     for (HttpResponse<String> r : java.util.List.of(byUrl, foreign, noOrigin)) {
       assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
     }
+  }
+
+  @Test
+  void anUnexpectedFailure_isAGeneric500() throws Exception {
+    // No dead-letter queue: reading it fails with a NullPointerException, a stand-in for any bug.
+    start(new DashboardData(broker, null, clock), Optional.empty(), false);
+
+    HttpResponse<String> api = get("/api/queues/q/dead");
+    HttpResponse<String> page = get("/queues/q/dead");
+
+    assertThat(api.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(api.body()).get("error").asText()).contains("internal error");
+    assertThat(page.statusCode()).isEqualTo(500);
+    for (HttpResponse<String> r : java.util.List.of(api, page)) {
+      assertThat(r.body()).doesNotContain("NullPointer").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void theTasksPathOfAQueue_isItsPage() throws Exception {
+    start(Optional.empty(), false);
+    enqueue("q", "x");
+
+    HttpResponse<String> r = get("/queues/q/tasks?state=ready");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(get("/queues/q?state=ready").body());
   }
 
   @Test
