@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,12 +41,23 @@ final class DashboardServer implements AutoCloseable {
   private static final int MAX_FORM = 4096;
   private static final int DEFAULT_LIMIT = 50;
 
+  /** The longest a request may take to arrive, and an answer to leave. */
+  static final Duration EXCHANGE_TIME = Duration.ofSeconds(30);
+
   static {
     // The JDK server writes a response's headers and body apart; with Nagle's algorithm on, the
     // client's delayed ACK adds about 40 ms to every answer. Read once, when the first server is
-    // made; an explicit -D setting wins.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
+    // made; an explicit -D setting wins (for every property below).
+    defaultProperty("sun.net.httpserver.nodelay", "true");
+    // Without limits a few slow clients (a request or an answer trickling in) hold the pool's
+    // threads forever; seconds.
+    defaultProperty("sun.net.httpserver.maxReqTime", Long.toString(EXCHANGE_TIME.toSeconds()));
+    defaultProperty("sun.net.httpserver.maxRspTime", Long.toString(EXCHANGE_TIME.toSeconds()));
+  }
+
+  private static void defaultProperty(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
     }
   }
 

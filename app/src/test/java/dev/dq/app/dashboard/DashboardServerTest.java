@@ -368,6 +368,14 @@ final class DashboardServerTest {
   }
 
   @Test
+  void slowClients_haveATimeLimit() throws Exception {
+    start(Optional.empty(), false);
+
+    assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("30");
+    assertThat(System.getProperty("sun.net.httpserver.maxRspTime")).isEqualTo("30");
+  }
+
+  @Test
   void token_isNeededEverywhere_andNeverShown() throws Exception {
     start(Optional.of("tok-123456"), false);
 
