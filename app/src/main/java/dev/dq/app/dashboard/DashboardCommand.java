@@ -23,7 +23,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code dq dashboard}: serves the web dashboard and its JSON API until stopped. */
 @Command(
@@ -40,8 +42,13 @@ import picocli.CommandLine.Option;
 public final class DashboardCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(DashboardCommand.class);
 
+  /** The shortest token accepted: guessing must not be practical. */
+  static final int MIN_TOKEN = 16;
+
   private final Supplier<AppSettings> app;
   private final BrokerSessions sessions;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--port",
@@ -87,7 +94,16 @@ public final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--dashboard-token")) {
+      throw new BadSettingException(
+          "--dashboard-token: not taken from the command line (the process list shows it);"
+              + " set DQ_DASHBOARD_TOKEN");
+    }
     Optional<String> secret = Optional.ofNullable(token).filter(t -> !t.isBlank());
+    if (secret.isPresent() && secret.get().length() < MIN_TOKEN) {
+      throw new BadSettingException(
+          "DQ_DASHBOARD_TOKEN: too short; use at least " + MIN_TOKEN + " characters");
+    }
     InetAddress address = address(bind);
     Exposure.refusal(address, secret.isPresent(), readOnly)
         .ifPresent(

@@ -6,6 +6,7 @@ import dev.dq.app.Cli;
 import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 final class ExposureTest {
   private static InetAddress at(String ip) throws Exception {
@@ -60,6 +61,54 @@ final class ExposureTest {
                 "--port",
                 "0"))
         .isEqualTo(2);
+  }
+
+  @Test
+  @Timeout(30) // without the check the dashboard would start and serve until stopped
+  void command_shortToken_exits2_withoutShowingIt() {
+    Cli cli = new Cli();
+
+    assertThat(
+            cli.execute(
+                Map.of("DQ_DASHBOARD_TOKEN", "short-tok-15chr"),
+                "",
+                "dashboard",
+                "--bind",
+                "0.0.0.0",
+                "--port",
+                "0"))
+        .isEqualTo(2);
+
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .contains("DQ_DASHBOARD_TOKEN")
+        .contains("16")
+        .doesNotContain("short-tok-15chr");
+  }
+
+  @Test
+  @Timeout(30) // without the check the dashboard would start and serve until stopped
+  void command_tokenFlag_isRefused_withoutShowingIt() {
+    Cli cli = new Cli();
+
+    assertThat(
+            cli.execute(
+                Map.of(),
+                "",
+                "dashboard",
+                "--dashboard-token",
+                "a-long-enough-secret-token",
+                "--port",
+                "0"))
+        .isEqualTo(2);
+
+    assertThat(cli.err().lines())
+        .singleElement()
+        .asString()
+        .contains("--dashboard-token")
+        .contains("DQ_DASHBOARD_TOKEN")
+        .doesNotContain("a-long-enough-secret-token");
   }
 
   @Test
