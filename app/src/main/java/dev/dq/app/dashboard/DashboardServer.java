@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
+  private static final Logger audit = LoggerFactory.getLogger("dev.dq.dashboard.audit");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_FORM = 4096;
   private static final int DEFAULT_LIMIT = 50;
@@ -255,20 +256,44 @@ final class DashboardServer implements AutoCloseable {
 
   private void action(HttpExchange ex, List<String> p) throws IOException {
     String path = ex.getRequestURI().getRawPath();
-    if (readOnly) {
-      reply(ex, path, 403, "Forbidden", "this dashboard is read-only");
-      return;
-    }
-    Map<String, String> form = query(readForm(ex));
-    if (!Guard.sameOrigin(ex.getRequestHeaders())) {
-      reply(ex, path, 403, "Forbidden", "cross-site request refused");
-      return;
-    }
-    if (!guard.csrfMatches(form.get("csrf"))) {
-      reply(ex, path, 403, "Forbidden", "missing or wrong CSRF token");
-      return;
-    }
     String remote = ex.getRemoteAddress().getAddress().getHostAddress();
+    String refused = null;
+    if (readOnly) {
+      refused = "this dashboard is read-only";
+    } else {
+      Map<String, String> form = query(readForm(ex));
+      if (!Guard.sameOrigin(ex.getRequestHeaders())) {
+        refused = "cross-site request refused";
+      } else if (!guard.csrfMatches(form.get("csrf"))) {
+        refused = "missing or wrong CSRF token";
+      }
+    }
+    if (refused != null) {
+      logUnacted(p, path, remote, "refused", refused);
+      reply(ex, path, 403, "Forbidden", refused);
+      return;
+    }
+    try {
+      act(ex, p, remote);
+    } catch (RuntimeException e) {
+      logUnacted(p, path, remote, "error", e.getClass().getSimpleName());
+      throw e;
+    }
+  }
+
+  /** One audit line for an action that did not happen (the actions log the ones that did). */
+  private static void logUnacted(
+      List<String> p, String path, String remote, String result, String why) {
+    audit.warn(
+        "action={} path={} remote={} result={} reason=\"{}\"",
+        p.isEmpty() ? "" : p.get(p.size() - 1),
+        path,
+        remote,
+        result,
+        why);
+  }
+
+  private void act(HttpExchange ex, List<String> p, String remote) throws IOException {
     String done;
     String back;
     if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("pause")) {

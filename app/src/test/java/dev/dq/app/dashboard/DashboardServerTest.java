@@ -376,6 +376,45 @@ final class DashboardServerTest {
   }
 
   @Test
+  void refusedAndFailedActions_writeAnAuditLineToo() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.dq.dashboard.audit");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      start(Optional.empty(), false);
+      String form = "csrf=" + guard.csrf();
+
+      assertThat(post("/queues/q/pause", form, "Origin", "http://evil.example").statusCode())
+          .isEqualTo(403);
+      assertThat(post("/queues/q/pause", "csrf=x", "Sec-Fetch-Site", "same-origin").statusCode())
+          .isEqualTo(403);
+      assertThat(
+              post("/queues/q/dead/nope/requeue", form, "Sec-Fetch-Site", "same-origin")
+                  .statusCode())
+          .isEqualTo(404);
+    } finally {
+      logger.detachAppender(lines);
+    }
+
+    assertThat(lines.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .satisfiesExactly(
+            l ->
+                assertThat(l)
+                    .contains("action=pause path=/queues/q/pause remote=127.0.0.1")
+                    .contains("result=refused")
+                    .contains("cross-site"),
+            l -> assertThat(l).contains("action=pause").contains("result=refused"),
+            l ->
+                assertThat(l)
+                    .contains("action=requeue path=/queues/q/dead/nope/requeue")
+                    .contains("result=error"));
+  }
+
+  @Test
   void token_isNeededEverywhere_andNeverShown() throws Exception {
     start(Optional.of("tok-123456"), false);
 
