@@ -42,6 +42,9 @@ final class DashboardServer implements AutoCloseable {
   private static final int MAX_FORM = 4096;
   private static final int DEFAULT_LIMIT = 50;
 
+  /** No queue holds more; a larger offset would only make the broker count to it. */
+  static final long MAX_OFFSET = 1_000_000_000_000L;
+
   /** The longest a request may take to arrive, and an answer to leave. */
   static final Duration EXCHANGE_TIME = Duration.ofSeconds(30);
 
@@ -483,8 +486,8 @@ final class DashboardServer implements AutoCloseable {
 
   static long offset(Map<String, String> q) {
     long v = number(q, "offset", 0);
-    if (v < 0) {
-      throw new IllegalArgumentException("offset must be >= 0");
+    if (v < 0 || v > MAX_OFFSET) {
+      throw new IllegalArgumentException("offset must be 0.." + MAX_OFFSET);
     }
     return v;
   }

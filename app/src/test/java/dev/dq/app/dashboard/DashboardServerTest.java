@@ -415,6 +415,16 @@ final class DashboardServerTest {
   }
 
   @Test
+  void anOffsetAboveTheCap_isABadRequest() throws Exception {
+    start(Optional.empty(), false);
+
+    assertThat(get("/api/queues/q/tasks?offset=1000000000000").statusCode()).isEqualTo(200);
+    assertThat(get("/api/queues/q/tasks?offset=1000000000001").statusCode()).isEqualTo(400);
+    assertThat(get("/api/queues/q/dead?offset=9223372036854775807").statusCode()).isEqualTo(400);
+    assertThat(get("/queues/q?offset=1000000000001").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void token_isNeededEverywhere_andNeverShown() throws Exception {
     start(Optional.of("tok-123456"), false);
 
