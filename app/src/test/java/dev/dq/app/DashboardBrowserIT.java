@@ -145,12 +145,14 @@ final class DashboardBrowserIT extends WithRedis {
     return broker.find(queue, new TaskId(id)).map(TaskInfo::state);
   }
 
-  private static Dq.Running startRun(String queue) throws Exception {
+  private static Dq.Running startRun(String queue, String other) throws Exception {
     return Dq.Running.start(
         env("DQ_METRICS_PORT", "0"),
         "run",
         "--queue",
         queue,
+        "--queue",
+        other,
         "--workers",
         "2",
         "--prefetch",
@@ -305,10 +307,11 @@ final class DashboardBrowserIT extends WithRedis {
   @Test
   void operateARealWorker_cancelPauseRequeue_andSeeItLeaveWhenKilled() throws Exception {
     String q = "ops";
-    try (Dq.Running run = startRun(q)) {
+    String side = "ops-side";
+    try (Dq.Running run = startRun(q, side)) {
       String pid = Long.toString(run.pid());
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Dq.PATIENCE)
           .untilAsserted(
               () -> {
                 open("/workers");
@@ -321,11 +324,11 @@ final class DashboardBrowserIT extends WithRedis {
       // Cancel a running task from its page.
       enqueue(q, "long", "sleep", "60s");
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Dq.PATIENCE)
           .until(() -> state(q, "long").equals(Optional.of(TaskState.ACTIVE)));
       // The running list comes with the next heartbeat (every 5 s).
       await()
-          .atMost(Duration.ofSeconds(12))
+          .atMost(Dq.PATIENCE)
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () -> {
@@ -337,7 +340,7 @@ final class DashboardBrowserIT extends WithRedis {
       assertThat(text("#state")).isEqualTo("active");
       browser.findElement(By.id("cancel")).click();
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Dq.PATIENCE)
           .until(() -> state(q, "long").equals(Optional.of(TaskState.CANCELLED)));
 
       // Pause from the queue page: the worker stops taking its tasks; resume: it takes them.
@@ -345,12 +348,16 @@ final class DashboardBrowserIT extends WithRedis {
       browser.findElement(By.id("pause")).click();
       assertThat(text("#paused")).isEqualTo("Paused");
       enqueue(q, "held", "sleep", "1ms");
-      Thread.sleep(2000);
+      // The same process runs a task of its other queue, enqueued after "held": it was claiming.
+      enqueue(side, "meanwhile", "sleep", "1ms");
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> state(side, "meanwhile").equals(Optional.of(TaskState.SUCCEEDED)));
       assertThat(state(q, "held")).hasValue(TaskState.READY);
       browser.findElement(By.id("resume")).click();
       assertThat(text("#paused")).isEqualTo("Running");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Dq.PATIENCE)
           .until(() -> state(q, "held").equals(Optional.of(TaskState.SUCCEEDED)));
 
       // Requeue a dead letter from the dead-letter page and see it run.
@@ -369,12 +376,12 @@ final class DashboardBrowserIT extends WithRedis {
       WebElement requeue = browser.findElement(By.id("requeue"));
       requeue.click();
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Dq.PATIENCE)
           .until(() -> state(q, "again").equals(Optional.of(TaskState.SUCCEEDED)));
       assertThat(broker.deadLetterQueue().size(q)).isZero();
       // The pool records its counts every 5 s: the chart then shows this minute's work.
       await()
-          .atMost(Duration.ofSeconds(12))
+          .atMost(Dq.PATIENCE)
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () -> {
@@ -394,11 +401,11 @@ final class DashboardBrowserIT extends WithRedis {
                         && l.contains("remote=127.0.0.1"));
       }
 
-      // A killed worker process leaves the workers page within its heartbeat TTL (15 s).
+      // A killed worker process leaves the workers page once its heartbeat (TTL 15 s) expires.
       Process kill = new ProcessBuilder("kill", "-9", pid).inheritIO().start();
       assertThat(kill.waitFor()).isZero();
       await()
-          .atMost(Duration.ofSeconds(25))
+          .atMost(Dq.PATIENCE)
           .pollInterval(Duration.ofSeconds(1))
           .untilAsserted(
               () -> {
