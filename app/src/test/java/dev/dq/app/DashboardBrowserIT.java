@@ -119,8 +119,20 @@ final class DashboardBrowserIT extends WithRedis {
     browser.get(base + path);
   }
 
+  /**
+   * The text of the element {@code css} selects. A click on a form button navigates after it
+   * returns, so the element found may belong to the page being left: look again then.
+   */
   private static String text(String css) {
-    return browser.findElement(By.cssSelector(css)).getText();
+    for (int tries = 1; ; tries++) {
+      try {
+        return browser.findElement(By.cssSelector(css)).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException leftPage) {
+        if (tries == 20) {
+          throw leftPage;
+        }
+      }
+    }
   }
 
   private static void shoot(String name) throws Exception {
@@ -280,7 +292,7 @@ final class DashboardBrowserIT extends WithRedis {
 
       browser.get(root + "/queues/remote");
       browser.findElement(By.id("pause")).click();
-      assertThat(text("#paused")).as("page:%n%s", browser.getPageSource()).isEqualTo("Paused");
+      await().atMost(Dq.PATIENCE).ignoreExceptions().until(() -> text("#paused").equals("Paused"));
       assertThat(broker.pauseOf("remote")).isPresent();
       await()
           .atMost(Dq.PATIENCE)
@@ -346,7 +358,7 @@ final class DashboardBrowserIT extends WithRedis {
       // Pause from the queue page: the worker stops taking its tasks; resume: it takes them.
       open("/queues/" + q);
       browser.findElement(By.id("pause")).click();
-      assertThat(text("#paused")).isEqualTo("Paused");
+      await().atMost(Dq.PATIENCE).ignoreExceptions().until(() -> text("#paused").equals("Paused"));
       enqueue(q, "held", "sleep", "1ms");
       // The same process runs a task of its other queue, enqueued after "held": it was claiming.
       enqueue(side, "meanwhile", "sleep", "1ms");
@@ -355,7 +367,7 @@ final class DashboardBrowserIT extends WithRedis {
           .until(() -> state(side, "meanwhile").equals(Optional.of(TaskState.SUCCEEDED)));
       assertThat(state(q, "held")).hasValue(TaskState.READY);
       browser.findElement(By.id("resume")).click();
-      assertThat(text("#paused")).isEqualTo("Running");
+      await().atMost(Dq.PATIENCE).ignoreExceptions().until(() -> text("#paused").equals("Running"));
       await()
           .atMost(Dq.PATIENCE)
           .until(() -> state(q, "held").equals(Optional.of(TaskState.SUCCEEDED)));
