@@ -55,18 +55,40 @@ public class DqProperties {
     REDIS
   }
 
+  /**
+   * {@code dq.broker}.
+   *
+   * @return the value
+   */
   public BrokerKind getBroker() {
     return broker;
   }
 
+  /**
+   * Sets {@code dq.broker}.
+   *
+   * @param broker the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setBroker(BrokerKind broker) {
     this.broker = Objects.requireNonNull(broker, "dq.broker");
   }
 
+  /**
+   * {@code dq.queues}.
+   *
+   * @return the value
+   */
   public List<String> getQueues() {
     return queues;
   }
 
+  /**
+   * Sets {@code dq.queues}.
+   *
+   * @param queues the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setQueues(List<String> queues) {
     if (queues == null || queues.isEmpty()) {
       throw new IllegalArgumentException("dq.queues must name at least one queue: " + queues);
@@ -74,70 +96,162 @@ public class DqProperties {
     this.queues = new ArrayList<>(queues);
   }
 
+  /**
+   * {@code dq.workers}.
+   *
+   * @return the value
+   */
   public int getWorkers() {
     return workers;
   }
 
+  /**
+   * Sets {@code dq.workers}.
+   *
+   * @param workers the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setWorkers(int workers) {
     this.workers = atLeast("dq.workers", workers, 1, 10_000);
   }
 
+  /**
+   * {@code dq.prefetch}.
+   *
+   * @return the value
+   */
   public int getPrefetch() {
     return prefetch;
   }
 
+  /**
+   * Sets {@code dq.prefetch}.
+   *
+   * @param prefetch the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setPrefetch(int prefetch) {
     this.prefetch = atLeast("dq.prefetch", prefetch, 1, 1_000);
   }
 
+  /**
+   * {@code dq.max-attempts}.
+   *
+   * @return the value
+   */
   public int getMaxAttempts() {
     return maxAttempts;
   }
 
+  /**
+   * Sets {@code dq.max-attempts}.
+   *
+   * @param maxAttempts the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setMaxAttempts(int maxAttempts) {
     this.maxAttempts = atLeast("dq.max-attempts", maxAttempts, 1, 1_000);
   }
 
+  /**
+   * {@code dq.backoff-base}.
+   *
+   * @return the value
+   */
   public Duration getBackoffBase() {
     return backoffBase;
   }
 
+  /**
+   * Sets {@code dq.backoff-base}.
+   *
+   * @param backoffBase the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setBackoffBase(Duration backoffBase) {
     this.backoffBase = notNegative("dq.backoff-base", backoffBase);
   }
 
+  /**
+   * {@code dq.backoff-max}.
+   *
+   * @return the value
+   */
   public Duration getBackoffMax() {
     return backoffMax;
   }
 
+  /**
+   * Sets {@code dq.backoff-max}.
+   *
+   * @param backoffMax the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setBackoffMax(Duration backoffMax) {
     this.backoffMax = notNegative("dq.backoff-max", backoffMax);
   }
 
+  /**
+   * {@code dq.task-timeout}.
+   *
+   * @return the value
+   */
   public Duration getTaskTimeout() {
     return taskTimeout;
   }
 
+  /**
+   * Sets {@code dq.task-timeout}.
+   *
+   * @param taskTimeout the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setTaskTimeout(Duration taskTimeout) {
     this.taskTimeout = taskTimeout == null ? null : positive("dq.task-timeout", taskTimeout);
   }
 
+  /**
+   * {@code dq.lease-time}.
+   *
+   * @return the value
+   */
   public Duration getLeaseTime() {
     return leaseTime;
   }
 
+  /**
+   * Sets {@code dq.lease-time}.
+   *
+   * @param leaseTime the value
+   * @throws IllegalArgumentException if it is out of range
+   */
   public void setLeaseTime(Duration leaseTime) {
     this.leaseTime = positive("dq.lease-time", leaseTime);
   }
 
+  /**
+   * The {@code dq.redis.*} settings.
+   *
+   * @return them
+   */
   public Redis getRedis() {
     return redis;
   }
 
+  /**
+   * The {@code dq.memory.*} settings.
+   *
+   * @return them
+   */
   public Memory getMemory() {
     return memory;
   }
 
+  /**
+   * The {@code dq.worker.*} settings.
+   *
+   * @return them
+   */
   public Worker getWorker() {
     return worker;
   }
@@ -152,10 +266,21 @@ public class DqProperties {
     /** Most waiting (ready + delayed) tasks per queue, for all producers. */
     private int capacityPerQueue = 100_000;
 
+    /**
+     * {@code dq.redis.url}.
+     *
+     * @return the value
+     */
     public String getUrl() {
       return url;
     }
 
+    /**
+     * Sets {@code dq.redis.url}.
+     *
+     * @param url the value
+     * @throws IllegalArgumentException if it is out of range
+     */
     public void setUrl(String url) {
       if (url == null || url.isBlank()) {
         throw new IllegalArgumentException("dq.redis.url must not be blank");
@@ -163,10 +288,21 @@ public class DqProperties {
       this.url = url;
     }
 
+    /**
+     * {@code dq.redis.capacity-per-queue}.
+     *
+     * @return the value
+     */
     public int getCapacityPerQueue() {
       return capacityPerQueue;
     }
 
+    /**
+     * Sets {@code dq.redis.capacity-per-queue}.
+     *
+     * @param capacityPerQueue the value
+     * @throws IllegalArgumentException if it is out of range
+     */
     public void setCapacityPerQueue(int capacityPerQueue) {
       this.capacityPerQueue =
           atLeast("dq.redis.capacity-per-queue", capacityPerQueue, 1, Integer.MAX_VALUE);
@@ -178,10 +314,21 @@ public class DqProperties {
     /** Most waiting tasks per queue. */
     private int capacityPerQueue = 10_000;
 
+    /**
+     * {@code dq.memory.capacity-per-queue}.
+     *
+     * @return the value
+     */
     public int getCapacityPerQueue() {
       return capacityPerQueue;
     }
 
+    /**
+     * Sets {@code dq.memory.capacity-per-queue}.
+     *
+     * @param capacityPerQueue the value
+     * @throws IllegalArgumentException if it is out of range
+     */
     public void setCapacityPerQueue(int capacityPerQueue) {
       this.capacityPerQueue =
           atLeast("dq.memory.capacity-per-queue", capacityPerQueue, 1, Integer.MAX_VALUE);
@@ -201,18 +348,39 @@ public class DqProperties {
      */
     private Duration shutdownGrace = Duration.ofSeconds(10);
 
+    /**
+     * {@code dq.worker.enabled}.
+     *
+     * @return the value
+     */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets {@code dq.worker.enabled}.
+     *
+     * @param enabled the value
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
+    /**
+     * {@code dq.worker.shutdown-grace}.
+     *
+     * @return the value
+     */
     public Duration getShutdownGrace() {
       return shutdownGrace;
     }
 
+    /**
+     * Sets {@code dq.worker.shutdown-grace}.
+     *
+     * @param shutdownGrace the value
+     * @throws IllegalArgumentException if it is out of range
+     */
     public void setShutdownGrace(Duration shutdownGrace) {
       this.shutdownGrace = notNegative("dq.worker.shutdown-grace", shutdownGrace);
     }
