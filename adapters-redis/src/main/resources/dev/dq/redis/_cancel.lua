@@ -7,6 +7,16 @@
 -- errors=, cancelled=, active=, delayed=, records=, finished=}, all of the queue's slot and all in the script's KEYS.
 -- ran: the task's current attempt was (or is being) made; else the last attempt made is the one before it (0 for a
 -- task cancelled before it ever ran).
+-- forget_held(k, id): forgets task id everywhere a held task may have a field or member (the list above), leaving no
+-- record; cancel_end uses it, and delete uses it for a task removed as if never enqueued.
+local function forget_held(k, id)
+  redis.call('ZREM', k.active, id)
+  redis.call('ZREM', k.delayed, id)
+  for _, key in ipairs({k.tasks, k.attempts, k.priorities, k.leases, k.started, k.errors, k.cancelled}) do
+    redis.call('HDEL', key, id)
+  end
+end
+
 local function cancel_end(k, id, now, ran)
   local data = redis.call('HGET', k.tasks, id)
   local task = {}
@@ -30,9 +40,5 @@ local function cancel_end(k, id, now, ran)
   end
   redis.call('HSET', k.records, id, cjson.encode(rec))
   redis.call('ZADD', k.finished, now, id)
-  redis.call('ZREM', k.active, id)
-  redis.call('ZREM', k.delayed, id)
-  for _, key in ipairs({k.tasks, k.attempts, k.priorities, k.leases, k.started, k.errors, k.cancelled}) do
-    redis.call('HDEL', key, id)
-  end
+  forget_held(k, id)
 end

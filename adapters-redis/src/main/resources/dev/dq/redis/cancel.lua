@@ -12,8 +12,8 @@
 -- Replies: {'CANCELLED'} | {'REQUESTED'} | {'ALREADY_ENDED', state: 'succeeded' | 'cancelled' | 'dead'} | {'NOT_FOUND'}
 -- A ready id is taken out of its list with LREM: O(length of its level's list), only when a ready task is cancelled;
 -- the claim pays nothing for cancels (docs/redis-data-model.md, "Cancel").
--- Uses server_now (_now.lua), the level functions (_levels.lua) and cancel_end (_cancel.lua), which Script.java puts
--- in front of this text.
+-- Uses server_now (_now.lua), the level functions (_levels.lua), take_waiting (_waiting.lua) and cancel_end
+-- (_cancel.lua), which Script.java puts in front of this text.
 local LEVELS = 13 -- the first key of the levels' block
 local id = ARGV[1]
 local now = server_now(ARGV[#ARGV])
@@ -33,16 +33,6 @@ if exp and tonumber(exp) > now then
   redis.call('HSETNX', KEYS[11], id, now)
   return {'REQUESTED'}
 end
-if not exp and redis.call('ZREM', KEYS[5], id) == 0 then
-  -- Ready, or held back by a type limit: take it out of the list it waits in.
-  local p = levels_of(LEVELS, {id})[1]
-  if redis.call('LREM', level_list(LEVELS, p), 0, id) == 0 then
-    local ty = string.match(data, '"type"%s*:%s*"([^"]*)"')
-    local parked = ty and (KEYS[12] .. ':' .. ty)
-    if parked and redis.call('LREM', parked, 0, id) > 0 and redis.call('LLEN', parked) == 0 then
-      redis.call('SREM', KEYS[12], ty)
-    end
-  end
-end
+if not exp then take_waiting(LEVELS, KEYS[5], KEYS[12], id, data) end
 cancel_end(k, id, now, exp and true or false)
 return {'CANCELLED'}

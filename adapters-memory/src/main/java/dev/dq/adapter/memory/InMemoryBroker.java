@@ -2,8 +2,11 @@ package dev.dq.adapter.memory;
 
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.Completion;
+import dev.dq.core.lifecycle.DeleteOutcome;
 import dev.dq.core.lifecycle.Retention;
+import dev.dq.core.lifecycle.RunNowOutcome;
 import dev.dq.core.lifecycle.TaskCancels;
+import dev.dq.core.lifecycle.TaskControls;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskRetention;
@@ -74,6 +77,7 @@ public final class InMemoryBroker
         Limits,
         QueuePauses,
         TaskCancels,
+        TaskControls,
         TaskLookup,
         UniqueTasks,
         TaskRetention,
@@ -395,6 +399,29 @@ public final class InMemoryBroker
           cancels.end(q, delivery.task(), Optional.of(delivery.leasedAt()), now, true);
           store.ended.signalAll();
           return null;
+        });
+  }
+
+  @Override
+  public RunNowOutcome runNow(String queue, TaskId id) {
+    return onTask(queue, id, q -> Controls.runNow(q, id), RunNowOutcome.NOT_FOUND);
+  }
+
+  @Override
+  public DeleteOutcome delete(String queue, TaskId id) {
+    return onTask(
+        queue, id, q -> Controls.delete(q, id, store.clock.instant()), DeleteOutcome.NOT_FOUND);
+  }
+
+  /** Runs {@code op} on queue {@code queue} with the lock held, or answers {@code absent}. */
+  private <T> T onTask(
+      String queue, TaskId id, java.util.function.Function<QueueState, T> op, T absent) {
+    Names.check("queue", queue);
+    Objects.requireNonNull(id, "id");
+    return store.locked(
+        () -> {
+          QueueState q = store.existing(queue);
+          return q == null ? absent : op.apply(q);
         });
   }
 

@@ -68,6 +68,17 @@ final class UniqueKeys {
   }
 
   /**
+   * The task {@code id} was deleted as if never enqueued: forgets its key even within its window,
+   * unless a later task holds that key.
+   */
+  void forget(TaskId id) {
+    String key = keyOf.remove(id);
+    if (key != null && byKey.containsKey(key) && byKey.get(key).id.equals(id)) {
+      byKey.remove(key);
+    }
+  }
+
+  /**
    * Drops the keys that are no longer held at {@code now}: window passed (or none) and task not
    * {@code live}.
    *

@@ -5,8 +5,11 @@ import static dev.dq.adapter.redis.Arguments.requireNonNegative;
 
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.Completion;
+import dev.dq.core.lifecycle.DeleteOutcome;
 import dev.dq.core.lifecycle.Retention;
+import dev.dq.core.lifecycle.RunNowOutcome;
 import dev.dq.core.lifecycle.TaskCancels;
+import dev.dq.core.lifecycle.TaskControls;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskRetention;
@@ -77,6 +80,7 @@ public final class RedisBroker
         Limits,
         QueuePauses,
         TaskCancels,
+        TaskControls,
         TaskLookup,
         UniqueTasks,
         TaskRetention,
@@ -97,6 +101,7 @@ public final class RedisBroker
   private final RedisLimits limits;
   private final Pauser pauser;
   private final RedisCancels cancels;
+  private final RedisControls controls;
   private final Lookups lookups;
   private final TaskWaits waits;
   private final RedisRetention retention;
@@ -115,6 +120,7 @@ public final class RedisBroker
     this.claimer = new Claimer(redis, closed, limits, pauser);
     this.settler = new Settler(redis);
     this.cancels = new RedisCancels(redis, settler);
+    this.controls = new RedisControls(redis);
     this.admin = new Admin(redis, claimer);
     this.deadLetters = new RedisDeadLetterQueue(redis);
     this.retention = new RedisRetention(redis, config.testClock().orElse(InstantSource.system()));
@@ -465,6 +471,21 @@ public final class RedisBroker
   @Override
   public CancelOutcome cancel(String queue, TaskId id) {
     return cancels.cancel(queue, id);
+  }
+
+  /** One script ({@code run-now.lua}): O(log n). */
+  @Override
+  public RunNowOutcome runNow(String queue, TaskId id) {
+    return controls.runNow(queue, id);
+  }
+
+  /**
+   * One script ({@code delete.lua}); a ready task costs what its cancel costs (see {@link
+   * #cancel}).
+   */
+  @Override
+  public DeleteOutcome delete(String queue, TaskId id) {
+    return controls.delete(queue, id);
   }
 
   /** One {@code HMGET} of the queue's {@code cancelled} hash. */

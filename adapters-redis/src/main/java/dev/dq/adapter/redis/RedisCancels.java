@@ -42,13 +42,10 @@ final class RedisCancels {
   }
 
   /**
-   * A connection failure leaves it unknown whether the first try ran; if it did and ended the task
-   * at once, the retry finds it ended, as cancelled: that counts as {@code CANCELLED}.
+   * The keys of {@code cancel.lua} (and the first ones of {@code delete.lua}): what a script needs
+   * to find a task in any state and take a waiting one out of line ({@code take_waiting}).
    */
-  CancelOutcome cancel(String queue, TaskId id) {
-    Names.check("queue", queue);
-    Objects.requireNonNull(id, "id");
-    RedisKeys k = RedisKeys.of(queue);
+  static List<String> waitingKeys(RedisKeys k) {
     List<String> keys =
         new ArrayList<>(
             List.of(
@@ -65,6 +62,18 @@ final class RedisCancels {
                 k.cancelled(),
                 k.limitParked()));
     keys.addAll(k.levelBlock());
+    return keys;
+  }
+
+  /**
+   * A connection failure leaves it unknown whether the first try ran; if it did and ended the task
+   * at once, the retry finds it ended, as cancelled: that counts as {@code CANCELLED}.
+   */
+  CancelOutcome cancel(String queue, TaskId id) {
+    Names.check("queue", queue);
+    Objects.requireNonNull(id, "id");
+    RedisKeys k = RedisKeys.of(queue);
+    List<String> keys = waitingKeys(k);
     AtomicBoolean retried = new AtomicBoolean();
     List<?> reply =
         (List<?>)

@@ -33,7 +33,12 @@ enum Script {
   DEAD_LETTER("dead-letter", Fragment.NOW, Fragment.LEASE),
   RECLAIM("reclaim", Fragment.NOW, Fragment.LEVELS, Fragment.CANCEL),
   /** Cancels one task ({@link RedisCancels}). */
-  CANCEL("cancel", Fragment.NOW, Fragment.LEVELS, Fragment.CANCEL),
+  CANCEL("cancel", Fragment.NOW, Fragment.LEVELS, Fragment.WAITING, Fragment.CANCEL),
+  /** Makes one delayed or retrying task ready now ({@link RedisControls}). */
+  RUN_NOW("run-now", Fragment.LEVELS),
+  /** Deletes one waiting task, or a finished one's record ({@link RedisControls}). */
+  DELETE(
+      "delete", Fragment.NOW, Fragment.LEVELS, Fragment.WAITING, Fragment.CANCEL, Fragment.UNIQUE),
   /** Ends a delivery as cancelled, fenced like ack ({@link RedisCancels}). */
   SETTLE_CANCELLED("settle-cancelled", Fragment.NOW, Fragment.LEASE, Fragment.CANCEL),
   STATS("stats", Fragment.NOW, Fragment.LEVELS),
@@ -75,6 +80,8 @@ enum Script {
     LEVELS("_levels"),
     /** Global rate and concurrency limits, for the claim ({@link RedisLimits}). */
     LIMITS("_limits"),
+    /** Taking one waiting task out of line wherever it waits ({@code take_waiting}). */
+    WAITING("_waiting"),
     /** Ending a task as cancelled: its record, and forgetting it ({@link RedisCancels}). */
     CANCEL("_cancel"),
     /** The record a finished task leaves ({@code finished_record}), for ack and ack-batch. */

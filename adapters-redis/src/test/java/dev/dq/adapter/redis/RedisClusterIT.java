@@ -20,6 +20,7 @@ import dev.dq.testing.PriorityContract;
 import dev.dq.testing.QueuePausesContract;
 import dev.dq.testing.SchedulesContract;
 import dev.dq.testing.TaskCancelsContract;
+import dev.dq.testing.TaskControlsContract;
 import dev.dq.testing.TaskLookupContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,6 +132,15 @@ final class RedisClusterIT {
 
   @Nested
   final class TaskCancels_onCluster extends TaskCancelsContract {
+    @Override
+    protected Broker createBroker(InstantSource clock) {
+      cluster.flushAll();
+      return cluster.broker(clock, 1_000);
+    }
+  }
+
+  @Nested
+  final class TaskControls_onCluster extends TaskControlsContract {
     @Override
     protected Broker createBroker(InstantSource clock) {
       cluster.flushAll();

@@ -1,0 +1,35 @@
+#!lua flags=allow-oom
+-- delete: delete one task (dq task delete; TaskControls.delete). A waiting task (ready at any level, held back by a
+-- type limit, delayed, retrying) goes entirely, as if never enqueued, and its unique key is freed even within its
+-- window (unless a later task holds it); a finished task's record leaves `records` and `finished`, and its unique key
+-- is released as trim releases it. A task in `active` (running, or its lease expired and not reclaimed yet) and a
+-- dead one are refused; dead letters are deleted by dlq-delete.lua.
+-- allow-oom: it only frees memory.
+-- KEYS[1] tasks  KEYS[2] attempts  KEYS[3] active  KEYS[4] leases  KEYS[5] delayed  KEYS[6] dead  KEYS[7] records
+-- KEYS[8] finished  KEYS[9] started  KEYS[10] errors  KEYS[11] cancelled  KEYS[12] limit:parked (as in cancel.lua)
+-- KEYS[13 .. 24] the priority levels' block (_levels.lua): levels, priorities, the ready lists of levels 0..9
+-- KEYS[25] failures  KEYS[26] dumps  KEYS[27] unique  KEYS[28] unique-of  KEYS[29] unique-until
+-- ARGV[1] id  ARGV[2] now ms override ('' = Redis TIME; test hook)
+-- Replies: 'DELETED' | 'RECORD_DELETED' | 'RUNNING' | 'DEAD' | 'NOT_FOUND'
+-- Costs what a cancel of the same task costs: one LREM for a ready or parked id, else O(log n).
+-- Uses server_now (_now.lua), the level functions (_levels.lua), take_waiting (_waiting.lua), forget_held
+-- (_cancel.lua) and release_unique (_unique.lua), which Script.java puts in front of this text.
+local LEVELS = 13 -- the first key of the levels' block
+local id = ARGV[1]
+local now = server_now(ARGV[#ARGV])
+local data = redis.call('HGET', KEYS[1], id)
+if not data then
+  if redis.call('HDEL', KEYS[7], id) == 0 then return 'NOT_FOUND' end
+  redis.call('ZREM', KEYS[8], id)
+  release_unique(KEYS[27], KEYS[28], KEYS[29], id, now)
+  return 'RECORD_DELETED'
+end
+if redis.call('ZSCORE', KEYS[6], id) then return 'DEAD' end
+if redis.call('ZSCORE', KEYS[3], id) then return 'RUNNING' end
+take_waiting(LEVELS, KEYS[5], KEYS[12], id, data)
+forget_held({tasks = KEYS[1], attempts = KEYS[2], active = KEYS[3], leases = KEYS[4], delayed = KEYS[5],
+  started = KEYS[9], errors = KEYS[10], cancelled = KEYS[11], priorities = KEYS[LEVELS + 1]}, id)
+redis.call('HDEL', KEYS[25], id)
+redis.call('HDEL', KEYS[26], id)
+release_unique(KEYS[27], KEYS[28], KEYS[29], id, now, true)
+return 'DELETED'
