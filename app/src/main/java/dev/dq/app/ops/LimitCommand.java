@@ -83,7 +83,10 @@ public final class LimitCommand implements Callable<Integer> {
   }
 
   /** The target of {@code --type} / {@code --queue}: exactly one. */
-  static LimitTarget target(String type, String queue) {
+  /**
+   * @throws BadSettingException neither or both given, or a bad name
+   */
+  public static LimitTarget target(String type, String queue) {
     if ((type == null) == (queue == null)) {
       throw new BadSettingException("limit: give exactly one of --type T and --queue Q");
     }
@@ -97,7 +100,53 @@ public final class LimitCommand implements Callable<Integer> {
     }
   }
 
-  static Map<String, Object> json(Limit l) {
+  /**
+   * The limit the options of {@code dq limit set} describe (each null when not given), checked as
+   * that command checks them; the dashboard's form uses it too.
+   *
+   * @throws BadSettingException a value is bad (the message names it)
+   */
+  public static Limit limit(
+      String type, String queue, String rate, String burst, String concurrency) {
+    LimitTarget target = target(type, queue);
+    long b = 0;
+    if (burst != null) {
+      if (rate == null) {
+        throw new BadSettingException("--burst needs --rate");
+      }
+      b = number("--burst", burst, 0);
+    }
+    OptionalInt conc =
+        concurrency == null
+            ? OptionalInt.empty()
+            : OptionalInt.of((int) number("--concurrency", concurrency, 1));
+    Optional<Rate> r = rate == null ? Optional.empty() : Optional.of(rate(rate, b));
+    if (r.isEmpty() && conc.isEmpty()) {
+      throw new BadSettingException("limit set: give --rate N/DURATION, --concurrency N or both");
+    }
+    return new Limit(target, r, conc);
+  }
+
+  private static long number(String flag, String raw, long min) {
+    String expected = "a whole number from " + min + " to 1000000000";
+    try {
+      long n = Long.parseLong(raw.trim());
+      if (n >= min && n <= 1_000_000_000L) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw SettingResolver.bad(flag, raw, expected);
+  }
+
+  /**
+   * A limit as {@code dq limit list --json} prints it.
+   *
+   * @param l the limit
+   * @return its fields
+   */
+  public static Map<String, Object> json(Limit l) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("target", l.target().key());
     m.put("scope", l.target().scope().name().toLowerCase(Locale.ROOT));
@@ -113,7 +162,13 @@ public final class LimitCommand implements Callable<Integer> {
     return m;
   }
 
-  static String text(Limit l) {
+  /**
+   * A limit as {@code dq limit set} confirms it: {@code type:T: rate 50/1s, concurrency 3}.
+   *
+   * @param l the limit
+   * @return one line
+   */
+  public static String text(Limit l) {
     List<String> parts = new ArrayList<>();
     l.rate()
         .ifPresent(
@@ -202,36 +257,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     @Override
     void check() {
-      LimitTarget target = target(type, queue);
-      long b = 0;
-      if (burst != null) {
-        if (rate == null) {
-          throw new BadSettingException("--burst needs --rate");
-        }
-        b = number("--burst", burst, 0);
-      }
-      OptionalInt conc =
-          concurrency == null
-              ? OptionalInt.empty()
-              : OptionalInt.of((int) number("--concurrency", concurrency, 1));
-      Optional<Rate> r = rate == null ? Optional.empty() : Optional.of(rate(rate, b));
-      if (r.isEmpty() && conc.isEmpty()) {
-        throw new BadSettingException("limit set: give --rate N/DURATION, --concurrency N or both");
-      }
-      limit = new Limit(target, r, conc);
-    }
-
-    private static long number(String flag, String raw, long min) {
-      String expected = "a whole number from " + min + " to 1000000000";
-      try {
-        long n = Long.parseLong(raw.trim());
-        if (n >= min && n <= 1_000_000_000L) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw SettingResolver.bad(flag, raw, expected);
+      limit = limit(type, queue, rate, burst, concurrency);
     }
 
     @Override

@@ -51,6 +51,8 @@ public final class TaskCommand implements Callable<Integer> {
     task.addSubcommand("show", new ShowCommand(app, sessions));
     task.addSubcommand("result", new ResultCommand(app, sessions, out));
     task.addSubcommand("cancel", new TaskCancelCommand(app, sessions));
+    task.addSubcommand("retry", new TaskControlCommands.RetryCommand(app, sessions));
+    task.addSubcommand("delete", new TaskControlCommands.DeleteCommand(app, sessions));
     task.addSubcommand("list", new TaskListCommand(app, sessions));
     return task;
   }
