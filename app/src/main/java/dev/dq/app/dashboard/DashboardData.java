@@ -54,6 +54,11 @@ final class DashboardData {
     this.clock = clock;
   }
 
+  /** The broker it reads, for the pages' own operations ({@link DashboardLimits}, ...). */
+  Broker broker() {
+    return broker;
+  }
+
   /** Every queue's counts and pause, and the summed throughput per minute of the last hour. */
   Map<String, Object> overview() {
     TreeSet<String> names = new TreeSet<>(broker.queues());

@@ -85,6 +85,10 @@ final class DashboardPages {
               : "<a href=\"/queues/" + url(queue) + "?state=" + n + "\">" + n + "</a> ");
     }
     b.append("<a href=\"/queues/").append(url(queue)).append("/dead\">dead</a></nav>\n");
+    if (page.get("limits") instanceof List<?> limits && !limits.isEmpty()) {
+      b.append("<h2>Limits</h2>\n").append(DashboardLimits.table(list(limits), null));
+      b.append("<p><a href=\"/limits\">set or remove limits</a></p>\n");
+    }
     b.append("<table id=\"tasks\"><thead><tr><th>Id</th><th>Type</th><th>Attempt</th>")
         .append("<th>Created</th></tr></thead><tbody>\n");
     for (Map<String, Object> t : list(page.get("tasks"))) {
@@ -161,12 +165,23 @@ final class DashboardPages {
     if (!state.equals("succeeded") && !state.equals("cancelled") && !state.equals("dead")) {
       b.append(form("/queues/" + url(queue) + "/tasks/" + url(id) + "/cancel", "Cancel", "cancel"));
     }
+    String base = "/queues/" + url(queue) + "/tasks/" + url(id);
+    if (state.equals("delayed") || state.equals("retrying")) {
+      b.append(form(base + "/run-now", "Run now", "run-now"));
+    }
+    if (!state.equals("active") && !state.equals("dead")) {
+      b.append(form(base + "/delete", "Delete", "delete"));
+    }
     b.append("<p><a href=\"/queues/")
         .append(url(queue))
         .append("\">back to ")
         .append(escape(queue))
         .append("</a></p>");
     return layout("Task " + id, b);
+  }
+
+  String limits(Map<String, Object> data) {
+    return layout("Limits", DashboardLimits.page(list(data.get("limits")), this));
   }
 
   String deadLetters(String queue, Map<String, Object> page) {
@@ -345,6 +360,14 @@ final class DashboardPages {
   }
 
   private String form(String action, String label, String name) {
+    return form(action, "", label, name);
+  }
+
+  /**
+   * A POST form to {@code action} with the CSRF token, {@code fields} (HTML, escaped by the caller)
+   * and one submit button; nothing when read-only.
+   */
+  String form(String action, String fields, String label, String name) {
     if (readOnly) {
       return "";
     }
@@ -354,10 +377,11 @@ final class DashboardPages {
         + "<input type=\"hidden\" name=\"csrf\" value=\""
         + escape(csrf)
         + "\">"
+        + fields
         + "<button type=\"submit\" name=\"do\" value=\""
-        + name
+        + escape(name)
         + "\" id=\""
-        + name
+        + escape(name)
         + "\">"
         + label
         + "</button></form>";
@@ -467,7 +491,8 @@ final class DashboardPages {
         + escape(title)
         + " · dq</title><link rel=\"stylesheet\" href=\"/static/dq.css\"></head>"
         + "<body><header><a href=\"/\">dq</a> <a href=\"/\">Overview</a> "
-        + "<a href=\"/workers\">Workers</a> <a href=\"/cron\">Cron</a></header><main>\n"
+        + "<a href=\"/workers\">Workers</a> <a href=\"/cron\">Cron</a> "
+        + "<a href=\"/limits\">Limits</a></header><main>\n"
         + body
         + "</main></body></html>\n";
   }

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * The dashboard's HTTP server (the JDK's): routes each request to a page, an API answer or an
  * action, after the {@link Guard} checks. Paths: {@code /}, {@code /workers}, {@code /queues/Q},
  * {@code /queues/Q/tasks/ID}, {@code /queues/Q/dead}, {@code /queues/Q/dead/ID}, the same under
- * {@code /api} as JSON, and POST actions under a page path ({@code /pause}, {@code /resume}, {@code
- * /cancel}, {@code /requeue}, {@code /delete}).
+ * {@code /api} as JSON, {@code /limits}, and POST actions under a page path ({@code /pause}, {@code
+ * /resume}, {@code /cancel}, {@code /run-now}, {@code /requeue}, {@code /delete}, {@code
+ * /limits/set}, {@code /limits/remove}).
  */
 final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
@@ -68,6 +69,8 @@ final class DashboardServer implements AutoCloseable {
   private final DashboardData data;
   private final DashboardActions actions;
   private final DashboardCron cron;
+  private final DashboardLimits limits;
+  private final DashboardTaskControls controls;
   private final DashboardPages pages;
   private final Guard guard;
   private final boolean readOnly;
@@ -103,6 +106,8 @@ final class DashboardServer implements AutoCloseable {
     this.data = data;
     this.actions = actions;
     this.cron = cron;
+    this.limits = new DashboardLimits(data.broker());
+    this.controls = new DashboardTaskControls(data.broker());
     this.guard = guard;
     this.readOnly = readOnly;
     this.pages = new DashboardPages(guard.csrf(), readOnly);
@@ -210,8 +215,11 @@ final class DashboardServer implements AutoCloseable {
     if (p.equals(List.of("cron"))) {
       return cron.list();
     }
+    if (p.equals(List.of("limits"))) {
+      return limits.list();
+    }
     if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("tasks")) {
-      return data.tasks(queue(p.get(1)), state(q), offset(q), limit(q));
+      return queueAnswer(queue(p.get(1)), q);
     }
     if (p.size() == 4 && p.get(0).equals("queues") && p.get(2).equals("tasks")) {
       String queue = queue(p.get(1));
@@ -242,8 +250,10 @@ final class DashboardServer implements AutoCloseable {
     }
     if ((p.size() == 2 || p.size() == 3 && p.get(2).equals("tasks")) && p.get(0).equals("queues")) {
       String queue = queue(p.get(1));
-      return pages.queue(
-          queue, data.pauseOf(queue).isPresent(), data.tasks(queue, state(q), offset(q), limit(q)));
+      return pages.queue(queue, data.pauseOf(queue).isPresent(), queueAnswer(queue, q));
+    }
+    if (p.equals(List.of("limits"))) {
+      return pages.limits(limits.list());
     }
     if (p.size() == 2 || !p.get(0).equals("queues")) {
       throw new NotFound("no such page");
@@ -257,14 +267,23 @@ final class DashboardServer implements AutoCloseable {
     return p.get(2).equals("tasks") ? pages.task(m) : pages.deadLetter(m);
   }
 
+  /** One page of a queue's tasks, with the limits that govern them. */
+  private Map<String, Object> queueAnswer(String queue, Map<String, String> q) {
+    Map<String, Object> answer =
+        new java.util.LinkedHashMap<>(data.tasks(queue, state(q), offset(q), limit(q)));
+    answer.put("limits", limits.of(queue));
+    return answer;
+  }
+
   private void action(HttpExchange ex, List<String> p) throws IOException {
     String path = ex.getRequestURI().getRawPath();
     String remote = ex.getRemoteAddress().getAddress().getHostAddress();
     String refused = null;
+    Map<String, String> form = Map.of();
     if (readOnly) {
       refused = "this dashboard is read-only";
     } else {
-      Map<String, String> form = query(readForm(ex));
+      form = query(readForm(ex));
       if (!Guard.sameOrigin(ex.getRequestHeaders())) {
         refused = "cross-site request refused";
       } else if (!guard.csrfMatches(form.get("csrf"))) {
@@ -277,7 +296,7 @@ final class DashboardServer implements AutoCloseable {
       return;
     }
     try {
-      act(ex, p, remote);
+      act(ex, p, form, remote);
     } catch (RuntimeException e) {
       logUnacted(p, path, remote, "error", e.getClass().getSimpleName());
       throw e;
@@ -296,7 +315,8 @@ final class DashboardServer implements AutoCloseable {
         why);
   }
 
-  private void act(HttpExchange ex, List<String> p, String remote) throws IOException {
+  private void act(HttpExchange ex, List<String> p, Map<String, String> form, String remote)
+      throws IOException {
     String done;
     String back;
     if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("pause")) {
@@ -311,6 +331,24 @@ final class DashboardServer implements AutoCloseable {
         && p.get(4).equals("cancel")) {
       done = actions.cancel(queue(p.get(1)), new TaskId(p.get(3)), remote);
       back = "/queues/" + DashboardPages.url(p.get(1)) + "/tasks/" + DashboardPages.url(p.get(3));
+    } else if (p.size() == 5
+        && p.get(0).equals("queues")
+        && p.get(2).equals("tasks")
+        && p.get(4).equals("run-now")) {
+      done = controls.runNow(queue(p.get(1)), new TaskId(p.get(3)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1)) + "/tasks/" + DashboardPages.url(p.get(3));
+    } else if (p.size() == 5
+        && p.get(0).equals("queues")
+        && p.get(2).equals("tasks")
+        && p.get(4).equals("delete")) {
+      done = controls.delete(queue(p.get(1)), new TaskId(p.get(3)), remote);
+      back = "/queues/" + DashboardPages.url(p.get(1));
+    } else if (p.size() == 2 && p.get(0).equals("limits") && p.get(1).equals("set")) {
+      done = limits.set(form, remote);
+      back = "/limits";
+    } else if (p.size() == 2 && p.get(0).equals("limits") && p.get(1).equals("remove")) {
+      done = limits.remove(form, remote);
+      back = "/limits";
     } else if (p.size() == 5
         && p.get(0).equals("queues")
         && p.get(2).equals("dead")
