@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskState;
+import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.Failure;
 import dev.dq.core.schedule.Schedule;
@@ -314,6 +315,50 @@ final class DashboardBrowserIT extends WithRedis {
       }
     }
     return InetAddress.getByName("127.0.0.2");
+  }
+
+  /** Set a limit on the limits page and see it listed, then remove it; run a delayed task now. */
+  @Test
+  void limitsPage_setListedRemoved_andRunNowOfADelayedTask_runsIt() throws Exception {
+    String type = "browser-limited";
+    open("/limits");
+    browser.findElement(By.id("limit-name")).sendKeys(type);
+    browser.findElement(By.id("limit-rate")).sendKeys("50/1s");
+    browser.findElement(By.id("limit-concurrency")).sendKeys("2");
+    browser.findElement(By.id("limit-set")).click();
+    String row = "tr[data-target='type:" + type + "']";
+    await()
+        .atMost(Dq.PATIENCE)
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(text(row)).contains("type:" + type).contains("2"));
+    assertThat(broker.limit(LimitTarget.type(type)).orElseThrow().concurrency()).hasValue(2);
+    shoot("limits");
+    browser.findElement(By.id("remove-type:" + type)).click();
+    await().atMost(Dq.PATIENCE).until(() -> broker.limit(LimitTarget.type(type)).isEmpty());
+    open("/limits");
+    assertThat(browser.findElements(By.cssSelector(row))).isEmpty();
+
+    String q = "runnow";
+    try (Dq.Running run = startRun(q, "runnow-side")) {
+      broker.enqueueIn(
+          Task.builder("sleep")
+              .queue(q)
+              .id("later")
+              .payload("1ms")
+              .createdAt(Instant.now())
+              .build(),
+          Duration.ofHours(1),
+          Duration.ofSeconds(1));
+      open("/queues/" + q + "/tasks/later");
+      assertThat(text("#state")).isEqualTo("delayed");
+      browser.findElement(By.id("run-now")).click();
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(() -> state(q, "later").equals(Optional.of(TaskState.SUCCEEDED)));
+      assertThat(dashboard.err)
+          .anyMatch(l -> l.contains("action=run-now queue=" + q + " task=later"))
+          .anyMatch(l -> l.contains("action=limit-set target=type:" + type));
+    }
   }
 
   @Test

@@ -3,11 +3,13 @@ package dev.dq.app.dashboard;
 import static dev.dq.app.dashboard.Html.escape;
 
 import dev.dq.app.config.BadSettingException;
+import dev.dq.app.config.Durations;
 import dev.dq.app.ops.LimitCommand;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.Limits;
 import dev.dq.core.port.Broker;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -113,7 +115,10 @@ final class DashboardLimits {
       String target = String.valueOf(l.get("target"));
       b.append("<tr data-target=\"").append(escape(target)).append("\"><td>");
       b.append(escape(target)).append("</td><td>");
-      b.append(l.containsKey("rate") ? l.get("rate") + " per " + l.get("per_ms") + " ms" : "-");
+      b.append(
+          l.get("per_ms") instanceof Number per
+              ? l.get("rate") + "/" + Durations.format(Duration.ofMillis(per.longValue()))
+              : "-");
       b.append("</td><td>").append(l.containsKey("burst") ? l.get("burst") : "-");
       b.append("</td><td>").append(l.containsKey("concurrency") ? l.get("concurrency") : "-");
       b.append("</td><td>");

@@ -204,6 +204,7 @@ final class DashboardLiveOpsTest {
     assertThat(broker.limit(LimitTarget.type("echo"))).isPresent();
     assertThat(get("/limits").body())
         .contains("data-target=\"type:echo\"")
+        .contains("<td>50/1s</td>")
         .contains("id=\"limit-set\"");
     JsonNode api = JSON.readTree(get("/api/limits").body()).get("limits").get(0);
     assertThat(api.get("target").asText()).isEqualTo("type:echo");
