@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.DeleteOutcome;
+import dev.dq.core.lifecycle.RunNowOutcome;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
@@ -131,6 +133,33 @@ final class LostReplyIT {
 
     assertThat(proxy.lostReplies()).isEqualTo(1);
     assertThat(broker.cancel(QUEUE, new TaskId("t1"))).isEqualTo(CancelOutcome.ALREADY_ENDED);
+  }
+
+  /** The run-now whose reply was lost made the task ready; its retry says what was asked. */
+  @Test
+  void runNow_replyLost_retryAnswersMadeReady() throws Exception {
+    assertThat(broker.runNow(QUEUE, new TaskId("unknown"))).isEqualTo(RunNowOutcome.NOT_FOUND);
+    broker.enqueueIn(task("t1"), Duration.ofHours(1), Duration.ZERO);
+    proxy.loseNextReplyTo(Script.RUN_NOW.sha1());
+
+    assertThat(broker.runNow(QUEUE, new TaskId("t1"))).isEqualTo(RunNowOutcome.MADE_READY);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+    assertThat(ids(broker.dequeueBatch(QUEUE, 2, LEASE, Duration.ZERO))).containsExactly("t1");
+  }
+
+  /** The delete whose reply was lost removed the task; its retry answers DELETED, not NOT_FOUND. */
+  @Test
+  void delete_replyLost_retryAnswersDeleted() throws Exception {
+    assertThat(broker.delete(QUEUE, new TaskId("unknown"))).isEqualTo(DeleteOutcome.NOT_FOUND);
+    enqueue("t1");
+    proxy.loseNextReplyTo(Script.DELETE.sha1());
+
+    assertThat(broker.delete(QUEUE, new TaskId("t1"))).isEqualTo(DeleteOutcome.DELETED);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+    assertThat(redis.admin().hexists(KEYS.tasks(), "t1")).isFalse();
+    assertThat(broker.delete(QUEUE, new TaskId("t1"))).isEqualTo(DeleteOutcome.NOT_FOUND);
   }
 
   @Test
