@@ -153,6 +153,8 @@ public abstract class TaskControlsContract {
 
     assertThat(controls.runNow(QUEUE, id("later"))).isEqualTo(RunNowOutcome.MADE_READY);
 
+    assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty(); // held back now
+    assertThat(controls.runNow(QUEUE, id("later"))).isEqualTo(RunNowOutcome.ALREADY_READY);
     assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
     broker.ack(first);
     assertThat(takeAndAckAll()).containsExactly("later");
