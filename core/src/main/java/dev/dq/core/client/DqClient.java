@@ -1,7 +1,10 @@
 package dev.dq.core.client;
 
 import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.DeleteOutcome;
+import dev.dq.core.lifecycle.RunNowOutcome;
 import dev.dq.core.lifecycle.TaskCancels;
+import dev.dq.core.lifecycle.TaskControls;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
 import dev.dq.core.lifecycle.TaskState;
@@ -22,11 +25,11 @@ import java.util.function.Supplier;
 /**
  * The typed face of a broker for programs that use dq as a library: enqueue a value with {@link
  * EnqueueOptions}, then find, await, decode the result of or cancel the task through its {@link
- * TaskRef}. The client fills in each task's id and creation time, encodes values with its {@link
- * PayloadCodec}, and asks the broker for the optional capabilities it needs ({@link TaskLookup},
- * {@link TaskCancels}, {@link UniqueTasks}); a broker without one answers {@link
- * UnsupportedOperationException} naming it. Thread-safe; build one per broker with {@link
- * #builder}.
+ * TaskRef} (or run it now or delete it). The client fills in each task's id and creation time,
+ * encodes values with its {@link PayloadCodec}, and asks the broker for the optional capabilities
+ * it needs ({@link TaskLookup}, {@link TaskCancels}, {@link TaskControls}, {@link UniqueTasks}); a
+ * broker without one answers {@link UnsupportedOperationException} naming it. Thread-safe; build
+ * one per broker with {@link #builder}.
  */
 public final class DqClient {
   private final Broker broker;
@@ -211,6 +214,28 @@ public final class DqClient {
    */
   public CancelOutcome cancel(TaskRef ref) {
     return capability(TaskCancels.class, "cancelling tasks").cancel(ref.queue(), ref.id());
+  }
+
+  /**
+   * Makes the delayed or retrying task ready now; see {@link TaskControls#runNow}.
+   *
+   * @param ref the task
+   * @return what happened
+   * @throws UnsupportedOperationException the broker does not offer {@link TaskControls}
+   */
+  public RunNowOutcome runNow(TaskRef ref) {
+    return capability(TaskControls.class, "running tasks now").runNow(ref.queue(), ref.id());
+  }
+
+  /**
+   * Deletes the waiting task, or a finished one's record; see {@link TaskControls#delete}.
+   *
+   * @param ref the task
+   * @return what happened
+   * @throws UnsupportedOperationException the broker does not offer {@link TaskControls}
+   */
+  public DeleteOutcome delete(TaskRef ref) {
+    return capability(TaskControls.class, "deleting tasks").delete(ref.queue(), ref.id());
   }
 
   /**

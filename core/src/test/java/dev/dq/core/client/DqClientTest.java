@@ -176,6 +176,12 @@ final class DqClientTest {
     assertThatThrownBy(() -> plain.cancel(ref))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("dev.dq.core.lifecycle.TaskCancels");
+    assertThatThrownBy(() -> plain.runNow(ref))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("dev.dq.core.lifecycle.TaskControls");
+    assertThatThrownBy(() -> plain.delete(ref))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("dev.dq.core.lifecycle.TaskControls");
     assertThatThrownBy(
             () ->
                 plain.enqueue(
