@@ -9,6 +9,9 @@ import dev.dq.core.client.EnqueueOptions;
 import dev.dq.core.client.TaskNotSucceededException;
 import dev.dq.core.client.TaskRef;
 import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.DeleteOutcome;
+import dev.dq.core.lifecycle.RunNowOutcome;
+import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.task.TaskId;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
@@ -19,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Cancelling through the typed client on the in-memory broker. */
+/** Cancelling, running now and deleting through the typed client on the in-memory broker. */
 final class InMemoryClientCancelTest {
   private final InMemoryBroker broker = InMemoryBroker.builder().build();
   private final DqClient client = DqClient.builder(broker).build();
@@ -83,5 +86,19 @@ final class InMemoryClientCancelTest {
     } finally {
       pool.stop(Duration.ofSeconds(5));
     }
+  }
+
+  @Test
+  void delayedTask_runNow_thenDelete_goneForGood() throws Exception {
+    TaskRef ref =
+        client.enqueue("t", "a", EnqueueOptions.builder().delay(Duration.ofHours(1)).build());
+
+    assertThat(client.runNow(ref)).isEqualTo(RunNowOutcome.MADE_READY);
+    assertThat(client.find(ref).orElseThrow().state()).isEqualTo(TaskState.READY);
+    assertThat(client.delete(ref)).isEqualTo(DeleteOutcome.DELETED);
+
+    assertThat(client.find(ref)).isEmpty();
+    assertThat(client.delete(ref)).isEqualTo(DeleteOutcome.NOT_FOUND);
+    assertThat(broker.dequeue(ref.queue(), Duration.ofSeconds(30), Duration.ZERO)).isEmpty();
   }
 }
