@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The task page's "Run now" and "Delete": the operations of {@code dq task retry} and {@code dq
- * task delete} ({@link TaskControls}); each writes one audit line.
+ * task delete} ({@link TaskControls}); each writes one audit line, whatever the outcome (an unknown
+ * task included, as for cancel).
  */
 final class DashboardTaskControls {
   private static final Logger audit = LoggerFactory.getLogger("dev.dq.dashboard.audit");
@@ -32,8 +33,7 @@ final class DashboardTaskControls {
       case RUNNING -> "task " + id.value() + " is running; nothing changed";
       case FINISHED -> "task " + id.value() + " has finished; nothing changed";
       case DEAD -> "task " + id.value() + " is dead: requeue it from its dead letters";
-      case NOT_FOUND ->
-          throw new DashboardServer.NotFound("no task " + id.value() + " in " + queue);
+      case NOT_FOUND -> "task " + id.value() + " not found in queue " + queue;
     };
   }
 
@@ -46,8 +46,7 @@ final class DashboardTaskControls {
       case RECORD_DELETED -> "task " + id.value() + " had finished: its record is deleted";
       case RUNNING -> "task " + id.value() + " is running: cancel it instead; nothing changed";
       case DEAD -> "task " + id.value() + " is dead: delete it from its dead letters";
-      case NOT_FOUND ->
-          throw new DashboardServer.NotFound("no task " + id.value() + " in " + queue);
+      case NOT_FOUND -> "task " + id.value() + " not found in queue " + queue;
     };
   }
 

@@ -255,6 +255,7 @@ final class DashboardLiveOpsTest {
       delayed("d1");
       post("/queues/q/tasks/d1/run-now", csrf(), SAME);
       post("/queues/q/tasks/d1/delete", csrf(), SAME);
+      post("/queues/q/tasks/nope/delete", csrf(), SAME);
       post("/limits/set", csrf() + "&scope=queue&name=q&concurrency=1", SAME);
       post("/limits/remove", csrf() + "&target=queue:q", SAME);
     } finally {
@@ -268,6 +269,10 @@ final class DashboardLiveOpsTest {
                 assertThat(l)
                     .contains("action=run-now queue=q task=d1 remote=127.0.0.1 result=made_ready"),
             l -> assertThat(l).contains("action=delete queue=q task=d1").contains("result=deleted"),
+            l ->
+                assertThat(l)
+                    .contains("action=delete queue=q task=nope")
+                    .contains("result=not_found"),
             l ->
                 assertThat(l).contains("action=limit-set target=queue:q").contains("concurrency 1"),
             l ->
