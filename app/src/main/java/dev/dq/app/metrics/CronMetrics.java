@@ -1,5 +1,6 @@
 package dev.dq.app.metrics;
 
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.schedule.FireOutcome;
 import dev.dq.core.schedule.Schedule;
 import dev.dq.cron.CronListener;

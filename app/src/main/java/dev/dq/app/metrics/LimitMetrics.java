@@ -2,6 +2,7 @@ package dev.dq.app.metrics;
 
 import dev.dq.core.limit.LimitedClaims;
 import dev.dq.core.limit.Limits;
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.port.Broker;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

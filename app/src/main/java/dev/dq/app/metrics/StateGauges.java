@@ -1,5 +1,6 @@
 package dev.dq.app.metrics;
 
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.QueuePauses;

@@ -1,6 +1,7 @@
 package dev.dq.app.metrics;
 
 import dev.dq.core.lifecycle.Trimmed;
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.task.Task;
 import dev.dq.core.worker.TaskEvent;
 import dev.dq.core.worker.TaskEventListener;

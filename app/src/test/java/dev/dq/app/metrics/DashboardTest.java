@@ -3,6 +3,7 @@ package dev.dq.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dq.adapter.memory.InMemoryBroker;
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.worker.WorkerPool;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dq.adapter.memory.InMemoryBroker;
 import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.port.Lease;
 import dev.dq.core.task.Task;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dq.adapter.memory.InMemoryBroker;
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.BrokerUnavailableException;
 import dev.dq.core.task.Task;

@@ -2,6 +2,7 @@ package dev.dq.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.port.Failure;
 import dev.dq.core.task.Task;
 import dev.dq.core.worker.TaskEvent;

@@ -1,4 +1,4 @@
-package dev.dq.app.metrics;
+package dev.dq.core.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
