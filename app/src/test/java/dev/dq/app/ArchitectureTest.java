@@ -57,6 +57,8 @@ final class ArchitectureTest {
           .adapter("memory", "dev.dq.adapter.memory..")
           .adapter("redis", "dev.dq.adapter.redis..")
           .adapter("jackson-codec", "dev.dq.codec.jackson..")
+          .adapter("micrometer", "dev.dq.micrometer..")
+          .adapter("opentelemetry", "dev.dq.opentelemetry..")
           // app is the composition root: it wires core to one adapter, so it sees both; its own
           // limits are below.
           .ignoreDependency(resideInAPackage("dev.dq.app.."), DescribedPredicate.alwaysTrue())
@@ -115,6 +117,46 @@ final class ArchitectureTest {
           .onlyDependOnClassesThat()
           .resideInAnyPackage(
               "dev.dq.codec.jackson..", "dev.dq.core..", "java..", "com.fasterxml.jackson..");
+
+  @ArchTest
+  static final ArchRule the_micrometer_module_uses_only_core_and_micrometer =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.micrometer..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.dq.micrometer..", "dev.dq.core..", "java..", "org.slf4j..", "io.micrometer..")
+          .because("an integration plugs into core only: no adapter, no app");
+
+  @ArchTest
+  static final ArchRule the_opentelemetry_module_uses_only_core_and_the_otel_api =
+      classes()
+          .that()
+          .resideInAPackage("dev.dq.opentelemetry..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.dq.opentelemetry..",
+              "dev.dq.core..",
+              "java..",
+              "io.opentelemetry.api..",
+              "io.opentelemetry.context..")
+          .because("an integration plugs into core only: no adapter, no app, no SDK");
+
+  @ArchTest
+  static final ArchRule core_never_depends_on_micrometer_or_opentelemetry =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.dq.core..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.micrometer..",
+              "io.opentelemetry..",
+              "dev.dq.micrometer..",
+              "dev.dq.opentelemetry..")
+          .because("core stays JDK + SLF4J; metrics and tracing live in their own modules");
 
   @ArchTest
   static final ArchRule core_never_depends_on_a_codec_module =

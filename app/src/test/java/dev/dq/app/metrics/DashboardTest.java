@@ -1,5 +1,6 @@
 package dev.dq.app.metrics;
 
+import static dev.dq.micrometer.DqMetrics.PROMETHEUS_FAMILIES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dq.adapter.memory.InMemoryBroker;
@@ -17,7 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The Grafana dashboard in deploy/ queries only metrics that dq run really exposes. */
+/**
+ * The Grafana dashboard in deploy/ queries only metrics that dq run really exposes, and those are
+ * the families that the Micrometer binder exposes too.
+ */
 final class DashboardTest {
   private static final Path DASHBOARD = Path.of("..", "deploy", "grafana-dashboard.json");
 
@@ -49,6 +53,8 @@ final class DashboardTest {
     }
 
     assertThat(exposed).as("families").hasSizeGreaterThanOrEqualTo(20);
+    // The Micrometer binder's test scrapes against the same list: both expose the same names.
+    assertThat(exposed).as("families").containsExactlyInAnyOrderElementsOf(PROMETHEUS_FAMILIES);
     assertThat(used).as("metrics the dashboard queries").isSubsetOf(exposed).isEqualTo(exposed);
   }
 }
