@@ -6,6 +6,7 @@ import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.task.Names;
 import dev.dq.core.task.Task;
+import dev.dq.core.worker.QueueSnapshot;
 import dev.dq.core.worker.TaskEvent;
 import dev.dq.core.worker.TaskEventListener;
 import dev.dq.core.worker.WorkerPool;
@@ -275,7 +276,9 @@ public final class DqMetrics implements MeterBinder, TaskEventListener {
         labelled.add(queue);
       }
     }
-    QueueSnapshot snapshot = new QueueSnapshot(broker, deadLetters, labelled, snapshotTtl, clock);
+    List<String> fixed = List.copyOf(labelled);
+    QueueSnapshot snapshot =
+        new QueueSnapshot(broker, deadLetters, () -> fixed, snapshotTtl, clock);
     for (String queue : labelled) {
       queueGauge(snapshot, queue, "dq.queue.ready", c -> c.stats().ready());
       queueGauge(snapshot, queue, "dq.queue.in.flight", c -> c.stats().inFlight());
@@ -294,7 +297,14 @@ public final class DqMetrics implements MeterBinder, TaskEventListener {
       String queue,
       String name,
       ToDoubleFunction<QueueSnapshot.Counts> value) {
-    Gauge.builder(name, snapshot, s -> s.value(queue, value))
+    Gauge.builder(
+            name,
+            snapshot,
+            s -> {
+              QueueSnapshot.Counts c = s.counts().get(queue);
+              // NaN is Micrometer's "no value": the broker could not be read.
+              return c == null ? Double.NaN : value.applyAsDouble(c);
+            })
         .description(HELP.get(name))
         .tags("queue", queue)
         .strongReference(true)

@@ -4,7 +4,8 @@ import dev.dq.core.ops.BoundedLabels;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.QueuePauses;
-import dev.dq.core.port.QueueStats;
+import dev.dq.core.worker.QueueSnapshot;
+import dev.dq.core.worker.QueueSnapshot.Counts;
 import dev.dq.core.worker.RateLimitedLog;
 import dev.dq.core.worker.WorkerPool;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -13,7 +14,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,24 +28,20 @@ import org.slf4j.LoggerFactory;
  * Broker#stats} and {@link DeadLetterQueue#size}) and paused (from {@link QueuePauses#pauseOf}),
  * broker reachability, and the pool's busy, idle and abandoned workers.
  *
- * <p>One scrape reads the broker once: the first gauge takes a snapshot that the others reuse for a
- * short while. When the broker cannot be reached the queue gauges are left out of that scrape,
- * {@code dq_broker_up} is 0, and the error is logged at most every few seconds.
+ * <p>One scrape reads the broker once: the first gauge takes a {@link QueueSnapshot} that the
+ * others reuse for a short while. When the broker cannot be reached the queue gauges are left out
+ * of that scrape, {@code dq_broker_up} is 0, and the error is logged at most every few seconds.
  */
 public final class StateGauges {
   private static final Logger log = LoggerFactory.getLogger(StateGauges.class);
   private static final Duration SNAPSHOT_TTL = Duration.ofMillis(500);
-
-  /** The counts of one queue at one moment. */
-  record Counts(QueueStats stats, long dead, boolean paused) {}
 
   private final Broker broker;
   private final DeadLetterQueue deadLetters;
   private final List<String> served;
   private final BoundedLabels queues;
   private final RateLimitedLog errors;
-  private Map<String, Counts> snapshot;
-  private long snapshotNanos;
+  private final QueueSnapshot snapshot;
 
   private StateGauges(
       Broker broker,
@@ -58,6 +54,8 @@ public final class StateGauges {
     this.served = List.copyOf(served);
     this.queues = queues;
     this.errors = new RateLimitedLog(log, clock, Duration.ofSeconds(5));
+    this.snapshot =
+        new QueueSnapshot(broker, deadLetters, this::labelledQueues, SNAPSHOT_TTL, clock);
   }
 
   /**
@@ -158,33 +156,23 @@ public final class StateGauges {
    * Counts per queue label, at most {@link #SNAPSHOT_TTL} old; empty when the broker could not be
    * read.
    */
-  synchronized Map<String, Counts> counts() {
-    long now = System.nanoTime();
-    if (snapshot == null || now - snapshotNanos > SNAPSHOT_TTL.toNanos()) {
-      snapshot = read();
-      snapshotNanos = now;
-    }
-    return snapshot;
+  Map<String, Counts> counts() {
+    return snapshot.counts();
   }
 
-  private Map<String, Counts> read() {
-    try {
-      TreeSet<String> names = new TreeSet<>(served);
-      names.addAll(broker.queues());
-      Map<String, Counts> counts = new LinkedHashMap<>();
-      for (String queue : new ArrayList<>(names)) {
-        // A queue beyond the label cap is left out: folding gauges of several queues into one would
-        // mislead.
-        if (queues.label(queue).equals(queue)) {
-          boolean paused = broker instanceof QueuePauses p && p.pauseOf(queue).isPresent();
-          counts.put(queue, new Counts(broker.stats(queue), deadLetters.size(queue), paused));
-        }
+  /** The served queues and those the broker knows, less those beyond the label cap. */
+  private List<String> labelledQueues() {
+    TreeSet<String> names = new TreeSet<>(served);
+    names.addAll(broker.queues());
+    List<String> labelled = new ArrayList<>();
+    for (String queue : names) {
+      // A queue beyond the label cap is left out: folding gauges of several queues into one would
+      // mislead.
+      if (queues.label(queue).equals(queue)) {
+        labelled.add(queue);
       }
-      return counts;
-    } catch (RuntimeException e) {
-      errors.warn("reading queue counts for metrics failed", e);
-      return Map.of();
     }
+    return labelled;
   }
 
   /**
