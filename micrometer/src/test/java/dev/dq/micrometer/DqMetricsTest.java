@@ -1,5 +1,6 @@
 package dev.dq.micrometer;
 
+import static dev.dq.testing.PrometheusText.sample;
 import static dev.dq.testing.TaskFixtures.EPOCH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,8 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -183,17 +182,6 @@ final class DqMetricsTest {
     assertThatThrownBy(() -> DqMetrics.builder().snapshotTtl(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("snapshotTtl must be >= 1ms: PT0S");
-  }
-
-  /** The value of the sample {@code name{labels}} in the text format. */
-  private static double sample(String text, String name, String labels) {
-    String selector =
-        labels.isEmpty() ? Pattern.quote(name) : Pattern.quote(name + "{" + labels + "}");
-    Matcher m = Pattern.compile("(?m)^" + selector + " (\\S+)$").matcher(text);
-    if (!m.find()) {
-      throw new AssertionError("no sample " + name + "{" + labels + "} in\n" + text);
-    }
-    return Double.parseDouble(m.group(1));
   }
 
   /** Counts stats reads; throws as an unreachable broker when {@link #down}. */

@@ -1,13 +1,12 @@
 package dev.dq.app.metrics;
 
+import dev.dq.testing.PrometheusText;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads metrics the way Prometheus does: the text format, then one sample by name and labels. */
 final class Scrape {
@@ -28,12 +27,6 @@ final class Scrape {
    * queue="q",type="t"}).
    */
   static double value(String text, String name, String labels) {
-    String selector =
-        labels.isEmpty() ? Pattern.quote(name) : Pattern.quote(name + "{" + labels + "}");
-    Matcher m = Pattern.compile("(?m)^" + selector + " (\\S+)$").matcher(text);
-    if (!m.find()) {
-      throw new AssertionError("no sample " + name + "{" + labels + "} in\n" + text);
-    }
-    return Double.parseDouble(m.group(1));
+    return PrometheusText.sample(text, name, labels);
   }
 }
