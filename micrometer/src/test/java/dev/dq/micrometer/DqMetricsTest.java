@@ -17,6 +17,7 @@ import dev.dq.core.worker.TaskEvent;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.testing.FakeClock;
 import dev.dq.testing.ForwardingBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -172,6 +173,28 @@ final class DqMetricsTest {
     String text = registry.scrape();
     assertThat(sample(text, "dq_broker_up", "")).isZero();
     assertThat(sample(text, "dq_queue_ready", "queue=\"q\"")).isNaN();
+  }
+
+  @Test
+  void bindTo_twoRegistries_bothGetTheGaugesAndTheCounts() {
+    DqMetrics metrics =
+        DqMetrics.builder()
+            .queues(List.of("q"))
+            .clock(clock)
+            .broker(broker, memory.deadLetterQueue())
+            .build();
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+    metrics.bindTo(first);
+    metrics.bindTo(second);
+    metrics.bindTo(second);
+
+    metrics.on(new TaskEvent.Enqueued(task("email")));
+
+    for (SimpleMeterRegistry r : List.of(first, second)) {
+      assertThat(r.get("dq.queue.ready").tag("queue", "q").gauge().value()).isZero();
+      assertThat(r.get("dq.tasks.enqueued").tag("queue", "q").counter().count()).isEqualTo(1);
+    }
   }
 
   @Test
