@@ -2,9 +2,11 @@ package dev.dq.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dq.testing.ReadmeBlocks;
+import dev.dq.testing.JavaExample;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,8 +16,11 @@ import org.junit.jupiter.api.Test;
 final class ReadmeExampleTest {
   @Test
   void readmeExample_isTheCompiledExample_andCountsBothTasks() throws Exception {
-    assertThat(ReadmeBlocks.java("micrometer"))
-        .isEqualTo(ReadmeBlocks.testSource("MicrometerExample.java"));
+    assertThat(JavaExample.fromReadme("micrometer-example", "java"))
+        .isEqualTo(
+            Files.readString(
+                Path.of(
+                    System.getProperty("basedir", "."), "src/test/java/MicrometerExample.java")));
 
     Object enqueued =
         Class.forName("MicrometerExample")

@@ -2,7 +2,7 @@ package dev.dq.opentelemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dq.testing.ReadmeBlocks;
+import dev.dq.testing.JavaExample;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -10,6 +10,8 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +21,12 @@ import org.junit.jupiter.api.Test;
 final class ReadmeExampleTest {
   @Test
   void readmeExample_isTheCompiledExample_andTracesTheTaskUnderTheRequest() throws Exception {
-    assertThat(ReadmeBlocks.java("opentelemetry"))
-        .isEqualTo(ReadmeBlocks.testSource("OpenTelemetryExample.java"));
+    assertThat(JavaExample.fromReadme("opentelemetry-example", "java"))
+        .isEqualTo(
+            Files.readString(
+                Path.of(
+                    System.getProperty("basedir", "."),
+                    "src/test/java/OpenTelemetryExample.java")));
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     try (SdkTracerProvider provider =
         SdkTracerProvider.builder()
