@@ -42,6 +42,15 @@ final class DqMetricsTest {
     memory.close();
   }
 
+  /** Metrics of the queue "q" of the counting broker. */
+  private DqMetrics onQueueQ() {
+    return DqMetrics.builder()
+        .queues(List.of("q"))
+        .clock(clock)
+        .broker(broker, memory.deadLetterQueue())
+        .build();
+  }
+
   private static Task task(String type) {
     return Task.builder(type).id("t-" + type).queue("q").createdAt(EPOCH).build();
   }
@@ -161,12 +170,7 @@ final class DqMetricsTest {
 
   @Test
   void brokerDown_brokerUpIsZero_andQueueGaugesHaveNoValue() {
-    DqMetrics metrics =
-        DqMetrics.builder()
-            .queues(List.of("q"))
-            .clock(clock)
-            .broker(broker, memory.deadLetterQueue())
-            .build();
+    DqMetrics metrics = onQueueQ();
     metrics.bindTo(registry);
     broker.down = true;
 
@@ -177,12 +181,7 @@ final class DqMetricsTest {
 
   @Test
   void bindTo_twoRegistries_bothGetTheGaugesAndTheCounts() {
-    DqMetrics metrics =
-        DqMetrics.builder()
-            .queues(List.of("q"))
-            .clock(clock)
-            .broker(broker, memory.deadLetterQueue())
-            .build();
+    DqMetrics metrics = onQueueQ();
     SimpleMeterRegistry first = new SimpleMeterRegistry();
     SimpleMeterRegistry second = new SimpleMeterRegistry();
     metrics.bindTo(first);
