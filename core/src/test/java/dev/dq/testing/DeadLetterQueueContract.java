@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterMark;
+import dev.dq.core.port.DeadLetterPage;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Failure;
+import dev.dq.core.port.InvalidDeadLetterQueryException;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.port.QueueStats;
@@ -17,6 +21,7 @@ import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -345,7 +350,229 @@ public abstract class DeadLetterQueueContract {
     assertThat(ids(deadLetters.list(QUEUE, 0, 2 * later))).containsExactly(numbered("late", later));
   }
 
+  // --- filters and marks
+
+  @Test
+  void find_byType_returnsOnlyThatTypeOldestFirst() {
+    addMixed();
+
+    DeadLetterPage page = deadLetters.find(QUEUE, new DeadLetterFilter("mail", null), FIRST, 100);
+
+    assertThat(ids(page.entries())).containsExactly("m1", "m2", "m3");
+    assertThat(page.end()).isTrue();
+    assertThat(page.scanned()).isEqualTo(6);
+  }
+
+  @Test
+  void find_byErrorText_matchesTypeOrMessageIgnoringCase() {
+    addMixed();
+
+    assertThat(ids(find(new DeadLetterFilter(null, "TIMEOUT")))).containsExactly("m1", "s1");
+    assertThat(ids(find(new DeadLetterFilter(null, "ioexception")))).containsExactly("m2", "s2");
+    assertThat(ids(find(new DeadLetterFilter(null, "no such")))).isEmpty();
+  }
+
+  @Test
+  void find_byTypeAndErrorText_needsBoth() {
+    addMixed();
+
+    assertThat(ids(find(new DeadLetterFilter("mail", "timeout")))).containsExactly("m1");
+    assertThat(ids(find(new DeadLetterFilter("sms", "IOExc")))).containsExactly("s2");
+  }
+
+  @Test
+  void find_all_isPlainPageWithMark() {
+    addAll(QUEUE, "d1", "d2", "d3");
+
+    DeadLetterPage page = deadLetters.find(QUEUE, DeadLetterFilter.ALL, FIRST, 2);
+
+    assertThat(ids(page.entries())).containsExactly("d1", "d2");
+    assertThat(page.end()).isFalse();
+    assertThat(page.mark()).isEqualTo(deadLetters.mark(QUEUE));
+    DeadLetterPage rest = deadLetters.find(QUEUE, DeadLetterFilter.ALL, page.nextCursor(), 2);
+    assertThat(ids(rest.entries())).containsExactly("d3");
+    assertThat(rest.end()).isTrue();
+  }
+
+  @Test
+  void find_pagingWithCursor_reachesEveryMatchExactlyOnce() {
+    List<String> matching = new ArrayList<>();
+    for (int i = 1; i <= SNAPSHOT_ENTRIES; i++) {
+      String type = i % 3 == 0 ? "mail" : "sms";
+      deadLetters.add(entry(QUEUE, "d-" + i, type, "E", "failed"));
+      if (i % 3 == 0) {
+        matching.add("d-" + i);
+      }
+    }
+    DeadLetterFilter mail = new DeadLetterFilter("mail", null);
+
+    List<String> seen = new ArrayList<>();
+    String cursor = FIRST;
+    for (int steps = 0; steps <= SNAPSHOT_ENTRIES; steps++) {
+      DeadLetterPage page = deadLetters.find(QUEUE, mail, cursor, 7);
+      assertThat(page.entries()).hasSizeLessThanOrEqualTo(7);
+      seen.addAll(ids(page.entries()));
+      cursor = page.nextCursor();
+      if (page.end()) {
+        break;
+      }
+    }
+
+    assertThat(seen).containsExactlyElementsOf(matching);
+  }
+
+  @Test
+  void find_rareMatchBeyondScanLimit_takesBoundedSteps() {
+    for (int i = 1; i <= DeadLetterQueue.SCAN_LIMIT + 10; i++) {
+      deadLetters.add(entry(QUEUE, "s-" + i, "sms", "E", "failed"));
+    }
+    deadLetters.add(entry(QUEUE, "rare", "mail", "E", "failed"));
+    DeadLetterFilter mail = new DeadLetterFilter("mail", null);
+
+    DeadLetterPage first = deadLetters.find(QUEUE, mail, FIRST, 10);
+    DeadLetterPage second = deadLetters.find(QUEUE, mail, first.nextCursor(), 10);
+
+    assertThat(first.entries()).isEmpty();
+    assertThat(first.scanned()).isEqualTo(DeadLetterQueue.SCAN_LIMIT);
+    assertThat(first.end()).isFalse();
+    assertThat(ids(second.entries())).containsExactly("rare");
+    assertThat(second.scanned()).isEqualTo(11);
+    assertThat(second.end()).isTrue();
+  }
+
+  @Test
+  void find_neverUsedQueue_returnsEmptyEnd() {
+    DeadLetterPage page = deadLetters.find("never-used", DeadLetterFilter.ALL, FIRST, 10);
+
+    assertThat(page.entries()).isEmpty();
+    assertThat(page.end()).isTrue();
+    assertThat(page.mark()).isEqualTo(new DeadLetterMark("never-used", 0));
+  }
+
+  @Test
+  void find_badCursorOrLimit_isRejected() {
+    addAll(QUEUE, "d1");
+
+    assertThatThrownBy(() -> deadLetters.find(QUEUE, DeadLetterFilter.ALL, "not-a-cursor", 10))
+        .isInstanceOf(InvalidDeadLetterQueryException.class)
+        .hasMessageContaining("not-a-cursor");
+    assertThatThrownBy(() -> deadLetters.find(QUEUE, DeadLetterFilter.ALL, FIRST, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+    assertThatThrownBy(
+            () ->
+                deadLetters.find(
+                    QUEUE, DeadLetterFilter.ALL, FIRST, DeadLetterQueue.FIND_LIMIT + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void requeueAll_filterAndMark_leavesLaterDeathsAndOtherTypesDead() throws Exception {
+    addMixed();
+    DeadLetterMark seen = deadLetters.find(QUEUE, DeadLetterFilter.ALL, FIRST, 10).mark();
+    deadLetters.add(entry(QUEUE, "m-late", "mail", "java.net.SocketTimeoutException", "late"));
+
+    int moved = deadLetters.requeueAll(QUEUE, new DeadLetterFilter("mail", null), seen);
+
+    assertThat(moved).isEqualTo(3);
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("m1", "m2", "m3");
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10))).containsExactly("s1", "s2", "s3", "m-late");
+  }
+
+  @Test
+  void requeueAll_entryDiedAgainAfterMark_staysDead() throws Exception {
+    deadLetterViaBroker("t1");
+    deadLetterViaBroker("t2");
+    DeadLetterMark seen = deadLetters.mark(QUEUE);
+    deadLetters.requeue(QUEUE, new TaskId("t1"));
+    broker.deadLetter(take(QUEUE), failure()); // t1 dies again, after the mark
+
+    assertThat(deadLetters.requeueAll(QUEUE, DeadLetterFilter.ALL, seen)).isEqualTo(1);
+
+    assertThat(takeAndAckAll(QUEUE)).containsExactly("t2");
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10))).containsExactly("t1");
+  }
+
+  @Test
+  void purge_filterAndMark_deletesOnlyMatchesSeen() {
+    addMixed();
+    DeadLetterMark seen = deadLetters.mark(QUEUE);
+    deadLetters.add(entry(QUEUE, "s-late", "sms", "java.io.IOException", "late"));
+
+    long purged = deadLetters.purge(QUEUE, new DeadLetterFilter(null, "IOEXCEPTION"), seen);
+
+    assertThat(purged).isEqualTo(2);
+    assertThat(ids(deadLetters.list(QUEUE, 0, 10)))
+        .containsExactly("m1", "s1", "m3", "s3", "s-late");
+  }
+
+  @Test
+  void purge_markBeforeAnyDeath_deletesNothing() {
+    DeadLetterMark seen = deadLetters.mark(QUEUE);
+    addAll(QUEUE, "d1", "d2");
+
+    assertThat(deadLetters.purge(QUEUE, DeadLetterFilter.ALL, seen)).isZero();
+    assertThat(deadLetters.requeueAll(QUEUE, DeadLetterFilter.ALL, seen)).isZero();
+
+    assertThat(deadLetters.size(QUEUE)).isEqualTo(2);
+  }
+
+  @Test
+  void bulk_markOfOtherQueueOrMadeUp_isRejectedAndChangesNothing() {
+    addAll(QUEUE, "d1");
+    addAll(OTHER_QUEUE, "o1");
+    DeadLetterMark other = deadLetters.mark(OTHER_QUEUE);
+    DeadLetterMark madeUp = new DeadLetterMark(QUEUE, 1_000_000);
+
+    assertThatThrownBy(() -> deadLetters.purge(QUEUE, DeadLetterFilter.ALL, other))
+        .isInstanceOf(InvalidDeadLetterQueryException.class)
+        .hasMessageContaining(OTHER_QUEUE);
+    assertThatThrownBy(() -> deadLetters.requeueAll(QUEUE, DeadLetterFilter.ALL, madeUp))
+        .isInstanceOf(InvalidDeadLetterQueryException.class)
+        .hasMessageContaining("1000000");
+    assertThatThrownBy(() -> DeadLetterMark.parse("garbage", QUEUE))
+        .isInstanceOf(InvalidDeadLetterQueryException.class)
+        .hasMessageContaining("garbage");
+
+    assertThat(deadLetters.size(QUEUE)).isEqualTo(1);
+    assertThat(deadLetters.size(OTHER_QUEUE)).isEqualTo(1);
+  }
+
+  @Test
+  void mark_token_roundTripsThroughParse() {
+    addAll(QUEUE, "d1", "d2");
+    DeadLetterMark mark = deadLetters.mark(QUEUE);
+
+    assertThat(DeadLetterMark.parse(mark.token(), QUEUE)).isEqualTo(mark);
+    assertThat(deadLetters.purge(QUEUE, DeadLetterFilter.ALL, mark)).isEqualTo(2);
+  }
+
   // --- helpers
+
+  private static final String FIRST = DeadLetterQueue.FIRST;
+
+  /** m1 s1 m2 s2 m3 s3: types mail and sms; 1 timed out, 2 had an IOException, 3 a plain error. */
+  private void addMixed() {
+    for (int i = 1; i <= 3; i++) {
+      String error =
+          i == 1
+              ? "java.net.SocketTimeoutException"
+              : i == 2 ? "java.io.IOException" : "java.lang.IllegalStateException";
+      String message = i == 1 ? "read timed out" : "failed";
+      deadLetters.add(entry(QUEUE, "m" + i, "mail", error, message));
+      deadLetters.add(entry(QUEUE, "s" + i, "sms", error, i == 1 ? "Timeout after 5s" : message));
+    }
+  }
+
+  private List<DeadLetter> find(DeadLetterFilter filter) {
+    return deadLetters.find(QUEUE, filter, FIRST, 100).entries();
+  }
+
+  protected final DeadLetter entry(
+      String queue, String id, String type, String errorType, String message) {
+    Task task = Task.builder(type).id(id).queue(queue).createdAt(TaskFixtures.EPOCH).build();
+    return new DeadLetter(task, new Failure(errorType, message, 1, clock.instant()));
+  }
 
   protected final Failure failure() {
     return new Failure("java.lang.IllegalStateException", "boom", 1, clock.instant());

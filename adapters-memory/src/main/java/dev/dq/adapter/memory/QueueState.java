@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -43,6 +44,14 @@ final class QueueState {
   private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(DUE_ORDER);
   private final Map<TaskId, InFlight> inFlight = new LinkedHashMap<>();
   private final LinkedHashMap<TaskId, DeadLetter> dead = new LinkedHashMap<>();
+
+  /** The death sequence of each dead letter, and the dead letters by it (oldest first). */
+  private final Map<TaskId, Long> deadSeqOf = new HashMap<>();
+
+  private final TreeMap<Long, TaskId> deadBySeq = new TreeMap<>();
+
+  /** The highest death sequence handed out; never goes down. */
+  private long deadSeq;
 
   /** Every held task by id, as it is now (its attempt changes on retry). */
   private final Map<TaskId, Task> held = new HashMap<>();
@@ -283,8 +292,11 @@ final class QueueState {
   /** Stores a dead letter; one with the same id goes to the end, since it died again just now. */
   void bury(DeadLetter entry) {
     TaskId id = entry.task().id();
-    dead.remove(id);
+    forgetDead(id);
     dead.put(id, entry);
+    deadSeq++;
+    deadSeqOf.put(id, deadSeq);
+    deadBySeq.put(deadSeq, id);
     held.put(id, entry.task());
     lastErrors.remove(id);
   }
@@ -300,7 +312,7 @@ final class QueueState {
 
   /** Removes a dead letter and forgets its id. @return whether it was there */
   boolean unbury(TaskId id) {
-    if (dead.remove(id) == null) {
+    if (forgetDead(id) == null) {
       return false;
     }
     held.remove(id);
@@ -309,7 +321,28 @@ final class QueueState {
 
   /** Removes a dead letter but keeps the id held, because the task goes back to ready. */
   void resurrect(TaskId id) {
-    dead.remove(id);
+    forgetDead(id);
+  }
+
+  private DeadLetter forgetDead(TaskId id) {
+    Long seq = deadSeqOf.remove(id);
+    if (seq != null) {
+      deadBySeq.remove(seq);
+    }
+    return dead.remove(id);
+  }
+
+  /** The highest death sequence handed out so far; 0 before the first death. */
+  long deadSeq() {
+    return deadSeq;
+  }
+
+  /**
+   * The dead letters with a sequence above {@code after} and at most {@code upTo}, oldest first, as
+   * a view.
+   */
+  Map<Long, TaskId> deadBetween(long after, long upTo) {
+    return after >= upTo ? Map.of() : deadBySeq.subMap(after, false, upTo, true);
   }
 
   List<DeadLetter> deadSlice(int offset, int limit) {
@@ -336,6 +369,7 @@ final class QueueState {
         break;
       }
       oldestFirst.remove();
+      deadBySeq.remove(deadSeqOf.remove(oldest.task().id()));
       held.remove(oldest.task().id());
       removed.add(oldest.task().id());
     }
@@ -350,6 +384,8 @@ final class QueueState {
     int count = dead.size();
     held.keySet().removeAll(dead.keySet());
     dead.clear();
+    deadSeqOf.clear();
+    deadBySeq.clear();
     return count;
   }
 }

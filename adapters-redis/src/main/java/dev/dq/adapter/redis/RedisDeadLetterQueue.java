@@ -2,9 +2,13 @@ package dev.dq.adapter.redis;
 
 import dev.dq.adapter.redis.TaskCodec.UndecodableTaskException;
 import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterMark;
+import dev.dq.core.port.DeadLetterPage;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.DuplicateTaskException;
 import dev.dq.core.port.Failure;
+import dev.dq.core.port.InvalidDeadLetterQueryException;
 import dev.dq.core.port.QueueFullException;
 import dev.dq.core.port.TaskNotFoundException;
 import dev.dq.core.task.InvalidTaskException;
@@ -20,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -45,6 +51,13 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   public static final String RAW_ID_HEADER = "dq.raw-id";
 
   private static final int RAW_ID_SHOWN = 256;
+
+  /** A dead set's score as Redis writes it back: what a {@link #find} cursor holds. */
+  private static final Pattern CURSOR =
+      Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?|[+-]?inf");
+
+  /** Matches per scan step of a filtered bulk action. */
+  private static final int BULK_PAGE = DeadSnapshot.PAGE;
 
   private final RedisGateway redis;
 
@@ -98,6 +111,161 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
             () -> redis.jedis().zrangeWithScores(k.dead(), offset, (long) offset + limit - 1));
     return readAll(k, entries);
   }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One read-only script per call looks at the entries in sequence order; a cursor is the score
+   * of the last entry it looked at, as Redis writes it.
+   */
+  @Override
+  public DeadLetterPage find(String queue, DeadLetterFilter filter, String cursor, int limit) {
+    Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(cursor, "cursor");
+    DeadLetterPage.checkLimit(limit);
+    if (!cursor.equals(FIRST) && !CURSOR.matcher(cursor).matches()) {
+      throw new InvalidDeadLetterQueryException(
+          "not a dead-letter cursor of queue " + queue + ": \"" + cursor + "\"");
+    }
+    RedisKeys k = RedisKeys.of(queue);
+    Scan scan = scan(k, filter, cursor, "", limit);
+    return new DeadLetterPage(
+        readAll(k, scan.matches()),
+        new DeadLetterMark(queue, scan.highest()),
+        scan.next(),
+        scan.end(),
+        scan.scanned());
+  }
+
+  @Override
+  public DeadLetterMark mark(String queue) {
+    RedisKeys k = RedisKeys.of(queue);
+    String counter =
+        redis.callRetryingOnce(
+            "read the death counter of " + queue, () -> redis.jedis().get(k.deadSeq()));
+    List<Tuple> newest =
+        redis.callRetryingOnce(
+            "read the newest dead letter of " + queue,
+            () -> redis.jedis().zrangeWithScores(k.dead(), -1, -1));
+    return new DeadLetterMark(
+        queue,
+        highest(
+            counter == null ? 0 : Long.parseLong(counter),
+            newest.isEmpty() ? "" : DeadSnapshot.score(newest.get(0).getScore())));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Steps through the matches at or below the mark with the scan script, then moves each with
+   * one script that checks its sequence is still at or below the mark.
+   */
+  @Override
+  public int requeueAll(String queue, DeadLetterFilter filter, DeadLetterMark mark) {
+    RedisKeys k = RedisKeys.of(queue);
+    String bound = Long.toString(mark.sequence());
+    int[] moved = {0};
+    eachMarked(
+        k,
+        filter,
+        mark,
+        ids -> {
+          int n = requeueEach(k, ids, bound);
+          moved[0] += n < 0 ? -n - 1 : n;
+          return n >= 0;
+        });
+    return moved[0];
+  }
+
+  /** {@inheritDoc} Steps like {@link #requeueAll(String, DeadLetterFilter, DeadLetterMark)}. */
+  @Override
+  public long purge(String queue, DeadLetterFilter filter, DeadLetterMark mark) {
+    RedisKeys k = RedisKeys.of(queue);
+    long[] deleted = {0};
+    eachMarked(
+        k,
+        filter,
+        mark,
+        ids -> {
+          deleted[0] += ids.isEmpty() ? 0 : deleteAll(k, ids, Long.toString(mark.sequence()));
+          return true;
+        });
+    return deleted[0];
+  }
+
+  /**
+   * Hands {@code step} the ids of each scan step through the matches at or below {@code mark},
+   * oldest first, until the end or until it answers false.
+   */
+  private void eachMarked(
+      RedisKeys k, DeadLetterFilter filter, DeadLetterMark mark, Predicate<List<String>> step) {
+    Objects.requireNonNull(filter, "filter");
+    String bound = Long.toString(mark.sequence());
+    Scan scan = firstMarked(k, filter, mark);
+    while (step.test(scan.matches().stream().map(Tuple::getElement).toList()) && !scan.end()) {
+      scan = scan(k, filter, scan.next(), bound, BULK_PAGE);
+    }
+  }
+
+  /** The first scan step of a bulk action, after checking {@code mark} against the queue. */
+  private Scan firstMarked(RedisKeys k, DeadLetterFilter filter, DeadLetterMark mark) {
+    Objects.requireNonNull(mark, "mark");
+    mark.checkQueue(k.queue());
+    Scan first = scan(k, filter, FIRST, Long.toString(mark.sequence()), BULK_PAGE);
+    mark.check(k.queue(), first.highest());
+    return first;
+  }
+
+  /** One step of {@code dlq-scan.lua}. */
+  private Scan scan(RedisKeys k, DeadLetterFilter filter, String after, String upTo, int limit) {
+    @SuppressWarnings("unchecked")
+    List<Object> reply =
+        (List<Object>)
+            redis.scriptRetryingOnce(
+                "scan dead letters of " + k.queue(),
+                Script.DLQ_SCAN,
+                List.of(k.dead(), k.tasks(), k.failures(), k.deadSeq()),
+                List.of(
+                    after,
+                    upTo,
+                    filter.typeIfSet().orElse(""),
+                    filter.errorTextIfSet().orElse(""),
+                    Integer.toString(limit),
+                    Integer.toString(SCAN_LIMIT)));
+    List<Tuple> matches = new ArrayList<>((reply.size() - 5) / 2);
+    for (int i = 5; i + 1 < reply.size(); i += 2) {
+      matches.add(
+          new Tuple(
+              RedisWorkers.text(reply.get(i)),
+              Double.parseDouble(RedisWorkers.text(reply.get(i + 1)))));
+    }
+    return new Scan(
+        matches,
+        highest((Long) reply.get(0), RedisWorkers.text(reply.get(1))),
+        RedisWorkers.text(reply.get(2)),
+        ((Long) reply.get(3)) == 1,
+        ((Long) reply.get(4)).intValue());
+  }
+
+  /**
+   * The highest death sequence handed out: the counter, or the newest entry's score if a
+   * hand-written one lies above it (cut to a whole number within a long).
+   */
+  private static long highest(long counter, String newest) {
+    if (newest.isEmpty()) {
+      return Math.max(counter, 0);
+    }
+    double score = Double.parseDouble(newest.replace("inf", "Infinity"));
+    return Math.max(
+        Math.max(counter, 0),
+        score >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.floor(Math.max(score, 0)));
+  }
+
+  /**
+   * One step of a scan: the matches (id and sequence), the highest sequence handed out, the cursor
+   * after the last entry looked at, whether none is left, and how many it looked at.
+   */
+  private record Scan(List<Tuple> matches, long highest, String next, boolean end, int scanned) {}
 
   @Override
   public Optional<DeadLetter> get(String queue, TaskId id) {
@@ -182,17 +350,32 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
     DeadSnapshot snapshot = DeadSnapshot.take(redis, k);
     int moved = 0;
     for (List<String> ids = snapshot.nextPage(); !ids.isEmpty(); ids = snapshot.nextPage()) {
-      for (String id : ids) {
-        if (!StandInId.isValidTaskId(id)) {
-          continue; // cannot run: requeue refuses it too
-        }
-        Object reply = requeueOnce(k, id, snapshot.bound());
-        if ("FULL".equals(reply)) {
-          return moved;
-        }
-        if ("OK".equals(reply)) {
-          moved++;
-        }
+      int n = requeueEach(k, ids, snapshot.bound());
+      if (n < 0) {
+        return moved - n - 1;
+      }
+      moved += n;
+    }
+    return moved;
+  }
+
+  /**
+   * Requeues {@code ids} in order, each only while within {@code bound}, skipping ids no task can
+   * have (requeue refuses them too). Returns how many moved, or {@code -(moved + 1)} when the queue
+   * filled up and the rest were left.
+   */
+  private int requeueEach(RedisKeys k, List<String> ids, String bound) {
+    int moved = 0;
+    for (String id : ids) {
+      if (!StandInId.isValidTaskId(id)) {
+        continue;
+      }
+      Object reply = requeueOnce(k, id, bound);
+      if ("FULL".equals(reply)) {
+        return -(moved + 1);
+      }
+      if ("OK".equals(reply)) {
+        moved++;
       }
     }
     return moved;

@@ -45,6 +45,8 @@ enum Script {
   DLQ_ADD("dlq-add"),
   DLQ_REQUEUE("dlq-requeue", Fragment.LEVELS),
   DLQ_DELETE("dlq-delete", Fragment.NOW, Fragment.UNIQUE),
+  /** Read-only: one bounded, filtered step through a dead set ({@link RedisDeadLetterQueue}). */
+  DLQ_SCAN("dlq-scan"),
   QUEUE_DELETE("queue-delete"),
   CRON_UPSERT("cron-upsert"),
   CRON_FIRE("cron-fire", Fragment.NOW, Fragment.LEVELS),

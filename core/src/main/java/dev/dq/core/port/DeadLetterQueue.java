@@ -39,6 +39,79 @@ public interface DeadLetterQueue {
    */
   List<DeadLetter> list(String queue, int offset, int limit);
 
+  /** Most entries one {@link #find} call looks at, matching or not. */
+  int SCAN_LIMIT = 10_000;
+
+  /** Most matches one {@link #find} call returns. */
+  int FIND_LIMIT = 1_000;
+
+  /** The cursor that starts a {@link #find} at the oldest entry. */
+  String FIRST = "";
+
+  /**
+   * One bounded step of a filtered listing of {@code queue}: the entries after {@code cursor} that
+   * match {@code filter}, oldest death first.
+   *
+   * <p>What is bounded: the step looks at no more than {@link #SCAN_LIMIT} entries after the cursor
+   * (matching or not; entries sharing one sequence, which only a hand-written store has, are
+   * scanned together and may exceed it) and returns no more than {@code limit} matches, whichever
+   * comes first. So a rare filter over a million entries takes many short steps, each answering
+   * fast, instead of one that reads the whole set. Continue with {@link
+   * DeadLetterPage#nextCursor()} until {@link DeadLetterPage#end()}: an entry present during the
+   * whole walk and matching throughout is returned exactly once. With {@link DeadLetterFilter#ALL}
+   * it is a plain page.
+   *
+   * <p>The page carries a {@link DeadLetterMark} taken when it was read, for {@link
+   * #requeueAll(String, DeadLetterFilter, DeadLetterMark)} and {@link #purge(String,
+   * DeadLetterFilter, DeadLetterMark)}.
+   *
+   * @param queue the queue whose entries to list
+   * @param filter which entries to return
+   * @param cursor {@link #FIRST}, or a {@link DeadLetterPage#nextCursor()} of this queue
+   * @param limit most matches to return, 1 .. {@link #FIND_LIMIT}
+   * @return the page
+   * @throws InvalidDeadLetterQueryException {@code cursor} is not one this adapter hands out
+   * @throws IllegalArgumentException {@code limit} is out of range
+   */
+  DeadLetterPage find(String queue, DeadLetterFilter filter, String cursor, int limit);
+
+  /**
+   * The mark of {@code queue} now: the highest death sequence handed out so far. Reads only.
+   *
+   * @param queue the queue
+   * @return the mark; sequence 0 for a queue that never had a dead letter
+   */
+  DeadLetterMark mark(String queue);
+
+  /**
+   * Moves the entries of {@code queue} that match {@code filter} and were dead at {@code mark}
+   * (their death sequence is at or below it) back to their queue as fresh tasks, oldest first, each
+   * at most once, while the queue has room. An entry that died after the mark, or died again, stays
+   * dead; so does one that does not match. Not atomic as a whole: each entry's move is. Entries
+   * that {@link #requeue} would refuse as invalid stay dead and are not counted.
+   *
+   * @param queue the queue whose entries to move
+   * @param filter which entries to move
+   * @param mark a mark of {@code queue}, from {@link #mark} or a {@link DeadLetterPage}
+   * @return how many were moved
+   * @throws InvalidDeadLetterQueryException the mark is of another queue, or higher than any this
+   *     queue handed out; nothing was moved
+   */
+  int requeueAll(String queue, DeadLetterFilter filter, DeadLetterMark mark);
+
+  /**
+   * Deletes the entries of {@code queue} that match {@code filter} and were dead at {@code mark},
+   * like {@link #requeueAll(String, DeadLetterFilter, DeadLetterMark)}.
+   *
+   * @param queue the queue whose entries to delete
+   * @param filter which entries to delete
+   * @param mark a mark of {@code queue}
+   * @return how many were deleted
+   * @throws InvalidDeadLetterQueryException the mark is of another queue, or higher than any this
+   *     queue handed out; nothing was deleted
+   */
+  long purge(String queue, DeadLetterFilter filter, DeadLetterMark mark);
+
   /**
    * The entry listed as {@code id} in {@code queue}, if it is still dead; empty for an id that is
    * live, unknown, or dead in another queue. Reads only.
