@@ -22,14 +22,52 @@ final class DlqIT extends WithRedis {
   @BeforeEach
   void threeDeadLetters() throws Exception {
     for (String id : new String[] {"d-1", "d-2", "d-3"}) {
-      broker.enqueue(
-          Task.builder("fail").id(id).payload("payload of " + id).createdAt(Instant.now()).build(),
-          Duration.ofSeconds(5));
-      Lease lease =
-          broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
-      broker.deadLetter(
-          lease, new Failure("java.lang.IllegalStateException", "boom " + id, 3, Instant.now()));
+      kill("fail", id, "boom " + id);
     }
+  }
+
+  private void kill(String type, String id, String message) throws Exception {
+    broker.enqueue(
+        Task.builder(type).id(id).payload("payload of " + id).createdAt(Instant.now()).build(),
+        Duration.ofSeconds(5));
+    Lease lease =
+        broker.dequeue("default", Duration.ofSeconds(30), Duration.ofSeconds(5)).orElseThrow();
+    broker.deadLetter(
+        lease, new Failure("java.lang.IllegalStateException", message, 3, Instant.now()));
+  }
+
+  @Test
+  void filtered_listRequeueAndPurge_actOnMatchesUpToTheMark() throws Exception {
+    kill("mail", "m-1", "smtp down");
+    Dq.Result list = Dq.run(env(), "dlq", "list", "--error", "BOOM D-2", "--json");
+    JsonNode page = json.readTree(list.out());
+    kill("fail", "d-4", "boom d-2 again, after the list");
+
+    Dq.Result requeued =
+        Dq.run(
+            env(),
+            "dlq",
+            "requeue",
+            "--all",
+            "--error",
+            "boom d-2",
+            "--mark",
+            page.path("mark").asText());
+    Dq.Result purged = Dq.run(env(), "dlq", "purge", "--type", "mail");
+    Dq.Result badMark = Dq.run(env(), "dlq", "purge", "--mark", "garbage");
+
+    assertThat(list.code()).as("stderr: %s", list.err()).isZero();
+    assertThat(page.path("entries").findValuesAsText("id")).containsExactly("d-2");
+    assertThat(requeued.out().strip()).isEqualTo("requeued 1");
+    assertThat(purged.out().strip()).isEqualTo("purged 1");
+    assertThat(badMark.code()).isEqualTo(2);
+    assertThat(badMark.err().lines()).singleElement().asString().startsWith("dq: --mark: ");
+    assertThat(broker.deadLetterQueue().list("default", 0, 10))
+        .extracting(d -> d.task().id().value())
+        .containsExactly("d-1", "d-3", "d-4");
+    assertThat(Dq.run(env(), "dlq", "list", "--type", "fail", "--limit", "2").out())
+        .contains("2 matches among 2 scanned of 3 dead letters in queue default")
+        .contains("next: --cursor ");
   }
 
   @Test

@@ -6,7 +6,11 @@ import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterMark;
+import dev.dq.core.port.DeadLetterPage;
 import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.InvalidDeadLetterQueryException;
 import dev.dq.core.port.TaskNotFoundException;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.TaskId;
@@ -71,6 +75,61 @@ public final class DlqCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
+  }
+
+  /** The filter of list, requeue --all and purge. */
+  static final class FilterOptions {
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only entries of this task type.")
+    String type;
+
+    @Option(
+        names = "--error",
+        paramLabel = "TEXT",
+        description =
+            "Only entries whose error type or message contains TEXT (ASCII case ignored).")
+    String error;
+
+    DeadLetterFilter filter() {
+      return usage("--type/--error", () -> new DeadLetterFilter(type, error));
+    }
+
+    boolean any() {
+      return type != null || error != null;
+    }
+  }
+
+  /** The mark of requeue --all and purge, with their filter. */
+  static final class BulkOptions {
+    @Mixin FilterOptions filter;
+
+    @Option(
+        names = "--mark",
+        paramLabel = "MARK",
+        description =
+            "Act only on entries dead at MARK (printed by a filtered dq dlq list); default: those "
+                + "dead when the command starts.")
+    String mark;
+
+    /** The mark given, checked, or the queue's mark now. */
+    DeadLetterMark mark(DeadLetterQueue dead, String queue) {
+      if (mark == null) {
+        return dead.mark(queue);
+      }
+      return usage("--mark", () -> DeadLetterMark.parse(mark, queue));
+    }
+
+    boolean any() {
+      return filter.any() || mark != null;
+    }
+  }
+
+  /** Runs {@code step}, turning a bad filter, cursor or mark into a one-line usage error. */
+  static <T> T usage(String option, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (InvalidDeadLetterQueryException e) {
+      throw new BadSettingException(option + ": " + SettingResolver.printable(e.getMessage()));
+    }
   }
 
   /** What every subcommand shares: settings, the broker session, output. */
@@ -152,18 +211,60 @@ public final class DlqCommand implements Callable<Integer> {
         description = "Skip the N oldest entries (default ${DEFAULT-VALUE}).")
     int offset;
 
+    @Mixin FilterOptions filter;
+
+    @Option(
+        names = "--cursor",
+        paramLabel = "CURSOR",
+        description =
+            "Go on from the cursor a filtered list printed. A filtered list looks at no more than "
+                + DeadLetterQueue.SCAN_LIMIT
+                + " entries per call.")
+    String cursor;
+
     ListCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
       super(app, sessions);
     }
 
+    private boolean filtered() {
+      return filter.any() || cursor != null;
+    }
+
+    @Override
+    void check() {
+      if (filtered()) {
+        filter.filter();
+        if (offset != 0) {
+          throw new BadSettingException("--offset does not go with --type, --error or --cursor");
+        }
+        if (limit > DeadLetterQueue.FIND_LIMIT) {
+          throw SettingResolver.bad(
+              "--limit", "" + limit, "at most " + DeadLetterQueue.FIND_LIMIT + " with a filter");
+        }
+      }
+    }
+
     @Override
     int run(DeadLetterQueue dead, String queue) {
-      List<DeadLetter> entries = dead.list(queue, offset, limit);
+      List<DeadLetter> entries;
+      DeadLetterPage page = null;
+      if (filtered()) {
+        String from = cursor == null ? DeadLetterQueue.FIRST : cursor;
+        page = usage("--cursor", () -> dead.find(queue, filter.filter(), from, limit));
+        entries = page.entries();
+      } else {
+        entries = dead.list(queue, offset, limit);
+      }
       long total = dead.size(queue);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("queue", queue);
       json.put("total", total);
       json.put("entries", entries.stream().map(d -> Json.deadLetter(d, false)).toList());
+      if (page != null) {
+        json.put("mark", page.mark().token());
+        json.put("next_cursor", page.end() ? null : page.nextCursor());
+        json.put("scanned", page.scanned());
+      }
       StringBuilder text = new StringBuilder();
       text.append(
           String.format(
@@ -186,9 +287,22 @@ public final class DlqCommand implements Callable<Integer> {
                 d.failure().errorType(),
                 oneLine(d.failure().message())));
       }
-      text.append(
-          String.format(
-              Locale.ROOT, "%d of %d dead letters in queue %s", entries.size(), total, queue));
+      if (page == null) {
+        text.append(
+            String.format(
+                Locale.ROOT, "%d of %d dead letters in queue %s", entries.size(), total, queue));
+      } else {
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "%d matches among %d scanned of %d dead letters in queue %s; mark %s; %s",
+                entries.size(),
+                page.scanned(),
+                total,
+                queue,
+                page.mark().token(),
+                page.end() ? "end" : "next: --cursor " + page.nextCursor()));
+      }
       print(json, text.toString());
       return 0;
     }
@@ -251,6 +365,8 @@ public final class DlqCommand implements Callable<Integer> {
                 + "that die again meanwhile stay for a later call.")
     boolean all;
 
+    @Mixin BulkOptions bulk;
+
     RequeueCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
       super(app, sessions);
     }
@@ -262,13 +378,22 @@ public final class DlqCommand implements Callable<Integer> {
       }
       if (id != null) {
         id(id);
+        if (bulk.any()) {
+          throw new BadSettingException("--type, --error and --mark go with --all, not an ID");
+        }
       }
+      bulk.filter.filter();
     }
 
     @Override
     int run(DeadLetterQueue dead, String queue) {
       if (all) {
-        int n = dead.requeueAll(queue);
+        int n =
+            bulk.any()
+                ? usage(
+                    "--mark",
+                    () -> dead.requeueAll(queue, bulk.filter.filter(), bulk.mark(dead, queue)))
+                : dead.requeueAll(queue);
         print(Map.of("requeued", n), "requeued " + n);
         return 0;
       }
@@ -304,13 +429,24 @@ public final class DlqCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       header = "Deletes the dead letters of the queue present when it starts.")
   static final class PurgeCommand extends Sub {
+    @Mixin BulkOptions bulk;
+
     PurgeCommand(Supplier<AppSettings> app, BrokerSessions sessions) {
       super(app, sessions);
     }
 
     @Override
+    void check() {
+      bulk.filter.filter();
+    }
+
+    @Override
     int run(DeadLetterQueue dead, String queue) {
-      long n = dead.purge(queue);
+      long n =
+          bulk.any()
+              ? usage(
+                  "--mark", () -> dead.purge(queue, bulk.filter.filter(), bulk.mark(dead, queue)))
+              : dead.purge(queue);
       print(Map.of("purged", n), "purged " + n);
       return 0;
     }
