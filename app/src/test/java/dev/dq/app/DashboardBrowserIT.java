@@ -362,6 +362,65 @@ final class DashboardBrowserIT extends WithRedis {
   }
 
   @Test
+  void deadLetters_filterByType_bulkRequeueRunsTheMatchesSeen_andALaterDeathStaysDead()
+      throws Exception {
+    String q = "bulk";
+    try (Dq.Running run = startRun(q, "bulk-side")) {
+      bury(q, "b-1", "sleep");
+      bury(q, "b-2", "sleep");
+      bury(q, "other", "echo");
+      open("/queues/" + q + "/dead");
+      browser.findElement(By.id("filter-type")).sendKeys("sleep");
+      browser.findElement(By.id("filter")).click();
+      await()
+          .atMost(Dq.PATIENCE)
+          .ignoreExceptions()
+          .until(
+              () -> !text("#dead tbody").contains("other") && text("#dead tbody").contains("b-2"));
+      assertThat(text("#requeue-all")).contains("(2 seen)");
+      shoot("dead-letters-filtered");
+      bury(q, "b-late", "sleep"); // dies after the page was rendered
+
+      browser.findElement(By.id("requeue-all")).click();
+
+      await()
+          .atMost(Dq.PATIENCE)
+          .until(
+              () ->
+                  state(q, "b-1").equals(Optional.of(TaskState.SUCCEEDED))
+                      && state(q, "b-2").equals(Optional.of(TaskState.SUCCEEDED)));
+      assertThat(broker.deadLetterQueue().get(q, new TaskId("b-late")))
+          .as("a later death stays dead; worker stderr:%n%s", run.errText())
+          .isPresent();
+      assertThat(broker.deadLetterQueue().get(q, new TaskId("other"))).isPresent();
+      await()
+          .atMost(Dq.PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(dashboard.err)
+                      .anyMatch(
+                          l ->
+                              l.contains("action=dlq-requeue-all queue=" + q)
+                                  && l.contains("type=\"sleep\"")
+                                  && l.contains("count=2")));
+    }
+  }
+
+  private void bury(String queue, String id, String type) {
+    broker
+        .deadLetterQueue()
+        .add(
+            new DeadLetter(
+                Task.builder(type)
+                    .queue(queue)
+                    .id(id)
+                    .payload("1ms")
+                    .createdAt(Instant.now())
+                    .build(),
+                new Failure("java.lang.RuntimeException", "flaky", 3, Instant.now())));
+  }
+
+  @Test
   void operateARealWorker_cancelPauseRequeue_andSeeItLeaveWhenKilled() throws Exception {
     String q = "ops";
     String side = "ops-side";

@@ -1,8 +1,11 @@
 package dev.dq.app.dashboard;
 
+import dev.dq.app.config.SettingResolver;
 import dev.dq.core.lifecycle.CancelOutcome;
 import dev.dq.core.lifecycle.TaskCancels;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterMark;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.QueuePauses;
 import dev.dq.core.task.TaskId;
@@ -67,6 +70,41 @@ final class DashboardActions {
     boolean deleted = dead.delete(queue, id);
     log("dlq-delete", queue, id.value(), remote, deleted ? "deleted" : "not found");
     return deleted ? "dead letter deleted" : "no such dead letter";
+  }
+
+  /**
+   * As {@code dq dlq requeue --all --type T --error TEXT --mark MARK}: only the matches that were
+   * dead when the page carrying {@code mark} was read.
+   */
+  String requeueAll(String queue, DeadLetterFilter filter, DeadLetterMark mark, String remote) {
+    int n = dead.requeueAll(queue, filter, mark);
+    logBulk("dlq-requeue-all", queue, filter, mark, remote, n);
+    return n + " dead letters requeued";
+  }
+
+  /** As {@code dq dlq purge --type T --error TEXT --mark MARK}. */
+  String purge(String queue, DeadLetterFilter filter, DeadLetterMark mark, String remote) {
+    long n = dead.purge(queue, filter, mark);
+    logBulk("dlq-purge", queue, filter, mark, remote, n);
+    return n + " dead letters deleted";
+  }
+
+  private static void logBulk(
+      String action,
+      String queue,
+      DeadLetterFilter filter,
+      DeadLetterMark mark,
+      String remote,
+      long count) {
+    audit.info(
+        "action={} queue={} type=\"{}\" error=\"{}\" mark={} remote={} count={}",
+        action,
+        queue,
+        SettingResolver.printable(filter.typeIfSet().orElse("")),
+        SettingResolver.printable(filter.errorTextIfSet().orElse("")),
+        mark.token(),
+        remote,
+        count);
   }
 
   private QueuePauses pauses() {

@@ -14,6 +14,9 @@ import dev.dq.core.ops.WorkerRegistry;
 import dev.dq.core.ops.WorkerStatus;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterMark;
+import dev.dq.core.port.DeadLetterPage;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.QueuePause;
 import dev.dq.core.port.QueuePauses;
@@ -133,15 +136,48 @@ final class DashboardData {
   }
 
   /** One page of a queue's dead letters, oldest first. */
+  /**
+   * A page of dead letters by offset (unfiltered). The mark is taken before the read, so a bulk
+   * action with it never touches an entry that died after the page was read.
+   */
   Map<String, Object> deadLetters(String queue, int offset, int limit) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    dead.list(queue, offset, limit).forEach(d -> rows.add(deadLetter(d, false)));
+    DeadLetterMark mark = dead.mark(queue);
+    List<DeadLetter> entries = dead.list(queue, offset, limit);
+    Map<String, Object> out = deadPage(queue, DeadLetterFilter.ALL, offset, limit, mark, entries);
+    out.put("cursor", null);
+    out.put("next_cursor", null);
+    return out;
+  }
+
+  /**
+   * One bounded step of a filtered listing from {@code cursor} ({@link DeadLetterQueue#find}): at
+   * most {@link DeadLetterQueue#SCAN_LIMIT} entries looked at, with the mark read with the page.
+   */
+  Map<String, Object> deadLetters(String queue, DeadLetterFilter filter, String cursor, int limit) {
+    DeadLetterPage page = dead.find(queue, filter, cursor, limit);
+    Map<String, Object> out = deadPage(queue, filter, 0, limit, page.mark(), page.entries());
+    out.put("cursor", cursor);
+    out.put("next_cursor", page.end() ? null : page.nextCursor());
+    out.put("scanned", page.scanned());
+    return out;
+  }
+
+  private Map<String, Object> deadPage(
+      String queue,
+      DeadLetterFilter filter,
+      int offset,
+      int limit,
+      DeadLetterMark mark,
+      List<DeadLetter> entries) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("queue", queue);
+    out.put("type", filter.type());
+    out.put("error", filter.errorText());
     out.put("offset", offset);
     out.put("limit", limit);
     out.put("total", dead.size(queue));
-    out.put("dead_letters", rows);
+    out.put("mark", mark.token());
+    out.put("dead_letters", entries.stream().map(d -> deadLetter(d, false)).toList());
     return out;
   }
 

@@ -186,7 +186,18 @@ final class DashboardPages {
 
   String deadLetters(String queue, Map<String, Object> page) {
     StringBuilder b = new StringBuilder();
+    String type = page.get("type") == null ? "" : str(page.get("type"));
+    String error = page.get("error") == null ? "" : str(page.get("error"));
+    String deadBase = "/queues/" + url(queue) + "/dead";
     b.append("<h1>Dead letters of ").append(escape(queue)).append("</h1>\n");
+    b.append("<form method=\"get\" id=\"dead-filter\" action=\"")
+        .append(deadBase)
+        .append("\">Type <input name=\"type\" id=\"filter-type\" maxlength=\"256\" value=\"")
+        .append(escape(type))
+        .append(
+            "\"> Error text <input name=\"error\" id=\"filter-error\" maxlength=\"256\" value=\"")
+        .append(escape(error))
+        .append("\"> <button type=\"submit\" id=\"filter\">Filter</button></form>\n");
     b.append("<table id=\"dead\"><thead><tr><th>Id</th><th>Type</th><th>Attempts</th>")
         .append("<th>Failed at</th><th>Error</th><th></th></tr></thead><tbody>\n");
     for (Map<String, Object> d : list(page.get("dead_letters"))) {
@@ -210,7 +221,12 @@ final class DashboardPages {
           .append("</td></tr>\n");
     }
     b.append("</tbody></table>\n");
-    b.append(pager("/queues/" + url(queue) + "/dead?", page));
+    if (page.containsKey("scanned")) {
+      b.append(cursorPager(deadBase, type, error, page));
+    } else {
+      b.append(pager(deadBase + "?", page));
+    }
+    b.append(bulkForms(deadBase, type, error, page));
     return layout("Dead letters of " + queue, b);
   }
 
@@ -385,6 +401,92 @@ final class DashboardPages {
         + "\">"
         + label
         + "</button></form>";
+  }
+
+  /** "shown; scanned; next" for a filtered step, which pages by cursor. */
+  private static String cursorPager(
+      String base, String type, String error, Map<String, Object> page) {
+    StringBuilder b = new StringBuilder("<p class=\"pager\" id=\"dead-pager\">");
+    b.append(list(page.get("dead_letters")).size())
+        .append(" shown; scanned ")
+        .append(page.get("scanned"))
+        .append(" of ")
+        .append(page.get("total"))
+        .append(" dead letters");
+    Object next = page.get("next_cursor");
+    if (next == null) {
+      b.append("; end");
+    } else {
+      b.append("; scanned up to sequence ")
+          .append(escape(str(next)))
+          .append(" <a id=\"next\" href=\"")
+          .append(base)
+          .append(escape(filterQuery(Map.of("type", type, "error", error))))
+          .append(type.isEmpty() && error.isEmpty() ? "?" : "&amp;")
+          .append("cursor=")
+          .append(url(str(next)))
+          .append("&amp;limit=")
+          .append(page.get("limit"))
+          .append("\">next</a>");
+    }
+    return b.append("</p>\n").toString();
+  }
+
+  /**
+   * The bulk actions, carrying the filter and the mark of this page: they act on the matches that
+   * were dead when it was read, not on later deaths.
+   */
+  private String bulkForms(String base, String type, String error, Map<String, Object> page) {
+    if (readOnly) {
+      return "";
+    }
+    int seen = list(page.get("dead_letters")).size();
+    String what = type.isEmpty() && error.isEmpty() ? "all" : "all matching the filter";
+    String hidden =
+        "<input type=\"hidden\" name=\"csrf\" value=\""
+            + escape(csrf)
+            + "\"><input type=\"hidden\" name=\"type\" value=\""
+            + escape(type)
+            + "\"><input type=\"hidden\" name=\"error\" value=\""
+            + escape(error)
+            + "\"><input type=\"hidden\" name=\"mark\" value=\""
+            + escape(str(page.get("mark")))
+            + "\">";
+    return "<p class=\"note\">Bulk actions act on the entries "
+        + what
+        + " that were dead when this page was read (mark "
+        + escape(str(page.get("mark")))
+        + "), on every page; entries that died since stay.</p>\n"
+        + "<form method=\"post\" class=\"action\" action=\""
+        + base
+        + "/requeue-all\">"
+        + hidden
+        + "<button type=\"submit\" id=\"requeue-all\">Requeue "
+        + what
+        + " ("
+        + seen
+        + " seen)</button></form>"
+        + "<form method=\"post\" class=\"action\" action=\""
+        + base
+        + "/purge\">"
+        + hidden
+        + "<button type=\"submit\" id=\"purge-all\">Delete "
+        + what
+        + " ("
+        + seen
+        + " seen)</button></form>\n";
+  }
+
+  /** {@code ?type=..&error=..} of the filter fields given (empty when none), URL-encoded. */
+  static String filterQuery(Map<String, String> fields) {
+    StringBuilder b = new StringBuilder();
+    for (String key : List.of("type", "error")) {
+      String v = fields.get(key);
+      if (v != null && !v.isEmpty()) {
+        b.append(b.length() == 0 ? '?' : '&').append(key).append('=').append(url(v));
+      }
+    }
+    return b.toString();
   }
 
   private static String pager(String base, Map<String, Object> page) {

@@ -6,6 +6,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.core.lifecycle.TaskState;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterMark;
+import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.InvalidDeadLetterQueryException;
 import dev.dq.core.port.TaskNotFoundException;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.Names;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code /queues/Q/tasks/ID}, {@code /queues/Q/dead}, {@code /queues/Q/dead/ID}, the same under
  * {@code /api} as JSON, {@code /limits}, and POST actions under a page path ({@code /pause}, {@code
  * /resume}, {@code /cancel}, {@code /run-now}, {@code /requeue}, {@code /delete}, {@code
- * /limits/set}, {@code /limits/remove}).
+ * /limits/set}, {@code /limits/remove}, and on {@code /queues/Q/dead}: {@code /requeue-all}, {@code
+ * /purge}).
  */
 final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
@@ -148,7 +153,9 @@ final class DashboardServer implements AutoCloseable {
         reply(ex, path, 404, "Not found", e.getMessage());
       } catch (TaskNotFoundException e) {
         reply(ex, path, 404, "Not found", e.getMessage());
-      } catch (InvalidTaskException | IllegalArgumentException e) {
+      } catch (InvalidTaskException
+          | InvalidDeadLetterQueryException
+          | IllegalArgumentException e) {
         reply(ex, path, 400, "Bad request", e.getMessage());
       } catch (DashboardData.Unsupported e) {
         reply(ex, path, 501, "Not supported", e.getMessage());
@@ -227,8 +234,7 @@ final class DashboardServer implements AutoCloseable {
           .orElseThrow(() -> new NotFound("no task " + p.get(3) + " in queue " + queue));
     }
     if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("dead")) {
-      return data.deadLetters(
-          queue(p.get(1)), (int) Math.min(offset(q), Integer.MAX_VALUE), limit(q));
+      return deadLetters(queue(p.get(1)), q);
     }
     if (p.size() == 4 && p.get(0).equals("queues") && p.get(2).equals("dead")) {
       String queue = queue(p.get(1));
@@ -236,6 +242,23 @@ final class DashboardServer implements AutoCloseable {
           .orElseThrow(() -> new NotFound("no dead letter " + p.get(3) + " in queue " + queue));
     }
     throw new NotFound("no such API route");
+  }
+
+  /**
+   * By offset when one is given (unfiltered), else one bounded step of a filtered listing from
+   * {@code cursor}.
+   */
+  private Object deadLetters(String queue, Map<String, String> q) {
+    DeadLetterFilter filter = DeadLetterFilter.of(q.get("type"), q.get("error"));
+    String cursor = q.getOrDefault("cursor", DeadLetterQueue.FIRST);
+    long offset = offset(q);
+    if (offset == 0) {
+      return data.deadLetters(queue, filter, cursor, limit(q));
+    }
+    if (!filter.matchesAll() || !cursor.isEmpty()) {
+      throw new IllegalArgumentException("offset does not go with type, error or cursor");
+    }
+    return data.deadLetters(queue, (int) Math.min(offset, Integer.MAX_VALUE), limit(q));
   }
 
   private String page(List<String> p, Map<String, String> q) {
@@ -361,6 +384,9 @@ final class DashboardServer implements AutoCloseable {
         && p.get(4).equals("delete")) {
       done = actions.delete(queue(p.get(1)), new TaskId(p.get(3)), remote);
       back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead";
+    } else if (p.size() == 4 && p.get(0).equals("queues") && p.get(2).equals("dead")) {
+      done = bulkDead(queue(p.get(1)), p.get(3), form, remote);
+      back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead" + DashboardPages.filterQuery(form);
     } else if (p.size() == 4 && p.get(0).equals("cron")) {
       done = cronAction(queue(p.get(1)), scheduleName(p.get(2)), p.get(3), remote);
       back = "/cron";
@@ -393,6 +419,17 @@ final class DashboardServer implements AutoCloseable {
       }
       default -> throw new NotFound("no such action");
     }
+  }
+
+  /** Requeue all or purge the matches of the form's filter that were dead at the form's mark. */
+  private String bulkDead(String queue, String what, Map<String, String> form, String remote) {
+    DeadLetterFilter filter = DeadLetterFilter.of(form.get("type"), form.get("error"));
+    DeadLetterMark mark = DeadLetterMark.parse(form.get("mark"), queue);
+    return switch (what) {
+      case "requeue-all" -> actions.requeueAll(queue, filter, mark, remote);
+      case "purge" -> actions.purge(queue, filter, mark, remote);
+      default -> throw new NotFound("no such action");
+    };
   }
 
   private static String scheduleName(String raw) {

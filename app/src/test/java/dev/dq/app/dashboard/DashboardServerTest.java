@@ -15,13 +15,16 @@ import dev.dq.cron.Cron;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +113,19 @@ final class DashboardServerTest {
         new DeadLetter(
             t, new Failure("java.lang.IllegalStateException", message, 3, clock.instant())));
     return t;
+  }
+
+  private Task killedAs(String queue, String type, String errorType, String message) {
+    Task t = Task.builder(type).queue(queue).createdAt(clock.instant()).build();
+    dead.add(new DeadLetter(t, new Failure(errorType, message, 1, clock.instant())));
+    return t;
+  }
+
+  /** The value of the first hidden input {@code name} of a page. */
+  private static String hidden(String page, String name) {
+    var m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(page);
+    assertThat(m.find()).as("hidden input %s", name).isTrue();
+    return URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -270,6 +286,88 @@ final class DashboardServerTest {
     assertThat(dead.size("q")).isZero();
     assertThat(post("/queues/q/dead/" + d2.id().value() + "/requeue", form, same).statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  void deadLetters_filteredApi_pagesByCursorWithMark() throws Exception {
+    start(Optional.empty(), false);
+    Task m1 = killedAs("q", "mail", "java.net.SocketTimeoutException", "slow");
+    killedAs("q", "sms", "java.net.SocketTimeoutException", "slow");
+    killedAs("q", "mail", "java.io.IOException", "closed");
+    Task m3 = killedAs("q", "mail", "E", "read TIMEOUT");
+
+    JsonNode first =
+        JSON.readTree(get("/api/queues/q/dead?type=mail&error=timeout&limit=1").body());
+    JsonNode rest =
+        JSON.readTree(
+            get("/api/queues/q/dead?type=mail&error=timeout&limit=1&cursor="
+                    + first.get("next_cursor").asText())
+                .body());
+
+    assertThat(first.get("dead_letters")).hasSize(1);
+    assertThat(first.get("dead_letters").get(0).get("id").asText()).isEqualTo(m1.id().value());
+    assertThat(first.get("mark").asText()).isEqualTo(dead.mark("q").token());
+    assertThat(first.get("total").asLong()).isEqualTo(4);
+    assertThat(rest.get("dead_letters")).hasSize(1);
+    assertThat(rest.get("dead_letters").get(0).get("id").asText()).isEqualTo(m3.id().value());
+    assertThat(rest.get("next_cursor").isNull()).isTrue();
+    assertThat(get("/api/queues/q/dead?type=mail&offset=1").statusCode()).isEqualTo(400);
+    assertThat(get("/api/queues/q/dead?cursor=nonsense").statusCode()).isEqualTo(400);
+    assertThat(get("/api/queues/q/dead?type=" + "x".repeat(257)).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void deadPage_bulkRequeueByFilter_movesOnlyMatchesSeenWhenThePageWasRendered() throws Exception {
+    start(Optional.empty(), false);
+    Task seen = killedAs("q", "mail", "E", "boom");
+    Task other = killedAs("q", "sms", "E", "boom");
+    String page =
+        get("/queues/q/dead?type=mail&error=" + URLEncoder.encode(XSS, StandardCharsets.UTF_8))
+            .body();
+    assertThat(page).contains("value=\"&lt;script&gt;").doesNotContain(XSS);
+    page = get("/queues/q/dead?type=mail").body();
+    assertThat(page).contains("id=\"requeue-all\"").contains("(1 seen)");
+    String mark = hidden(page, "mark");
+    Task later = killedAs("q", "mail", "E", "died after the page was rendered");
+
+    HttpResponse<String> r =
+        post(
+            "/queues/q/dead/requeue-all",
+            "csrf=" + guard.csrf() + "&type=mail&error=&mark=" + mark,
+            "Sec-Fetch-Site",
+            "same-origin");
+
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("Location"))
+        .get()
+        .asString()
+        .startsWith("/queues/q/dead?type=mail&done=");
+    assertThat(broker.stats("q").ready()).isEqualTo(1);
+    assertThat(dead.get("q", seen.id())).isEmpty();
+    assertThat(dead.get("q", later.id())).isPresent();
+    assertThat(dead.get("q", other.id())).isPresent();
+  }
+
+  @Test
+  void deadPage_bulkPurgeByFilter_deletesOnlyMatchesSeen_andRefusesForeignOrMadeUpMarks()
+      throws Exception {
+    start(Optional.empty(), false);
+    killedAs("q", "mail", "java.io.IOException", "closed");
+    Task kept = killedAs("q", "mail", "E", "other error");
+    String mark = hidden(get("/queues/q/dead?error=ioexception").body(), "mark");
+    Task later = killedAs("q", "mail", "java.io.IOException", "later");
+    String form = "csrf=" + guard.csrf() + "&error=IOException&mark=";
+    String[] same = {"Sec-Fetch-Site", "same-origin"};
+
+    assertThat(post("/queues/q/dead/purge", form + "9@other", same).statusCode()).isEqualTo(400);
+    assertThat(post("/queues/q/dead/purge", form + "garbage", same).statusCode()).isEqualTo(400);
+    assertThat(post("/queues/q/dead/purge", form + "999@q", same).statusCode()).isEqualTo(400);
+    assertThat(dead.size("q")).isEqualTo(3);
+    assertThat(post("/queues/q/dead/purge", form + mark, same).statusCode()).isEqualTo(303);
+
+    assertThat(dead.list("q", 0, 10))
+        .extracting(d -> d.task().id())
+        .containsExactly(kept.id(), later.id());
   }
 
   @Test
