@@ -452,9 +452,9 @@ final class DashboardPages {
             + "\"><input type=\"hidden\" name=\"mark\" value=\""
             + escape(str(page.get("mark")))
             + "\">";
-    return "<p class=\"note\">Bulk actions act on the entries "
-        + what
-        + " that were dead when this page was read (mark "
+    return "<p class=\"note\">Bulk actions act on every entry"
+        + (type.isEmpty() && error.isEmpty() ? "" : " matching the filter")
+        + " that was dead when this page was read (mark "
         + escape(str(page.get("mark")))
         + "), on every page; entries that died since stay.</p>\n"
         + "<form method=\"post\" class=\"action\" action=\""
