@@ -40,6 +40,10 @@ import redis.clients.jedis.resps.Tuple;
  * {@link #delete} accept the stand-in; {@link #requeue} refuses it with an {@link
  * InvalidTaskException}, as such a task can never run, and {@link #requeueAll} leaves it dead.
  *
+ * <p>A {@link DeadLetterMark} is a whole number: the death counter, or the newest score cut down to
+ * a whole number if a hand-written entry lies above the counter; so a hand-written entry with a
+ * fraction above every whole sequence falls outside marks, and bulk actions by mark leave it.
+ *
  * <p>Thread-safe. Each change to an entry is one script; {@link #requeueAll} and {@link #purge}
  * page through a {@link DeadSnapshot}. Obtain it from {@link RedisBroker#deadLetterQueue()}.
  */

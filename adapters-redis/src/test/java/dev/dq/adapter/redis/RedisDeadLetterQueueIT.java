@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dq.core.port.DeadLetter;
+import dev.dq.core.port.DeadLetterFilter;
+import dev.dq.core.port.DeadLetterPage;
+import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.TaskNotFoundException;
 import dev.dq.core.task.InvalidTaskException;
 import dev.dq.core.task.TaskId;
 import dev.dq.testing.BrokerAndDeadLetters;
 import dev.dq.testing.DeadLetterQueueContract;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
@@ -136,6 +142,42 @@ final class RedisDeadLetterQueueIT extends DeadLetterQueueContract {
       writeDead("again-" + i, 3, "{\"v\":1}");
     }
     assertThat(deadLetters.purge(QUEUE)).isEqualTo(n);
+    assertThat(deadLetters.size(QUEUE)).isZero();
+  }
+
+  @Test
+  void find_entriesSharingAScore_pagesReachEachOnce_andAFilteredPurgeTakesThemAll() {
+    Set<String> written = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      writeDead("same-" + i, 7, "{\"v\":1,\"type\":\"hand\"}");
+      written.add("same-" + i);
+    }
+    writeDead("later", 8, "{\"v\":1,\"type\":\"hand\"}");
+    written.add("later");
+
+    List<String> seen = new ArrayList<>();
+    String cursor = DeadLetterQueue.FIRST;
+    for (int steps = 0; steps < 30; steps++) {
+      DeadLetterPage page = deadLetters.find(QUEUE, DeadLetterFilter.ALL, cursor, 4);
+      page.entries()
+          .forEach(
+              d ->
+                  seen.add(
+                      d.task()
+                          .headers()
+                          .getOrDefault(
+                              RedisDeadLetterQueue.RAW_ID_HEADER, d.task().id().value())));
+      cursor = page.nextCursor();
+      if (page.end()) {
+        break;
+      }
+    }
+
+    assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(written);
+    assertThat(
+            deadLetters.purge(
+                QUEUE, new DeadLetterFilter(null, "BY HAND"), deadLetters.mark(QUEUE)))
+        .isEqualTo(26);
     assertThat(deadLetters.size(QUEUE)).isZero();
   }
 
