@@ -2,6 +2,7 @@ package dev.dq.app.dashboard;
 
 import dev.dq.adapter.redis.RedisBroker;
 import dev.dq.adapter.redis.RedisBrokerConfig;
+import dev.dq.adapter.redis.RedisKeys;
 import dev.dq.core.task.Task;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import redis.clients.jedis.Jedis;
 
 /**
  * A timing run for the dashboard's pages over HTTP (not a test, not run in CI; see BENCHMARKS.md):
@@ -25,11 +27,32 @@ import java.util.Optional;
  * queues - 1} other queues with 10 tasks each, serves the dashboard in this process on a free
  * loopback port, then times 50 GETs of each page and API answer after 5 warm-up calls.
  *
- * <p>Usage: {@code DashboardReadMain PORT TASKS QUEUES}
+ * <p>With a fourth argument {@code DEAD}, also writes that many dead letters to queue {@code dead}
+ * (one in 1,000 of type {@code mail}, one in 1,000 failed with a {@code SocketTimeoutException},
+ * the rest {@code sms} with an {@code IOException}) and times its filtered pages.
+ *
+ * <p>Usage: {@code DashboardReadMain PORT TASKS QUEUES [DEAD]}
  */
 public final class DashboardReadMain {
   private static final int BATCH = 500;
   private static final int RUNS = 50;
+
+  /** Writes dead letters ARGV[1]..ARGV[2] as the broker would, with the task JSON it writes. */
+  private static final String FILL_DEAD =
+      "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do\n"
+          + "  local id = 'd' .. i\n"
+          + "  local ty = (i % 1000 == 0) and 'mail' or 'sms'\n"
+          + "  local err = (i % 1000 == 500) and 'java.net.SocketTimeoutException'"
+          + " or 'java.io.IOException'\n"
+          + "  redis.call('HSET', KEYS[1], id, '{\"v\":1,\"id\":\"' .. id .. '\",\"queue\":\"dead\","
+          + "\"type\":\"' .. ty .. '\",\"payload_b64\":\"e30=\",\"headers\":{},"
+          + "\"created_at_ms\":1700000000000,\"attempt\":3}')\n"
+          + "  redis.call('HSET', KEYS[2], id, '{\"error_type\":\"' .. err .. '\","
+          + "\"message\":\"connection reset by peer\",\"attempts\":3,"
+          + "\"failed_at_ms\":1700000000000}')\n"
+          + "  redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[4]), id)\n"
+          + "end\n"
+          + "return 1";
 
   private DashboardReadMain() {}
 
@@ -70,6 +93,8 @@ public final class DashboardReadMain {
           (queues - 1) * 10,
           broker.queues().size(),
           (System.nanoTime() - began) / 1e9);
+      long dead = args.length > 3 ? Long.parseLong(args[3]) : 0;
+      fillDead(Integer.parseInt(args[0]), dead);
       try (DashboardServer server =
           new DashboardServer(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -82,7 +107,17 @@ public final class DashboardReadMain {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.port();
         long last = Math.max(0, tasks - 50);
-        for (String path :
+        List<String> paths = new ArrayList<>();
+        if (dead > 0) {
+          paths.addAll(
+              List.of(
+                  "/api/queues/dead/dead?limit=50",
+                  "/api/queues/dead/dead?type=mail&limit=50",
+                  "/api/queues/dead/dead?error=timeout&limit=50",
+                  "/api/queues/dead/dead?type=nomatch&limit=50&cursor=" + dead / 2,
+                  "/queues/dead/dead?type=mail&error=TIMEOUT"));
+        }
+        paths.addAll(
             List.of(
                 "/api/overview",
                 "/",
@@ -90,11 +125,30 @@ public final class DashboardReadMain {
                 "/queues/big?offset=" + tasks / 2,
                 "/api/queues/big/tasks?offset=" + last + "&limit=50",
                 "/api/queues/big/tasks?offset=" + tasks / 2 + "&limit=500",
-                "/workers")) {
+                "/workers"));
+        for (String path : paths) {
           time(http, base, path);
         }
       }
     }
+  }
+
+  private static void fillDead(int port, long dead) {
+    if (dead == 0) {
+      return;
+    }
+    long began = System.nanoTime();
+    RedisKeys k = RedisKeys.of("dead");
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      for (long from = 1; from <= dead; from += 50_000) {
+        jedis.eval(
+            FILL_DEAD,
+            List.of(k.tasks(), k.failures(), k.dead(), k.deadSeq()),
+            List.of(Long.toString(from), Long.toString(Math.min(dead, from + 49_999))));
+      }
+    }
+    System.out.printf(
+        Locale.ROOT, "filled %d dead letters in %.1f s%n", dead, (System.nanoTime() - began) / 1e9);
   }
 
   private static void time(HttpClient http, String base, String path) throws Exception {
