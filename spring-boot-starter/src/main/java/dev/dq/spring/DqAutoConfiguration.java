@@ -8,7 +8,9 @@ import dev.dq.core.client.PayloadCodec;
 import dev.dq.core.client.StringCodec;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.worker.NamedTaskHandler;
 import dev.dq.core.worker.TaskEventListener;
+import java.util.Map;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -113,12 +115,14 @@ public class DqAutoConfiguration {
    *
    * @param broker the broker
    * @param codec the codec
+   * @param listeners every {@code TaskEventListener} bean, told of each enqueue
    * @return the client
    */
   @Bean
   @ConditionalOnMissingBean(DqClient.class)
-  public DqClient dqClient(Broker broker, PayloadCodec codec) {
-    return DqClient.builder(broker).codec(codec).build();
+  public DqClient dqClient(
+      Broker broker, PayloadCodec codec, ObjectProvider<TaskEventListener> listeners) {
+    return DqClient.builder(broker).codec(codec).listener(new LazyListeners(listeners)).build();
   }
 
   /**
@@ -130,6 +134,8 @@ public class DqAutoConfiguration {
    * @param codec the codec typed handlers decode with
    * @param beans where the handler beans are found
    * @param listeners every {@code TaskEventListener} bean
+   * @param tracing wraps each handler in a span per attempt, when {@code dq-opentelemetry} and an
+   *     {@code OpenTelemetry} bean are present
    * @return the pool's lifecycle
    */
   @Bean
@@ -140,12 +146,16 @@ public class DqAutoConfiguration {
       DqProperties properties,
       PayloadCodec codec,
       ListableBeanFactory beans,
-      ObjectProvider<TaskEventListener> listeners) {
+      ObjectProvider<TaskEventListener> listeners,
+      ObjectProvider<HandlerDecorator> tracing) {
+    Map<String, NamedTaskHandler> handlers = Handlers.collect(beans, codec);
+    HandlerDecorator decorator = tracing.getIfAvailable(() -> h -> h);
+    handlers.replaceAll((type, handler) -> decorator.decorate(handler));
     return new DqWorkers(
         broker,
         PoolSettings.from(properties),
-        Handlers.collect(beans, codec),
-        listeners.orderedStream().toList(),
+        handlers,
+        new LazyListeners(listeners),
         properties.getWorker().getShutdownGrace());
   }
 
@@ -159,6 +169,59 @@ public class DqAutoConfiguration {
         Broker broker, DqProperties properties, ObjectProvider<DqWorkers> workers) {
       return new DqHealthIndicator(
           broker, PoolSettings.queueNames(properties), workers.getIfAvailable());
+    }
+  }
+
+  /**
+   * dq's metrics under {@code dq run}'s names, when {@code dq-micrometer} is present: a {@code
+   * MeterBinder} (Spring Boot binds it to the application's registry, so {@code
+   * /actuator/prometheus} shows them) and a {@code TaskEventListener} of the pool and the client.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {"dev.dq.micrometer.DqMetrics", "io.micrometer.core.instrument.MeterRegistry"})
+  static class Metrics {
+    @Bean
+    @ConditionalOnMissingBean(type = "dev.dq.micrometer.DqMetrics")
+    dev.dq.micrometer.DqMetrics dqMetrics(
+        Broker broker,
+        DeadLetterQueue deadLetters,
+        DqProperties properties,
+        ObjectProvider<DqWorkers> workers) {
+      dev.dq.micrometer.DqMetrics.Builder builder =
+          dev.dq.micrometer.DqMetrics.builder()
+              .queues(PoolSettings.queueNames(properties))
+              .broker(broker, deadLetters);
+      DqWorkers pool = workers.getIfAvailable();
+      if (pool != null) {
+        builder.types(pool.types()).pool(pool.pool(), pool.workers());
+      }
+      return builder.build();
+    }
+  }
+
+  /**
+   * Trace propagation when {@code dq-opentelemetry} is present: every handler runs each attempt in
+   * a consumer span, a child of the publisher's span. Uses the application's {@code OpenTelemetry}
+   * bean, else {@code GlobalOpenTelemetry} (set by the Java agent). Publish through {@code
+   * DqTracing.enqueue} to start the trace.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {"dev.dq.opentelemetry.DqTracing", "io.opentelemetry.api.OpenTelemetry"})
+  static class Tracing {
+    @Bean
+    @ConditionalOnMissingBean(type = "dev.dq.opentelemetry.DqTracing")
+    dev.dq.opentelemetry.DqTracing dqTracing(
+        ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
+      return dev.dq.opentelemetry.DqTracing.create(
+          openTelemetry.getIfAvailable(io.opentelemetry.api.GlobalOpenTelemetry::get));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(HandlerDecorator.class)
+    HandlerDecorator dqTracingHandlers(dev.dq.opentelemetry.DqTracing tracing) {
+      return tracing::handler;
     }
   }
 }

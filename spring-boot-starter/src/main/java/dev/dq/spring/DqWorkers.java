@@ -7,10 +7,10 @@ import dev.dq.core.worker.TaskEventListener;
 import dev.dq.core.worker.WorkerPool;
 import dev.dq.core.worker.WorkerPoolConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,21 +28,25 @@ public final class DqWorkers implements SmartLifecycle {
   private final WorkerPool pool;
   private final WorkerPoolConfig config;
   private final Duration grace;
+  private final LazyListeners listeners;
+  private final Set<String> types;
   private volatile boolean running;
 
   DqWorkers(
       Broker broker,
       WorkerPoolConfig config,
       Map<String, NamedTaskHandler> handlers,
-      List<TaskEventListener> listeners,
+      LazyListeners listeners,
       Duration grace) {
     this.config = config;
     this.grace = Objects.requireNonNull(grace, "grace");
-    List<TaskEventListener> all = new ArrayList<>(listeners);
-    all.add(0, new LoggingTaskEventListener());
+    this.listeners = listeners;
+    this.types = Set.copyOf(handlers.keySet());
     WorkerPool.Builder builder =
-        WorkerPool.builder(broker).config(config).listener(TaskEventListener.all(all));
-    handlers.forEach(builder::handler);
+        WorkerPool.builder(broker)
+            .config(config)
+            .listener(TaskEventListener.all(List.of(new LoggingTaskEventListener(), listeners)));
+    handlers.values().forEach(builder::handler);
     this.pool = builder.build();
     if (handlers.isEmpty()) {
       log.warn(
@@ -53,6 +57,7 @@ public final class DqWorkers implements SmartLifecycle {
 
   @Override
   public void start() {
+    listeners.resolve();
     pool.start();
     running = true;
     log.info("dq worker pool started: {} workers on queues {}", config.workers(), config.queues());
@@ -112,6 +117,15 @@ public final class DqWorkers implements SmartLifecycle {
    */
   public List<String> queues() {
     return config.queues();
+  }
+
+  /**
+   * The task types the pool has handlers for.
+   *
+   * @return the types
+   */
+  public Set<String> types() {
+    return types;
   }
 
   /**

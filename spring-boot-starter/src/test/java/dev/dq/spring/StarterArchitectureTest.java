@@ -9,8 +9,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The starter depends on core and the adapters it wires, never the other way round: core and the
- * adapters stay usable without Spring.
+ * The starter depends on core and the modules it wires, never the other way round: core, the
+ * adapters and the other integrations stay usable without Spring.
  */
 final class StarterArchitectureTest {
   private static final JavaClasses DQ =
@@ -22,7 +22,12 @@ final class StarterArchitectureTest {
   void coreAndAdaptersKnowNothingOfSpringOrTheStarter() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.dq.core..", "dev.dq.adapter..", "dev.dq.codec..")
+        .resideInAnyPackage(
+            "dev.dq.core..",
+            "dev.dq.adapter..",
+            "dev.dq.codec..",
+            "dev.dq.micrometer..",
+            "dev.dq.opentelemetry..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.springframework..", "dev.dq.spring..")
@@ -30,7 +35,7 @@ final class StarterArchitectureTest {
   }
 
   @Test
-  void theStarterUsesOnlyCoreTheAdaptersItWiresAndSpring() {
+  void theStarterUsesOnlyCoreTheModulesItWiresAndSpring() {
     classes()
         .that()
         .resideInAPackage("dev.dq.spring..")
@@ -42,6 +47,10 @@ final class StarterArchitectureTest {
             "dev.dq.adapter.memory..",
             "dev.dq.adapter.redis..",
             "dev.dq.codec.jackson..",
+            "dev.dq.micrometer..",
+            "dev.dq.opentelemetry..",
+            "io.micrometer.core..",
+            "io.opentelemetry.api..",
             "org.springframework..",
             "org.slf4j..",
             "java..")
