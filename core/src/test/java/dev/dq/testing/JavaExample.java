@@ -62,10 +62,26 @@ public final class JavaExample {
    * @throws AssertionError compiling failed, the run took over 60 s or exited non-zero
    */
   public static String compileAndRun(Path dir, String className, String source) throws Exception {
+    return compileAndRun(dir, className, source, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * As {@link #compileAndRun(Path, String, String)}, on a class path of the caller's choosing (say,
+   * this test's without an optional library).
+   *
+   * @param dir a fresh directory
+   * @param className the class's binary name
+   * @param source its source
+   * @param classpath the class path to compile and run with
+   * @return the run's output, stdout and stderr together
+   * @throws Exception the compiler or the run failed
+   * @throws AssertionError compiling failed, the run took over 60 s or exited non-zero
+   */
+  public static String compileAndRun(Path dir, String className, String source, String classpath)
+      throws Exception {
     Path file = dir.resolve(className.replace('.', '/') + ".java");
     Files.createDirectories(file.getParent());
     Files.writeString(file, source);
-    String classpath = System.getProperty("java.class.path");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int compiled =
         javac.run(null, null, null, "-d", dir.toString(), "-cp", classpath, file.toString());

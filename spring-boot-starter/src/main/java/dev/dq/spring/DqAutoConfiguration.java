@@ -62,7 +62,8 @@ public class DqAutoConfiguration {
   }
 
   static String withoutPassword(String url) {
-    return url.replaceAll("//[^@/]*@", "//***@");
+    // Up to the last '@': a password may itself hold '/' or '@'.
+    return url.replaceFirst("//.*@", "//***@");
   }
 
   /**
@@ -134,8 +135,8 @@ public class DqAutoConfiguration {
    * @param codec the codec typed handlers decode with
    * @param beans where the handler beans are found
    * @param listeners every {@code TaskEventListener} bean
-   * @param tracing wraps each handler in a span per attempt, when {@code dq-opentelemetry} and an
-   *     {@code OpenTelemetry} bean are present
+   * @param decorators every {@code HandlerDecorator} bean, applied in order (tracing's among them
+   *     when {@code dq-opentelemetry} is present)
    * @return the pool's lifecycle
    */
   @Bean
@@ -147,10 +148,11 @@ public class DqAutoConfiguration {
       PayloadCodec codec,
       ListableBeanFactory beans,
       ObjectProvider<TaskEventListener> listeners,
-      ObjectProvider<HandlerDecorator> tracing) {
+      ObjectProvider<HandlerDecorator> decorators) {
     Map<String, NamedTaskHandler> handlers = Handlers.collect(beans, codec);
-    HandlerDecorator decorator = tracing.getIfAvailable(() -> h -> h);
-    handlers.replaceAll((type, handler) -> decorator.decorate(handler));
+    for (HandlerDecorator decorator : decorators.orderedStream().toList()) {
+      handlers.replaceAll((type, handler) -> decorator.decorate(handler));
+    }
     return new DqWorkers(
         broker,
         PoolSettings.from(properties),
@@ -203,8 +205,9 @@ public class DqAutoConfiguration {
   /**
    * Trace propagation when {@code dq-opentelemetry} is present: every handler runs each attempt in
    * a consumer span, a child of the publisher's span. Uses the application's {@code OpenTelemetry}
-   * bean, else {@code GlobalOpenTelemetry} (set by the Java agent). Publish through {@code
-   * DqTracing.enqueue} to start the trace.
+   * bean, else the global one if something (the Java agent) has set it, else a no-op: it never
+   * installs a global itself, which would make a later {@code GlobalOpenTelemetry.set} fail.
+   * Publish through {@code DqTracing.enqueue} to start the trace.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(
@@ -215,11 +218,11 @@ public class DqAutoConfiguration {
     dev.dq.opentelemetry.DqTracing dqTracing(
         ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
       return dev.dq.opentelemetry.DqTracing.create(
-          openTelemetry.getIfAvailable(io.opentelemetry.api.GlobalOpenTelemetry::get));
+          openTelemetry.getIfAvailable(io.opentelemetry.api.GlobalOpenTelemetry::getOrNoop));
     }
 
     @Bean
-    @ConditionalOnMissingBean(HandlerDecorator.class)
+    @ConditionalOnMissingBean(name = "dqTracingHandlers")
     HandlerDecorator dqTracingHandlers(dev.dq.opentelemetry.DqTracing tracing) {
       return tracing::handler;
     }

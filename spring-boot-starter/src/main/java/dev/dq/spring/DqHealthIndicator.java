@@ -2,10 +2,12 @@ package dev.dq.spring;
 
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.QueueStats;
+import dev.dq.core.worker.RateLimitedLog;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -17,7 +19,11 @@ import org.springframework.boot.health.contributor.Health;
  * No URL or password ever appears; a failure shows only its exception's type.
  */
 public final class DqHealthIndicator extends AbstractHealthIndicator {
-  private static final Logger log = LoggerFactory.getLogger(DqHealthIndicator.class);
+  private static final RateLimitedLog errors =
+      new RateLimitedLog(
+          LoggerFactory.getLogger(DqHealthIndicator.class),
+          InstantSource.system(),
+          Duration.ofMinutes(1));
 
   private final Broker broker;
   private final List<String> queues;
@@ -46,7 +52,7 @@ public final class DqHealthIndicator extends AbstractHealthIndicator {
             queue, Map.of("ready", s.ready(), "in_flight", s.inFlight(), "delayed", s.delayed()));
       }
     } catch (RuntimeException e) {
-      log.warn("dq health: broker did not answer", e);
+      errors.warn("dq health: broker did not answer", e);
       health.down().withDetail("error", e.getClass().getSimpleName());
       return;
     }

@@ -343,8 +343,11 @@ public class DqProperties {
     private boolean enabled = true;
 
     /**
-     * How long shutdown waits for running handlers before interrupting them; keep it below {@code
-     * spring.lifecycle.timeout-per-shutdown-phase} (30 s by default) minus 2 s.
+     * How long shutdown waits for running handlers before interrupting them. The pool's stop takes
+     * at most this plus 2 s and Spring waits for it whatever {@code
+     * spring.lifecycle.timeout-per-shutdown-phase} says; it runs before the web server's graceful
+     * shutdown, so keep the sum of both within the platform's termination grace (30 s on Kubernetes
+     * by default).
      */
     private Duration shutdownGrace = Duration.ofSeconds(10);
 

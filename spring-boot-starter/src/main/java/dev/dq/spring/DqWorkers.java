@@ -31,6 +31,7 @@ public final class DqWorkers implements SmartLifecycle {
   private final LazyListeners listeners;
   private final Set<String> types;
   private volatile boolean running;
+  private volatile boolean stopped;
 
   DqWorkers(
       Broker broker,
@@ -57,6 +58,10 @@ public final class DqWorkers implements SmartLifecycle {
 
   @Override
   public void start() {
+    if (stopped) {
+      throw new IllegalStateException(
+          "dq's worker pool cannot start again once stopped; close this context and start a new one");
+    }
     listeners.resolve();
     pool.start();
     running = true;
@@ -82,6 +87,7 @@ public final class DqWorkers implements SmartLifecycle {
       return;
     }
     running = false;
+    stopped = true;
     boolean clean = pool.stop(grace);
     log.info(
         "dq worker pool stopped {}",
@@ -93,6 +99,12 @@ public final class DqWorkers implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /** A stopped pool cannot start again, so a context pause (Spring 7) leaves it running. */
+  @Override
+  public boolean isPauseable() {
+    return false;
   }
 
   /** The last phase: started after, and stopped before, every other lifecycle bean. */
@@ -108,6 +120,15 @@ public final class DqWorkers implements SmartLifecycle {
    */
   public WorkerPool pool() {
     return pool;
+  }
+
+  /**
+   * The pool's settings, as built from {@code dq.*}.
+   *
+   * @return the settings
+   */
+  public WorkerPoolConfig config() {
+    return config;
   }
 
   /**

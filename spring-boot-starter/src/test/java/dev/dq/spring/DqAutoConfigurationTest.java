@@ -20,6 +20,7 @@ import dev.dq.testing.ForwardingBroker;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +125,9 @@ final class DqAutoConfigurationTest {
               DqWorkers workers = ctx.getBean(DqWorkers.class);
               assertThat(workers.workers()).isEqualTo(7);
               assertThat(workers.queues()).containsExactly("critical", "default");
+              assertThat(workers.config().weights()).containsEntry("critical", 5);
+              assertThat(workers.config().prefetch()).isEqualTo(2);
+              assertThat(workers.config().retryPolicy().maxAttempts("greet")).isEqualTo(9);
             });
   }
 
@@ -233,14 +237,25 @@ final class DqAutoConfigurationTest {
 
   @Test
   void aBadRedisUrlNamesTheSetting_butNeverThePassword() {
-    runner
-        .withPropertyValues("dq.broker=redis", "dq.redis.url=redis://u:s3cret@127.0.0.1:notaport")
-        .run(
-            ctx -> {
-              assertThat(ctx).hasFailed();
-              String all = messages(ctx.getStartupFailure());
-              assertThat(all).contains("dq.redis.url").doesNotContain("s3cret");
-            });
+    for (String url :
+        List.of(
+            "redis://u:s3cret@127.0.0.1:notaport",
+            "redis://:s3c/ret@127.0.0.1:6379",
+            "redis://u:s3c@ret@127.0.0.1:x",
+            "redis://:s3cret@")) {
+      runner
+          .withPropertyValues("dq.broker=redis", "dq.redis.url=" + url)
+          .run(
+              ctx -> {
+                assertThat(ctx).as(url).hasFailed();
+                String all = messages(ctx.getStartupFailure());
+                assertThat(all)
+                    .as(url)
+                    .contains("dq.redis.url")
+                    .doesNotContain("s3c")
+                    .doesNotContain("ret@");
+              });
+    }
   }
 
   @Test
