@@ -14,7 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The dashboard's request checks: the token (bearer header for the API, a session cookie for the
  * browser), the CSRF token of every action, and the same-origin check of every action. One per
- * process; the CSRF token is random per process.
+ * process. With a token the CSRF value is derived from it (and the session cookie's value), so
+ * every dashboard process behind a load balancer accepts the forms of every other; without one
+ * (loopback only) it is random per process.
  */
 final class Guard {
   static final String COOKIE = "dq_dashboard";
@@ -23,6 +25,9 @@ final class Guard {
   static final String CSP =
       "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
           + "form-action 'self'; frame-ancestors 'none'";
+
+  private static final String SESSION_LABEL = "dq-dashboard-session";
+  private static final String CSRF_LABEL = "dq-dashboard-csrf:";
 
   private final Optional<String> token;
   private final String csrf;
@@ -34,13 +39,22 @@ final class Guard {
    */
   Guard(Optional<String> token, SecureRandom random) {
     this.token = token.filter(t -> !t.isBlank());
-    byte[] bytes = new byte[24];
-    random.nextBytes(bytes);
-    this.csrf = HexFormat.of().formatHex(bytes);
-    this.session = this.token.map(Guard::sessionOf);
+    this.session = this.token.map(t -> hmac(t, SESSION_LABEL));
+    this.csrf =
+        this.token
+            .map(t -> hmac(t, CSRF_LABEL + session.orElseThrow()))
+            .orElseGet(
+                () -> {
+                  byte[] bytes = new byte[24];
+                  random.nextBytes(bytes);
+                  return HexFormat.of().formatHex(bytes);
+                });
   }
 
-  /** The CSRF token of this process, for the hidden field of every form. */
+  /**
+   * The CSRF token of every form: the same in every process that has the same dashboard token,
+   * random per process without one.
+   */
   String csrf() {
     return csrf;
   }
@@ -119,17 +133,37 @@ final class Guard {
     return origin != null && host != null && origin.equals("http://" + host);
   }
 
+  /**
+   * Why an API action must be refused, if it must: its {@code Content-Type} is not {@code
+   * application/json} (a cross-site form cannot send that type without a CORS preflight, which this
+   * server never grants), or {@code Sec-Fetch-Site} says a page of another site sent it ({@code
+   * same-origin} and {@code none}, a typed request or a script, pass).
+   */
+  static Optional<String> apiActionRefusal(Headers request) {
+    String type = request.getFirst("Content-Type");
+    String media =
+        type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!media.equals("application/json")) {
+      return Optional.of("an API action needs Content-Type: application/json");
+    }
+    String site = request.getFirst("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return Optional.of("cross-site request refused");
+    }
+    return Optional.empty();
+  }
+
   private static boolean same(String a, String b) {
     return MessageDigest.isEqual(
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String sessionOf(String token) {
+  /** HMAC-SHA256 of {@code label} keyed by the token, in hex. */
+  private static String hmac(String token, String label) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of()
-          .formatHex(mac.doFinal("dq-dashboard-session".getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(mac.doFinal(label.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
     }

@@ -55,6 +55,30 @@ final class GuardTest {
   }
 
   @Test
+  void csrf_withoutToken_differsBetweenProcesses() {
+    Guard other = new Guard(Optional.empty(), new SecureRandom());
+    assertThat(other.csrf()).isNotEqualTo(open.csrf());
+    assertThat(other.csrfMatches(open.csrf())).isFalse();
+  }
+
+  @Test
+  void csrf_withToken_isTheSameInEveryProcess_soABalancedFormIsAccepted() {
+    Guard processB = new Guard(Optional.of("s3cret-token"), new SecureRandom());
+    assertThat(processB.csrf()).isEqualTo(locked.csrf()).hasSize(64);
+    assertThat(processB.csrfMatches(locked.csrf())).isTrue();
+  }
+
+  @Test
+  void csrf_withToken_isNeitherTheTokenNorTheSession_andChangesWithTheToken() {
+    Guard otherToken = new Guard(Optional.of("another-s3cret-token"), new SecureRandom());
+    String setCookie = locked.sessionCookie();
+    String session = setCookie.substring(Guard.COOKIE.length() + 1, setCookie.indexOf(';'));
+    assertThat(locked.csrf()).isNotEqualTo(session).doesNotContain("s3cret");
+    assertThat(otherToken.csrf()).isNotEqualTo(locked.csrf());
+    assertThat(otherToken.csrfMatches(locked.csrf())).isFalse();
+  }
+
+  @Test
   void withoutToken_everythingIsAllowed() {
     assertThat(open.apiAllowed(headers())).isTrue();
     assertThat(open.pageAllowed(headers())).isTrue();
