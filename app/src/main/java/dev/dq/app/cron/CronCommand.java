@@ -6,6 +6,7 @@ import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.Durations;
+import dev.dq.app.config.SettingResolver;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.logging.Logging;
 import dev.dq.app.ops.BrokerSession;
@@ -158,7 +159,8 @@ public final class CronCommand implements Callable<Integer> {
     }
   }
 
-  static Map<String, Object> json(ScheduleState st) {
+  /** A schedule as {@code dq cron show} prints it and the dashboard's API answers. */
+  public static Map<String, Object> json(ScheduleState st) {
     Schedule s = st.schedule();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", s.name());
@@ -191,6 +193,101 @@ public final class CronCommand implements Callable<Integer> {
         s.type(),
         st.paused() ? "paused" : "next " + st.nextTick(),
         "");
+  }
+
+  /**
+   * A schedule as {@code dq cron add} and the dashboard's cron form give it, not checked yet.
+   *
+   * @param name the schedule's name
+   * @param queue its queue
+   * @param cron a cron expression, or null
+   * @param every a fixed interval such as {@code 5m}, or null (exactly one of the two)
+   * @param zone the time zone of the expression
+   * @param type the task type of each run
+   * @param payload the payload of each run (UTF-8)
+   * @param headers the headers of each run, or null
+   * @param misfire {@code skip}, {@code once} or {@code all}
+   * @param overlap {@code allow} or {@code skip}
+   */
+  public record Draft(
+      String name,
+      String queue,
+      String cron,
+      String every,
+      String zone,
+      String type,
+      String payload,
+      Map<String, String> headers,
+      String misfire,
+      String overlap) {}
+
+  /**
+   * The checked schedule of a draft.
+   *
+   * @param prefix of the names in errors: {@code --} for flags, empty for the dashboard's fields
+   * @throws BadSettingException naming the first bad value
+   */
+  public static Schedule schedule(String prefix, Draft d) {
+    checkName("schedule name", d.name());
+    checkName(prefix + "queue", d.queue());
+    checkName(prefix + "type", d.type());
+    if (d.name().length() > Schedule.MAX_NAME_LENGTH) {
+      throw new BadSettingException(
+          "schedule name must be at most " + Schedule.MAX_NAME_LENGTH + " characters: " + d.name());
+    }
+    if ((d.cron() == null) == (d.every() == null)) {
+      throw new BadSettingException(
+          "give exactly one of " + prefix + "cron and " + prefix + "every");
+    }
+    ZoneId zoneId;
+    try {
+      zoneId = ZoneId.of(d.zone());
+    } catch (DateTimeException e) {
+      throw new BadSettingException(
+          prefix + "zone: unknown time zone \"" + SettingResolver.printable(d.zone()) + "\"");
+    }
+    try {
+      ScheduleSpec when;
+      if (d.cron() != null) {
+        when = ScheduleSpec.cron(d.cron());
+      } else {
+        Duration every;
+        try {
+          every = Durations.parse(d.every());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(prefix + "every: " + e.getMessage(), e);
+        }
+        when = ScheduleSpec.every(every);
+      }
+      Misfire m;
+      Overlap o;
+      try {
+        m = Misfire.parse(d.misfire());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(prefix + "misfire: " + e.getMessage(), e);
+      }
+      try {
+        o = Overlap.parse(d.overlap());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(prefix + "overlap: " + e.getMessage(), e);
+      }
+      Schedule s =
+          new Schedule(
+              d.name(),
+              d.queue(),
+              when,
+              zoneId,
+              d.type(),
+              Payload.ofUtf8(d.payload()),
+              d.headers() == null ? Map.of() : d.headers(),
+              m,
+              o);
+      Ticks.of(s); // checks the cron expression
+      return s;
+    } catch (IllegalArgumentException | TaskQueueException e) {
+      String msg = e.getMessage();
+      throw new BadSettingException(msg.startsWith("bad cron") ? prefix + "cron: " + msg : msg);
+    }
   }
 
   /** The spec: exactly one of --cron and --every. */
@@ -266,60 +363,10 @@ public final class CronCommand implements Callable<Integer> {
     }
 
     private Schedule schedule() {
-      checkName("schedule name", name);
-      checkName("--type", type);
-      if (name.length() > Schedule.MAX_NAME_LENGTH) {
-        throw new BadSettingException(
-            "schedule name must be at most " + Schedule.MAX_NAME_LENGTH + " characters: " + name);
-      }
-      ZoneId zoneId;
-      try {
-        zoneId = ZoneId.of(zone);
-      } catch (DateTimeException e) {
-        throw new BadSettingException("--zone: unknown time zone \"" + zone + "\"");
-      }
-      ScheduleSpec when;
-      try {
-        if (this.when.cron != null) {
-          when = ScheduleSpec.cron(this.when.cron);
-        } else {
-          Duration every;
-          try {
-            every = Durations.parse(this.when.every);
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--every: " + e.getMessage(), e);
-          }
-          when = ScheduleSpec.every(every);
-        }
-        Misfire m;
-        Overlap o;
-        try {
-          m = Misfire.parse(misfire);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--misfire: " + e.getMessage(), e);
-        }
-        try {
-          o = Overlap.parse(overlap);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--overlap: " + e.getMessage(), e);
-        }
-        Schedule s =
-            new Schedule(
-                name,
-                queue,
-                when,
-                zoneId,
-                type,
-                Payload.ofUtf8(payload),
-                headers == null ? Map.of() : headers,
-                m,
-                o);
-        Ticks.of(s); // checks the cron expression
-        return s;
-      } catch (IllegalArgumentException | TaskQueueException e) {
-        String msg = e.getMessage();
-        throw new BadSettingException(msg.startsWith("bad cron") ? "--cron: " + msg : msg);
-      }
+      return CronCommand.schedule(
+          "--",
+          new Draft(
+              name, queue, when.cron, when.every, zone, type, payload, headers, misfire, overlap));
     }
 
     @Override

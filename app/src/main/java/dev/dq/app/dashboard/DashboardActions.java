@@ -1,14 +1,21 @@
 package dev.dq.app.dashboard;
 
 import dev.dq.app.config.SettingResolver;
+import dev.dq.app.ops.QueueCommand;
+import dev.dq.app.ops.QueueRetentionCommand;
 import dev.dq.core.lifecycle.CancelOutcome;
+import dev.dq.core.lifecycle.Retention;
 import dev.dq.core.lifecycle.TaskCancels;
+import dev.dq.core.lifecycle.TaskRetention;
 import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterFilter;
 import dev.dq.core.port.DeadLetterMark;
 import dev.dq.core.port.DeadLetterQueue;
+import dev.dq.core.port.QueuePause;
 import dev.dq.core.port.QueuePauses;
 import dev.dq.core.task.TaskId;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +41,71 @@ final class DashboardActions {
     this.by = by;
   }
 
-  /** As {@code dq queue pause QUEUE}; returns what happened, for the page. */
-  String pause(String queue, String remote) {
-    pauses().pause(queue, by + "@" + remote, "paused from the dashboard", Optional.empty());
-    log("pause", queue, "", remote, "paused");
-    return "queue " + queue + " paused";
+  /**
+   * As {@code dq queue pause QUEUE [--for DURATION] [--reason TEXT]}; returns what happened, for
+   * the page.
+   */
+  String pause(String queue, Optional<String> duration, Optional<String> reason, String remote) {
+    Optional<Duration> until = QueueCommand.pauseFor("for", duration.orElse(null));
+    String why = QueueCommand.pauseReason("reason", reason.orElse(null));
+    QueuePause p =
+        pauses()
+            .pause(
+                queue, by + "@" + remote, why.isEmpty() ? "paused from the dashboard" : why, until);
+    log("pause", queue, "", remote, "paused" + p.until().map(u -> " until " + u).orElse(""));
+    return "queue " + queue + " paused" + p.until().map(u -> " until " + u).orElse("");
+  }
+
+  /**
+   * As {@code dq queue retention QUEUE [--finished-for D] [--finished-max N] [--dead-for D]
+   * [--dead-max N]}: the fields given change, the others keep their values.
+   */
+  String retention(String queue, Map<String, String> fields, String remote) {
+    if (!(broker instanceof TaskRetention retention)) {
+      throw new DashboardData.Unsupported("this broker keeps no ended tasks to retain");
+    }
+    QueueRetentionCommand.Changes changes =
+        new QueueRetentionCommand.Changes(
+            blankless(fields.get("finished-for")),
+            count(fields, "finished-max"),
+            blankless(fields.get("dead-for")),
+            count(fields, "dead-max"),
+            "");
+    Retention r = changes.applyTo(retention.retentionOf(queue));
+    if (changes.any()) {
+      retention.setRetention(queue, r);
+    }
+    String text =
+        "queue "
+            + queue
+            + (changes.any() ? " now keeps" : " keeps")
+            + " finished tasks for "
+            + QueueRetentionCommand.human(r.finishedFor())
+            + " (at most "
+            + r.finishedMax()
+            + "), dead letters for "
+            + QueueRetentionCommand.human(r.deadFor())
+            + " (at most "
+            + r.deadMax()
+            + ")";
+    log("retention", queue, "", remote, changes.any() ? "set" : "unchanged");
+    return text;
+  }
+
+  private static String blankless(String v) {
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private static Long count(Map<String, String> fields, String name) {
+    String v = blankless(fields.get(name));
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw SettingResolver.bad(name, v, "a whole number >= 0");
+    }
   }
 
   /** As {@code dq queue resume QUEUE}. */

@@ -7,6 +7,7 @@ import dev.dq.core.schedule.ScheduleEvent;
 import dev.dq.core.schedule.ScheduleHost;
 import dev.dq.core.schedule.ScheduleState;
 import dev.dq.core.schedule.Schedules;
+import dev.dq.core.schedule.UpsertOutcome;
 import dev.dq.core.task.Task;
 import dev.dq.cron.Cron;
 import java.time.Duration;
@@ -88,6 +89,71 @@ final class DashboardCron {
     boolean changed = Cron.resume(schedules, queue, name);
     log("cron-resume", queue, name, remote, changed ? "resumed" : "was not paused");
     return "schedule " + name + (changed ? " resumed" : " was not paused");
+  }
+
+  /**
+   * As {@code dq cron add NAME --queue Q (--cron EXPR | --every D) --type T [--zone Z] [--payload
+   * P]}: the fields {@code name}, {@code queue} (default {@code default}), {@code cron} or {@code
+   * every}, {@code zone} (default UTC), {@code type}, {@code payload}; a bad one is a 400 naming
+   * it.
+   */
+  String add(Map<String, String> fields, String remote) {
+    Schedules schedules = schedules();
+    Schedule s =
+        CronCommand.schedule(
+            "",
+            new CronCommand.Draft(
+                fields.getOrDefault("name", ""),
+                given(fields, "queue").orElse(Task.DEFAULT_QUEUE),
+                given(fields, "cron").orElse(null),
+                given(fields, "every").orElse(null),
+                given(fields, "zone").orElse("UTC"),
+                fields.getOrDefault("type", ""),
+                fields.getOrDefault("payload", ""),
+                Map.of(),
+                "skip",
+                "allow"));
+    UpsertOutcome outcome = Cron.add(schedules, s);
+    String result = outcome.name().toLowerCase(Locale.ROOT);
+    log("cron-add", s.queue(), s.name(), remote, result);
+    return result + " schedule " + s.name() + " on queue " + s.queue();
+  }
+
+  /** As {@code dq cron remove NAME --queue QUEUE}. */
+  String remove(String queue, String name, String remote) {
+    Schedules schedules = schedules();
+    if (!schedules.remove(queue, name)) {
+      throw new DashboardServer.NotFound("no schedule " + name + " on queue " + queue);
+    }
+    log("cron-remove", queue, name, remote, "removed");
+    return "schedule " + name + " removed";
+  }
+
+  /** One schedule, as {@code dq cron show} prints it, with its latest fires. */
+  Map<String, Object> show(String queue, String name) {
+    Schedules schedules = schedules();
+    ScheduleState st =
+        schedules
+            .get(queue, name)
+            .orElseThrow(
+                () -> new DashboardServer.NotFound("no schedule " + name + " on queue " + queue));
+    Map<String, Object> m = new LinkedHashMap<>(CronCommand.json(st));
+    List<Map<String, Object>> fires = new ArrayList<>();
+    for (ScheduleEvent e : schedules.history(queue, name, 10)) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("tick", e.tick().toString());
+      f.put("outcome", e.outcome().name().toLowerCase(Locale.ROOT));
+      f.put("task", e.taskId());
+      fires.add(f);
+    }
+    m.put("history", fires);
+    return m;
+  }
+
+  private static java.util.Optional<String> given(Map<String, String> fields, String name) {
+    return java.util.Optional.ofNullable(fields.get(name))
+        .map(String::trim)
+        .filter(v -> !v.isEmpty());
   }
 
   private static Schedule existing(Schedules schedules, String queue, String name) {

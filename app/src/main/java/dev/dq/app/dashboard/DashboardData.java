@@ -1,7 +1,10 @@
 package dev.dq.app.dashboard;
 
+import dev.dq.app.ops.QueueCommand;
+import dev.dq.app.ops.QueueRetentionCommand;
 import dev.dq.core.lifecycle.TaskInfo;
 import dev.dq.core.lifecycle.TaskLookup;
+import dev.dq.core.lifecycle.TaskRetention;
 import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.ops.LiveWorker;
 import dev.dq.core.ops.RunningTask;
@@ -107,6 +110,27 @@ final class DashboardData {
 
   Optional<QueuePause> pauseOf(String queue) {
     return broker instanceof QueuePauses p ? p.pauseOf(queue) : Optional.empty();
+  }
+
+  /** How a queue is paused (by, reason, since, until), or {@code paused: false}. */
+  Map<String, Object> pause(String queue) {
+    return pauseOf(queue)
+        .map(QueueCommand::json)
+        .orElseGet(
+            () -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("queue", queue);
+              m.put("paused", false);
+              return m;
+            });
+  }
+
+  /** A queue's retention, as {@code dq queue retention Q --json}. */
+  Map<String, Object> retention(String queue) {
+    if (!(broker instanceof TaskRetention r)) {
+      throw new Unsupported("this broker keeps no ended tasks to retain");
+    }
+    return QueueRetentionCommand.json(queue, r.retentionOf(queue));
   }
 
   /** One page of a queue's tasks in one state. */

@@ -2,6 +2,7 @@ package dev.dq.app.dashboard;
 
 import static dev.dq.app.dashboard.Html.escape;
 
+import dev.dq.app.ops.QueueRetentionCommand;
 import dev.dq.core.lifecycle.TaskState;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -59,14 +60,41 @@ final class DashboardPages {
     return layout("Overview", b);
   }
 
-  String queue(String queue, boolean paused, Map<String, Object> page) {
+  /**
+   * @param pause how the queue is paused ({@code paused}, {@code by}, {@code reason}, {@code
+   *     since}, {@code until})
+   * @param retention its retention as the API answers it; empty when the broker keeps none
+   */
+  String queue(
+      String queue,
+      Map<String, Object> pause,
+      Map<String, Object> retention,
+      Map<String, Object> page) {
     StringBuilder b = new StringBuilder();
     b.append("<h1>Queue ").append(escape(queue)).append("</h1>\n");
-    b.append("<p id=\"paused\">").append(paused ? "Paused" : "Running").append("</p>\n");
+    boolean paused = Boolean.TRUE.equals(pause.get("paused"));
+    String base = "/queues/" + url(queue);
     if (paused) {
-      b.append(form("/queues/" + url(queue) + "/resume", "Resume", "resume"));
+      b.append("<p id=\"paused\">Paused</p>\n<dl id=\"pause-info\">")
+          .append(dd("by", pause.get("by")))
+          .append(dd("reason", pause.get("reason")))
+          .append(dd("since", pause.get("since")))
+          .append(dd("until", pause.get("until") == null ? "resumed by hand" : pause.get("until")))
+          .append("</dl>\n");
+      b.append(form(base + "/resume", "Resume", "resume"));
     } else {
-      b.append(form("/queues/" + url(queue) + "/pause", "Pause", "pause"));
+      b.append("<p id=\"paused\">Running</p>\n");
+      b.append(
+          form(
+              base + "/pause",
+              "<label>for <input name=\"for\" id=\"pause-for\" size=\"6\" placeholder=\"30m\">"
+                  + "</label> <label>reason <input name=\"reason\" id=\"pause-reason\" size=\"30\""
+                  + " maxlength=\"1024\"></label> ",
+              "Pause",
+              "pause"));
+    }
+    if (!retention.isEmpty()) {
+      b.append(retention(base, retention));
     }
     String state = str(page.get("state"));
     b.append("<nav class=\"states\">");
@@ -322,9 +350,28 @@ final class DashboardPages {
               paused
                   ? form(base + "/resume", "Resume", "resume")
                   : form(base + "/pause", "Pause", "pause"))
+          .append(form(base + "/remove", "Remove", "remove"))
           .append("</td></tr>\n");
     }
     b.append("</tbody></table>\n");
+    if (!readOnly) {
+      b.append("<h2>Add a schedule</h2>\n")
+          .append(
+              form(
+                  "/cron/add",
+                  input("name", "")
+                      + input("queue", "default")
+                      + input("cron", "")
+                      + input("every", "")
+                      + input("zone", "UTC")
+                      + input("type", "")
+                      + input("payload", ""),
+                  "Add",
+                  "add"));
+      b.append(
+          "<p class=\"muted\">Give a cron expression (5 fields, or 6 with seconds first) or an"
+              + " interval such as 5m; as dq cron add.</p>\n");
+    }
     return layout("Cron schedules", b);
   }
 
@@ -348,6 +395,51 @@ final class DashboardPages {
         .append("name=\"token\" autocomplete=\"off\"></label> <button type=\"submit\">Log in")
         .append("</button></form>\n");
     return layout("Log in", b);
+  }
+
+  private String retention(String base, Map<String, Object> r) {
+    String finished = QueueRetentionCommand.human(millis(r.get("finished_ms")));
+    String dead = QueueRetentionCommand.human(millis(r.get("dead_ms")));
+    StringBuilder b = new StringBuilder("<h2>Retention</h2>\n<p id=\"retention-now\">");
+    b.append("finished tasks for ")
+        .append(escape(finished))
+        .append(" (at most ")
+        .append(r.get("finished_max"))
+        .append("), dead letters for ")
+        .append(escape(dead))
+        .append(" (at most ")
+        .append(r.get("dead_max"))
+        .append(")</p>\n");
+    b.append(
+        form(
+            base + "/retention",
+            input("finished-for", finished)
+                + input("finished-max", str(r.get("finished_max")))
+                + input("dead-for", dead)
+                + input("dead-max", str(r.get("dead_max"))),
+            "Set retention",
+            "retention"));
+    return b.toString();
+  }
+
+  private static java.time.Duration millis(Object ms) {
+    return java.time.Duration.ofMillis(((Number) ms).longValue());
+  }
+
+  private static String input(String name, String value) {
+    return "<label>"
+        + name
+        + " <input name=\""
+        + name
+        + "\" id=\""
+        + name
+        + "\" size=\"8\" value=\""
+        + escape(value)
+        + "\"></label> ";
+  }
+
+  private static String dd(String key, Object value) {
+    return "<dt>" + key + "</dt><dd id=\"pause-" + key + "\">" + escape(str(value)) + "</dd>";
   }
 
   private String headersAndPayload(Map<String, Object> t) {

@@ -1,9 +1,11 @@
 package dev.dq.app.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.SettingResolver;
 import dev.dq.core.lifecycle.TaskState;
 import dev.dq.core.port.DeadLetterFilter;
@@ -24,6 +26,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,10 +39,8 @@ import org.slf4j.LoggerFactory;
  * The dashboard's HTTP server (the JDK's): routes each request to a page, an API answer or an
  * action, after the {@link Guard} checks. Paths: {@code /}, {@code /workers}, {@code /queues/Q},
  * {@code /queues/Q/tasks/ID}, {@code /queues/Q/dead}, {@code /queues/Q/dead/ID}, the same under
- * {@code /api} as JSON, {@code /limits}, and POST actions under a page path ({@code /pause}, {@code
- * /resume}, {@code /cancel}, {@code /run-now}, {@code /requeue}, {@code /delete}, {@code
- * /limits/set}, {@code /limits/remove}, and on {@code /queues/Q/dead}: {@code /requeue-all}, {@code
- * /purge}).
+ * {@code /api} as JSON, {@code /limits}, and POST actions (see {@link #routes}) under a page path
+ * as forms and under {@code /api} as JSON.
  */
 final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
@@ -72,7 +73,6 @@ final class DashboardServer implements AutoCloseable {
   }
 
   private final DashboardData data;
-  private final DashboardActions actions;
   private final DashboardCron cron;
   private final DashboardLimits limits;
   private final DashboardTaskControls controls;
@@ -80,6 +80,7 @@ final class DashboardServer implements AutoCloseable {
   private final Guard guard;
   private final boolean readOnly;
   private final AllowedHosts hosts;
+  private final ActionRoutes actionRoutes;
   private final HttpServer http;
   private final ExecutorService executor;
 
@@ -109,10 +110,10 @@ final class DashboardServer implements AutoCloseable {
       throws IOException {
     this.hosts = new AllowedHosts(address.getAddress(), allowedHosts);
     this.data = data;
-    this.actions = actions;
     this.cron = cron;
     this.limits = new DashboardLimits(data.broker());
     this.controls = new DashboardTaskControls(data.broker());
+    this.actionRoutes = routes(actions, cron, limits, controls);
     this.guard = guard;
     this.readOnly = readOnly;
     this.pages = new DashboardPages(guard.csrf(), readOnly);
@@ -155,7 +156,8 @@ final class DashboardServer implements AutoCloseable {
         reply(ex, path, 404, "Not found", e.getMessage());
       } catch (InvalidTaskException
           | InvalidDeadLetterQueryException
-          | IllegalArgumentException e) {
+          | IllegalArgumentException
+          | BadSettingException e) {
         reply(ex, path, 400, "Bad request", e.getMessage());
       } catch (DashboardData.Unsupported e) {
         reply(ex, path, 501, "Not supported", e.getMessage());
@@ -194,12 +196,12 @@ final class DashboardServer implements AutoCloseable {
       return;
     }
     List<String> parts = segments(api ? path.substring(4) : path);
-    if (method.equals("POST") && !api) {
-      action(ex, parts);
+    if (method.equals("POST")) {
+      action(ex, parts, api);
       return;
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      ex.getResponseHeaders().set("Allow", "GET");
+      ex.getResponseHeaders().set("Allow", "GET, POST");
       reply(ex, path, 405, "Method not allowed", method + " is not allowed here");
       return;
     }
@@ -224,6 +226,15 @@ final class DashboardServer implements AutoCloseable {
     }
     if (p.equals(List.of("limits"))) {
       return limits.list();
+    }
+    if (p.size() == 3 && p.get(0).equals("cron")) {
+      return cron.show(queue(p.get(1)), scheduleName(p.get(2)));
+    }
+    if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("retention")) {
+      return data.retention(queue(p.get(1)));
+    }
+    if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("pause")) {
+      return data.pause(queue(p.get(1)));
     }
     if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("tasks")) {
       return queueAnswer(queue(p.get(1)), q);
@@ -261,6 +272,14 @@ final class DashboardServer implements AutoCloseable {
     return data.deadLetters(queue, (int) Math.min(offset, Integer.MAX_VALUE), limit(q));
   }
 
+  private Map<String, Object> retentionOrNone(String queue) {
+    try {
+      return data.retention(queue);
+    } catch (DashboardData.Unsupported e) {
+      return Map.of();
+    }
+  }
+
   private String page(List<String> p, Map<String, String> q) {
     if (p.isEmpty()) {
       return pages.overview(data.overview());
@@ -273,12 +292,14 @@ final class DashboardServer implements AutoCloseable {
     }
     if ((p.size() == 2 || p.size() == 3 && p.get(2).equals("tasks")) && p.get(0).equals("queues")) {
       String queue = queue(p.get(1));
-      return pages.queue(queue, data.pauseOf(queue).isPresent(), queueAnswer(queue, q));
+      return pages.queue(queue, data.pause(queue), retentionOrNone(queue), queueAnswer(queue, q));
     }
     if (p.equals(List.of("limits"))) {
       return pages.limits(limits.list());
     }
-    if (p.size() == 2 || !p.get(0).equals("queues")) {
+    if (p.size() == 2
+        || !p.get(0).equals("queues")
+        || !List.of("tasks", "dead").contains(p.get(2))) {
       throw new NotFound("no such page");
     }
     Object answer = get(p, q);
@@ -298,32 +319,132 @@ final class DashboardServer implements AutoCloseable {
     return answer;
   }
 
-  private void action(HttpExchange ex, List<String> p) throws IOException {
+  /**
+   * Every action, for the form POST and the API POST alike: the path (under {@code /} or {@code
+   * /api}), the page the browser returns to, the operation.
+   */
+  private static ActionRoutes routes(
+      DashboardActions a,
+      DashboardCron cron,
+      DashboardLimits limits,
+      DashboardTaskControls controls) {
+    return new ActionRoutes()
+        .add(
+            "queues/{queue}/pause",
+            "/queues/{queue}",
+            c -> a.pause(c.at("queue"), c.field("for"), c.field("reason"), c.remote()))
+        .add("queues/{queue}/resume", "/queues/{queue}", c -> a.resume(c.at("queue"), c.remote()))
+        .add(
+            "queues/{queue}/retention",
+            "/queues/{queue}",
+            c -> a.retention(c.at("queue"), c.fields(), c.remote()))
+        .add(
+            "queues/{queue}/tasks/{id}/cancel",
+            "/queues/{queue}/tasks/{id}",
+            c -> a.cancel(c.at("queue"), new TaskId(c.at("id")), c.remote()))
+        .add(
+            "queues/{queue}/tasks/{id}/run-now",
+            "/queues/{queue}/tasks/{id}",
+            c -> controls.runNow(c.at("queue"), new TaskId(c.at("id")), c.remote()))
+        .add(
+            "queues/{queue}/tasks/{id}/delete",
+            "/queues/{queue}",
+            c -> controls.delete(c.at("queue"), new TaskId(c.at("id")), c.remote()))
+        .add("limits/set", "/limits", c -> limits.set(c.fields(), c.remote()))
+        .add("limits/remove", "/limits", c -> limits.remove(c.fields(), c.remote()))
+        .add(
+            "queues/{queue}/dead/{id}/requeue",
+            "/queues/{queue}/dead",
+            c -> a.requeue(c.at("queue"), new TaskId(c.at("id")), c.remote()))
+        .add(
+            "queues/{queue}/dead/{id}/delete",
+            "/queues/{queue}/dead",
+            c -> a.delete(c.at("queue"), new TaskId(c.at("id")), c.remote()))
+        .add(
+            "queues/{queue}/dead/requeue-all",
+            "/queues/{queue}/dead",
+            DashboardPages::filterQuery,
+            c -> bulkDead(a, c, false))
+        .add(
+            "queues/{queue}/dead/purge",
+            "/queues/{queue}/dead",
+            DashboardPages::filterQuery,
+            c -> bulkDead(a, c, true))
+        .add("cron/add", "/cron", c -> cron.add(c.fields(), c.remote()))
+        .add(
+            "cron/{queue}/{schedule}/trigger",
+            "/cron",
+            c -> cron.trigger(c.at("queue"), c.at("schedule"), c.remote()))
+        .add(
+            "cron/{queue}/{schedule}/pause",
+            "/cron",
+            c -> cron.pause(c.at("queue"), c.at("schedule"), c.remote()))
+        .add(
+            "cron/{queue}/{schedule}/resume",
+            "/cron",
+            c -> cron.resume(c.at("queue"), c.at("schedule"), c.remote()))
+        .add(
+            "cron/{queue}/{schedule}/remove",
+            "/cron",
+            c -> cron.remove(c.at("queue"), c.at("schedule"), c.remote()));
+  }
+
+  /**
+   * An action: a form POST from a page (CSRF token, same origin; answered with a redirect) or an
+   * API POST (bearer token already checked, JSON content type, no cross-site fetch; answered with
+   * JSON). The same route and operation either way.
+   */
+  private void action(HttpExchange ex, List<String> p, boolean api) throws IOException {
     String path = ex.getRequestURI().getRawPath();
     String remote = ex.getRemoteAddress().getAddress().getHostAddress();
     String refused = null;
-    Map<String, String> form = Map.of();
+    Map<String, String> fields = Map.of();
     if (readOnly) {
       refused = "this dashboard is read-only";
+    } else if (api) {
+      refused = Guard.apiActionRefusal(ex.getRequestHeaders()).orElse(null);
+      if (refused == null) {
+        fields = jsonFields(readForm(ex));
+      }
     } else {
-      form = query(readForm(ex));
+      Map<String, String> form = query(readForm(ex));
       if (!Guard.sameOrigin(ex.getRequestHeaders())) {
         refused = "cross-site request refused";
       } else if (!guard.csrfMatches(form.get("csrf"))) {
         refused = "missing or wrong CSRF token";
       }
+      form.remove("csrf");
+      fields = form;
     }
     if (refused != null) {
       logUnacted(p, path, remote, "refused", refused);
       reply(ex, path, 403, "Forbidden", refused);
       return;
     }
+    ActionRoutes.Match match =
+        actionRoutes.match(p).orElseThrow(() -> new NotFound("no such action"));
+    String done;
     try {
-      act(ex, p, form, remote);
+      done = match.run(fields, remote);
     } catch (RuntimeException e) {
       logUnacted(p, path, remote, "error", e.getClass().getSimpleName());
       throw e;
     }
+    if (api) {
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("result", done);
+      answer.put("action", match.name());
+      answer.putAll(match.path());
+      send(ex, 200, "application/json", json(answer));
+      return;
+    }
+    // Post/redirect/get: a reload does not repeat the action.
+    String back = match.back(fields);
+    ex.getResponseHeaders()
+        .set(
+            "Location",
+            back + (back.contains("?") ? "&" : "?") + "done=" + DashboardPages.url(done));
+    send(ex, 303, "text/plain; charset=utf-8", done);
   }
 
   /** One audit line for an action that did not happen (the actions log the ones that did). */
@@ -338,98 +459,49 @@ final class DashboardServer implements AutoCloseable {
         why);
   }
 
-  private void act(HttpExchange ex, List<String> p, Map<String, String> form, String remote)
-      throws IOException {
-    String done;
-    String back;
-    if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("pause")) {
-      done = actions.pause(queue(p.get(1)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1));
-    } else if (p.size() == 3 && p.get(0).equals("queues") && p.get(2).equals("resume")) {
-      done = actions.resume(queue(p.get(1)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1));
-    } else if (p.size() == 5
-        && p.get(0).equals("queues")
-        && p.get(2).equals("tasks")
-        && p.get(4).equals("cancel")) {
-      done = actions.cancel(queue(p.get(1)), new TaskId(p.get(3)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1)) + "/tasks/" + DashboardPages.url(p.get(3));
-    } else if (p.size() == 5
-        && p.get(0).equals("queues")
-        && p.get(2).equals("tasks")
-        && p.get(4).equals("run-now")) {
-      done = controls.runNow(queue(p.get(1)), new TaskId(p.get(3)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1)) + "/tasks/" + DashboardPages.url(p.get(3));
-    } else if (p.size() == 5
-        && p.get(0).equals("queues")
-        && p.get(2).equals("tasks")
-        && p.get(4).equals("delete")) {
-      done = controls.delete(queue(p.get(1)), new TaskId(p.get(3)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1));
-    } else if (p.size() == 2 && p.get(0).equals("limits") && p.get(1).equals("set")) {
-      done = limits.set(form, remote);
-      back = "/limits";
-    } else if (p.size() == 2 && p.get(0).equals("limits") && p.get(1).equals("remove")) {
-      done = limits.remove(form, remote);
-      back = "/limits";
-    } else if (p.size() == 5
-        && p.get(0).equals("queues")
-        && p.get(2).equals("dead")
-        && p.get(4).equals("requeue")) {
-      done = actions.requeue(queue(p.get(1)), new TaskId(p.get(3)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead";
-    } else if (p.size() == 5
-        && p.get(0).equals("queues")
-        && p.get(2).equals("dead")
-        && p.get(4).equals("delete")) {
-      done = actions.delete(queue(p.get(1)), new TaskId(p.get(3)), remote);
-      back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead";
-    } else if (p.size() == 4 && p.get(0).equals("queues") && p.get(2).equals("dead")) {
-      done = bulkDead(queue(p.get(1)), p.get(3), form, remote);
-      back = "/queues/" + DashboardPages.url(p.get(1)) + "/dead" + DashboardPages.filterQuery(form);
-    } else if (p.size() == 4 && p.get(0).equals("cron")) {
-      done = cronAction(queue(p.get(1)), scheduleName(p.get(2)), p.get(3), remote);
-      back = "/cron";
-    } else {
-      throw new NotFound("no such action");
+  /** The members of a JSON object body as text; an empty body is no members. */
+  static Map<String, String> jsonFields(String body) {
+    if (body.isBlank()) {
+      return Map.of();
     }
-    // Post/redirect/get: a reload does not repeat the action.
-    ex.getResponseHeaders()
-        .set(
-            "Location",
-            back + (back.contains("?") ? "&" : "?") + "done=" + DashboardPages.url(done));
-    send(ex, 303, "text/plain; charset=utf-8", done);
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the body is not JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("the body must be a JSON object");
+    }
+    Map<String, String> fields = new HashMap<>();
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode v = e.getValue();
+              if (!v.isValueNode()) {
+                throw new IllegalArgumentException(
+                    "member "
+                        + SettingResolver.printable(e.getKey())
+                        + " must be a string, number or boolean");
+              }
+              if (!v.isNull()) {
+                fields.put(e.getKey(), v.asText());
+              }
+            });
+    return fields;
   }
 
-  private String cronAction(String queue, String name, String what, String remote) {
-    switch (what) {
-      case "trigger" -> {
-        try {
-          return cron.trigger(queue, name, remote);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new TaskQueueException("interrupted; the run may or may not be enqueued");
-        }
-      }
-      case "pause" -> {
-        return cron.pause(queue, name, remote);
-      }
-      case "resume" -> {
-        return cron.resume(queue, name, remote);
-      }
-      default -> throw new NotFound("no such action");
-    }
-  }
-
-  /** Requeue all or purge the matches of the form's filter that were dead at the form's mark. */
-  private String bulkDead(String queue, String what, Map<String, String> form, String remote) {
-    DeadLetterFilter filter = DeadLetterFilter.of(form.get("type"), form.get("error"));
-    DeadLetterMark mark = DeadLetterMark.parse(form.get("mark"), queue);
-    return switch (what) {
-      case "requeue-all" -> actions.requeueAll(queue, filter, mark, remote);
-      case "purge" -> actions.purge(queue, filter, mark, remote);
-      default -> throw new NotFound("no such action");
-    };
+  /**
+   * Requeue all or purge the matches of the fields' filter ({@code type}, {@code error}) that were
+   * dead at the fields' {@code mark}.
+   */
+  private static String bulkDead(DashboardActions a, ActionRoutes.Call c, boolean purge) {
+    String queue = c.at("queue");
+    DeadLetterFilter filter = DeadLetterFilter.of(c.fields().get("type"), c.fields().get("error"));
+    DeadLetterMark mark = DeadLetterMark.parse(c.fields().get("mark"), queue);
+    return purge
+        ? a.purge(queue, filter, mark, c.remote())
+        : a.requeueAll(queue, filter, mark, c.remote());
   }
 
   private static String scheduleName(String raw) {

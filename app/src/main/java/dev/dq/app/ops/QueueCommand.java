@@ -1,6 +1,7 @@
 package dev.dq.app.ops;
 
 import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.SettingResolver;
@@ -148,22 +149,8 @@ public final class QueueCommand implements Callable<Integer> {
     @Override
     void check() {
       queueName(queue);
-      if (duration != null) {
-        Duration d = null;
-        try {
-          d = FOR.parser().apply(duration.trim());
-        } catch (IllegalArgumentException e) {
-          d = null;
-        }
-        if (d == null) {
-          throw SettingResolver.bad("--for", duration, FOR.expected());
-        }
-        parsedFor = Optional.of(d);
-      }
-      if (reason != null && reason.length() > MAX_REASON) {
-        throw SettingResolver.bad(
-            "--reason", reason.substring(0, 40) + "...", "at most " + MAX_REASON + " characters");
-      }
+      parsedFor = pauseFor("--for", duration);
+      pauseReason("--reason", reason);
     }
 
     @Override
@@ -268,7 +255,8 @@ public final class QueueCommand implements Callable<Integer> {
     }
   }
 
-  static Map<String, Object> json(QueuePause p) {
+  /** A pause as {@code dq queue pause --json} and the dashboard show it. */
+  public static Map<String, Object> json(QueuePause p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("queue", p.queue());
     m.put("paused", true);
@@ -277,6 +265,44 @@ public final class QueueCommand implements Callable<Integer> {
     m.put("since", p.at().toString());
     m.put("until", p.until().map(Instant::toString).orElse(null));
     return m;
+  }
+
+  /**
+   * A pause's {@code --for} (also the dashboard's pause form): 1s to 8760h, or none.
+   *
+   * @param source the flag or field, for the error
+   * @param raw the value given, or null
+   * @throws BadSettingException naming the bad value
+   */
+  public static Optional<Duration> pauseFor(String source, String raw) {
+    if (raw == null) {
+      return Optional.empty();
+    }
+    Duration d;
+    try {
+      d = FOR.parser().apply(raw.trim());
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    if (d == null) {
+      throw SettingResolver.bad(source, raw, FOR.expected());
+    }
+    return Optional.of(d);
+  }
+
+  /**
+   * A pause's {@code --reason} (also the dashboard's): at most 1024 characters; none is empty.
+   *
+   * @param source the flag or field, for the error
+   * @param reason the value given, or null
+   * @throws BadSettingException naming the bad value
+   */
+  public static String pauseReason(String source, String reason) {
+    if (reason != null && reason.length() > MAX_REASON) {
+      throw SettingResolver.bad(
+          source, reason.substring(0, 40) + "...", "at most " + MAX_REASON + " characters");
+    }
+    return reason == null ? "" : reason;
   }
 
   /** Who pauses: {@code user@host}, as far as this process can tell. */

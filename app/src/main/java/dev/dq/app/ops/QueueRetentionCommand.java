@@ -1,6 +1,7 @@
 package dev.dq.app.ops;
 
 import dev.dq.app.config.AppSettings;
+import dev.dq.app.config.BadSettingException;
 import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.Durations;
 import dev.dq.app.config.SettingResolver;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
         "Succeeded and cancelled tasks are kept for lookup, dead letters for inspection; worker pools remove the "
             + "older and surplus ones (oldest first, with everything they hold) about every 10 s. Defaults: "
             + "24h and 100000 finished, 30d and 100000 dead. Without a flag: shows the queue's retention.")
-final class QueueRetentionCommand implements Callable<Integer> {
+public final class QueueRetentionCommand implements Callable<Integer> {
   private final Supplier<AppSettings> app;
   private final BrokerSessions sessions;
 
@@ -72,11 +73,8 @@ final class QueueRetentionCommand implements Callable<Integer> {
   public Integer call() {
     AppSettings shared = app.get();
     QueueCommand.Sub.queueName(queue);
-    Duration finished = duration("--finished-for", finishedFor);
-    Duration dead = duration("--dead-for", deadFor);
-    count("--finished-max", finishedMax);
-    count("--dead-max", deadMax);
-    boolean set = finished != null || dead != null || finishedMax != null || deadMax != null;
+    Changes changes = new Changes(finishedFor, finishedMax, deadFor, deadMax, "--");
+    boolean set = changes.any();
     try (BrokerSession session = BrokerSession.open(sessions, shared)) {
       if (!(session.broker() instanceof TaskRetention retention)) {
         throw new CommandFailedException(
@@ -84,12 +82,7 @@ final class QueueRetentionCommand implements Callable<Integer> {
       }
       Retention r = retention.retentionOf(queue);
       if (set) {
-        r =
-            new Retention(
-                finished != null ? finished : r.finishedFor(),
-                finishedMax != null ? finishedMax : r.finishedMax(),
-                dead != null ? dead : r.deadFor(),
-                deadMax != null ? deadMax : r.deadMax());
+        r = changes.applyTo(r);
         retention.setRetention(queue, r);
       }
       print(r, set);
@@ -97,16 +90,59 @@ final class QueueRetentionCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Some of the four values, checked; the others keep theirs.
+   *
+   * @param finishedFor {@code finished-for} as given, or null
+   * @param finishedMax {@code finished-max}, or null
+   * @param deadFor {@code dead-for} as given, or null
+   * @param deadMax {@code dead-max}, or null
+   * @param prefix of the names in errors: {@code --} for flags, empty for the dashboard's fields
+   */
+  public record Changes(
+      String finishedFor, Long finishedMax, String deadFor, Long deadMax, String prefix) {
+    /**
+     * @throws BadSettingException naming the first bad value
+     */
+    public Changes {
+      duration(prefix + "finished-for", finishedFor);
+      duration(prefix + "dead-for", deadFor);
+      count(prefix + "finished-max", finishedMax);
+      count(prefix + "dead-max", deadMax);
+    }
+
+    /** Whether any value changes. */
+    public boolean any() {
+      return finishedFor != null || deadFor != null || finishedMax != null || deadMax != null;
+    }
+
+    /** The retention with the given values changed. */
+    public Retention applyTo(Retention r) {
+      Duration finished = duration(prefix + "finished-for", finishedFor);
+      Duration dead = duration(prefix + "dead-for", deadFor);
+      return new Retention(
+          finished != null ? finished : r.finishedFor(),
+          finishedMax != null ? finishedMax : r.finishedMax(),
+          dead != null ? dead : r.deadFor(),
+          deadMax != null ? deadMax : r.deadMax());
+    }
+  }
+
+  /** A queue's retention as {@code --json} prints it and the dashboard's API answers. */
+  public static Map<String, Object> json(String queue, Retention r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("queue", queue);
+    m.put("finished_ms", r.finishedFor().toMillis());
+    m.put("finished_max", r.finishedMax());
+    m.put("dead_ms", r.deadFor().toMillis());
+    m.put("dead_max", r.deadMax());
+    return m;
+  }
+
   private void print(Retention r, boolean set) {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("queue", queue);
-      m.put("finished_ms", r.finishedFor().toMillis());
-      m.put("finished_max", r.finishedMax());
-      m.put("dead_ms", r.deadFor().toMillis());
-      m.put("dead_max", r.deadMax());
-      Json.println(out, m);
+      Json.println(out, json(queue, r));
       return;
     }
     out.println(
@@ -126,7 +162,7 @@ final class QueueRetentionCommand implements Callable<Integer> {
   }
 
   /** {@code 30d}, {@code 24h}, else as {@link Durations#format}. */
-  static String human(Duration d) {
+  public static String human(Duration d) {
     if (!d.isZero() && d.toDaysPart() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
       return d.toDays() + "d";
     }

@@ -581,4 +581,192 @@ final class DashboardServerTest {
     assertThat(post("/cron/q/nope/trigger", form, same).statusCode()).isEqualTo(404);
     assertThat(post("/cron/q/nightly.job/trigger", "", same).statusCode()).isEqualTo(403);
   }
+
+  private HttpResponse<String> apiPost(String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(
+        b.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static final String[] JSON_TYPE = {"Content-Type", "application/json"};
+
+  @Test
+  void everyAction_answersUnderApi_asJson_withTheSameOperation() throws Exception {
+    start(Optional.empty(), false);
+    Task t = enqueue("q", "x");
+    Task d = killed("q", "boom");
+
+    HttpResponse<String> paused =
+        apiPost("/api/queues/q/pause", "{\"for\": \"30m\", \"reason\": \"deploy\"}", JSON_TYPE);
+    assertThat(paused.statusCode()).isEqualTo(200);
+    assertThat(paused.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode answer = JSON.readTree(paused.body());
+    assertThat(answer.get("result").asText()).startsWith("queue q paused until ");
+    assertThat(answer.get("action").asText()).isEqualTo("pause");
+    assertThat(answer.get("queue").asText()).isEqualTo("q");
+    assertThat(broker.pauseOf("q").orElseThrow().reason()).isEqualTo("deploy");
+    assertThat(broker.pauseOf("q").orElseThrow().until()).isPresent();
+    JsonNode pause = JSON.readTree(get("/api/queues/q/pause").body());
+    assertThat(pause.get("reason").asText()).isEqualTo("deploy");
+    assertThat(pause.get("by").asText()).isEqualTo("test@127.0.0.1");
+
+    assertThat(apiPost("/api/queues/q/resume", "", JSON_TYPE).statusCode()).isEqualTo(200);
+    assertThat(broker.pauseOf("q")).isEmpty();
+    assertThat(
+            apiPost("/api/queues/q/tasks/" + t.id().value() + "/cancel", "{}", JSON_TYPE)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(broker.stats("q").ready()).isZero();
+    HttpResponse<String> requeued =
+        apiPost("/api/queues/q/dead/" + d.id().value() + "/requeue", "", JSON_TYPE);
+    assertThat(JSON.readTree(requeued.body()).get("result").asText())
+        .isEqualTo("dead letter requeued");
+    assertThat(dead.size("q")).isZero();
+
+    HttpResponse<String> missing =
+        apiPost("/api/queues/q/dead/" + d.id().value() + "/delete", "", JSON_TYPE);
+    assertThat(missing.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(missing.body()).get("result").asText())
+        .isEqualTo("no such dead letter");
+    HttpResponse<String> unknown = apiPost("/api/queues/q/explode", "", JSON_TYPE);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).get("error").asText()).isEqualTo("no such action");
+  }
+
+  @Test
+  void apiActions_needJson_refuseCrossSiteFetches_andTheBearerToken() throws Exception {
+    start(Optional.of("tok-123456"), false);
+    String[] bearer = {"Authorization", "Bearer tok-123456"};
+
+    assertThat(apiPost("/api/queues/q/pause", "", JSON_TYPE).statusCode()).isEqualTo(401);
+    HttpResponse<String> form =
+        apiPost(
+            "/api/queues/q/pause",
+            "reason=x",
+            "Content-Type",
+            "application/x-www-form-urlencoded",
+            bearer[0],
+            bearer[1]);
+    assertThat(form.statusCode()).isEqualTo(403);
+    assertThat(JSON.readTree(form.body()).get("error").asText()).contains("application/json");
+    assertThat(bearerPause("text/plain", "{}", null).statusCode()).isEqualTo(403);
+    assertThat(bearerPause("application/json", "{}", "same-site").statusCode()).isEqualTo(403);
+    assertThat(broker.pauseOf("q")).isEmpty();
+    assertThat(bearerPause("application/json", "{oops", null).statusCode()).isEqualTo(400);
+
+    HttpResponse<String> typed = bearerPause("application/json; charset=utf-8", "", "none");
+    assertThat(typed.statusCode()).isEqualTo(200);
+    assertThat(broker.pauseOf("q")).isPresent();
+  }
+
+  /** POST /api/queues/q/pause with the bearer token of tok-123456. */
+  private HttpResponse<String> bearerPause(String type, String body, String fetchSite)
+      throws Exception {
+    java.util.List<String> h =
+        new java.util.ArrayList<>(
+            java.util.List.of("Content-Type", type, "Authorization", "Bearer tok-123456"));
+    if (fetchSite != null) {
+      h.addAll(java.util.List.of("Sec-Fetch-Site", fetchSite));
+    }
+    return apiPost("/api/queues/q/pause", body, h.toArray(String[]::new));
+  }
+
+  @Test
+  void pauseForm_takesDurationAndReason_andThePageShowsWhoWhyUntil() throws Exception {
+    start(Optional.empty(), false);
+    String[] same = {"Sec-Fetch-Site", "same-origin"};
+
+    HttpResponse<String> bad =
+        post("/queues/q/pause", "csrf=" + guard.csrf() + "&for=soon&reason=x", same);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("for must be").contains("&quot;soon&quot;");
+    assertThat(broker.pauseOf("q")).isEmpty();
+
+    HttpResponse<String> ok =
+        post(
+            "/queues/q/pause",
+            "csrf=" + guard.csrf() + "&for=2h&reason=" + DashboardPages.url(XSS),
+            same);
+    assertThat(ok.statusCode()).isEqualTo(303);
+    String page = get("/queues/q").body();
+    assertThat(page)
+        .contains("id=\"pause-by\">test@127.0.0.1")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .doesNotContain(XSS)
+        .contains(broker.pauseOf("q").orElseThrow().until().orElseThrow().toString());
+  }
+
+  @Test
+  void retention_isShownAndSet_likeDqQueueRetention() throws Exception {
+    start(Optional.empty(), false);
+    String[] same = {"Sec-Fetch-Site", "same-origin"};
+
+    JsonNode before = JSON.readTree(get("/api/queues/q/retention").body());
+    assertThat(before.get("finished_ms").asLong()).isEqualTo(Duration.ofHours(24).toMillis());
+    assertThat(get("/queues/q").body()).contains("name=\"dead-max\"").contains("value=\"1d\"");
+
+    HttpResponse<String> set =
+        post("/queues/q/retention", "csrf=" + guard.csrf() + "&finished-for=2d&dead-max=7", same);
+    assertThat(set.statusCode()).isEqualTo(303);
+    JsonNode after = JSON.readTree(get("/api/queues/q/retention").body());
+    assertThat(after.get("finished_ms").asLong()).isEqualTo(Duration.ofDays(2).toMillis());
+    assertThat(after.get("dead_max").asLong()).isEqualTo(7);
+    assertThat(after.get("dead_ms").asLong()).isEqualTo(before.get("dead_ms").asLong());
+
+    HttpResponse<String> bad = apiPost("/api/queues/q/retention", "{\"dead-max\": -1}", JSON_TYPE);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).get("error").asText()).contains("dead-max").contains("-1");
+    assertThat(get("/queues/q/retention").statusCode()).isEqualTo(404);
+  }
+
+  private HttpResponse<String> cronAdd(String fields) throws Exception {
+    return post("/cron/add", "csrf=" + guard.csrf() + fields, "Sec-Fetch-Site", "same-origin");
+  }
+
+  @Test
+  void cron_addsAndRemovesSchedules_andABadSpecIsA400NamingIt() throws Exception {
+    start(Optional.empty(), false);
+    String form = "csrf=" + guard.csrf();
+    String[] same = {"Sec-Fetch-Site", "same-origin"};
+
+    HttpResponse<String> bad = cronAdd("&name=nightly&queue=q&cron=61+*+*+*+*&type=echo");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("cron").contains("61");
+    HttpResponse<String> zone =
+        cronAdd("&name=nightly&queue=q&every=5m&zone=Mars%2FOlympus&type=echo");
+    assertThat(zone.statusCode()).isEqualTo(400);
+    assertThat(zone.body()).contains("Mars/Olympus");
+    assertThat(broker.schedules().list("q")).isEmpty();
+
+    HttpResponse<String> added =
+        cronAdd("&name=nightly&queue=q&cron=0+3+*+*+*&zone=Europe%2FBerlin&type=echo&payload=hi");
+    assertThat(added.statusCode()).isEqualTo(303);
+    assertThat(added.headers().firstValue("Location").orElseThrow()).startsWith("/cron?done=");
+    JsonNode shown = JSON.readTree(get("/api/cron/q/nightly").body());
+    assertThat(shown.get("cron").asText()).isEqualTo("0 3 * * *");
+    assertThat(shown.get("zone").asText()).isEqualTo("Europe/Berlin");
+    assertThat(shown.get("payload").asText()).isEqualTo("hi");
+    assertThat(shown.get("history")).isEmpty();
+    assertThat(get("/cron").body())
+        .contains("/cron/q/nightly/remove")
+        .contains("action=\"/cron/add\"");
+
+    HttpResponse<String> apiAdd =
+        apiPost(
+            "/api/cron/add",
+            "{\"name\": \"often\", \"every\": \"5m\", \"type\": \"echo\"}",
+            JSON_TYPE);
+    assertThat(apiAdd.statusCode()).isEqualTo(200);
+    assertThat(broker.schedules().get("default", "often")).isPresent();
+
+    assertThat(post("/cron/q/nightly/remove", form, same).statusCode()).isEqualTo(303);
+    assertThat(broker.schedules().get("q", "nightly")).isEmpty();
+    assertThat(post("/cron/q/nightly/remove", form, same).statusCode()).isEqualTo(404);
+    assertThat(get("/api/cron/q/nightly").statusCode()).isEqualTo(404);
+  }
 }
