@@ -1,8 +1,6 @@
 package dev.dq.app.dashboard;
 
 import dev.dq.app.config.AppSettings;
-import dev.dq.app.config.BadSettingException;
-import dev.dq.app.config.CommandFailedException;
 import dev.dq.app.config.EnvironmentDefaults;
 import dev.dq.app.config.Setting;
 import dev.dq.app.config.Setting.Rule;
@@ -10,14 +8,8 @@ import dev.dq.app.config.VersionProvider;
 import dev.dq.app.lifecycle.Lifecycle;
 import dev.dq.app.ops.BrokerSession;
 import dev.dq.app.ops.BrokerSessions;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,9 +34,6 @@ import picocli.CommandLine.Spec;
 public final class DashboardCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(DashboardCommand.class);
 
-  /** The shortest token accepted: guessing must not be practical. */
-  static final int MIN_TOKEN = 16;
-
   private final Supplier<AppSettings> app;
   private final BrokerSessions sessions;
 
@@ -60,14 +49,14 @@ public final class DashboardCommand implements Callable<Integer> {
   @Option(
       names = "--bind",
       paramLabel = "ADDRESS",
-      converter = Bind.class,
+      converter = DashboardSettings.Bind.class,
       description = "Address to listen on (env DQ_DASHBOARD_BIND, default ${DEFAULT-VALUE}).")
   String bind;
 
   @Option(
       names = "--allowed-host",
       paramLabel = "NAME",
-      converter = AllowedHost.class,
+      converter = DashboardSettings.AllowedHost.class,
       split = EnvironmentDefaults.ITEMS,
       hideParamSyntax = true,
       description =
@@ -80,7 +69,7 @@ public final class DashboardCommand implements Callable<Integer> {
   boolean readOnly;
 
   /** Only from the environment (a flag would show the token in the process list). */
-  @Option(names = "--dashboard-token", hidden = true, converter = Token.class)
+  @Option(names = "--dashboard-token", hidden = true, converter = DashboardSettings.Token.class)
   String token;
 
   /**
@@ -94,28 +83,15 @@ public final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (spec.commandLine().getParseResult().hasMatchedOption("--dashboard-token")) {
-      throw new BadSettingException(
-          "--dashboard-token: not taken from the command line (the process list shows it);"
-              + " set DQ_DASHBOARD_TOKEN");
-    }
-    Optional<String> secret = Optional.ofNullable(token).filter(t -> !t.isBlank());
-    if (secret.isPresent() && secret.get().length() < MIN_TOKEN) {
-      throw new BadSettingException(
-          "DQ_DASHBOARD_TOKEN: too short; use at least " + MIN_TOKEN + " characters");
-    }
-    InetAddress address = address(bind);
-    Exposure.refusal(address, secret.isPresent(), readOnly)
-        .ifPresent(
-            why -> {
-              throw new BadSettingException(why);
-            });
-    List<String> hosts = allowedHosts == null ? List.of() : allowedHosts;
-    try {
-      new AllowedHosts(address, hosts);
-    } catch (IllegalArgumentException e) {
-      throw new BadSettingException("--allowed-host: " + e.getMessage());
-    }
+    DashboardSettings settings =
+        DashboardSettings.of(
+            "--",
+            bind,
+            port,
+            readOnly,
+            token,
+            spec.commandLine().getParseResult().hasMatchedOption("--dashboard-token"),
+            allowedHosts);
     AppSettings shared = app.get();
     BrokerSession session = sessions.open(shared);
     if (session.inProcess()) {
@@ -123,72 +99,20 @@ public final class DashboardCommand implements Callable<Integer> {
           "broker {} lives inside this process only: the dashboard shows no other process's tasks",
           shared.broker());
     }
-    DashboardServer server;
-    try {
-      server =
-          new DashboardServer(
-              new InetSocketAddress(address, port),
-              new DashboardData(session.broker(), session.deadLetters(), session.clock()),
-              new DashboardActions(session.broker(), session.deadLetters(), "dashboard"),
-              new DashboardCron(session.broker()),
-              new Guard(secret, new SecureRandom()),
-              readOnly,
-              hosts);
-    } catch (IOException e) {
-      session.close();
-      throw new CommandFailedException(
-          "cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage());
-    }
     Lifecycle lifecycle =
         new Lifecycle(
             List.of(
                 new Lifecycle.Service("broker", () -> {}, session::close),
-                new Lifecycle.Service(
-                    "dashboard",
-                    () -> {
-                      server.start();
-                      log.info(
-                          "dashboard on http://{}:{}/{}{}",
-                          address.getHostAddress(),
-                          server.port(),
-                          readOnly ? " (read-only)" : "",
-                          secret.isPresent() ? " (token required)" : "");
-                    },
-                    server::close)),
+                settings.service(
+                    session.broker(), session.deadLetters(), session.clock(), "dashboard")),
             Duration.ofSeconds(5));
     lifecycle.runUntilStopped(Duration.ofHours(1), () -> {});
     return 0;
   }
 
-  private static InetAddress address(String bind) {
-    try {
-      return InetAddress.getByName(bind);
-    } catch (UnknownHostException e) {
-      throw new BadSettingException("--bind: unknown address " + bind);
-    }
-  }
-
   static final class Port extends Setting<Integer> {
     Port() {
       super("DQ_DASHBOARD_PORT", "8080", Rule.wholeNumber(0, 65535));
-    }
-  }
-
-  static final class Bind extends Setting<String> {
-    Bind() {
-      super("DQ_DASHBOARD_BIND", "127.0.0.1", Rule.text());
-    }
-  }
-
-  static final class AllowedHost extends Setting<String> {
-    AllowedHost() {
-      super("DQ_DASHBOARD_ALLOWED_HOSTS", null, Rule.text());
-    }
-  }
-
-  static final class Token extends Setting<String> {
-    Token() {
-      super("DQ_DASHBOARD_TOKEN", null, Rule.text());
     }
   }
 }

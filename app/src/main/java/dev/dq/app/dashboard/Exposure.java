@@ -18,12 +18,24 @@ final class Exposure {
    * @param readOnly {@code --read-only} was given
    */
   static Optional<String> refusal(InetAddress bind, boolean tokenSet, boolean readOnly) {
+    return refusal("--", bind, tokenSet, readOnly);
+  }
+
+  /**
+   * As above; {@code prefix} begins the option names in the answer ({@code --dashboard-} for {@code
+   * dq run}).
+   */
+  static Optional<String> refusal(
+      String prefix, InetAddress bind, boolean tokenSet, boolean readOnly) {
     if (bind.isLoopbackAddress() || tokenSet || readOnly) {
       return Optional.empty();
     }
     return Optional.of(
-        "--bind: "
+        prefix
+            + "bind: "
             + bind.getHostAddress()
-            + " is not a loopback address; set DQ_DASHBOARD_TOKEN or give --read-only");
+            + " is not a loopback address; set DQ_DASHBOARD_TOKEN or give "
+            + prefix
+            + "read-only");
   }
 }

@@ -8,6 +8,7 @@ import dev.dq.app.config.Setting;
 import dev.dq.app.config.Setting.Rule;
 import dev.dq.app.config.VersionProvider;
 import dev.dq.app.config.WorkerSettings;
+import dev.dq.app.dashboard.DashboardSettings;
 import dev.dq.app.handlers.FlakyHandler;
 import dev.dq.core.task.Task;
 import java.time.Duration;
@@ -15,10 +16,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dq run}: a worker process serving every handler on the classpath until SIGTERM or SIGINT.
@@ -36,7 +40,8 @@ import picocli.CommandLine.Option;
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  DQ_WORKERS, DQ_QUEUES (comma-separated NAME[=WEIGHT]), DQ_MAX_ATTEMPTS, DQ_TASK_TIMEOUTS (type=dur,...),",
-      "  DQ_CONCURRENCY (type=N,...), DQ_GRACE, DQ_LEASE_TIME, DQ_PREFETCH, DQ_METRICS_PORT, DQ_METRICS_BIND, DQ_FLAKY_RATE",
+      "  DQ_CONCURRENCY (type=N,...), DQ_GRACE, DQ_LEASE_TIME, DQ_PREFETCH, DQ_METRICS_PORT, DQ_METRICS_BIND, DQ_FLAKY_RATE,",
+      "  DQ_DASHBOARD_PORT, DQ_DASHBOARD_BIND, DQ_DASHBOARD_ALLOWED_HOSTS, DQ_DASHBOARD_TOKEN",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 public final class RunCommand implements Callable<Integer> {
@@ -185,6 +190,46 @@ public final class RunCommand implements Callable<Integer> {
               + " each tick is enqueued once however many do).")
   boolean noScheduler;
 
+  @Option(
+      names = "--dashboard-port",
+      paramLabel = "PORT",
+      converter = DashboardSettings.OptionalPort.class,
+      description =
+          "Also serve the web dashboard and its API from this process, on this port (0 = any free"
+              + " one); off unless given (env DQ_DASHBOARD_PORT). The same rules as dq dashboard.")
+  Integer dashboardPort;
+
+  @Option(
+      names = "--dashboard-bind",
+      paramLabel = "ADDRESS",
+      converter = DashboardSettings.Bind.class,
+      description =
+          "Address the dashboard listens on (env DQ_DASHBOARD_BIND, default ${DEFAULT-VALUE}); not"
+              + " loopback needs DQ_DASHBOARD_TOKEN or --dashboard-read-only.")
+  String dashboardBind;
+
+  @Option(
+      names = "--dashboard-allowed-host",
+      paramLabel = "NAME",
+      converter = DashboardSettings.AllowedHost.class,
+      split = EnvironmentDefaults.ITEMS,
+      hideParamSyntax = true,
+      description =
+          "Host name the browser may use for the dashboard, as dq dashboard --allowed-host;"
+              + " repeatable (env DQ_DASHBOARD_ALLOWED_HOSTS).")
+  List<String> dashboardAllowedHosts;
+
+  @Option(
+      names = "--dashboard-read-only",
+      description = "The dashboard shows only: hides and refuses every action.")
+  boolean dashboardReadOnly;
+
+  /** Only from the environment (a flag would show the token in the process list). */
+  @Option(names = "--dashboard-token", hidden = true, converter = DashboardSettings.Token.class)
+  String dashboardToken;
+
+  @Spec CommandSpec spec;
+
   /**
    * @param app the shared settings of the root command, resolved (and logging configured) when this
    *     command runs
@@ -199,9 +244,37 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     AppSettings shared = app.get();
     RunSettings settings = settings();
+    Optional<DashboardSettings> dashboard = dashboard();
     var handlers = Handlers.load(Thread.currentThread().getContextClassLoader(), settings);
     return WorkerProcess.run(
-        wiring.build(shared, settings, handlers), shared, settings, handlers, !noScheduler);
+        wiring.build(shared, settings, handlers),
+        shared,
+        settings,
+        handlers,
+        !noScheduler,
+        dashboard);
+  }
+
+  /** The dashboard this process serves too, if {@code --dashboard-port} is given. */
+  Optional<DashboardSettings> dashboard() {
+    boolean tokenFlag =
+        spec != null && spec.commandLine().getParseResult().hasMatchedOption("--dashboard-token");
+    if (dashboardPort == null) {
+      if (tokenFlag) {
+        // refused even without a dashboard: the process list shows it
+        DashboardSettings.of("--dashboard-", "127.0.0.1", 0, false, null, true, List.of());
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        DashboardSettings.of(
+            "--dashboard-",
+            dashboardBind,
+            dashboardPort,
+            dashboardReadOnly,
+            dashboardToken,
+            tokenFlag,
+            dashboardAllowedHosts));
   }
 
   RunSettings settings() {

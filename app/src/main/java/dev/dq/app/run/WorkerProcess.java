@@ -2,6 +2,7 @@ package dev.dq.app.run;
 
 import dev.dq.app.config.AppSettings;
 import dev.dq.app.config.CommandFailedException;
+import dev.dq.app.dashboard.DashboardSettings;
 import dev.dq.app.lifecycle.Lifecycle;
 import dev.dq.app.metrics.LimitMetrics;
 import dev.dq.app.metrics.MetricsServer;
@@ -47,16 +48,21 @@ final class WorkerProcess {
       AppSettings app,
       RunSettings settings,
       Map<String, TaskHandler> handlers) {
-    return run(session, app, settings, handlers, true);
+    return run(session, app, settings, handlers, true, Optional.empty());
   }
 
-  /** As above; {@code scheduler} false is {@code --no-scheduler}: no cron scheduler runs here. */
+  /**
+   * As above; {@code scheduler} false is {@code --no-scheduler}: no cron scheduler runs here; a
+   * {@code dashboard} is served on the worker's broker connection, started after the pool and
+   * stopped before it (so before the pool's grace ends).
+   */
   static int run(
       WorkerSession session,
       AppSettings app,
       RunSettings settings,
       Map<String, TaskHandler> handlers,
-      boolean scheduler) {
+      boolean scheduler,
+      Optional<DashboardSettings> dashboard) {
     Broker broker = session.broker();
     DeadLetterQueue deadLetters = session.deadLetters();
     WorkerPool pool = session.pool();
@@ -97,6 +103,8 @@ final class WorkerProcess {
     if (scheduler) {
       CronService.of(broker, queues, registry).ifPresent(services::add);
     }
+    dashboard.ifPresent(
+        d -> services.add(d.service(broker, deadLetters, session.clock(), "dashboard")));
 
     services.add(
         new Lifecycle.Service(
