@@ -531,4 +531,95 @@ final class DashboardBrowserIT extends WithRedis {
               });
     }
   }
+
+  @Test
+  void pauseWithDurationAndReason_showsWhoWhyUntil_andABadDurationIsNamed() throws Exception {
+    open("/queues/held");
+    browser.findElement(By.id("pause-for")).sendKeys("soon");
+    browser.findElement(By.id("pause")).click();
+    await()
+        .atMost(Dq.PATIENCE)
+        .ignoreExceptions()
+        .until(() -> text("#message").contains("\"soon\""));
+    assertThat(text("#message")).startsWith("for must be");
+    assertThat(broker.pauseOf("held")).isEmpty();
+
+    open("/queues/held");
+    browser.findElement(By.id("pause-for")).sendKeys("2h");
+    browser.findElement(By.id("pause-reason")).sendKeys("deploy " + XSS);
+    browser.findElement(By.id("pause")).click();
+    await().atMost(Dq.PATIENCE).ignoreExceptions().until(() -> text("#paused").equals("Paused"));
+    assertThat(text("#pause-reason")).isEqualTo("deploy " + XSS);
+    assertThat(text("#pause-by")).isEqualTo("dashboard@127.0.0.1");
+    Instant until = broker.pauseOf("held").orElseThrow().until().orElseThrow();
+    assertThat(text("#pause-until")).isEqualTo(until.toString());
+    assertThat(Duration.between(Instant.now(), until))
+        .isBetween(Duration.ofMinutes(110), Duration.ofMinutes(121));
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+    shoot("queue-paused");
+  }
+
+  @Test
+  void cronScheduleAddedAndRemovedFromThePage_aBadSpecIsNamed() throws Exception {
+    open("/cron");
+    browser.findElement(By.id("add-name")).sendKeys("nightly.cleanup");
+    WebElement queue = browser.findElement(By.id("add-queue"));
+    queue.clear();
+    queue.sendKeys("maint");
+    browser.findElement(By.id("add-cron")).sendKeys("0 25 * * *");
+    browser.findElement(By.id("add-type")).sendKeys("echo");
+    browser.findElement(By.id("add")).click();
+    await()
+        .atMost(Dq.PATIENCE)
+        .ignoreExceptions()
+        .until(() -> browser.getTitle().startsWith("Bad request"));
+    assertThat(text("#message")).contains("cron").contains("25");
+    assertThat(broker.schedules().list("maint")).isEmpty();
+
+    open("/cron");
+    browser.findElement(By.id("add-name")).sendKeys("nightly.cleanup");
+    queue = browser.findElement(By.id("add-queue"));
+    queue.clear();
+    queue.sendKeys("maint");
+    browser.findElement(By.id("add-cron")).sendKeys("0 3 * * *");
+    WebElement zone = browser.findElement(By.id("add-zone"));
+    zone.clear();
+    zone.sendKeys("Europe/Berlin");
+    browser.findElement(By.id("add-type")).sendKeys("echo");
+    browser.findElement(By.id("add")).click();
+    await()
+        .atMost(Dq.PATIENCE)
+        .ignoreExceptions()
+        .until(
+            () ->
+                !browser
+                    .findElements(By.cssSelector("tr[data-schedule='nightly.cleanup']"))
+                    .isEmpty());
+    assertThat(text("tr[data-schedule='nightly.cleanup']"))
+        .contains("maint")
+        .contains("0 3 * * * (Europe/Berlin)");
+    assertThat(broker.schedules().get("maint", "nightly.cleanup")).isPresent();
+    shoot("cron-added");
+
+    browser
+        .findElement(By.cssSelector("tr[data-schedule='nightly.cleanup'] button#remove"))
+        .click();
+    await()
+        .atMost(Dq.PATIENCE)
+        .ignoreExceptions()
+        .until(
+            () ->
+                browser
+                    .findElements(By.cssSelector("tr[data-schedule='nightly.cleanup']"))
+                    .isEmpty());
+    assertThat(broker.schedules().get("maint", "nightly.cleanup")).isEmpty();
+    await()
+        .atMost(Dq.PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(dashboard.err)
+                    .anyMatch(l -> l.contains("action=cron-add queue=maint"))
+                    .anyMatch(l -> l.contains("action=cron-remove queue=maint")));
+  }
 }

@@ -359,13 +359,13 @@ final class DashboardPages {
           .append(
               form(
                   "/cron/add",
-                  input("name", "")
-                      + input("queue", "default")
-                      + input("cron", "")
-                      + input("every", "")
-                      + input("zone", "UTC")
-                      + input("type", "")
-                      + input("payload", ""),
+                  input("add-", "name", "")
+                      + input("add-", "queue", "default")
+                      + input("add-", "cron", "")
+                      + input("add-", "every", "")
+                      + input("add-", "zone", "UTC")
+                      + input("add-", "type", "")
+                      + input("add-", "payload", ""),
                   "Add",
                   "add"));
       b.append(
@@ -427,11 +427,17 @@ final class DashboardPages {
   }
 
   private static String input(String name, String value) {
+    return input("", name, value);
+  }
+
+  /** A labelled text field; its id is {@code idPrefix + name}. */
+  private static String input(String idPrefix, String name, String value) {
     return "<label>"
         + name
         + " <input name=\""
         + name
         + "\" id=\""
+        + idPrefix
         + name
         + "\" size=\"8\" value=\""
         + escape(value)
