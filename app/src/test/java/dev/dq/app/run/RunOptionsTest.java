@@ -40,6 +40,71 @@ final class RunOptionsTest {
         .isEqualTo(Map.of("a", Duration.ofSeconds(3), "b", Duration.ofSeconds(2)));
   }
 
+  private java.util.Optional<dev.dq.app.dashboard.DashboardSettings> dashboard(
+      Map<String, String> env, String... args) {
+    List<CommandLine> parsed = cli.commandLine(env, "").parseArgs(args).asCommandLineList();
+    return ((RunCommand) parsed.get(parsed.size() - 1).getCommand()).dashboard();
+  }
+
+  @Test
+  void dashboard_isOffUnlessAPortIsGiven_byFlagOrVariable() {
+    assertThat(dashboard(Map.of("DQ_DASHBOARD_BIND", "127.0.0.2"), "run")).isEmpty();
+
+    var flag = dashboard(Map.of(), "run", "--dashboard-port", "0").orElseThrow();
+    assertThat(flag.bind().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(flag.port()).isZero();
+    assertThat(flag.readOnly()).isFalse();
+    assertThat(flag.token()).isEmpty();
+
+    var env =
+        dashboard(
+                Map.of(
+                    "DQ_DASHBOARD_PORT", "8181",
+                    "DQ_DASHBOARD_BIND", "0.0.0.0",
+                    "DQ_DASHBOARD_TOKEN", "a-token-of-16-chars",
+                    "DQ_DASHBOARD_ALLOWED_HOSTS", "dq.example,ops.example"),
+                "run")
+            .orElseThrow();
+    assertThat(env.port()).isEqualTo(8181);
+    assertThat(env.token()).hasValue("a-token-of-16-chars");
+    assertThat(env.allowedHosts()).containsExactly("dq.example", "ops.example");
+  }
+
+  @Test
+  void dashboard_nonLoopbackWithoutTokenOrReadOnly_andATokenFlag_exit2WithOneLine() {
+    assertThat(
+            cli.execute(
+                Map.of(), "", "run", "--dashboard-port", "0", "--dashboard-bind", "0.0.0.0"))
+        .isEqualTo(2);
+    assertThat(cli.err().strip())
+        .isEqualTo(
+            "dq: --dashboard-bind: 0.0.0.0 is not a loopback address; set DQ_DASHBOARD_TOKEN or"
+                + " give --dashboard-read-only");
+
+    Cli tokenFlag = new Cli();
+    assertThat(
+            tokenFlag.execute(
+                Map.of(), "", "run", "--dashboard-token", "a-token-of-16-chars", "--workers", "1"))
+        .isEqualTo(2);
+    assertThat(tokenFlag.err().strip().lines()).hasSize(1);
+    assertThat(tokenFlag.err())
+        .contains("DQ_DASHBOARD_TOKEN")
+        .doesNotContain("a-token-of-16-chars");
+
+    assertThat(
+            dashboard(
+                    Map.of(),
+                    "run",
+                    "--dashboard-port",
+                    "0",
+                    "--dashboard-bind",
+                    "0.0.0.0",
+                    "--dashboard-read-only")
+                .orElseThrow()
+                .readOnly())
+        .isTrue();
+  }
+
   @Test
   void blankVariables_countAsUnset() {
     RunSettings s =
