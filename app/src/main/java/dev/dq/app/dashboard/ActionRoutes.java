@@ -63,6 +63,9 @@ final class ActionRoutes {
    *
    * @param name the action's name (the pattern's last segment)
    * @param path its named segments
+   * @param operation what it does
+   * @param backPattern the page to return to, with the named segments still in braces
+   * @param query the query string of that page, from the fields
    */
   record Match(
       String name,
@@ -137,11 +140,6 @@ final class ActionRoutes {
       }
     }
     return Optional.empty();
-  }
-
-  /** The patterns, in the order added (for the README's table and the tests). */
-  List<String> patterns() {
-    return routes.stream().map(r -> String.join("/", r.pattern())).toList();
   }
 
   private static void check(String name, String value) {
