@@ -769,4 +769,29 @@ final class DashboardServerTest {
     assertThat(post("/cron/q/nightly/remove", form, same).statusCode()).isEqualTo(404);
     assertThat(get("/api/cron/q/nightly").statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void actionsAddedByOthers_answerUnderApiToo_limitsAndRunNow() throws Exception {
+    start(Optional.empty(), false);
+
+    HttpResponse<String> set =
+        apiPost(
+            "/api/limits/set",
+            "{\"scope\": \"type\", \"name\": \"email\", \"concurrency\": 2}",
+            JSON_TYPE);
+    assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+    assertThat(JSON.readTree(set.body()).get("action").asText()).isEqualTo("set");
+    assertThat(get("/api/limits").body()).contains("email");
+
+    HttpResponse<String> bad =
+        apiPost("/api/limits/set", "{\"scope\": \"planet\", \"name\": \"x\"}", JSON_TYPE);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).get("error").asText()).contains("planet");
+
+    HttpResponse<String> unknown = apiPost("/api/queues/q/tasks/nope/run-now", "", JSON_TYPE);
+    assertThat(unknown.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(unknown.body()).get("result").asText())
+        .isEqualTo("task nope not found in queue q");
+    assertThat(JSON.readTree(unknown.body()).get("id").asText()).isEqualTo("nope");
+  }
 }
