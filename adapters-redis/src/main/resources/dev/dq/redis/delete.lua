@@ -11,7 +11,9 @@
 -- KEYS[25] failures  KEYS[26] dumps  KEYS[27] unique  KEYS[28] unique-of  KEYS[29] unique-until
 -- ARGV[1] id  ARGV[2] now ms override ('' = Redis TIME; test hook)
 -- Replies: 'DELETED' | 'RECORD_DELETED' | 'RUNNING' | 'DEAD' | 'NOT_FOUND'
--- Costs what a cancel of the same task costs: one LREM for a ready or parked id, else O(log n).
+-- Costs what a cancel of the same task costs: one LREM for a ready or parked id, else O(log n). An id not where its
+-- level and type say (take_waiting finds it nowhere) is taken out of every ready list and every parked list before
+-- its data goes, so no list keeps an id without data (the claim would dead-letter it as dq.undecodable).
 -- Uses server_now (_now.lua), the level functions (_levels.lua), take_waiting (_waiting.lua), forget_held
 -- (_cancel.lua) and release_unique (_unique.lua), which Script.java puts in front of this text.
 local LEVELS = 13 -- the first key of the levels' block
@@ -26,7 +28,13 @@ if not data then
 end
 if redis.call('ZSCORE', KEYS[6], id) then return 'DEAD' end
 if redis.call('ZSCORE', KEYS[3], id) then return 'RUNNING' end
-take_waiting(LEVELS, KEYS[5], KEYS[12], id, data)
+if not take_waiting(LEVELS, KEYS[5], KEYS[12], id, data) then
+  for p = 0, 9 do redis.call('LREM', level_list(LEVELS, p), 0, id) end
+  for _, ty in ipairs(redis.call('SMEMBERS', KEYS[12])) do
+    local list = KEYS[12] .. ':' .. ty
+    if redis.call('LREM', list, 0, id) > 0 and redis.call('LLEN', list) == 0 then redis.call('SREM', KEYS[12], ty) end
+  end
+end
 forget_held({tasks = KEYS[1], attempts = KEYS[2], active = KEYS[3], leases = KEYS[4], delayed = KEYS[5],
   started = KEYS[9], errors = KEYS[10], cancelled = KEYS[11], priorities = KEYS[LEVELS + 1]}, id)
 redis.call('HDEL', KEYS[25], id)

@@ -16,6 +16,7 @@ import dev.dq.core.limit.Limit;
 import dev.dq.core.limit.LimitTarget;
 import dev.dq.core.limit.Limits;
 import dev.dq.core.port.Broker;
+import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
 import dev.dq.core.port.QueueStats;
@@ -54,6 +55,16 @@ public abstract class TaskControlsContract {
    * A new, empty broker that offers {@link TaskControls} and reads time only from {@code clock}.
    */
   protected abstract Broker createBroker(InstantSource clock);
+
+  /**
+   * Fault injection: leaves the waiting task {@code id} of {@link #QUEUE} held by the queue but not
+   * where the broker looks for it first (in another list than its level's, or in none), a state no
+   * operation leaves but a bug or a hand edit may.
+   */
+  protected abstract void mislay(TaskId id);
+
+  /** The dead-letter queue of {@link #broker}. */
+  protected abstract DeadLetterQueue deadLetterQueue();
 
   @BeforeEach
   final void createDefaultBroker() {
@@ -265,6 +276,23 @@ public abstract class TaskControlsContract {
     assertThat(controls.delete("never-used", id("nope"))).isEqualTo(DeleteOutcome.NOT_FOUND);
 
     assertThat(state("dead")).contains(TaskState.DEAD);
+  }
+
+  /**
+   * A delete of a task found out of place still takes it out of every line before its data goes: it
+   * is never handed out nor dead-lettered later, and the rest of the queue drains.
+   */
+  @Test
+  void delete_mislaidTask_goesEntirely_neverDeadLettered() throws Exception {
+    enqueue("t1", "t2");
+    mislay(id("t1"));
+
+    assertThat(controls.delete(QUEUE, id("t1"))).isEqualTo(DeleteOutcome.DELETED);
+
+    assertThat(takeAndAckAll()).containsExactly("t2");
+    assertThat(state("t1")).isEmpty();
+    assertThat(deadLetterQueue().size(QUEUE)).isZero();
+    assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
   }
 
   /** The id of a deleted task may be enqueued again: that task runs, once. */

@@ -2,7 +2,6 @@ package dev.dq.adapter.memory;
 
 import dev.dq.core.lifecycle.DeleteOutcome;
 import dev.dq.core.lifecycle.RunNowOutcome;
-import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
 import java.time.Instant;
 
@@ -48,10 +47,7 @@ final class Controls {
     if (q.inFlight(id) != null) {
       return DeleteOutcome.RUNNING;
     }
-    Task waiting = q.removeWaiting(id);
-    if (waiting == null) {
-      throw new IllegalStateException("task " + id + " is held but neither waiting nor leased");
-    }
+    q.removeWaiting(id); // null if held but found nowhere: it goes all the same, as on Redis
     q.forget(id);
     q.unique.forget(id);
     q.notFull.signalAll(); // its slot of capacity is free

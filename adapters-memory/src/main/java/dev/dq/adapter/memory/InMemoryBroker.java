@@ -413,6 +413,14 @@ public final class InMemoryBroker
         queue, id, q -> Controls.delete(q, id, store.clock.instant()), DeleteOutcome.NOT_FOUND);
   }
 
+  /**
+   * Test hook (fault injection): takes the waiting task {@code id} of {@code queue} out of line
+   * while the queue still holds it, a state no operation leaves.
+   */
+  void mislay(String queue, TaskId id) {
+    onTask(queue, id, q -> q.removeWaiting(id), null);
+  }
+
   /** Runs {@code op} on queue {@code queue} with the lock held, or answers {@code absent}. */
   private <T> T onTask(
       String queue, TaskId id, java.util.function.Function<QueueState, T> op, T absent) {

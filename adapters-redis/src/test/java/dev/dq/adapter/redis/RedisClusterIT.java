@@ -146,6 +146,21 @@ final class RedisClusterIT {
       cluster.flushAll();
       return cluster.broker(clock, 1_000);
     }
+
+    @Override
+    protected dev.dq.core.port.DeadLetterQueue deadLetterQueue() {
+      return ((RedisBroker) broker).deadLetterQueue();
+    }
+
+    /** Its level says 3 while it waits in the list of level 5. */
+    @Override
+    protected void mislay(dev.dq.core.task.TaskId id) {
+      cluster
+          .nodes()
+          .get(TestRedisCluster.nodeOf(QUEUE))
+          .admin()
+          .hset(RedisKeys.of(QUEUE).priorities(), id.value(), "3");
+    }
   }
 
   @Nested

@@ -25,6 +25,17 @@ final class RedisTaskControlsIT extends TaskControlsContract {
     return redis.broker(clock, 1_000);
   }
 
+  @Override
+  protected dev.dq.core.port.DeadLetterQueue deadLetterQueue() {
+    return ((RedisBroker) broker).deadLetterQueue();
+  }
+
+  /** Its level says 3 while it waits in the list of level 5. */
+  @Override
+  protected void mislay(TaskId id) {
+    redis.admin().hset(K + "priorities", id.value(), "3");
+  }
+
   /** Nothing of a deleted task is left under its id in any of the queue's keys. */
   @Test
   void delete_waiting_leavesNothingUnderItsId() throws Exception {
