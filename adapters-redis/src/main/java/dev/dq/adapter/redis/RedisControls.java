@@ -7,7 +7,6 @@ import dev.dq.core.task.TaskId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Run-now and delete of one task of {@link RedisBroker} ({@link
@@ -15,15 +14,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * delete.lua}, on keys of the queue's slot only.
  */
 final class RedisControls {
+  /**
+   * How long a call's reply is kept for its retry (a retry follows its lost reply at once; this is
+   * ample).
+   */
+  static final long REPLY_KEPT_MS = 60_000;
+
   private final RedisGateway redis;
+  private final Nonces nonces = new Nonces();
 
   RedisControls(RedisGateway redis) {
     this.redis = redis;
   }
 
   /**
-   * A connection failure leaves it unknown whether the first try ran; if it did and made the task
-   * ready, the retry finds it ready: that counts as {@code MADE_READY}.
+   * A connection failure leaves it unknown whether the first try ran; the retry, with the same
+   * nonce, is answered what the first try did if it ran (the script kept its reply), else runs.
    */
   RunNowOutcome runNow(String queue, TaskId id) {
     Names.check("queue", queue);
@@ -33,41 +39,40 @@ final class RedisControls {
         new ArrayList<>(
             List.of(k.tasks(), k.active(), k.delayed(), k.dead(), k.records(), k.wakeups()));
     keys.addAll(k.levelBlock());
-    AtomicBoolean retried = new AtomicBoolean();
-    RunNowOutcome outcome =
-        RunNowOutcome.valueOf(
-            (String)
-                redis.scriptRetryingOnce(
-                    "run task " + id + " of " + queue + " now",
-                    Script.RUN_NOW,
-                    keys,
-                    List.of(id.value()),
-                    retried));
-    return outcome == RunNowOutcome.ALREADY_READY && retried.get()
-        ? RunNowOutcome.MADE_READY
-        : outcome;
+    keys.add(k.controlReply(nonces.next()));
+    return RunNowOutcome.valueOf(
+        (String)
+            redis.scriptRetryingOnce(
+                "run task " + id + " of " + queue + " now",
+                Script.RUN_NOW,
+                keys,
+                List.of(id.value(), Long.toString(REPLY_KEPT_MS))));
   }
 
   /**
-   * A connection failure leaves it unknown whether the first try ran; if it did and deleted the
-   * task, the retry does not find it: that counts as {@code DELETED}.
+   * A connection failure leaves it unknown whether the first try ran; the retry, with the same
+   * nonce, is answered what the first try did if it ran (so it never deletes a task enqueued again
+   * under the id in between), else runs.
    */
   DeleteOutcome delete(String queue, TaskId id) {
     Names.check("queue", queue);
     Objects.requireNonNull(id, "id");
     RedisKeys k = RedisKeys.of(queue);
     List<String> keys = RedisCancels.waitingKeys(k);
-    keys.addAll(List.of(k.failures(), k.dumps(), k.unique(), k.uniqueOf(), k.uniqueUntil()));
-    AtomicBoolean retried = new AtomicBoolean();
-    DeleteOutcome outcome =
-        DeleteOutcome.valueOf(
-            (String)
-                redis.scriptRetryingOnce(
-                    "delete task " + id + " of " + queue,
-                    Script.DELETE,
-                    keys,
-                    List.of(id.value(), redis.now()),
-                    retried));
-    return outcome == DeleteOutcome.NOT_FOUND && retried.get() ? DeleteOutcome.DELETED : outcome;
+    keys.addAll(
+        List.of(
+            k.failures(),
+            k.dumps(),
+            k.unique(),
+            k.uniqueOf(),
+            k.uniqueUntil(),
+            k.controlReply(nonces.next())));
+    return DeleteOutcome.valueOf(
+        (String)
+            redis.scriptRetryingOnce(
+                "delete task " + id + " of " + queue,
+                Script.DELETE,
+                keys,
+                List.of(id.value(), Long.toString(REPLY_KEPT_MS), redis.now())));
   }
 }

@@ -258,6 +258,17 @@ public final class RedisKeys {
   }
 
   /**
+   * String: the reply of the run-now or delete call with this nonce, kept a short while so that a
+   * retry after a lost reply is answered what the first try did.
+   *
+   * @param nonce the nonce of the call
+   * @return the key
+   */
+  public String controlReply(String nonce) {
+    return prefix + "control:" + nonce;
+  }
+
+  /**
    * Sorted set: the fencing token of each recent ack (and {@code call:<nonce>} of each recent
    * single ack) to the epoch millis until which it is remembered, so that an ack repeated after a
    * lost reply is answered exactly.
@@ -481,10 +492,12 @@ public final class RedisKeys {
 
   /**
    * Whether {@code key} is one of this queue's keys whose name has a variable part: an {@link
-   * #ackedBits} bitmap or a {@link #claimReply}.
+   * #ackedBits} bitmap, a {@link #claimReply} or a {@link #controlReply}.
    */
   boolean hasVariableName(String key) {
-    return key.startsWith(prefix + "acked:") || key.startsWith(prefix + "claim:");
+    return key.startsWith(prefix + "acked:")
+        || key.startsWith(prefix + "claim:")
+        || key.startsWith(prefix + "control:");
   }
 
   @Override

@@ -162,6 +162,49 @@ final class LostReplyIT {
     assertThat(broker.delete(QUEUE, new TaskId("t1"))).isEqualTo(DeleteOutcome.NOT_FOUND);
   }
 
+  /**
+   * The run-now whose reply was lost found the task ready already; its retry answers that, not
+   * MADE_READY.
+   */
+  @Test
+  void runNow_ofReadyTask_replyLost_retryAnswersAlreadyReady() throws Exception {
+    assertThat(broker.runNow(QUEUE, new TaskId("unknown"))).isEqualTo(RunNowOutcome.NOT_FOUND);
+    enqueue("t1");
+    proxy.loseNextReplyTo(Script.RUN_NOW.sha1());
+
+    assertThat(broker.runNow(QUEUE, new TaskId("t1"))).isEqualTo(RunNowOutcome.ALREADY_READY);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+  }
+
+  /**
+   * The delete whose reply was lost deleted a finished task's record; its retry answers
+   * RECORD_DELETED, not DELETED.
+   */
+  @Test
+  void delete_ofRecord_replyLost_retryAnswersRecordDeleted() throws Exception {
+    assertThat(broker.delete(QUEUE, new TaskId("unknown"))).isEqualTo(DeleteOutcome.NOT_FOUND);
+    enqueue("t1");
+    broker.ack(broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow());
+    proxy.loseNextReplyTo(Script.DELETE.sha1());
+
+    assertThat(broker.delete(QUEUE, new TaskId("t1"))).isEqualTo(DeleteOutcome.RECORD_DELETED);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+    assertThat(redis.admin().hexists(KEYS.records(), "t1")).isFalse();
+  }
+
+  /** A delete of an unknown task whose reply was lost answers NOT_FOUND on its retry. */
+  @Test
+  void delete_ofUnknown_replyLost_retryAnswersNotFound() throws Exception {
+    assertThat(broker.delete(QUEUE, new TaskId("unknown"))).isEqualTo(DeleteOutcome.NOT_FOUND);
+    proxy.loseNextReplyTo(Script.DELETE.sha1());
+
+    assertThat(broker.delete(QUEUE, new TaskId("t1"))).isEqualTo(DeleteOutcome.NOT_FOUND);
+
+    assertThat(proxy.lostReplies()).isEqualTo(1);
+  }
+
   @Test
   void ack_replyLost_retryAnswersAcked() throws Exception {
     warmUp();
