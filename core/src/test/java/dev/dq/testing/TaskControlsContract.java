@@ -19,6 +19,7 @@ import dev.dq.core.port.Broker;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
+import dev.dq.core.port.QueuePauses;
 import dev.dq.core.port.QueueStats;
 import dev.dq.core.task.Task;
 import dev.dq.core.task.TaskId;
@@ -293,6 +294,55 @@ public abstract class TaskControlsContract {
     assertThat(state("t1")).isEmpty();
     assertThat(deadLetterQueue().size(QUEUE)).isZero();
     assertThat(broker.stats(QUEUE)).isEqualTo(new QueueStats(QUEUE, 0, 0, 0));
+  }
+
+  /** The record of a unique task deleted within its window keeps the key held, as trim does. */
+  @Test
+  void delete_recordOfUniqueTaskInItsWindow_keyStaysHeld() throws Exception {
+    UniqueTasks unique = (UniqueTasks) broker;
+    UniqueKey key = UniqueKey.forWindow("k", Duration.ofHours(1));
+    assertThat(unique.enqueueUnique(aTask("u1").build(), key, Duration.ZERO, LEASE).enqueued())
+        .isTrue();
+    broker.ack(take());
+
+    assertThat(controls.delete(QUEUE, id("u1"))).isEqualTo(DeleteOutcome.RECORD_DELETED);
+
+    assertThat(unique.enqueueUnique(aTask("u2").build(), key, Duration.ZERO, LEASE).enqueued())
+        .isFalse();
+    assertThat(state("u2")).isEmpty();
+  }
+
+  /** Run-now does not lift a pause: the task is ready, and runs once the queue is resumed. */
+  @Test
+  void runNow_inPausedQueue_staysPaused() throws Exception {
+    if (!(broker instanceof QueuePauses pauses)) {
+      return; // the broker offers no pauses
+    }
+    broker.enqueueIn(aTask("t1").build(), Duration.ofHours(1), Duration.ZERO);
+    pauses.pause(QUEUE, "test", "maintenance", Optional.empty());
+
+    assertThat(controls.runNow(QUEUE, id("t1"))).isEqualTo(RunNowOutcome.MADE_READY);
+
+    assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
+    assertThat(pauses.resume(QUEUE)).isTrue();
+    assertThat(takeAndAckAll()).containsExactly("t1");
+  }
+
+  /**
+   * A lease that expired and was not reclaimed yet is still running for both: nothing changes, and
+   * the reclaim hands the task out again.
+   */
+  @Test
+  void expiredLeaseNotReclaimed_runNowAndDeleteAnswerRunning() throws Exception {
+    enqueue("t1");
+    take();
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(controls.runNow(QUEUE, id("t1"))).isEqualTo(RunNowOutcome.RUNNING);
+    assertThat(controls.delete(QUEUE, id("t1"))).isEqualTo(DeleteOutcome.RUNNING);
+
+    broker.reclaimExpiredLeases();
+    assertThat(takeAndAckAll()).containsExactly("t1");
   }
 
   /** The id of a deleted task may be enqueued again: that task runs, once. */

@@ -4,9 +4,12 @@ import static dev.dq.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dq.core.lifecycle.DeleteOutcome;
+import dev.dq.core.lifecycle.RunNowOutcome;
 import dev.dq.core.port.BrokerFullException;
 import dev.dq.core.port.Failure;
 import dev.dq.core.port.Lease;
+import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,6 +77,29 @@ final class OutOfMemoryIT {
       assertThat(broker.ackAll(List.of(held.get(4)))).isEmpty();
       assertThat(broker.leaseLostCount()).isZero();
       assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEqualTo(Optional.empty());
+    }
+  }
+
+  /** A delete frees memory, so it runs at maxmemory; a run-now adds work, so it is refused. */
+  @Test
+  void atMaxmemory_deleteWorks_runNowIsRefused() throws Exception {
+    try (RedisBroker broker = redis.broker(1000)) {
+      broker.enqueue(aTask("ready").queue(QUEUE).build(), Duration.ZERO);
+      broker.enqueueIn(aTask("later").queue(QUEUE).build(), Duration.ofHours(1), Duration.ZERO);
+      redis.runOutOfMemory();
+
+      assertThat(broker.delete(QUEUE, new TaskId("ready"))).isEqualTo(DeleteOutcome.DELETED);
+      assertThatThrownBy(() -> broker.runNow(QUEUE, new TaskId("later")))
+          .isInstanceOf(BrokerFullException.class)
+          .hasMessageContaining("maxmemory");
+
+      redis.dropFillers();
+      redis.liftMemoryLimit(); // the other test sets its own limit from the memory it finds
+      assertThat(broker.runNow(QUEUE, new TaskId("later"))).isEqualTo(RunNowOutcome.MADE_READY);
+      Lease lease = broker.dequeue(QUEUE, LEASE, Duration.ZERO).orElseThrow();
+      assertThat(lease.task().id().value()).isEqualTo("later");
+      broker.ack(lease);
+      assertThat(broker.dequeue(QUEUE, LEASE, Duration.ZERO)).isEmpty();
     }
   }
 }

@@ -21,9 +21,10 @@ import dev.dq.core.task.TaskId;
  *       {@link TaskLookup#find} does not know it, it counts nowhere, and the unique key it took is
  *       free at once (even within its window). The record of a finished task (succeeded, cancelled)
  *       is deleted from history (a unique key it took stays held for the rest of its window, as
- *       when retention trims it). A running task is refused: cancel it instead ({@link
- *       TaskCancels}). Dead letters are deleted through {@link
- *       dev.dq.core.port.DeadLetterQueue#delete}, not here.
+ *       when retention trims it). No record is written for a deleted task: an {@code await} on it
+ *       waits until its own timeout. A running task (a lease that expired but was not reclaimed yet
+ *       counts as running) is refused: cancel it instead ({@link TaskCancels}). Dead letters are
+ *       deleted through {@link dev.dq.core.port.DeadLetterQueue#delete}, not here.
  * </ul>
  *
  * <p>Both are safe to repeat after an unknown outcome (a connection failure): the repeat answers
@@ -42,6 +43,8 @@ public interface TaskControls {
    * @throws dev.dq.core.task.InvalidTaskException {@code queue} is not a valid queue name
    * @throws dev.dq.core.port.BrokerUnavailableException the broker could not be reached; the task
    *     may or may not be ready now (asking again is safe)
+   * @throws dev.dq.core.port.BrokerFullException the broker is out of memory (Redis at {@code
+   *     maxmemory}): making work ready is refused, as an enqueue is; nothing changed
    */
   RunNowOutcome runNow(String queue, TaskId id);
 
@@ -53,7 +56,8 @@ public interface TaskControls {
    * @return what happened
    * @throws dev.dq.core.task.InvalidTaskException {@code queue} is not a valid queue name
    * @throws dev.dq.core.port.BrokerUnavailableException the broker could not be reached; the task
-   *     may or may not be deleted (asking again is safe)
+   *     may or may not be deleted (asking again is safe). A delete only frees memory, so it works
+   *     even when the broker is out of memory.
    */
   DeleteOutcome delete(String queue, TaskId id);
 }
