@@ -225,17 +225,13 @@ public abstract class TaskControlsContract {
   /** A deleted task is as if never enqueued: the unique key it took is free, even in its window. */
   @Test
   void delete_uniqueTask_freesItsKey() throws Exception {
-    UniqueTasks unique = (UniqueTasks) broker;
     UniqueKey key = UniqueKey.forWindow("k", Duration.ofHours(1));
-    assertThat(unique.enqueueUnique(aTask("u1").build(), key, Duration.ZERO, LEASE).enqueued())
-        .isTrue();
-    assertThat(unique.enqueueUnique(aTask("u2").build(), key, Duration.ZERO, LEASE).enqueued())
-        .isFalse();
+    assertThat(enqueueUnique("u1", key)).isTrue();
+    assertThat(enqueueUnique("u2", key)).isFalse();
 
     assertThat(controls.delete(QUEUE, id("u1"))).isEqualTo(DeleteOutcome.DELETED);
 
-    assertThat(unique.enqueueUnique(aTask("u3").build(), key, Duration.ZERO, LEASE).enqueued())
-        .isTrue();
+    assertThat(enqueueUnique("u3", key)).isTrue();
     assertThat(takeAndAckAll()).containsExactly("u3");
   }
 
@@ -299,16 +295,13 @@ public abstract class TaskControlsContract {
   /** The record of a unique task deleted within its window keeps the key held, as trim does. */
   @Test
   void delete_recordOfUniqueTaskInItsWindow_keyStaysHeld() throws Exception {
-    UniqueTasks unique = (UniqueTasks) broker;
     UniqueKey key = UniqueKey.forWindow("k", Duration.ofHours(1));
-    assertThat(unique.enqueueUnique(aTask("u1").build(), key, Duration.ZERO, LEASE).enqueued())
-        .isTrue();
+    assertThat(enqueueUnique("u1", key)).isTrue();
     broker.ack(take());
 
     assertThat(controls.delete(QUEUE, id("u1"))).isEqualTo(DeleteOutcome.RECORD_DELETED);
 
-    assertThat(unique.enqueueUnique(aTask("u2").build(), key, Duration.ZERO, LEASE).enqueued())
-        .isFalse();
+    assertThat(enqueueUnique("u2", key)).isFalse();
     assertThat(state("u2")).isEmpty();
   }
 
@@ -430,6 +423,12 @@ public abstract class TaskControlsContract {
 
   private Lease take() throws InterruptedException {
     return Takes.take(broker, QUEUE, LEASE);
+  }
+
+  private boolean enqueueUnique(String id, UniqueKey key) throws InterruptedException {
+    return ((UniqueTasks) broker)
+        .enqueueUnique(aTask(id).build(), key, Duration.ZERO, LEASE)
+        .enqueued();
   }
 
   private void enqueue(String... ids) throws InterruptedException {
