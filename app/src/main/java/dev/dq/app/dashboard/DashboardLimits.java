@@ -64,6 +64,9 @@ final class DashboardLimits {
       if (!scope.equals("type") && !scope.equals("queue")) {
         throw new BadSettingException("scope must be type or queue, got \"" + scope + "\"");
       }
+      if (name == null) {
+        throw new BadSettingException("name: give the " + scope + " to limit");
+      }
       limit =
           LimitCommand.limit(
               scope.equals("type") ? name : null,
@@ -72,7 +75,8 @@ final class DashboardLimits {
               given(form.get("burst")),
               given(form.get("concurrency")));
     } catch (BadSettingException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+      // The checks are dq limit set's, whose messages name its flags; here they are form fields.
+      throw new IllegalArgumentException(e.getMessage().replace("--", ""), e);
     }
     limits().setLimit(limit);
     log("limit-set", limit.target(), remote, LimitCommand.text(limit));

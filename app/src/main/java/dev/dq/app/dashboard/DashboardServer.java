@@ -615,7 +615,8 @@ final class DashboardServer implements AutoCloseable {
 
   private static String queue(String raw) {
     if (!SettingResolver.isName(raw)) {
-      throw new IllegalArgumentException("not a queue name");
+      throw new IllegalArgumentException(
+          "not a queue name: \"" + SettingResolver.printable(raw) + "\"");
     }
     return raw;
   }

@@ -82,8 +82,12 @@ public final class LimitCommand implements Callable<Integer> {
     }
   }
 
-  /** The target of {@code --type} / {@code --queue}: exactly one. */
   /**
+   * The target of {@code --type} / {@code --queue}: exactly one.
+   *
+   * @param type the task type, or null
+   * @param queue the queue, or null
+   * @return the target
    * @throws BadSettingException neither or both given, or a bad name
    */
   public static LimitTarget target(String type, String queue) {

@@ -235,12 +235,20 @@ final class DashboardLiveOpsTest {
         post("/limits/set", csrf() + "&scope=x&name=echo&concurrency=1", SAME);
     HttpResponse<String> badName =
         post("/limits/set", csrf() + "&scope=queue&name=" + bad + "&concurrency=1", SAME);
+    HttpResponse<String> noName =
+        post("/limits/set", csrf() + "&scope=type&name=&concurrency=1", SAME);
+    HttpResponse<String> burstAlone =
+        post("/limits/set", csrf() + "&scope=type&name=echo&burst=5", SAME);
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("&lt;b&gt;1&lt;/b&gt;").doesNotContain("<b>1");
     assertThat(noScope.statusCode()).isEqualTo(400);
     assertThat(badName.statusCode()).isEqualTo(400);
     assertThat(badName.body()).doesNotContain("<b>1");
+    assertThat(noName.statusCode()).isEqualTo(400);
+    assertThat(noName.body()).contains("name: give the type to limit");
+    assertThat(burstAlone.statusCode()).isEqualTo(400);
+    assertThat(burstAlone.body()).contains("burst").doesNotContain("--");
     assertThat(broker.limits()).isEmpty();
   }
 
