@@ -35,7 +35,7 @@ final class RunDashboardIT extends WithRedis {
     String base = "http://127.0.0.1:" + port;
     try (Dq.Running run =
         Dq.Running.start(
-            env("DQ_METRICS_PORT", "0", "DQ_DASHBOARD_PORT", Integer.toString(port)),
+            env("DQ_METRICS_PORT", "0", "DQ_RUN_DASHBOARD_PORT", Integer.toString(port)),
             "run",
             "--queue",
             "served",

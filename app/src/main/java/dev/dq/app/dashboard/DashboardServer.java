@@ -297,7 +297,7 @@ final class DashboardServer implements AutoCloseable {
     if (p.equals(List.of("limits"))) {
       return pages.limits(limits.list());
     }
-    if (p.size() == 2
+    if (p.size() < 3
         || !p.get(0).equals("queues")
         || !List.of("tasks", "dead").contains(p.get(2))) {
       throw new NotFound("no such page");

@@ -168,10 +168,14 @@ public record DashboardSettings(
     }
   }
 
-  /** {@code DQ_DASHBOARD_PORT} of {@code dq run}: no default, no dashboard. */
+  /**
+   * {@code DQ_RUN_DASHBOARD_PORT} of {@code dq run}: no default, no dashboard. Not {@code
+   * DQ_DASHBOARD_PORT}, which configures {@code dq dashboard}: an environment shared by both would
+   * otherwise turn a dashboard on in every worker.
+   */
   public static final class OptionalPort extends Setting<Integer> {
     public OptionalPort() {
-      super("DQ_DASHBOARD_PORT", null, Rule.wholeNumber(0, 65535));
+      super("DQ_RUN_DASHBOARD_PORT", null, Rule.wholeNumber(0, 65535));
     }
   }
 }

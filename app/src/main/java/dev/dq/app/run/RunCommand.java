@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  DQ_WORKERS, DQ_QUEUES (comma-separated NAME[=WEIGHT]), DQ_MAX_ATTEMPTS, DQ_TASK_TIMEOUTS (type=dur,...),",
       "  DQ_CONCURRENCY (type=N,...), DQ_GRACE, DQ_LEASE_TIME, DQ_PREFETCH, DQ_METRICS_PORT, DQ_METRICS_BIND, DQ_FLAKY_RATE,",
-      "  DQ_DASHBOARD_PORT, DQ_DASHBOARD_BIND, DQ_DASHBOARD_ALLOWED_HOSTS, DQ_DASHBOARD_TOKEN",
+      "  DQ_RUN_DASHBOARD_PORT, DQ_DASHBOARD_BIND, DQ_DASHBOARD_ALLOWED_HOSTS, DQ_DASHBOARD_TOKEN",
       "A flag wins over its environment variable. A bad value exits with code 2."
     })
 public final class RunCommand implements Callable<Integer> {
@@ -196,7 +196,7 @@ public final class RunCommand implements Callable<Integer> {
       converter = DashboardSettings.OptionalPort.class,
       description =
           "Also serve the web dashboard and its API from this process, on this port (0 = any free"
-              + " one); off unless given (env DQ_DASHBOARD_PORT). The same rules as dq dashboard.")
+              + " one); off unless given (env DQ_RUN_DASHBOARD_PORT). The same rules as dq dashboard.")
   Integer dashboardPort;
 
   @Option(

@@ -177,6 +177,7 @@ final class DashboardServerTest {
     assertThat(get("/api/queues/q/tasks?state=bogus").statusCode()).isEqualTo(400);
     assertThat(get("/api/queues/bad%2Fname/tasks").statusCode()).isEqualTo(400);
     assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+    assertThat(get("/queues").statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -661,6 +662,35 @@ final class DashboardServerTest {
 
     HttpResponse<String> typed = bearerPause("application/json; charset=utf-8", "", "none");
     assertThat(typed.statusCode()).isEqualTo(200);
+    assertThat(broker.pauseOf("q")).isPresent();
+  }
+
+  @Test
+  void apiActions_withoutAToken_onLoopback_refuseWhatACrossSitePageCouldSend() throws Exception {
+    start(Optional.empty(), false);
+
+    // What a cross-site form or a no-cors fetch can send without a CORS preflight.
+    for (String type :
+        java.util.List.of(
+            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+      assertThat(apiPost("/api/queues/q/pause", "{}", "Content-Type", type).statusCode())
+          .as(type)
+          .isEqualTo(403);
+    }
+    assertThat(apiPost("/api/queues/q/pause", "{}").statusCode()).isEqualTo(403);
+    assertThat(
+            apiPost(
+                    "/api/queues/q/pause",
+                    "{}",
+                    "Content-Type",
+                    "application/json",
+                    "Sec-Fetch-Site",
+                    "cross-site")
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(broker.pauseOf("q")).isEmpty();
+
+    assertThat(apiPost("/api/queues/q/pause", "{}", JSON_TYPE).statusCode()).isEqualTo(200);
     assertThat(broker.pauseOf("q")).isPresent();
   }
 

@@ -49,6 +49,8 @@ final class RunOptionsTest {
   @Test
   void dashboard_isOffUnlessAPortIsGiven_byFlagOrVariable() {
     assertThat(dashboard(Map.of("DQ_DASHBOARD_BIND", "127.0.0.2"), "run")).isEmpty();
+    // dq dashboard's own port variable, in an environment shared with the workers, is not a switch.
+    assertThat(dashboard(Map.of("DQ_DASHBOARD_PORT", "8080"), "run")).isEmpty();
 
     var flag = dashboard(Map.of(), "run", "--dashboard-port", "0").orElseThrow();
     assertThat(flag.bind().getHostAddress()).isEqualTo("127.0.0.1");
@@ -59,7 +61,7 @@ final class RunOptionsTest {
     var env =
         dashboard(
                 Map.of(
-                    "DQ_DASHBOARD_PORT", "8181",
+                    "DQ_RUN_DASHBOARD_PORT", "8181",
                     "DQ_DASHBOARD_BIND", "0.0.0.0",
                     "DQ_DASHBOARD_TOKEN", "a-token-of-16-chars",
                     "DQ_DASHBOARD_ALLOWED_HOSTS", "dq.example,ops.example"),
