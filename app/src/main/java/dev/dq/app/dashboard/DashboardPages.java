@@ -330,9 +330,11 @@ final class DashboardPages {
           .append(escape(name))
           .append("\"><td>")
           .append(escape(q))
-          .append("</td><td>")
+          .append("</td><td><a href=\"")
+          .append(escape(base))
+          .append("\">")
           .append(escape(name))
-          .append("</td><td>")
+          .append("</a></td><td>")
           .append(escape(str(s.get("spec")) + " (" + s.get("zone") + ")"))
           .append("</td><td>")
           .append(escape(str(s.get("type"))))
@@ -373,6 +375,56 @@ final class DashboardPages {
               + " interval such as 5m; as dq cron add.</p>\n");
     }
     return layout("Cron schedules", b);
+  }
+
+  /** One schedule, as {@code dq cron show}, with its latest fires as {@code dq cron history}. */
+  String schedule(Map<String, Object> s) {
+    String q = str(s.get("queue"));
+    String name = str(s.get("name"));
+    String base = "/cron/" + url(q) + "/" + url(name);
+    boolean paused = Boolean.TRUE.equals(s.get("paused"));
+    StringBuilder b =
+        new StringBuilder("<h1>Schedule ")
+            .append(escape(name))
+            .append(" on ")
+            .append(escape(q))
+            .append("</h1>\n<table id=\"schedule\"><tbody>\n");
+    for (Map.Entry<String, Object> e : s.entrySet()) {
+      if (!e.getKey().equals("history")) {
+        b.append("<tr><th>")
+            .append(escape(e.getKey()))
+            .append("</th><td>")
+            .append(escape(str(e.getValue())))
+            .append("</td></tr>\n");
+      }
+    }
+    b.append("</tbody></table>\n")
+        .append(form(base + "/trigger", "Trigger", "trigger"))
+        .append(
+            paused
+                ? form(base + "/resume", "Resume", "resume")
+                : form(base + "/pause", "Pause", "pause"))
+        .append("<h2>Latest fires</h2>\n<table id=\"fires\"><thead><tr><th>Tick</th>")
+        .append("<th>Outcome</th><th>Task</th></tr></thead><tbody>\n");
+    for (Map<String, Object> f : list(s.get("history"))) {
+      String task = str(f.get("task"));
+      b.append("<tr><td>")
+          .append(escape(str(f.get("tick"))))
+          .append("</td><td>")
+          .append(escape(str(f.get("outcome"))))
+          .append("</td><td>")
+          .append(
+              task.isEmpty() || task.equals("null")
+                  ? ""
+                  : "<a href=\""
+                      + escape("/queues/" + url(q) + "/tasks/" + url(task))
+                      + "\">"
+                      + escape(task)
+                      + "</a>")
+          .append("</td></tr>\n");
+    }
+    b.append("</tbody></table>\n");
+    return layout("Schedule " + name, b);
   }
 
   /** A short page saying what an action did or why a request failed. */

@@ -290,6 +290,9 @@ final class DashboardServer implements AutoCloseable {
     if (p.equals(List.of("cron"))) {
       return pages.cron(cron.list());
     }
+    if (p.size() == 3 && p.get(0).equals("cron")) {
+      return pages.schedule(cron.show(queue(p.get(1)), scheduleName(p.get(2))));
+    }
     if ((p.size() == 2 || p.size() == 3 && p.get(2).equals("tasks")) && p.get(0).equals("queues")) {
       String queue = queue(p.get(1));
       return pages.queue(queue, data.pause(queue), retentionOrNone(queue), queueAnswer(queue, q));

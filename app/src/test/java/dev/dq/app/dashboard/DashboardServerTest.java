@@ -8,6 +8,7 @@ import dev.dq.adapter.memory.InMemoryBroker;
 import dev.dq.core.port.DeadLetter;
 import dev.dq.core.port.DeadLetterQueue;
 import dev.dq.core.port.Failure;
+import dev.dq.core.schedule.FireOutcome;
 import dev.dq.core.schedule.Schedule;
 import dev.dq.core.schedule.ScheduleSpec;
 import dev.dq.core.task.Task;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -575,12 +577,28 @@ final class DashboardServerTest {
 
     assertThat(post("/cron/q/nightly.job/trigger", form, same).statusCode()).isEqualTo(303);
     assertThat(broker.stats("q").ready()).isEqualTo(1);
+    assertThat(get("/cron").body()).contains("href=\"/cron/q/nightly.job\"");
+    assertThat(get("/cron/q/nope").statusCode()).isEqualTo(404);
     assertThat(post("/cron/q/nightly.job/pause", form, same).statusCode()).isEqualTo(303);
     assertThat(broker.schedules().get("q", "nightly.job").orElseThrow().paused()).isTrue();
     assertThat(post("/cron/q/nightly.job/resume", form, same).statusCode()).isEqualTo(303);
     assertThat(broker.schedules().get("q", "nightly.job").orElseThrow().paused()).isFalse();
     assertThat(post("/cron/q/nope/trigger", form, same).statusCode()).isEqualTo(404);
     assertThat(post("/cron/q/nightly.job/trigger", "", same).statusCode()).isEqualTo(403);
+
+    // A schedule's page shows its fires (a manual trigger is not one), each linked to its task.
+    Schedule hourly = Schedule.of("hourly", "q", ScheduleSpec.every(Duration.ofHours(1)), "echo");
+    Instant tick = broker.schedules().now().minusSeconds(60);
+    broker.schedules().upsert(hourly, tick);
+    assertThat(broker.schedules().fire(hourly, tick, tick.plus(Duration.ofHours(1))))
+        .isEqualTo(FireOutcome.FIRED);
+    String fired =
+        JSON.readTree(get("/api/cron/q/hourly").body()).get("history").get(0).get("task").asText();
+    assertThat(get("/cron/q/hourly").body())
+        .contains("Schedule hourly on q")
+        .contains("<td>fired</td>")
+        .contains("href=\"/queues/q/tasks/" + DashboardPages.url(fired) + "\"");
+    assertThat(get("/queues/q/tasks/" + DashboardPages.url(fired)).statusCode()).isEqualTo(200);
   }
 
   private HttpResponse<String> apiPost(String path, String body, String... headers)
