@@ -46,7 +46,8 @@ public final class BoundedLabels {
       return value;
     }
     synchronized (admitted) {
-      if (admitted.size() < cap) {
+      // Another thread may have admitted it, and filled the last place, since the check above.
+      if (admitted.contains(value) || admitted.size() < cap) {
         admitted.add(value);
         return value;
       }
