@@ -21,6 +21,7 @@ public class OpenTelemetryExample {
       WorkerPool pool =
           WorkerPool.builder(broker)
               .handler("greet", tracing.handler(task -> done.countDown()))
+              .listener(tracing.listener()) // ends the span of a timed-out or handed-back attempt
               .build();
       TracingProducer producer = tracing.producer(new Producer(broker, TaskEventListener.NONE));
       pool.start();

@@ -9,7 +9,9 @@ import dev.dq.core.task.TaskLimits;
 import dev.dq.core.worker.NamedTaskHandler;
 import dev.dq.core.worker.Producer;
 import dev.dq.core.worker.ResultTaskHandler;
+import dev.dq.core.worker.TaskEventListener;
 import dev.dq.core.worker.TaskHandler;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -23,10 +25,12 @@ import io.opentelemetry.context.Scope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Trace propagation for dq, following OpenTelemetry's messaging conventions. The entry point of
- * this module: build one per {@link OpenTelemetry} and use it on both sides.
+ * this module: build one per {@link OpenTelemetry} and use it on both sides, or one with {@link
+ * #global()} when the {@link GlobalOpenTelemetry} is set later than the tracing is built.
  *
  * <ul>
  *   <li><b>Producer.</b> {@link #producer(Producer)} and {@link #enqueue(DqClient, String, Object,
@@ -40,7 +44,10 @@ import java.util.Objects;
  *       {@link SpanKind#CONSUMER CONSUMER} span {@code process <queue>}, a child of the context the
  *       headers carry, with the baggage current. A handler that throws marks its span {@link
  *       StatusCode#ERROR} with the exception recorded. Malformed trace headers are ignored and
- *       counted in {@link #malformedHeaders()}: the attempt runs, in a new trace.
+ *       counted in {@link #malformedHeaders()}: the attempt runs, in a new trace. Register {@link
+ *       #listener()} with the pool so that an attempt that times out, is cancelled or is handed
+ *       back ends its span by what the pool did, not only by what the handler returned. A handler
+ *       traced already is not wrapped again.
  *   <li><b>Retries.</b> Every attempt is a child of the same producer span, numbered by {@value
  *       #ATTEMPT}; an attempt after the first also links to the span of the previous attempt when
  *       this process ran it. The link is remembered in memory (the last {@link
@@ -60,6 +67,9 @@ public final class DqTracing {
   /** The task type. */
   public static final String TASK_TYPE = "messaging.dq.task.type";
 
+  /** Why an attempt was handed back to the broker, spending no attempt (see {@link #listener}). */
+  public static final String HANDED_BACK = "messaging.dq.handed_back";
+
   static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
   static final AttributeKey<String> DESTINATION =
       AttributeKey.stringKey("messaging.destination.name");
@@ -73,12 +83,21 @@ public final class DqTracing {
   static final AttributeKey<Long> ATTEMPT_KEY = AttributeKey.longKey(ATTEMPT);
   static final AttributeKey<String> TASK_TYPE_KEY = AttributeKey.stringKey(TASK_TYPE);
 
-  private final Tracer tracer;
+  private static final String SCOPE = "dev.dq.opentelemetry";
+
+  private final Supplier<Tracer> tracer;
   private final TraceHeaders headers;
   private final Attempts attempts;
+  private final LiveSpans live = new LiveSpans();
 
   private DqTracing(Builder b) {
-    this.tracer = b.openTelemetry.getTracer("dev.dq.opentelemetry");
+    if (b.openTelemetry != null) {
+      Tracer fixed = b.openTelemetry.getTracer(SCOPE);
+      this.tracer = () -> fixed;
+    } else {
+      Supplier<? extends OpenTelemetry> lookup = b.lookup;
+      this.tracer = () -> lookup.get().getTracer(SCOPE);
+    }
     this.headers = new TraceHeaders(b.limits);
     this.attempts = new Attempts(b.rememberedAttempts);
   }
@@ -100,7 +119,31 @@ public final class DqTracing {
    * @return the builder
    */
   public static Builder builder(OpenTelemetry openTelemetry) {
-    return new Builder(openTelemetry);
+    return new Builder(Objects.requireNonNull(openTelemetry, "openTelemetry"), null);
+  }
+
+  /**
+   * A builder whose tracing asks {@code openTelemetry} for its tracer at each span, not once at
+   * build: for an {@link OpenTelemetry} set up after the tracing is built.
+   *
+   * @param openTelemetry looked up at each span; must not return null
+   * @return the builder
+   */
+  public static Builder builder(Supplier<? extends OpenTelemetry> openTelemetry) {
+    return new Builder(null, Objects.requireNonNull(openTelemetry, "openTelemetry"));
+  }
+
+  /**
+   * Tracing on whatever {@link GlobalOpenTelemetry} holds when each span starts ({@link
+   * GlobalOpenTelemetry#getOrNoop()}: no spans until one is set), with the defaults of {@link
+   * #create}. Building it never calls {@link GlobalOpenTelemetry#get()}, which would install a
+   * no-op global and make a later {@link GlobalOpenTelemetry#set} fail; so it may be built before
+   * the agent or the application sets the global.
+   *
+   * @return the tracing
+   */
+  public static DqTracing global() {
+    return builder(GlobalOpenTelemetry::getOrNoop).build();
   }
 
   /**
@@ -177,6 +220,9 @@ public final class DqTracing {
    * @return the traced handler
    */
   public TaskHandler handler(TaskHandler handler) {
+    if (handler instanceof TracedHandler) {
+      return handler; // traced already: a second span would nest in the first
+    }
     return new TracedHandler(this, handler);
   }
 
@@ -187,7 +233,28 @@ public final class DqTracing {
    * @return the traced handler
    */
   public NamedTaskHandler handler(NamedTaskHandler handler) {
+    if (handler instanceof TracedNamedHandler) {
+      return handler;
+    }
     return new TracedNamedHandler(this, handler);
+  }
+
+  /**
+   * The listener that ends the consumer span of an attempt the pool gave up on: register it with
+   * every {@link dev.dq.core.worker.WorkerPool} that runs this tracing's handlers ({@link
+   * dev.dq.core.worker.WorkerPool.Builder#listener}, or {@link TaskEventListener#all}). Without it
+   * a span ends only when its handler returns, with the handler's outcome.
+   *
+   * <p>With it: a handler that overruns its timeout, or whose task is cancelled, has its span ended
+   * {@link StatusCode#ERROR} when the pool gives up on it, even if the handler swallows the
+   * interrupt and returns normally, or never returns. An attempt handed back to the broker (on
+   * stop, or because its type was saturated) spends no attempt: its span ends with {@value
+   * #HANDED_BACK} set to the reason, not as an error. Each span is ended exactly once.
+   *
+   * @return the listener, the same one each call
+   */
+  public TaskEventListener listener() {
+    return live;
   }
 
   /**
@@ -211,6 +278,7 @@ public final class DqTracing {
   SpanBuilder publishSpan(String queue, int tasks) {
     SpanBuilder b =
         tracer
+            .get()
             .spanBuilder("publish " + queue)
             .setSpanKind(SpanKind.PRODUCER)
             .setAttribute(SYSTEM, "dq")
@@ -233,6 +301,7 @@ public final class DqTracing {
     Context parent = headers.extract(task);
     SpanBuilder b =
         tracer
+            .get()
             .spanBuilder("process " + task.queue())
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(parent)
@@ -249,6 +318,8 @@ public final class DqTracing {
     }
     Span span = b.startSpan();
     attempts.put(task.id().value(), span.getSpanContext());
+    LiveSpans.Live running = live.open(task.id().value(), span);
+    Throwable error = null;
     try (Scope scope = parent.with(span).makeCurrent()) {
       if (handler instanceof ResultTaskHandler withResult) {
         return withResult.call(task);
@@ -256,21 +327,23 @@ public final class DqTracing {
       handler.handle(task);
       return Payload.EMPTY;
     } catch (Throwable e) {
-      fail(span, e);
+      error = e;
       throw e;
     } finally {
-      span.end();
+      live.handlerEnded(task.id().value(), running, error);
     }
   }
 
   /** Builds {@link DqTracing}; each setter checks its value. */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
+    private final Supplier<? extends OpenTelemetry> lookup;
     private TaskLimits limits = TaskLimits.DEFAULT;
     private int rememberedAttempts = 10_000;
 
-    private Builder(OpenTelemetry openTelemetry) {
-      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+    private Builder(OpenTelemetry openTelemetry, Supplier<? extends OpenTelemetry> lookup) {
+      this.openTelemetry = openTelemetry;
+      this.lookup = lookup;
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.dq.core.worker.Producer;
 import dev.dq.core.worker.ResultTaskHandler;
 import dev.dq.core.worker.TaskEventListener;
 import dev.dq.core.worker.TaskHandler;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -227,5 +228,55 @@ final class DqTracingTest {
     assertThatThrownBy(() -> DqTracing.builder(otel).rememberedAttempts(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("rememberedAttempts must be >= 0: -1");
+  }
+
+  @Test
+  void handler_tracedAlready_isReturnedAsItIs() {
+    DqTracing tracing = DqTracing.create(otel);
+    TaskHandler traced = tracing.handler((TaskHandler) task -> {});
+    NamedTaskHandler named =
+        tracing.handler(
+            new NamedTaskHandler() {
+              @Override
+              public String type() {
+                return "t";
+              }
+
+              @Override
+              public void handle(Task task) {}
+            });
+
+    assertThat(tracing.handler(traced)).isSameAs(traced);
+    assertThat(DqTracing.create(otel).handler(named)).isSameAs(named);
+    assertThat(tracing.handler((TaskHandler) named)).isSameAs(named);
+  }
+
+  @Test
+  void handler_tracedTwice_runsInOneSpan() throws Exception {
+    DqTracing tracing = DqTracing.create(otel);
+    broker.enqueue(task().build(), Duration.ofSeconds(1));
+
+    tracing.handler(tracing.handler((TaskHandler) task -> {})).handle(take());
+
+    assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+  }
+
+  @Test
+  void global_buildsWithoutSettingTheGlobal_andTracesOnceOneIsSet() throws Exception {
+    GlobalOpenTelemetry.resetForTest();
+    try {
+      DqTracing tracing = DqTracing.global();
+      broker.enqueue(task().build(), Duration.ofSeconds(1));
+      broker.enqueue(task().build(), Duration.ofSeconds(1));
+      TaskHandler handler = tracing.handler((TaskHandler) task -> {});
+      handler.handle(take()); // no global yet: a no-op span
+
+      GlobalOpenTelemetry.set(otel); // would throw had the tracing called get()
+      handler.handle(take());
+
+      assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+    } finally {
+      GlobalOpenTelemetry.resetForTest();
+    }
   }
 }
