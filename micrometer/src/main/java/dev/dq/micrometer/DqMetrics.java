@@ -35,8 +35,10 @@ import java.util.function.ToDoubleFunction;
  * endpoint, so that a service's {@code /actuator/prometheus} shows the same families (see {@link
  * #PROMETHEUS_FAMILIES}): task counters and histograms labelled {@code queue} and {@code type}, fed
  * as a {@link TaskEventListener} of the pool and the producer; per-queue gauges ({@code
- * dq_queue_ready}, ...) read through a snapshot taken at most once per {@link Builder#snapshotTtl};
- * the pool's gauges when a pool is given.
+ * dq_queue_ready}, ...) read through a snapshot taken at most once per {@link Builder#snapshotTtl},
+ * which lists the broker's queues again, as {@code dq run} does, and gauges a new one from then on
+ * ({@code dq_broker_up} is 1 when the read succeeded, queues or none); the pool's gauges when a
+ * pool is given.
  *
  * <p>Register it once as the {@link TaskEventListener} of the {@link WorkerPool}, the {@link
  * dev.dq.core.worker.Producer} or the {@link dev.dq.core.client.DqClient} (several at once through
@@ -115,6 +117,8 @@ public final class DqMetrics implements MeterBinder, TaskEventListener {
   private final Set<String> served;
   private final Duration snapshotTtl;
   private final int workers;
+  private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+  private volatile QueueSnapshot snapshot;
 
   private DqMetrics(Builder b) {
     this.queues = new BoundedLabels(Set.copyOf(b.queues), b.labelCap);
@@ -263,33 +267,48 @@ public final class DqMetrics implements MeterBinder, TaskEventListener {
   }
 
   private void registerQueueGauges() {
-    Set<String> names = new TreeSet<>(served);
+    snapshot = new QueueSnapshot(broker, deadLetters, this::listQueues, snapshotTtl, clock);
     try {
-      names.addAll(broker.queues());
+      listQueues(); // the gauges of the queues there are now
     } catch (RuntimeException e) {
-      // Unreachable now: the served queues still get their gauges.
+      // Unreachable now: the served queues get their gauges below, the others at a later read.
     }
-    List<String> labelled = new ArrayList<>();
-    for (String queue : names) {
-      // A queue beyond the label cap is left out: folding several queues into one would mislead.
-      if (queues.label(queue).equals(queue)) {
-        labelled.add(queue);
-      }
+    for (String queue : served) {
+      gaugeOnce(queue);
     }
-    List<String> fixed = List.copyOf(labelled);
-    QueueSnapshot snapshot =
-        new QueueSnapshot(broker, deadLetters, () -> fixed, snapshotTtl, clock);
-    for (String queue : labelled) {
-      queueGauge(snapshot, queue, "dq.queue.ready", c -> c.stats().ready());
-      queueGauge(snapshot, queue, "dq.queue.in.flight", c -> c.stats().inFlight());
-      queueGauge(snapshot, queue, "dq.queue.delayed", c -> c.stats().delayed());
-      queueGauge(snapshot, queue, "dq.queue.dead", QueueSnapshot.Counts::dead);
-      queueGauge(snapshot, queue, "dq.queue.paused", c -> c.paused() ? 1 : 0);
-    }
-    Gauge.builder("dq.broker.up", snapshot, s -> s.counts().isEmpty() ? 0 : 1)
+    Gauge.builder("dq.broker.up", snapshot, s -> s.reachable() ? 1 : 0)
         .description(HELP.get("dq.broker.up"))
         .strongReference(true)
         .register(meters);
+  }
+
+  /**
+   * The queues to read, listed again at each snapshot as {@code dq run} does: a queue that appears
+   * gets its gauges then. A queue beyond the label cap is left out: folding several queues into one
+   * would mislead.
+   */
+  private List<String> listQueues() {
+    Set<String> names = new TreeSet<>(served);
+    names.addAll(broker.queues()); // unreachable: the snapshot is empty, dq.broker.up 0
+    List<String> labelled = new ArrayList<>();
+    for (String queue : names) {
+      if (queues.label(queue).equals(queue)) {
+        labelled.add(queue);
+        gaugeOnce(queue);
+      }
+    }
+    return labelled;
+  }
+
+  private void gaugeOnce(String queue) {
+    if (!queues.label(queue).equals(queue) || !gauged.add(queue)) {
+      return;
+    }
+    queueGauge(snapshot, queue, "dq.queue.ready", c -> c.stats().ready());
+    queueGauge(snapshot, queue, "dq.queue.in.flight", c -> c.stats().inFlight());
+    queueGauge(snapshot, queue, "dq.queue.delayed", c -> c.stats().delayed());
+    queueGauge(snapshot, queue, "dq.queue.dead", QueueSnapshot.Counts::dead);
+    queueGauge(snapshot, queue, "dq.queue.paused", c -> c.paused() ? 1 : 0);
   }
 
   private void queueGauge(
@@ -407,7 +426,8 @@ public final class DqMetrics implements MeterBinder, TaskEventListener {
 
     /**
      * The queues served: labelled as they are, and given queue gauges (with any other queue the
-     * broker knows when the binder is built).
+     * broker lists: one that appears later gets its gauges at the next snapshot, up to the label
+     * cap).
      *
      * @param queues queue names
      * @return this builder

@@ -51,6 +51,16 @@ final class DqMetricsTest {
         .build();
   }
 
+  /** Metrics of {@code queues} of the counting broker, on snapshots of one second. */
+  private DqMetrics withSnapshotTtlOfOneSecond(List<String> queues) {
+    return DqMetrics.builder()
+        .queues(queues)
+        .clock(clock)
+        .snapshotTtl(Duration.ofSeconds(1))
+        .broker(broker, memory.deadLetterQueue())
+        .build();
+  }
+
   private static Task task(String type) {
     return Task.builder(type).id("t-" + type).queue("q").createdAt(EPOCH).build();
   }
@@ -144,13 +154,7 @@ final class DqMetricsTest {
   @Test
   void queueGauges_readTheBrokerOncePerQueuePerSnapshot_notOncePerGauge() throws Exception {
     memory.enqueue(task("email"), Duration.ZERO);
-    DqMetrics metrics =
-        DqMetrics.builder()
-            .queues(List.of("q", "r"))
-            .clock(clock)
-            .snapshotTtl(Duration.ofSeconds(1))
-            .broker(broker, memory.deadLetterQueue())
-            .build();
+    DqMetrics metrics = withSnapshotTtlOfOneSecond(List.of("q", "r"));
     metrics.bindTo(registry);
 
     String text = registry.scrape();
@@ -177,6 +181,47 @@ final class DqMetricsTest {
     String text = registry.scrape();
     assertThat(sample(text, "dq_broker_up", "")).isZero();
     assertThat(sample(text, "dq_queue_ready", "queue=\"q\"")).isNaN();
+  }
+
+  @Test
+  void noQueueAtBind_brokerUpIsOne_andAQueueThatAppearsLaterIsGauged() throws Exception {
+    DqMetrics metrics = withSnapshotTtlOfOneSecond(List.of());
+    metrics.bindTo(registry);
+
+    String text = registry.scrape();
+    assertThat(sample(text, "dq_broker_up", "")).isEqualTo(1);
+    assertThat(text).doesNotContain("dq_queue_ready{");
+
+    memory.enqueue(task("email"), Duration.ZERO); // queue "q" appears
+    clock.advance(Duration.ofSeconds(1));
+    registry.scrape(); // the snapshot that finds it
+    text = registry.scrape();
+    assertThat(sample(text, "dq_queue_ready", "queue=\"q\"")).isEqualTo(1);
+    assertThat(sample(text, "dq_broker_up", "")).isEqualTo(1);
+  }
+
+  @Test
+  void queuesThatAppearLater_areGaugedUpToTheLabelCap() throws Exception {
+    DqMetrics metrics =
+        DqMetrics.builder()
+            .queues(List.of("q"))
+            .labelCap(1)
+            .clock(clock)
+            .broker(broker, memory.deadLetterQueue())
+            .build();
+    metrics.bindTo(registry);
+    for (String queue : List.of("a", "b")) {
+      memory.enqueue(
+          Task.builder("email").id("t-" + queue).queue(queue).createdAt(EPOCH).build(),
+          Duration.ZERO);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    registry.scrape();
+
+    String text = registry.scrape();
+    assertThat(sample(text, "dq_queue_ready", "queue=\"q\"")).isZero();
+    assertThat(sample(text, "dq_queue_ready", "queue=\"a\"")).isEqualTo(1);
+    assertThat(text).doesNotContain("queue=\"b\"").doesNotContain("queue=\"other\"");
   }
 
   @Test

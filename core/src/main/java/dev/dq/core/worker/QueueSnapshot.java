@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The counts of some queues (ready, in flight, delayed, dead, paused), read from the broker at most
  * once per {@code ttl}, for metrics: every queue gauge of one scrape reads the same snapshot, so a
  * scrape costs one read per queue, not one per gauge. Empty when the broker could not be read (the
- * error logged at most every few seconds). Thread-safe.
+ * error logged at most every few seconds), which {@link #reachable()} tells apart from a broker
+ * with no queues. Thread-safe.
  */
 public final class QueueSnapshot {
   private static final Logger log = LoggerFactory.getLogger(QueueSnapshot.class);
@@ -40,6 +41,7 @@ public final class QueueSnapshot {
   private final InstantSource clock;
   private final RateLimitedLog errors;
   private Map<String, Counts> snapshot;
+  private boolean readSucceeded;
   private long readAtMillis;
 
   /**
@@ -83,6 +85,17 @@ public final class QueueSnapshot {
     return snapshot;
   }
 
+  /**
+   * Whether the read behind {@link #counts()} succeeded (reading now if it is older than {@code
+   * ttl}): an empty {@link #counts()} means "unreachable" when false, "no queues" when true.
+   *
+   * @return true if the broker was read
+   */
+  public synchronized boolean reachable() {
+    counts();
+    return readSucceeded;
+  }
+
   private Map<String, Counts> read() {
     try {
       Map<String, Counts> counts = new LinkedHashMap<>();
@@ -90,8 +103,10 @@ public final class QueueSnapshot {
         boolean paused = broker instanceof QueuePauses p && p.pauseOf(queue).isPresent();
         counts.put(queue, new Counts(broker.stats(queue), deadLetters.size(queue), paused));
       }
+      readSucceeded = true;
       return Collections.unmodifiableMap(counts);
     } catch (RuntimeException e) {
+      readSucceeded = false;
       errors.warn("reading queue counts for metrics failed", e);
       return Map.of();
     }

@@ -71,10 +71,21 @@ final class QueueSnapshotTest {
     QueueSnapshot snapshot = snapshot();
     down = true;
     assertThat(snapshot.counts()).isEmpty();
+    assertThat(snapshot.reachable()).isFalse();
 
     down = false;
     clock.advance(Duration.ofSeconds(1));
     assertThat(snapshot.counts()).containsOnlyKeys("a", "b");
+    assertThat(snapshot.reachable()).isTrue();
+  }
+
+  @Test
+  void reachable_noQueues_isTrue_thoughTheCountsAreEmpty() {
+    QueueSnapshot snapshot =
+        new QueueSnapshot(broker, THREE_DEAD, List::of, Duration.ofSeconds(1), clock);
+
+    assertThat(snapshot.counts()).isEmpty();
+    assertThat(snapshot.reachable()).isTrue();
   }
 
   @Test
