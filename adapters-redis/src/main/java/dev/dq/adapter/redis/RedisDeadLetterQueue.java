@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,6 +69,17 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
 
   /** Matches per scan step of a filtered bulk action. */
   private static final int BULK_PAGE = DeadSnapshot.PAGE;
+
+  /**
+   * Most bytes of task data and failure records one scan step reads, or hands Java to read: HMGET
+   * of hundreds of full tasks (payloads up to about 1.4 MB of base64 each) would copy hundreds of
+   * megabytes and block Redis.
+   */
+  static final long SCRIPT_BYTES = 4L << 20;
+
+  /** What {@link TaskCodec#decodeFailure} falls back to, lower-cased: no Lua narrowing for it. */
+  private static final List<String> FAILURE_FALLBACKS =
+      List.of("unknown", "failure record is not json");
 
   private final RedisGateway redis;
 
@@ -125,9 +137,11 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   /**
    * {@inheritDoc}
    *
-   * <p>Read-only scripts, each looking at no more than 1,000 entries, walk the entries in sequence
-   * order; the mark is the one read by the first. A cursor is the score of the last entry looked
-   * at, as Redis writes it.
+   * <p>Read-only scripts, each looking at no more than 1,000 entries and {@value #SCRIPT_BYTES}
+   * bytes, walk the entries in sequence order and narrow them to candidates; this method reads the
+   * candidates and keeps those {@link DeadLetterFilter#matches} accepts, so Java decides what
+   * matches. The mark is the one read by the last script. A cursor is the score of the last entry
+   * looked at, as Redis writes it.
    */
   @Override
   public DeadLetterPage find(String queue, DeadLetterFilter filter, String cursor, int limit) {
@@ -139,28 +153,30 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
           "not a dead-letter cursor of queue " + queue + ": \"" + cursor + "\"");
     }
     RedisKeys k = RedisKeys.of(queue);
-    Scan first = scan(k, filter, cursor, "", limit, Math.min(SCRIPT_SCAN, SCAN_LIMIT));
-    List<Tuple> matches = new ArrayList<>(first.matches());
-    int scanned = first.scanned();
-    Scan last = first;
-    while (!last.end() && matches.size() < limit && scanned < SCAN_LIMIT) {
+    List<DeadLetter> matches = new ArrayList<>();
+    int scanned = 0;
+    Scan last = null;
+    while (last == null || (!last.end() && matches.size() < limit && scanned < SCAN_LIMIT)) {
       last =
           scan(
               k,
               filter,
-              last.next(),
+              last == null ? cursor : last.next(),
               "",
               limit - matches.size(),
-              Math.min(SCRIPT_SCAN, SCAN_LIMIT - scanned));
-      matches.addAll(last.matches());
+              Math.min(SCRIPT_SCAN, SCAN_LIMIT - scanned),
+              true);
+      matches.addAll(matching(k, filter, last.matches()));
       scanned += last.scanned();
     }
     return new DeadLetterPage(
-        readAll(k, matches),
-        new DeadLetterMark(queue, first.highest()),
-        last.next(),
-        last.end(),
-        scanned);
+        matches, new DeadLetterMark(queue, last.highest()), last.next(), last.end(), scanned);
+  }
+
+  /** The entries of {@code candidates} that {@code filter} matches, read and decoded, in order. */
+  private List<DeadLetter> matching(RedisKeys k, DeadLetterFilter filter, List<Tuple> candidates) {
+    List<DeadLetter> read = readAll(k, candidates);
+    return filter.matchesAll() ? read : read.stream().filter(filter::matches).toList();
   }
 
   @Override
@@ -221,15 +237,17 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
 
   /**
    * Hands {@code step} the ids of each scan step through the matches at or below {@code mark},
-   * oldest first, until the end or until it answers false.
+   * oldest first, until the end or until it answers false. Each step's candidates are read and
+   * filtered here, so exactly the entries {@link #find} would show are acted on; the scripts that
+   * act check the mark again.
    */
   private void eachMarked(
       RedisKeys k, DeadLetterFilter filter, DeadLetterMark mark, Predicate<List<String>> step) {
     Objects.requireNonNull(filter, "filter");
     String bound = Long.toString(mark.sequence());
     Scan scan = firstMarked(k, filter, mark);
-    while (step.test(scan.matches().stream().map(Tuple::getElement).toList()) && !scan.end()) {
-      scan = scan(k, filter, scan.next(), bound, BULK_PAGE, SCRIPT_SCAN);
+    while (step.test(matchingIds(k, filter, scan.matches())) && !scan.end()) {
+      scan = scan(k, filter, scan.next(), bound, BULK_PAGE, SCRIPT_SCAN, !filter.matchesAll());
     }
   }
 
@@ -237,14 +255,67 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
   private Scan firstMarked(RedisKeys k, DeadLetterFilter filter, DeadLetterMark mark) {
     Objects.requireNonNull(mark, "mark");
     mark.checkQueue(k.queue());
-    Scan first = scan(k, filter, FIRST, Long.toString(mark.sequence()), BULK_PAGE, SCRIPT_SCAN);
+    Scan first =
+        scan(
+            k,
+            filter,
+            FIRST,
+            Long.toString(mark.sequence()),
+            BULK_PAGE,
+            SCRIPT_SCAN,
+            !filter.matchesAll());
     mark.check(k.queue(), first.highest());
     return first;
   }
 
-  /** One step of {@code dlq-scan.lua}. */
+  /** The stored ids of the candidates {@code filter} matches, in order. */
+  private List<String> matchingIds(RedisKeys k, DeadLetterFilter filter, List<Tuple> candidates) {
+    if (filter.matchesAll()) {
+      return candidates.stream().map(Tuple::getElement).toList();
+    }
+    List<DeadLetter> read = readEach(k, candidates);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < read.size(); i++) {
+      if (read.get(i) != null && filter.matches(read.get(i))) {
+        ids.add(candidates.get(i).getElement());
+      }
+    }
+    return ids;
+  }
+
+  /** The narrowing the scan script may do for {@code filter}'s type: none where it could differ. */
+  private static String narrowedType(DeadLetterFilter filter) {
+    return filter
+        .typeIfSet()
+        .filter(t -> !t.equals(UNDECODABLE_TYPE) && t.indexOf('"') < 0 && t.indexOf('\\') < 0)
+        .orElse("");
+  }
+
+  /**
+   * The narrowing the scan script may do for {@code filter}'s error text: none when the text is
+   * part of what a damaged failure record reads as. Lower-casing beyond A-Z (which Lua does not do)
+   * only finds more such texts, so it only narrows less.
+   */
+  private static String narrowedError(DeadLetterFilter filter) {
+    return filter
+        .errorTextIfSet()
+        .filter(
+            e -> FAILURE_FALLBACKS.stream().noneMatch(f -> f.contains(e.toLowerCase(Locale.ROOT))))
+        .orElse("");
+  }
+
+  /**
+   * One step of {@code dlq-scan.lua}: candidates, which Java still filters. With {@code measure}
+   * the step's byte budget covers each entry's data and failure record, what Java reads of them.
+   */
   private Scan scan(
-      RedisKeys k, DeadLetterFilter filter, String after, String upTo, int limit, int budget) {
+      RedisKeys k,
+      DeadLetterFilter filter,
+      String after,
+      String upTo,
+      int limit,
+      int budget,
+      boolean measure) {
     @SuppressWarnings("unchecked")
     List<Object> reply =
         (List<Object>)
@@ -255,10 +326,12 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
                 List.of(
                     after,
                     upTo,
-                    filter.typeIfSet().orElse(""),
-                    filter.errorTextIfSet().orElse(""),
+                    narrowedType(filter),
+                    narrowedError(filter),
                     Integer.toString(limit),
-                    Integer.toString(budget)));
+                    Integer.toString(budget),
+                    Long.toString(SCRIPT_BYTES),
+                    measure ? "1" : "0"));
     List<Tuple> matches = new ArrayList<>((reply.size() - 5) / 2);
     for (int i = 5; i + 1 < reply.size(); i += 2) {
       matches.add(
@@ -473,6 +546,11 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
    * hash of the queue; an entry deleted since the index was read is left out.
    */
   private List<DeadLetter> readAll(RedisKeys k, List<Tuple> entries) {
+    return readEach(k, entries).stream().filter(Objects::nonNull).toList();
+  }
+
+  /** Like {@link #readAll}, but one element per entry: null for an entry deleted meanwhile. */
+  private List<DeadLetter> readEach(RedisKeys k, List<Tuple> entries) {
     if (entries.isEmpty()) {
       return List.of();
     }
@@ -488,7 +566,8 @@ public final class RedisDeadLetterQueue implements DeadLetterQueue {
       String data = datas.get(i);
       String failureJson = failures.get(i);
       if (data == null && failureJson == null) {
-        continue; // deleted between the index read and this one
+        out.add(null); // deleted between the index read and this one
+        continue;
       }
       Failure failure = redis.codec().decodeFailure(failureJson);
       String id = ids[i];
