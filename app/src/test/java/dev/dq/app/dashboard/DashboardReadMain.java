@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,9 +30,10 @@ import redis.clients.jedis.Jedis;
  *
  * <p>With a fourth argument {@code DEAD}, also writes that many dead letters to queue {@code dead}
  * (one in 1,000 of type {@code mail}, one in 1,000 failed with a {@code SocketTimeoutException},
- * the rest {@code sms} with an {@code IOException}) and times its filtered pages.
+ * the rest {@code sms} with an {@code IOException}) and times its filtered pages. A fifth argument
+ * gives each dead letter a payload of that many bytes (default 2), to time steps capped in bytes.
  *
- * <p>Usage: {@code DashboardReadMain PORT TASKS QUEUES [DEAD]}
+ * <p>Usage: {@code DashboardReadMain PORT TASKS QUEUES [DEAD [PAYLOAD_BYTES]]}
  */
 public final class DashboardReadMain {
   private static final int BATCH = 500;
@@ -45,7 +47,7 @@ public final class DashboardReadMain {
           + "  local err = (i % 1000 == 500) and 'java.net.SocketTimeoutException'"
           + " or 'java.io.IOException'\n"
           + "  redis.call('HSET', KEYS[1], id, '{\"v\":1,\"id\":\"' .. id .. '\",\"queue\":\"dead\","
-          + "\"type\":\"' .. ty .. '\",\"payload_b64\":\"e30=\",\"headers\":{},"
+          + "\"type\":\"' .. ty .. '\",\"payload_b64\":\"' .. ARGV[3] .. '\",\"headers\":{},"
           + "\"created_at_ms\":1700000000000,\"attempt\":3}')\n"
           + "  redis.call('HSET', KEYS[2], id, '{\"error_type\":\"' .. err .. '\","
           + "\"message\":\"connection reset by peer\",\"attempts\":3,"
@@ -94,7 +96,8 @@ public final class DashboardReadMain {
           broker.queues().size(),
           (System.nanoTime() - began) / 1e9);
       long dead = args.length > 3 ? Long.parseLong(args[3]) : 0;
-      fillDead(Integer.parseInt(args[0]), dead);
+      int payloadBytes = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+      fillDead(Integer.parseInt(args[0]), dead, payloadBytes);
       try (DashboardServer server =
           new DashboardServer(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -133,18 +136,20 @@ public final class DashboardReadMain {
     }
   }
 
-  private static void fillDead(int port, long dead) {
+  private static void fillDead(int port, long dead, int payloadBytes) {
     if (dead == 0) {
       return;
     }
     long began = System.nanoTime();
     RedisKeys k = RedisKeys.of("dead");
+    String payload =
+        payloadBytes == 0 ? "e30=" : Base64.getEncoder().encodeToString(new byte[payloadBytes]);
     try (Jedis jedis = new Jedis("127.0.0.1", port)) {
       for (long from = 1; from <= dead; from += 50_000) {
         jedis.eval(
             FILL_DEAD,
             List.of(k.tasks(), k.failures(), k.dead(), k.deadSeq()),
-            List.of(Long.toString(from), Long.toString(Math.min(dead, from + 49_999))));
+            List.of(Long.toString(from), Long.toString(Math.min(dead, from + 49_999)), payload));
       }
     }
     System.out.printf(
