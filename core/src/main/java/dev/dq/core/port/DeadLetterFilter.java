@@ -29,7 +29,8 @@ public record DeadLetterFilter(String type, String errorText) {
    *
    * @param type the task type to match exactly, or null for any
    * @param errorText text the error type or message must contain, or null for any
-   * @throws InvalidDeadLetterQueryException a value is blank or longer than {@link #MAX_LENGTH}
+   * @throws InvalidDeadLetterQueryException a value is blank, longer than {@link #MAX_LENGTH}, or
+   *     holds a control character (below U+0020)
    */
   public DeadLetterFilter {
     check("type", type);
@@ -117,6 +118,14 @@ public record DeadLetterFilter(String type, String errorText) {
               + ": \""
               + value.substring(0, 32)
               + "...\"");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < 0x20) {
+        throw new InvalidDeadLetterQueryException(
+            String.format(
+                "dead-letter filter %s must not hold control characters: \"%s\" (U+%04X at %d)",
+                what, value.replaceAll("\\p{Cntrl}", "?"), (int) value.charAt(i), i));
+      }
     }
   }
 

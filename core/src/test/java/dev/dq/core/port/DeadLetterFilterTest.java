@@ -35,6 +35,17 @@ final class DeadLetterFilterTest {
   }
 
   @Test
+  void controlCharacter_isRejectedNamingTheValue() {
+    assertThatThrownBy(() -> new DeadLetterFilter("mail\tx", null))
+        .isInstanceOf(InvalidDeadLetterQueryException.class)
+        .hasMessage(
+            "dead-letter filter type must not hold control characters: \"mail?x\" (U+0009 at 4)");
+    assertThatThrownBy(() -> DeadLetterFilter.of(null, "a\nb"))
+        .isInstanceOf(InvalidDeadLetterQueryException.class)
+        .hasMessageContaining("error text");
+  }
+
+  @Test
   void of_emptyOrNullMeansAny() {
     assertThat(DeadLetterFilter.of("", null)).isEqualTo(DeadLetterFilter.ALL);
     assertThat(DeadLetterFilter.of("mail", "")).isEqualTo(new DeadLetterFilter("mail", null));
