@@ -205,9 +205,10 @@ public class DqAutoConfiguration {
   /**
    * Trace propagation when {@code dq-opentelemetry} is present: every handler runs each attempt in
    * a consumer span, a child of the publisher's span. Uses the application's {@code OpenTelemetry}
-   * bean, else the global one if something (the Java agent) has set it, else a no-op: it never
-   * installs a global itself, which would make a later {@code GlobalOpenTelemetry.set} fail.
-   * Publish through {@code DqTracing.enqueue} to start the trace.
+   * bean, else the global one, looked up per span (so one the Java agent or the application sets
+   * later counts); it never installs a global itself, which would make a later {@code
+   * GlobalOpenTelemetry.set} fail. A listener bean ends each span by the pool's outcome. Publish
+   * through {@code DqTracing.enqueue} to start the trace.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(
@@ -217,8 +218,17 @@ public class DqAutoConfiguration {
     @ConditionalOnMissingBean(type = "dev.dq.opentelemetry.DqTracing")
     dev.dq.opentelemetry.DqTracing dqTracing(
         ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
-      return dev.dq.opentelemetry.DqTracing.create(
-          openTelemetry.getIfAvailable(io.opentelemetry.api.GlobalOpenTelemetry::getOrNoop));
+      io.opentelemetry.api.OpenTelemetry own = openTelemetry.getIfAvailable();
+      return own != null
+          ? dev.dq.opentelemetry.DqTracing.create(own)
+          : dev.dq.opentelemetry.DqTracing.global();
+    }
+
+    /** Ends each attempt's span by the pool's outcome: timed out, cancelled, handed back. */
+    @Bean
+    @ConditionalOnMissingBean(name = "dqTracingListener")
+    TaskEventListener dqTracingListener(dev.dq.opentelemetry.DqTracing tracing) {
+      return tracing.listener();
     }
 
     @Bean

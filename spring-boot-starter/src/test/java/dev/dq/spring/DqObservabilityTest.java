@@ -100,6 +100,7 @@ final class DqObservabilityTest {
                   done.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).findFirst().get();
               assertThat(consumer.getTraceId()).isEqualTo(producer.getTraceId());
               assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
+              assertThat(ctx.containsBean("dqTracingListener")).isTrue();
             });
     otel.close();
   }
