@@ -1,5 +1,7 @@
 package dev.dq.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.dq.app.config.SettingResolver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +33,17 @@ public final class Cli {
 
   public int execute(Map<String, String> env, String stdin, String... args) {
     return commandLine(env, stdin).execute(args);
+  }
+
+  /**
+   * Runs {@code dq args} on the Redis at {@code redisUrl} and checks its exit code, showing both
+   * outputs when it differs.
+   */
+  public static Cli onRedis(String redisUrl, int expectedCode, String... args) {
+    Cli cli = new Cli();
+    int code = cli.execute(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", redisUrl), "", args);
+    assertThat(code).as("stdout: %s%nstderr: %s", cli.out(), cli.err()).isEqualTo(expectedCode);
+    return cli;
   }
 
   public String out() {

@@ -16,7 +16,6 @@ import dev.dq.core.task.TaskId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +39,7 @@ final class OpsDataCommandsIT {
   }
 
   private Cli dq(int expectedCode, String... args) {
-    Cli cli = new Cli();
-    int code = cli.execute(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", redis.url()), "", args);
-    assertThat(code).as("stdout: %s%nstderr: %s", cli.out(), cli.err()).isEqualTo(expectedCode);
-    return cli;
+    return Cli.onRedis(redis.url(), expectedCode, args);
   }
 
   @Test

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,10 +46,7 @@ final class TaskCommandIT {
   }
 
   private Cli dq(int expectedCode, String... args) {
-    Cli cli = new Cli();
-    int code = cli.execute(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", redis.url()), "", args);
-    assertThat(code).as("stdout: %s%nstderr: %s", cli.out(), cli.err()).isEqualTo(expectedCode);
-    return cli;
+    return Cli.onRedis(redis.url(), expectedCode, args);
   }
 
   private Lease publishAndTake(String id, String queue) throws Exception {

@@ -11,7 +11,6 @@ import dev.dq.core.task.Payload;
 import dev.dq.core.task.Task;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,10 +35,7 @@ final class TaskControlCommandsIT {
   }
 
   private Cli run(int expectedCode, String... args) {
-    Cli cli = new Cli();
-    int code = cli.execute(Map.of("DQ_BROKER", "redis", "DQ_REDIS_URL", redis.url()), "", args);
-    assertThat(code).as("stdout: %s stderr: %s", cli.out(), cli.err()).isEqualTo(expectedCode);
-    return cli;
+    return Cli.onRedis(redis.url(), expectedCode, args);
   }
 
   private static Task task(String id, String queue) {
